@@ -1,0 +1,138 @@
+# complaintsd and complaintctl: plain GNU make.
+#
+#   make            build everything
+#   make check      install missing packages, build, run every test
+#   make run        install missing packages, build, start the daemon in the
+#                   foreground on 127.0.0.1:8080 with a data folder in ./run
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make lint       mandoc -Tlint, cppcheck
+#   make bench      benchmarks (not part of check)
+#   make fuzz       fuzzers (not part of check)
+#
+# Each module is a folder with a module.mk that adds to LIB_SRCS,
+# UNIT_TESTS and friends; this file only knows the pattern.
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/complaints
+SYSCONFDIR ?= $(PREFIX)/etc
+DESTDIR  ?=
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS     := libmicrohttpd sqlite3 libxml-2.0 libcurl libsodium
+
+# The Debian packages the build and the tests need: the one list.
+DEPS := build-essential pkg-config libsqlite3-dev sqlite3 libxml2-dev \
+	libxml2-utils libmicrohttpd-dev libcurl4-gnutls-dev libgnutls28-dev \
+	libcmocka-dev libsodium-dev tzdata mandoc python3 python3-aiosmtpd \
+	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core \
+	poppler-utils curl
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-unused-parameter -Wvla
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BUILD ?= build-san
+endif
+BUILD ?= build
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) \
+	-DDATADIR='"$(DATADIR)"' -MMD -MP $(CPPFLAGS) $(CFLAGS)
+ALL_LIBS   = $(PKG_LIBS) -lpthread -lm
+
+LIB_SRCS   :=
+DAEMON_SRCS :=
+CTL_SRCS   :=
+UNIT_TESTS :=
+EXTRA_BINS :=
+MAN_PAGES  :=
+
+include $(sort $(wildcard */module.mk))
+
+LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+CTL_OBJS    := $(CTL_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS   := $(UNIT_TESTS:tests/unit/%.c=$(BUILD)/tests/%)
+LIBA        := $(BUILD)/libcomplaints.a
+
+.PHONY: all check test run install lint bench fuzz deps clean unit integration
+all: $(BUILD)/complaintsd $(BUILD)/complaintctl $(EXTRA_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/complaintsd: $(DAEMON_OBJS) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(BUILD)/complaintctl: $(CTL_OBJS) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(TEST_LDFLAGS_$*) $(ALL_LIBS) -lcmocka
+
+deps:
+	@sh tools/deps.sh $(DEPS)
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+test: all $(UNIT_BINS)
+	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@BUILD=$(BUILD) sh tests/run.sh --unit-only $(UNIT_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p run
+	@test -f run/complaintsd.conf || sed \
+		-e 's|^#data_dir .*|data_dir = run|' \
+		-e 's|^#schema_dir .*|schema_dir = schemas|' \
+		complaintsd.conf.sample > run/complaintsd.conf
+	./$(BUILD)/complaintsd -d -f run/complaintsd.conf
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schemas/data \
+		$(DESTDIR)$(SYSCONFDIR)
+	install -m 755 $(BUILD)/complaintsd $(DESTDIR)$(SBINDIR)/
+	install -m 755 $(BUILD)/complaintctl $(DESTDIR)$(BINDIR)/
+	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
+	for f in schemas/data/*.xml; do [ -f "$$f" ] && \
+		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schemas/data/; done; true
+	for m in $(MAN_PAGES); do s=$${m##*.}; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	test -f $(DESTDIR)$(SYSCONFDIR)/complaintsd.conf || install -m 644 \
+		complaintsd.conf.sample $(DESTDIR)$(SYSCONFDIR)/complaintsd.conf
+
+lint:
+	mandoc -Tlint -W warning $(MAN_PAGES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -I. $(LIB_SRCS) $(DAEMON_SRCS) $(CTL_SRCS)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

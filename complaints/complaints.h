@@ -1,0 +1,114 @@
+/*
+ * complaints: the domain.  The journal, the talon, registration and the
+ * status of a complaint.  The daemon and the client call this; this calls
+ * db/, calendar/ and xmlio/.
+ *
+ * Errors are reported in a struct cx_error with an HTTP-like status (400,
+ * 404, 409, 413, 415, 500, 503), a machine-readable code and a message;
+ * functions return 0 on success and -1 on failure.
+ */
+#ifndef COMPLAINTS_H
+#define COMPLAINTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util/util.h"
+
+struct cx_error {
+	int	status;
+	char	code[40];
+	char	message[600];
+};
+void	cx_error_set(struct cx_error *, int status, const char *code,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* --- Talon numbers and access codes (talon.c) --- */
+
+/* The Damm check digit of a string of decimal digits. */
+int	talon_damm(const char *digits, size_t n);
+
+#define TALON_LEN	16	/* YYYY-NNNNNNNNN-C */
+#define TALON_DIGITS	14
+
+enum talon_parse {
+	TALON_OK,
+	TALON_MALFORMED,	/* not 14 digits with optional hyphens */
+	TALON_BAD_CHECK		/* the check digit does not match */
+};
+/*
+ * Reads a talon number as a person types it (digits, hyphens, spaces)
+ * and writes the canonical form.
+ */
+enum talon_parse talon_parse(const char *in, char out[TALON_LEN + 1]);
+/* A new random talon number for the year. */
+void	talon_generate(int year, char out[TALON_LEN + 1]);
+
+#define ACCESS_CODE_LEN	8
+/* A new access code: 8 Crockford base32 characters, 40 random bits. */
+void	access_code_generate(char out[ACCESS_CODE_LEN + 1]);
+/*
+ * Normalises a typed access code (case, hyphens, spaces, O/I/L) and
+ * checks it; -1 when it is not 8 valid characters.
+ */
+int	access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1]);
+/* The keyed BLAKE2b-256 of a normalised code; the key is the secret. */
+void	access_code_hash(const uint8_t key[32], const char *code,
+	    uint8_t out[32]);
+
+/* --- The service (complaints.c) --- */
+
+struct complaints;
+
+struct complaints_conf {
+	const char	*db_path;
+	const char	*secret_path;	/* the key for access-code hashes */
+	const char	*schema_dir;
+	const char	*calendar_xml;	/* NULL: weekends only */
+	const char	*rules_xml;
+	const char	*timezone;	/* default zone of bodies */
+	const char	*rules;		/* pin a rule set; NULL: by date */
+	int		 readers;
+	size_t		 queue_max;
+	size_t		 batch_max;
+};
+
+struct complaints *complaints_open(const struct complaints_conf *,
+		    char *err, size_t);
+/* Finishes the registrations in flight, then closes. */
+void		 complaints_close(struct complaints *);
+
+/*
+ * A registration in flight.  complaints_register_begin parses and
+ * validates the document (in the caller's thread); submit queues it for
+ * the writer, and done(arg) is called from the writer thread once its
+ * journal entry is on disk or has failed; then _result writes the talon.
+ */
+struct cx_reg;
+struct cx_reg	*complaints_register_begin(struct complaints *,
+		    const char *xml, size_t len, struct cx_error *);
+int		 complaints_register_submit(struct complaints *,
+		    struct cx_reg *, void (*done)(void *), void *arg,
+		    struct cx_error *);
+int		 complaints_register_result(struct complaints *,
+		    struct cx_reg *, struct buf *talon_xml, struct cx_error *);
+void		 complaints_register_free(struct cx_reg *);
+/* All of the above, waiting for the commit: for tools and tests. */
+int		 complaints_register(struct complaints *, const char *xml,
+		    size_t len, struct buf *talon_xml, struct cx_error *);
+
+/* The public status of a talon, as a <status> document. */
+int	complaints_status(struct complaints *, const char *number,
+	    struct buf *xml, struct cx_error *);
+/* The talon again, without the access code, as a <talon> document. */
+int	complaints_talon(struct complaints *, const char *number,
+	    struct buf *xml, struct cx_error *);
+
+/* Writes an <error> document. */
+int	complaints_error_xml(const struct cx_error *, struct buf *);
+
+/* For health checks and statistics. */
+int	complaints_count(struct complaints *, int64_t *);
+
+#endif /* COMPLAINTS_H */

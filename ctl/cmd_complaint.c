@@ -1,0 +1,178 @@
+/* complaintctl register, talon, status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "complaints/complaints.h"
+#include "ctl/ctl.h"
+#include "xmlio/xmlio.h"
+
+#define CTL_MAX_DOCUMENT	(64 * 1024 * 1024)
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *f;
+
+	buf_init(b, CTL_MAX_DOCUMENT);
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "complaintctl: %s: cannot open\n", path);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			fprintf(stderr, "complaintctl: %s: too large\n", path);
+			if (f != stdin)
+				fclose(f);
+			return -1;
+		}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+/* Prints each element of a flat document as "name: text" lines. */
+static void
+print_doc(const struct buf *b)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, c, g;
+	char *t;
+
+	if (ctl_opts.raw ||
+	    (doc = xmlReadMemory(b->data, (int)b->len, "response.xml",
+	    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR)) == NULL) {
+		fwrite(b->data, 1, b->len, stdout);
+		return;
+	}
+	root = xmlDocGetRootElement(doc);
+	for (c = root ? root->children : NULL; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlio_child(c, NULL) != NULL || (c->children &&
+		    c->children->type == XML_ELEMENT_NODE) ||
+		    (c->children && c->children->next)) {
+			for (g = c->children; g != NULL; g = g->next) {
+				if (g->type != XML_ELEMENT_NODE)
+					continue;
+				t = xmlio_child_text(g, NULL);
+				printf("%s %s: %s\n", c->name, g->name,
+				    t ? t : "");
+				free(t);
+			}
+			continue;
+		}
+		t = xmlio_child_text(c, NULL);
+		printf("%s: %s", c->name, t ? t : "");
+		if (xmlHasProp(c, BAD_CAST "code")) {
+			xmlChar *code = xmlGetProp(c, BAD_CAST "code");
+
+			printf(" (%s)", (const char *)code);
+			xmlFree(code);
+		}
+		if (xmlHasProp(c, BAD_CAST "year")) {
+			xmlChar *y = xmlGetProp(c, BAD_CAST "year");
+
+			printf("/%s", (const char *)y);
+			xmlFree(y);
+		}
+		printf("\n");
+		free(t);
+	}
+	xmlFreeDoc(doc);
+}
+
+static int
+exchange(const char *method, const char *path, const struct buf *body,
+    int expect)
+{
+	struct buf out;
+	long status = 0;
+	int rc;
+
+	if (ctl_http(method, path, "application/xml",
+	    body ? body->data : NULL, body ? body->len : 0, &out,
+	    &status) == -1) {
+		buf_free(&out);
+		return CTL_UNAVAILABLE;
+	}
+	if (status == expect) {
+		print_doc(&out);
+		rc = CTL_OK;
+	} else
+		rc = ctl_report(status, &out);
+	buf_free(&out);
+	return rc;
+}
+
+int
+cmd_register(int argc, char **argv)
+{
+	struct buf doc;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: complaintctl register FILE.xml\n");
+		return CTL_USAGE;
+	}
+	if (read_file(argv[1], &doc) == -1) {
+		buf_free(&doc);
+		return CTL_USAGE;
+	}
+	rc = exchange("POST", "/api/v1/complaints", &doc, 201);
+	buf_free(&doc);
+	return rc;
+}
+
+/* Checks the number here first, so a typo is named without a lookup. */
+static int
+talon_arg(int argc, char **argv, char out[TALON_LEN + 1])
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: complaintctl %s NUMBER\n", argv[0]);
+		return CTL_USAGE;
+	}
+	switch (talon_parse(argv[1], out)) {
+	case TALON_MALFORMED:
+		fprintf(stderr, "complaintctl: %s: a talon number has 14 "
+		    "digits, such as 2026-123456789-0\n", argv[1]);
+		return CTL_USAGE;
+	case TALON_BAD_CHECK:
+		fprintf(stderr, "complaintctl: %s: check digit does not "
+		    "match: the number was mistyped\n", argv[1]);
+		return CTL_USAGE;
+	case TALON_OK:
+		break;
+	}
+	return CTL_OK;
+}
+
+int
+cmd_talon(int argc, char **argv)
+{
+	char t[TALON_LEN + 1], path[64];
+	int rc;
+
+	if ((rc = talon_arg(argc, argv, t)) != CTL_OK)
+		return rc;
+	snprintf(path, sizeof(path), "/api/v1/talons/%s/talon", t);
+	return exchange("GET", path, NULL, 200);
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	char t[TALON_LEN + 1], path[64];
+	int rc;
+
+	if ((rc = talon_arg(argc, argv, t)) != CTL_OK)
+		return rc;
+	snprintf(path, sizeof(path), "/api/v1/talons/%s", t);
+	return exchange("GET", path, NULL, 200);
+}

@@ -1,0 +1,182 @@
+/*
+ * conf: the option table.  Every option has a name, a type, a default and
+ * bounds; complaintsd.conf(5) documents each.  The file has one
+ * "name = value" a line; '#' starts a comment.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/conf.h"
+#include "util/util.h"
+
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/complaints"
+#endif
+
+enum opt_type { OPT_STR, OPT_INT };
+
+struct opt {
+	const char	*name;
+	enum opt_type	 type;
+	const char	*def;
+	long long	 min, max;
+	size_t		 off;
+};
+
+#define S(n, d)		{ #n, OPT_STR, d, 0, 0, offsetof(struct conf, n) }
+#define I(n, d, lo, hi)	{ #n, OPT_INT, #d, lo, hi, offsetof(struct conf, n) }
+
+static const struct opt opts[] = {
+	S(listen, "127.0.0.1"),
+	I(port, 8080, 0, 65535),
+	S(data_dir, "/var/lib/complaints"),
+	S(schema_dir, DATADIR "/schemas"),
+	S(calendar, ""),
+	S(rules_file, ""),
+	S(timezone, "Asia/Almaty"),
+	S(rules, ""),
+	S(port_file, ""),
+	S(log_level, "info"),
+	I(threads, 4, 1, 64),
+	I(readers, 4, 1, 64),
+	I(max_connections, 512, 4, 100000),
+	I(max_connections_per_ip, 0, 0, 100000),
+	I(max_body, 1048576, 4096, 67108864),
+	I(connection_timeout, 30, 1, 3600),
+	I(queue_max, 10000, 1, 1000000),
+	I(batch_max, 512, 1, 100000),
+	I(shutdown_grace, 10, 0, 600),
+	I(test_clock_offset, 0, -3153600000LL, 3153600000LL),
+};
+
+static int
+set(struct conf *c, const struct opt *o, const char *value, char *err,
+    size_t errlen)
+{
+	char **sp;
+	long long v;
+
+	if (o->type == OPT_INT) {
+		if (parse_ll(value, o->min, o->max, &v) == -1) {
+			snprintf(err, errlen, "%s: \"%s\" is not a number from "
+			    "%lld to %lld", o->name, value, o->min, o->max);
+			return -1;
+		}
+		*(long long *)(void *)((char *)c + o->off) = v;
+		return 0;
+	}
+	sp = (char **)(void *)((char *)c + o->off);
+	free(*sp);
+	if ((*sp = strdup(value)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int
+conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	char line[1024], *p, *eq, *name, *value;
+	size_t i, n = sizeof(opts) / sizeof(opts[0]);
+	int lineno = 0, rc = -1;
+	FILE *f = NULL;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < n; i++)
+		if (set(c, &opts[i], opts[i].def, err, errlen) == -1)
+			return -1;
+	if (path == NULL)
+		return 0;
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path,
+			    lineno);
+			goto out;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = trim(line);
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected name = value",
+			    path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		name = trim(p);
+		value = trim(eq + 1);
+		for (i = 0; i < n; i++)
+			if (strcmp(opts[i].name, name) == 0)
+				break;
+		if (i == n) {
+			snprintf(err, errlen, "%s:%d: unknown option \"%s\"",
+			    path, lineno, name);
+			goto out;
+		}
+		if (set(c, &opts[i], value, line, sizeof(line)) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, line);
+			goto out;
+		}
+	}
+	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
+	    strcmp(c->log_level, "warning")) {
+		snprintf(err, errlen, "%s: log_level: debug, info or warning",
+		    path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t n = sizeof(opts) / sizeof(opts[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (opts[i].type == OPT_STR)
+			free(*(char **)(void *)((char *)c + opts[i].off));
+	memset(c, 0, sizeof(*c));
+}
+
+void
+conf_dump(const struct conf *c)
+{
+	size_t n = sizeof(opts) / sizeof(opts[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		const void *p = (const char *)c + opts[i].off;
+
+		if (opts[i].type == OPT_INT)
+			printf("%s = %lld\n", opts[i].name,
+			    *(const long long *)p);
+		else
+			printf("%s = %s\n", opts[i].name,
+			    *(char *const *)p);
+	}
+}

@@ -1,0 +1,39 @@
+/*
+ * conf: complaintsd.conf, parsed once into an immutable struct from one
+ * table of options with types, defaults and bounds.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+
+struct conf {
+	char		*listen;
+	long long	 port;
+	char		*data_dir;
+	char		*schema_dir;
+	char		*calendar;
+	char		*rules_file;
+	char		*timezone;
+	char		*rules;
+	char		*port_file;
+	char		*log_level;
+	long long	 threads;
+	long long	 readers;
+	long long	 max_connections;
+	long long	 max_connections_per_ip;
+	long long	 max_body;
+	long long	 connection_timeout;
+	long long	 queue_max;
+	long long	 batch_max;
+	long long	 shutdown_grace;
+	long long	 test_clock_offset;
+};
+
+/* Defaults, then the file (NULL: none).  -1 with a message on error. */
+int	conf_load(struct conf *, const char *path, char *err, size_t);
+void	conf_free(struct conf *);
+/* Writes every option with its value, for -n -v. */
+void	conf_dump(const struct conf *);
+
+#endif /* CONF_H */

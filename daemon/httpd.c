@@ -1,0 +1,519 @@
+/*
+ * httpd: requests, routes and responses.
+ *
+ * A registration is parsed in the connection's thread, then the
+ * connection is suspended while the writer thread puts the entry on disk
+ * with others in one commit; the writer resumes it and the talon is sent.
+ * No thread waits on the disk but the writer.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "complaints/complaints.h"
+#include "daemon/conf.h"
+#include "daemon/httpd.h"
+#include "util/util.h"
+
+#define MAX_SEGMENTS	8
+
+struct httpd {
+	struct MHD_Daemon	*mhd;
+	struct complaints	*cx;
+	const struct conf	*conf;
+	uint16_t		 port;
+	int			 inflight;
+};
+
+enum phase { PH_NEW, PH_BODY, PH_WAIT };
+
+struct req {
+	struct httpd		*h;
+	struct MHD_Connection	*conn;
+	const struct route	*route;
+	char			 seg[MAX_SEGMENTS][64];
+	int			 nseg;
+	enum phase		 phase;
+	struct buf		 body;
+	int			 too_large;
+	struct cx_reg		*reg;
+	int			 finished;
+	int			 responded;
+};
+
+typedef enum MHD_Result (*handler)(struct req *);
+
+struct route {
+	const char	*method;
+	const char	*pattern;	/* "*" matches one segment */
+	handler		 fn;
+	int		 takes_body;
+};
+
+static enum MHD_Result h_health(struct req *);
+static enum MHD_Result h_register(struct req *);
+static enum MHD_Result h_status(struct req *);
+static enum MHD_Result h_talon(struct req *);
+
+static const struct route routes[] = {
+	{ "GET", "/healthz", h_health, 0 },
+	{ "POST", "/api/v1/complaints", h_register, 1 },
+	{ "GET", "/api/v1/talons/*", h_status, 0 },
+	{ "GET", "/api/v1/talons/*/talon", h_talon, 0 },
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static enum MHD_Result
+respond(struct req *r, unsigned status, const char *type, const char *data,
+    size_t len)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	r->responded = 1;
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	rc = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static enum MHD_Result
+respond_xml(struct req *r, unsigned status, struct buf *b)
+{
+	return respond(r, status, "application/xml; charset=utf-8", b->data,
+	    b->len);
+}
+
+static enum MHD_Result
+respond_error(struct req *r, const struct cx_error *e)
+{
+	struct buf b;
+	enum MHD_Result rc;
+
+	buf_init(&b, 64 * 1024);
+	if (complaints_error_xml(e, &b) == -1) {
+		buf_free(&b);
+		return respond(r, 500, "text/plain; charset=utf-8",
+		    "internal error\n", 15);
+	}
+	if (e->status >= 500)
+		log_warnx("http: %s: %s", e->code, e->message);
+	rc = respond_xml(r, (unsigned)e->status, &b);
+	buf_free(&b);
+	return rc;
+}
+
+static enum MHD_Result
+fail(struct req *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static enum MHD_Result
+fail(struct req *r, int status, const char *code, const char *fmt, ...)
+{
+	struct cx_error e;
+	va_list ap;
+
+	e.status = status;
+	strlcpy_chk(e.code, code, sizeof(e.code));
+	va_start(ap, fmt);
+	vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	va_end(ap);
+	return respond_error(r, &e);
+}
+
+/* Splits a path into segments; -1 when it has too many or too long. */
+static int
+split(const char *url, char seg[MAX_SEGMENTS][64], int *nseg)
+{
+	const char *p = url, *e;
+	size_t n;
+
+	*nseg = 0;
+	if (*p != '/')
+		return -1;
+	while (*p == '/') {
+		p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, '/');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (*nseg == MAX_SEGMENTS || n >= 64 || n == 0)
+			return -1;
+		memcpy(seg[*nseg], p, n);
+		seg[*nseg][n] = '\0';
+		(*nseg)++;
+		p += n;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+static int
+match(const char *pattern, char seg[MAX_SEGMENTS][64], int nseg)
+{
+	char pseg[MAX_SEGMENTS][64];
+	int n;
+
+	if (split(pattern, pseg, &n) == -1 || n != nseg)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(pseg[i], "*") != 0 && strcmp(pseg[i], seg[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Finds the route; *allowed lists the methods when only those differ. */
+static const struct route *
+route_find(const char *method, char seg[MAX_SEGMENTS][64], int nseg,
+    char *allowed, size_t alen)
+{
+	size_t n = 0;
+
+	allowed[0] = '\0';
+	for (size_t i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, seg, nseg))
+			continue;
+		if (strcmp(routes[i].method, method) == 0)
+			return &routes[i];
+		if (strcmp(method, "HEAD") == 0 &&
+		    strcmp(routes[i].method, "GET") == 0)
+			return &routes[i];
+		n += (size_t)snprintf(allowed + n, alen - n, "%s%s",
+		    n ? ", " : "", routes[i].method);
+		if (n >= alen)
+			n = alen - 1;
+	}
+	return NULL;
+}
+
+/* application/xml or text/xml, in UTF-8 when a charset is named. */
+static int
+xml_content_type(const char *ct)
+{
+	const char *p;
+	size_t n;
+
+	if (ct == NULL)
+		return 0;
+	n = strcspn(ct, ";");
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	if (!((n == 15 && strncasecmp(ct, "application/xml", 15) == 0) ||
+	    (n == 8 && strncasecmp(ct, "text/xml", 8) == 0)))
+		return 0;
+	for (p = strchr(ct, ';'); p != NULL; p = strchr(p + 1, ';')) {
+		const char *q = p + 1;
+
+		while (*q == ' ')
+			q++;
+		if (strncasecmp(q, "charset=", 8) == 0) {
+			q += 8;
+			if (*q == '"')
+				q++;
+			if (strncasecmp(q, "utf-8", 5) != 0)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static enum MHD_Result
+h_health(struct req *r)
+{
+	return respond(r, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
+static void
+register_done(void *arg)
+{
+	struct req *r = arg;
+
+	__atomic_store_n(&r->finished, 1, __ATOMIC_RELEASE);
+	MHD_resume_connection(r->conn);
+}
+
+static enum MHD_Result
+h_register(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	enum MHD_Result rc;
+
+	if (r->phase == PH_WAIT) {
+		if (!__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE))
+			return MHD_YES;
+		buf_init(&b, 64 * 1024);
+		if (complaints_register_result(r->h->cx, r->reg, &b, &e) == -1)
+			rc = respond_error(r, &e);
+		else
+			rc = respond_xml(r, 201, &b);
+		buf_free(&b);
+		return rc;
+	}
+	if (r->too_large)
+		return fail(r, 413, "body-too-large", "the document is larger "
+		    "than %lld bytes", r->h->conf->max_body);
+	r->reg = complaints_register_begin(r->h->cx, r->body.data, r->body.len,
+	    &e);
+	if (r->reg == NULL)
+		return respond_error(r, &e);
+	r->phase = PH_WAIT;
+	MHD_suspend_connection(r->conn);
+	if (complaints_register_submit(r->h->cx, r->reg, register_done, r,
+	    &e) == -1) {
+		MHD_resume_connection(r->conn);
+		r->phase = PH_BODY;
+		return respond_error(r, &e);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+h_status(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	enum MHD_Result rc;
+
+	buf_init(&b, 64 * 1024);
+	if (complaints_status(r->h->cx, r->seg[3], &b, &e) == -1)
+		rc = respond_error(r, &e);
+	else
+		rc = respond_xml(r, 200, &b);
+	buf_free(&b);
+	return rc;
+}
+
+static enum MHD_Result
+h_talon(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	enum MHD_Result rc;
+
+	buf_init(&b, 64 * 1024);
+	if (complaints_talon(r->h->cx, r->seg[3], &b, &e) == -1)
+		rc = respond_error(r, &e);
+	else
+		rc = respond_xml(r, 200, &b);
+	buf_free(&b);
+	return rc;
+}
+
+static enum MHD_Result
+first_call(struct req *r, const char *url, const char *method)
+{
+	char allowed[128];
+	const char *cl, *ct;
+	long long len;
+
+	if (split(url, r->seg, &r->nseg) == -1)
+		return fail(r, 404, "not-found", "no such resource");
+	r->route = route_find(method, r->seg, r->nseg, allowed,
+	    sizeof(allowed));
+	if (r->route == NULL && allowed[0]) {
+		struct cx_error e;
+		struct MHD_Response *resp;
+		struct buf b;
+		enum MHD_Result rc;
+
+		cx_error_set(&e, 405, "method-not-allowed", "%s is not "
+		    "allowed here; allowed: %s", method, allowed);
+		buf_init(&b, 4096);
+		complaints_error_xml(&e, &b);
+		resp = MHD_create_response_from_buffer(b.len, b.data,
+		    MHD_RESPMEM_MUST_COPY);
+		buf_free(&b);
+		if (resp == NULL)
+			return MHD_NO;
+		r->responded = 1;
+		MHD_add_response_header(resp, "Allow", allowed);
+		MHD_add_response_header(resp, "Content-Type",
+		    "application/xml; charset=utf-8");
+		rc = MHD_queue_response(r->conn, 405, resp);
+		MHD_destroy_response(resp);
+		return rc;
+	}
+	if (r->route == NULL)
+		return fail(r, 404, "not-found", "no such resource");
+	if (!r->route->takes_body)
+		return MHD_YES;
+	ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!xml_content_type(ct))
+		return fail(r, 415, "unsupported-media-type", "send the "
+		    "document as application/xml in UTF-8");
+	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL && (parse_ll(cl, 0, INT64_MAX, &len) == -1 ||
+	    len > r->h->conf->max_body))
+		return fail(r, 413, "body-too-large", "the document is larger "
+		    "than %lld bytes", r->h->conf->max_body);
+	return MHD_YES;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct httpd *h = cls;
+	struct req *r = *con_cls;
+	enum MHD_Result rc;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return MHD_NO;
+		r->h = h;
+		r->conn = conn;
+		buf_init(&r->body, (size_t)h->conf->max_body);
+		*con_cls = r;
+		__atomic_add_fetch(&h->inflight, 1, __ATOMIC_RELAXED);
+		rc = first_call(r, url, method);
+		if (!r->responded)
+			r->phase = PH_BODY;
+		return rc;
+	}
+	if (r->responded && r->phase != PH_WAIT) {
+		/* Answered already (413, 415, 405): drop what follows. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!r->route->takes_body)
+			return fail(r, 400, "unexpected-body",
+			    "this request takes no body");
+		if (!r->too_large && buf_add(&r->body, upload_data,
+		    *upload_data_size) == -1) {
+			r->too_large = 1;
+			buf_free(&r->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return r->route->fn(r);
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct httpd *h = cls;
+	struct req *r = *con_cls;
+
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	buf_free(&r->body);
+	complaints_register_free(r->reg);
+	free(r);
+	*con_cls = NULL;
+	__atomic_sub_fetch(&h->inflight, 1, __ATOMIC_RELAXED);
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("http: %s", msg);
+}
+
+struct httpd *
+httpd_start(const struct conf *conf, struct complaints *cx, char *err,
+    size_t errlen)
+{
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *info;
+	struct httpd *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->cx = cx;
+	h->conf = conf;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)conf->port);
+	if (inet_pton(AF_INET, conf->listen, &sin.sin_addr) != 1) {
+		snprintf(err, errlen, "listen: \"%s\" is not an IPv4 address",
+		    conf->listen);
+		free(h);
+		return NULL;
+	}
+	h->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, h,
+	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)conf->max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		snprintf(err, errlen, "cannot listen on %s:%lld", conf->listen,
+		    conf->port);
+		free(h);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info ? info->port : (uint16_t)conf->port;
+	return h;
+}
+
+uint16_t
+httpd_port(struct httpd *h)
+{
+	return h->port;
+}
+
+void
+httpd_drain(struct httpd *h, int grace)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int waited = 0;
+
+	MHD_quiesce_daemon(h->mhd);
+	while (__atomic_load_n(&h->inflight, __ATOMIC_RELAXED) > 0 &&
+	    waited < grace * 20) {
+		nanosleep(&ts, NULL);
+		waited++;
+	}
+}
+
+void
+httpd_stop(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd)
+		MHD_stop_daemon(h->mhd);
+	free(h);
+}

@@ -1,0 +1,172 @@
+/*
+ * complaintsd: the complaint and appeal tracking daemon.
+ *
+ * Start-up in a fixed order: parse the configuration, open the storage,
+ * listen, serve.  SIGTERM and SIGINT drain the requests in flight and
+ * exit; SIGHUP is reserved for reloading reference data.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "complaints/complaints.h"
+#include "daemon/conf.h"
+#include "daemon/httpd.h"
+#include "util/util.h"
+#include "xmlio/xmlio.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/usr/local/etc"
+#endif
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: complaintsd [-dnv] [-f file]\n");
+	exit(2);
+}
+
+static int
+write_port_file(const char *path, unsigned port)
+{
+	char tmp[1024];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "%u\n", port);
+	if (fclose(f) != 0 || rename(tmp, path) == -1)
+		return -1;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *conffile = SYSCONFDIR "/complaintsd.conf";
+	struct complaints_conf cc;
+	struct complaints *cx;
+	struct httpd *h;
+	struct conf conf;
+	char err[1024], dbpath[1024], secret[1024];
+	sigset_t set;
+	int ch, debug = 0, check = 0, verbose = 0, sig;
+	enum log_level lvl;
+
+	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'f':
+			conffile = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("complaintsd", 1, LOG_LVL_INFO);
+	if (conf_load(&conf, access(conffile, F_OK) == 0 || check ?
+	    conffile : NULL, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (tz_init(conf.timezone) == -1)
+		fatalx("timezone: \"%s\" is not in the time-zone database",
+		    conf.timezone);
+	if (check) {
+		struct xmlio_schemas *s;
+
+		xmlio_init();
+		if ((s = xmlio_schemas_load(conf.schema_dir, err,
+		    sizeof(err))) == NULL)
+			fatalx("schema_dir: %s", err);
+		xmlio_schemas_free(s);
+		if (verbose)
+			conf_dump(&conf);
+		fprintf(stderr, "configuration OK\n");
+		conf_free(&conf);
+		xmlio_cleanup();
+		return 0;
+	}
+	lvl = strcmp(conf.log_level, "debug") == 0 ? LOG_LVL_DEBUG :
+	    strcmp(conf.log_level, "warning") == 0 ? LOG_LVL_WARN :
+	    LOG_LVL_INFO;
+	if (verbose)
+		lvl = LOG_LVL_DEBUG;
+	log_init("complaintsd", debug, lvl);
+	clock_set_offset(conf.test_clock_offset);
+	if (conf.test_clock_offset != 0)
+		log_warnx("test_clock_offset is %lld s: the clock is not "
+		    "real; never use this in production",
+		    conf.test_clock_offset);
+
+	if (mkdir(conf.data_dir, 0700) == -1 && errno != EEXIST)
+		fatal("data_dir: %s", conf.data_dir);
+	snprintf(dbpath, sizeof(dbpath), "%s/complaints.db", conf.data_dir);
+	snprintf(secret, sizeof(secret), "%s/secret.key", conf.data_dir);
+
+	/* The threads inherit this mask; main takes the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!debug && daemon(1, 0) == -1)
+		fatal("daemon");
+
+	xmlio_init();
+	memset(&cc, 0, sizeof(cc));
+	cc.db_path = dbpath;
+	cc.secret_path = secret;
+	cc.schema_dir = conf.schema_dir;
+	cc.calendar_xml = conf.calendar[0] ? conf.calendar : NULL;
+	cc.rules_xml = conf.rules_file[0] ? conf.rules_file : NULL;
+	cc.timezone = conf.timezone;
+	cc.rules = conf.rules;
+	cc.readers = (int)conf.readers;
+	cc.queue_max = (size_t)conf.queue_max;
+	cc.batch_max = (size_t)conf.batch_max;
+	if ((cx = complaints_open(&cc, err, sizeof(err))) == NULL)
+		fatalx("storage: %s", err);
+	if ((h = httpd_start(&conf, cx, err, sizeof(err))) == NULL)
+		fatalx("http: %s", err);
+	if (conf.port_file[0] && write_port_file(conf.port_file,
+	    httpd_port(h)) == -1)
+		fatal("port_file: %s", conf.port_file);
+	log_info("complaintsd: listening on %s:%u, data in %s", conf.listen,
+	    httpd_port(h), conf.data_dir);
+
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("complaintsd: SIGHUP: nothing to reload yet");
+			continue;
+		}
+		break;
+	}
+	log_info("complaintsd: signal %d: finishing requests in flight", sig);
+	httpd_drain(h, (int)conf.shutdown_grace);
+	httpd_stop(h);
+	complaints_close(cx);
+	xmlio_cleanup();
+	conf_free(&conf);
+	log_info("complaintsd: stopped");
+	return 0;
+}

@@ -1,0 +1,720 @@
+/*
+ * db: connections, migrations, the statement table and the queries.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+/* Every statement, prepared once per connection, referred to by index. */
+static const char *const stmt_sql[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT job",
+	[ST_RELEASE] = "RELEASE job",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO job",
+	[ST_BODY_BY_CODE] =
+	    "SELECT id, code, kind, name_kk, name_ru, tz FROM body "
+	    "WHERE code = ?1",
+	[ST_BODY_BY_ID] =
+	    "SELECT id, code, kind, name_kk, name_ru, tz FROM body "
+	    "WHERE id = ?1",
+	[ST_JOURNAL_NEXT] =
+	    "INSERT INTO journal_counter(body_id, year, last) "
+	    "VALUES (?1, ?2, 1) ON CONFLICT(body_id, year) "
+	    "DO UPDATE SET last = last + 1 RETURNING last",
+	[ST_COMPLAINT_INSERT] =
+	    "INSERT INTO complaint(talon, access_hash, body_id, "
+	    "journal_year, journal_no, accepted_at, received_at, channel, "
+	    "service, subject_institution, subject_name, subject_official, "
+	    "surname, name, patronymic, address, email, phone, "
+	    "representative_of, signed, reasons, demands, registrar_name, "
+	    "registrar_position, rules, due, state, hash) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+	    "?27, ?28)",
+	[ST_ATTACHMENT_INSERT] =
+	    "INSERT INTO attachment(complaint_id, seq, name, media_type, "
+	    "sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_EVENT_LAST_HASH] =
+	    "SELECT hash FROM event WHERE body_id = ?1 "
+	    "ORDER BY id DESC LIMIT 1",
+	[ST_EVENT_INSERT] =
+	    "INSERT INTO event(body_id, complaint_id, at, actor, action, "
+	    "state_before, state_after, detail, content_hash, prev_hash, "
+	    "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_STATUS_BY_TALON] =
+	    "SELECT c.id, c.talon, c.state, b.code, b.name_kk, b.name_ru, "
+	    "b.tz, c.accepted_at, c.due, c.journal_year, c.journal_no, "
+	    "c.service, c.registrar_name, c.registrar_position, "
+	    "c.access_hash, c.rules FROM complaint c "
+	    "JOIN body b ON b.id = c.body_id "
+	    "WHERE c.talon = ?1",
+	[ST_COUNT_COMPLAINTS] = "SELECT count(*) FROM complaint",
+};
+
+/*
+ * The migrations, in order; migration i brings user_version from i to
+ * i + 1.  Never edit one that has shipped: add the next.
+ */
+static const char *const migrations[] = {
+	/* 1: bodies, journal, attachments, the event chain. */
+	"CREATE TABLE body ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  name_kk TEXT NOT NULL,"
+	"  name_ru TEXT NOT NULL DEFAULT '',"
+	"  parent_code TEXT,"
+	"  tz TEXT NOT NULL DEFAULT 'Asia/Almaty');"
+	"INSERT INTO body(code, kind, name_kk, name_ru, parent_code) VALUES"
+	" ('mes', 'ministry',"
+	"  'Қазақстан Республикасы Білім және ғылым министрлігі',"
+	"  'Министерство образования и науки Республики Казахстан', NULL),"
+	" ('almaty-edu', 'city-department', 'Алматы қаласы Білім басқармасы',"
+	"  'Управление образования города Алматы', 'mes'),"
+	" ('almaty-alatau', 'district-office',"
+	"  'Алатау ауданының білім бөлімі',"
+	"  'Отдел образования Алатауского района', 'almaty-edu'),"
+	" ('almaty-almaly', 'district-office',"
+	"  'Алмалы ауданының білім бөлімі',"
+	"  'Отдел образования Алмалинского района', 'almaty-edu'),"
+	" ('almaty-auezov', 'district-office',"
+	"  'Әуезов ауданының білім бөлімі',"
+	"  'Отдел образования Ауэзовского района', 'almaty-edu'),"
+	" ('almaty-bostandyk', 'district-office',"
+	"  'Бостандық ауданының білім бөлімі',"
+	"  'Отдел образования Бостандыкского района', 'almaty-edu'),"
+	" ('almaty-zhetysu', 'district-office',"
+	"  'Жетісу ауданының білім бөлімі',"
+	"  'Отдел образования Жетысуского района', 'almaty-edu'),"
+	" ('almaty-medeu', 'district-office',"
+	"  'Медеу ауданының білім бөлімі',"
+	"  'Отдел образования Медеуского района', 'almaty-edu'),"
+	" ('almaty-turksib', 'district-office',"
+	"  'Түрксіб ауданының білім бөлімі',"
+	"  'Отдел образования Турксибского района', 'almaty-edu');"
+	"CREATE TABLE journal_counter ("
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"
+	"  year INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  PRIMARY KEY (body_id, year)) WITHOUT ROWID;"
+	"CREATE TABLE complaint ("
+	"  id INTEGER PRIMARY KEY,"
+	"  talon TEXT NOT NULL UNIQUE,"
+	"  access_hash BLOB NOT NULL,"
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"
+	"  journal_year INTEGER NOT NULL,"
+	"  journal_no INTEGER NOT NULL,"
+	"  accepted_at INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  service INTEGER NOT NULL CHECK (service BETWEEN 1 AND 11),"
+	"  subject_institution TEXT,"
+	"  subject_name TEXT NOT NULL,"
+	"  subject_official TEXT,"
+	"  surname TEXT NOT NULL CHECK (surname <> ''),"
+	"  name TEXT NOT NULL,"
+	"  patronymic TEXT,"
+	"  address TEXT,"
+	"  email TEXT,"
+	"  phone TEXT,"
+	"  representative_of TEXT,"
+	"  signed INTEGER NOT NULL,"
+	"  reasons TEXT NOT NULL,"
+	"  demands TEXT NOT NULL,"
+	"  registrar_name TEXT NOT NULL,"
+	"  registrar_position TEXT NOT NULL,"
+	"  rules TEXT NOT NULL,"
+	"  due TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  UNIQUE (body_id, journal_year, journal_no));"
+	"CREATE INDEX complaint_due ON complaint(due);"
+	"CREATE TABLE attachment ("
+	"  complaint_id INTEGER NOT NULL REFERENCES complaint(id),"
+	"  seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  media_type TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  PRIMARY KEY (complaint_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"
+	"  complaint_id INTEGER NOT NULL REFERENCES complaint(id),"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  state_before TEXT,"
+	"  state_after TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  content_hash BLOB NOT NULL,"
+	"  prev_hash BLOB NOT NULL,"
+	"  hash BLOB NOT NULL);"
+	"CREATE INDEX event_body ON event(body_id, id);"
+	"CREATE INDEX event_complaint ON event(complaint_id, id);"
+	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN"
+	"  SELECT RAISE(ABORT, 'the event trail is append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN"
+	"  SELECT RAISE(ABORT, 'the event trail is append-only'); END;"
+	"CREATE TRIGGER complaint_no_delete BEFORE DELETE ON complaint BEGIN"
+	"  SELECT RAISE(ABORT, 'the journal is append-only'); END;"
+	"CREATE TRIGGER attachment_no_change BEFORE UPDATE ON attachment BEGIN"
+	"  SELECT RAISE(ABORT, 'the journal is append-only'); END;",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+const char *
+db_strerror(int rc)
+{
+	switch (rc) {
+	case DB_OK:		return "ok";
+	case DB_ERROR:		return "database error";
+	case DB_NOTFOUND:	return "not found";
+	case DB_CONSTRAINT:	return "constraint violated";
+	case DB_FULL:		return "the disk is full";
+	case DB_READONLY:	return "the database is read-only";
+	case DB_BUSY:		return "the database is busy";
+	case DB_QUEUE_FULL:	return "too many requests are waiting";
+	case DB_SHUTDOWN:	return "the server is stopping";
+	}
+	return "unknown error";
+}
+
+int
+db_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+int
+db_rc_from_sqlite(struct db *db, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return DB_OK;
+	case SQLITE_CONSTRAINT:
+		return DB_CONSTRAINT;
+	case SQLITE_FULL:
+		return DB_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+		return DB_READONLY;
+	case SQLITE_IOERR:
+		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		    rc == SQLITE_IOERR_TRUNCATE)
+			return DB_FULL;
+		return DB_ERROR;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_BUSY;
+	}
+	(void)db;
+	return DB_ERROR;
+}
+
+/*
+ * The one place where BUSY and LOCKED are handled: retry with a growing
+ * sleep for about five seconds, on top of SQLite's own busy timeout.
+ * Returns the SQLite code of the last step.
+ */
+int
+db_step(struct db *db, sqlite3_stmt *st)
+{
+	struct timespec ts;
+	int rc, tries = 0;
+
+	for (;;) {
+		rc = sqlite3_step(st);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (++tries > 20)
+			break;
+		sqlite3_reset(st);
+		ts.tv_sec = 0;
+		ts.tv_nsec = 1000000L * (tries * 10);
+		nanosleep(&ts, NULL);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE &&
+	    (rc & 0xff) != SQLITE_CONSTRAINT)
+		log_warnx("db: step: %s", sqlite3_errmsg(db->h));
+	return rc;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, enum db_stmt i)
+{
+	sqlite3_reset(db->st[i]);
+	sqlite3_clear_bindings(db->st[i]);
+	return db->st[i];
+}
+
+static int
+exec_simple(struct db *db, enum db_stmt i)
+{
+	int rc = db_step(db, db_stmt(db, i));
+
+	sqlite3_reset(db->st[i]);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_begin(struct db *db)
+{
+	return exec_simple(db, ST_BEGIN);
+}
+
+int
+db_commit(struct db *db)
+{
+	return exec_simple(db, ST_COMMIT);
+}
+
+int
+db_rollback(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return DB_OK;
+	return exec_simple(db, ST_ROLLBACK);
+}
+
+int
+db_savepoint(struct db *db)
+{
+	return exec_simple(db, ST_SAVEPOINT);
+}
+
+int
+db_release(struct db *db)
+{
+	return exec_simple(db, ST_RELEASE);
+}
+
+int
+db_rollback_savepoint(struct db *db)
+{
+	int rc = exec_simple(db, ST_ROLLBACK_TO);
+
+	if (rc == DB_OK)
+		rc = exec_simple(db, ST_RELEASE);
+	return rc;
+}
+
+static int
+migrate(struct db *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char *msg = NULL, sql[64];
+	int version = 0, rc;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > N_MIGRATIONS) {
+		snprintf(err, errlen, "database schema %d is newer than this "
+		    "program's %d", version, N_MIGRATIONS);
+		return -1;
+	}
+	for (; version < N_MIGRATIONS; version++) {
+		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL,
+		    &msg) != SQLITE_OK)
+			goto fail_msg;
+		rc = sqlite3_exec(db->h, migrations[version], NULL, NULL, &msg);
+		if (rc == SQLITE_OK) {
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+			    version + 1);
+			rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+		}
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, &msg);
+		if (rc != SQLITE_OK) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			goto fail_msg;
+		}
+		log_info("db: migrated to schema %d", version + 1);
+	}
+	return 0;
+fail_msg:
+	snprintf(err, errlen, "migration %d: %s", version + 1,
+	    msg ? msg : sqlite3_errmsg(db->h));
+	sqlite3_free(msg);
+	return -1;
+fail:
+	snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+	return -1;
+}
+
+struct db *
+db_open(const char *path, int flags, char *err, size_t errlen)
+{
+	struct db *db;
+	char *msg = NULL;
+	int oflags, i;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	db->flags = flags;
+	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (flags & DB_OPEN_WRITE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (sqlite3_exec(db->h,
+	    "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -8192;"
+	    "PRAGMA temp_store = MEMORY;", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg);
+		sqlite3_free(msg);
+		goto fail;
+	}
+	if ((flags & DB_OPEN_WRITE) && migrate(db, err, errlen) == -1)
+		goto fail;
+	if (!(flags & DB_OPEN_WRITE))
+		sqlite3_exec(db->h, "PRAGMA query_only = ON", NULL, NULL, NULL);
+	for (i = 0; i < ST__MAX; i++) {
+		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "prepare %d: %s", i,
+			    sqlite3_errmsg(db->h));
+			goto fail;
+		}
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(db->st[i]);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+static void
+col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	strlcpy_chk(dst, s ? (const char *)s : "", size);
+}
+
+static int
+body_row(struct db *db, sqlite3_stmt *st, struct db_body *b)
+{
+	int rc = db_step(db, st);
+
+	if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else if (rc == SQLITE_ROW) {
+		b->id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, b->code, sizeof(b->code));
+		col_text(st, 2, b->kind, sizeof(b->kind));
+		col_text(st, 3, b->name_kk, sizeof(b->name_kk));
+		col_text(st, 4, b->name_ru, sizeof(b->name_ru));
+		col_text(st, 5, b->tz, sizeof(b->tz));
+		rc = DB_OK;
+	} else
+		rc = db_rc_from_sqlite(db, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_body_by_code(struct db *db, const char *code, struct db_body *b)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_BODY_BY_CODE);
+
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	return body_row(db, st, b);
+}
+
+int
+db_body_by_id(struct db *db, int64_t id, struct db_body *b)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_BODY_BY_ID);
+
+	sqlite3_bind_int64(st, 1, id);
+	return body_row(db, st, b);
+}
+
+int
+db_journal_next(struct db *db, int64_t body_id, int year, int64_t *no)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_JOURNAL_NEXT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, body_id);
+	sqlite3_bind_int(st, 2, year);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW) {
+		*no = sqlite3_column_int64(st, 0);
+		rc = db_step(db, st);	/* finish the upsert */
+	}
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+/* Hashes a field with its length so that no two field lists collide. */
+static void
+hash_field(crypto_generichash_state *hs, const void *p, size_t n)
+{
+	uint8_t len[8];
+
+	for (int i = 0; i < 8; i++)
+		len[i] = (uint8_t)((uint64_t)n >> (8 * i));
+	crypto_generichash_update(hs, len, sizeof(len));
+	if (n)
+		crypto_generichash_update(hs, p, n);
+}
+
+static void
+hash_str(crypto_generichash_state *hs, const char *s)
+{
+	hash_field(hs, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void
+hash_i64(crypto_generichash_state *hs, int64_t v)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)((uint64_t)v >> (8 * i));
+	hash_field(hs, b, sizeof(b));
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/*
+ * The content hash of a journal entry: every field fixed at registration,
+ * each with its length.  verify recomputes it from the stored row.
+ */
+static void
+complaint_hash(const struct db_complaint *c, uint8_t out[32])
+{
+	crypto_generichash_state hs;
+
+	crypto_generichash_init(&hs, NULL, 0, 32);
+	hash_str(&hs, c->talon);
+	hash_field(&hs, c->access_hash, 32);
+	hash_i64(&hs, c->body_id);
+	hash_i64(&hs, c->journal_year);
+	hash_i64(&hs, c->journal_no);
+	hash_i64(&hs, c->accepted_at);
+	hash_i64(&hs, c->received_at);
+	hash_str(&hs, c->channel);
+	hash_i64(&hs, c->service);
+	hash_str(&hs, c->subject_institution);
+	hash_str(&hs, c->subject_name);
+	hash_str(&hs, c->subject_official);
+	hash_str(&hs, c->surname);
+	hash_str(&hs, c->name);
+	hash_str(&hs, c->patronymic);
+	hash_str(&hs, c->address);
+	hash_str(&hs, c->email);
+	hash_str(&hs, c->phone);
+	hash_str(&hs, c->representative_of);
+	hash_i64(&hs, c->is_signed);
+	hash_str(&hs, c->reasons);
+	hash_str(&hs, c->demands);
+	hash_str(&hs, c->registrar_name);
+	hash_str(&hs, c->registrar_position);
+	hash_str(&hs, c->rules);
+	crypto_generichash_final(&hs, out, 32);
+}
+
+int
+db_complaint_insert(struct db *db, const struct db_complaint *c,
+    int64_t *id, uint8_t hash[32])
+{
+	sqlite3_stmt *st = db_stmt(db, ST_COMPLAINT_INSERT);
+	int rc;
+
+	complaint_hash(c, hash);
+
+	sqlite3_bind_text(st, 1, c->talon, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, c->access_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->body_id);
+	sqlite3_bind_int(st, 4, c->journal_year);
+	sqlite3_bind_int64(st, 5, c->journal_no);
+	sqlite3_bind_int64(st, 6, c->accepted_at);
+	sqlite3_bind_int64(st, 7, c->received_at);
+	sqlite3_bind_text(st, 8, c->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, c->service);
+	bind_opt(st, 10, c->subject_institution);
+	sqlite3_bind_text(st, 11, c->subject_name, -1, SQLITE_STATIC);
+	bind_opt(st, 12, c->subject_official);
+	sqlite3_bind_text(st, 13, c->surname, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, c->name, -1, SQLITE_STATIC);
+	bind_opt(st, 15, c->patronymic);
+	bind_opt(st, 16, c->address);
+	bind_opt(st, 17, c->email);
+	bind_opt(st, 18, c->phone);
+	bind_opt(st, 19, c->representative_of);
+	sqlite3_bind_int(st, 20, c->is_signed);
+	sqlite3_bind_text(st, 21, c->reasons, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 22, c->demands, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 23, c->registrar_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 24, c->registrar_position, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 25, c->rules, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 26, c->due, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 27, c->state, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 28, hash, 32, SQLITE_STATIC);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_attachment_insert(struct db *db, int64_t complaint_id, int seq,
+    const struct db_attachment *a)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_ATTACHMENT_INSERT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, complaint_id);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->media_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a->sha256, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+
+int
+db_event_append(struct db *db, const struct db_event *e,
+    const uint8_t content_hash[32])
+{
+	crypto_generichash_state hs;
+	uint8_t prev[32], hash[32];
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(prev, 0, sizeof(prev));
+	st = db_stmt(db, ST_EVENT_LAST_HASH);
+	sqlite3_bind_int64(st, 1, e->body_id);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
+		memcpy(prev, sqlite3_column_blob(st, 0), 32);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_rc_from_sqlite(db, rc);
+
+	crypto_generichash_init(&hs, NULL, 0, sizeof(hash));
+	hash_field(&hs, prev, sizeof(prev));
+	hash_i64(&hs, e->body_id);
+	hash_i64(&hs, e->complaint_id);
+	hash_i64(&hs, e->at);
+	hash_str(&hs, e->actor);
+	hash_str(&hs, e->action);
+	hash_str(&hs, e->state_before);
+	hash_str(&hs, e->state_after);
+	hash_str(&hs, e->detail);
+	hash_field(&hs, content_hash, 32);
+	crypto_generichash_final(&hs, hash, sizeof(hash));
+
+	st = db_stmt(db, ST_EVENT_INSERT);
+	sqlite3_bind_int64(st, 1, e->body_id);
+	sqlite3_bind_int64(st, 2, e->complaint_id);
+	sqlite3_bind_int64(st, 3, e->at);
+	sqlite3_bind_text(st, 4, e->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, e->action, -1, SQLITE_STATIC);
+	bind_opt(st, 6, e->state_before);
+	sqlite3_bind_text(st, 7, e->state_after, -1, SQLITE_STATIC);
+	bind_opt(st, 8, e->detail);
+	sqlite3_bind_blob(st, 9, content_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 10, prev, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 11, hash, 32, SQLITE_STATIC);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_status_by_talon(struct db *db, const char *talon, struct db_status *s)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_STATUS_BY_TALON);
+	int rc;
+
+	sqlite3_bind_text(st, 1, talon, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW) {
+		s->id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, s->talon, sizeof(s->talon));
+		col_text(st, 2, s->state, sizeof(s->state));
+		col_text(st, 3, s->body_code, sizeof(s->body_code));
+		col_text(st, 4, s->body_name_kk, sizeof(s->body_name_kk));
+		col_text(st, 5, s->body_name_ru, sizeof(s->body_name_ru));
+		col_text(st, 6, s->body_tz, sizeof(s->body_tz));
+		s->accepted_at = sqlite3_column_int64(st, 7);
+		col_text(st, 8, s->due, sizeof(s->due));
+		s->journal_year = sqlite3_column_int(st, 9);
+		s->journal_no = sqlite3_column_int64(st, 10);
+		s->service = sqlite3_column_int(st, 11);
+		col_text(st, 12, s->registrar_name, sizeof(s->registrar_name));
+		col_text(st, 13, s->registrar_position,
+		    sizeof(s->registrar_position));
+		memset(s->access_hash, 0, 32);
+		if (sqlite3_column_bytes(st, 14) == 32)
+			memcpy(s->access_hash, sqlite3_column_blob(st, 14), 32);
+		col_text(st, 15, s->rules, sizeof(s->rules));
+		rc = DB_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else
+		rc = db_rc_from_sqlite(db, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_count_complaints(struct db *db, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_COUNT_COMPLAINTS);
+	int rc = db_step(db, st);
+
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DB_OK : db_rc_from_sqlite(db, rc);
+}

@@ -1,0 +1,2 @@
+LIB_SRCS += db/db.c db/pool.c db/writer.c
+UNIT_TESTS += tests/unit/test_db.c

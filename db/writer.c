@@ -1,0 +1,167 @@
+/*
+ * db: the writer thread and group commit.
+ *
+ * Request threads queue jobs; the writer takes every job that is waiting
+ * (up to batch_max), runs each inside a savepoint of one transaction and
+ * commits once, so one fsync serves the whole batch.  Only after the
+ * commit returns are the jobs told their result: nothing is answered
+ * before it is durable.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+struct db_writer {
+	struct db	*db;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct db_job	*head, *tail;
+	size_t		 queued, queue_cap, batch_max;
+	int		 stopping;
+	uint64_t	 batches, jobs;
+};
+
+static void
+run_batch(struct db_writer *w, struct db_job *batch)
+{
+	struct db_job *j, *next;
+	int rc, crc;
+
+	rc = db_begin(w->db);
+	if (rc != DB_OK)
+		log_warnx("db: writer: begin: %s", db_strerror(rc));
+	for (j = batch; j != NULL; j = j->next) {
+		if (rc != DB_OK) {
+			j->rc = rc;
+			continue;
+		}
+		if ((j->rc = db_savepoint(w->db)) != DB_OK)
+			continue;
+		j->rc = j->run(w->db, j->arg);
+		if (j->rc == DB_OK)
+			j->rc = db_release(w->db);
+		else if (db_rollback_savepoint(w->db) != DB_OK)
+			rc = DB_ERROR;	/* the transaction is unusable */
+	}
+	if (rc == DB_OK) {
+		crc = db_commit(w->db);
+		if (crc != DB_OK) {
+			log_warnx("db: writer: commit: %s", db_strerror(crc));
+			db_rollback(w->db);
+			for (j = batch; j != NULL; j = j->next)
+				if (j->rc == DB_OK)
+					j->rc = crc;
+		}
+	} else {
+		db_rollback(w->db);
+		for (j = batch; j != NULL; j = j->next)
+			if (j->rc == DB_OK)
+				j->rc = rc;
+	}
+	w->batches++;
+	for (j = batch; j != NULL; j = next) {
+		next = j->next;	/* done() may free the job */
+		w->jobs++;
+		j->done(j->arg, j->rc);
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct db_writer *w = arg;
+	struct db_job *batch, *last;
+	size_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->head == NULL && !w->stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->head == NULL) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		batch = last = w->head;
+		for (n = 1; n < w->batch_max && last->next != NULL; n++)
+			last = last->next;
+		w->head = last->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		last->next = NULL;
+		w->queued -= n;
+		pthread_mutex_unlock(&w->lock);
+		run_batch(w, batch);
+	}
+	return NULL;
+}
+
+struct db_writer *
+db_writer_start(struct db *db, size_t queue_cap, size_t batch_max)
+{
+	struct db_writer *w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->db = db;
+	w->queue_cap = queue_cap;
+	w->batch_max = batch_max ? batch_max : 1;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+db_writer_submit(struct db_writer *w, struct db_job *j)
+{
+	int rc = DB_OK;
+
+	j->next = NULL;
+	j->rc = DB_OK;
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping)
+		rc = DB_SHUTDOWN;
+	else if (w->queued >= w->queue_cap)
+		rc = DB_QUEUE_FULL;
+	else {
+		if (w->tail)
+			w->tail->next = j;
+		else
+			w->head = j;
+		w->tail = j;
+		w->queued++;
+		pthread_cond_signal(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+void
+db_writer_stop(struct db_writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+void
+db_writer_stats(struct db_writer *w, uint64_t *batches, uint64_t *jobs)
+{
+	pthread_mutex_lock(&w->lock);
+	*batches = w->batches;
+	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->lock);
+}

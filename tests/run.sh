@@ -1,0 +1,56 @@
+#!/bin/sh
+# Runs the unit test programs given as arguments, then the integration
+# suite, and ends with one line: "N passed, N failed, N skipped".
+#   --unit-only   only the unit tests
+# Environment: BUILD (the build folder), PYTHON (default /usr/bin/python3).
+unit_only=0
+if [ "$1" = "--unit-only" ]; then
+	unit_only=1
+	shift
+fi
+: "${BUILD:=build}"
+: "${PYTHON:=/usr/bin/python3}"
+export BUILD
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+passed=0 failed=0 skipped=0 broken=""
+
+for t in "$@"; do
+	echo "== $t"
+	"$t" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${s:-0}))
+	if [ $rc -ne 0 ] && [ -z "$f" ]; then
+		failed=$((failed + 1))	# crashed before its summary
+		broken="$broken $t"
+	fi
+done
+
+if [ $unit_only -eq 0 ] && [ -f tests/integration/run.py ]; then
+	echo "== integration"
+	"$PYTHON" tests/integration/run.py >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	n=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+	fl=$(sed -n 's/.*failures=\([0-9]*\).*/\1/p' "$out" | tail -1)
+	er=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' "$out" | tail -1)
+	sk=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$out" | tail -1)
+	bad=$(( ${fl:-0} + ${er:-0} ))
+	if [ $rc -ne 0 ] && [ $bad -eq 0 ]; then
+		bad=1
+		broken="$broken integration"
+	fi
+	passed=$((passed + ${n:-0} - ${fl:-0} - ${er:-0} - ${sk:-0}))
+	failed=$((failed + bad))
+	skipped=$((skipped + ${sk:-0}))
+fi
+
+[ -n "$broken" ] && echo "crashed or failed without a summary:$broken"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

@@ -1,0 +1,352 @@
+/* Unit tests: db (migrations, journal numbers, group commit, triggers). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "db/db.h"
+
+struct fx {
+	char	 dir[64];
+	char	 path[128];
+	struct db *db;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	if (sodium_init() < 0)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_db.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
+	if ((f->db = db_open(f->path, DB_OPEN_WRITE, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[256];
+
+	db_close(f->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static int
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	int rc;
+
+	if (sqlite3_open(path, &h) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+	return rc;
+}
+
+static void
+migrated_with_bodies(void **state)
+{
+	struct fx *f = *state;
+	struct db_body b;
+	char err[256];
+	struct db *again;
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-auezov", &b), DB_OK);
+	assert_string_equal(b.kind, "district-office");
+	assert_string_equal(b.tz, "Asia/Almaty");
+	assert_int_equal(db_body_by_code(f->db, "nowhere", &b), DB_NOTFOUND);
+	/* Opening again runs no migration twice. */
+	again = db_open(f->path, DB_OPEN_WRITE, err, sizeof(err));
+	assert_non_null(again);
+	db_close(again);
+	assert_true(db_schema_version() >= 1);
+}
+
+static void
+journal_numbers_per_body_and_year(void **state)
+{
+	struct fx *f = *state;
+	struct db_body a, b;
+	int64_t no;
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-alatau", &a), DB_OK);
+	assert_int_equal(db_body_by_code(f->db, "almaty-medeu", &b), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	for (int i = 1; i <= 5; i++) {
+		assert_int_equal(db_journal_next(f->db, a.id, 2026, &no), DB_OK);
+		assert_int_equal(no, i);
+	}
+	assert_int_equal(db_journal_next(f->db, b.id, 2026, &no), DB_OK);
+	assert_int_equal(no, 1);
+	assert_int_equal(db_journal_next(f->db, a.id, 2027, &no), DB_OK);
+	assert_int_equal(no, 1);
+	/* A number taken in a rolled-back savepoint is given again. */
+	assert_int_equal(db_savepoint(f->db), DB_OK);
+	assert_int_equal(db_journal_next(f->db, a.id, 2026, &no), DB_OK);
+	assert_int_equal(no, 6);
+	assert_int_equal(db_rollback_savepoint(f->db), DB_OK);
+	assert_int_equal(db_journal_next(f->db, a.id, 2026, &no), DB_OK);
+	assert_int_equal(no, 6);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	/* And a rolled-back transaction gives its numbers back too. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_journal_next(f->db, a.id, 2026, &no), DB_OK);
+	assert_int_equal(no, 7);
+	assert_int_equal(db_rollback(f->db), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_journal_next(f->db, a.id, 2026, &no), DB_OK);
+	assert_int_equal(no, 7);
+	assert_int_equal(db_commit(f->db), DB_OK);
+}
+
+static void
+fill(struct db_complaint *c, const char *talon, int64_t body, int64_t no)
+{
+	static const uint8_t zero[32];
+
+	memset(c, 0, sizeof(*c));
+	c->talon = talon;
+	c->access_hash = zero;
+	c->body_id = body;
+	c->journal_year = 2026;
+	c->journal_no = no;
+	c->accepted_at = 1795670100;
+	c->received_at = 1795670100;
+	c->channel = "post";
+	c->service = 5;
+	c->subject_name = "School No 12";
+	c->surname = "Абаев";
+	c->name = "Ерлан";
+	c->reasons = "reasons";
+	c->demands = "demands";
+	c->registrar_name = "Registrar";
+	c->registrar_position = "clerk";
+	c->rules = "law-221";
+	c->due = "2026-12-11";
+	c->state = "registered";
+}
+
+static void
+complaint_insert_and_status(void **state)
+{
+	struct fx *f = *state;
+	struct db_complaint c;
+	struct db_status s;
+	struct db_event ev;
+	struct db_body b;
+	uint8_t h1[32], h2[32];
+	int64_t id, n;
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &b), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	fill(&c, "2026-000000001-5", b.id, 1);
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h1), DB_OK);
+	memset(&ev, 0, sizeof(ev));
+	ev.body_id = b.id;
+	ev.complaint_id = id;
+	ev.at = c.accepted_at;
+	ev.actor = "Registrar";
+	ev.action = "register";
+	ev.state_after = "registered";
+	assert_int_equal(db_event_append(f->db, &ev, h1), DB_OK);
+	/* The same talon again is a constraint error, nothing else. */
+	fill(&c, "2026-000000001-5", b.id, 2);
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h2),
+	    DB_CONSTRAINT);
+	/* Different content, different hash. */
+	fill(&c, "2026-000000002-1", b.id, 2);
+	c.surname = "Абаева";
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h2), DB_OK);
+	assert_memory_not_equal(h1, h2, 32);
+	assert_int_equal(db_commit(f->db), DB_OK);
+
+	assert_int_equal(db_status_by_talon(f->db, "2026-000000001-5", &s),
+	    DB_OK);
+	assert_string_equal(s.state, "registered");
+	assert_string_equal(s.body_code, "almaty-almaly");
+	assert_string_equal(s.due, "2026-12-11");
+	assert_int_equal(s.journal_no, 1);
+	assert_int_equal(db_status_by_talon(f->db, "2026-999999999-9", &s),
+	    DB_NOTFOUND);
+	assert_int_equal(db_count_complaints(f->db, &n), DB_OK);
+	assert_int_equal(n, 2);
+
+	/* The trail and the journal refuse edits through SQL. */
+	assert_int_not_equal(raw_exec(f->path, "UPDATE event SET actor='x'"),
+	    SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->path, "DELETE FROM event"),
+	    SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->path, "DELETE FROM complaint"),
+	    SQLITE_OK);
+}
+
+/* Group commit: many jobs from many threads, few commits. */
+struct wctx {
+	struct db_writer *w;
+	int64_t		  body;
+	int		  n;
+	int		  fail_every;
+	pthread_mutex_t	  lock;
+	pthread_cond_t	  cond;
+	int		  done, ok, failed;
+};
+
+struct wjob {
+	struct db_job	 job;
+	struct wctx	*ctx;
+	int		 k;
+	int64_t		 no;
+};
+
+static int
+wjob_run(struct db *db, void *arg)
+{
+	struct wjob *j = arg;
+	int rc = db_journal_next(db, j->ctx->body, 2030, &j->no);
+
+	if (rc == DB_OK && j->ctx->fail_every && j->k % j->ctx->fail_every == 0)
+		return DB_ERROR;	/* this one fails alone */
+	return rc;
+}
+
+static void
+wjob_done(void *arg, int rc)
+{
+	struct wjob *j = arg;
+	struct wctx *c = j->ctx;
+
+	pthread_mutex_lock(&c->lock);
+	c->done++;
+	if (rc == DB_OK)
+		c->ok++;
+	else
+		c->failed++;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void *
+submitter(void *arg)
+{
+	struct wjob *jobs = arg;
+	int n = jobs[0].ctx->n / 4;
+
+	for (int i = 0; i < n; i++)
+		while (db_writer_submit(jobs[0].ctx->w, &jobs[i].job) ==
+		    DB_QUEUE_FULL)
+			usleep(100);
+	return NULL;
+}
+
+static void
+group_commit(void **state)
+{
+	struct fx *f = *state;
+	struct wctx c;
+	struct wjob *jobs;
+	struct db_body b;
+	pthread_t t[4];
+	uint64_t batches, njobs;
+	int64_t no;
+
+	memset(&c, 0, sizeof(c));
+	pthread_mutex_init(&c.lock, NULL);
+	pthread_cond_init(&c.cond, NULL);
+	assert_int_equal(db_body_by_code(f->db, "almaty-turksib", &b), DB_OK);
+	c.body = b.id;
+	c.n = 2000;
+	c.fail_every = 10;
+	jobs = calloc((size_t)c.n, sizeof(*jobs));
+	for (int i = 0; i < c.n; i++) {
+		jobs[i].job.run = wjob_run;
+		jobs[i].job.done = wjob_done;
+		jobs[i].job.arg = &jobs[i];
+		jobs[i].ctx = &c;
+		jobs[i].k = i + 1;
+	}
+	c.w = db_writer_start(f->db, 64, 256);
+	assert_non_null(c.w);
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, submitter, jobs + i * (c.n / 4));
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_lock(&c.lock);
+	while (c.done < c.n)
+		pthread_cond_wait(&c.cond, &c.lock);
+	pthread_mutex_unlock(&c.lock);
+	db_writer_stats(c.w, &batches, &njobs);
+	db_writer_stop(c.w);
+	assert_int_equal(c.ok, 1800);
+	assert_int_equal(c.failed, 200);
+	assert_int_equal(njobs, 2000);
+	assert_true(batches < njobs);
+	/* The failed jobs' numbers were given back: 1800 numbers, no gap. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_journal_next(f->db, b.id, 2030, &no), DB_OK);
+	assert_int_equal(no, 1801);
+	assert_int_equal(db_rollback(f->db), DB_OK);
+	free(jobs);
+}
+
+static void
+reader_pool(void **state)
+{
+	struct fx *f = *state;
+	struct db_pool *p;
+	struct db *r;
+	struct db_body b;
+	char err[256];
+
+	p = db_pool_open(f->path, 2, err, sizeof(err));
+	assert_non_null(p);
+	r = db_pool_get(p);
+	assert_int_equal(db_body_by_code(r, "mes", &b), DB_OK);
+	assert_string_equal(b.kind, "ministry");
+	/* Readers cannot write. */
+	assert_int_not_equal(db_begin(r), DB_OK);
+	db_pool_put(p, r);
+	db_pool_close(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(migrated_with_bodies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    journal_numbers_per_body_and_year, setup, teardown),
+		cmocka_unit_test_setup_teardown(complaint_insert_and_status,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(reader_pool, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

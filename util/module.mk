@@ -1,0 +1,2 @@
+LIB_SRCS += util/log.c util/buf.c util/time.c
+UNIT_TESTS += tests/unit/test_util.c

@@ -1,0 +1,89 @@
+/*
+ * util: logging, bounded buffers, time and small string helpers shared by
+ * every module.  Functions return 0 on success and -1 on failure unless
+ * stated otherwise.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Logging: stderr with -d, syslog otherwise. */
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+void	log_init(const char *ident, int foreground, enum log_level level);
+void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Start-up only: logs and exits. */
+void	fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Allocation that dies: start-up only. */
+void	*xcalloc(size_t, size_t);
+char	*xstrdup(const char *);
+
+/*
+ * A growable byte buffer with a hard cap set at creation.  Appending past
+ * the cap fails and leaves the buffer as it was.  The data is always
+ * NUL-terminated for convenience; len does not count the NUL.
+ */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+	size_t	 cap;
+};
+void	buf_init(struct buf *, size_t cap);
+int	buf_add(struct buf *, const void *, size_t);
+int	buf_puts(struct buf *, const char *);
+int	buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_reset(struct buf *);
+void	buf_free(struct buf *);
+/* Hands the data over; the buffer is empty afterwards.  Caller frees. */
+char	*buf_release(struct buf *, size_t *lenp);
+
+/* Bounded copy; returns -1 when truncated. */
+int	strlcpy_chk(char *dst, const char *src, size_t size);
+/* Parses a whole decimal number within [min, max]; -1 on anything else. */
+int	parse_ll(const char *, long long min, long long max, long long *out);
+
+/* A civil date and a local moment. */
+struct date {
+	int	y, m, d;
+};
+struct moment {
+	int	y, m, d, hh, mm, ss;
+	long	utcoff;		/* seconds east of UTC */
+};
+
+/*
+ * Local time in the named IANA zone (NULL: the process default zone set
+ * by tz_init).  Thread-safe.  Returns -1 on an unknown zone.
+ */
+int	tz_init(const char *zone);
+int	tz_local(const char *zone, time_t, struct moment *);
+/* Formats as ISO 8601 with offset: 2026-11-26T14:05:00+05:00. */
+void	moment_iso(const struct moment *, char out[32]);
+/* Parses ISO 8601 with Z or an offset; -1 when malformed. */
+int	iso_parse(const char *, time_t *);
+void	date_iso(struct date, char out[11]);
+int	date_parse(const char *, struct date *);
+/* Days since 1970-01-01 and back; weekday 0 = Monday. */
+long	date_to_days(struct date);
+struct date date_from_days(long);
+int	date_weekday(struct date);
+struct date date_add(struct date, long days);
+int	date_cmp(struct date, struct date);
+
+/* The clock: real time, or a fixed offset set by the test-only option. */
+time_t	clock_now(void);
+void	clock_set_offset(long long seconds);
+
+#endif /* UTIL_H */

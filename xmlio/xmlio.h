@@ -1,0 +1,85 @@
+/*
+ * xmlio: safe parsing and schema validation of XML documents, and the
+ * writing of responses.  Parsing never substitutes entities, never loads
+ * a DTD, never touches the network, and refuses any document that has a
+ * DTD at all.  Functions return 0 on success and -1 on failure.
+ */
+#ifndef XMLIO_H
+#define XMLIO_H
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "util/util.h"
+
+/* Call once at start-up, before any thread parses. */
+void	xmlio_init(void);
+void	xmlio_cleanup(void);
+
+struct xmlio_schemas;
+
+/*
+ * Loads every NAME.xsd in dir.  Caller frees with xmlio_schemas_free.
+ * The loaded schemas are read-only and shared between threads.
+ */
+struct xmlio_schemas *xmlio_schemas_load(const char *dir, char *err,
+		    size_t);
+void		 xmlio_schemas_free(struct xmlio_schemas *);
+/* Whether a schema of that name (without .xsd) was loaded. */
+int		 xmlio_schemas_has(const struct xmlio_schemas *,
+		    const char *name);
+
+enum xmlio_fail {
+	XMLIO_MALFORMED,	/* not well-formed, or not UTF-8 */
+	XMLIO_FORBIDDEN,	/* a DTD or an entity */
+	XMLIO_INVALID,		/* fails the schema */
+	XMLIO_WRONG_DOCUMENT,	/* the root is not the one expected */
+	XMLIO_INTERNAL
+};
+
+struct xmlio_err {
+	enum xmlio_fail	kind;
+	char		message[512];	/* names the element and the line */
+};
+
+/*
+ * Parses buf and validates it against the schema called name (also the
+ * root element expected).  *out gets the document; caller frees it with
+ * xmlFreeDoc.
+ */
+int	xmlio_parse(const struct xmlio_schemas *, const char *name,
+	    const char *buf, size_t len, xmlDocPtr *out, struct xmlio_err *);
+
+/* Validates a document against a schema (for the responses, in tests). */
+int	xmlio_validate(const struct xmlio_schemas *, const char *name,
+	    xmlDocPtr, struct xmlio_err *);
+
+/* Reading: the first child element of that name, or NULL. */
+xmlNodePtr	xmlio_child(xmlNodePtr, const char *name);
+/*
+ * The text of the named child, whitespace-trimmed, copied into a new
+ * string; NULL when absent.  Caller frees with free().
+ */
+char		*xmlio_child_text(xmlNodePtr, const char *name);
+
+/* Writing into a capped buffer. */
+struct xmlio_out {
+	xmlBufferPtr		buf;
+	xmlTextWriterPtr	w;
+};
+int	xmlio_out_begin(struct xmlio_out *, const char *root);
+int	xmlio_out_elem(struct xmlio_out *, const char *name,
+	    const char *text);
+int	xmlio_out_elemf(struct xmlio_out *, const char *name,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int	xmlio_out_start(struct xmlio_out *, const char *name);
+int	xmlio_out_attr(struct xmlio_out *, const char *name,
+	    const char *value);
+int	xmlio_out_end(struct xmlio_out *);
+/* Closes every element and moves the text into b. */
+int	xmlio_out_finish(struct xmlio_out *, struct buf *b);
+void	xmlio_out_free(struct xmlio_out *);
+
+#endif /* XMLIO_H */
