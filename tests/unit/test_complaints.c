@@ -1,0 +1,264 @@
+/* Unit tests: complaints (registration and status through the service). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "complaints/complaints.h"
+#include "xmlio/xmlio.h"
+
+struct fx {
+	char			 dir[64];
+	struct complaints	*cx;
+	struct xmlio_schemas	*schemas;
+};
+
+static const char doc_fmt[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<complaint>\n"
+    "  <body>%s</body>\n"
+    "  <service>%s</service>\n"
+    "  <subject><name>№ 12 мектеп-гимназия</name></subject>\n"
+    "  <channel>post</channel>\n"
+    "  <applicant>\n"
+    "    <surname>%s</surname>\n"
+    "    <name>Гүлнұр</name>\n"
+    "    <address>Алматы қ., Әуезов ауданы, 5 ш.а., 12 үй</address>\n"
+    "  </applicant>\n"
+    "  <signed>true</signed>\n"
+    "  <reasons>Баламды мектепке қабылдамады.</reasons>\n"
+    "  <demands>Қайта қарауды сұраймын.</demands>\n"
+    "  <attachments><attachment name=\"scan.pdf\" "
+    "media-type=\"application/pdf\" sha256=\"%064d\"/></attachments>\n"
+    "  <registrar><name>Серікбаева Айгүл</name>"
+    "<position>бас маман</position></registrar>\n"
+    "</complaint>\n";
+
+static char *
+doc(const char *body, const char *service, const char *surname)
+{
+	static char b[4096];
+
+	snprintf(b, sizeof(b), doc_fmt, body, service, surname, 0);
+	return b;
+}
+
+static int
+setup(void **state)
+{
+	struct complaints_conf c;
+	struct fx *f = calloc(1, sizeof(*f));
+	char db[128], key[128], err[256];
+
+	xmlio_init();
+	tz_init("Asia/Almaty");
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_cx.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(db, sizeof(db), "%s/c.db", f->dir);
+	snprintf(key, sizeof(key), "%s/secret.key", f->dir);
+	memset(&c, 0, sizeof(c));
+	c.db_path = db;
+	c.secret_path = key;
+	c.schema_dir = "schemas";
+	c.timezone = "Asia/Almaty";
+	c.readers = 2;
+	c.queue_max = 100;
+	c.batch_max = 16;
+	if ((f->cx = complaints_open(&c, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	f->schemas = xmlio_schemas_load("schemas", err, sizeof(err));
+	*state = f;
+	return f->schemas ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	complaints_close(f->cx);
+	xmlio_schemas_free(f->schemas);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static char *
+text_of(struct fx *f, const struct buf *b, const char *root, const char *el)
+{
+	struct xmlio_err e;
+	xmlDocPtr d;
+	char *t;
+
+	if (xmlio_parse(f->schemas, root, b->data, b->len, &d, &e) == -1)
+		fail_msg("%s does not validate: %s", root, e.message);
+	t = xmlio_child_text(xmlDocGetRootElement(d), el);
+	xmlFreeDoc(d);
+	return t;
+}
+
+static void
+register_then_status(void **state)
+{
+	struct fx *f = *state;
+	struct cx_error e;
+	struct buf b;
+	char *number, *jn, *code, *t;
+	char wrong[TALON_LEN + 1];
+	char unknown[TALON_LEN + 1];
+	struct stat st;
+	char key[128];
+	const char *d = doc("almaty-auezov", "5", "Әбдіхалықова");
+
+	buf_init(&b, 65536);
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), 0);
+	number = text_of(f, &b, "talon", "number");
+	jn = text_of(f, &b, "talon", "journal-number");
+	code = text_of(f, &b, "talon", "access-code");
+	assert_string_equal(jn, "1");
+	assert_int_equal(strlen(code), 8);
+	buf_reset(&b);
+	assert_int_equal(complaints_status(f->cx, number, &b, &e), 0);
+	t = text_of(f, &b, "status", "state");
+	assert_string_equal(t, "registered");
+	free(t);
+	/* No personal data in the status. */
+	assert_null(strstr(b.data, "Әбдіхалықова"));
+	assert_null(strstr(b.data, "Гүлнұр"));
+	assert_null(strstr(b.data, "мектепке"));
+	/* The talon again has no access code. */
+	buf_reset(&b);
+	assert_int_equal(complaints_talon(f->cx, number, &b, &e), 0);
+	assert_null(strstr(b.data, "access-code"));
+	assert_null(strstr(b.data, code));
+	/* A mistyped number is told apart from an unknown one. */
+	memcpy(wrong, number, sizeof(wrong));
+	wrong[8] = wrong[8] == '9' ? '0' : (char)(wrong[8] + 1);
+	assert_int_equal(complaints_status(f->cx, wrong, &b, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_string_equal(e.code, "bad-check-digit");
+	assert_non_null(strstr(e.message, "check digit does not match"));
+	talon_generate(2026, unknown);
+	assert_int_equal(complaints_status(f->cx, unknown, &b, &e), -1);
+	assert_int_equal(e.status, 404);
+	/* The key for access codes is the owner's only. */
+	snprintf(key, sizeof(key), "%s/secret.key", f->dir);
+	assert_int_equal(stat(key, &st), 0);
+	assert_int_equal(st.st_mode & 077, 0);
+	free(number);
+	free(jn);
+	free(code);
+	buf_free(&b);
+}
+
+static void
+journal_numbers_gap_free_across_failures(void **state)
+{
+	struct fx *f = *state;
+	struct cx_error e;
+	struct buf b;
+	char *jn;
+	const char *d;
+	int64_t n;
+
+	buf_init(&b, 65536);
+	for (int i = 1; i <= 5; i++) {
+		buf_reset(&b);
+		d = doc("almaty-medeu", "3", "Абаев");
+		assert_int_equal(complaints_register(f->cx, d, strlen(d), &b,
+		    &e), 0);
+		/* A refused one in between takes no number. */
+		d = doc("no-such-body", "3", "Абаев");
+		assert_int_equal(complaints_register(f->cx, d, strlen(d), &b,
+		    &e), -1);
+		assert_int_equal(e.status, 400);
+		assert_string_equal(e.code, "unknown-body");
+	}
+	buf_reset(&b);
+	d = doc("almaty-medeu", "3", "Абаев");
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), 0);
+	jn = text_of(f, &b, "talon", "journal-number");
+	assert_string_equal(jn, "6");
+	free(jn);
+	assert_int_equal(complaints_count(f->cx, &n), 0);
+	assert_int_equal(n, 6);
+	buf_free(&b);
+}
+
+static void
+bad_documents_store_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct cx_error e;
+	struct buf b;
+	const char *d;
+	int64_t n;
+
+	buf_init(&b, 65536);
+	d = doc("almaty-medeu", "12", "Абаев");
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.message, "service"));
+	d = doc("almaty-medeu", "3", "");
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.message, "surname"));
+	d = doc("almaty-medeu", "3", "   ");
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	d = "<complaint><body>x</body>";
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_string_equal(e.code, "malformed-xml");
+	assert_int_equal(complaints_count(f->cx, &n), 0);
+	assert_int_equal(n, 0);
+	/* The error document validates. */
+	buf_reset(&b);
+	assert_int_equal(complaints_error_xml(&e, &b), 0);
+	free(text_of(f, &b, "error", "code"));
+	buf_free(&b);
+}
+
+static void
+time_shown_in_almaty(void **state)
+{
+	struct fx *f = *state;
+	struct cx_error e;
+	struct buf b;
+	char *at;
+	const char *d = doc("almaty-edu", "8", "Абаев");
+
+	buf_init(&b, 65536);
+	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), 0);
+	at = text_of(f, &b, "talon", "accepted-at");
+	assert_non_null(strstr(at, "+05:00"));
+	free(at);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(register_then_status, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    journal_numbers_gap_free_across_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_documents_store_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(time_shown_in_almaty, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
