@@ -119,6 +119,45 @@ load_secret(const char *path, uint8_t key[32], char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The calendar and the rule sets: the configured files, else those beside
+ * the schemas; weekends and Law No. 221 only when there are none.
+ */
+static int
+open_calendar(struct complaints *cx, const struct complaints_conf *conf,
+    char *err, size_t errlen)
+{
+	char cal[1024], rules[1024];
+
+	snprintf(cal, sizeof(cal), "%s", conf->calendar_xml ?
+	    conf->calendar_xml : "");
+	snprintf(rules, sizeof(rules), "%s", conf->rules_xml ?
+	    conf->rules_xml : "");
+	if (cal[0] == '\0')
+		snprintf(cal, sizeof(cal), "%s/data/calendar-kz.xml",
+		    conf->schema_dir);
+	if (rules[0] == '\0')
+		snprintf(rules, sizeof(rules), "%s/data/rules.xml",
+		    conf->schema_dir);
+	if (access(cal, R_OK) == -1 && conf->calendar_xml == NULL &&
+	    access(rules, R_OK) == -1 && conf->rules_xml == NULL) {
+		log_warnx("calendar: no calendar data in %s/data: weekends "
+		    "and Law No. 221 only", conf->schema_dir);
+		cx->cal = cal_builtin();
+		return cx->cal ? 0 : -1;
+	}
+	cx->cal = cal_load_with_overrides(cal, conf->calendar_local &&
+	    *conf->calendar_local ? conf->calendar_local : NULL, rules,
+	    conf->schema_dir, err, errlen);
+	if (cx->cal == NULL)
+		return -1;
+	if (cx->rules != NULL && cal_rules_find(cx->cal, cx->rules) == NULL) {
+		snprintf(err, errlen, "rules: no rule set \"%s\"", cx->rules);
+		return -1;
+	}
+	return 0;
+}
+
 struct complaints *
 complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 {
@@ -145,8 +184,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no complaint.xsd", conf->schema_dir);
 		goto fail;
 	}
-	if ((cx->cal = cal_builtin()) == NULL)
-		goto oom;
+	if (open_calendar(cx, conf, err, errlen) == -1)
+		goto fail;
 	if ((cx->wdb = db_open(conf->db_path, DB_OPEN_WRITE, err,
 	    errlen)) == NULL)
 		goto fail;

@@ -65,8 +65,9 @@ struct complaints_conf {
 	const char	*db_path;
 	const char	*secret_path;	/* the key for access-code hashes */
 	const char	*schema_dir;
-	const char	*calendar_xml;	/* NULL: weekends only */
-	const char	*rules_xml;
+	const char	*calendar_xml;	/* NULL: schema_dir/data/... */
+	const char	*calendar_local; /* a registrar's additions, or NULL */
+	const char	*rules_xml;	/* NULL: schema_dir/data/rules.xml */
 	const char	*timezone;	/* default zone of bodies */
 	const char	*rules;		/* pin a rule set; NULL: by date */
 	int		 readers;

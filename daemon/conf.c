@@ -34,6 +34,7 @@ static const struct opt opts[] = {
 	S(data_dir, "/var/lib/complaints"),
 	S(schema_dir, DATADIR "/schemas"),
 	S(calendar, ""),
+	S(calendar_local, ""),
 	S(rules_file, ""),
 	S(timezone, "Asia/Almaty"),
 	S(rules, ""),

@@ -13,6 +13,7 @@ struct conf {
 	char		*data_dir;
 	char		*schema_dir;
 	char		*calendar;
+	char		*calendar_local;
 	char		*rules_file;
 	char		*timezone;
 	char		*rules;

@@ -136,6 +136,8 @@ main(int argc, char *argv[])
 	cc.secret_path = secret;
 	cc.schema_dir = conf.schema_dir;
 	cc.calendar_xml = conf.calendar[0] ? conf.calendar : NULL;
+	cc.calendar_local = conf.calendar_local[0] ? conf.calendar_local :
+	    NULL;
 	cc.rules_xml = conf.rules_file[0] ? conf.rules_file : NULL;
 	cc.timezone = conf.timezone;
 	cc.rules = conf.rules;

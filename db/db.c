@@ -23,11 +23,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_RELEASE] = "RELEASE job",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO job",
 	[ST_BODY_BY_CODE] =
-	    "SELECT id, code, kind, name_kk, name_ru, tz FROM body "
-	    "WHERE code = ?1",
+	    "SELECT id, code, kind, name_kk, name_ru, tz, parent_code, hours "
+	    "FROM body WHERE code = ?1",
 	[ST_BODY_BY_ID] =
-	    "SELECT id, code, kind, name_kk, name_ru, tz FROM body "
-	    "WHERE id = ?1",
+	    "SELECT id, code, kind, name_kk, name_ru, tz, parent_code, hours "
+	    "FROM body WHERE id = ?1",
 	[ST_JOURNAL_NEXT] =
 	    "INSERT INTO journal_counter(body_id, year, last) "
 	    "VALUES (?1, ?2, 1) ON CONFLICT(body_id, year) "
@@ -38,10 +38,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "service, subject_institution, subject_name, subject_official, "
 	    "surname, name, patronymic, address, email, phone, "
 	    "representative_of, signed, reasons, demands, registrar_name, "
-	    "registrar_position, rules, due, state, hash) VALUES "
+	    "registrar_position, rules, due, state, hash, case_id, parent_id, "
+	    "link, level, repeat_of, applicant_key, open) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-	    "?27, ?28)",
+	    "?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, 1)",
 	[ST_ATTACHMENT_INSERT] =
 	    "INSERT INTO attachment(complaint_id, seq, name, media_type, "
 	    "sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -60,6 +61,109 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "JOIN body b ON b.id = c.body_id "
 	    "WHERE c.talon = ?1",
 	[ST_COUNT_COMPLAINTS] = "SELECT count(*) FROM complaint",
+#define COMPLAINT_COLS \
+	"c.id, c.talon, c.body_id, c.journal_year, c.journal_no, " \
+	"c.accepted_at, c.received_at, c.channel, c.service, " \
+	"c.subject_institution, c.subject_name, c.subject_official, " \
+	"c.surname, c.name, c.patronymic, c.address, c.email, c.phone, " \
+	"c.representative_of, c.signed, c.reasons, c.demands, " \
+	"c.registrar_name, c.registrar_position, c.rules, c.due, c.state, " \
+	"c.case_id, c.parent_id, c.link, c.level, c.repeat_of, " \
+	"c.assignee, c.extended_reason, c.outcome, c.reasoning, " \
+	"c.decided_by, c.decided_at, c.answered_at, c.answer_channel, " \
+	"c.overdue_at, c.reminded_at, c.lwc_reason, c.court_told, c.open, " \
+	"b.code, b.kind, b.name_kk, b.name_ru, b.tz "
+	[ST_COMPLAINT_GET] = "SELECT " COMPLAINT_COLS
+	    "FROM complaint c JOIN body b ON b.id = c.body_id WHERE c.id = ?1",
+	[ST_COMPLAINT_ID_BY_TALON] = "SELECT id FROM complaint WHERE talon = ?1",
+	[ST_COMPLAINT_UPDATE] =
+	    "UPDATE complaint SET state = ?2, due = ?3, assignee = ?4, "
+	    "extended_reason = ?5, outcome = ?6, reasoning = ?7, "
+	    "decided_by = ?8, decided_at = ?9, answered_at = ?10, "
+	    "answer_channel = ?11, overdue_at = ?12, reminded_at = ?13, "
+	    "lwc_reason = ?14, court_told = ?15, open = ?16, case_id = ?17 "
+	    "WHERE id = ?1",
+	[ST_ROW_COMPLAINT] = "SELECT * FROM complaint WHERE id = ?1",
+	[ST_ROW_ATTACHMENTS] =
+	    "SELECT * FROM attachment WHERE complaint_id = ?1 ORDER BY seq",
+	[ST_EVENTS_OF] =
+	    "SELECT e.id, b.code, e.at, e.actor, e.action, e.state_before, "
+	    "e.state_after, e.detail FROM event e "
+	    "JOIN body b ON b.id = e.body_id WHERE e.complaint_id = ?1 "
+	    "ORDER BY e.id LIMIT 1000",
+	[ST_CASE_OF] =
+	    "SELECT c.id, c.talon, c.state, b.code, b.name_kk, c.link, "
+	    "c.parent_id, c.due, c.level, c.accepted_at FROM complaint c "
+	    "JOIN body b ON b.id = c.body_id WHERE c.case_id = ?1 OR c.id = ?1 "
+	    "ORDER BY c.id LIMIT 64",
+	[ST_REPEAT_FIND] =
+	    "SELECT id, case_id FROM complaint WHERE applicant_key = ?1 "
+	    "AND service = ?2 AND accepted_at >= ?3 AND id <> ?4 "
+	    "ORDER BY accepted_at DESC LIMIT 1",
+	[ST_WATCH_OVERDUE] =
+	    "SELECT id FROM complaint WHERE open = 1 AND overdue_at IS NULL "
+	    "AND due < ?1 ORDER BY due LIMIT ?2",
+	[ST_WATCH_REMIND] =
+	    "SELECT id FROM complaint WHERE open = 1 AND reminded_at IS NULL "
+	    "AND due <= ?1 ORDER BY due LIMIT ?2",
+	[ST_NOTIFY_INSERT] =
+	    "INSERT INTO notification(uid, complaint_id, kind, channel, "
+	    "recipient, lang, created_at, due_by, next_attempt_at) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)",
+#define LIST_COLS \
+	"c.id, c.talon, c.state, b.code, c.service, c.accepted_at, c.due, " \
+	"c.overdue_at, c.journal_year, c.journal_no, c.assignee "
+#define LIST_FILTER \
+	"AND (?2 IS NULL OR c.state = ?2) AND (?3 IS NULL OR c.service = ?3) " \
+	"AND (?4 IS NULL OR c.accepted_at >= ?4) " \
+	"AND (?5 IS NULL OR c.accepted_at < ?5) " \
+	"AND (?8 IS NULL OR (c.overdue_at IS NOT NULL) = ?8) "
+	[ST_LIST_ALL] = "SELECT " LIST_COLS "FROM complaint c "
+	    "JOIN body b ON b.id = c.body_id WHERE c.id > ?6 "
+	    "AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
+	    "ORDER BY c.id LIMIT ?7",
+	[ST_LIST_BODY] = "SELECT " LIST_COLS "FROM complaint c "
+	    "JOIN body b ON b.id = c.body_id WHERE c.body_id = ?1 "
+	    "AND c.id > ?6 " LIST_FILTER "ORDER BY c.body_id, c.id LIMIT ?7",
+	[ST_LIST_OVERDUE] = "SELECT " LIST_COLS "FROM complaint c "
+	    "JOIN body b ON b.id = c.body_id WHERE c.open = 1 "
+	    "AND c.overdue_at IS NOT NULL AND c.id > ?6 "
+	    "AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
+	    "ORDER BY c.id LIMIT ?7",
+	[ST_JOURNAL_EXPORT] =
+	    "SELECT c.journal_no, c.accepted_at, c.surname, c.name, "
+	    "c.patronymic, c.address, c.subject_name, substr(c.reasons, 1, "
+	    "200), c.assignee, c.due, c.outcome, c.answered_at, c.talon, "
+	    "c.state, c.service FROM complaint c WHERE c.body_id = ?1 AND "
+	    "c.journal_year = ?2 ORDER BY c.journal_no",
+	[ST_VERIFY_NEXT_COMPLAINT] =
+	    "SELECT id, talon FROM complaint WHERE id > ?1 ORDER BY id LIMIT 1",
+	[ST_VERIFY_LAST_EVENT] =
+	    "SELECT id, content_hash FROM event WHERE complaint_id = ?1 "
+	    "ORDER BY id DESC LIMIT 1",
+	[ST_VERIFY_EVENTS] =
+	    "SELECT e.id, e.body_id, e.complaint_id, e.at, e.actor, e.action, "
+	    "e.state_before, e.state_after, e.detail, e.content_hash, "
+	    "e.prev_hash, e.hash, b.code FROM event e "
+	    "JOIN body b ON b.id = e.body_id ORDER BY e.body_id, e.id",
+	[ST_VERIFY_GAPS] =
+	    "SELECT b.code, c.journal_year, count(*), min(c.journal_no), "
+	    "max(c.journal_no) FROM complaint c JOIN body b "
+	    "ON b.id = c.body_id GROUP BY c.body_id, c.journal_year",
+	[ST_BODY_UPSERT] =
+	    "INSERT INTO body(code, kind, name_kk, name_ru, parent_code, tz, "
+	    "district, address, phones, emails, sites, schedule, hours, "
+	    "services, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, 1) ON CONFLICT(code) DO UPDATE SET "
+	    "kind = ?2, name_kk = ?3, name_ru = ?4, parent_code = ?5, tz = ?6, "
+	    "district = ?7, address = ?8, phones = ?9, emails = ?10, "
+	    "sites = ?11, schedule = ?12, hours = ?13, services = ?14, "
+	    "active = 1",
+	[ST_BODY_SEARCH] =
+	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
+	    "b.phones, b.district, b.services, b.parent_code FROM body_fts f "
+	    "JOIN body b ON b.id = f.rowid WHERE body_fts MATCH ?1 "
+	    "ORDER BY rank LIMIT ?2",
 };
 
 /*
@@ -170,6 +274,90 @@ static const char *const migrations[] = {
 	"  SELECT RAISE(ABORT, 'the journal is append-only'); END;"
 	"CREATE TRIGGER attachment_no_change BEFORE UPDATE ON attachment BEGIN"
 	"  SELECT RAISE(ABORT, 'the journal is append-only'); END;",
+
+	/*
+	 * 2: the directory in the body table with full-text search; the
+	 * life of a complaint (cases, decisions, deadlines watched); the
+	 * outbox of notifications.  New columns of complaint stay nullable:
+	 * the audit hash of a row covers its non-NULL columns only, so a
+	 * migration never changes the hash of an existing row.
+	 */
+	"ALTER TABLE body ADD COLUMN district TEXT;"
+	"ALTER TABLE body ADD COLUMN address TEXT;"
+	"ALTER TABLE body ADD COLUMN phones TEXT;"
+	"ALTER TABLE body ADD COLUMN emails TEXT;"
+	"ALTER TABLE body ADD COLUMN sites TEXT;"
+	"ALTER TABLE body ADD COLUMN schedule TEXT;"
+	"ALTER TABLE body ADD COLUMN hours TEXT;"
+	"ALTER TABLE body ADD COLUMN services TEXT;"
+	"ALTER TABLE body ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+	"CREATE VIRTUAL TABLE body_fts USING fts5(name_kk, name_ru, address,"
+	"  content='body', content_rowid='id',"
+	"  tokenize='unicode61 remove_diacritics 0');"
+	"INSERT INTO body_fts(rowid, name_kk, name_ru, address)"
+	"  SELECT id, name_kk, name_ru, coalesce(address, '') FROM body;"
+	"CREATE TRIGGER body_fts_ins AFTER INSERT ON body BEGIN"
+	"  INSERT INTO body_fts(rowid, name_kk, name_ru, address)"
+	"  VALUES (new.id, new.name_kk, new.name_ru, coalesce(new.address, ''));"
+	"  END;"
+	"CREATE TRIGGER body_fts_upd AFTER UPDATE ON body BEGIN"
+	"  INSERT INTO body_fts(body_fts, rowid, name_kk, name_ru, address)"
+	"  VALUES ('delete', old.id, old.name_kk, old.name_ru,"
+	"  coalesce(old.address, ''));"
+	"  INSERT INTO body_fts(rowid, name_kk, name_ru, address)"
+	"  VALUES (new.id, new.name_kk, new.name_ru, coalesce(new.address, ''));"
+	"  END;"
+	"ALTER TABLE complaint ADD COLUMN case_id INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN parent_id INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN link TEXT;"
+	"ALTER TABLE complaint ADD COLUMN level INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN repeat_of INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN applicant_key BLOB;"
+	"ALTER TABLE complaint ADD COLUMN assignee TEXT;"
+	"ALTER TABLE complaint ADD COLUMN extended_reason TEXT;"
+	"ALTER TABLE complaint ADD COLUMN outcome TEXT;"
+	"ALTER TABLE complaint ADD COLUMN reasoning TEXT;"
+	"ALTER TABLE complaint ADD COLUMN decided_by TEXT;"
+	"ALTER TABLE complaint ADD COLUMN decided_at INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN answered_at INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN answer_channel TEXT;"
+	"ALTER TABLE complaint ADD COLUMN overdue_at INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN reminded_at INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN lwc_reason TEXT;"
+	"ALTER TABLE complaint ADD COLUMN court_told INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN open INTEGER;"
+	"CREATE INDEX complaint_watch_overdue ON complaint(due)"
+	"  WHERE open = 1 AND overdue_at IS NULL;"
+	"CREATE INDEX complaint_watch_remind ON complaint(due)"
+	"  WHERE open = 1 AND reminded_at IS NULL;"
+	"CREATE INDEX complaint_overdue ON complaint(id)"
+	"  WHERE open = 1 AND overdue_at IS NOT NULL;"
+	"CREATE INDEX complaint_case ON complaint(case_id, id);"
+	"CREATE INDEX complaint_body ON complaint(body_id, id);"
+	"CREATE INDEX complaint_applicant ON complaint(applicant_key, service,"
+	"  accepted_at);"
+	"DROP INDEX complaint_due;"
+	"CREATE TABLE notification ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  complaint_id INTEGER NOT NULL REFERENCES complaint(id),"
+	"  kind TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  recipient TEXT,"
+	"  lang TEXT NOT NULL DEFAULT 'kk',"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  created_at INTEGER NOT NULL,"
+	"  due_by TEXT,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER,"
+	"  last_error TEXT,"
+	"  sent_at INTEGER,"
+	"  out_year INTEGER,"
+	"  out_no INTEGER,"
+	"  tracking TEXT);"
+	"CREATE INDEX notification_pending ON notification(next_attempt_at)"
+	"  WHERE state = 'pending';"
+	"CREATE INDEX notification_complaint ON notification(complaint_id);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -419,8 +607,14 @@ db_close(struct db *db)
 	free(db);
 }
 
-static void
-col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+const char *
+db_col_opt(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+void
+db_col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 
@@ -436,11 +630,13 @@ body_row(struct db *db, sqlite3_stmt *st, struct db_body *b)
 		rc = DB_NOTFOUND;
 	else if (rc == SQLITE_ROW) {
 		b->id = sqlite3_column_int64(st, 0);
-		col_text(st, 1, b->code, sizeof(b->code));
-		col_text(st, 2, b->kind, sizeof(b->kind));
-		col_text(st, 3, b->name_kk, sizeof(b->name_kk));
-		col_text(st, 4, b->name_ru, sizeof(b->name_ru));
-		col_text(st, 5, b->tz, sizeof(b->tz));
+		db_col_text(st, 1, b->code, sizeof(b->code));
+		db_col_text(st, 2, b->kind, sizeof(b->kind));
+		db_col_text(st, 3, b->name_kk, sizeof(b->name_kk));
+		db_col_text(st, 4, b->name_ru, sizeof(b->name_ru));
+		db_col_text(st, 5, b->tz, sizeof(b->tz));
+		db_col_text(st, 6, b->parent_code, sizeof(b->parent_code));
+		db_col_text(st, 7, b->hours, sizeof(b->hours));
 		rc = DB_OK;
 	} else
 		rc = db_rc_from_sqlite(db, rc);
@@ -484,8 +680,8 @@ db_journal_next(struct db *db, int64_t body_id, int year, int64_t *no)
 }
 
 /* Hashes a field with its length so that no two field lists collide. */
-static void
-hash_field(crypto_generichash_state *hs, const void *p, size_t n)
+void
+db_hash_field(crypto_generichash_state *hs, const void *p, size_t n)
 {
 	uint8_t len[8];
 
@@ -496,24 +692,24 @@ hash_field(crypto_generichash_state *hs, const void *p, size_t n)
 		crypto_generichash_update(hs, p, n);
 }
 
-static void
-hash_str(crypto_generichash_state *hs, const char *s)
+void
+db_hash_str(crypto_generichash_state *hs, const char *s)
 {
-	hash_field(hs, s ? s : "", s ? strlen(s) : 0);
+	db_hash_field(hs, s ? s : "", s ? strlen(s) : 0);
 }
 
-static void
-hash_i64(crypto_generichash_state *hs, int64_t v)
+void
+db_hash_i64(crypto_generichash_state *hs, int64_t v)
 {
 	uint8_t b[8];
 
 	for (int i = 0; i < 8; i++)
 		b[i] = (uint8_t)((uint64_t)v >> (8 * i));
-	hash_field(hs, b, sizeof(b));
+	db_hash_field(hs, b, sizeof(b));
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+void
+db_bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL || *s == '\0')
 		sqlite3_bind_null(st, i);
@@ -531,31 +727,31 @@ complaint_hash(const struct db_complaint *c, uint8_t out[32])
 	crypto_generichash_state hs;
 
 	crypto_generichash_init(&hs, NULL, 0, 32);
-	hash_str(&hs, c->talon);
-	hash_field(&hs, c->access_hash, 32);
-	hash_i64(&hs, c->body_id);
-	hash_i64(&hs, c->journal_year);
-	hash_i64(&hs, c->journal_no);
-	hash_i64(&hs, c->accepted_at);
-	hash_i64(&hs, c->received_at);
-	hash_str(&hs, c->channel);
-	hash_i64(&hs, c->service);
-	hash_str(&hs, c->subject_institution);
-	hash_str(&hs, c->subject_name);
-	hash_str(&hs, c->subject_official);
-	hash_str(&hs, c->surname);
-	hash_str(&hs, c->name);
-	hash_str(&hs, c->patronymic);
-	hash_str(&hs, c->address);
-	hash_str(&hs, c->email);
-	hash_str(&hs, c->phone);
-	hash_str(&hs, c->representative_of);
-	hash_i64(&hs, c->is_signed);
-	hash_str(&hs, c->reasons);
-	hash_str(&hs, c->demands);
-	hash_str(&hs, c->registrar_name);
-	hash_str(&hs, c->registrar_position);
-	hash_str(&hs, c->rules);
+	db_hash_str(&hs, c->talon);
+	db_hash_field(&hs, c->access_hash, 32);
+	db_hash_i64(&hs, c->body_id);
+	db_hash_i64(&hs, c->journal_year);
+	db_hash_i64(&hs, c->journal_no);
+	db_hash_i64(&hs, c->accepted_at);
+	db_hash_i64(&hs, c->received_at);
+	db_hash_str(&hs, c->channel);
+	db_hash_i64(&hs, c->service);
+	db_hash_str(&hs, c->subject_institution);
+	db_hash_str(&hs, c->subject_name);
+	db_hash_str(&hs, c->subject_official);
+	db_hash_str(&hs, c->surname);
+	db_hash_str(&hs, c->name);
+	db_hash_str(&hs, c->patronymic);
+	db_hash_str(&hs, c->address);
+	db_hash_str(&hs, c->email);
+	db_hash_str(&hs, c->phone);
+	db_hash_str(&hs, c->representative_of);
+	db_hash_i64(&hs, c->is_signed);
+	db_hash_str(&hs, c->reasons);
+	db_hash_str(&hs, c->demands);
+	db_hash_str(&hs, c->registrar_name);
+	db_hash_str(&hs, c->registrar_position);
+	db_hash_str(&hs, c->rules);
 	crypto_generichash_final(&hs, out, 32);
 }
 
@@ -577,16 +773,16 @@ db_complaint_insert(struct db *db, const struct db_complaint *c,
 	sqlite3_bind_int64(st, 7, c->received_at);
 	sqlite3_bind_text(st, 8, c->channel, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, c->service);
-	bind_opt(st, 10, c->subject_institution);
+	db_bind_opt(st, 10, c->subject_institution);
 	sqlite3_bind_text(st, 11, c->subject_name, -1, SQLITE_STATIC);
-	bind_opt(st, 12, c->subject_official);
+	db_bind_opt(st, 12, c->subject_official);
 	sqlite3_bind_text(st, 13, c->surname, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, c->name, -1, SQLITE_STATIC);
-	bind_opt(st, 15, c->patronymic);
-	bind_opt(st, 16, c->address);
-	bind_opt(st, 17, c->email);
-	bind_opt(st, 18, c->phone);
-	bind_opt(st, 19, c->representative_of);
+	db_bind_opt(st, 15, c->patronymic);
+	db_bind_opt(st, 16, c->address);
+	db_bind_opt(st, 17, c->email);
+	db_bind_opt(st, 18, c->phone);
+	db_bind_opt(st, 19, c->representative_of);
 	sqlite3_bind_int(st, 20, c->is_signed);
 	sqlite3_bind_text(st, 21, c->reasons, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 22, c->demands, -1, SQLITE_STATIC);
@@ -596,6 +792,16 @@ db_complaint_insert(struct db *db, const struct db_complaint *c,
 	sqlite3_bind_text(st, 26, c->due, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 27, c->state, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 28, hash, 32, SQLITE_STATIC);
+	if (c->case_id)
+		sqlite3_bind_int64(st, 29, c->case_id);
+	if (c->parent_id)
+		sqlite3_bind_int64(st, 30, c->parent_id);
+	db_bind_opt(st, 31, c->link);
+	sqlite3_bind_int(st, 32, c->level);
+	if (c->repeat_of)
+		sqlite3_bind_int64(st, 33, c->repeat_of);
+	if (c->applicant_key)
+		sqlite3_bind_blob(st, 34, c->applicant_key, 32, SQLITE_STATIC);
 	rc = db_step(db, st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -621,11 +827,30 @@ db_attachment_insert(struct db *db, int64_t complaint_id, int seq,
 }
 
 
+void
+db_event_hash(const uint8_t prev[32], const struct db_event *e,
+    const uint8_t content_hash[32], uint8_t out[32])
+{
+	crypto_generichash_state hs;
+
+	crypto_generichash_init(&hs, NULL, 0, 32);
+	db_hash_field(&hs, prev, 32);
+	db_hash_i64(&hs, e->body_id);
+	db_hash_i64(&hs, e->complaint_id);
+	db_hash_i64(&hs, e->at);
+	db_hash_str(&hs, e->actor);
+	db_hash_str(&hs, e->action);
+	db_hash_str(&hs, e->state_before);
+	db_hash_str(&hs, e->state_after);
+	db_hash_str(&hs, e->detail);
+	db_hash_field(&hs, content_hash, 32);
+	crypto_generichash_final(&hs, out, 32);
+}
+
 int
 db_event_append(struct db *db, const struct db_event *e,
     const uint8_t content_hash[32])
 {
-	crypto_generichash_state hs;
 	uint8_t prev[32], hash[32];
 	sqlite3_stmt *st;
 	int rc;
@@ -639,19 +864,7 @@ db_event_append(struct db *db, const struct db_event *e,
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_rc_from_sqlite(db, rc);
-
-	crypto_generichash_init(&hs, NULL, 0, sizeof(hash));
-	hash_field(&hs, prev, sizeof(prev));
-	hash_i64(&hs, e->body_id);
-	hash_i64(&hs, e->complaint_id);
-	hash_i64(&hs, e->at);
-	hash_str(&hs, e->actor);
-	hash_str(&hs, e->action);
-	hash_str(&hs, e->state_before);
-	hash_str(&hs, e->state_after);
-	hash_str(&hs, e->detail);
-	hash_field(&hs, content_hash, 32);
-	crypto_generichash_final(&hs, hash, sizeof(hash));
+	db_event_hash(prev, e, content_hash, hash);
 
 	st = db_stmt(db, ST_EVENT_INSERT);
 	sqlite3_bind_int64(st, 1, e->body_id);
@@ -659,9 +872,9 @@ db_event_append(struct db *db, const struct db_event *e,
 	sqlite3_bind_int64(st, 3, e->at);
 	sqlite3_bind_text(st, 4, e->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, e->action, -1, SQLITE_STATIC);
-	bind_opt(st, 6, e->state_before);
+	db_bind_opt(st, 6, e->state_before);
 	sqlite3_bind_text(st, 7, e->state_after, -1, SQLITE_STATIC);
-	bind_opt(st, 8, e->detail);
+	db_bind_opt(st, 8, e->detail);
 	sqlite3_bind_blob(st, 9, content_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, prev, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 11, hash, 32, SQLITE_STATIC);
@@ -680,24 +893,24 @@ db_status_by_talon(struct db *db, const char *talon, struct db_status *s)
 	rc = db_step(db, st);
 	if (rc == SQLITE_ROW) {
 		s->id = sqlite3_column_int64(st, 0);
-		col_text(st, 1, s->talon, sizeof(s->talon));
-		col_text(st, 2, s->state, sizeof(s->state));
-		col_text(st, 3, s->body_code, sizeof(s->body_code));
-		col_text(st, 4, s->body_name_kk, sizeof(s->body_name_kk));
-		col_text(st, 5, s->body_name_ru, sizeof(s->body_name_ru));
-		col_text(st, 6, s->body_tz, sizeof(s->body_tz));
+		db_col_text(st, 1, s->talon, sizeof(s->talon));
+		db_col_text(st, 2, s->state, sizeof(s->state));
+		db_col_text(st, 3, s->body_code, sizeof(s->body_code));
+		db_col_text(st, 4, s->body_name_kk, sizeof(s->body_name_kk));
+		db_col_text(st, 5, s->body_name_ru, sizeof(s->body_name_ru));
+		db_col_text(st, 6, s->body_tz, sizeof(s->body_tz));
 		s->accepted_at = sqlite3_column_int64(st, 7);
-		col_text(st, 8, s->due, sizeof(s->due));
+		db_col_text(st, 8, s->due, sizeof(s->due));
 		s->journal_year = sqlite3_column_int(st, 9);
 		s->journal_no = sqlite3_column_int64(st, 10);
 		s->service = sqlite3_column_int(st, 11);
-		col_text(st, 12, s->registrar_name, sizeof(s->registrar_name));
-		col_text(st, 13, s->registrar_position,
+		db_col_text(st, 12, s->registrar_name, sizeof(s->registrar_name));
+		db_col_text(st, 13, s->registrar_position,
 		    sizeof(s->registrar_position));
 		memset(s->access_hash, 0, 32);
 		if (sqlite3_column_bytes(st, 14) == 32)
 			memcpy(s->access_hash, sqlite3_column_blob(st, 14), 32);
-		col_text(st, 15, s->rules, sizeof(s->rules));
+		db_col_text(st, 15, s->rules, sizeof(s->rules));
 		rc = DB_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = DB_NOTFOUND;

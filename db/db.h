@@ -56,6 +56,8 @@ struct db_body {
 	char	name_kk[256];
 	char	name_ru[256];
 	char	tz[48];
+	char	parent_code[32];
+	char	hours[24];	/* the calendar's hours type */
 };
 int	db_body_by_code(struct db *, const char *code, struct db_body *);
 int	db_body_by_id(struct db *, int64_t id, struct db_body *);
@@ -86,6 +88,26 @@ struct db_complaint {
 	const char	*rules;
 	const char	*due;		/* YYYY-MM-DD */
 	const char	*state;
+	/* The life of the complaint (all may be NULL / 0). */
+	int64_t		 case_id;	/* the first complaint of the case */
+	int64_t		 parent_id;	/* forwarded from, or appeal of */
+	const char	*link;		/* "forwarded-from", "appeal-of" */
+	int		 level;		/* in the service's chain, from 0 */
+	int64_t		 repeat_of;
+	const uint8_t	*applicant_key;	/* 32 bytes, for repeats */
+	const char	*assignee;
+	const char	*extended_reason;
+	const char	*outcome;
+	const char	*reasoning;
+	const char	*decided_by;
+	int64_t		 decided_at;
+	int64_t		 answered_at;
+	const char	*answer_channel;
+	int64_t		 overdue_at;
+	int64_t		 reminded_at;
+	const char	*lwc_reason;
+	int		 court_told;
+	int		 open;		/* the body must still act */
 };
 /*
  * Inserts; DB_CONSTRAINT when the talon number is taken.  hash gets the
@@ -138,6 +160,146 @@ struct db_status {
 	char	rules[32];
 };
 int	db_status_by_talon(struct db *, const char *talon, struct db_status *);
+
+/*
+ * The whole entry with its body.  The strings point into the statement
+ * and are valid until the next db_complaint_get on this connection or
+ * db_reset.
+ */
+int	db_complaint_get(struct db *, int64_t id, struct db_complaint *,
+	    struct db_body *);
+int	db_complaint_id_by_talon(struct db *, const char *talon, int64_t *id);
+/*
+ * Writes the fields that change (state, due, assignee, decision, answer,
+ * watch marks, case), then appends the event with the hash of the whole
+ * row after the change: one call per change, so no change goes
+ * unrecorded.
+ */
+int	db_complaint_change(struct db *, const struct db_complaint *,
+	    const struct db_event *);
+/* The audit hash of a stored row: its non-NULL columns and attachments. */
+int	db_complaint_row_hash(struct db *, int64_t id, uint8_t out[32]);
+
+/* Callbacks for rows; return non-zero to stop. */
+struct db_event_row {
+	int64_t		 id;
+	const char	*body_code;
+	int64_t		 at;
+	const char	*actor, *action, *state_before, *state_after;
+	const char	*detail;
+};
+int	db_events_of(struct db *, int64_t complaint_id,
+	    int (*cb)(void *, const struct db_event_row *), void *arg);
+
+struct db_case_row {
+	int64_t		 id;
+	const char	*talon, *state, *body_code, *body_name, *link;
+	int64_t		 parent_id;
+	const char	*due;
+	int		 level;
+	int64_t		 accepted_at;
+};
+int	db_case_of(struct db *, int64_t case_id,
+	    int (*cb)(void *, const struct db_case_row *), void *arg);
+
+struct db_attachment_row {
+	int		 seq;
+	const char	*name, *media_type, *sha256;
+};
+int	db_attachments_of(struct db *, int64_t complaint_id,
+	    int (*cb)(void *, const struct db_attachment_row *), void *arg);
+
+/* The latest complaint with this applicant key and service since then. */
+int	db_repeat_find(struct db *, const uint8_t key[32], int service,
+	    int64_t since, int64_t not_id, int64_t *id, int64_t *case_id);
+
+/* Open complaints due before (overdue) or on/before (remind) a date. */
+int	db_watch(struct db *, int remind, const char *date, int limit,
+	    int64_t *ids, int *n);
+
+/* A notification in the outbox, in the caller's transaction. */
+struct db_notification {
+	const char	*uid;
+	int64_t		 complaint_id;
+	const char	*kind;
+	const char	*channel;	/* email, post, internal */
+	const char	*recipient;
+	const char	*lang;
+	int64_t		 created_at;
+	const char	*due_by;	/* YYYY-MM-DD or NULL */
+};
+int	db_notification_insert(struct db *, const struct db_notification *);
+
+/* Listing, paged by id. */
+struct db_list_filter {
+	int64_t		 body_id;	/* 0: all */
+	const char	*state;		/* NULL: all */
+	int		 service;	/* 0: all */
+	int64_t		 from, to;	/* accepted_at; 0: open */
+	int		 overdue;	/* -1 all, 0 not overdue, 1 overdue */
+	int64_t		 after_id;
+	int		 limit;
+};
+struct db_list_row {
+	int64_t		 id;
+	const char	*talon, *state, *body_code;
+	int		 service;
+	int64_t		 accepted_at;
+	const char	*due;
+	int64_t		 overdue_at;
+	int		 journal_year;
+	int64_t		 journal_no;
+	const char	*assignee;
+};
+int	db_list(struct db *, const struct db_list_filter *,
+	    int (*cb)(void *, const struct db_list_row *), void *arg);
+
+/* The incoming-correspondence journal of a body and year, streamed. */
+struct db_journal_row {
+	int64_t		 no;
+	int64_t		 accepted_at;
+	const char	*surname, *name, *patronymic, *address;
+	const char	*subject, *summary, *assignee, *due, *outcome;
+	int64_t		 answered_at;
+	const char	*talon, *state;
+	int		 service;
+};
+struct db_cursor;
+/* Opens a cursor on the connection; it holds it until closed. */
+struct db_cursor *db_journal_open(struct db *, int64_t body_id, int year);
+/* 1 and a row, 0 at the end, -1 on error. */
+int	db_journal_next_row(struct db_cursor *, struct db_journal_row *);
+void	db_journal_close(struct db_cursor *);
+
+/*
+ * Checks the whole store: every complaint's row against the hash of its
+ * last event, every body's event chain, every journal's numbers.  The
+ * first problem is described in bad (empty when all is well).
+ */
+struct db_verify {
+	int64_t	 complaints, events, journals;
+	char	 bad[512];
+};
+int	db_verify(struct db *, struct db_verify *);
+
+/* Resets every statement of the connection: ends any read. */
+void	db_reset(struct db *);
+
+/* Bodies from the directory, in the caller's transaction. */
+struct db_body_in {
+	const char	*code, *kind, *name_kk, *name_ru, *parent_code, *tz;
+	const char	*district, *address, *phones, *emails, *sites;
+	const char	*schedule, *hours, *services;
+};
+int	db_body_upsert(struct db *, const struct db_body_in *);
+struct db_body_row {
+	int64_t		 id;
+	const char	*code, *kind, *name_kk, *name_ru, *address, *phones;
+	const char	*district, *services, *parent_code;
+};
+/* Full-text search over names and addresses (an FTS5 query). */
+int	db_body_search(struct db *, const char *query, int limit,
+	    int (*cb)(void *, const struct db_body_row *), void *arg);
 
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);

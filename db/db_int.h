@@ -22,6 +22,27 @@ enum db_stmt {
 	ST_EVENT_INSERT,
 	ST_STATUS_BY_TALON,
 	ST_COUNT_COMPLAINTS,
+	ST_COMPLAINT_GET,
+	ST_COMPLAINT_ID_BY_TALON,
+	ST_COMPLAINT_UPDATE,
+	ST_ROW_COMPLAINT,
+	ST_ROW_ATTACHMENTS,
+	ST_EVENTS_OF,
+	ST_CASE_OF,
+	ST_REPEAT_FIND,
+	ST_WATCH_OVERDUE,
+	ST_WATCH_REMIND,
+	ST_NOTIFY_INSERT,
+	ST_LIST_ALL,
+	ST_LIST_BODY,
+	ST_LIST_OVERDUE,
+	ST_JOURNAL_EXPORT,
+	ST_VERIFY_NEXT_COMPLAINT,
+	ST_VERIFY_LAST_EVENT,
+	ST_VERIFY_EVENTS,
+	ST_VERIFY_GAPS,
+	ST_BODY_UPSERT,
+	ST_BODY_SEARCH,
 	ST__MAX
 };
 
@@ -32,7 +53,19 @@ struct db {
 	struct db	*pool_next;
 };
 
+#include <sodium.h>
+
 int	db_step(struct db *, sqlite3_stmt *);
+void	db_hash_field(crypto_generichash_state *, const void *, size_t);
+void	db_hash_str(crypto_generichash_state *, const char *);
+void	db_hash_i64(crypto_generichash_state *, int64_t);
+/* Binds NULL for NULL or an empty string. */
+void	db_bind_opt(sqlite3_stmt *, int, const char *);
+void	db_col_text(sqlite3_stmt *, int, char *, size_t);
+void	db_event_hash(const uint8_t prev[32], const struct db_event *,
+	    const uint8_t content_hash[32], uint8_t out[32]);
+/* The text of a column, or NULL when it is NULL. */
+const char *db_col_opt(sqlite3_stmt *, int);
 int	db_rc_from_sqlite(struct db *, int);
 sqlite3_stmt *db_stmt(struct db *, enum db_stmt);
 

@@ -52,6 +52,7 @@ void
 db_pool_put(struct db_pool *p, struct db *db)
 {
 	/* A read left open would pin the WAL; end it. */
+	db_reset(db);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_lock(&p->lock);
