@@ -1,77 +1,23 @@
 /*
- * complaints: the service object, registration and status.
- *
- * Registration runs in two halves: parsing and schema validation in the
- * request's thread, and the journal entry in the writer thread, inside
- * the batch transaction that group commit shares between requests.
+ * complaints: the service object and what its parts share.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include <sodium.h>
 
-#include "calendar/calendar.h"
-#include "complaints/complaints.h"
-#include "db/db.h"
-#include "xmlio/xmlio.h"
-
-#define MAX_ATTACHMENTS	100
-#define TALON_TRIES	8
-
-struct complaints {
-	struct db		*wdb;
-	struct db_writer	*writer;
-	struct db_pool		*readers;
-	struct xmlio_schemas	*schemas;
-	struct cal		*cal;
-	char			*timezone;
-	char			*rules;
-	uint8_t			 secret[32];
-};
-
-struct cx_att {
-	char	*name, *media_type, *sha256;
-};
-
-/* One complaint as parsed, then as stored. */
-struct cx_reg {
-	struct complaints *cx;
-	/* From the document. */
-	char		*body, *subject_institution, *subject_name;
-	char		*subject_official, *channel;
-	char		*surname, *name, *patronymic, *address, *email;
-	char		*phone, *representative_of, *reasons, *demands;
-	char		*registrar_name, *registrar_position;
-	int		 service, is_signed, has_received_at;
-	time_t		 received_at;
-	struct cx_att	 att[MAX_ATTACHMENTS];
-	int		 natt;
-	/* From the writer. */
-	struct db_job	 job;
-	int		 rc;
-	struct cx_error	 err;
-	struct db_body	 b;
-	char		 talon[TALON_LEN + 1];
-	char		 access_code[ACCESS_CODE_LEN + 1];
-	char		 due[11];
-	const char	*rules_used;
-	int		 journal_year;
-	int64_t		 journal_no, id;
-	time_t		 accepted_at;
-	/* For the synchronous wrapper. */
-	pthread_mutex_t	*wait_lock;
-	pthread_cond_t	*wait_cond;
-	int		 finished;
-	void		(*done)(void *);
-	void		*done_arg;
-};
+#include "complaints/complaints_int.h"
 
 void
 cx_error_set(struct cx_error *e, int status, const char *code,
@@ -158,6 +104,21 @@ open_calendar(struct complaints *cx, const struct complaints_conf *conf,
 	return 0;
 }
 
+static int
+open_routing(struct complaints *cx, const struct complaints_conf *conf,
+    char *err, size_t errlen)
+{
+	char path[1024];
+
+	if (conf->routing_xml && *conf->routing_xml)
+		snprintf(path, sizeof(path), "%s", conf->routing_xml);
+	else
+		snprintf(path, sizeof(path), "%s/data/routing.xml",
+		    conf->schema_dir);
+	cx->routing = routing_load(path, conf->schema_dir, err, errlen);
+	return cx->routing ? 0 : -1;
+}
+
 struct complaints *
 complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 {
@@ -186,6 +147,11 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	}
 	if (open_calendar(cx, conf, err, errlen) == -1)
 		goto fail;
+	if (open_routing(cx, conf, err, errlen) == -1)
+		goto fail;
+	cx->remind_days = conf->remind_days;
+	cx->repeat_days = conf->repeat_days > 0 ? conf->repeat_days : 365;
+	cx->watch_interval = conf->watch_interval;
 	if ((cx->wdb = db_open(conf->db_path, DB_OPEN_WRITE, err,
 	    errlen)) == NULL)
 		goto fail;
@@ -194,6 +160,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 		goto fail;
 	if ((cx->writer = db_writer_start(cx->wdb, conf->queue_max,
 	    conf->batch_max)) == NULL)
+		goto oom;
+	if (complaints_watch_start(cx) == -1)
 		goto oom;
 	return cx;
 oom:
@@ -208,10 +176,12 @@ complaints_close(struct complaints *cx)
 {
 	if (cx == NULL)
 		return;
+	complaints_watch_stop(cx);
 	db_writer_stop(cx->writer);
 	db_pool_close(cx->readers);
 	db_close(cx->wdb);
 	cal_free(cx->cal);
+	routing_free(cx->routing);
 	xmlio_schemas_free(cx->schemas);
 	free(cx->timezone);
 	free(cx->rules);
@@ -219,48 +189,25 @@ complaints_close(struct complaints *cx)
 	free(cx);
 }
 
-void
-complaints_register_free(struct cx_reg *r)
+
+int
+cx_db_error(struct cx_error *e, int rc, const char *what)
 {
-	if (r == NULL)
-		return;
-	free(r->body);
-	free(r->subject_institution);
-	free(r->subject_name);
-	free(r->subject_official);
-	free(r->channel);
-	free(r->surname);
-	free(r->name);
-	free(r->patronymic);
-	free(r->address);
-	free(r->email);
-	free(r->phone);
-	free(r->representative_of);
-	free(r->reasons);
-	free(r->demands);
-	free(r->registrar_name);
-	free(r->registrar_position);
-	for (int i = 0; i < r->natt; i++) {
-		free(r->att[i].name);
-		free(r->att[i].media_type);
-		free(r->att[i].sha256);
-	}
-	sodium_memzero(r->access_code, sizeof(r->access_code));
-	free(r);
+	if (rc == DB_FULL || rc == DB_READONLY || rc == DB_BUSY)
+		cx_error_set(e, 503, "storage-unavailable", "%s: the journal "
+		    "cannot be written now (%s); nothing was changed, try "
+		    "again later", what, db_strerror(rc));
+	else if (rc == DB_QUEUE_FULL || rc == DB_SHUTDOWN)
+		cx_error_set(e, 503, rc == DB_SHUTDOWN ? "shutting-down" :
+		    "overloaded", "%s; try again later", db_strerror(rc));
+	else
+		cx_error_set(e, 500, "internal", "%s: %s", what,
+		    db_strerror(rc));
+	return -1;
 }
 
-static char *
-attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
-static int
-xml_error(struct cx_error *e, const struct xmlio_err *xe)
+int
+cx_xml_error(struct cx_error *e, const struct xmlio_err *xe)
 {
 	switch (xe->kind) {
 	case XMLIO_MALFORMED:
@@ -282,251 +229,100 @@ xml_error(struct cx_error *e, const struct xmlio_err *xe)
 	return -1;
 }
 
-struct cx_reg *
-complaints_register_begin(struct complaints *cx, const char *xml,
-    size_t len, struct cx_error *e)
-{
-	struct xmlio_err xe;
-	struct cx_reg *r = NULL;
-	xmlNodePtr root, n, a;
-	xmlDocPtr doc;
-	long long v;
-	char *s;
+struct cx_sync {
+	int		(*run)(struct db *, void *);
+	void		*arg;
+	struct db_job	 job;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 done, rc;
+};
 
-	if (xmlio_parse(cx->schemas, "complaint", xml, len, &doc, &xe) == -1) {
-		xml_error(e, &xe);
-		return NULL;
-	}
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		goto oom;
-	r->cx = cx;
-	root = xmlDocGetRootElement(doc);
-	r->body = xmlio_child_text(root, "body");
-	s = xmlio_child_text(root, "service");
-	if (s == NULL || parse_ll(s, 1, 11, &v) == -1) {
-		free(s);
-		cx_error_set(e, 400, "unknown-service",
-		    "the service number must be 1 to 11");
-		goto fail;
-	}
-	free(s);
-	r->service = (int)v;
-	n = xmlio_child(root, "subject");
-	r->subject_institution = xmlio_child_text(n, "institution");
-	r->subject_name = xmlio_child_text(n, "name");
-	r->subject_official = xmlio_child_text(n, "official");
-	r->channel = xmlio_child_text(root, "channel");
-	if ((s = xmlio_child_text(root, "received-at")) != NULL) {
-		if (iso_parse(s, &r->received_at) == -1) {
-			cx_error_set(e, 400, "invalid-document", "received-at: "
-			    "give a date and time with a zone, such as "
-			    "2026-11-26T10:15:00+05:00");
-			free(s);
-			goto fail;
-		}
-		r->has_received_at = 1;
-		free(s);
-	}
-	n = xmlio_child(root, "applicant");
-	r->surname = xmlio_child_text(n, "surname");
-	r->name = xmlio_child_text(n, "name");
-	r->patronymic = xmlio_child_text(n, "patronymic");
-	r->address = xmlio_child_text(n, "address");
-	r->email = xmlio_child_text(n, "email");
-	r->phone = xmlio_child_text(n, "phone");
-	r->representative_of = xmlio_child_text(n, "representative-of");
-	s = xmlio_child_text(root, "signed");
-	r->is_signed = s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
-	free(s);
-	r->reasons = xmlio_child_text(root, "reasons");
-	r->demands = xmlio_child_text(root, "demands");
-	if ((n = xmlio_child(root, "attachments")) != NULL) {
-		for (a = n->children; a != NULL; a = a->next) {
-			if (a->type != XML_ELEMENT_NODE)
-				continue;
-			if (r->natt == MAX_ATTACHMENTS) {
-				cx_error_set(e, 400, "too-many-attachments",
-				    "at most %d attachments", MAX_ATTACHMENTS);
-				goto fail;
-			}
-			r->att[r->natt].name = attr(a, "name");
-			r->att[r->natt].media_type = attr(a, "media-type");
-			r->att[r->natt].sha256 = attr(a, "sha256");
-			r->natt++;
-		}
-	}
-	n = xmlio_child(root, "registrar");
-	r->registrar_name = xmlio_child_text(n, "name");
-	r->registrar_position = xmlio_child_text(n, "position");
-	/* The schema guarantees these; a failed copy is memory. */
-	if (r->body == NULL || r->subject_name == NULL || r->channel == NULL ||
-	    r->surname == NULL || r->name == NULL || r->reasons == NULL ||
-	    r->demands == NULL || r->registrar_name == NULL ||
-	    r->registrar_position == NULL)
-		goto oom;
-	for (int i = 0; i < r->natt; i++)
-		if (!r->att[i].name || !r->att[i].media_type ||
-		    !r->att[i].sha256)
-			goto oom;
-	xmlFreeDoc(doc);
-	return r;
-oom:
-	cx_error_set(e, 500, "internal", "out of memory");
-fail:
-	xmlFreeDoc(doc);
-	complaints_register_free(r);
-	return NULL;
-}
-
-/* In the writer thread, inside a savepoint of the batch. */
 static int
-register_run(struct db *db, void *arg)
+sync_run(struct db *db, void *arg)
 {
-	struct cx_reg *r = arg;
-	struct complaints *cx = r->cx;
-	struct cal_due_in din;
-	struct cal_due_out dout;
-	struct db_complaint c;
-	struct db_event ev;
-	struct moment m;
-	uint8_t ahash[32], chash[32];
-	int rc, i;
+	struct cx_sync *s = arg;
 
-	rc = db_body_by_code(db, r->body, &r->b);
-	if (rc == DB_NOTFOUND) {
-		cx_error_set(&r->err, 400, "unknown-body",
-		    "no body with the code \"%s\"", r->body);
-		return rc;
-	}
-	if (rc != DB_OK)
-		goto dberr;
-	r->accepted_at = clock_now();
-	if (tz_local(r->b.tz[0] ? r->b.tz : cx->timezone, r->accepted_at,
-	    &m) == -1) {
-		cx_error_set(&r->err, 500, "internal",
-		    "unknown time zone %s", r->b.tz);
-		return DB_ERROR;
-	}
-	memset(&din, 0, sizeof(din));
-	din.registered = m;
-	din.rules = cx->rules;
-	if (cal_due(cx->cal, &din, &dout) == -1) {
-		cx_error_set(&r->err, 500, "internal", "no deadline rule set "
-		    "for %04d-%02d-%02d", m.y, m.m, m.d);
-		return DB_ERROR;
-	}
-	date_iso(dout.due, r->due);
-	r->rules_used = dout.rules;
-	r->journal_year = m.y;
-	if ((rc = db_journal_next(db, r->b.id, m.y, &r->journal_no)) != DB_OK)
-		goto dberr;
-
-	access_code_generate(r->access_code);
-	access_code_hash(cx->secret, r->access_code, ahash);
-	memset(&c, 0, sizeof(c));
-	c.talon = r->talon;
-	c.access_hash = ahash;
-	c.body_id = r->b.id;
-	c.journal_year = r->journal_year;
-	c.journal_no = r->journal_no;
-	c.accepted_at = r->accepted_at;
-	c.received_at = r->has_received_at ? r->received_at : r->accepted_at;
-	c.channel = r->channel;
-	c.service = r->service;
-	c.subject_institution = r->subject_institution;
-	c.subject_name = r->subject_name;
-	c.subject_official = r->subject_official;
-	c.surname = r->surname;
-	c.name = r->name;
-	c.patronymic = r->patronymic;
-	c.address = r->address;
-	c.email = r->email;
-	c.phone = r->phone;
-	c.representative_of = r->representative_of;
-	c.is_signed = r->is_signed;
-	c.reasons = r->reasons;
-	c.demands = r->demands;
-	c.registrar_name = r->registrar_name;
-	c.registrar_position = r->registrar_position;
-	c.rules = r->rules_used;
-	c.due = r->due;
-	c.state = "registered";
-	for (i = 0; i < TALON_TRIES; i++) {
-		talon_generate(r->journal_year, r->talon);
-		rc = db_complaint_insert(db, &c, &r->id, chash);
-		if (rc != DB_CONSTRAINT)
-			break;
-	}
-	if (rc != DB_OK)
-		goto dberr;
-	for (i = 0; i < r->natt; i++) {
-		struct db_attachment a = { r->att[i].name,
-		    r->att[i].media_type, r->att[i].sha256 };
-
-		if ((rc = db_attachment_insert(db, r->id, i + 1, &a)) != DB_OK)
-			goto dberr;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.body_id = r->b.id;
-	ev.complaint_id = r->id;
-	ev.at = r->accepted_at;
-	ev.actor = r->registrar_name;
-	ev.action = "register";
-	ev.state_after = "registered";
-	if ((rc = db_event_append(db, &ev, chash)) != DB_OK)
-		goto dberr;
-	return DB_OK;
-dberr:
-	if (rc == DB_FULL || rc == DB_READONLY || rc == DB_BUSY)
-		cx_error_set(&r->err, 503, "storage-unavailable", "the journal "
-		    "cannot be written now (%s); nothing was registered, "
-		    "try again later", db_strerror(rc));
-	else
-		cx_error_set(&r->err, 500, "internal", "the journal entry "
-		    "could not be written (%s)", db_strerror(rc));
-	return rc;
+	return s->run(db, s->arg);
 }
 
-/* In the writer thread, after the commit. */
 static void
-register_done(void *arg, int rc)
+sync_done(void *arg, int rc)
 {
-	struct cx_reg *r = arg;
+	struct cx_sync *s = arg;
 
-	r->rc = rc;
-	if (rc != DB_OK && r->err.status == 0) {
-		if (rc == DB_FULL || rc == DB_READONLY || rc == DB_BUSY)
-			cx_error_set(&r->err, 503, "storage-unavailable",
-			    "the journal cannot be written now (%s); nothing "
-			    "was registered, try again later", db_strerror(rc));
-		else
-			cx_error_set(&r->err, 500, "internal", "the journal "
-			    "entry could not be written (%s)", db_strerror(rc));
-	}
-	r->done(r->done_arg);
+	pthread_mutex_lock(&s->lock);
+	s->rc = rc;
+	s->done = 1;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
 }
 
 int
-complaints_register_submit(struct complaints *cx, struct cx_reg *r,
-    void (*done)(void *), void *arg, struct cx_error *e)
+cx_run(struct complaints *cx, int (*run)(struct db *, void *), void *arg,
+    struct cx_error *e, struct cx_error *job_err)
 {
+	struct cx_sync s;
 	int rc;
 
-	r->done = done;
-	r->done_arg = arg;
-	r->job.run = register_run;
-	r->job.done = register_done;
-	r->job.arg = r;
-	if ((rc = db_writer_submit(cx->writer, &r->job)) != DB_OK) {
-		cx_error_set(e, 503, rc == DB_SHUTDOWN ? "shutting-down" :
-		    "overloaded", "%s; try again later", db_strerror(rc));
-		return -1;
+	memset(&s, 0, sizeof(s));
+	s.run = run;
+	s.arg = arg;
+	s.job.run = sync_run;
+	s.job.done = sync_done;
+	s.job.arg = &s;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.cond, NULL);
+	job_err->status = 0;
+	if ((rc = db_writer_submit(cx->writer, &s.job)) != DB_OK) {
+		cx_db_error(e, rc, "the request was not queued");
+		goto out;
 	}
-	return 0;
+	pthread_mutex_lock(&s.lock);
+	while (!s.done)
+		pthread_cond_wait(&s.cond, &s.lock);
+	pthread_mutex_unlock(&s.lock);
+	rc = s.rc;
+	if (rc != DB_OK) {
+		if (job_err->status != 0)
+			*e = *job_err;
+		else
+			cx_db_error(e, rc, "the change was not saved");
+	}
+out:
+	pthread_mutex_destroy(&s.lock);
+	pthread_cond_destroy(&s.cond);
+	return rc == DB_OK ? 0 : -1;
 }
 
-static int
-out_body(struct xmlio_out *o, const struct db_body *b)
+const struct cal_hours *
+cx_hours(struct complaints *cx, const struct db_body *b)
+{
+	const struct cal_hours *h = NULL;
+
+	if (b->hours[0])
+		h = cal_hours_for(cx->cal, b->hours);
+	else if (strcmp(b->kind, "institution") != 0)
+		h = cal_hours_for(cx->cal, "office");
+	return h ? h : &cal_hours_office;
+}
+
+struct date
+cx_today(struct complaints *cx, const struct db_body *b, time_t t)
+{
+	struct moment m;
+	struct date d = { 1970, 1, 1 };
+
+	if (tz_local(b && b->tz[0] ? b->tz : cx->timezone, t, &m) == 0) {
+		d.y = m.y;
+		d.m = m.m;
+		d.d = m.d;
+	}
+	return d;
+}
+
+int
+cx_out_body(struct xmlio_out *o, const struct db_body *b)
 {
 	if (xmlio_out_start(o, "body") == -1 ||
 	    xmlio_out_attr(o, "code", b->code) == -1 ||
@@ -537,190 +333,98 @@ out_body(struct xmlio_out *o, const struct db_body *b)
 	return 0;
 }
 
-/* Writes a <talon>; the access code only when given. */
-static int
-talon_xml(const char *tz, const char *talon, const char *access_code,
-    int year, int64_t journal_no, const struct db_body *b, time_t accepted,
-    const char *name, const char *position, const char *due,
-    const char *rules, int service, struct buf *out, struct cx_error *e)
-{
-	struct xmlio_out o;
-	struct moment m;
-	char iso[32], num[24];
-
-	if (tz_local(tz, accepted, &m) == -1)
-		goto fail;
-	moment_iso(&m, iso);
-	if (xmlio_out_begin(&o, "talon") == -1 ||
-	    xmlio_out_elem(&o, "number", talon) == -1 ||
-	    (access_code && xmlio_out_elem(&o, "access-code",
-	    access_code) == -1) ||
-	    xmlio_out_start(&o, "journal-number") == -1)
-		goto fail_out;
-	snprintf(num, sizeof(num), "%d", year);
-	if (xmlio_out_attr(&o, "year", num) == -1)
-		goto fail_out;
-	snprintf(num, sizeof(num), "%lld", (long long)journal_no);
-	if (xmlTextWriterWriteString(o.w, BAD_CAST num) < 0 ||
-	    xmlio_out_end(&o) == -1 || out_body(&o, b) == -1 ||
-	    xmlio_out_elem(&o, "accepted-at", iso) == -1 ||
-	    xmlio_out_start(&o, "accepted-by") == -1 ||
-	    xmlio_out_elem(&o, "name", name) == -1 ||
-	    xmlio_out_elem(&o, "position", position) == -1 ||
-	    xmlio_out_end(&o) == -1 ||
-	    xmlio_out_elem(&o, "due", due) == -1 ||
-	    xmlio_out_elem(&o, "rules", rules) == -1 ||
-	    xmlio_out_elemf(&o, "service", "%d", service) == -1 ||
-	    xmlio_out_finish(&o, out) == -1)
-		goto fail_out;
-	return 0;
-fail_out:
-	xmlio_out_free(&o);
-fail:
-	cx_error_set(e, 500, "internal", "the talon could not be written");
-	return -1;
-}
-
 int
-complaints_register_result(struct complaints *cx, struct cx_reg *r,
-    struct buf *out, struct cx_error *e)
+cx_out_time(struct xmlio_out *o, const char *name, const char *tz, time_t t)
 {
-	if (r->rc != DB_OK) {
-		*e = r->err;
-		return -1;
-	}
-	return talon_xml(r->b.tz[0] ? r->b.tz : cx->timezone, r->talon,
-	    r->access_code, r->journal_year, r->journal_no, &r->b,
-	    r->accepted_at, r->registrar_name, r->registrar_position, r->due,
-	    r->rules_used, r->service, out, e);
-}
-
-static void
-sync_done(void *arg)
-{
-	struct cx_reg *r = arg;
-
-	pthread_mutex_lock(r->wait_lock);
-	r->finished = 1;
-	pthread_cond_signal(r->wait_cond);
-	pthread_mutex_unlock(r->wait_lock);
-}
-
-int
-complaints_register(struct complaints *cx, const char *xml, size_t len,
-    struct buf *out, struct cx_error *e)
-{
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-	struct cx_reg *r;
-	int rc;
-
-	if ((r = complaints_register_begin(cx, xml, len, e)) == NULL)
-		return -1;
-	r->wait_lock = &lock;
-	r->wait_cond = &cond;
-	if (complaints_register_submit(cx, r, sync_done, r, e) == -1) {
-		complaints_register_free(r);
-		return -1;
-	}
-	pthread_mutex_lock(&lock);
-	while (!r->finished)
-		pthread_cond_wait(&cond, &lock);
-	pthread_mutex_unlock(&lock);
-	rc = complaints_register_result(cx, r, out, e);
-	complaints_register_free(r);
-	return rc;
-}
-
-static int
-lookup(struct complaints *cx, const char *number, struct db_status *s,
-    struct cx_error *e)
-{
-	char talon[TALON_LEN + 1];
-	struct db *db;
-	int rc;
-
-	switch (talon_parse(number, talon)) {
-	case TALON_MALFORMED:
-		cx_error_set(e, 400, "malformed-talon-number", "a talon number "
-		    "has 14 digits, such as 2026-123456789-0");
-		return -1;
-	case TALON_BAD_CHECK:
-		cx_error_set(e, 400, "bad-check-digit", "check digit does not "
-		    "match: the number was mistyped");
-		return -1;
-	case TALON_OK:
-		break;
-	}
-	db = db_pool_get(cx->readers);
-	rc = db_status_by_talon(db, talon, s);
-	db_pool_put(cx->readers, db);
-	if (rc == DB_NOTFOUND) {
-		cx_error_set(e, 404, "talon-not-found", "no complaint has the "
-		    "talon number %s", talon);
-		return -1;
-	}
-	if (rc != DB_OK) {
-		cx_error_set(e, 503, "storage-unavailable", "%s",
-		    db_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
-
-int
-complaints_status(struct complaints *cx, const char *number, struct buf *out,
-    struct cx_error *e)
-{
-	struct db_status s;
-	struct db_body b;
-	struct xmlio_out o;
 	struct moment m;
 	char iso[32];
 
-	if (lookup(cx, number, &s, e) == -1)
+	if (tz_local(tz, t, &m) == -1)
 		return -1;
-	if (tz_local(s.body_tz[0] ? s.body_tz : cx->timezone, s.accepted_at,
-	    &m) == -1)
-		goto fail;
 	moment_iso(&m, iso);
-	memset(&b, 0, sizeof(b));
-	strlcpy_chk(b.code, s.body_code, sizeof(b.code));
-	strlcpy_chk(b.name_kk, s.body_name_kk, sizeof(b.name_kk));
-	strlcpy_chk(b.name_ru, s.body_name_ru, sizeof(b.name_ru));
-	if (xmlio_out_begin(&o, "status") == -1 ||
-	    xmlio_out_elem(&o, "number", s.talon) == -1 ||
-	    xmlio_out_elem(&o, "state", s.state) == -1 ||
-	    out_body(&o, &b) == -1 ||
-	    xmlio_out_elem(&o, "accepted-at", iso) == -1 ||
-	    xmlio_out_elem(&o, "due", s.due) == -1 ||
-	    xmlio_out_finish(&o, out) == -1) {
-		xmlio_out_free(&o);
-		goto fail;
-	}
-	return 0;
-fail:
-	cx_error_set(e, 500, "internal", "the status could not be written");
-	return -1;
+	return xmlio_out_elem(o, name, iso);
 }
 
-int
-complaints_talon(struct complaints *cx, const char *number, struct buf *out,
-    struct cx_error *e)
+static locale_t
+utf8_locale(void)
 {
-	struct db_status s;
-	struct db_body b;
+	static locale_t loc;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-	if (lookup(cx, number, &s, e) == -1)
-		return -1;
-	memset(&b, 0, sizeof(b));
-	strlcpy_chk(b.code, s.body_code, sizeof(b.code));
-	strlcpy_chk(b.name_kk, s.body_name_kk, sizeof(b.name_kk));
-	strlcpy_chk(b.name_ru, s.body_name_ru, sizeof(b.name_ru));
-	return talon_xml(s.body_tz[0] ? s.body_tz : cx->timezone, s.talon,
-	    NULL, s.journal_year, s.journal_no, &b, s.accepted_at,
-	    s.registrar_name, s.registrar_position, s.due, s.rules, s.service,
-	    out, e);
+	pthread_mutex_lock(&lock);
+	if (loc == (locale_t)0)
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	pthread_mutex_unlock(&lock);
+	return loc;
+}
+
+/*
+ * Lower case, letters and digits only, one space between words, in the
+ * C.UTF-8 locale of this thread only (uselocale), so Kazakh and Russian
+ * letters fold as they should.
+ */
+static void
+key_part(crypto_generichash_state *hs, const char *s)
+{
+	locale_t loc = utf8_locale(), old = (locale_t)0;
+	mbstate_t ps;
+	char out[MB_LEN_MAX], norm[2048];
+	size_t n, len = 0, k;
+	wchar_t wc;
+	int space = 0;
+
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	memset(&ps, 0, sizeof(ps));
+	for (; s && *s && len + MB_LEN_MAX + 1 < sizeof(norm); s += n) {
+		n = mbrtowc(&wc, s, MB_LEN_MAX, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			break;
+		if (!iswalnum((wint_t)wc)) {
+			space = 1;
+			continue;
+		}
+		if (space && len > 0)
+			norm[len++] = ' ';
+		space = 0;
+		k = wcrtomb(out, (wchar_t)towlower((wint_t)wc), &ps);
+		if (k != (size_t)-1) {
+			memcpy(norm + len, out, k);
+			len += k;
+		}
+	}
+	if (loc != (locale_t)0)
+		uselocale(old);
+	crypto_generichash_update(hs, (const unsigned char *)norm, len);
+	crypto_generichash_update(hs, (const unsigned char *)"|", 1);
+}
+
+void
+cx_applicant_key(const char *surname, const char *name, const char *address,
+    const char *institution, const char *subject, uint8_t out[32])
+{
+	crypto_generichash_state hs;
+
+	crypto_generichash_init(&hs, NULL, 0, 32);
+	key_part(&hs, surname);
+	key_part(&hs, name);
+	key_part(&hs, address);
+	/* The institution's code when known, else the name as written. */
+	key_part(&hs, institution && *institution ? institution : subject);
+	crypto_generichash_final(&hs, out, 32);
+}
+
+void
+cx_uid(char out[40])
+{
+	uint8_t r[16];
+
+	randombytes_buf(r, sizeof(r));
+	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);	/* a version 4 UUID */
+	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
+	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
+	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
 }
 
 int

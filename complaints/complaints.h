@@ -11,6 +11,7 @@
 #define COMPLAINTS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -70,6 +71,10 @@ struct complaints_conf {
 	const char	*rules_xml;	/* NULL: schema_dir/data/rules.xml */
 	const char	*timezone;	/* default zone of bodies */
 	const char	*rules;		/* pin a rule set; NULL: by date */
+	const char	*routing_xml;	/* NULL: schema_dir/data/... */
+	int		 remind_days;	/* working days before the due date */
+	int		 repeat_days;	/* a repeat within this many days */
+	int		 watch_interval; /* seconds; 0: no deadline watch */
 	int		 readers;
 	size_t		 queue_max;
 	size_t		 batch_max;
@@ -99,9 +104,81 @@ void		 complaints_register_free(struct cx_reg *);
 int		 complaints_register(struct complaints *, const char *xml,
 		    size_t len, struct buf *talon_xml, struct cx_error *);
 
-/* The public status of a talon, as a <status> document. */
+/*
+ * The public status of a talon, as a <status> document: state, body, due
+ * date, the body handling the case now and its other talons.  With the
+ * right access code (NULL: none) also the decision's outcome and the
+ * answer's date and channel; a wrong one is 403.
+ */
 int	complaints_status(struct complaints *, const char *number,
+	    const char *access_code, struct buf *xml, struct cx_error *);
+
+/* A complaint by id or talon number, with its events and case. */
+int	complaints_get(struct complaints *, const char *ref, struct buf *xml,
+	    int64_t *body_id, struct cx_error *);
+
+struct cx_list_query {
+	const char	*body;		/* NULL: all */
+	const char	*state;
+	int		 service;	/* 0: all */
+	int64_t		 from, to;	/* accepted, UTC seconds; 0: open */
+	int		 overdue;	/* -1 all, 0 no, 1 yes */
+	int64_t		 after;		/* paging: the last id seen */
+	int		 limit;		/* at most 500 */
+};
+int	complaints_list(struct complaints *, const struct cx_list_query *,
 	    struct buf *xml, struct cx_error *);
+
+/*
+ * An action on a complaint (by id or talon number): the document's root
+ * names it (assign, forward, extend, decide, appeal, withdraw,
+ * leave-without-consideration, note, answer, close).  Writes an
+ * <action-result>; 409 when the state does not allow the action.
+ */
+int	complaints_act(struct complaints *, const char *ref, const char *xml,
+	    size_t len, struct buf *out, struct cx_error *);
+
+/*
+ * Marks the overdue complaints and sends the reminders now (the watch
+ * thread does this every watch_interval seconds).
+ */
+int	complaints_watch_once(struct complaints *, int *overdue,
+	    int *reminded, struct cx_error *);
+
+/*
+ * The incoming-correspondence journal of a body for a year, as XML
+ * (journal.xsd) or CSV, streamed: open, read until 0, close.  The cursor
+ * holds a reader connection until closed.
+ */
+struct cx_journal;
+struct cx_journal *complaints_journal_open(struct complaints *,
+		    const char *body, int year, int csv, struct cx_error *);
+/* Bytes written into dst, 0 at the end, -1 on error. */
+ssize_t		 complaints_journal_read(struct cx_journal *, char *dst,
+		    size_t max);
+void		 complaints_journal_close(struct cx_journal *);
+
+/* The directory (directory.c). */
+struct cx_directory_stats {
+	int	bodies, institutions, unchanged;
+};
+/*
+ * Loads directory.xml into the store, unless that very file is loaded
+ * already (force: load all the same); progress(arg, done, total) as it
+ * goes, when given.
+ */
+int	complaints_directory_load(struct complaints *, const char *path,
+	    int force, void (*progress)(void *, size_t, size_t), void *arg,
+	    struct cx_directory_stats *, struct cx_error *);
+/* Bodies and institutions whose name or address has every word given. */
+int	complaints_directory_search(struct complaints *, const char *text,
+	    int limit, struct buf *xml, struct cx_error *);
+int	complaints_directory_body(struct complaints *, const char *code,
+	    struct buf *xml, struct cx_error *);
+
+/* Checks the journal and the audit trail; *ok is 0 when tampered. */
+int	complaints_verify(struct complaints *, struct buf *xml, int *ok,
+	    struct cx_error *);
 /* The talon again, without the access code, as a <talon> document. */
 int	complaints_talon(struct complaints *, const char *number,
 	    struct buf *xml, struct cx_error *);

@@ -36,6 +36,8 @@ static const struct opt opts[] = {
 	S(calendar, ""),
 	S(calendar_local, ""),
 	S(rules_file, ""),
+	S(routing_file, ""),
+	S(directory, ""),
 	S(timezone, "Asia/Almaty"),
 	S(rules, ""),
 	S(port_file, ""),
@@ -49,6 +51,9 @@ static const struct opt opts[] = {
 	I(queue_max, 10000, 1, 1000000),
 	I(batch_max, 512, 1, 100000),
 	I(shutdown_grace, 10, 0, 600),
+	I(watch_interval, 60, 0, 86400),
+	I(remind_days, 3, 0, 60),
+	I(repeat_days, 365, 1, 3650),
 	I(test_clock_offset, 0, -3153600000LL, 3153600000LL),
 };
 

@@ -15,6 +15,8 @@ struct conf {
 	char		*calendar;
 	char		*calendar_local;
 	char		*rules_file;
+	char		*routing_file;
+	char		*directory;
 	char		*timezone;
 	char		*rules;
 	char		*port_file;
@@ -29,6 +31,9 @@ struct conf {
 	long long	 batch_max;
 	long long	 shutdown_grace;
 	long long	 test_clock_offset;
+	long long	 watch_interval;
+	long long	 remind_days;
+	long long	 repeat_days;
 };
 
 /* Defaults, then the file (NULL: none).  -1 with a message on error. */

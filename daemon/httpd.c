@@ -62,12 +62,26 @@ static enum MHD_Result h_health(struct req *);
 static enum MHD_Result h_register(struct req *);
 static enum MHD_Result h_status(struct req *);
 static enum MHD_Result h_talon(struct req *);
+static enum MHD_Result h_list(struct req *);
+static enum MHD_Result h_record(struct req *);
+static enum MHD_Result h_action(struct req *);
+static enum MHD_Result h_journal(struct req *);
+static enum MHD_Result h_verify(struct req *);
+static enum MHD_Result h_dir_search(struct req *);
+static enum MHD_Result h_dir_body(struct req *);
 
 static const struct route routes[] = {
 	{ "GET", "/healthz", h_health, 0 },
 	{ "POST", "/api/v1/complaints", h_register, 1 },
+	{ "GET", "/api/v1/complaints", h_list, 0 },
+	{ "GET", "/api/v1/complaints/*", h_record, 0 },
+	{ "POST", "/api/v1/complaints/*/actions", h_action, 1 },
 	{ "GET", "/api/v1/talons/*", h_status, 0 },
 	{ "GET", "/api/v1/talons/*/talon", h_talon, 0 },
+	{ "GET", "/api/v1/journal", h_journal, 0 },
+	{ "GET", "/api/v1/verify", h_verify, 0 },
+	{ "GET", "/api/v1/directory", h_dir_search, 0 },
+	{ "GET", "/api/v1/directory/*", h_dir_body, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -281,20 +295,230 @@ h_register(struct req *r)
 	return MHD_YES;
 }
 
+static const char *
+arg(struct req *r, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(r->conn,
+	    MHD_GET_ARGUMENT_KIND, name);
+
+	return v && *v ? v : NULL;
+}
+
+/* Answers with the document a domain call wrote, or its error. */
+static enum MHD_Result
+answer(struct req *r, int rc, unsigned status, struct buf *b,
+    const struct cx_error *e)
+{
+	enum MHD_Result mrc;
+
+	mrc = rc == -1 ? respond_error(r, e) : respond_xml(r, status, b);
+	buf_free(b);
+	return mrc;
+}
+
 static enum MHD_Result
 h_status(struct req *r)
 {
 	struct cx_error e;
 	struct buf b;
-	enum MHD_Result rc;
 
 	buf_init(&b, 64 * 1024);
-	if (complaints_status(r->h->cx, r->seg[3], &b, &e) == -1)
-		rc = respond_error(r, &e);
-	else
-		rc = respond_xml(r, 200, &b);
-	buf_free(&b);
+	return answer(r, complaints_status(r->h->cx, r->seg[3], arg(r, "code"),
+	    &b, &e), 200, &b, &e);
+}
+
+static int
+arg_ll(struct req *r, const char *name, long long lo, long long hi,
+    long long *v, struct cx_error *e)
+{
+	const char *s = arg(r, name);
+
+	if (s == NULL)
+		return 0;
+	if (parse_ll(s, lo, hi, v) == -1) {
+		cx_error_set(e, 400, "bad-parameter", "%s: a number from %lld "
+		    "to %lld", name, lo, hi);
+		return -1;
+	}
+	return 1;
+}
+
+static int
+arg_date(struct req *r, const char *name, int64_t *t, struct cx_error *e)
+{
+	const char *s = arg(r, name);
+	struct date d;
+
+	if (s == NULL)
+		return 0;
+	if (date_parse(s, &d) == -1) {
+		cx_error_set(e, 400, "bad-parameter", "%s: a date such as "
+		    "2026-11-26", name);
+		return -1;
+	}
+	/* Midnight in Almaty's zone (UTC+5). */
+	*t = date_to_days(d) * 86400LL - 5 * 3600;
+	return 1;
+}
+
+static enum MHD_Result
+h_list(struct req *r)
+{
+	struct cx_list_query q;
+	struct cx_error e;
+	struct buf b;
+	long long v;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.overdue = -1;
+	q.body = arg(r, "body");
+	q.state = arg(r, "state");
+	if ((rc = arg_ll(r, "service", 1, 11, &v, &e)) == -1)
+		return respond_error(r, &e);
+	if (rc)
+		q.service = (int)v;
+	if ((rc = arg_ll(r, "overdue", 0, 1, &v, &e)) == -1)
+		return respond_error(r, &e);
+	if (rc)
+		q.overdue = (int)v;
+	if ((rc = arg_ll(r, "after", 0, INT64_MAX, &v, &e)) == -1)
+		return respond_error(r, &e);
+	if (rc)
+		q.after = v;
+	if ((rc = arg_ll(r, "limit", 1, 500, &v, &e)) == -1)
+		return respond_error(r, &e);
+	if (rc)
+		q.limit = (int)v;
+	if (arg_date(r, "from", &q.from, &e) == -1 ||
+	    arg_date(r, "to", &q.to, &e) == -1)
+		return respond_error(r, &e);
+	if (q.to)
+		q.to += 86400;	/* to the end of that day */
+	buf_init(&b, 4 * 1024 * 1024);
+	return answer(r, complaints_list(r->h->cx, &q, &b, &e), 200, &b, &e);
+}
+
+static enum MHD_Result
+h_record(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	buf_init(&b, 8 * 1024 * 1024);
+	return answer(r, complaints_get(r->h->cx, r->seg[3], &b, NULL, &e),
+	    200, &b, &e);
+}
+
+static enum MHD_Result
+h_action(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	if (r->too_large)
+		return fail(r, 413, "body-too-large", "the document is larger "
+		    "than %lld bytes", r->h->conf->max_body);
+	buf_init(&b, 64 * 1024);
+	return answer(r, complaints_act(r->h->cx, r->seg[3], r->body.data ?
+	    r->body.data : "", r->body.len, &b, &e), 200, &b, &e);
+}
+
+static enum MHD_Result
+h_verify(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	int ok;
+
+	buf_init(&b, 64 * 1024);
+	return answer(r, complaints_verify(r->h->cx, &b, &ok, &e), 200, &b,
+	    &e);
+}
+
+static ssize_t
+journal_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	ssize_t n = complaints_journal_read(cls, buf, max);
+
+	(void)pos;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return n;
+}
+
+static void
+journal_free(void *cls)
+{
+	complaints_journal_close(cls);
+}
+
+static enum MHD_Result
+h_journal(struct req *r)
+{
+	struct MHD_Response *resp;
+	struct cx_journal *j;
+	struct cx_error e;
+	const char *accept, *fmt = arg(r, "format");
+	enum MHD_Result rc;
+	long long year = 0;
+	int csv;
+
+	accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT);
+	csv = (fmt && strcmp(fmt, "csv") == 0) ||
+	    (accept && strstr(accept, "text/csv") != NULL);
+	if (arg(r, "body") == NULL)
+		return fail(r, 400, "bad-parameter", "body: the code of the "
+		    "body whose journal to export");
+	if (arg_ll(r, "year", 1990, 9999, &year, &e) != 1)
+		return fail(r, 400, "bad-parameter", "year: such as 2026");
+	if ((j = complaints_journal_open(r->h->cx, arg(r, "body"), (int)year,
+	    csv, &e)) == NULL)
+		return respond_error(r, &e);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
+	    journal_reader, j, journal_free);
+	if (resp == NULL) {
+		complaints_journal_close(j);
+		return MHD_NO;
+	}
+	r->responded = 1;
+	MHD_add_response_header(resp, "Content-Type", csv ?
+	    "text/csv; charset=utf-8" : "application/xml; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	rc = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
 	return rc;
+}
+
+static enum MHD_Result
+h_dir_search(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	long long limit = 20;
+
+	if (arg(r, "q") == NULL)
+		return fail(r, 400, "bad-parameter", "q: the text to find");
+	if (arg_ll(r, "limit", 1, 200, &limit, &e) == -1)
+		return respond_error(r, &e);
+	buf_init(&b, 4 * 1024 * 1024);
+	return answer(r, complaints_directory_search(r->h->cx, arg(r, "q"),
+	    (int)limit, &b, &e), 200, &b, &e);
+}
+
+static enum MHD_Result
+h_dir_body(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	buf_init(&b, 256 * 1024);
+	return answer(r, complaints_directory_body(r->h->cx, r->seg[3], &b,
+	    &e), 200, &b, &e);
 }
 
 static enum MHD_Result

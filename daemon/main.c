@@ -47,6 +47,29 @@ write_port_file(const char *path, unsigned port)
 	return 0;
 }
 
+/* The directory of bodies and institutions; a failure is logged, the
+ * daemon goes on with what the store already has. */
+static void
+load_directory(struct complaints *cx, const struct conf *conf)
+{
+	struct cx_directory_stats st;
+	struct cx_error e;
+	char path[1024];
+
+	if (conf->directory[0])
+		snprintf(path, sizeof(path), "%s", conf->directory);
+	else
+		snprintf(path, sizeof(path), "%s/data/directory.xml",
+		    conf->schema_dir);
+	if (complaints_directory_load(cx, path, 0, NULL, NULL, &st, &e) == -1)
+		log_warnx("directory: %s: %s", e.code, e.message);
+	else if (st.unchanged)
+		log_debug("directory: %s is loaded already", path);
+	else
+		log_info("directory: %s: %d bodies, %d institutions loaded",
+		    path, st.bodies, st.institutions);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -141,11 +164,16 @@ main(int argc, char *argv[])
 	cc.rules_xml = conf.rules_file[0] ? conf.rules_file : NULL;
 	cc.timezone = conf.timezone;
 	cc.rules = conf.rules;
+	cc.routing_xml = conf.routing_file[0] ? conf.routing_file : NULL;
+	cc.remind_days = (int)conf.remind_days;
+	cc.repeat_days = (int)conf.repeat_days;
+	cc.watch_interval = (int)conf.watch_interval;
 	cc.readers = (int)conf.readers;
 	cc.queue_max = (size_t)conf.queue_max;
 	cc.batch_max = (size_t)conf.batch_max;
 	if ((cx = complaints_open(&cc, err, sizeof(err))) == NULL)
 		fatalx("storage: %s", err);
+	load_directory(cx, &conf);
 	if ((h = httpd_start(&conf, cx, err, sizeof(err))) == NULL)
 		fatalx("http: %s", err);
 	if (conf.port_file[0] && write_port_file(conf.port_file,
@@ -158,7 +186,8 @@ main(int argc, char *argv[])
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_info("complaintsd: SIGHUP: nothing to reload yet");
+			log_info("complaintsd: SIGHUP: loading the directory");
+			load_directory(cx, &conf);
 			continue;
 		}
 		break;

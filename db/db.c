@@ -159,9 +159,17 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "district = ?7, address = ?8, phones = ?9, emails = ?10, "
 	    "sites = ?11, schedule = ?12, hours = ?13, services = ?14, "
 	    "active = 1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = ?2",
+	[ST_BODY_DETAIL] =
+	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
+	    "b.phones, b.district, b.services, b.parent_code, b.emails, "
+	    "b.sites, b.schedule FROM body b WHERE b.code = ?1",
 	[ST_BODY_SEARCH] =
 	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
-	    "b.phones, b.district, b.services, b.parent_code FROM body_fts f "
+	    "b.phones, b.district, b.services, b.parent_code, b.emails, "
+	    "b.sites, b.schedule FROM body_fts f "
 	    "JOIN body b ON b.id = f.rowid WHERE body_fts MATCH ?1 "
 	    "ORDER BY rank LIMIT ?2",
 };
@@ -357,7 +365,8 @@ static const char *const migrations[] = {
 	"  tracking TEXT);"
 	"CREATE INDEX notification_pending ON notification(next_attempt_at)"
 	"  WHERE state = 'pending';"
-	"CREATE INDEX notification_complaint ON notification(complaint_id);",
+	"CREATE INDEX notification_complaint ON notification(complaint_id);"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

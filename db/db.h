@@ -296,10 +296,19 @@ struct db_body_row {
 	int64_t		 id;
 	const char	*code, *kind, *name_kk, *name_ru, *address, *phones;
 	const char	*district, *services, *parent_code;
+	const char	*emails, *sites, *schedule;
 };
 /* Full-text search over names and addresses (an FTS5 query). */
 int	db_body_search(struct db *, const char *query, int limit,
 	    int (*cb)(void *, const struct db_body_row *), void *arg);
+
+/* One body with everything the directory says of it. */
+int	db_body_detail(struct db *, const char *code,
+	    int (*cb)(void *, const struct db_body_row *), void *arg);
+
+/* Small named values (the directory's version); NOTFOUND when unset. */
+int	db_meta_get(struct db *, const char *key, char *value, size_t);
+int	db_meta_set(struct db *, const char *key, const char *value);
 
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);

@@ -613,16 +613,13 @@ db_body_upsert(struct db *db, const struct db_body_in *b)
 	return db_rc_from_sqlite(db, rc);
 }
 
-int
-db_body_search(struct db *db, const char *query, int limit,
+static int
+body_rows(struct db *db, sqlite3_stmt *st,
     int (*cb)(void *, const struct db_body_row *), void *arg)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_BODY_SEARCH);
 	struct db_body_row r;
 	int rc;
 
-	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(st, 0);
 		r.code = db_col_opt(st, 1);
@@ -634,6 +631,9 @@ db_body_search(struct db *db, const char *query, int limit,
 		r.district = db_col_opt(st, 7);
 		r.services = db_col_opt(st, 8);
 		r.parent_code = db_col_opt(st, 9);
+		r.emails = db_col_opt(st, 10);
+		r.sites = db_col_opt(st, 11);
+		r.schedule = db_col_opt(st, 12);
 		if (cb(arg, &r))
 			break;
 	}
@@ -643,4 +643,54 @@ db_body_search(struct db *db, const char *query, int limit,
 	/* A query FTS5 cannot read is the caller's, not the store's. */
 	return (rc & 0xff) == SQLITE_ERROR ? DB_NOTFOUND :
 	    db_rc_from_sqlite(db, rc);
+}
+
+int
+db_body_search(struct db *db, const char *query, int limit,
+    int (*cb)(void *, const struct db_body_row *), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_BODY_SEARCH);
+
+	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit);
+	return body_rows(db, st, cb, arg);
+}
+
+int
+db_body_detail(struct db *db, const char *code,
+    int (*cb)(void *, const struct db_body_row *), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_BODY_DETAIL);
+
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	return body_rows(db, st, cb, arg);
+}
+
+int
+db_meta_get(struct db *db, const char *key, char *value, size_t size)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_META_GET);
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW)
+		db_col_text(st, 0, value, size);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_meta_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_META_SET);
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
 }

@@ -130,7 +130,7 @@ register_then_status(void **state)
 	assert_string_equal(jn, "1");
 	assert_int_equal(strlen(code), 8);
 	buf_reset(&b);
-	assert_int_equal(complaints_status(f->cx, number, &b, &e), 0);
+	assert_int_equal(complaints_status(f->cx, number, NULL, &b, &e), 0);
 	t = text_of(f, &b, "status", "state");
 	assert_string_equal(t, "registered");
 	free(t);
@@ -146,12 +146,12 @@ register_then_status(void **state)
 	/* A mistyped number is told apart from an unknown one. */
 	memcpy(wrong, number, sizeof(wrong));
 	wrong[8] = wrong[8] == '9' ? '0' : (char)(wrong[8] + 1);
-	assert_int_equal(complaints_status(f->cx, wrong, &b, &e), -1);
+	assert_int_equal(complaints_status(f->cx, wrong, NULL, &b, &e), -1);
 	assert_int_equal(e.status, 400);
 	assert_string_equal(e.code, "bad-check-digit");
 	assert_non_null(strstr(e.message, "check digit does not match"));
 	talon_generate(2026, unknown);
-	assert_int_equal(complaints_status(f->cx, unknown, &b, &e), -1);
+	assert_int_equal(complaints_status(f->cx, unknown, NULL, &b, &e), -1);
 	assert_int_equal(e.status, 404);
 	/* The key for access codes is the owner's only. */
 	snprintf(key, sizeof(key), "%s/secret.key", f->dir);

@@ -1,0 +1,415 @@
+/*
+ * complaints: the directory of bodies and institutions.
+ *
+ * schemas/data/directory.xml (written by complaints-import from the
+ * regulations) is loaded into the body table in one transaction: the
+ * bodies and every institution, each with its parent body, so that
+ * routing can find an institution's district office and an institution
+ * can receive complaints itself.  A file already loaded (same SHA-256)
+ * is not loaded again.  Search runs on SQLite FTS5 (unicode61), which
+ * folds case in Kazakh and Russian Cyrillic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "complaints/complaints_int.h"
+
+#define DIRECTORY_MAX	(32 * 1024 * 1024)
+#define LIST_TEXT_MAX	4096
+
+struct dir_load {
+	struct complaints	*cx;
+	xmlDocPtr		 doc;
+	char			 sha[65];
+	int			 force;
+	void			(*progress)(void *, size_t, size_t);
+	void			*parg;
+	size_t			 total, done;
+	struct cx_directory_stats *stats;
+	struct cx_error		 err;
+};
+
+/* The text of every child called name, joined with "; ". */
+static char *
+join(xmlNodePtr n, const char *name)
+{
+	struct buf b;
+	char *t;
+
+	buf_init(&b, LIST_TEXT_MAX);
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, name) != 0)
+			continue;
+		if ((t = xmlio_child_text(c, NULL)) == NULL)
+			continue;
+		if (b.len)
+			buf_puts(&b, "; ");
+		buf_puts(&b, t);
+		free(t);
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
+static char *
+name_in(xmlNodePtr n, const char *lang)
+{
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		xmlChar *l;
+		int match;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "name") != 0)
+			continue;
+		l = xmlGetProp(c, BAD_CAST "lang");
+		match = l && strcmp((const char *)l, lang) == 0;
+		xmlFree(l);
+		if (match)
+			return xmlio_child_text(c, NULL);
+	}
+	return NULL;
+}
+
+static char *
+prop(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+/* The calendar's hours type for a kind of body. */
+static const char *
+hours_type(const char *kind)
+{
+	if (strcmp(kind, "ministry") == 0 ||
+	    strcmp(kind, "city-department") == 0 ||
+	    strcmp(kind, "district-office") == 0)
+		return "office";
+	if (strcmp(kind, "special-school") == 0)
+		return "special-school";
+	if (strcmp(kind, "tvet") == 0)
+		return "tvet";
+	return "institution";
+}
+
+static int
+load_one(struct db *db, struct dir_load *l, xmlNodePtr n, int institution)
+{
+	struct db_body_in in;
+	char *code, *kind, *kk, *ru, *parent, *tz, *district, *address;
+	char *phones, *emails, *sites, *schedule, services[64];
+	size_t off = 0;
+	int rc;
+
+	code = prop(n, "code");
+	kind = prop(n, "kind");
+	parent = prop(n, "parent");
+	district = prop(n, "district");
+	kk = name_in(n, "kk");
+	ru = name_in(n, "ru");
+	tz = xmlio_child_text(n, "time-zone");
+	address = xmlio_child_text(n, "address");
+	schedule = xmlio_child_text(n, "schedule");
+	phones = join(n, "phone");
+	emails = join(n, "email");
+	sites = join(n, "web");
+	services[0] = '\0';
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		char *s;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "provides") != 0 ||
+		    (s = prop(c, "service")) == NULL)
+			continue;
+		off += (size_t)snprintf(services + off, sizeof(services) - off,
+		    "%s%s", off ? " " : "", s);
+		if (off >= sizeof(services))
+			off = sizeof(services) - 1;
+		free(s);
+	}
+	memset(&in, 0, sizeof(in));
+	in.code = code;
+	in.kind = kind;
+	in.name_kk = kk ? kk : "";
+	in.name_ru = ru;
+	in.parent_code = parent;
+	in.tz = tz;
+	in.district = district;
+	in.address = address;
+	in.phones = phones;
+	in.emails = emails;
+	in.sites = sites;
+	in.schedule = schedule;
+	in.hours = kind ? hours_type(kind) : "institution";
+	in.services = services[0] ? services : NULL;
+	if (code == NULL || kind == NULL) {
+		cx_error_set(&l->err, 400, "invalid-directory", "line %ld: a "
+		    "body without code or kind", xmlGetLineNo(n));
+		rc = DB_CONSTRAINT;
+	} else
+		rc = db_body_upsert(db, &in);
+	if (rc == DB_OK && l->stats)
+		(institution ? &l->stats->institutions :
+		    &l->stats->bodies)[0]++;
+	free(code);
+	free(kind);
+	free(parent);
+	free(district);
+	free(kk);
+	free(ru);
+	free(tz);
+	free(address);
+	free(schedule);
+	free(phones);
+	free(emails);
+	free(sites);
+	return rc;
+}
+
+static int
+load_run(struct db *db, void *arg)
+{
+	struct dir_load *l = arg;
+	xmlNodePtr root = xmlDocGetRootElement(l->doc), sect, n;
+	static const char *const sects[] = { "bodies", "institutions" };
+	char prev[80];
+	int rc;
+
+	if (!l->force && db_meta_get(db, "directory-sha256", prev,
+	    sizeof(prev)) == DB_OK && strcmp(prev, l->sha) == 0) {
+		if (l->stats)
+			l->stats->unchanged = 1;
+		return DB_OK;
+	}
+	for (int s = 0; s < 2; s++) {
+		if ((sect = xmlio_child(root, sects[s])) == NULL)
+			continue;
+		for (n = sect->children; n != NULL; n = n->next) {
+			if (n->type != XML_ELEMENT_NODE)
+				continue;
+			if ((rc = load_one(db, l, n, s == 1)) != DB_OK)
+				return rc;
+			l->done++;
+			if (l->progress && (l->done % 25 == 0 ||
+			    l->done == l->total))
+				l->progress(l->parg, l->done, l->total);
+		}
+	}
+	return db_meta_set(db, "directory-sha256", l->sha);
+}
+
+int
+complaints_directory_load(struct complaints *cx, const char *path, int force,
+    void (*progress)(void *, size_t, size_t), void *parg,
+    struct cx_directory_stats *stats, struct cx_error *e)
+{
+	struct dir_load l;
+	struct xmlio_err xe;
+	uint8_t h[32];
+	char chunk[65536];
+	struct buf b;
+	xmlNodePtr root, sect;
+	FILE *f;
+	size_t n;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	buf_init(&b, DIRECTORY_MAX);
+	if ((f = fopen(path, "rb")) == NULL) {
+		cx_error_set(e, 400, "no-directory", "%s: cannot open", path);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) == -1) {
+			cx_error_set(e, 400, "directory-too-large", "%s: more "
+			    "than %d bytes", path, DIRECTORY_MAX);
+			fclose(f);
+			goto out;
+		}
+	fclose(f);
+	crypto_hash_sha256(h, (const unsigned char *)b.data, b.len);
+	sodium_bin2hex(l.sha, sizeof(l.sha), h, sizeof(h));
+	if (xmlio_parse(cx->schemas, "directory", b.data ? b.data : "", b.len,
+	    &l.doc, &xe) == -1) {
+		cx_xml_error(e, &xe);
+		snprintf(e->message + strlen(e->message), sizeof(e->message) -
+		    strlen(e->message), " (%s)", path);
+		goto out;
+	}
+	root = xmlDocGetRootElement(l.doc);
+	for (int s = 0; s < 2; s++)
+		if ((sect = xmlio_child(root, s ? "institutions" : "bodies")))
+			for (xmlNodePtr c = sect->children; c; c = c->next)
+				l.total += c->type == XML_ELEMENT_NODE;
+	l.cx = cx;
+	l.force = force;
+	l.progress = progress;
+	l.parg = parg;
+	l.stats = stats;
+	if (cx_run(cx, load_run, &l, e, &l.err) == -1)
+		goto out;
+	rc = 0;
+out:
+	xmlFreeDoc(l.doc);
+	buf_free(&b);
+	return rc;
+}
+
+struct search_ctx {
+	struct xmlio_out	*o;
+	int			 failed, n;
+};
+
+static int
+opt(struct xmlio_out *o, const char *name, const char *v)
+{
+	return v && *v ? xmlio_out_elem(o, name, v) : 0;
+}
+
+static int
+body_out(void *arg, const struct db_body_row *r)
+{
+	struct search_ctx *c = arg;
+
+	if (xmlio_out_start(c->o, "entry") == -1 ||
+	    xmlio_out_attr(c->o, "code", r->code) == -1 ||
+	    xmlio_out_attr(c->o, "kind", r->kind) == -1 ||
+	    (r->parent_code && xmlio_out_attr(c->o, "parent",
+	    r->parent_code) == -1) ||
+	    (r->district && xmlio_out_attr(c->o, "district",
+	    r->district) == -1) ||
+	    xmlio_out_elem(c->o, "name", r->name_kk) == -1 ||
+	    opt(c->o, "name-ru", r->name_ru) == -1 ||
+	    opt(c->o, "address", r->address) == -1 ||
+	    opt(c->o, "phones", r->phones) == -1 ||
+	    opt(c->o, "emails", r->emails) == -1 ||
+	    opt(c->o, "sites", r->sites) == -1 ||
+	    opt(c->o, "schedule", r->schedule) == -1 ||
+	    opt(c->o, "services", r->services) == -1 ||
+	    xmlio_out_end(c->o) == -1)
+		c->failed = 1;
+	c->n++;
+	return c->failed;
+}
+
+/* The length of a separator at p (ASCII punctuation, « »), or 0. */
+static size_t
+separator(const unsigned char *p)
+{
+	if (p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb))
+		return 2;
+	if (p[0] < 0x80 && p[0] != '\0' && strchr(" \t\r\n,.;:\"'()*-^+{}[]",
+	    p[0]) != NULL)
+		return 1;
+	return 0;
+}
+
+/*
+ * An FTS5 query from what a person typed: each word a quoted prefix, all
+ * of them required, so punctuation and FTS5's own syntax lose their
+ * meaning.
+ */
+static int
+fts_query(const char *text, char *q, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = 0, k;
+	int words = 0;
+
+	while (*p) {
+		if ((k = separator(p)) > 0) {
+			p += k;
+			continue;
+		}
+		if (n + 4 >= size)
+			return -1;
+		if (words++)
+			q[n++] = ' ';
+		q[n++] = '"';
+		while (*p && separator(p) == 0) {
+			if (n + 3 >= size)
+				return -1;
+			q[n++] = (char)*p++;
+		}
+		q[n++] = '"';
+		q[n++] = '*';
+	}
+	q[n] = '\0';
+	return words ? 0 : -1;
+}
+
+int
+complaints_directory_search(struct complaints *cx, const char *text,
+    int limit, struct buf *out, struct cx_error *e)
+{
+	struct search_ctx c;
+	struct xmlio_out o;
+	struct db *db;
+	char q[1024];
+	int rc;
+
+	if (strlen(text) > 200 || fts_query(text, q, sizeof(q)) == -1) {
+		cx_error_set(e, 400, "bad-query", "give one or more words of "
+		    "a name or an address, at most 200 characters");
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.o = &o;
+	if (xmlio_out_begin(&o, "directory-result") == -1)
+		goto fail;
+	db = db_pool_get(cx->readers);
+	rc = db_body_search(db, q, limit, body_out, &c);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	return 0;
+fail:
+	xmlio_out_free(&o);
+	cx_error_set(e, 500, "internal", "the search failed");
+	return -1;
+}
+
+int
+complaints_directory_body(struct complaints *cx, const char *code,
+    struct buf *out, struct cx_error *e)
+{
+	struct search_ctx c;
+	struct xmlio_out o;
+	struct db *db;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.o = &o;
+	if (xmlio_out_begin(&o, "directory-result") == -1)
+		goto fail;
+	db = db_pool_get(cx->readers);
+	rc = db_body_detail(db, code, body_out, &c);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK || c.failed)
+		goto fail;
+	if (c.n == 0) {
+		xmlio_out_free(&o);
+		cx_error_set(e, 404, "body-not-found", "no body or "
+		    "institution with the code \"%s\"", code);
+		return -1;
+	}
+	if (xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	return 0;
+fail:
+	xmlio_out_free(&o);
+	cx_error_set(e, 500, "internal", "the directory cannot be read");
+	return -1;
+}

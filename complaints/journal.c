@@ -1,0 +1,230 @@
+/*
+ * complaints: the export of a body's incoming-correspondence journal for
+ * a year, as XML or CSV, streamed: rows are read from a cursor and
+ * written a chunk at a time, so the export never holds the year in
+ * memory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaints/complaints_int.h"
+
+struct cx_journal {
+	struct complaints	*cx;
+	struct db		*db;
+	struct db_cursor	*cur;
+	struct db_body		 body;
+	int			 csv, year, started, ended;
+	xmlBufferPtr		 xbuf;
+	xmlTextWriterPtr	 w;
+	struct buf		 pending;
+	size_t			 off;
+};
+
+void
+complaints_journal_close(struct cx_journal *j)
+{
+	if (j == NULL)
+		return;
+	db_journal_close(j->cur);
+	if (j->db)
+		db_pool_put(j->cx->readers, j->db);
+	if (j->w)
+		xmlFreeTextWriter(j->w);
+	if (j->xbuf)
+		xmlBufferFree(j->xbuf);
+	buf_free(&j->pending);
+	free(j);
+}
+
+struct cx_journal *
+complaints_journal_open(struct complaints *cx, const char *body, int year,
+    int csv, struct cx_error *e)
+{
+	struct cx_journal *j;
+	int rc;
+
+	if (year < 1990 || year > 9999) {
+		cx_error_set(e, 400, "bad-year", "give the year, such as 2026");
+		return NULL;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		return NULL;
+	}
+	j->cx = cx;
+	j->csv = csv;
+	j->year = year;
+	buf_init(&j->pending, 1024 * 1024);
+	j->db = db_pool_get(cx->readers);
+	if ((rc = db_body_by_code(j->db, body ? body : "", &j->body)) !=
+	    DB_OK) {
+		if (rc == DB_NOTFOUND)
+			cx_error_set(e, 400, "unknown-body", "no body with the "
+			    "code \"%s\"", body ? body : "");
+		else
+			cx_db_error(e, rc, "the journal cannot be read");
+		goto fail;
+	}
+	if ((j->cur = db_journal_open(j->db, j->body.id, year)) == NULL)
+		goto oom;
+	if (!csv) {
+		if ((j->xbuf = xmlBufferCreate()) == NULL ||
+		    (j->w = xmlNewTextWriterMemory(j->xbuf, 0)) == NULL)
+			goto oom;
+		xmlTextWriterSetIndent(j->w, 1);
+		xmlTextWriterSetIndentString(j->w, BAD_CAST "  ");
+	}
+	return j;
+oom:
+	cx_error_set(e, 500, "internal", "out of memory");
+fail:
+	complaints_journal_close(j);
+	return NULL;
+}
+
+static int
+csv_field(struct buf *b, const char *s, int last)
+{
+	int rc = buf_puts(b, "\"");
+
+	for (; rc == 0 && s && *s; s++)
+		rc = *s == '"' ? buf_puts(b, "\"\"") : buf_add(b, s, 1);
+	if (rc == 0)
+		rc = buf_puts(b, last ? "\"\r\n" : "\",");
+	return rc;
+}
+
+static void
+local_date(struct cx_journal *j, int64_t t, char out[32], int with_time)
+{
+	struct moment m;
+
+	out[0] = '\0';
+	if (t == 0 || tz_local(j->body.tz[0] ? j->body.tz : j->cx->timezone,
+	    (time_t)t, &m) == -1)
+		return;
+	if (with_time)
+		moment_iso(&m, out);
+	else
+		snprintf(out, 32, "%04d-%02d-%02d", m.y, m.m, m.d);
+}
+
+static int
+applicant(const struct db_journal_row *r, char *out, size_t size)
+{
+	return snprintf(out, size, "%s %s%s%s", r->surname, r->name,
+	    r->patronymic ? " " : "", r->patronymic ? r->patronymic : "") <
+	    (int)size ? 0 : -1;
+}
+
+static int
+write_elem(xmlTextWriterPtr w, const char *name, const char *v)
+{
+	return xmlTextWriterWriteElement(w, BAD_CAST name,
+	    BAD_CAST(v ? v : ""));
+}
+
+/* Adds the next rows to pending; 0 when there are no more. */
+static int
+fill(struct cx_journal *j)
+{
+	struct db_journal_row r;
+	char at[32], ans[32], who[1024], num[24];
+	int rc, n = 0;
+
+	if (!j->started) {
+		j->started = 1;
+		if (j->csv)
+			return buf_puts(&j->pending, "number,date,applicant,"
+			    "address,subject,summary,assigned_to,due,outcome,"
+			    "answered_on,talon,state,service\r\n") == 0 ? 1 :
+			    -1;
+		snprintf(num, sizeof(num), "%d", j->year);
+		if (xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL) < 0 ||
+		    xmlTextWriterStartElement(j->w, BAD_CAST "journal") < 0 ||
+		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "body",
+		    BAD_CAST j->body.code) < 0 ||
+		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "year",
+		    BAD_CAST num) < 0)
+			return -1;
+	}
+	while (n < 64 && (rc = db_journal_next_row(j->cur, &r)) == 1) {
+		n++;
+		local_date(j, r.accepted_at, at, 1);
+		local_date(j, r.answered_at, ans, 0);
+		applicant(&r, who, sizeof(who));
+		snprintf(num, sizeof(num), "%lld", (long long)r.no);
+		if (j->csv) {
+			char svc[8];
+
+			snprintf(svc, sizeof(svc), "%d", r.service);
+			if (csv_field(&j->pending, num, 0) || csv_field(
+			    &j->pending, at, 0) || csv_field(&j->pending, who,
+			    0) || csv_field(&j->pending, r.address, 0) ||
+			    csv_field(&j->pending, r.subject, 0) ||
+			    csv_field(&j->pending, r.summary, 0) ||
+			    csv_field(&j->pending, r.assignee, 0) ||
+			    csv_field(&j->pending, r.due, 0) ||
+			    csv_field(&j->pending, r.outcome, 0) ||
+			    csv_field(&j->pending, ans, 0) ||
+			    csv_field(&j->pending, r.talon, 0) ||
+			    csv_field(&j->pending, r.state, 0) ||
+			    csv_field(&j->pending, svc, 1))
+				return -1;
+			continue;
+		}
+#define W(name, v) (write_elem(j->w, name, v) < 0)
+		if (xmlTextWriterStartElement(j->w, BAD_CAST "entry") < 0 ||
+		    W("number", num) || W("date", at) || W("applicant", who) ||
+		    W("address", r.address) || W("subject", r.subject) ||
+		    W("summary", r.summary) || W("assigned-to", r.assignee) ||
+		    W("due", r.due) || W("outcome", r.outcome) ||
+		    W("answered-on", ans) || W("talon", r.talon) ||
+		    W("state", r.state) ||
+		    xmlTextWriterWriteFormatElement(j->w, BAD_CAST "service",
+		    "%d", r.service) < 0 ||
+		    xmlTextWriterEndElement(j->w) < 0)
+			return -1;
+#undef W
+	}
+	if (n == 64)
+		rc = 1;
+	if (rc == -1)
+		return -1;
+	if (rc == 0 && !j->csv && xmlTextWriterEndDocument(j->w) < 0)
+		return -1;
+	if (!j->csv) {
+		xmlTextWriterFlush(j->w);
+		if (buf_add(&j->pending, xmlBufferContent(j->xbuf),
+		    (size_t)xmlBufferLength(j->xbuf)) == -1)
+			return -1;
+		xmlBufferEmpty(j->xbuf);
+	}
+	return rc;
+}
+
+ssize_t
+complaints_journal_read(struct cx_journal *j, char *dst, size_t max)
+{
+	size_t n;
+	int rc;
+
+	while (j->off == j->pending.len) {
+		if (j->ended)
+			return 0;
+		buf_reset(&j->pending);
+		j->off = 0;
+		if ((rc = fill(j)) == -1)
+			return -1;
+		if (rc == 0)
+			j->ended = 1;
+	}
+	n = j->pending.len - j->off;
+	if (n > max)
+		n = max;
+	memcpy(dst, j->pending.data + j->off, n);
+	j->off += n;
+	return (ssize_t)n;
+}

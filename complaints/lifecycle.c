@@ -1,0 +1,632 @@
+/*
+ * complaints: the life of a complaint.
+ *
+ * One table says which action is allowed in which state and where it
+ * leads; every action runs in the writer thread, inside the batch's
+ * transaction, and changes the row and appends its event in one call
+ * (db_complaint_change), so no change is ever unrecorded.  Forwarding
+ * and appeals write a new journal entry at the receiving body, linked
+ * to the case.  Notifications are outbox rows in the same transaction.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaints/complaints_int.h"
+
+enum act {
+	ACT_ASSIGN,
+	ACT_FORWARD,
+	ACT_EXTEND,
+	ACT_DECIDE,
+	ACT_APPEAL,
+	ACT_WITHDRAW,
+	ACT_LWC,
+	ACT_NOTE,
+	ACT_ANSWER,
+	ACT_CLOSE,
+	ACT__MAX
+};
+
+/*
+ * The state machine.  to == NULL: the state stays.  A state missing from
+ * from[] refuses the action with 409.
+ */
+static const struct transition {
+	const char	*name;
+	const char	*from[5];
+	const char	*to;
+} machine[ACT__MAX] = {
+	[ACT_ASSIGN] = { "assign",
+	    { "registered", "in-review", "extended" }, "in-review" },
+	[ACT_FORWARD] = { "forward",
+	    { "registered", "in-review" }, "forwarded" },
+	[ACT_EXTEND] = { "extend", { "in-review" }, "extended" },
+	[ACT_DECIDE] = { "decide", { "in-review", "extended" }, "decided" },
+	[ACT_APPEAL] = { "appeal", { "decided", "answered" }, NULL },
+	[ACT_WITHDRAW] = { "withdraw",
+	    { "registered", "in-review", "extended" },
+	    "left-without-consideration" },
+	[ACT_LWC] = { "leave-without-consideration",
+	    { "registered", "in-review", "extended" },
+	    "left-without-consideration" },
+	[ACT_NOTE] = { "note", { "registered", "in-review", "extended",
+	    "decided", "answered" }, NULL },
+	[ACT_ANSWER] = { "answer", { "decided" }, "answered" },
+	[ACT_CLOSE] = { "close", { "answered" }, "closed" },
+};
+
+const char *
+cx_transition(const char *action, const char *state)
+{
+	for (int i = 0; i < ACT__MAX; i++) {
+		if (strcmp(machine[i].name, action) != 0)
+			continue;
+		for (int j = 0; j < 5 && machine[i].from[j]; j++)
+			if (strcmp(machine[i].from[j], state) == 0)
+				return machine[i].to ? machine[i].to : state;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* An action as parsed. */
+struct cx_act {
+	struct complaints	*cx;
+	enum act		 kind;
+	const char		*ref;
+	char			*by_name, *by_position, *by_body;
+	char			*a, *b, *c, *d;	/* per action, see parse */
+	time_t			 received_at;
+	/* Results. */
+	struct cx_error		 err;
+	char			 before[32], after[32], due[11];
+	int64_t			 id;
+	struct cx_entry		 ent;	/* forward and appeal */
+	int			 has_ent;
+};
+
+static void
+act_free(struct cx_act *a)
+{
+	free(a->by_name);
+	free(a->by_position);
+	free(a->by_body);
+	free(a->a);
+	free(a->b);
+	free(a->c);
+	free(a->d);
+}
+
+static int
+state_is_open(const char *s)
+{
+	return strcmp(s, "registered") == 0 || strcmp(s, "in-review") == 0 ||
+	    strcmp(s, "extended") == 0;
+}
+
+/* The applicant's notice: email where given and allowed, else post. */
+int
+cx_notify(struct db *db, struct complaints *cx, const struct db_complaint *c,
+    const struct db_body *b, const char *kind, const char *due_by)
+{
+	struct db_notification n;
+	char uid[40];
+	int internal = strcmp(kind, "overdue") == 0 ||
+	    strcmp(kind, "reminder") == 0;
+
+	cx_uid(uid);
+	memset(&n, 0, sizeof(n));
+	n.uid = uid;
+	n.complaint_id = c->id;
+	n.kind = kind;
+	n.lang = "kk";
+	n.created_at = clock_now();
+	n.due_by = due_by;
+	if (internal) {
+		n.channel = "internal";
+		n.recipient = b->code;
+	} else if (c->email && *c->email && routing_answer_channel_allowed(
+	    cx->routing, c->service, "email")) {
+		n.channel = "email";
+		n.recipient = c->email;
+	} else {
+		n.channel = "post";
+		n.recipient = c->address;	/* NULL: no address */
+	}
+	return db_notification_insert(db, &n);
+}
+
+static int
+refuse(struct cx_act *a, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+refuse(struct cx_act *a, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	a->err.status = status;
+	strlcpy_chk(a->err.code, code, sizeof(a->err.code));
+	va_start(ap, fmt);
+	vsnprintf(a->err.message, sizeof(a->err.message), fmt, ap);
+	va_end(ap);
+	return DB_CONSTRAINT;
+}
+
+/* A copy of an entry's content for a new entry at another body. */
+static void
+copy_content(struct db_complaint *n, const struct db_complaint *c)
+{
+	memset(n, 0, sizeof(*n));
+	n->channel = c->channel;
+	n->service = c->service;
+	n->subject_institution = c->subject_institution;
+	n->subject_name = c->subject_name;
+	n->subject_official = c->subject_official;
+	n->surname = c->surname;
+	n->name = c->name;
+	n->patronymic = c->patronymic;
+	n->address = c->address;
+	n->email = c->email;
+	n->phone = c->phone;
+	n->representative_of = c->representative_of;
+	n->is_signed = c->is_signed;
+	n->reasons = c->reasons;
+	n->demands = c->demands;
+	n->case_id = c->case_id ? c->case_id : c->id;
+	n->parent_id = c->id;
+}
+
+struct att_copy {
+	struct db_attachment	 a[MAX_ATTACHMENTS];
+	char			*s[MAX_ATTACHMENTS * 3];
+	int			 n;
+};
+
+static int
+att_collect(void *arg, const struct db_attachment_row *r)
+{
+	struct att_copy *ac = arg;
+
+	if (ac->n == MAX_ATTACHMENTS)
+		return 1;
+	ac->s[ac->n * 3] = strdup(r->name);
+	ac->s[ac->n * 3 + 1] = strdup(r->media_type);
+	ac->s[ac->n * 3 + 2] = strdup(r->sha256);
+	ac->a[ac->n].name = ac->s[ac->n * 3] ? ac->s[ac->n * 3] : "";
+	ac->a[ac->n].media_type = ac->s[ac->n * 3 + 1] ?
+	    ac->s[ac->n * 3 + 1] : "";
+	ac->a[ac->n].sha256 = ac->s[ac->n * 3 + 2] ? ac->s[ac->n * 3 + 2] : "";
+	ac->n++;
+	return 0;
+}
+
+static void
+att_free(struct att_copy *ac)
+{
+	for (int i = 0; i < ac->n * 3; i++)
+		free(ac->s[i]);
+}
+
+/* The chain of the complaint's service, for its institution. */
+static int
+chain_of(struct db *db, struct complaints *cx, const struct db_complaint *c,
+    struct routing_chain *ch)
+{
+	struct db_body inst;
+	int has = 0;
+
+	memset(&inst, 0, sizeof(inst));
+	if (c->subject_institution && *c->subject_institution &&
+	    db_body_by_code(db, c->subject_institution, &inst) == DB_OK)
+		has = 1;
+	return routing_chain(cx->routing, c->service, has ? inst.code : NULL,
+	    has && inst.parent_code[0] ? inst.parent_code : NULL, ch);
+}
+
+static int
+act_run(struct db *db, void *arg)
+{
+	struct cx_act *a = arg;
+	struct complaints *cx = a->cx;
+	struct db_complaint c, n;
+	struct db_body b, to;
+	struct db_event ev;
+	struct routing_chain ch;
+	struct att_copy ac;
+	struct date d, bound, today;
+	const struct cal_hours *h;
+	const char *next;
+	char detail[1024], due_by[11];
+	time_t now = clock_now();
+	int rc, level;
+
+	if ((rc = db_complaint_get(db, a->id, &c, &b)) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			return refuse(a, 404, "complaint-not-found",
+			    "no complaint %s", a->ref);
+		return rc;
+	}
+	strlcpy_chk(a->before, c.state, sizeof(a->before));
+	/* A body acts on its own complaints; an appeal also at the next. */
+	if (strcmp(a->by_body, b.code) != 0 && a->kind != ACT_APPEAL)
+		return refuse(a, 403, "other-body", "the complaint is %s's; "
+		    "%s cannot act on it", b.code, a->by_body);
+	next = cx_transition(machine[a->kind].name, c.state);
+	if (next == NULL) {
+		if (a->kind == ACT_EXTEND && strcmp(c.state, "extended") == 0)
+			return refuse(a, 409, "already-extended", "the deadline "
+			    "was extended once already; it cannot be "
+			    "extended again");
+		return refuse(a, 409, "transition-not-allowed", "%s is not "
+		    "allowed when the complaint is %s", machine[a->kind].name,
+		    c.state);
+	}
+	h = cx_hours(cx, &b);
+	today = cx_today(cx, &b, now);
+	memset(&ev, 0, sizeof(ev));
+	ev.body_id = b.id;
+	ev.complaint_id = c.id;
+	ev.at = now;
+	ev.actor = a->by_name;
+	ev.action = machine[a->kind].name;
+	ev.state_before = c.state;
+	ev.state_after = next;
+	detail[0] = '\0';
+	c.state = next;
+
+	switch (a->kind) {
+	case ACT_ASSIGN:
+		c.assignee = a->a;
+		snprintf(detail, sizeof(detail), "assigned to %s%s%s", a->a,
+		    a->b ? ": " : "", a->b ? a->b : "");
+		break;
+	case ACT_FORWARD:
+		if ((rc = db_body_by_code(db, a->a, &to)) == DB_NOTFOUND)
+			return refuse(a, 400, "unknown-body", "no body with "
+			    "the code \"%s\"", a->a);
+		if (rc != DB_OK)
+			return rc;
+		if (to.id == b.id)
+			return refuse(a, 409, "same-body", "a complaint cannot "
+			    "be forwarded to its own body");
+		copy_content(&n, &c);
+		n.link = "forwarded-from";
+		n.level = c.level;
+		if (chain_of(db, cx, &c, &ch) == ROUTING_OK &&
+		    (level = routing_level_of(&ch, to.code)) >= 0)
+			n.level = level;
+		n.registrar_name = a->by_name;
+		n.registrar_position = a->by_position;
+		memset(&ac, 0, sizeof(ac));
+		db_attachments_of(db, c.id, att_collect, &ac);
+		snprintf(detail, sizeof(detail), "forwarded from %s "
+		    "(talon %s): %s", b.code, c.talon, a->b);
+		rc = cx_entry_insert(db, cx, &n, &to, ac.a, ac.n, a->by_name,
+		    "register-forwarded", detail, &a->ent, &a->err);
+		att_free(&ac);
+		if (rc != DB_OK)
+			return rc;
+		a->has_ent = 1;
+		/* The original: its own statement was reset: read again. */
+		if ((rc = db_complaint_get(db, a->id, &c, &b)) != DB_OK)
+			return rc;
+		c.state = next;
+		c.open = 0;
+		snprintf(detail, sizeof(detail), "forwarded to %s, talon %s: "
+		    "%s", to.code, a->ent.talon, a->b);
+		if (cal_forward_due(cx->cal, c.rules, date_from_days(
+		    date_to_days(today)), h->week, &d) == 0)
+			date_iso(d, due_by);
+		else
+			date_iso(today, due_by);
+		if ((rc = cx_notify(db, cx, &c, &b, "forwarded", due_by)) !=
+		    DB_OK)
+			return rc;
+		break;
+	case ACT_EXTEND:
+		if (date_parse(c.due, &d) == -1 ||
+		    cal_extend(cx->cal, c.rules, d, h->week, &bound) == -1)
+			return refuse(a, 409, "no-extension", "the rule set %s "
+			    "allows no extension", c.rules);
+		if (a->b != NULL) {
+			struct date want;
+
+			if (date_parse(a->b, &want) == -1)
+				return refuse(a, 400, "invalid-document",
+				    "until: not a date");
+			if (date_cmp(want, d) <= 0)
+				return refuse(a, 400, "extension-too-short",
+				    "the new due date must be after %s", c.due);
+			if (date_cmp(want, bound) > 0) {
+				char bs[11];
+
+				date_iso(bound, bs);
+				return refuse(a, 400, "extension-too-long",
+				    "under %s the deadline can be extended to "
+				    "%s at the latest", c.rules, bs);
+			}
+			bound = want;
+		}
+		date_iso(bound, a->due);
+		c.due = a->due;
+		c.extended_reason = a->a;
+		c.overdue_at = 0;
+		c.reminded_at = 0;
+		snprintf(detail, sizeof(detail), "extended to %s: %s", a->due,
+		    a->a);
+		if (cal_notify_due(cx->cal, c.rules, today, h->week, &d) == 0)
+			date_iso(d, due_by);
+		else
+			date_iso(today, due_by);
+		if ((rc = cx_notify(db, cx, &c, &b, "extended", due_by)) !=
+		    DB_OK)
+			return rc;
+		break;
+	case ACT_DECIDE:
+		c.outcome = a->a;
+		c.reasoning = a->b;
+		c.decided_by = a->by_name;
+		c.decided_at = now;
+		/* At the last level the applicant is told of the court. */
+		if (chain_of(db, cx, &c, &ch) == ROUTING_OK &&
+		    routing_next(&ch, b.code) == NULL)
+			c.court_told = 1;
+		snprintf(detail, sizeof(detail), "%s%s", a->a, c.court_told ?
+		    "; the applicant is told of the right to go to court" : "");
+		if ((rc = cx_notify(db, cx, &c, &b, "decision", NULL)) != DB_OK)
+			return rc;
+		break;
+	case ACT_APPEAL:
+		if (chain_of(db, cx, &c, &ch) != ROUTING_OK)
+			return refuse(a, 409, "no-route", "the routing rules "
+			    "give no chain for service %d", c.service);
+		if ((next = routing_next(&ch, b.code)) == NULL)
+			return refuse(a, 409, "no-higher-body", "%s is the "
+			    "last level for service %d: the applicant may go "
+			    "to court (%s)", b.code, c.service,
+			    ch.court_clause);
+		if ((rc = db_body_by_code(db, next, &to)) != DB_OK)
+			return rc == DB_NOTFOUND ? refuse(a, 500, "internal",
+			    "the routing rules name %s, which is not in the "
+			    "directory", next) : rc;
+		if (strcmp(a->by_body, b.code) != 0 &&
+		    strcmp(a->by_body, to.code) != 0)
+			return refuse(a, 403, "other-body", "an appeal is "
+			    "registered by %s or %s", b.code, to.code);
+		copy_content(&n, &c);
+		n.link = "appeal-of";
+		n.level = (level = routing_level_of(&ch, to.code)) >= 0 ?
+		    level : c.level + 1;
+		n.channel = a->a;
+		n.received_at = a->received_at;
+		n.reasons = a->b;
+		n.demands = a->c ? a->c : c.demands;
+		n.registrar_name = a->by_name;
+		n.registrar_position = a->by_position;
+		snprintf(detail, sizeof(detail), "appeal of the decision of "
+		    "%s (talon %s)", b.code, c.talon);
+		rc = cx_entry_insert(db, cx, &n, &to, NULL, 0, a->by_name,
+		    "register-appeal", detail, &a->ent, &a->err);
+		if (rc != DB_OK)
+			return rc;
+		a->has_ent = 1;
+		if ((rc = db_complaint_get(db, a->id, &c, &b)) != DB_OK)
+			return rc;
+		snprintf(detail, sizeof(detail), "appealed to %s, talon %s",
+		    to.code, a->ent.talon);
+		break;
+	case ACT_WITHDRAW:
+		c.lwc_reason = "withdrawn";
+		c.open = 0;
+		snprintf(detail, sizeof(detail), "withdrawn by the applicant%s"
+		    "%s", a->a ? ": " : "", a->a ? a->a : "");
+		break;
+	case ACT_LWC:
+		if (strcmp(a->a, "anonymous") == 0 && c.is_signed &&
+		    c.address && *c.address)
+			return refuse(a, 409, "not-anonymous", "the complaint "
+			    "is signed and gives a postal address");
+		if (strcmp(a->a, "repeated") == 0 && c.repeat_of == 0)
+			return refuse(a, 409, "not-repeated", "no earlier "
+			    "complaint of this applicant on this subject is "
+			    "on record");
+		c.lwc_reason = a->a;
+		c.open = 0;
+		snprintf(detail, sizeof(detail), "%s%s%s", a->a,
+		    a->b ? ": " : "", a->b ? a->b : "");
+		break;
+	case ACT_NOTE:
+		snprintf(detail, sizeof(detail), "%s", a->a);
+		break;
+	case ACT_ANSWER:
+		c.answered_at = now;
+		c.answer_channel = a->a;
+		c.open = 0;
+		snprintf(detail, sizeof(detail), "answer sent by %s%s%s", a->a,
+		    a->b ? ": " : "", a->b ? a->b : "");
+		break;
+	case ACT_CLOSE:
+		c.open = 0;
+		snprintf(detail, sizeof(detail), "closed%s%s", a->a ? ": " : "",
+		    a->a ? a->a : "");
+		break;
+	default:
+		return DB_ERROR;
+	}
+	if (a->kind == ACT_DECIDE || a->kind == ACT_ANSWER ||
+	    a->kind == ACT_CLOSE || a->kind == ACT_FORWARD ||
+	    a->kind == ACT_WITHDRAW || a->kind == ACT_LWC)
+		c.open = state_is_open(c.state);
+	ev.state_after = c.state;
+	ev.detail = detail[0] ? detail : NULL;
+	if ((rc = db_complaint_change(db, &c, &ev)) != DB_OK)
+		return rc;
+	strlcpy_chk(a->after, c.state, sizeof(a->after));
+	strlcpy_chk(a->due, c.due, sizeof(a->due));
+	return DB_OK;
+}
+
+static char *
+by_part(xmlNodePtr root, const char *name)
+{
+	return xmlio_child_text(xmlio_child(root, "by"), name);
+}
+
+int
+complaints_act(struct complaints *cx, const char *ref, const char *xml,
+    size_t len, struct buf *out, struct cx_error *e)
+{
+	struct xmlio_err xe;
+	struct cx_act a;
+	struct xmlio_out o;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	struct db *db;
+	char *s;
+	int rc = -1, k;
+
+	memset(&a, 0, sizeof(a));
+	a.cx = cx;
+	a.ref = ref;
+	db = db_pool_get(cx->readers);
+	rc = cx_resolve(cx, db, ref, &a.id, e);
+	db_pool_put(cx->readers, db);
+	if (rc == -1)
+		return -1;
+	rc = -1;
+	/* Which action: the root element names it. */
+	{
+		const char *p = xml, *end = xml + len;
+		char name[40];
+		size_t n;
+
+		k = -1;
+		while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
+			p++;
+			if (p < end && (*p == '?' || *p == '!'))
+				continue;
+			n = strcspn(p, " \t\r\n/>");
+			if (n > 0 && n < sizeof(name) && p + n <= end) {
+				memcpy(name, p, n);
+				name[n] = '\0';
+				for (int i = 0; i < ACT__MAX; i++)
+					if (strcmp(machine[i].name, name) == 0)
+						k = i;
+			}
+			break;
+		}
+		if (k < 0) {
+			cx_error_set(e, 400, "unknown-action", "the document "
+			    "must be one of assign, forward, extend, decide, "
+			    "appeal, withdraw, leave-without-consideration, "
+			    "note, answer, close");
+			return -1;
+		}
+	}
+	a.kind = (enum act)k;
+	if (xmlio_parse(cx->schemas, machine[k].name, xml, len, &doc,
+	    &xe) == -1)
+		return cx_xml_error(e, &xe);
+	root = xmlDocGetRootElement(doc);
+	a.by_name = by_part(root, "name");
+	a.by_position = by_part(root, "position");
+	a.by_body = by_part(root, "body");
+	switch (a.kind) {
+	case ACT_ASSIGN:
+		a.a = xmlio_child_text(root, "assignee");
+		a.b = xmlio_child_text(root, "note");
+		break;
+	case ACT_FORWARD:
+		a.a = xmlio_child_text(root, "to");
+		a.b = xmlio_child_text(root, "reason");
+		break;
+	case ACT_EXTEND:
+		a.a = xmlio_child_text(root, "reason");
+		a.b = xmlio_child_text(root, "until");
+		break;
+	case ACT_DECIDE:
+		a.a = xmlio_child_text(root, "outcome");
+		a.b = xmlio_child_text(root, "reasoning");
+		break;
+	case ACT_APPEAL:
+		a.a = xmlio_child_text(root, "channel");
+		a.b = xmlio_child_text(root, "reasons");
+		a.c = xmlio_child_text(root, "demands");
+		if ((s = xmlio_child_text(root, "received-at")) != NULL) {
+			if (iso_parse(s, &a.received_at) == -1) {
+				free(s);
+				cx_error_set(e, 400, "invalid-document",
+				    "received-at: give a date and time with a "
+				    "zone");
+				goto out;
+			}
+			free(s);
+		}
+		break;
+	case ACT_WITHDRAW:
+	case ACT_CLOSE:
+		a.a = xmlio_child_text(root, "reason");
+		break;
+	case ACT_LWC:
+		a.a = xmlio_child_text(root, "ground");
+		a.b = xmlio_child_text(root, "reason");
+		break;
+	case ACT_NOTE:
+		a.a = xmlio_child_text(root, "text");
+		break;
+	case ACT_ANSWER:
+		a.a = xmlio_child_text(root, "channel");
+		a.b = xmlio_child_text(root, "note");
+		break;
+	default:
+		break;
+	}
+	if (a.by_name == NULL || a.by_position == NULL || a.by_body == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		goto out;
+	}
+	if (cx_run(cx, act_run, &a, e, &a.err) == -1)
+		goto out;
+	if (xmlio_out_begin(&o, "action-result") == -1 ||
+	    xmlio_out_elemf(&o, "id", "%lld", (long long)a.id) == -1 ||
+	    xmlio_out_elem(&o, "action", machine[k].name) == -1 ||
+	    xmlio_out_elem(&o, "state-before", a.before) == -1 ||
+	    xmlio_out_elem(&o, "state", a.after) == -1 ||
+	    xmlio_out_elem(&o, "due", a.due) == -1)
+		goto fail;
+	if (a.has_ent) {
+		char no[24], y[8];
+
+		snprintf(no, sizeof(no), "%lld", (long long)a.ent.no);
+		snprintf(y, sizeof(y), "%d", a.ent.year % 10000);
+		if (xmlio_out_start(&o, "new-talon") == -1 ||
+		    xmlio_out_elemf(&o, "id", "%lld", (long long)a.ent.id) ==
+		    -1 ||
+		    xmlio_out_elem(&o, "number", a.ent.talon) == -1 ||
+		    xmlio_out_elem(&o, "access-code", a.ent.access_code) == -1 ||
+		    xmlio_out_start(&o, "journal-number") == -1 ||
+		    xmlio_out_attr(&o, "year", y) == -1 ||
+		    xmlTextWriterWriteString(o.w, BAD_CAST no) < 0 ||
+		    xmlio_out_end(&o) == -1 ||
+		    cx_out_body(&o, &a.ent.body) == -1 ||
+		    cx_out_time(&o, "accepted-at", a.ent.body.tz[0] ?
+		    a.ent.body.tz : cx->timezone, a.ent.accepted_at) == -1 ||
+		    xmlio_out_elem(&o, "due", a.ent.due) == -1 ||
+		    xmlio_out_end(&o) == -1)
+			goto fail;
+	}
+	if (xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	xmlio_out_free(&o);
+	cx_error_set(e, 500, "internal", "the result could not be written");
+out:
+	xmlFreeDoc(doc);
+	act_free(&a);
+	return rc;
+}

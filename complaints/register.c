@@ -1,0 +1,481 @@
+/*
+ * complaints: registration.
+ *
+ * Registration runs in two halves: parsing and schema validation in the
+ * request's thread, and the journal entry in the writer thread, inside
+ * the batch transaction that group commit shares between requests.  The
+ * entry itself (cx_entry_insert) also serves forwarding and appeals.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "complaints/complaints_int.h"
+
+#define TALON_TRIES	8
+
+struct cx_att {
+	char	*name, *media_type, *sha256;
+};
+
+/* One complaint as parsed, then as stored. */
+struct cx_reg {
+	struct complaints *cx;
+	/* From the document. */
+	char		*body, *subject_institution, *subject_name;
+	char		*subject_official, *channel;
+	char		*surname, *name, *patronymic, *address, *email;
+	char		*phone, *representative_of, *reasons, *demands;
+	char		*registrar_name, *registrar_position;
+	int		 service, is_signed, has_received_at;
+	time_t		 received_at;
+	struct cx_att	 att[MAX_ATTACHMENTS];
+	int		 natt;
+	/* From the writer. */
+	struct db_job	 job;
+	int		 rc;
+	struct cx_error	 err;
+	struct cx_entry	 ent;
+	/* For the synchronous wrapper. */
+	pthread_mutex_t	*wait_lock;
+	pthread_cond_t	*wait_cond;
+	int		 finished;
+	void		(*done)(void *);
+	void		*done_arg;
+};
+
+void
+complaints_register_free(struct cx_reg *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r->subject_institution);
+	free(r->subject_name);
+	free(r->subject_official);
+	free(r->channel);
+	free(r->surname);
+	free(r->name);
+	free(r->patronymic);
+	free(r->address);
+	free(r->email);
+	free(r->phone);
+	free(r->representative_of);
+	free(r->reasons);
+	free(r->demands);
+	free(r->registrar_name);
+	free(r->registrar_position);
+	for (int i = 0; i < r->natt; i++) {
+		free(r->att[i].name);
+		free(r->att[i].media_type);
+		free(r->att[i].sha256);
+	}
+	sodium_memzero(r->ent.access_code, sizeof(r->ent.access_code));
+	free(r);
+}
+
+static char *
+attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+struct cx_reg *
+complaints_register_begin(struct complaints *cx, const char *xml,
+    size_t len, struct cx_error *e)
+{
+	struct xmlio_err xe;
+	struct cx_reg *r = NULL;
+	xmlNodePtr root, n, a;
+	xmlDocPtr doc;
+	long long v;
+	char *s;
+
+	if (xmlio_parse(cx->schemas, "complaint", xml, len, &doc, &xe) == -1) {
+		cx_xml_error(e, &xe);
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		goto oom;
+	r->cx = cx;
+	root = xmlDocGetRootElement(doc);
+	r->body = xmlio_child_text(root, "body");
+	s = xmlio_child_text(root, "service");
+	if (s == NULL || parse_ll(s, 1, 11, &v) == -1) {
+		free(s);
+		cx_error_set(e, 400, "unknown-service",
+		    "the service number must be 1 to 11");
+		goto fail;
+	}
+	free(s);
+	r->service = (int)v;
+	n = xmlio_child(root, "subject");
+	r->subject_institution = xmlio_child_text(n, "institution");
+	r->subject_name = xmlio_child_text(n, "name");
+	r->subject_official = xmlio_child_text(n, "official");
+	r->channel = xmlio_child_text(root, "channel");
+	if ((s = xmlio_child_text(root, "received-at")) != NULL) {
+		if (iso_parse(s, &r->received_at) == -1) {
+			cx_error_set(e, 400, "invalid-document", "received-at: "
+			    "give a date and time with a zone, such as "
+			    "2026-11-26T10:15:00+05:00");
+			free(s);
+			goto fail;
+		}
+		r->has_received_at = 1;
+		free(s);
+	}
+	n = xmlio_child(root, "applicant");
+	r->surname = xmlio_child_text(n, "surname");
+	r->name = xmlio_child_text(n, "name");
+	r->patronymic = xmlio_child_text(n, "patronymic");
+	r->address = xmlio_child_text(n, "address");
+	r->email = xmlio_child_text(n, "email");
+	r->phone = xmlio_child_text(n, "phone");
+	r->representative_of = xmlio_child_text(n, "representative-of");
+	s = xmlio_child_text(root, "signed");
+	r->is_signed = s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+	free(s);
+	r->reasons = xmlio_child_text(root, "reasons");
+	r->demands = xmlio_child_text(root, "demands");
+	if ((n = xmlio_child(root, "attachments")) != NULL) {
+		for (a = n->children; a != NULL; a = a->next) {
+			if (a->type != XML_ELEMENT_NODE)
+				continue;
+			if (r->natt == MAX_ATTACHMENTS) {
+				cx_error_set(e, 400, "too-many-attachments",
+				    "at most %d attachments", MAX_ATTACHMENTS);
+				goto fail;
+			}
+			r->att[r->natt].name = attr(a, "name");
+			r->att[r->natt].media_type = attr(a, "media-type");
+			r->att[r->natt].sha256 = attr(a, "sha256");
+			r->natt++;
+		}
+	}
+	n = xmlio_child(root, "registrar");
+	r->registrar_name = xmlio_child_text(n, "name");
+	r->registrar_position = xmlio_child_text(n, "position");
+	/* The schema guarantees these; a failed copy is memory. */
+	if (r->body == NULL || r->subject_name == NULL || r->channel == NULL ||
+	    r->surname == NULL || r->name == NULL || r->reasons == NULL ||
+	    r->demands == NULL || r->registrar_name == NULL ||
+	    r->registrar_position == NULL)
+		goto oom;
+	for (int i = 0; i < r->natt; i++)
+		if (!r->att[i].name || !r->att[i].media_type ||
+		    !r->att[i].sha256)
+			goto oom;
+	xmlFreeDoc(doc);
+	return r;
+oom:
+	cx_error_set(e, 500, "internal", "out of memory");
+fail:
+	xmlFreeDoc(doc);
+	complaints_register_free(r);
+	return NULL;
+}
+
+int
+cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
+    const struct db_body *b, const struct db_attachment *att, int natt,
+    const char *actor, const char *action, const char *detail,
+    struct cx_entry *out, struct cx_error *e)
+{
+	struct cal_due_in din;
+	struct cal_due_out dout;
+	struct routing_chain chain;
+	struct db_body inst;
+	struct db_event ev;
+	struct moment m;
+	uint8_t ahash[32], key[32], chash[32], rowhash[32];
+	char note[512];
+	int64_t rid = 0, rcase = 0;
+	int rc, i;
+
+	memset(out, 0, sizeof(*out));
+	out->body = *b;
+	out->accepted_at = clock_now();
+	if (tz_local(b->tz[0] ? b->tz : cx->timezone, out->accepted_at,
+	    &m) == -1) {
+		cx_error_set(e, 500, "internal", "unknown time zone %s", b->tz);
+		return DB_ERROR;
+	}
+	memset(&din, 0, sizeof(din));
+	din.registered = m;
+	din.rules = cx->rules;
+	din.hours = cx_hours(cx, b);
+	if (cal_due(cx->cal, &din, &dout) == -1) {
+		cx_error_set(e, 500, "internal", "no deadline rule set for "
+		    "%04d-%02d-%02d", m.y, m.m, m.d);
+		return DB_ERROR;
+	}
+	date_iso(dout.due, out->due);
+	out->rules = dout.rules;
+	out->year = m.y;
+
+	/* Who is competent, from the routing rules. */
+	memset(&inst, 0, sizeof(inst));
+	if (c->subject_institution != NULL && *c->subject_institution) {
+		rc = db_body_by_code(db, c->subject_institution, &inst);
+		if (rc == DB_NOTFOUND) {
+			cx_error_set(e, 400, "unknown-institution", "no "
+			    "institution with the code \"%s\" in the directory",
+			    c->subject_institution);
+			return rc;
+		}
+		if (rc != DB_OK)
+			return rc;
+	}
+	if (strcmp(action, "register") == 0 && routing_chain(cx->routing,
+	    c->service, inst.code[0] ? inst.code : NULL,
+	    inst.parent_code[0] ? inst.parent_code : NULL, &chain) ==
+	    ROUTING_OK && chain.n > 0 && strcmp(chain.body[0], b->code) != 0)
+		strlcpy_chk(out->proposal, chain.body[0],
+		    sizeof(out->proposal));
+
+	/* A repeat: the same applicant, institution and service. */
+	cx_applicant_key(c->surname, c->name, c->address,
+	    c->subject_institution, c->subject_name, key);
+	c->applicant_key = key;
+	if (strcmp(action, "register") == 0 && c->repeat_of == 0 &&
+	    db_repeat_find(db, key, c->service, (int64_t)out->accepted_at -
+	    (int64_t)cx->repeat_days * 86400, 0, &rid, &rcase) == DB_OK)
+		c->repeat_of = rid;
+
+	if ((rc = db_journal_next(db, b->id, m.y, &out->no)) != DB_OK)
+		return rc;
+	access_code_generate(out->access_code);
+	access_code_hash(cx->secret, out->access_code, ahash);
+	c->talon = out->talon;
+	c->access_hash = ahash;
+	c->body_id = b->id;
+	c->journal_year = out->year;
+	c->journal_no = out->no;
+	c->accepted_at = out->accepted_at;
+	if (c->received_at == 0)
+		c->received_at = out->accepted_at;
+	c->rules = out->rules;
+	c->due = out->due;
+	c->state = "registered";
+	for (i = 0; i < TALON_TRIES; i++) {
+		talon_generate(out->year, out->talon);
+		rc = db_complaint_insert(db, c, &out->id, chash);
+		if (rc != DB_CONSTRAINT)
+			break;
+	}
+	if (rc != DB_OK)
+		return rc;
+	c->id = out->id;
+	for (i = 0; i < natt; i++)
+		if ((rc = db_attachment_insert(db, out->id, i + 1,
+		    &att[i])) != DB_OK)
+			return rc;
+
+	note[0] = '\0';
+	if (detail)
+		snprintf(note, sizeof(note), "%s", detail);
+	if (out->proposal[0])
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+		    "%snot competent: the routing rules name %s; forwarding "
+		    "is proposed", note[0] ? "; " : "", out->proposal);
+	if (c->repeat_of)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+		    "%srepeat of complaint %lld", note[0] ? "; " : "",
+		    (long long)c->repeat_of);
+	memset(&ev, 0, sizeof(ev));
+	ev.body_id = b->id;
+	ev.complaint_id = out->id;
+	ev.at = out->accepted_at;
+	ev.actor = actor;
+	ev.action = action;
+	ev.state_after = "registered";
+	ev.detail = note[0] ? note : NULL;
+	if ((rc = db_complaint_row_hash(db, out->id, rowhash)) != DB_OK)
+		return rc;
+	return db_event_append(db, &ev, rowhash);
+}
+
+/* In the writer thread, inside a savepoint of the batch. */
+static int
+register_run(struct db *db, void *arg)
+{
+	struct cx_reg *r = arg;
+	struct db_attachment att[MAX_ATTACHMENTS];
+	struct db_complaint c;
+	struct db_body b;
+	int rc;
+
+	rc = db_body_by_code(db, r->body, &b);
+	if (rc == DB_NOTFOUND) {
+		cx_error_set(&r->err, 400, "unknown-body",
+		    "no body with the code \"%s\"", r->body);
+		return rc;
+	}
+	if (rc != DB_OK)
+		return rc;
+	if (!routing_channel_allowed(r->cx->routing, r->service, r->channel))
+		log_debug("complaints: service %d does not list the channel "
+		    "%s; registered all the same", r->service, r->channel);
+	memset(&c, 0, sizeof(c));
+	c.received_at = r->has_received_at ? r->received_at : 0;
+	c.channel = r->channel;
+	c.service = r->service;
+	c.subject_institution = r->subject_institution;
+	c.subject_name = r->subject_name;
+	c.subject_official = r->subject_official;
+	c.surname = r->surname;
+	c.name = r->name;
+	c.patronymic = r->patronymic;
+	c.address = r->address;
+	c.email = r->email;
+	c.phone = r->phone;
+	c.representative_of = r->representative_of;
+	c.is_signed = r->is_signed;
+	c.reasons = r->reasons;
+	c.demands = r->demands;
+	c.registrar_name = r->registrar_name;
+	c.registrar_position = r->registrar_position;
+	for (int i = 0; i < r->natt; i++) {
+		att[i].name = r->att[i].name;
+		att[i].media_type = r->att[i].media_type;
+		att[i].sha256 = r->att[i].sha256;
+	}
+	return cx_entry_insert(db, r->cx, &c, &b, att, r->natt,
+	    r->registrar_name, "register", NULL, &r->ent, &r->err);
+}
+
+/* In the writer thread, after the commit. */
+static void
+register_done(void *arg, int rc)
+{
+	struct cx_reg *r = arg;
+
+	r->rc = rc;
+	if (rc != DB_OK && r->err.status == 0)
+		cx_db_error(&r->err, rc, "the complaint was not registered");
+	r->done(r->done_arg);
+}
+
+int
+complaints_register_submit(struct complaints *cx, struct cx_reg *r,
+    void (*done)(void *), void *arg, struct cx_error *e)
+{
+	int rc;
+
+	r->done = done;
+	r->done_arg = arg;
+	r->job.run = register_run;
+	r->job.done = register_done;
+	r->job.arg = r;
+	if ((rc = db_writer_submit(cx->writer, &r->job)) != DB_OK)
+		return cx_db_error(e, rc, "the complaint was not queued");
+	return 0;
+}
+
+/* Writes a <talon>; the access code only when given. */
+int
+cx_talon_xml(const char *tz, const char *talon, const char *access_code,
+    int year, int64_t journal_no, const struct db_body *b, time_t accepted,
+    const char *name, const char *position, const char *due,
+    const char *rules, int service, const char *proposal, struct buf *out,
+    struct cx_error *e)
+{
+	struct xmlio_out o;
+	struct moment m;
+	char iso[32], num[24];
+
+	if (tz_local(tz, accepted, &m) == -1)
+		goto fail;
+	moment_iso(&m, iso);
+	if (xmlio_out_begin(&o, "talon") == -1 ||
+	    xmlio_out_elem(&o, "number", talon) == -1 ||
+	    (access_code && xmlio_out_elem(&o, "access-code",
+	    access_code) == -1) ||
+	    xmlio_out_start(&o, "journal-number") == -1)
+		goto fail_out;
+	snprintf(num, sizeof(num), "%d", year);
+	if (xmlio_out_attr(&o, "year", num) == -1)
+		goto fail_out;
+	snprintf(num, sizeof(num), "%lld", (long long)journal_no);
+	if (xmlTextWriterWriteString(o.w, BAD_CAST num) < 0 ||
+	    xmlio_out_end(&o) == -1 || cx_out_body(&o, b) == -1 ||
+	    xmlio_out_elem(&o, "accepted-at", iso) == -1 ||
+	    xmlio_out_start(&o, "accepted-by") == -1 ||
+	    xmlio_out_elem(&o, "name", name) == -1 ||
+	    xmlio_out_elem(&o, "position", position) == -1 ||
+	    xmlio_out_end(&o) == -1 ||
+	    xmlio_out_elem(&o, "due", due) == -1 ||
+	    xmlio_out_elem(&o, "rules", rules) == -1 ||
+	    xmlio_out_elemf(&o, "service", "%d", service) == -1 ||
+	    (proposal && *proposal && xmlio_out_elem(&o, "forward-proposed",
+	    proposal) == -1) ||
+	    xmlio_out_finish(&o, out) == -1)
+		goto fail_out;
+	return 0;
+fail_out:
+	xmlio_out_free(&o);
+fail:
+	cx_error_set(e, 500, "internal", "the talon could not be written");
+	return -1;
+}
+
+int
+complaints_register_result(struct complaints *cx, struct cx_reg *r,
+    struct buf *out, struct cx_error *e)
+{
+	if (r->rc != DB_OK) {
+		*e = r->err;
+		return -1;
+	}
+	return cx_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz : cx->timezone,
+	    r->ent.talon, r->ent.access_code, r->ent.year, r->ent.no,
+	    &r->ent.body, r->ent.accepted_at, r->registrar_name,
+	    r->registrar_position, r->ent.due, r->ent.rules, r->service,
+	    r->ent.proposal, out, e);
+}
+
+static void
+sync_done(void *arg)
+{
+	struct cx_reg *r = arg;
+
+	pthread_mutex_lock(r->wait_lock);
+	r->finished = 1;
+	pthread_cond_signal(r->wait_cond);
+	pthread_mutex_unlock(r->wait_lock);
+}
+
+int
+complaints_register(struct complaints *cx, const char *xml, size_t len,
+    struct buf *out, struct cx_error *e)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	struct cx_reg *r;
+	int rc;
+
+	if ((r = complaints_register_begin(cx, xml, len, e)) == NULL)
+		return -1;
+	r->wait_lock = &lock;
+	r->wait_cond = &cond;
+	if (complaints_register_submit(cx, r, sync_done, r, e) == -1) {
+		complaints_register_free(r);
+		return -1;
+	}
+	pthread_mutex_lock(&lock);
+	while (!r->finished)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	rc = complaints_register_result(cx, r, out, e);
+	complaints_register_free(r);
+	return rc;
+}
+

@@ -1,0 +1,2 @@
+LIB_SRCS += routing/routing.c
+UNIT_TESTS += tests/unit/test_routing.c

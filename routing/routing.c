@@ -1,0 +1,721 @@
+/*
+ * routing: the routing rules per service, read once from routing.xml into
+ * fixed arrays, then answered from those without allocating.
+ *
+ * The rules file is validated against routing.xsd first, so the walk
+ * below meets only well-formed elements; it still checks every copy
+ * against its buffer, and checks what the schema cannot say: all eleven
+ * services present, one chain per ground, and parent-body defaults that
+ * are a district office or the city department.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/tree.h>
+
+#include "routing/routing.h"
+#include "util/util.h"
+#include "xmlio/xmlio.h"
+
+#define ROUTING_FILE_MAX	(1024 * 1024)
+#define BODIES_MAX		32
+#define VERSION_MAX		41
+#define NGROUNDS		2
+
+enum tier {
+	TIER_NONE = 0,		/* not a declared body */
+	TIER_DISTRICT,
+	TIER_CITY,
+	TIER_MINISTRY
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} channel_tab[] = {
+	{ "post",	0x01 },
+	{ "in-person",	0x02 },
+	{ "electronic",	0x04 },
+	{ "phone",	0x08 },
+	{ "oral",	0x10 },
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} answer_tab[] = {
+	{ "post",	0x01 },
+	{ "email",	0x02 },
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct level {
+	enum routing_kind	kind;
+	/* The body; for a parent-body level, the default body. */
+	char			code[ROUTING_CODE_MAX];
+	char			clause[ROUTING_CLAUSE_MAX];
+};
+
+struct chain_rule {
+	int		present;
+	int		n;
+	struct level	lv[ROUTING_MAX_LEVELS];
+	char		court_clause[ROUTING_CLAUSE_MAX];
+};
+
+struct service_rule {
+	int			present;
+	unsigned		channels;	/* channel_tab bits */
+	unsigned		answers;	/* answer_tab bits */
+	struct chain_rule	chain[NGROUNDS];
+};
+
+struct body_decl {
+	char		code[ROUTING_CODE_MAX];
+	enum tier	tier;
+};
+
+struct routing {
+	char			version[VERSION_MAX];
+	struct body_decl	bodies[BODIES_MAX];
+	int			nbodies;
+	struct service_rule	svc[ROUTING_NSERVICES + 1];	/* 1-based */
+};
+
+/* The load context: the file name for messages, and where they go. */
+struct ld {
+	const char	*path;
+	char		*err;
+	size_t		 errlen;
+};
+
+static void
+ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n != NULL)
+		snprintf(ld->err, ld->errlen, "routing: %s: line %ld: %s",
+		    ld->path, xmlGetLineNo(n), msg);
+	else
+		snprintf(ld->err, ld->errlen, "routing: %s: %s", ld->path,
+		    msg);
+}
+
+/* Reads a whole file of at most ROUTING_FILE_MAX bytes.  Caller frees. */
+static char *
+read_file(struct ld *ld, size_t *lenp)
+{
+	struct stat st;
+	char *buf = NULL, *ret = NULL;
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(ld->path, "rb")) == NULL) {
+		ld_err(ld, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
+		ld_err(ld, NULL, "not a regular file");
+		goto out;
+	}
+	if (st.st_size > ROUTING_FILE_MAX) {
+		ld_err(ld, NULL, "larger than %d bytes", ROUTING_FILE_MAX);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		ld_err(ld, NULL, "out of memory");
+		goto out;
+	}
+	n = fread(buf, 1, (size_t)st.st_size + 1, f);
+	if (ferror(f) || n != (size_t)st.st_size) {
+		ld_err(ld, NULL, "read error or file changed while read");
+		goto out;
+	}
+	buf[n] = '\0';
+	*lenp = n;
+	ret = buf;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
+/* 1 and the value when present, 0 when absent, -1 (reported) too long. */
+static int
+attr(struct ld *ld, xmlNodePtr n, const char *name, char *out, size_t len)
+{
+	xmlChar *v;
+	int rc = 1;
+
+	out[0] = '\0';
+	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
+		return 0;
+	if (strlcpy_chk(out, (const char *)v, len) == -1) {
+		ld_err(ld, n, "attribute %s is longer than %zu bytes", name,
+		    len - 1);
+		rc = -1;
+	}
+	xmlFree(v);
+	return rc;
+}
+
+static int
+is_elem(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static enum tier
+tier_of(const struct routing *r, const char *code)
+{
+	for (int i = 0; i < r->nbodies; i++)
+		if (strcmp(r->bodies[i].code, code) == 0)
+			return r->bodies[i].tier;
+	return TIER_NONE;
+}
+
+/* "Регламент 1, 17-тармақ" from the clause attribute. */
+static int
+read_clause(struct ld *ld, xmlNodePtr n, int service, char *out,
+    size_t len)
+{
+	char num[8];
+	int w;
+
+	if (attr(ld, n, "clause", num, sizeof(num)) != 1) {
+		ld_err(ld, n, "<%s> has no usable clause", n->name);
+		return -1;
+	}
+	w = snprintf(out, len, "Регламент %d, %s-тармақ", service, num);
+	if (w < 0 || (size_t)w >= len) {
+		ld_err(ld, n, "clause reference too long");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_bodies(struct ld *ld, struct routing *r, xmlNodePtr bodies)
+{
+	char tier[16];
+	struct body_decl *b;
+	int holders = 0;
+
+	for (xmlNodePtr c = bodies->children; c != NULL; c = c->next) {
+		if (!is_elem(c, "body"))
+			continue;
+		if (r->nbodies == BODIES_MAX) {
+			ld_err(ld, c, "more than %d bodies", BODIES_MAX);
+			return -1;
+		}
+		b = &r->bodies[r->nbodies];
+		if (attr(ld, c, "code", b->code, sizeof(b->code)) != 1 ||
+		    attr(ld, c, "tier", tier, sizeof(tier)) != 1) {
+			ld_err(ld, c, "<body> needs code and tier");
+			return -1;
+		}
+		if (strcmp(tier, "district") == 0)
+			b->tier = TIER_DISTRICT;
+		else if (strcmp(tier, "city") == 0)
+			b->tier = TIER_CITY;
+		else if (strcmp(tier, "ministry") == 0)
+			b->tier = TIER_MINISTRY;
+		else {
+			ld_err(ld, c, "unknown tier %s", tier);
+			return -1;
+		}
+		if ((b->tier == TIER_DISTRICT || b->tier == TIER_CITY) &&
+		    ++holders > ROUTING_MAX_HOLDERS) {
+			ld_err(ld, c, "more than %d district offices and city "
+			    "departments", ROUTING_MAX_HOLDERS);
+			return -1;
+		}
+		r->nbodies++;
+	}
+	return 0;
+}
+
+/* The <channel> or <answer> children of list, as bits of tab. */
+static int
+read_kinds(struct ld *ld, xmlNodePtr list, const char *elem,
+    const char *const *names, const unsigned *bits, size_t n,
+    unsigned *out)
+{
+	char type[16];
+	size_t i;
+
+	for (xmlNodePtr c = list->children; c != NULL; c = c->next) {
+		if (!is_elem(c, elem))
+			continue;
+		if (attr(ld, c, "type", type, sizeof(type)) != 1) {
+			ld_err(ld, c, "<%s> needs a type", elem);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			if (strcmp(names[i], type) == 0)
+				break;
+		if (i == n) {
+			ld_err(ld, c, "unknown %s %s", elem, type);
+			return -1;
+		}
+		*out |= bits[i];
+	}
+	return 0;
+}
+
+static int
+read_channels(struct ld *ld, struct service_rule *s, xmlNodePtr list)
+{
+	const char *names[NELEM(channel_tab)];
+	unsigned bits[NELEM(channel_tab)];
+
+	for (size_t i = 0; i < NELEM(channel_tab); i++) {
+		names[i] = channel_tab[i].name;
+		bits[i] = channel_tab[i].bit;
+	}
+	return read_kinds(ld, list, "channel", names, bits, NELEM(names),
+	    &s->channels);
+}
+
+static int
+read_answers(struct ld *ld, struct service_rule *s, xmlNodePtr list)
+{
+	const char *names[NELEM(answer_tab)];
+	unsigned bits[NELEM(answer_tab)];
+
+	for (size_t i = 0; i < NELEM(answer_tab); i++) {
+		names[i] = answer_tab[i].name;
+		bits[i] = answer_tab[i].bit;
+	}
+	return read_kinds(ld, list, "answer", names, bits, NELEM(names),
+	    &s->answers);
+}
+
+static int
+read_chain(struct ld *ld, const struct routing *r, int service,
+    struct service_rule *s, xmlNodePtr chain)
+{
+	struct chain_rule *cr;
+	struct level *lv;
+	char ground[16];
+	enum tier t;
+	int g, court = 0, parents = 0;
+
+	if (attr(ld, chain, "ground", ground, sizeof(ground)) == -1)
+		return -1;
+	if (ground[0] == '\0' || strcmp(ground, "general") == 0)
+		g = ROUTING_GROUND_GENERAL;
+	else if (strcmp(ground, "quality") == 0)
+		g = ROUTING_GROUND_QUALITY;
+	else {
+		ld_err(ld, chain, "unknown ground %s", ground);
+		return -1;
+	}
+	cr = &s->chain[g];
+	if (cr->present) {
+		ld_err(ld, chain, "service %d has two chains for ground %s",
+		    service, ground[0] ? ground : "general");
+		return -1;
+	}
+	cr->present = 1;
+	for (xmlNodePtr c = chain->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (court) {
+			ld_err(ld, c, "<court> must end the chain");
+			return -1;
+		}
+		if (is_elem(c, "court")) {
+			if (read_clause(ld, c, service, cr->court_clause,
+			    sizeof(cr->court_clause)) == -1)
+				return -1;
+			court = 1;
+			continue;
+		}
+		if (cr->n == ROUTING_MAX_LEVELS) {
+			ld_err(ld, c, "more than %d levels",
+			    ROUTING_MAX_LEVELS);
+			return -1;
+		}
+		lv = &cr->lv[cr->n];
+		if (is_elem(c, "institution"))
+			lv->kind = ROUTING_KIND_INSTITUTION;
+		else if (is_elem(c, "parent-body")) {
+			lv->kind = ROUTING_KIND_PARENT_BODY;
+			if (parents++ > 0) {
+				ld_err(ld, c, "a chain has one <parent-body> "
+				    "at most");
+				return -1;
+			}
+			if (attr(ld, c, "default", lv->code,
+			    sizeof(lv->code)) != 1) {
+				ld_err(ld, c, "<parent-body> needs a default");
+				return -1;
+			}
+			t = tier_of(r, lv->code);
+			if (t != TIER_DISTRICT && t != TIER_CITY) {
+				ld_err(ld, c, "default %s is not a district "
+				    "office or the city department", lv->code);
+				return -1;
+			}
+		} else if (is_elem(c, "body")) {
+			lv->kind = ROUTING_KIND_BODY;
+			if (attr(ld, c, "code", lv->code,
+			    sizeof(lv->code)) != 1) {
+				ld_err(ld, c, "<body> needs a code");
+				return -1;
+			}
+			if (tier_of(r, lv->code) == TIER_NONE) {
+				ld_err(ld, c, "body %s is not declared",
+				    lv->code);
+				return -1;
+			}
+		} else {
+			ld_err(ld, c, "unexpected <%s>", c->name);
+			return -1;
+		}
+		if (read_clause(ld, c, service, lv->clause,
+		    sizeof(lv->clause)) == -1)
+			return -1;
+		cr->n++;
+	}
+	if (!court || cr->n == 0) {
+		ld_err(ld, chain, "service %d: a chain needs a level and a "
+		    "<court>", service);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_service(struct ld *ld, struct routing *r, xmlNodePtr n)
+{
+	struct service_rule *s;
+	char num[8];
+	long long v;
+
+	if (attr(ld, n, "number", num, sizeof(num)) != 1 ||
+	    parse_ll(num, 1, ROUTING_NSERVICES, &v) == -1) {
+		ld_err(ld, n, "<service> number must be 1..%d",
+		    ROUTING_NSERVICES);
+		return -1;
+	}
+	s = &r->svc[v];
+	if (s->present) {
+		ld_err(ld, n, "service %lld appears twice", v);
+		return -1;
+	}
+	s->present = 1;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (is_elem(c, "channels")) {
+			if (read_channels(ld, s, c) == -1)
+				return -1;
+		} else if (is_elem(c, "answers")) {
+			if (read_answers(ld, s, c) == -1)
+				return -1;
+		} else if (is_elem(c, "chain")) {
+			if (read_chain(ld, r, (int)v, s, c) == -1)
+				return -1;
+		}
+	}
+	if (s->channels == 0 || s->answers == 0 ||
+	    !s->chain[ROUTING_GROUND_GENERAL].present) {
+		ld_err(ld, n, "service %lld needs channels, answers and a "
+		    "general chain", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_routing(struct ld *ld, struct routing *r, xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	int i;
+
+	if (attr(ld, root, "version", r->version, sizeof(r->version)) != 1) {
+		ld_err(ld, root, "<routing> needs a version");
+		return -1;
+	}
+	for (xmlNodePtr c = root->children; c != NULL; c = c->next) {
+		if (is_elem(c, "bodies")) {
+			if (read_bodies(ld, r, c) == -1)
+				return -1;
+		} else if (is_elem(c, "service")) {
+			if (read_service(ld, r, c) == -1)
+				return -1;
+		}
+	}
+	for (i = 1; i <= ROUTING_NSERVICES; i++)
+		if (!r->svc[i].present) {
+			ld_err(ld, NULL, "service %d has no rule", i);
+			return -1;
+		}
+	return 0;
+}
+
+struct routing *
+routing_load(const char *routing_xml, const char *schema_dir, char *err,
+    size_t errlen)
+{
+	struct xmlio_schemas *set = NULL;
+	struct xmlio_err xe;
+	struct routing *r = NULL, *ret = NULL;
+	struct ld ld = { routing_xml, err, errlen };
+	xmlDocPtr doc = NULL;
+	size_t len = 0;
+	char *buf = NULL;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (routing_xml == NULL || schema_dir == NULL) {
+		snprintf(err, errlen, "routing: a file or folder is not named");
+		goto out;
+	}
+	if ((set = xmlio_schemas_load(schema_dir, err, errlen)) == NULL)
+		goto out;
+	if (!xmlio_schemas_has(set, "routing")) {
+		snprintf(err, errlen, "routing: %s/routing.xsd is missing",
+		    schema_dir);
+		goto out;
+	}
+	if ((buf = read_file(&ld, &len)) == NULL)
+		goto out;
+	if (xmlio_parse(set, "routing", buf, len, &doc, &xe) == -1) {
+		ld_err(&ld, NULL, "%s", xe.message);
+		goto out;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		ld_err(&ld, NULL, "out of memory");
+		goto out;
+	}
+	if (read_routing(&ld, r, doc) == -1)
+		goto out;
+	ret = r;
+	r = NULL;
+out:
+	free(r);
+	xmlFreeDoc(doc);
+	free(buf);
+	xmlio_schemas_free(set);
+	return ret;
+}
+
+void
+routing_free(struct routing *r)
+{
+	free(r);
+}
+
+const char *
+routing_version(const struct routing *r)
+{
+	return r->version;
+}
+
+const char *
+routing_strerror(int e)
+{
+	switch (e) {
+	case ROUTING_OK:
+		return "no error";
+	case ROUTING_EINVAL:
+		return "invalid argument";
+	case ROUTING_ESERVICE:
+		return "no such service";
+	case ROUTING_EINSTITUTION:
+		return "the institution receives complaints about this "
+		    "service, and none was named";
+	case ROUTING_EPARENT:
+		return "the parent body is not a district education office "
+		    "or the city education department";
+	case ROUTING_ETOOLONG:
+		return "institution code too long";
+	}
+	return "unknown routing error";
+}
+
+/* Every district office and the city department may hold level. */
+static void
+set_holders(const struct routing *r, struct routing_chain *c, int level)
+{
+	c->holder_level = level;
+	c->nholders = 0;
+	for (int i = 0; i < r->nbodies; i++) {
+		if (r->bodies[i].tier != TIER_DISTRICT &&
+		    r->bodies[i].tier != TIER_CITY)
+			continue;
+		if (c->nholders == ROUTING_MAX_HOLDERS)
+			break;		/* cannot happen: capped at load */
+		(void)strlcpy_chk(c->holder[c->nholders], r->bodies[i].code,
+		    sizeof(c->holder[0]));
+		c->nholders++;
+	}
+}
+
+int
+routing_chain_ground(const struct routing *r, int service,
+    enum routing_ground ground, const char *institution, const char *parent,
+    struct routing_chain *out)
+{
+	const struct chain_rule *cr;
+	const struct level *lv;
+	struct routing_chain c;
+	const char *code;
+	enum tier t;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (r == NULL || out == NULL || (ground != ROUTING_GROUND_GENERAL &&
+	    ground != ROUTING_GROUND_QUALITY))
+		return ROUTING_EINVAL;
+	if (service < 1 || service > ROUTING_NSERVICES)
+		return ROUTING_ESERVICE;
+	if (institution != NULL && institution[0] == '\0')
+		institution = NULL;
+	if (parent != NULL && parent[0] == '\0')
+		parent = NULL;
+	if (institution != NULL && strlen(institution) >= ROUTING_CODE_MAX)
+		return ROUTING_ETOOLONG;
+	if (parent != NULL) {
+		t = tier_of(r, parent);
+		if (t != TIER_DISTRICT && t != TIER_CITY)
+			return ROUTING_EPARENT;
+	}
+	cr = &r->svc[service].chain[ground];
+	if (!cr->present)
+		cr = &r->svc[service].chain[ROUTING_GROUND_GENERAL];
+
+	memset(&c, 0, sizeof(c));
+	c.holder_level = -1;
+	for (int i = 0; i < cr->n; i++) {
+		lv = &cr->lv[i];
+		switch (lv->kind) {
+		case ROUTING_KIND_INSTITUTION:
+			code = institution;
+			break;
+		case ROUTING_KIND_PARENT_BODY:
+			code = parent != NULL ? parent : lv->code;
+			break;
+		default:
+			code = lv->code;
+			break;
+		}
+		if (code == NULL)
+			continue;	/* no institution: the next level */
+		/* A city-level institution's parent is already above. */
+		if (c.n > 0 && strcmp(c.body[c.n - 1], code) == 0)
+			continue;
+		/* Both fit: checked above and at load. */
+		(void)strlcpy_chk(c.body[c.n], code, sizeof(c.body[c.n]));
+		(void)strlcpy_chk(c.clause[c.n], lv->clause,
+		    sizeof(c.clause[c.n]));
+		c.kind[c.n] = lv->kind;
+		if (lv->kind == ROUTING_KIND_PARENT_BODY)
+			set_holders(r, &c, c.n);
+		c.n++;
+	}
+	if (c.n == 0)
+		return ROUTING_EINSTITUTION;
+	(void)strlcpy_chk(c.court_clause, cr->court_clause,
+	    sizeof(c.court_clause));
+	*out = c;
+	return ROUTING_OK;
+}
+
+int
+routing_chain(const struct routing *r, int service, const char *institution,
+    const char *parent, struct routing_chain *out)
+{
+	return routing_chain_ground(r, service, ROUTING_GROUND_GENERAL,
+	    institution, parent, out);
+}
+
+int
+routing_channel_allowed(const struct routing *r, int service,
+    const char *channel)
+{
+	if (r == NULL || channel == NULL || service < 1 ||
+	    service > ROUTING_NSERVICES)
+		return 0;
+	for (size_t i = 0; i < NELEM(channel_tab); i++)
+		if (strcmp(channel_tab[i].name, channel) == 0)
+			return (r->svc[service].channels &
+			    channel_tab[i].bit) != 0;
+	return 0;
+}
+
+int
+routing_answer_channel_allowed(const struct routing *r, int service,
+    const char *channel)
+{
+	if (r == NULL || channel == NULL || service < 1 ||
+	    service > ROUTING_NSERVICES)
+		return 0;
+	for (size_t i = 0; i < NELEM(answer_tab); i++)
+		if (strcmp(answer_tab[i].name, channel) == 0)
+			return (r->svc[service].answers &
+			    answer_tab[i].bit) != 0;
+	return 0;
+}
+
+int
+routing_level_of(const struct routing_chain *c, const char *body)
+{
+	if (c == NULL || body == NULL)
+		return -1;
+	for (int i = 0; i < c->n && i < ROUTING_MAX_LEVELS; i++)
+		if (strcmp(c->body[i], body) == 0)
+			return i;
+	if (c->holder_level < 0 || c->holder_level >= c->n)
+		return -1;
+	for (int i = 0; i < c->nholders && i < ROUTING_MAX_HOLDERS; i++)
+		if (strcmp(c->holder[i], body) == 0)
+			return c->holder_level;
+	return -1;
+}
+
+const char *
+routing_next(const struct routing_chain *c, const char *body)
+{
+	int i;
+
+	if ((i = routing_level_of(c, body)) == -1 || i + 1 >= c->n ||
+	    i + 1 >= ROUTING_MAX_LEVELS)
+		return NULL;
+	return c->body[i + 1];
+}
+
+int
+routing_may_move(const struct routing *r, const struct routing_chain *c,
+    const char *from, const char *to)
+{
+	enum tier tf, tt;
+	int i;
+
+	if (r == NULL || to == NULL || (i = routing_level_of(c, from)) == -1)
+		return 0;
+	if (c->kind[i] != ROUTING_KIND_PARENT_BODY || strcmp(from, to) == 0)
+		return 0;
+	tf = tier_of(r, from);
+	tt = tier_of(r, to);
+	if (tt != TIER_DISTRICT && tt != TIER_CITY)
+		return 0;
+	return tt >= tf;
+}
