@@ -237,7 +237,7 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 	if (strcmp(action, "register") == 0 && routing_chain(cx->routing,
 	    c->service, inst.code[0] ? inst.code : NULL,
 	    inst.parent_code[0] ? inst.parent_code : NULL, &chain) ==
-	    ROUTING_OK && chain.n > 0 && strcmp(chain.body[0], b->code) != 0)
+	    ROUTING_OK && chain.n > 0 && routing_level_of(&chain, b->code) != 0)
 		strlcpy_chk(out->proposal, chain.body[0],
 		    sizeof(out->proposal));
 
