@@ -30,44 +30,59 @@ enum act {
 };
 
 /*
- * The state machine.  to == NULL: the state stays.  A state missing from
- * from[] refuses the action with 409.
+ * The state machine: one row per allowed (action, state); to is where it
+ * leads.  An action in a state without a row is refused with 409.
  */
 static const struct transition {
-	const char	*name;
-	const char	*from[5];
+	enum act	 act;
+	const char	*from;
 	const char	*to;
-} machine[ACT__MAX] = {
-	[ACT_ASSIGN] = { "assign",
-	    { "registered", "in-review", "extended" }, "in-review" },
-	[ACT_FORWARD] = { "forward",
-	    { "registered", "in-review" }, "forwarded" },
-	[ACT_EXTEND] = { "extend", { "in-review" }, "extended" },
-	[ACT_DECIDE] = { "decide", { "in-review", "extended" }, "decided" },
-	[ACT_APPEAL] = { "appeal", { "decided", "answered" }, NULL },
-	[ACT_WITHDRAW] = { "withdraw",
-	    { "registered", "in-review", "extended" },
-	    "left-without-consideration" },
-	[ACT_LWC] = { "leave-without-consideration",
-	    { "registered", "in-review", "extended" },
-	    "left-without-consideration" },
-	[ACT_NOTE] = { "note", { "registered", "in-review", "extended",
-	    "decided", "answered" }, NULL },
-	[ACT_ANSWER] = { "answer", { "decided" }, "answered" },
-	[ACT_CLOSE] = { "close", { "answered" }, "closed" },
+} machine[] = {
+	{ ACT_ASSIGN, "registered", "in-review" },
+	{ ACT_ASSIGN, "in-review", "in-review" },
+	{ ACT_ASSIGN, "extended", "extended" },
+	{ ACT_FORWARD, "registered", "forwarded" },
+	{ ACT_FORWARD, "in-review", "forwarded" },
+	{ ACT_EXTEND, "in-review", "extended" },
+	{ ACT_DECIDE, "in-review", "decided" },
+	{ ACT_DECIDE, "extended", "decided" },
+	{ ACT_APPEAL, "decided", "decided" },
+	{ ACT_APPEAL, "answered", "answered" },
+	{ ACT_WITHDRAW, "registered", "left-without-consideration" },
+	{ ACT_WITHDRAW, "in-review", "left-without-consideration" },
+	{ ACT_WITHDRAW, "extended", "left-without-consideration" },
+	{ ACT_LWC, "registered", "left-without-consideration" },
+	{ ACT_LWC, "in-review", "left-without-consideration" },
+	{ ACT_LWC, "extended", "left-without-consideration" },
+	{ ACT_NOTE, "registered", "registered" },
+	{ ACT_NOTE, "in-review", "in-review" },
+	{ ACT_NOTE, "extended", "extended" },
+	{ ACT_NOTE, "decided", "decided" },
+	{ ACT_NOTE, "answered", "answered" },
+	{ ACT_ANSWER, "decided", "answered" },
+	{ ACT_CLOSE, "answered", "closed" },
+};
+
+static const char *const act_names[ACT__MAX] = {
+	[ACT_ASSIGN] = "assign",
+	[ACT_FORWARD] = "forward",
+	[ACT_EXTEND] = "extend",
+	[ACT_DECIDE] = "decide",
+	[ACT_APPEAL] = "appeal",
+	[ACT_WITHDRAW] = "withdraw",
+	[ACT_LWC] = "leave-without-consideration",
+	[ACT_NOTE] = "note",
+	[ACT_ANSWER] = "answer",
+	[ACT_CLOSE] = "close",
 };
 
 const char *
 cx_transition(const char *action, const char *state)
 {
-	for (int i = 0; i < ACT__MAX; i++) {
-		if (strcmp(machine[i].name, action) != 0)
-			continue;
-		for (int j = 0; j < 5 && machine[i].from[j]; j++)
-			if (strcmp(machine[i].from[j], state) == 0)
-				return machine[i].to ? machine[i].to : state;
-		return NULL;
-	}
+	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
+		if (strcmp(act_names[machine[i].act], action) == 0 &&
+		    strcmp(machine[i].from, state) == 0)
+			return machine[i].to;
 	return NULL;
 }
 
@@ -254,14 +269,14 @@ act_run(struct db *db, void *arg)
 	if (strcmp(a->by_body, b.code) != 0 && a->kind != ACT_APPEAL)
 		return refuse(a, 403, "other-body", "the complaint is %s's; "
 		    "%s cannot act on it", b.code, a->by_body);
-	next = cx_transition(machine[a->kind].name, c.state);
+	next = cx_transition(act_names[a->kind], c.state);
 	if (next == NULL) {
 		if (a->kind == ACT_EXTEND && strcmp(c.state, "extended") == 0)
 			return refuse(a, 409, "already-extended", "the deadline "
 			    "was extended once already; it cannot be "
 			    "extended again");
 		return refuse(a, 409, "transition-not-allowed", "%s is not "
-		    "allowed when the complaint is %s", machine[a->kind].name,
+		    "allowed when the complaint is %s", act_names[a->kind],
 		    c.state);
 	}
 	h = cx_hours(cx, &b);
@@ -271,7 +286,7 @@ act_run(struct db *db, void *arg)
 	ev.complaint_id = c.id;
 	ev.at = now;
 	ev.actor = a->by_name;
-	ev.action = machine[a->kind].name;
+	ev.action = act_names[a->kind];
 	ev.state_before = c.state;
 	ev.state_after = next;
 	detail[0] = '\0';
@@ -513,7 +528,7 @@ complaints_act(struct complaints *cx, const char *ref, const char *xml,
 				memcpy(name, p, n);
 				name[n] = '\0';
 				for (int i = 0; i < ACT__MAX; i++)
-					if (strcmp(machine[i].name, name) == 0)
+					if (strcmp(act_names[i], name) == 0)
 						k = i;
 			}
 			break;
@@ -527,7 +542,7 @@ complaints_act(struct complaints *cx, const char *ref, const char *xml,
 		}
 	}
 	a.kind = (enum act)k;
-	if (xmlio_parse(cx->schemas, machine[k].name, xml, len, &doc,
+	if (xmlio_parse(cx->schemas, act_names[k], xml, len, &doc,
 	    &xe) == -1)
 		return cx_xml_error(e, &xe);
 	root = xmlDocGetRootElement(doc);
@@ -592,7 +607,7 @@ complaints_act(struct complaints *cx, const char *ref, const char *xml,
 		goto out;
 	if (xmlio_out_begin(&o, "action-result") == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)a.id) == -1 ||
-	    xmlio_out_elem(&o, "action", machine[k].name) == -1 ||
+	    xmlio_out_elem(&o, "action", act_names[k]) == -1 ||
 	    xmlio_out_elem(&o, "state-before", a.before) == -1 ||
 	    xmlio_out_elem(&o, "state", a.after) == -1 ||
 	    xmlio_out_elem(&o, "due", a.due) == -1)

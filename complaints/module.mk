@@ -1,4 +1,5 @@
 LIB_SRCS += complaints/complaints.c complaints/talon.c complaints/register.c \
 	complaints/query.c complaints/lifecycle.c complaints/watch.c \
 	complaints/journal.c complaints/directory.c
-UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c
+UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
+	tests/unit/test_lifecycle.c
