@@ -107,8 +107,8 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p run
 	@test -f run/complaintsd.conf || sed \
-		-e 's|^#data_dir .*|data_dir = run|' \
-		-e 's|^#schema_dir .*|schema_dir = schemas|' \
+		-e 's|^#data_dir = .*|data_dir = run|' \
+		-e 's|^#schema_dir = .*|schema_dir = schemas|' \
 		complaintsd.conf.sample > run/complaintsd.conf
 	./$(BUILD)/complaintsd -d -f run/complaintsd.conf
 

@@ -30,6 +30,7 @@ cx_error_set(struct cx_error *e, int status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
+	utf8_trim(e->message);
 }
 
 /* Reads the secret key, or makes one readable by the owner only. */

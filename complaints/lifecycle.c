@@ -167,6 +167,7 @@ refuse(struct cx_act *a, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(a->err.message, sizeof(a->err.message), fmt, ap);
 	va_end(ap);
+	utf8_trim(a->err.message);
 	return DB_CONSTRAINT;
 }
 
@@ -571,11 +572,12 @@ complaints_act(struct complaints *cx, const char *ref, const char *xml,
 		a.b = xmlio_child_text(root, "reasons");
 		a.c = xmlio_child_text(root, "demands");
 		if ((s = xmlio_child_text(root, "received-at")) != NULL) {
-			if (iso_parse(s, &a.received_at) == -1) {
+			if (iso_parse(s, &a.received_at) == -1 ||
+			    a.received_at > clock_now() + 3600) {
 				free(s);
 				cx_error_set(e, 400, "invalid-document",
 				    "received-at: give a date and time with a "
-				    "zone");
+				    "zone, not in the future");
 				goto out;
 			}
 			free(s);

@@ -131,6 +131,11 @@ complaints_register_begin(struct complaints *cx, const char *xml,
 		}
 		r->has_received_at = 1;
 		free(s);
+		if (r->received_at > clock_now() + 3600) {
+			cx_error_set(e, 400, "invalid-document", "received-at: "
+			    "the complaint cannot be received in the future");
+			goto fail;
+		}
 	}
 	n = xmlio_child(root, "applicant");
 	r->surname = xmlio_child_text(n, "surname");

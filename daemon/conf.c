@@ -146,12 +146,13 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, line);
 			goto out;
 		}
-	}
-	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
-	    strcmp(c->log_level, "warning")) {
-		snprintf(err, errlen, "%s: log_level: debug, info or warning",
-		    path);
-		goto out;
+		if (strcmp(c->log_level, "debug") &&
+		    strcmp(c->log_level, "info") &&
+		    strcmp(c->log_level, "warning")) {
+			snprintf(err, errlen, "%s:%d: log_level: debug, info "
+			    "or warning", path, lineno);
+			goto out;
+		}
 	}
 	rc = 0;
 out:

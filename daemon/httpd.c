@@ -44,6 +44,7 @@ struct req {
 	enum phase		 phase;
 	struct buf		 body;
 	int			 too_large;
+	int			 unexpected_body;
 	struct cx_reg		*reg;
 	int			 finished;
 	int			 responded;
@@ -146,6 +147,7 @@ fail(struct req *r, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.message, sizeof(e.message), fmt, ap);
 	va_end(ap);
+	utf8_trim(e.message);
 	return respond_error(r, &e);
 }
 
@@ -237,7 +239,8 @@ xml_content_type(const char *ct)
 			q += 8;
 			if (*q == '"')
 				q++;
-			if (strncasecmp(q, "utf-8", 5) != 0)
+			if (strncasecmp(q, "utf-8", 5) != 0 || (q[5] != '\0' &&
+			    q[5] != ';' && q[5] != ' ' && q[5] != '"'))
 				return 0;
 		}
 	}
@@ -565,6 +568,9 @@ first_call(struct req *r, const char *url, const char *method)
 			return MHD_NO;
 		r->responded = 1;
 		MHD_add_response_header(resp, "Allow", allowed);
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+		MHD_add_response_header(resp, "X-Content-Type-Options",
+		    "nosniff");
 		MHD_add_response_header(resp, "Content-Type",
 		    "application/xml; charset=utf-8");
 		rc = MHD_queue_response(r->conn, 405, resp);
@@ -618,9 +624,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (!r->route->takes_body)
-			return fail(r, 400, "unexpected-body",
-			    "this request takes no body");
+		if (!r->route->takes_body) {
+			/* Answered once the body is read. */
+			r->unexpected_body = 1;
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
 		if (!r->too_large && buf_add(&r->body, upload_data,
 		    *upload_data_size) == -1) {
 			r->too_large = 1;
@@ -629,6 +638,9 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->unexpected_body)
+		return fail(r, 400, "unexpected-body",
+		    "this request takes no body");
 	return r->route->fn(r);
 }
 

@@ -103,6 +103,28 @@ buf_release(struct buf *b, size_t *lenp)
 	return p;
 }
 
+void
+utf8_trim(char *s)
+{
+	size_t n = strlen(s), i, need;
+	unsigned char c;
+
+	if (n == 0)
+		return;
+	/* Find the lead byte of the last sequence. */
+	i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && n - i < 4)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 int
 strlcpy_chk(char *dst, const char *src, size_t size)
 {
@@ -113,6 +135,7 @@ strlcpy_chk(char *dst, const char *src, size_t size)
 	if (n >= size) {
 		memcpy(dst, src, size - 1);
 		dst[size - 1] = '\0';
+		utf8_trim(dst);
 		return -1;
 	}
 	memcpy(dst, src, n + 1);

@@ -49,6 +49,11 @@ void	buf_free(struct buf *);
 /* Hands the data over; the buffer is empty afterwards.  Caller frees. */
 char	*buf_release(struct buf *, size_t *lenp);
 
+/*
+ * Cuts a string that a bounded copy may have cut inside a UTF-8 sequence
+ * back to the last whole character.
+ */
+void	utf8_trim(char *);
 /* Bounded copy; returns -1 when truncated. */
 int	strlcpy_chk(char *dst, const char *src, size_t size);
 /* Parses a whole decimal number within [min, max]; -1 on anything else. */

@@ -133,6 +133,7 @@ set_err(struct xmlio_err *e, enum xmlio_fail kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
+	utf8_trim(e->message);
 	/* libxml2 messages end in a newline. */
 	n = strlen(e->message);
 	while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
@@ -246,8 +247,8 @@ xmlio_child(xmlNodePtr n, const char *name)
 	if (n == NULL)
 		return NULL;
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)c->name, name) == 0)
+		if (c->type == XML_ELEMENT_NODE && (name == NULL ||
+		    strcmp((const char *)c->name, name) == 0))
 			return c;
 	return NULL;
 }

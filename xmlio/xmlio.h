@@ -56,7 +56,7 @@ int	xmlio_parse(const struct xmlio_schemas *, const char *name,
 int	xmlio_validate(const struct xmlio_schemas *, const char *name,
 	    xmlDocPtr, struct xmlio_err *);
 
-/* Reading: the first child element of that name, or NULL. */
+/* Reading: the first child element of that name (NULL: any), or NULL. */
 xmlNodePtr	xmlio_child(xmlNodePtr, const char *name);
 /*
  * The text of the named child, whitespace-trimmed, copied into a new
