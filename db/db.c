@@ -108,8 +108,51 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "AND due <= ?1 ORDER BY due LIMIT ?2",
 	[ST_NOTIFY_INSERT] =
 	    "INSERT INTO notification(uid, complaint_id, kind, channel, "
-	    "recipient, lang, created_at, due_by, next_attempt_at) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)",
+	    "recipient, lang, created_at, due_by, next_attempt_at, body_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, "
+	    "(SELECT body_id FROM complaint WHERE id = ?2))",
+#define OUTBOX_COLS \
+	"n.id, n.uid, n.complaint_id, n.kind, n.channel, n.recipient, " \
+	"n.lang, n.state, n.created_at, n.due_by, n.attempts, " \
+	"n.next_attempt_at, n.last_error, n.sent_at, n.out_year, n.out_no, " \
+	"n.tracking, n.letter_date, n.posted_at, b.code, n.body_id "
+	[ST_OUTBOX_DUE] = "SELECT " OUTBOX_COLS "FROM notification n "
+	    "JOIN body b ON b.id = n.body_id WHERE n.state IN ('pending', "
+	    "'sending') AND n.next_attempt_at <= ?1 "
+	    "ORDER BY n.next_attempt_at LIMIT ?2",
+	[ST_OUTBOX_GET] = "SELECT " OUTBOX_COLS "FROM notification n "
+	    "JOIN body b ON b.id = n.body_id WHERE n.id = ?1",
+	[ST_OUTBOX_CLAIM] =
+	    "UPDATE notification SET state = 'sending', "
+	    "attempts = attempts + 1, out_year = coalesce(out_year, ?2), "
+	    "out_no = coalesce(out_no, ?3), letter_date = coalesce("
+	    "letter_date, ?4) WHERE id = ?1 AND state IN ('pending', "
+	    "'sending')",
+	[ST_OUTBOX_SET] =
+	    "UPDATE notification SET state = ?2, next_attempt_at = ?3, "
+	    "last_error = ?4, sent_at = coalesce(?5, sent_at), "
+	    "posted_at = coalesce(?6, posted_at), "
+	    "tracking = coalesce(?7, tracking) WHERE id = ?1",
+	[ST_OUTBOX_ATTEMPT] =
+	    "INSERT INTO notification_attempt(notification_id, at, result, "
+	    "detail) VALUES (?1, ?2, ?3, ?4)",
+	[ST_OUTGOING_NEXT] =
+	    "INSERT INTO outgoing_counter(body_id, year, last) "
+	    "VALUES (?1, ?2, 1) ON CONFLICT(body_id, year) "
+	    "DO UPDATE SET last = last + 1 RETURNING last",
+	[ST_OUTBOX_LIST] = "SELECT " OUTBOX_COLS "FROM notification n "
+	    "JOIN body b ON b.id = n.body_id WHERE (?1 IS NULL OR "
+	    "n.state = ?1) AND (?2 IS NULL OR n.body_id = ?2) AND n.id > ?3 "
+	    "ORDER BY n.id LIMIT ?4",
+	[ST_OUTBOX_POST_READY] = "SELECT " OUTBOX_COLS "FROM notification n "
+	    "JOIN body b ON b.id = n.body_id WHERE n.body_id = ?1 AND "
+	    "n.channel = 'post' AND n.letter_date = ?2 AND n.state IN "
+	    "('ready', 'sent') ORDER BY n.out_no",
+	[ST_OUTBOX_RESET] =
+	    "UPDATE notification SET state = 'pending', next_attempt_at = ?2, "
+	    "channel = ?3, recipient = ?4, last_error = NULL WHERE id = ?1",
+	[ST_OUTBOX_COUNT_STATE] =
+	    "SELECT count(*) FROM notification WHERE state = ?1",
 #define LIST_COLS \
 	"c.id, c.talon, c.state, b.code, c.service, c.accepted_at, c.due, " \
 	"c.overdue_at, c.journal_year, c.journal_no, c.assignee "
@@ -367,6 +410,36 @@ static const char *const migrations[] = {
 	"  WHERE state = 'pending';"
 	"CREATE INDEX notification_complaint ON notification(complaint_id);"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+
+	/*
+	 * 3: delivery of notifications: every attempt with its result, the
+	 * outgoing-correspondence journal (gap-free per body and year like
+	 * the incoming one), and the post.
+	 */
+	"CREATE TABLE notification_attempt ("
+	"  id INTEGER PRIMARY KEY,"
+	"  notification_id INTEGER NOT NULL REFERENCES notification(id),"
+	"  at INTEGER NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  detail TEXT);"
+	"CREATE INDEX notification_attempt_of ON"
+	"  notification_attempt(notification_id, id);"
+	"CREATE TABLE outgoing_counter ("
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"
+	"  year INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  PRIMARY KEY (body_id, year)) WITHOUT ROWID;"
+	"ALTER TABLE notification ADD COLUMN body_id INTEGER;"
+	"ALTER TABLE notification ADD COLUMN letter_date TEXT;"
+	"ALTER TABLE notification ADD COLUMN posted_at INTEGER;"
+	"UPDATE notification SET body_id = (SELECT body_id FROM complaint"
+	"  WHERE complaint.id = notification.complaint_id);"
+	"DROP INDEX notification_pending;"
+	"CREATE INDEX notification_due ON notification(next_attempt_at)"
+	"  WHERE state IN ('pending', 'sending');"
+	"CREATE INDEX notification_state ON notification(state, body_id, id);"
+	"CREATE INDEX notification_post ON notification(body_id, letter_date)"
+	"  WHERE channel = 'post';",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

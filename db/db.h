@@ -310,6 +310,53 @@ int	db_body_detail(struct db *, const char *code,
 int	db_meta_get(struct db *, const char *key, char *value, size_t);
 int	db_meta_set(struct db *, const char *key, const char *value);
 
+/* The outbox (db/outbox.c). */
+struct db_outbox_row {
+	int64_t		 id;
+	const char	*uid;
+	int64_t		 complaint_id;
+	const char	*kind, *channel, *recipient, *lang, *state;
+	int64_t		 created_at;
+	const char	*due_by;
+	int		 attempts;
+	int64_t		 next_attempt_at;
+	const char	*last_error;
+	int64_t		 sent_at;
+	int		 out_year;
+	int64_t		 out_no;
+	const char	*tracking, *letter_date;
+	int64_t		 posted_at;
+	const char	*body_code;
+	int64_t		 body_id;
+};
+typedef int (*db_outbox_cb)(void *, const struct db_outbox_row *);
+/* Pending (and interrupted) notifications due by now, oldest first. */
+int	db_outbox_due(struct db *, int64_t now, int limit, db_outbox_cb,
+	    void *);
+int	db_outbox_get(struct db *, int64_t id, db_outbox_cb, void *);
+/*
+ * Marks a notification as being sent and counts the attempt; when
+ * numbered, gives it the next number of its body's outgoing journal for
+ * the year (once: a retry keeps its number) and the letter's date.
+ */
+int	db_outbox_claim(struct db *, int64_t id, int numbered, int year,
+	    const char *date);
+/* Sets the state and what goes with it; NULL/0 leaves a field as is. */
+int	db_outbox_set(struct db *, int64_t id, const char *state,
+	    int64_t next_at, const char *error, int64_t sent_at,
+	    int64_t posted_at, const char *tracking);
+int	db_outbox_attempt(struct db *, int64_t id, int64_t at,
+	    const char *result, const char *detail);
+int	db_outbox_list(struct db *, const char *state, int64_t body_id,
+	    int64_t after, int limit, db_outbox_cb, void *);
+/* The letters of a body dated that day, by outgoing number. */
+int	db_outbox_post_ready(struct db *, int64_t body_id, const char *date,
+	    db_outbox_cb, void *);
+/* Back to pending, on another channel if given (resend, switch). */
+int	db_outbox_reset(struct db *, int64_t id, int64_t next_at,
+	    const char *channel, const char *recipient);
+int	db_outbox_count(struct db *, const char *state, int64_t *);
+
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);
 

@@ -1,2 +1,2 @@
-LIB_SRCS += db/db.c db/pool.c db/writer.c db/lifecycle.c
+LIB_SRCS += db/db.c db/pool.c db/writer.c db/lifecycle.c db/outbox.c
 UNIT_TESTS += tests/unit/test_db.c

@@ -1,0 +1,219 @@
+/*
+ * db: the outbox of notifications.  Rows are written by the lifecycle in
+ * the transaction of the change that causes them; the delivery worker
+ * claims, sends and records them here.
+ */
+#include <string.h>
+
+#include "db/db_int.h"
+
+static int64_t
+i64_opt(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, i);
+}
+
+static int
+rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
+{
+	struct db_outbox_row r;
+	int rc;
+
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.uid = db_col_opt(st, 1);
+		r.complaint_id = sqlite3_column_int64(st, 2);
+		r.kind = db_col_opt(st, 3);
+		r.channel = db_col_opt(st, 4);
+		r.recipient = db_col_opt(st, 5);
+		r.lang = db_col_opt(st, 6);
+		r.state = db_col_opt(st, 7);
+		r.created_at = sqlite3_column_int64(st, 8);
+		r.due_by = db_col_opt(st, 9);
+		r.attempts = sqlite3_column_int(st, 10);
+		r.next_attempt_at = i64_opt(st, 11);
+		r.last_error = db_col_opt(st, 12);
+		r.sent_at = i64_opt(st, 13);
+		r.out_year = (int)i64_opt(st, 14);
+		r.out_no = i64_opt(st, 15);
+		r.tracking = db_col_opt(st, 16);
+		r.letter_date = db_col_opt(st, 17);
+		r.posted_at = i64_opt(st, 18);
+		r.body_code = db_col_opt(st, 19);
+		r.body_id = sqlite3_column_int64(st, 20);
+		if (cb(arg, &r))
+			break;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
+	    db_rc_from_sqlite(db, rc);
+}
+
+int
+db_outbox_due(struct db *db, int64_t now, int limit, db_outbox_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_DUE);
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	return rows(db, st, cb, arg);
+}
+
+int
+db_outbox_get(struct db *db, int64_t id, db_outbox_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_GET);
+
+	sqlite3_bind_int64(st, 1, id);
+	return rows(db, st, cb, arg);
+}
+
+struct claim_row {
+	int	found;
+	int64_t	out_no, body_id;
+};
+
+static int
+claim_row(void *arg, const struct db_outbox_row *r)
+{
+	struct claim_row *c = arg;
+
+	c->found = 1;
+	c->out_no = r->out_no;
+	c->body_id = r->body_id;
+	return 1;
+}
+
+int
+db_outbox_claim(struct db *db, int64_t id, int numbered, int year,
+    const char *date)
+{
+	struct claim_row c = { 0, 0, 0 };
+	sqlite3_stmt *st;
+	int64_t no = 0;
+	int rc;
+
+	if ((rc = db_outbox_get(db, id, claim_row, &c)) != DB_OK)
+		return rc;
+	if (!c.found)
+		return DB_NOTFOUND;
+	if (numbered && c.out_no == 0) {
+		st = db_stmt(db, ST_OUTGOING_NEXT);
+		sqlite3_bind_int64(st, 1, c.body_id);
+		sqlite3_bind_int(st, 2, year);
+		rc = db_step(db, st);
+		if (rc == SQLITE_ROW) {
+			no = sqlite3_column_int64(st, 0);
+			rc = db_step(db, st);
+		}
+		sqlite3_reset(st);
+		if ((rc = db_rc_from_sqlite(db, rc)) != DB_OK)
+			return rc;
+	}
+	st = db_stmt(db, ST_OUTBOX_CLAIM);
+	sqlite3_bind_int64(st, 1, id);
+	if (no) {
+		sqlite3_bind_int(st, 2, year);
+		sqlite3_bind_int64(st, 3, no);
+	}
+	db_bind_opt(st, 4, date);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_outbox_set(struct db *db, int64_t id, const char *state, int64_t next_at,
+    const char *error, int64_t sent_at, int64_t posted_at,
+    const char *tracking)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_SET);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	if (next_at)
+		sqlite3_bind_int64(st, 3, next_at);
+	db_bind_opt(st, 4, error);
+	if (sent_at)
+		sqlite3_bind_int64(st, 5, sent_at);
+	if (posted_at)
+		sqlite3_bind_int64(st, 6, posted_at);
+	db_bind_opt(st, 7, tracking);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_outbox_attempt(struct db *db, int64_t id, int64_t at, const char *result,
+    const char *detail)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_ATTEMPT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, result, -1, SQLITE_STATIC);
+	db_bind_opt(st, 4, detail);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_outbox_list(struct db *db, const char *state, int64_t body_id,
+    int64_t after, int limit, db_outbox_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_LIST);
+
+	db_bind_opt(st, 1, state);
+	if (body_id)
+		sqlite3_bind_int64(st, 2, body_id);
+	sqlite3_bind_int64(st, 3, after);
+	sqlite3_bind_int(st, 4, limit);
+	return rows(db, st, cb, arg);
+}
+
+int
+db_outbox_post_ready(struct db *db, int64_t body_id, const char *date,
+    db_outbox_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_POST_READY);
+
+	sqlite3_bind_int64(st, 1, body_id);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	return rows(db, st, cb, arg);
+}
+
+int
+db_outbox_reset(struct db *db, int64_t id, int64_t next_at,
+    const char *channel, const char *recipient)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_RESET);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, next_at);
+	sqlite3_bind_text(st, 3, channel, -1, SQLITE_STATIC);
+	db_bind_opt(st, 4, recipient);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_outbox_count(struct db *db, const char *state, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_COUNT_STATE);
+	int rc;
+
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DB_OK : db_rc_from_sqlite(db, rc);
+}
