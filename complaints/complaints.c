@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "complaints/complaints_int.h"
+#include "util/limit.h"
 
 void
 cx_error_set(struct cx_error *e, int status, const char *code,
@@ -26,6 +27,7 @@ cx_error_set(struct cx_error *e, int status, const char *code,
 	va_list ap;
 
 	e->status = status;
+	e->retry_after = 0;
 	strlcpy_chk(e->code, code, sizeof(e->code));
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
@@ -153,6 +155,11 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	cx->remind_days = conf->remind_days;
 	cx->repeat_days = conf->repeat_days > 0 ? conf->repeat_days : 365;
 	cx->watch_interval = conf->watch_interval;
+	cx->session_hours = conf->session_hours > 0 ? conf->session_hours : 12;
+	cx->session_idle = conf->session_idle > 0 ? conf->session_idle : 30;
+	cx->token_days = conf->token_days > 0 ? conf->token_days : 365;
+	if ((cx->signin = limit_new(4096, 1, 1)) == NULL)
+		goto oom;
 	if ((cx->wdb = db_open(conf->db_path, DB_OPEN_WRITE, err,
 	    errlen)) == NULL)
 		goto fail;
@@ -183,6 +190,7 @@ complaints_close(struct complaints *cx)
 	db_close(cx->wdb);
 	cal_free(cx->cal);
 	routing_free(cx->routing);
+	limit_free(cx->signin);
 	xmlio_schemas_free(cx->schemas);
 	free(cx->timezone);
 	free(cx->rules);
@@ -426,6 +434,26 @@ cx_uid(char out[40])
 	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
 	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
+int
+complaints_read_doc(struct complaints *cx, const char *name, const char *xml,
+    size_t len, const char *const names[], char *values[], int n,
+    struct cx_error *e)
+{
+	struct xmlio_err xe;
+	xmlDocPtr doc;
+	xmlNodePtr root;
+
+	for (int i = 0; i < n; i++)
+		values[i] = NULL;
+	if (xmlio_parse(cx->schemas, name, xml, len, &doc, &xe) == -1)
+		return cx_xml_error(e, &xe);
+	root = xmlDocGetRootElement(doc);
+	for (int i = 0; i < n; i++)
+		values[i] = xmlio_child_text(root, names[i]);
+	xmlFreeDoc(doc);
+	return 0;
 }
 
 int

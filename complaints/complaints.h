@@ -19,6 +19,7 @@
 
 struct cx_error {
 	int	status;
+	int	retry_after;	/* seconds, for 429 and 503; 0: none */
 	char	code[40];
 	char	message[600];
 };
@@ -58,6 +59,28 @@ int	access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1]);
 void	access_code_hash(const uint8_t key[32], const char *code,
 	    uint8_t out[32]);
 
+/* --- Staff (staff.c) --- */
+
+enum cx_role {
+	CX_ROLE_REGISTRAR,	/* registers, forwards, notes, answers */
+	CX_ROLE_HEAD,		/* also assigns, extends, decides */
+	CX_ROLE_DESK,		/* the ministry's escalation desk */
+	CX_ROLE_ADMIN		/* accounts and data, no complaints */
+};
+
+/* Who is asking: from a session or an API token. */
+struct cx_actor {
+	int64_t		staff_id, token_id;
+	char		login[64];
+	char		name[256];
+	char		position[256];
+	char		body[32];
+	int64_t		body_id;
+	enum cx_role	role;
+};
+const char	*cx_role_name(enum cx_role);
+int		 cx_role_parse(const char *, enum cx_role *);
+
 /* --- The service (complaints.c) --- */
 
 struct complaints;
@@ -75,6 +98,9 @@ struct complaints_conf {
 	int		 remind_days;	/* working days before the due date */
 	int		 repeat_days;	/* a repeat within this many days */
 	int		 watch_interval; /* seconds; 0: no deadline watch */
+	int		 session_hours;	/* a session lasts at most */
+	int		 session_idle;	/* minutes without use end it */
+	int		 token_days;	/* an API token lasts at most */
 	int		 readers;
 	size_t		 queue_max;
 	size_t		 batch_max;
@@ -93,7 +119,8 @@ void		 complaints_close(struct complaints *);
  */
 struct cx_reg;
 struct cx_reg	*complaints_register_begin(struct complaints *,
-		    const char *xml, size_t len, struct cx_error *);
+		    const struct cx_actor *, const char *xml, size_t len,
+		    struct cx_error *);
 int		 complaints_register_submit(struct complaints *,
 		    struct cx_reg *, void (*done)(void *), void *arg,
 		    struct cx_error *);
@@ -101,7 +128,8 @@ int		 complaints_register_result(struct complaints *,
 		    struct cx_reg *, struct buf *talon_xml, struct cx_error *);
 void		 complaints_register_free(struct cx_reg *);
 /* All of the above, waiting for the commit: for tools and tests. */
-int		 complaints_register(struct complaints *, const char *xml,
+int		 complaints_register(struct complaints *,
+		    const struct cx_actor *, const char *xml,
 		    size_t len, struct buf *talon_xml, struct cx_error *);
 
 /*
@@ -114,7 +142,8 @@ int	complaints_status(struct complaints *, const char *number,
 	    const char *access_code, struct buf *xml, struct cx_error *);
 
 /* A complaint by id or talon number, with its events and case. */
-int	complaints_get(struct complaints *, const char *ref, struct buf *xml,
+int	complaints_get(struct complaints *, const struct cx_actor *,
+	    const char *ref, struct buf *xml,
 	    int64_t *body_id, struct cx_error *);
 
 struct cx_list_query {
@@ -126,7 +155,8 @@ struct cx_list_query {
 	int64_t		 after;		/* paging: the last id seen */
 	int		 limit;		/* at most 500 */
 };
-int	complaints_list(struct complaints *, const struct cx_list_query *,
+int	complaints_list(struct complaints *, const struct cx_actor *,
+	    const struct cx_list_query *,
 	    struct buf *xml, struct cx_error *);
 
 /*
@@ -135,7 +165,8 @@ int	complaints_list(struct complaints *, const struct cx_list_query *,
  * leave-without-consideration, note, answer, close).  Writes an
  * <action-result>; 409 when the state does not allow the action.
  */
-int	complaints_act(struct complaints *, const char *ref, const char *xml,
+int	complaints_act(struct complaints *, const struct cx_actor *,
+	    const char *ref, const char *xml,
 	    size_t len, struct buf *out, struct cx_error *);
 
 /*
@@ -152,7 +183,7 @@ int	complaints_watch_once(struct complaints *, int *overdue,
  */
 struct cx_journal;
 struct cx_journal *complaints_journal_open(struct complaints *,
-		    const char *body, int year, int csv, struct cx_error *);
+		    const struct cx_actor *, const char *body, int year, int csv, struct cx_error *);
 /* Bytes written into dst, 0 at the end, -1 on error. */
 ssize_t		 complaints_journal_read(struct cx_journal *, char *dst,
 		    size_t max);
@@ -176,12 +207,65 @@ int	complaints_directory_search(struct complaints *, const char *text,
 int	complaints_directory_body(struct complaints *, const char *code,
 	    struct buf *xml, struct cx_error *);
 
+/*
+ * Accounts.  by is the administrator acting (NULL: the server's own
+ * tools, on its database); every change is recorded with who made it.
+ * Passwords are hashed with Argon2id (crypto_pwhash_str), never logged.
+ */
+int	complaints_staff_add(struct complaints *, const struct cx_actor *by,
+	    const char *login, const char *name, const char *position,
+	    const char *body, const char *role, const char *password,
+	    struct cx_error *);
+int	complaints_staff_passwd(struct complaints *, const struct cx_actor *by,
+	    const char *login, const char *password, struct cx_error *);
+/* Disables the account and revokes its tokens. */
+int	complaints_staff_disable(struct complaints *,
+	    const struct cx_actor *by, const char *login, struct cx_error *);
+int	complaints_staff_list(struct complaints *, struct buf *xml,
+	    struct cx_error *);
+
+/*
+ * Sign-in: checks the password, limited per login and per client
+ * address with a delay that doubles after each failure (429 meanwhile).
+ * Writes a <session> with a new token (256 random bits; only its hash is
+ * kept), its expiry and who signed in.
+ */
+int	complaints_sign_in(struct complaints *, const char *login,
+	    const char *password, const char *client, struct buf *xml,
+	    struct cx_error *);
+/* The actor of a token; 401 when unknown, expired, idle or revoked. */
+int	complaints_authenticate(struct complaints *, const char *token,
+	    struct cx_actor *, struct cx_error *);
+int	complaints_sign_out(struct complaints *, const struct cx_actor *,
+	    struct cx_error *);
+/* A <me> document: who the actor is. */
+int	complaints_whoami(const struct cx_actor *, struct buf *xml,
+	    struct cx_error *);
+/* A long-lived API token for scripts; revocable. */
+int	complaints_token_create(struct complaints *, const struct cx_actor *,
+	    const char *label, int days, struct buf *xml, struct cx_error *);
+int	complaints_token_revoke(struct complaints *, const struct cx_actor *,
+	    int64_t id, struct cx_error *);
+int	complaints_token_list(struct complaints *, const struct cx_actor *,
+	    struct buf *xml, struct cx_error *);
+
 /* Checks the journal and the audit trail; *ok is 0 when tampered. */
-int	complaints_verify(struct complaints *, struct buf *xml, int *ok,
+int	complaints_verify(struct complaints *, const struct cx_actor *,
+	    struct buf *xml, int *ok,
 	    struct cx_error *);
 /* The talon again, without the access code, as a <talon> document. */
-int	complaints_talon(struct complaints *, const char *number,
+int	complaints_talon(struct complaints *, const struct cx_actor *,
+	    const char *number,
 	    struct buf *xml, struct cx_error *);
+
+/*
+ * Reads a small document (sign-in, account, ...) validated against the
+ * schema of its name: values[i] gets the text of the root's child
+ * names[i] (NULL when absent).  Caller frees the values.
+ */
+int	complaints_read_doc(struct complaints *, const char *name,
+	    const char *xml, size_t len, const char *const names[],
+	    char *values[], int n, struct cx_error *);
 
 /* Writes an <error> document. */
 int	complaints_error_xml(const struct cx_error *, struct buf *);

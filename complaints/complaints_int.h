@@ -26,6 +26,8 @@ struct complaints {
 	int			 remind_days;
 	int			 repeat_days;
 	int			 watch_interval;
+	int			 session_hours, session_idle, token_days;
+	struct limit		*signin;	/* failed sign-ins */
 	/* The deadline watch. */
 	pthread_t		 watch;
 	pthread_mutex_t		 watch_lock;
@@ -70,6 +72,15 @@ void	complaints_watch_stop(struct complaints *);
 
 /* Where an action leads from a state; NULL when it is not allowed. */
 const char *cx_transition(const char *action, const char *state);
+
+/* Scope (scope.c); a NULL actor is trusted.  -1 with a 403 in e. */
+int	cx_may_read(struct db *, const struct cx_actor *,
+	    const struct db_body *, int overdue, struct cx_error *);
+/* also: a second body that may act (the next level, for an appeal). */
+int	cx_may_act(const struct cx_actor *, const char *action,
+	    const struct db_body *, const char *also, struct cx_error *);
+int	cx_may_list(struct db *, const struct cx_actor *, const char *body,
+	    int overdue, struct cx_error *);
 
 /* Maps a storage failure to an answer. */
 int	cx_db_error(struct cx_error *, int rc, const char *what);

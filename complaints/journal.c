@@ -39,8 +39,8 @@ complaints_journal_close(struct cx_journal *j)
 }
 
 struct cx_journal *
-complaints_journal_open(struct complaints *cx, const char *body, int year,
-    int csv, struct cx_error *e)
+complaints_journal_open(struct complaints *cx, const struct cx_actor *a,
+    const char *body, int year, int csv, struct cx_error *e)
 {
 	struct cx_journal *j;
 	int rc;
@@ -67,6 +67,8 @@ complaints_journal_open(struct complaints *cx, const char *body, int year,
 			cx_db_error(e, rc, "the journal cannot be read");
 		goto fail;
 	}
+	if (cx_may_read(j->db, a, &j->body, 0, e) == -1)
+		goto fail;
 	if ((j->cur = db_journal_open(j->db, j->body.id, year)) == NULL)
 		goto oom;
 	if (!csv) {

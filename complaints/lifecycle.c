@@ -89,6 +89,7 @@ cx_transition(const char *action, const char *state)
 /* An action as parsed. */
 struct cx_act {
 	struct complaints	*cx;
+	const struct cx_actor	*actor;
 	enum act		 kind;
 	const char		*ref;
 	char			*by_name, *by_position, *by_body;
@@ -163,6 +164,7 @@ refuse(struct cx_act *a, int status, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	a->err.status = status;
+	a->err.retry_after = 0;
 	strlcpy_chk(a->err.code, code, sizeof(a->err.code));
 	va_start(ap, fmt);
 	vsnprintf(a->err.message, sizeof(a->err.message), fmt, ap);
@@ -266,6 +268,10 @@ act_run(struct db *db, void *arg)
 		return rc;
 	}
 	strlcpy_chk(a->before, c.state, sizeof(a->before));
+	/* The role may do this; the body is checked below. */
+	if (cx_may_act(a->actor, act_names[a->kind], &b, a->by_body,
+	    &a->err) == -1)
+		return DB_CONSTRAINT;
 	/* A body acts on its own complaints; an appeal also at the next. */
 	if (strcmp(a->by_body, b.code) != 0 && a->kind != ACT_APPEAL)
 		return refuse(a, 403, "other-body", "the complaint is %s's; "
@@ -288,7 +294,8 @@ act_run(struct db *db, void *arg)
 	ev.at = now;
 	ev.actor = a->by_name;
 	ev.action = act_names[a->kind];
-	ev.state_before = c.state;
+	/* Copies: c's strings live in a statement that later calls reset. */
+	ev.state_before = a->before;
 	ev.state_after = next;
 	detail[0] = '\0';
 	c.state = next;
@@ -492,8 +499,9 @@ by_part(xmlNodePtr root, const char *name)
 }
 
 int
-complaints_act(struct complaints *cx, const char *ref, const char *xml,
-    size_t len, struct buf *out, struct cx_error *e)
+complaints_act(struct complaints *cx, const struct cx_actor *actor,
+    const char *ref, const char *xml, size_t len, struct buf *out,
+    struct cx_error *e)
 {
 	struct xmlio_err xe;
 	struct cx_act a;
@@ -506,6 +514,7 @@ complaints_act(struct complaints *cx, const char *ref, const char *xml,
 
 	memset(&a, 0, sizeof(a));
 	a.cx = cx;
+	a.actor = actor;
 	a.ref = ref;
 	db = db_pool_get(cx->readers);
 	rc = cx_resolve(cx, db, ref, &a.id, e);
@@ -547,9 +556,21 @@ complaints_act(struct complaints *cx, const char *ref, const char *xml,
 	    &xe) == -1)
 		return cx_xml_error(e, &xe);
 	root = xmlDocGetRootElement(doc);
-	a.by_name = by_part(root, "name");
-	a.by_position = by_part(root, "position");
-	a.by_body = by_part(root, "body");
+	/* Who acts: the session's staff member, else the document's. */
+	if (actor != NULL) {
+		a.by_name = strdup(actor->name);
+		a.by_position = strdup(actor->position);
+		a.by_body = strdup(actor->body);
+	} else {
+		a.by_name = by_part(root, "name");
+		a.by_position = by_part(root, "position");
+		a.by_body = by_part(root, "body");
+		if (xmlio_child(root, "by") == NULL) {
+			cx_error_set(e, 400, "invalid-document", "say <by> "
+			    "whom, or sign in");
+			goto out;
+		}
+	}
 	switch (a.kind) {
 	case ACT_ASSIGN:
 		a.a = xmlio_child_text(root, "assignee");

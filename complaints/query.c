@@ -218,16 +218,22 @@ out:
 }
 
 int
-complaints_talon(struct complaints *cx, const char *number, struct buf *out,
-    struct cx_error *e)
+complaints_talon(struct complaints *cx, const struct cx_actor *a,
+    const char *number, struct buf *out, struct cx_error *e)
 {
 	struct db_status s;
-	struct db_body b;
+	struct db_body b, full;
 	struct db *db;
 	int rc;
 
 	db = db_pool_get(cx->readers);
 	rc = cx_lookup_talon(cx, db, number, &s, e);
+	if (rc == 0 && a != NULL) {
+		if (db_body_by_code(db, s.body_code, &full) != DB_OK)
+			rc = cx_db_error(e, DB_ERROR, "the body cannot be read");
+		else
+			rc = cx_may_read(db, a, &full, 0, e);
+	}
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
 		return -1;
@@ -323,8 +329,8 @@ opt_elem(struct xmlio_out *o, const char *name, const char *v)
 }
 
 int
-complaints_get(struct complaints *cx, const char *ref, struct buf *out,
-    int64_t *body_id, struct cx_error *e)
+complaints_get(struct complaints *cx, const struct cx_actor *a,
+    const char *ref, struct buf *out, int64_t *body_id, struct cx_error *e)
 {
 	struct db_complaint c;
 	struct db_body b;
@@ -350,6 +356,8 @@ complaints_get(struct complaints *cx, const char *ref, struct buf *out,
 		goto out;
 	}
 	rc = -1;
+	if (cx_may_read(db, a, &b, c.overdue_at && c.open, e) == -1)
+		goto out;
 	if (body_id)
 		*body_id = c.body_id;
 	tz = b.tz[0] ? b.tz : cx->timezone;
@@ -477,8 +485,8 @@ list_row(void *arg, const struct db_list_row *r)
 }
 
 int
-complaints_list(struct complaints *cx, const struct cx_list_query *q,
-    struct buf *out, struct cx_error *e)
+complaints_list(struct complaints *cx, const struct cx_actor *a,
+    const struct cx_list_query *q, struct buf *out, struct cx_error *e)
 {
 	struct db_list_filter f;
 	struct xmlio_out o;
@@ -497,6 +505,8 @@ complaints_list(struct complaints *cx, const struct cx_list_query *q,
 	f.after_id = q->after;
 	f.limit = q->limit > 0 && q->limit <= LIST_MAX ? q->limit : 100;
 	db = db_pool_get(cx->readers);
+	if (cx_may_list(db, a, q->body, q->overdue, e) == -1)
+		goto out;
 	if (q->body && *q->body) {
 		if (db_body_by_code(db, q->body, &b) != DB_OK) {
 			cx_error_set(e, 400, "unknown-body", "no body with the "
@@ -529,14 +539,19 @@ out:
 }
 
 int
-complaints_verify(struct complaints *cx, struct buf *out, int *ok,
-    struct cx_error *e)
+complaints_verify(struct complaints *cx, const struct cx_actor *a,
+    struct buf *out, int *ok, struct cx_error *e)
 {
 	struct db_verify v;
 	struct xmlio_out o;
 	struct db *db;
 	int rc;
 
+	if (a != NULL && a->role != CX_ROLE_ADMIN && a->role != CX_ROLE_DESK) {
+		cx_error_set(e, 403, "forbidden", "verify is for the "
+		    "administrator and the escalation desk");
+		return -1;
+	}
 	db = db_pool_get(cx->readers);
 	rc = db_verify(db, &v);
 	db_pool_put(cx->readers, db);

@@ -88,8 +88,8 @@ attr(xmlNodePtr n, const char *name)
 }
 
 struct cx_reg *
-complaints_register_begin(struct complaints *cx, const char *xml,
-    size_t len, struct cx_error *e)
+complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
+    const char *xml, size_t len, struct cx_error *e)
 {
 	struct xmlio_err xe;
 	struct cx_reg *r = NULL;
@@ -168,6 +168,29 @@ complaints_register_begin(struct complaints *cx, const char *xml,
 	n = xmlio_child(root, "registrar");
 	r->registrar_name = xmlio_child_text(n, "name");
 	r->registrar_position = xmlio_child_text(n, "position");
+	/* The registrar and the body come from the session. */
+	if (who != NULL) {
+		if (who->role == CX_ROLE_ADMIN) {
+			cx_error_set(e, 403, "forbidden", "an administrator "
+			    "does not register complaints");
+			goto fail;
+		}
+		if (r->body != NULL && strcmp(r->body, who->body) != 0) {
+			cx_error_set(e, 403, "other-body", "you register for "
+			    "%s, not %s", who->body, r->body);
+			goto fail;
+		}
+		free(r->body);
+		free(r->registrar_name);
+		free(r->registrar_position);
+		r->body = strdup(who->body);
+		r->registrar_name = strdup(who->name);
+		r->registrar_position = strdup(who->position);
+	} else if (r->body == NULL || r->registrar_name == NULL) {
+		cx_error_set(e, 400, "invalid-document", "name the <body> and "
+		    "the <registrar>, or sign in");
+		goto fail;
+	}
 	/* The schema guarantees these; a failed copy is memory. */
 	if (r->body == NULL || r->subject_name == NULL || r->channel == NULL ||
 	    r->surname == NULL || r->name == NULL || r->reasons == NULL ||
@@ -242,7 +265,7 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 	if (strcmp(action, "register") == 0 && routing_chain(cx->routing,
 	    c->service, inst.code[0] ? inst.code : NULL,
 	    inst.parent_code[0] ? inst.parent_code : NULL, &chain) ==
-	    ROUTING_OK && chain.n > 0 && routing_level_of(&chain, b->code) != 0)
+	    ROUTING_OK && chain.n > 0 && strcmp(chain.body[0], b->code) != 0)
 		strlcpy_chk(out->proposal, chain.body[0],
 		    sizeof(out->proposal));
 
@@ -459,7 +482,8 @@ sync_done(void *arg)
 }
 
 int
-complaints_register(struct complaints *cx, const char *xml, size_t len,
+complaints_register(struct complaints *cx, const struct cx_actor *a,
+    const char *xml, size_t len,
     struct buf *out, struct cx_error *e)
 {
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -467,7 +491,7 @@ complaints_register(struct complaints *cx, const char *xml, size_t len,
 	struct cx_reg *r;
 	int rc;
 
-	if ((r = complaints_register_begin(cx, xml, len, e)) == NULL)
+	if ((r = complaints_register_begin(cx, a, xml, len, e)) == NULL)
 		return -1;
 	r->wait_lock = &lock;
 	r->wait_cond = &cond;

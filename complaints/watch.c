@@ -35,7 +35,7 @@ watch_run(struct db *db, void *arg)
 	struct db_event ev;
 	int64_t ids[WATCH_BATCH];
 	struct date today, limit;
-	char date[11], detail[128];
+	char date[11], detail[128], state[32];
 	time_t now = clock_now();
 	int n, rc;
 
@@ -52,13 +52,15 @@ watch_run(struct db *db, void *arg)
 	for (int i = 0; i < n; i++) {
 		if ((rc = db_complaint_get(db, ids[i], &c, &b)) != DB_OK)
 			return rc;
+		/* A copy: c's strings live in the statement. */
+		strlcpy_chk(state, c.state, sizeof(state));
 		memset(&ev, 0, sizeof(ev));
 		ev.body_id = b.id;
 		ev.complaint_id = c.id;
 		ev.at = now;
 		ev.actor = "deadline watch";
-		ev.state_before = c.state;
-		ev.state_after = c.state;
+		ev.state_before = state;
+		ev.state_after = state;
 		if (w->remind) {
 			c.reminded_at = now;
 			ev.action = "remind";

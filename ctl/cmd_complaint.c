@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "complaints/complaints.h"
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
@@ -37,80 +35,6 @@ read_file(const char *path, struct buf *b)
 	return 0;
 }
 
-/* Prints each element of a flat document as "name: text" lines. */
-static void
-print_doc(const struct buf *b)
-{
-	xmlDocPtr doc;
-	xmlNodePtr root, c, g;
-	char *t;
-
-	if (ctl_opts.raw ||
-	    (doc = xmlReadMemory(b->data, (int)b->len, "response.xml",
-	    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR)) == NULL) {
-		fwrite(b->data, 1, b->len, stdout);
-		return;
-	}
-	root = xmlDocGetRootElement(doc);
-	for (c = root ? root->children : NULL; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (xmlio_child(c, NULL) != NULL || (c->children &&
-		    c->children->type == XML_ELEMENT_NODE) ||
-		    (c->children && c->children->next)) {
-			for (g = c->children; g != NULL; g = g->next) {
-				if (g->type != XML_ELEMENT_NODE)
-					continue;
-				t = xmlio_child_text(g, NULL);
-				printf("%s %s: %s\n", c->name, g->name,
-				    t ? t : "");
-				free(t);
-			}
-			continue;
-		}
-		t = xmlio_child_text(c, NULL);
-		printf("%s: %s", c->name, t ? t : "");
-		if (xmlHasProp(c, BAD_CAST "code")) {
-			xmlChar *code = xmlGetProp(c, BAD_CAST "code");
-
-			printf(" (%s)", (const char *)code);
-			xmlFree(code);
-		}
-		if (xmlHasProp(c, BAD_CAST "year")) {
-			xmlChar *y = xmlGetProp(c, BAD_CAST "year");
-
-			printf("/%s", (const char *)y);
-			xmlFree(y);
-		}
-		printf("\n");
-		free(t);
-	}
-	xmlFreeDoc(doc);
-}
-
-static int
-exchange(const char *method, const char *path, const struct buf *body,
-    int expect)
-{
-	struct buf out;
-	long status = 0;
-	int rc;
-
-	if (ctl_http(method, path, "application/xml",
-	    body ? body->data : NULL, body ? body->len : 0, &out,
-	    &status) == -1) {
-		buf_free(&out);
-		return CTL_UNAVAILABLE;
-	}
-	if (status == expect) {
-		print_doc(&out);
-		rc = CTL_OK;
-	} else
-		rc = ctl_report(status, &out);
-	buf_free(&out);
-	return rc;
-}
-
 int
 cmd_register(int argc, char **argv)
 {
@@ -125,7 +49,7 @@ cmd_register(int argc, char **argv)
 		buf_free(&doc);
 		return CTL_USAGE;
 	}
-	rc = exchange("POST", "/api/v1/complaints", &doc, 201);
+	rc = ctl_exchange("POST", "/api/v1/complaints", &doc, 201);
 	buf_free(&doc);
 	return rc;
 }
@@ -162,7 +86,7 @@ cmd_talon(int argc, char **argv)
 	if ((rc = talon_arg(argc, argv, t)) != CTL_OK)
 		return rc;
 	snprintf(path, sizeof(path), "/api/v1/talons/%s/talon", t);
-	return exchange("GET", path, NULL, 200);
+	return ctl_exchange("GET", path, NULL, 200);
 }
 
 int
@@ -174,5 +98,5 @@ cmd_status(int argc, char **argv)
 	if ((rc = talon_arg(argc, argv, t)) != CTL_OK)
 		return rc;
 	snprintf(path, sizeof(path), "/api/v1/talons/%s", t);
-	return exchange("GET", path, NULL, 200);
+	return ctl_exchange("GET", path, NULL, 200);
 }

@@ -16,6 +16,13 @@ static const struct {
 	const char	*args;
 	const char	*help;
 } cmds[] = {
+	{ "login", cmd_login, "LOGIN [--password-stdin]",
+	    "sign in; the session token is kept for the next commands" },
+	{ "logout", cmd_logout, "", "end the session" },
+	{ "token", cmd_token, "new LABEL [DAYS] | list | revoke ID",
+	    "API tokens for scripts" },
+	{ "user", cmd_user, "add|passwd|disable|list LOGIN [options]",
+	    "staff accounts (--data-dir: on the server's own database)" },
 	{ "register", cmd_register, "FILE.xml",
 	    "register a complaint and print its talon" },
 	{ "talon", cmd_talon, "NUMBER",
@@ -24,8 +31,61 @@ static const struct {
 	{ "deadline", cmd_deadline,
 	    "--rules NAME --from YYYY-MM-DD [--at HH:MM] [--extended]",
 	    "print the due date under a rule set" },
+	{ "case", cmd_case, "ID|TALON",
+	    "print a complaint's record: fields, talons, events" },
+	{ "list", cmd_list, "[--body B] [--state S] [--service N] "
+	    "[--overdue]\n            [--from D] [--to D] [--limit N] "
+	    "[--after ID]",
+	    "list complaints, one a line" },
+	{ "overdue", cmd_overdue, "[--body B]",
+	    "list the overdue complaints" },
+	{ "assign", cmd_action, "ID --assignee NAME [--note TEXT]",
+	    "assign the complaint to an official" },
+	{ "forward", cmd_action, "ID --to BODY --reason TEXT",
+	    "forward the complaint to the competent body" },
+	{ "extend", cmd_action, "ID --reason TEXT [--until YYYY-MM-DD]",
+	    "extend the term of consideration" },
+	{ "decide", cmd_action, "ID --outcome OUTCOME --reasoning TEXT",
+	    "record the decision (upheld, partly-upheld, rejected, "
+	    "explained)" },
+	{ "appeal", cmd_action, "ID --channel CHANNEL --reasons TEXT "
+	    "[--demands TEXT]\n            [--received-at ISO8601]",
+	    "register an appeal against the decision" },
+	{ "withdraw", cmd_action, "ID [--reason TEXT]",
+	    "the applicant withdrew the complaint" },
+	{ "leave", cmd_action, "ID --ground anonymous|repeated "
+	    "[--reason TEXT]", "leave the complaint without consideration" },
+	{ "note", cmd_action, "ID --text TEXT", "add a note to the case" },
+	{ "answer", cmd_action, "ID --channel post|email|in-person "
+	    "[--note TEXT]", "record that the answer was sent" },
+	{ "close", cmd_action, "ID [--reason TEXT]", "close the case" },
+	{ "journal", cmd_journal, "--body B --year Y [--csv] [-o FILE]",
+	    "export a body's incoming-correspondence journal" },
+	{ "verify", cmd_verify, "",
+	    "check the journal and the audit trail for tampering" },
+	{ "directory", cmd_directory, "search TEXT... | show CODE |\n"
+	    "            load [--force] [--data-dir DIR] [--schema-dir DIR] "
+	    "[FILE]",
+	    "look up bodies and institutions; load directory.xml" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+int
+ctl_bad_option(const char *cmd, int ch, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+	if (ch == ':')
+		fprintf(stderr, "complaintctl: %s: %s needs a value\n", cmd,
+		    opt);
+	else if (optopt != 0 && optopt < 256 && strncmp(opt, "--", 2) != 0)
+		fprintf(stderr, "complaintctl: %s: unknown option -%c\n", cmd,
+		    optopt);
+	else
+		fprintf(stderr, "complaintctl: %s: unknown option %s\n", cmd,
+		    opt);
+	return CTL_USAGE;
+}
 
 static void
 usage(FILE *f)
@@ -34,6 +94,10 @@ usage(FILE *f)
 	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-9s %s\n  %9s   %s\n", cmds[i].name,
 		    cmds[i].args, "", cmds[i].help);
+	fprintf(f, "\n  the actions (assign ... close) name who acts with "
+	    "--by-name NAME,\n  --by-position POS and --by-body CODE, "
+	    "by default $COMPLAINTS_NAME,\n  $COMPLAINTS_POSITION and "
+	    "$COMPLAINTS_BODY\n");
 	fprintf(f, "\n  -u URL   the daemon (default $COMPLAINTS_URL or "
 	    "http://127.0.0.1:8080)\n  -x       print XML as received\n"
 	    "\nexit status: 0 done, 1 refused by the server, 2 usage, "
@@ -79,7 +143,12 @@ main(int argc, char *argv[])
 		if (strcmp(argv[0], cmds[i].name) != 0)
 			continue;
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		optind = 1;
+		/*
+		 * 0, not 1: glibc then starts afresh, forgetting the "+"
+		 * above, so that a command's options may follow its
+		 * arguments.
+		 */
+		optind = 0;
 		rc = cmds[i].fn(argc, argv);
 		curl_global_cleanup();
 		return rc;

@@ -1,2 +1,3 @@
-CTL_SRCS += ctl/main.c ctl/http.c ctl/cmd_complaint.c
+CTL_SRCS += ctl/main.c ctl/http.c ctl/cmd_complaint.c ctl/cmd_action.c \
+	ctl/cmd_case.c ctl/cmd_directory.c ctl/cmd_user.c
 MAN_PAGES += man/complaintctl.1

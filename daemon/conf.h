@@ -32,6 +32,11 @@ struct conf {
 	long long	 shutdown_grace;
 	long long	 test_clock_offset;
 	long long	 watch_interval;
+	long long	 lookup_burst;
+	long long	 lookup_rate;
+	long long	 session_hours;
+	long long	 session_idle;
+	long long	 token_days;
 	long long	 remind_days;
 	long long	 repeat_days;
 };

@@ -17,10 +17,12 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "complaints/complaints.h"
 #include "daemon/conf.h"
 #include "daemon/httpd.h"
+#include "util/limit.h"
 #include "util/util.h"
 
 #define MAX_SEGMENTS	8
@@ -31,6 +33,7 @@ struct httpd {
 	const struct conf	*conf;
 	uint16_t		 port;
 	int			 inflight;
+	struct limit		*lookups;	/* per client address */
 };
 
 enum phase { PH_NEW, PH_BODY, PH_WAIT };
@@ -48,15 +51,27 @@ struct req {
 	struct cx_reg		*reg;
 	int			 finished;
 	int			 responded;
+	char			 client[48];
+	enum MHD_Result		 access_rc;
+	struct cx_actor		 actor;
+	const struct cx_actor	*who;		/* NULL: not signed in */
 };
 
 typedef enum MHD_Result (*handler)(struct req *);
+
+/* Who may call a route; the domain checks the body and the role. */
+enum access {
+	PUBLIC,		/* anyone */
+	LIMITED,	/* anyone, within the per-address lookup limit */
+	STAFF		/* a session or an API token */
+};
 
 struct route {
 	const char	*method;
 	const char	*pattern;	/* "*" matches one segment */
 	handler		 fn;
 	int		 takes_body;
+	enum access	 access;
 };
 
 static enum MHD_Result h_health(struct req *);
@@ -70,19 +85,44 @@ static enum MHD_Result h_journal(struct req *);
 static enum MHD_Result h_verify(struct req *);
 static enum MHD_Result h_dir_search(struct req *);
 static enum MHD_Result h_dir_body(struct req *);
+static enum MHD_Result h_sign_in(struct req *);
+static enum MHD_Result h_me(struct req *);
+static enum MHD_Result h_sign_out(struct req *);
+static enum MHD_Result h_token_new(struct req *);
+static enum MHD_Result h_token_list(struct req *);
+static enum MHD_Result h_token_revoke(struct req *);
+static enum MHD_Result h_users(struct req *);
+static enum MHD_Result h_user_add(struct req *);
+static enum MHD_Result h_user_disable(struct req *);
+static enum MHD_Result h_user_password(struct req *);
 
+/*
+ * Every route with who may call it.  tests/integration/test_access.py
+ * holds the expected answer of every route for every role, so a route
+ * added here without a rule there fails the tests.
+ */
 static const struct route routes[] = {
-	{ "GET", "/healthz", h_health, 0 },
-	{ "POST", "/api/v1/complaints", h_register, 1 },
-	{ "GET", "/api/v1/complaints", h_list, 0 },
-	{ "GET", "/api/v1/complaints/*", h_record, 0 },
-	{ "POST", "/api/v1/complaints/*/actions", h_action, 1 },
-	{ "GET", "/api/v1/talons/*", h_status, 0 },
-	{ "GET", "/api/v1/talons/*/talon", h_talon, 0 },
-	{ "GET", "/api/v1/journal", h_journal, 0 },
-	{ "GET", "/api/v1/verify", h_verify, 0 },
-	{ "GET", "/api/v1/directory", h_dir_search, 0 },
-	{ "GET", "/api/v1/directory/*", h_dir_body, 0 },
+	{ "GET", "/healthz", h_health, 0, PUBLIC },
+	{ "POST", "/api/v1/complaints", h_register, 1, STAFF },
+	{ "GET", "/api/v1/complaints", h_list, 0, STAFF },
+	{ "GET", "/api/v1/complaints/*", h_record, 0, STAFF },
+	{ "POST", "/api/v1/complaints/*/actions", h_action, 1, STAFF },
+	{ "GET", "/api/v1/talons/*", h_status, 0, LIMITED },
+	{ "GET", "/api/v1/talons/*/talon", h_talon, 0, STAFF },
+	{ "GET", "/api/v1/journal", h_journal, 0, STAFF },
+	{ "GET", "/api/v1/verify", h_verify, 0, STAFF },
+	{ "GET", "/api/v1/directory", h_dir_search, 0, PUBLIC },
+	{ "GET", "/api/v1/directory/*", h_dir_body, 0, PUBLIC },
+	{ "POST", "/api/v1/session", h_sign_in, 1, PUBLIC },
+	{ "GET", "/api/v1/session", h_me, 0, STAFF },
+	{ "DELETE", "/api/v1/session", h_sign_out, 0, STAFF },
+	{ "POST", "/api/v1/tokens", h_token_new, 1, STAFF },
+	{ "GET", "/api/v1/tokens", h_token_list, 0, STAFF },
+	{ "DELETE", "/api/v1/tokens/*", h_token_revoke, 0, STAFF },
+	{ "GET", "/api/v1/users", h_users, 0, STAFF },
+	{ "POST", "/api/v1/users", h_user_add, 1, STAFF },
+	{ "POST", "/api/v1/users/*/disable", h_user_disable, 0, STAFF },
+	{ "POST", "/api/v1/users/*/password", h_user_password, 1, STAFF },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -119,6 +159,9 @@ respond_error(struct req *r, const struct cx_error *e)
 	struct buf b;
 	enum MHD_Result rc;
 
+	struct MHD_Response *resp;
+	char ra[16];
+
 	buf_init(&b, 64 * 1024);
 	if (complaints_error_xml(e, &b) == -1) {
 		buf_free(&b);
@@ -127,8 +170,25 @@ respond_error(struct req *r, const struct cx_error *e)
 	}
 	if (e->status >= 500)
 		log_warnx("http: %s: %s", e->code, e->message);
-	rc = respond_xml(r, (unsigned)e->status, &b);
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
 	buf_free(&b);
+	if (resp == NULL)
+		return MHD_NO;
+	r->responded = 1;
+	MHD_add_response_header(resp, "Content-Type",
+	    "application/xml; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (e->status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate",
+		    "Bearer realm=\"complaintsd\"");
+	if (e->retry_after > 0) {
+		snprintf(ra, sizeof(ra), "%d", e->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
+	rc = MHD_queue_response(r->conn, (unsigned)e->status, resp);
+	MHD_destroy_response(resp);
 	return rc;
 }
 
@@ -143,6 +203,7 @@ fail(struct req *r, int status, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	e.status = status;
+	e.retry_after = 0;
 	strlcpy_chk(e.code, code, sizeof(e.code));
 	va_start(ap, fmt);
 	vsnprintf(e.message, sizeof(e.message), fmt, ap);
@@ -283,8 +344,8 @@ h_register(struct req *r)
 	if (r->too_large)
 		return fail(r, 413, "body-too-large", "the document is larger "
 		    "than %lld bytes", r->h->conf->max_body);
-	r->reg = complaints_register_begin(r->h->cx, r->body.data, r->body.len,
-	    &e);
+	r->reg = complaints_register_begin(r->h->cx, r->who, r->body.data,
+	    r->body.len, &e);
 	if (r->reg == NULL)
 		return respond_error(r, &e);
 	r->phase = PH_WAIT;
@@ -399,7 +460,8 @@ h_list(struct req *r)
 	if (q.to)
 		q.to += 86400;	/* to the end of that day */
 	buf_init(&b, 4 * 1024 * 1024);
-	return answer(r, complaints_list(r->h->cx, &q, &b, &e), 200, &b, &e);
+	return answer(r, complaints_list(r->h->cx, r->who, &q, &b, &e), 200,
+	    &b, &e);
 }
 
 static enum MHD_Result
@@ -409,8 +471,8 @@ h_record(struct req *r)
 	struct buf b;
 
 	buf_init(&b, 8 * 1024 * 1024);
-	return answer(r, complaints_get(r->h->cx, r->seg[3], &b, NULL, &e),
-	    200, &b, &e);
+	return answer(r, complaints_get(r->h->cx, r->who, r->seg[3], &b, NULL,
+	    &e), 200, &b, &e);
 }
 
 static enum MHD_Result
@@ -423,7 +485,8 @@ h_action(struct req *r)
 		return fail(r, 413, "body-too-large", "the document is larger "
 		    "than %lld bytes", r->h->conf->max_body);
 	buf_init(&b, 64 * 1024);
-	return answer(r, complaints_act(r->h->cx, r->seg[3], r->body.data ?
+	return answer(r, complaints_act(r->h->cx, r->who, r->seg[3],
+	    r->body.data ?
 	    r->body.data : "", r->body.len, &b, &e), 200, &b, &e);
 }
 
@@ -435,8 +498,8 @@ h_verify(struct req *r)
 	int ok;
 
 	buf_init(&b, 64 * 1024);
-	return answer(r, complaints_verify(r->h->cx, &b, &ok, &e), 200, &b,
-	    &e);
+	return answer(r, complaints_verify(r->h->cx, r->who, &b, &ok, &e), 200,
+	    &b, &e);
 }
 
 static ssize_t
@@ -478,8 +541,8 @@ h_journal(struct req *r)
 		    "body whose journal to export");
 	if (arg_ll(r, "year", 1990, 9999, &year, &e) != 1)
 		return fail(r, 400, "bad-parameter", "year: such as 2026");
-	if ((j = complaints_journal_open(r->h->cx, arg(r, "body"), (int)year,
-	    csv, &e)) == NULL)
+	if ((j = complaints_journal_open(r->h->cx, r->who, arg(r, "body"),
+	    (int)year, csv, &e)) == NULL)
 		return respond_error(r, &e);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
 	    journal_reader, j, journal_free);
@@ -532,11 +595,246 @@ h_talon(struct req *r)
 	enum MHD_Result rc;
 
 	buf_init(&b, 64 * 1024);
-	if (complaints_talon(r->h->cx, r->seg[3], &b, &e) == -1)
+	if (complaints_talon(r->h->cx, r->who, r->seg[3], &b, &e) == -1)
 		rc = respond_error(r, &e);
 	else
 		rc = respond_xml(r, 200, &b);
 	buf_free(&b);
+	return rc;
+}
+
+static void
+client_address(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	strlcpy_chk(r->client, "-", sizeof(r->client));
+	ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, r->client, sizeof(r->client));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, r->client,
+		    sizeof(r->client));
+}
+
+/*
+ * Who is calling, checked before any body is read: the lookup limit per
+ * address for LIMITED routes, a valid token for STAFF ones.  -1 when the
+ * request was answered (r->access_rc).
+ */
+static int
+check_access(struct req *r)
+{
+	struct cx_error e;
+	const char *auth;
+	int wait;
+
+	client_address(r);
+	if (r->route->access == LIMITED &&
+	    (wait = limit_take(r->h->lookups, r->client, time(NULL))) > 0) {
+		cx_error_set(&e, 429, "too-many-lookups", "too many lookups "
+		    "from your address; try again in %d s", wait);
+		e.retry_after = wait;
+		r->access_rc = respond_error(r, &e);
+		return -1;
+	}
+	if (r->route->access != STAFF)
+		return 0;
+	auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
+		auth += 7;
+	else
+		auth = NULL;
+	if (complaints_authenticate(r->h->cx, auth, &r->actor, &e) == -1) {
+		r->access_rc = respond_error(r, &e);
+		return -1;
+	}
+	r->who = &r->actor;
+	return 0;
+}
+
+/* Reads a small document of the request into values; -1 answered. */
+static int
+read_doc(struct req *r, const char *name, const char *const names[],
+    char *values[], int n, enum MHD_Result *rc)
+{
+	struct cx_error e;
+
+	if (r->too_large) {
+		*rc = fail(r, 413, "body-too-large", "the document is too "
+		    "large");
+		return -1;
+	}
+	if (complaints_read_doc(r->h->cx, name, r->body.data ? r->body.data :
+	    "", r->body.len, names, values, n, &e) == -1) {
+		*rc = respond_error(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+free_values(char *v[], int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (v[i])
+			sodium_memzero(v[i], strlen(v[i]));
+		free(v[i]);
+	}
+}
+
+static enum MHD_Result
+h_sign_in(struct req *r)
+{
+	static const char *const names[] = { "login", "password" };
+	char *v[2];
+	struct cx_error e;
+	struct buf b;
+	enum MHD_Result rc;
+
+	if (read_doc(r, "sign-in", names, v, 2, &rc) == -1)
+		return rc;
+	buf_init(&b, 16 * 1024);
+	rc = answer(r, complaints_sign_in(r->h->cx, v[0], v[1], r->client, &b,
+	    &e), 201, &b, &e);
+	free_values(v, 2);
+	return rc;
+}
+
+static enum MHD_Result
+h_me(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	buf_init(&b, 16 * 1024);
+	return answer(r, complaints_whoami(r->who, &b, &e), 200, &b, &e);
+}
+
+static enum MHD_Result
+h_sign_out(struct req *r)
+{
+	struct cx_error e;
+
+	if (complaints_sign_out(r->h->cx, r->who, &e) == -1)
+		return respond_error(r, &e);
+	return respond(r, 204, "text/plain", "", 0);
+}
+
+static enum MHD_Result
+h_token_new(struct req *r)
+{
+	static const char *const names[] = { "label", "days" };
+	char *v[2];
+	struct cx_error e;
+	struct buf b;
+	long long days = 0;
+	enum MHD_Result rc;
+
+	if (read_doc(r, "token-request", names, v, 2, &rc) == -1)
+		return rc;
+	if (v[1])
+		parse_ll(v[1], 1, 3650, &days);
+	buf_init(&b, 16 * 1024);
+	rc = answer(r, complaints_token_create(r->h->cx, r->who, v[0],
+	    (int)days, &b, &e), 201, &b, &e);
+	free_values(v, 2);
+	return rc;
+}
+
+static enum MHD_Result
+h_token_list(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	buf_init(&b, 256 * 1024);
+	return answer(r, complaints_token_list(r->h->cx, r->who, &b, &e), 200,
+	    &b, &e);
+}
+
+static enum MHD_Result
+h_token_revoke(struct req *r)
+{
+	struct cx_error e;
+	long long id;
+
+	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
+		return fail(r, 404, "no-such-token", "no token %s", r->seg[3]);
+	if (complaints_token_revoke(r->h->cx, r->who, id, &e) == -1)
+		return respond_error(r, &e);
+	return respond(r, 204, "text/plain", "", 0);
+}
+
+static enum MHD_Result
+h_users(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	if (r->who->role != CX_ROLE_ADMIN)
+		return fail(r, 403, "forbidden", "only an administrator lists "
+		    "accounts");
+	buf_init(&b, 4 * 1024 * 1024);
+	return answer(r, complaints_staff_list(r->h->cx, &b, &e), 200, &b, &e);
+}
+
+static enum MHD_Result
+h_user_add(struct req *r)
+{
+	static const char *const names[] = { "login", "name", "position",
+	    "body", "role", "password" };
+	char *v[6];
+	struct cx_error e;
+	enum MHD_Result rc;
+
+	if (r->who->role != CX_ROLE_ADMIN)
+		return fail(r, 403, "forbidden", "only an administrator opens "
+		    "accounts");
+	if (read_doc(r, "account", names, v, 6, &rc) == -1)
+		return rc;
+	if (complaints_staff_add(r->h->cx, r->who, v[0], v[1], v[2], v[3],
+	    v[4], v[5], &e) == -1)
+		rc = respond_error(r, &e);
+	else
+		rc = respond(r, 201, "text/plain", "", 0);
+	free_values(v, 6);
+	return rc;
+}
+
+static enum MHD_Result
+h_user_disable(struct req *r)
+{
+	struct cx_error e;
+
+	if (complaints_staff_disable(r->h->cx, r->who, r->seg[3], &e) == -1)
+		return respond_error(r, &e);
+	return respond(r, 204, "text/plain", "", 0);
+}
+
+static enum MHD_Result
+h_user_password(struct req *r)
+{
+	static const char *const names[] = { "password" };
+	char *v[1];
+	struct cx_error e;
+	enum MHD_Result rc;
+
+	if (read_doc(r, "password-change", names, v, 1, &rc) == -1)
+		return rc;
+	if (complaints_staff_passwd(r->h->cx, r->who, r->seg[3], v[0],
+	    &e) == -1)
+		rc = respond_error(r, &e);
+	else
+		rc = respond(r, 204, "text/plain", "", 0);
+	free_values(v, 1);
 	return rc;
 }
 
@@ -579,6 +877,8 @@ first_call(struct req *r, const char *url, const char *method)
 	}
 	if (r->route == NULL)
 		return fail(r, 404, "not-found", "no such resource");
+	if (check_access(r) == -1)
+		return r->access_rc;
 	if (!r->route->takes_body)
 		return MHD_YES;
 	ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
@@ -690,6 +990,12 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	}
 	h->cx = cx;
 	h->conf = conf;
+	if ((h->lookups = limit_new(8192, (double)conf->lookup_burst,
+	    (double)conf->lookup_rate / 60.0)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(h);
+		return NULL;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)conf->port);
@@ -751,5 +1057,6 @@ httpd_stop(struct httpd *h)
 		return;
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
+	limit_free(h->lookups);
 	free(h);
 }

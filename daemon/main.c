@@ -168,6 +168,9 @@ main(int argc, char *argv[])
 	cc.remind_days = (int)conf.remind_days;
 	cc.repeat_days = (int)conf.repeat_days;
 	cc.watch_interval = (int)conf.watch_interval;
+	cc.session_hours = (int)conf.session_hours;
+	cc.session_idle = (int)conf.session_idle;
+	cc.token_days = (int)conf.token_days;
 	cc.readers = (int)conf.readers;
 	cc.queue_max = (size_t)conf.queue_max;
 	cc.batch_max = (size_t)conf.batch_max;

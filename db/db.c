@@ -151,6 +151,43 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_OUTBOX_RESET] =
 	    "UPDATE notification SET state = 'pending', next_attempt_at = ?2, "
 	    "channel = ?3, recipient = ?4, last_error = NULL WHERE id = ?1",
+#define STAFF_COLS \
+	"s.id, s.login, s.full_name, s.position, b.code, s.role, s.active, " \
+	"s.pw_hash, s.created_at, b.id "
+	[ST_STAFF_INSERT] =
+	    "INSERT INTO staff(login, full_name, position, body_id, role, "
+	    "pw_hash, created_at) VALUES (?1, ?2, ?3, (SELECT id FROM body "
+	    "WHERE code = ?4), ?5, ?6, ?7)",
+	[ST_STAFF_BY_LOGIN] = "SELECT " STAFF_COLS "FROM staff s "
+	    "JOIN body b ON b.id = s.body_id WHERE s.login = ?1",
+	[ST_STAFF_BY_ID] = "SELECT " STAFF_COLS "FROM staff s "
+	    "JOIN body b ON b.id = s.body_id WHERE s.id = ?1",
+	[ST_STAFF_UPDATE] =
+	    "UPDATE staff SET active = coalesce(?2, active), "
+	    "pw_hash = coalesce(?3, pw_hash) WHERE login = ?1",
+	[ST_STAFF_LIST] = "SELECT " STAFF_COLS "FROM staff s "
+	    "JOIN body b ON b.id = s.body_id ORDER BY s.login LIMIT 10000",
+	[ST_TOKEN_INSERT] =
+	    "INSERT INTO token(hash, staff_id, kind, label, created_at, "
+	    "expires_at, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
+	[ST_TOKEN_BY_HASH] =
+	    "SELECT t.id, t.kind, t.expires_at, t.last_used, t.revoked_at, "
+	    STAFF_COLS "FROM token t JOIN staff s ON s.id = t.staff_id "
+	    "JOIN body b ON b.id = s.body_id WHERE t.hash = ?1",
+	[ST_TOKEN_TOUCH] = "UPDATE token SET last_used = ?2 WHERE id = ?1",
+	[ST_TOKEN_REVOKE] =
+	    "UPDATE token SET revoked_at = ?2 WHERE id = ?1 AND "
+	    "(?3 IS NULL OR staff_id = ?3) AND revoked_at IS NULL",
+	[ST_TOKEN_REVOKE_STAFF] =
+	    "UPDATE token SET revoked_at = ?2 WHERE staff_id = (SELECT id "
+	    "FROM staff WHERE login = ?1) AND revoked_at IS NULL",
+	[ST_TOKEN_LIST] =
+	    "SELECT t.id, t.kind, t.label, t.created_at, t.expires_at, "
+	    "t.last_used, t.revoked_at FROM token t WHERE t.staff_id = ?1 "
+	    "ORDER BY t.id DESC LIMIT 200",
+	[ST_STAFF_EVENT] =
+	    "INSERT INTO staff_event(at, actor, action, target, detail) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_OUTBOX_COUNT_STATE] =
 	    "SELECT count(*) FROM notification WHERE state = ?1",
 #define LIST_COLS \
@@ -440,6 +477,41 @@ static const char *const migrations[] = {
 	"CREATE INDEX notification_state ON notification(state, body_id, id);"
 	"CREATE INDEX notification_post ON notification(body_id, letter_date)"
 	"  WHERE channel = 'post';",
+
+	/*
+	 * 4: staff accounts and their tokens (sessions and API tokens,
+	 * stored as SHA-256 hashes), and the record of what administrators
+	 * do with them.
+	 */
+	"CREATE TABLE staff ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  full_name TEXT NOT NULL,"
+	"  position TEXT NOT NULL,"
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"
+	"  role TEXT NOT NULL CHECK (role IN ('registrar', 'head', 'desk',"
+	"    'admin')),"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  pw_hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  staff_id INTEGER NOT NULL REFERENCES staff(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),"
+	"  label TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  last_used INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"CREATE INDEX token_staff ON token(staff_id, id);"
+	"CREATE TABLE staff_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  detail TEXT);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -357,6 +357,51 @@ int	db_outbox_reset(struct db *, int64_t id, int64_t next_at,
 	    const char *channel, const char *recipient);
 int	db_outbox_count(struct db *, const char *state, int64_t *);
 
+/* Staff and their tokens (db/staff.c). */
+struct db_staff {
+	int64_t	id;
+	char	login[64];
+	char	full_name[256];
+	char	position[256];
+	char	body_code[32];
+	int64_t	body_id;
+	char	role[16];
+	int	active;
+	char	pw_hash[160];	/* crypto_pwhash_str */
+	int64_t	created_at;
+};
+int	db_staff_insert(struct db *, const struct db_staff *);
+int	db_staff_by_login(struct db *, const char *login, struct db_staff *);
+/* active < 0 and pw_hash NULL leave those as they are. */
+int	db_staff_update(struct db *, const char *login, int active,
+	    const char *pw_hash);
+int	db_staff_list(struct db *, int (*cb)(void *, const struct db_staff *),
+	    void *);
+struct db_token {
+	int64_t		id;
+	char		kind[8];
+	int64_t		expires_at, last_used, revoked_at;
+	struct db_staff	staff;
+};
+int	db_token_insert(struct db *, const uint8_t hash[32], int64_t staff_id,
+	    const char *kind, const char *label, int64_t now,
+	    int64_t expires_at, int64_t *id);
+int	db_token_by_hash(struct db *, const uint8_t hash[32], struct db_token *);
+int	db_token_touch(struct db *, int64_t id, int64_t now);
+/* Revokes one token (of that staff member when staff_id != 0). */
+int	db_token_revoke(struct db *, int64_t id, int64_t staff_id, int64_t now,
+	    int *changed);
+int	db_token_revoke_login(struct db *, const char *login, int64_t now);
+struct db_token_row {
+	int64_t		 id;
+	const char	*kind, *label;
+	int64_t		 created_at, expires_at, last_used, revoked_at;
+};
+int	db_token_list(struct db *, int64_t staff_id,
+	    int (*cb)(void *, const struct db_token_row *), void *);
+int	db_staff_event(struct db *, int64_t at, const char *actor,
+	    const char *action, const char *target, const char *detail);
+
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);
 

@@ -1,2 +1,3 @@
-LIB_SRCS += db/db.c db/pool.c db/writer.c db/lifecycle.c db/outbox.c
+LIB_SRCS += db/db.c db/pool.c db/writer.c db/lifecycle.c db/outbox.c \
+	db/staff.c
 UNIT_TESTS += tests/unit/test_db.c

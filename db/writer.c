@@ -61,6 +61,10 @@ run_batch(struct db_writer *w, struct db_job *batch)
 			if (j->rc == DB_OK)
 				j->rc = rc;
 	}
+	/* No statement may keep a read open between batches: it would pin
+	 * an old snapshot and the next BEGIN IMMEDIATE would be refused once
+	 * another process has written. */
+	db_reset(w->db);
 	w->batches++;
 	for (j = batch; j != NULL; j = next) {
 		next = j->next;	/* done() may free the job */

@@ -12,10 +12,21 @@ xmllint (libxml2-utils) to check answers against schemas/*.xsd.
 
 The daemon runs with "-d -f CONF" and logs to d.log_path; on a failed
 test, TestCase classes here print the log.
+
+Staff endpoints need a signed-in account.  Before its first start a
+Daemon makes an administrator on its database with "complaintctl user
+add --admin --data-dir" (as an operator would), and request() signs
+requests by itself: it opens (through the administrator) and signs in
+the account a real user of that request would have — the registrar of
+the body a complaint is registered at, the head of the body whose
+complaint is acted on or read, the ministry's escalation desk for the
+overdue list, the administrator for verify.  A test that checks access
+itself passes its own Authorization header, or auth=False.
 """
 
 import ctypes
 import ctypes.util
+import re
 import http.client
 import os
 import random
@@ -45,6 +56,10 @@ XMLLINT = shutil.which("xmllint") or "/usr/bin/xmllint"
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 20.0
 HTTP_TIMEOUT = 30.0
+
+PASSWORD = "test-password-1"
+REGISTRAR_NAME = "Жұмабекова Динара Асқарқызы"
+REGISTRAR_POSITION = "кіріс хат-хабарлар жөніндегі маман"
 
 # Bodies the daemon's first migration creates.
 BODIES = ["mes", "almaty-edu", "almaty-alatau", "almaty-almaly",
@@ -81,6 +96,8 @@ class Daemon:
         self.port = None
         self.starts = 0
         self._log = None
+        self.tokens = {}        # login -> session token
+        self.accounts = set()
 
     # The configuration is rewritten at each start, so a test may change
     # self.extra (such as test_clock_offset) between restarts.
@@ -92,8 +109,12 @@ class Daemon:
             "data_dir": self.data_dir,
             "schema_dir": SCHEMA_DIR,
             "shutdown_grace": "5",
+            # Tests look up many talons from one address; the lookup
+            # limit has a test of its own.
+            "lookup_burst": "100000",
         }
-        opts.update({k: str(v) for k, v in self.extra.items()})
+        opts.update({k: str(v) for k, v in self.extra.items()
+                     if not k.startswith("_")})
         with open(self.conf_path, "w", encoding="utf-8") as f:
             f.write("# written by tests/integration/harness.py\n")
             for k, v in opts.items():
@@ -105,6 +126,8 @@ class Daemon:
         if not os.access(DAEMON_BIN, os.X_OK):
             raise DaemonError("%s: not built (make all)" % DAEMON_BIN)
         self.write_conf()
+        if self.starts == 0 and not self.extra.get("_no_admin"):
+            self.make_admin()
         try:
             os.unlink(self.port_file)
         except FileNotFoundError:
@@ -151,6 +174,117 @@ class Daemon:
             time.sleep(0.02)
         self.kill()
         raise DaemonError("/healthz does not answer:\n%s" % self.log())
+
+    # --- Accounts -----------------------------------------------------------
+
+    def make_admin(self):
+        """The first administrator, made on the server's own database."""
+        if not os.access(CTL_BIN, os.X_OK):
+            raise DaemonError("%s: not built (make all)" % CTL_BIN)
+        p = subprocess.run(
+            [CTL_BIN, "user", "add", "admin", "--admin", "--name",
+             "Әкімші Әлия", "--position", "әкімші", "--data-dir",
+             self.data_dir, "--schema-dir", SCHEMA_DIR,
+             "--password-stdin"], input=PASSWORD + "\n",
+            capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise DaemonError("user add --admin: %s" % p.stderr)
+        self.accounts.add("admin")
+
+    def sign_in(self, login, password=PASSWORD):
+        r = self.post_xml("/api/v1/session",
+                          "<sign-in><login>%s</login><password>%s"
+                          "</password></sign-in>" % (escape(login),
+                                                    escape(password)),
+                          auth=False)
+        if r.status != 201:
+            raise DaemonError("sign-in %s: %r" % (login, r))
+        return text_of(r.xml(), "token")
+
+    def account(self, role, body, name=None, position=None):
+        """The token of an account of that role at that body (with that
+        name, when given), made and signed in on first use."""
+        login = "admin" if role == "admin" else "%s.%s" % (role, body)
+        if name is not None:
+            self.names = getattr(self, "names", {})
+            login += ".%d" % self.names.setdefault(name, len(self.names))
+        if login not in self.accounts:
+            if name is None:
+                name, position = ((REGISTRAR_NAME, REGISTRAR_POSITION)
+                                  if role == "registrar" else
+                                  ("Басшы %s" % body, "басшы"))
+            doc = ("<account><login>%s</login><name>%s</name><position>%s"
+                   "</position><body>%s</body><role>%s</role><password>%s"
+                   "</password></account>" % (login, escape(name),
+                                              escape(position), body, role,
+                                              PASSWORD))
+            r = self.post_xml("/api/v1/users", doc, headers={
+                "Authorization": "Bearer " + self.account_token("admin")})
+            if r.status == 401:
+                self.tokens.clear()
+                r = self.post_xml("/api/v1/users", doc, headers={
+                    "Authorization": "Bearer " + self.account_token(
+                        "admin")})
+            if r.status == 400 and b"unknown-body" in r.body:
+                # No such body: a user of another body is asking.
+                return self.account(role, "almaty-bostandyk")
+            if r.status not in (201, 409):
+                raise DaemonError("user add %s: %r" % (login, r))
+            self.accounts.add(login)
+        return self.account_token(login)
+
+    def account_token(self, login):
+        if login not in self.tokens:
+            self.tokens[login] = self.sign_in(login)
+        return self.tokens[login]
+
+    def complaint_body(self, ref):
+        col = "id" if re.fullmatch(r"[0-9]{1,13}", ref) else "talon"
+        if col == "talon":
+            d = re.sub(r"[^0-9]", "", ref)
+            if len(d) == 14:
+                ref = "%s-%s-%s" % (d[:4], d[4:13], d[13])
+        try:
+            rows = self.query("SELECT b.code FROM complaint c JOIN body b "
+                              "ON b.id = c.body_id WHERE c.%s = ?" % col,
+                              (ref,))
+        except sqlite3.Error:
+            rows = []
+        return rows[0][0] if rows else None
+
+    def auto_auth(self, method, path, body):
+        """(role, body) of the account a real user of this request would
+        have, or None for a public request."""
+        bare, _, query = path.partition("?")
+        seg = [s for s in bare.split("/") if s]
+        args = dict(a.partition("=")[::2] for a in query.split("&") if a)
+        if seg[:2] != ["api", "v1"] or len(seg) < 3:
+            return None
+        what = seg[2]
+        text = body.decode("utf-8", "replace") if isinstance(
+            body, bytes) else (body or "")
+        if what == "talons" and len(seg) == 4 and method == "GET":
+            return None
+        if what in ("directory",) or (what == "session" and
+                                      method == "POST"):
+            return None
+        if what == "complaints" and len(seg) == 3 and method == "POST":
+            m = re.search(r"<body>\s*([a-z0-9-]+)\s*</body>", text)
+            return ("registrar", m.group(1) if m else "almaty-bostandyk")
+        if what in ("complaints", "talons") and len(seg) >= 4:
+            m = re.search(r"<by>.*?<body>\s*([a-z0-9-]+)\s*</body>", text,
+                          re.S)
+            if m:
+                return ("head", m.group(1))
+            b = self.complaint_body(seg[3])
+            return ("head", b) if b else ("head", "almaty-bostandyk")
+        if what == "complaints":
+            if "body" in args:
+                return ("head", args["body"])
+            return ("desk", "mes")
+        if what == "journal":
+            return ("head", args.get("body", "almaty-bostandyk"))
+        return ("admin", "mes")
 
     def _reap(self):
         self.proc = None
@@ -223,9 +357,52 @@ class Daemon:
                                           timeout=timeout)
 
     def request(self, method, path, body=None, headers=None,
-                timeout=HTTP_TIMEOUT, conn=None):
-        return request(conn or self.connection(timeout), method, path, body,
-                       headers, close=conn is None)
+                timeout=HTTP_TIMEOUT, conn=None, auth=True):
+        headers = dict(headers or {})
+        who = None
+        if auth and "Authorization" not in headers:
+            who = self.auto_auth(method, path, body)
+            if who is not None:
+                headers["Authorization"] = "Bearer " + self.account(*who)
+        r = request(conn or self.connection(timeout), method, path, body,
+                    headers, close=conn is None)
+        if r.status == 401 and who is not None and conn is None:
+            # The session ended (a test moved the clock): sign in again.
+            self.tokens.clear()
+            headers["Authorization"] = "Bearer " + self.account(*who)
+            r = request(self.connection(timeout), method, path, body,
+                        headers)
+        return r
+
+    def ctl_token(self, args, body=None, name=None, position=None):
+        """The token complaintctl would hold for these arguments."""
+        args = [str(a) for a in args]
+        while args and args[0] in ("-x",):
+            args = args[1:]
+        if args and args[0] == "register" and len(args) > 1:
+            try:
+                with open(args[-1], encoding="utf-8") as f:
+                    m = re.search(r"<body>\s*([a-z0-9-]+)\s*</body>",
+                                  f.read())
+                if m:
+                    return self.account("registrar", m.group(1))
+            except OSError:
+                pass
+        if body:
+            return self.account("head", body, name, position)
+        if len(args) > 1 and args[0] not in ("register", "list",
+                                             "overdue", "journal",
+                                             "verify"):
+            b = self.complaint_body(args[1])
+            if b:
+                return self.account("head", b)
+        if args and args[0] == "verify":
+            return self.account("admin", "mes")
+        if args and args[0] in ("list", "journal") and "--body" in args:
+            return self.account("head", args[args.index("--body") + 1])
+        if args and args[0] == "overdue":
+            return self.account("desk", "mes")
+        return self.account("head", "almaty-bostandyk")
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -632,6 +809,10 @@ class DaemonTestCase(unittest.TestCase):
         return [d for d in [type(self).daemon] if d is not None]
 
     # --- Assertions ---------------------------------------------------------
+
+    def token(self, role="registrar", body="almaty-bostandyk"):
+        """A token of the class's daemon, for requests made by hand."""
+        return self.daemon.account(role, body)
 
     def assertValid(self, data, schema):
         ok, msg = xmllint_validate(data, schema)

@@ -78,9 +78,17 @@ class BadInputTest(DaemonTestCase):
             self.assertIn("line %d" % line_of(doc, "<surname>"), msg)
 
     def test_unknown_body(self):
+        """The body comes from the session: a document naming another
+        body, even one that does not exist, is refused."""
         code, msg = self.refused(self.post(complaint_xml(
-            body="almaty-nowhere")), 400, "unknown-body")
+            body="almaty-nowhere")), 403, "other-body")
         self.assertIn("almaty-nowhere", msg)
+
+    def test_unknown_institution(self):
+        code, msg = self.refused(self.post(complaint_xml(
+            subject_institution="no-such-school")), 400,
+            "unknown-institution")
+        self.assertIn("no-such-school", msg)
 
     def test_wrong_root_element(self):
         for doc in [complaint_xml(root="talon"),
@@ -205,8 +213,10 @@ class BadInputTest(DaemonTestCase):
         for size in (MAX_BODY + 1, 4 * MAX_BODY):
             doc = self.big_doc(size)
             head = ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Authorization: Bearer %s\r\n"
                     "Content-Type: application/xml\r\n"
-                    "Content-Length: %d\r\n\r\n" % (PATH, len(doc))).encode()
+                    "Content-Length: %d\r\n\r\n"
+                    % (PATH, self.token(), len(doc))).encode()
             self.refused(raw_exchange(self.daemon.port, head + doc), 413,
                          "body-too-large")
             # Announced too large: answered before the body is sent.
@@ -226,7 +236,8 @@ class BadInputTest(DaemonTestCase):
         con = self.daemon.connection()
         try:
             con.request("POST", PATH, body=chunks(), encode_chunked=True,
-                        headers={"Content-Type": "application/xml"})
+                        headers={"Content-Type": "application/xml",
+                                 "Authorization": "Bearer " + self.token()})
             resp = con.getresponse()
             r = Response(resp.status, resp.reason, resp.headers, resp.read())
         finally:
@@ -243,7 +254,8 @@ class BadInputTest(DaemonTestCase):
         con = self.daemon.connection()
         try:
             con.request("POST", PATH, body=chunks(), encode_chunked=True,
-                        headers={"Content-Type": "application/xml"})
+                        headers={"Content-Type": "application/xml",
+                                 "Authorization": "Bearer " + self.token()})
             resp = con.getresponse()
             body = resp.read()
         finally:
@@ -342,7 +354,8 @@ class BadInputTest(DaemonTestCase):
         first = number()
         for doc in [complaint_xml(body=body, surname=""),
                     complaint_xml(body=body, service=12),
-                    complaint_xml(body="almaty-nowhere"),
+                    complaint_xml(body=body,
+                                  subject_institution="no-such-school"),
                     complaint_xml(body=body).replace("</applicant>", ""),
                     complaint_xml(body=body, received_at="2026-01-01T00:00")]:
             self.assertEqual(self.post(doc).status, 400)
@@ -365,7 +378,11 @@ class BadInputTest(DaemonTestCase):
                         with lock:
                             (good if r.status == 201 else errors).append(r)
                     else:
-                        doc = complaint_xml(body="no-such-body-%d" % k)
+                        # Refused inside the commit batch: the
+                        # institution is looked up by the writer.
+                        doc = complaint_xml(
+                            body="almaty-alatau",
+                            subject_institution="no-such-school-%d" % k)
                         r = self.daemon.post_xml(PATH, doc, conn=con)
                         with lock:
                             (bad if r.status == 400 else errors).append(r)
@@ -383,7 +400,7 @@ class BadInputTest(DaemonTestCase):
             t.join(120)
         self.assertEqual(errors, [])
         for r in bad[:3]:
-            self.assertError(r, 400, "unknown-body")
+            self.assertError(r, 400, "unknown-institution")
         self.before += len(good)
         self.assertNothingStored()
         rows = self.daemon.query(

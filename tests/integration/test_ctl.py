@@ -20,6 +20,8 @@ class CtlTest(DaemonTestCase):
     def ctl(self, *args, url=True, env=None, stdin=None):
         e = dict(os.environ)
         e.pop("COMPLAINTS_URL", None)
+        if self.daemon.running():
+            e["COMPLAINTS_TOKEN"] = self.daemon.ctl_token(args)
         e.update(env or {})
         argv = [CTL_BIN]
         if url is True:
@@ -130,9 +132,9 @@ class CtlTest(DaemonTestCase):
         self.assertIn("invalid-document", p.err)
         self.assertIn("surname", p.err)
         p = self.ctl("register", self.write_doc(complaint_xml(
-            body="almaty-nowhere")))
+            subject_institution="no-such-school")))
         self.assertExit(p, 1)
-        self.assertIn("unknown-body", p.err)
+        self.assertIn("unknown-institution", p.err)
         p = self.ctl("register", self.write_doc("<complaint>"))
         self.assertExit(p, 1)
         self.assertIn("malformed-xml", p.err)

@@ -123,7 +123,7 @@ register_then_status(void **state)
 	const char *d = doc("almaty-auezov", "5", "Әбдіхалықова");
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), 0);
 	number = text_of(f, &b, "talon", "number");
 	jn = text_of(f, &b, "talon", "journal-number");
 	code = text_of(f, &b, "talon", "access-code");
@@ -140,7 +140,7 @@ register_then_status(void **state)
 	assert_null(strstr(b.data, "мектепке"));
 	/* The talon again has no access code. */
 	buf_reset(&b);
-	assert_int_equal(complaints_talon(f->cx, number, &b, &e), 0);
+	assert_int_equal(complaints_talon(f->cx, NULL, number, &b, &e), 0);
 	assert_null(strstr(b.data, "access-code"));
 	assert_null(strstr(b.data, code));
 	/* A mistyped number is told apart from an unknown one. */
@@ -177,18 +177,18 @@ journal_numbers_gap_free_across_failures(void **state)
 	for (int i = 1; i <= 5; i++) {
 		buf_reset(&b);
 		d = doc("almaty-medeu", "3", "Абаев");
-		assert_int_equal(complaints_register(f->cx, d, strlen(d), &b,
+		assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b,
 		    &e), 0);
 		/* A refused one in between takes no number. */
 		d = doc("no-such-body", "3", "Абаев");
-		assert_int_equal(complaints_register(f->cx, d, strlen(d), &b,
+		assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b,
 		    &e), -1);
 		assert_int_equal(e.status, 400);
 		assert_string_equal(e.code, "unknown-body");
 	}
 	buf_reset(&b);
 	d = doc("almaty-medeu", "3", "Абаев");
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), 0);
 	jn = text_of(f, &b, "talon", "journal-number");
 	assert_string_equal(jn, "6");
 	free(jn);
@@ -208,17 +208,17 @@ bad_documents_store_nothing(void **state)
 
 	buf_init(&b, 65536);
 	d = doc("almaty-medeu", "12", "Абаев");
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
 	assert_int_equal(e.status, 400);
 	assert_non_null(strstr(e.message, "service"));
 	d = doc("almaty-medeu", "3", "");
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
 	assert_int_equal(e.status, 400);
 	assert_non_null(strstr(e.message, "surname"));
 	d = doc("almaty-medeu", "3", "   ");
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
 	d = "<complaint><body>x</body>";
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
 	assert_string_equal(e.code, "malformed-xml");
 	assert_int_equal(complaints_count(f->cx, &n), 0);
 	assert_int_equal(n, 0);
@@ -239,7 +239,7 @@ time_shown_in_almaty(void **state)
 	const char *d = doc("almaty-edu", "8", "Абаев");
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, d, strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), 0);
 	at = text_of(f, &b, "talon", "accepted-at");
 	assert_non_null(strstr(at, "+05:00"));
 	free(at);

@@ -152,7 +152,7 @@ reg(struct fx *f, const char *body, int service, const char *inst,
 	    "</complaint>", body, service, inst ? "<institution>" : "",
 	    inst ? inst : "", inst ? "</institution>" : "", surname);
 	buf_init(&b, 65536);
-	if (complaints_register(f->cx, doc, strlen(doc), &b, &e) == -1)
+	if (complaints_register(f->cx, NULL, doc, strlen(doc), &b, &e) == -1)
 		fail_msg("register: %s: %s", e.code, e.message);
 	p = strstr(b.data, "<number>");
 	assert_non_null(p);
@@ -183,7 +183,7 @@ act(struct fx *f, const char *ref, const char *body, const char *fmt, ...)
 	    "басшы</position><body>%s</body></by>%s</%s>", name, body,
 	    sp + 1, name);
 	buf_init(&b, 65536);
-	rc = complaints_act(f->cx, ref, doc, strlen(doc), &b, &e);
+	rc = complaints_act(f->cx, NULL, ref, doc, strlen(doc), &b, &e);
 	buf_free(&b);
 	return rc == 0 ? 200 : e.status;
 }
@@ -266,7 +266,7 @@ walk_forward_extend_decide_appeal(void **state)
 	assert_int_equal(act(f, t, "mes", "note <text>x</text>"), 409);
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_verify(f->cx, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
 	assert_true(ok);
 	buf_free(&b);
 }
@@ -296,13 +296,13 @@ verify_names_the_edited_row(void **state)
 	reg(f, "almaty-medeu", 3, NULL, "Бірінші");
 	reg(f, "almaty-medeu", 3, NULL, "Екінші");
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_verify(f->cx, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
 	assert_true(ok);
 	/* An edited row. */
 	assert_int_equal(raw(f, "UPDATE complaint SET reasons = 'x' "
 	    "WHERE id = 2"), SQLITE_OK);
 	buf_reset(&b);
-	assert_int_equal(complaints_verify(f->cx, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
 	assert_false(ok);
 	assert_non_null(strstr(b.data, "complaint 2"));
 	/* An edited event: the trigger refuses, so drop it first. */
@@ -314,7 +314,7 @@ verify_names_the_edited_row(void **state)
 	    "UPDATE event SET actor = 'Someone' WHERE id = 1");
 	assert_int_equal(raw(f, sql), SQLITE_OK);
 	buf_reset(&b);
-	assert_int_equal(complaints_verify(f->cx, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
 	assert_false(ok);
 	assert_non_null(strstr(b.data, "event 1"));
 	buf_free(&b);
@@ -368,7 +368,7 @@ watch_marks_overdue_and_reminds(void **state)
 
 		memset(&q, 0, sizeof(q));
 		q.overdue = 1;
-		assert_int_equal(complaints_list(f->cx, &q, &b, &e), 0);
+		assert_int_equal(complaints_list(f->cx, NULL, &q, &b, &e), 0);
 		assert_non_null(strstr(b.data, t));
 	}
 	buf_free(&b);
@@ -393,7 +393,7 @@ repeats_are_linked(void **state)
 	/* The same applicant, written in capitals. */
 	strcpy(t, reg(f, "almaty-zhetysu", 11, NULL, "ҚАЙТАЛАУ"));
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_get(f->cx, t, &b, NULL, &e), 0);
+	assert_int_equal(complaints_get(f->cx, NULL, t, &b, NULL, &e), 0);
 	assert_non_null(strstr(b.data, "<repeat-of>1</repeat-of>"));
 	assert_non_null(strstr(b.data, "repeat of complaint 1"));
 	buf_free(&b);

@@ -1,0 +1,665 @@
+/*
+ * complaints: staff accounts, sign-in and tokens.
+ *
+ * A token is 32 random bytes, shown once as "cs_" and base64url; the
+ * store keeps its SHA-256 only.  Sessions end after session_hours or
+ * session_idle minutes without use; API tokens after token_days.
+ * Sign-in attempts are limited per login and per client address with a
+ * delay that doubles after each failure.  Argon2id needs 64 MiB a hash,
+ * so at most two run at once.
+ */
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "complaints/complaints_int.h"
+#include "util/limit.h"
+
+#define TOKEN_PREFIX	"cs_"
+#define TOKEN_BYTES	32
+#define TOKEN_TEXT	(3 + 43)	/* prefix and base64url of 32 bytes */
+#define PASSWORD_MIN	10
+#define PASSWORD_MAX	256
+#define SIGNIN_MAX_WAIT	900
+
+static const char *const role_names[] = {
+	[CX_ROLE_REGISTRAR] = "registrar",
+	[CX_ROLE_HEAD] = "head",
+	[CX_ROLE_DESK] = "desk",
+	[CX_ROLE_ADMIN] = "admin",
+};
+
+const char *
+cx_role_name(enum cx_role r)
+{
+	return (unsigned)r < 4 ? role_names[r] : "?";
+}
+
+int
+cx_role_parse(const char *s, enum cx_role *r)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(role_names[i], s) == 0) {
+			*r = (enum cx_role)i;
+			return 0;
+		}
+	return -1;
+}
+
+static sem_t		hash_slots;
+static pthread_once_t	hash_once = PTHREAD_ONCE_INIT;
+
+static void
+hash_init(void)
+{
+	sem_init(&hash_slots, 0, 2);
+}
+
+static int
+pw_hash(const char *pw, char out[crypto_pwhash_STRBYTES])
+{
+	int rc;
+
+	pthread_once(&hash_once, hash_init);
+	sem_wait(&hash_slots);
+	rc = crypto_pwhash_str(out, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	sem_post(&hash_slots);
+	return rc;
+}
+
+static int
+pw_verify(const char *hash, const char *pw)
+{
+	char h[crypto_pwhash_STRBYTES];
+	int rc;
+
+	memset(h, 0, sizeof(h));
+	strlcpy_chk(h, hash, sizeof(h));
+
+	pthread_once(&hash_once, hash_init);
+	sem_wait(&hash_slots);
+	rc = crypto_pwhash_str_verify(h, pw, strlen(pw));
+	sem_post(&hash_slots);
+	return rc;
+}
+
+/* A real hash of a random password: the work done for unknown logins. */
+static char		dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t	dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+dummy_init(void)
+{
+	char pw[33];
+	uint8_t r[16];
+
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(pw, sizeof(pw), r, sizeof(r));
+	if (pw_hash(pw, dummy) != 0)
+		dummy[0] = '\0';
+}
+
+static const char *
+dummy_hash(void)
+{
+	pthread_once(&dummy_once, dummy_init);
+	return dummy;
+}
+
+static int
+password_ok(const char *pw, struct cx_error *e)
+{
+	size_t n = strlen(pw);
+
+	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
+		cx_error_set(e, 400, "weak-password", "a password has %d to "
+		    "%d characters", PASSWORD_MIN, PASSWORD_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+login_ok(const char *login, struct cx_error *e)
+{
+	size_t n = strlen(login);
+
+	for (size_t i = 0; i < n; i++)
+		if (!((login[i] >= 'a' && login[i] <= 'z') ||
+		    (login[i] >= '0' && login[i] <= '9') || login[i] == '.' ||
+		    login[i] == '-' || login[i] == '_'))
+			n = 0;
+	if (n == 0 || n > 60) {
+		cx_error_set(e, 400, "bad-login", "a login is 1 to 60 lower-"
+		    "case letters, digits, dots, hyphens or underscores");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+admin_only(const struct cx_actor *by, struct cx_error *e)
+{
+	if (by != NULL && by->role != CX_ROLE_ADMIN) {
+		cx_error_set(e, 403, "forbidden", "only an administrator "
+		    "manages accounts");
+		return -1;
+	}
+	return 0;
+}
+
+struct staff_job {
+	struct complaints	*cx;
+	const struct cx_actor	*by;
+	const char		*login, *name, *position, *body, *role;
+	char			 hash[crypto_pwhash_STRBYTES];
+	int			 op;	/* 0 add, 1 passwd, 2 disable */
+	struct cx_error		 err;
+};
+
+static int
+staff_run(struct db *db, void *arg)
+{
+	struct staff_job *j = arg;
+	struct db_staff s;
+	struct db_body b;
+	const char *actor = j->by ? j->by->login : "server";
+	int rc;
+
+	switch (j->op) {
+	case 0:
+		if ((rc = db_body_by_code(db, j->body, &b)) == DB_NOTFOUND) {
+			cx_error_set(&j->err, 400, "unknown-body", "no body "
+			    "with the code \"%s\"", j->body);
+			return rc;
+		}
+		if (rc != DB_OK)
+			return rc;
+		memset(&s, 0, sizeof(s));
+		strlcpy_chk(s.login, j->login, sizeof(s.login));
+		strlcpy_chk(s.full_name, j->name, sizeof(s.full_name));
+		strlcpy_chk(s.position, j->position, sizeof(s.position));
+		strlcpy_chk(s.body_code, j->body, sizeof(s.body_code));
+		strlcpy_chk(s.role, j->role, sizeof(s.role));
+		strlcpy_chk(s.pw_hash, j->hash, sizeof(s.pw_hash));
+		s.created_at = clock_now();
+		if ((rc = db_staff_insert(db, &s)) == DB_CONSTRAINT) {
+			cx_error_set(&j->err, 409, "login-taken", "the login "
+			    "\"%s\" is taken", j->login);
+			return rc;
+		}
+		break;
+	case 1:
+		rc = db_staff_update(db, j->login, -1, j->hash);
+		if (rc == DB_OK)
+			rc = db_token_revoke_login(db, j->login, clock_now());
+		break;
+	default:
+		rc = db_staff_update(db, j->login, 0, NULL);
+		if (rc == DB_OK)
+			rc = db_token_revoke_login(db, j->login, clock_now());
+		break;
+	}
+	if (rc == DB_NOTFOUND) {
+		cx_error_set(&j->err, 404, "no-such-login", "no account \"%s\"",
+		    j->login);
+		return rc;
+	}
+	if (rc != DB_OK)
+		return rc;
+	return db_staff_event(db, clock_now(), actor, j->op == 0 ?
+	    "add" : j->op == 1 ? "passwd" : "disable", j->login,
+	    j->op == 0 ? j->role : NULL);
+}
+
+int
+complaints_staff_add(struct complaints *cx, const struct cx_actor *by,
+    const char *login, const char *name, const char *position,
+    const char *body, const char *role, const char *password,
+    struct cx_error *e)
+{
+	struct staff_job j;
+	enum cx_role r;
+
+	if (admin_only(by, e) == -1 || login_ok(login, e) == -1 ||
+	    password_ok(password, e) == -1)
+		return -1;
+	if (cx_role_parse(role, &r) == -1) {
+		cx_error_set(e, 400, "bad-role", "a role is registrar, head, "
+		    "desk or admin");
+		return -1;
+	}
+	if (name[0] == '\0' || position[0] == '\0' || strlen(name) > 200 ||
+	    strlen(position) > 200) {
+		cx_error_set(e, 400, "bad-name", "give the full name and the "
+		    "position, at most 200 characters each");
+		return -1;
+	}
+	memset(&j, 0, sizeof(j));
+	j.cx = cx;
+	j.by = by;
+	j.login = login;
+	j.name = name;
+	j.position = position;
+	j.body = body;
+	j.role = role;
+	if (pw_hash(password, j.hash) != 0) {
+		cx_error_set(e, 500, "internal", "out of memory for the hash");
+		return -1;
+	}
+	return cx_run(cx, staff_run, &j, e, &j.err);
+}
+
+int
+complaints_staff_passwd(struct complaints *cx, const struct cx_actor *by,
+    const char *login, const char *password, struct cx_error *e)
+{
+	struct staff_job j;
+
+	if ((by == NULL || strcmp(by->login, login) != 0) &&
+	    admin_only(by, e) == -1)
+		return -1;
+	if (password_ok(password, e) == -1)
+		return -1;
+	memset(&j, 0, sizeof(j));
+	j.cx = cx;
+	j.by = by;
+	j.login = login;
+	j.op = 1;
+	if (pw_hash(password, j.hash) != 0) {
+		cx_error_set(e, 500, "internal", "out of memory for the hash");
+		return -1;
+	}
+	return cx_run(cx, staff_run, &j, e, &j.err);
+}
+
+int
+complaints_staff_disable(struct complaints *cx, const struct cx_actor *by,
+    const char *login, struct cx_error *e)
+{
+	struct staff_job j;
+
+	if (admin_only(by, e) == -1)
+		return -1;
+	memset(&j, 0, sizeof(j));
+	j.cx = cx;
+	j.by = by;
+	j.login = login;
+	j.op = 2;
+	return cx_run(cx, staff_run, &j, e, &j.err);
+}
+
+struct list_ctx {
+	struct xmlio_out	*o;
+	int			 failed;
+};
+
+static int
+staff_out(void *arg, const struct db_staff *s)
+{
+	struct list_ctx *c = arg;
+
+	if (xmlio_out_start(c->o, "account") == -1 ||
+	    xmlio_out_attr(c->o, "login", s->login) == -1 ||
+	    xmlio_out_attr(c->o, "role", s->role) == -1 ||
+	    xmlio_out_attr(c->o, "body", s->body_code) == -1 ||
+	    xmlio_out_attr(c->o, "active", s->active ? "true" : "false") ==
+	    -1 ||
+	    xmlio_out_elem(c->o, "name", s->full_name) == -1 ||
+	    xmlio_out_elem(c->o, "position", s->position) == -1 ||
+	    xmlio_out_end(c->o) == -1)
+		c->failed = 1;
+	return c->failed;
+}
+
+int
+complaints_staff_list(struct complaints *cx, struct buf *out,
+    struct cx_error *e)
+{
+	struct xmlio_out o;
+	struct list_ctx c = { &o, 0 };
+	struct db *db;
+	int rc;
+
+	if (xmlio_out_begin(&o, "accounts") == -1)
+		goto fail;
+	db = db_pool_get(cx->readers);
+	rc = db_staff_list(db, staff_out, &c);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	return 0;
+fail:
+	xmlio_out_free(&o);
+	cx_error_set(e, 500, "internal", "the accounts cannot be listed");
+	return -1;
+}
+
+static void
+token_new(char text[TOKEN_TEXT + 1], uint8_t hash[32])
+{
+	uint8_t raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(text, TOKEN_PREFIX, 3);
+	sodium_bin2base64(text + 3, TOKEN_TEXT - 3 + 1, raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	crypto_hash_sha256(hash, (const unsigned char *)text, strlen(text));
+	sodium_memzero(raw, sizeof(raw));
+}
+
+struct token_job {
+	int64_t		 staff_id, id;
+	const char	*kind, *label;
+	uint8_t		 hash[32];
+	int64_t		 now, expires;
+	int64_t		 revoke_id, revoke_staff;
+	int		 changed;
+	struct cx_error	 err;
+};
+
+static int
+token_run(struct db *db, void *arg)
+{
+	struct token_job *j = arg;
+
+	if (j->revoke_id)
+		return db_token_revoke(db, j->revoke_id, j->revoke_staff,
+		    j->now, &j->changed);
+	return db_token_insert(db, j->hash, j->staff_id, j->kind, j->label,
+	    j->now, j->expires, &j->id);
+}
+
+static int
+token_out(struct complaints *cx, const char *root, const char *text,
+    const struct db_staff *s, int64_t id, int64_t expires, struct buf *out,
+    struct cx_error *e)
+{
+	struct xmlio_out o;
+
+	if (xmlio_out_begin(&o, root) == -1 ||
+	    xmlio_out_elem(&o, "token", text) == -1 ||
+	    xmlio_out_elemf(&o, "id", "%lld", (long long)id) == -1 ||
+	    cx_out_time(&o, "expires", cx->timezone, (time_t)expires) == -1 ||
+	    xmlio_out_start(&o, "staff") == -1 ||
+	    xmlio_out_attr(&o, "login", s->login) == -1 ||
+	    xmlio_out_attr(&o, "role", s->role) == -1 ||
+	    xmlio_out_attr(&o, "body", s->body_code) == -1 ||
+	    xmlio_out_elem(&o, "name", s->full_name) == -1 ||
+	    xmlio_out_elem(&o, "position", s->position) == -1 ||
+	    xmlio_out_end(&o) == -1 || xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		cx_error_set(e, 500, "internal", "the token could not be "
+		    "written");
+		return -1;
+	}
+	return 0;
+}
+
+int
+complaints_sign_in(struct complaints *cx, const char *login,
+    const char *password, const char *client, struct buf *out,
+    struct cx_error *e)
+{
+	struct token_job j;
+	struct db_staff s;
+	struct db *db;
+	char text[TOKEN_TEXT + 1], lkey[80], ckey[80];
+	time_t now = clock_now();
+	int wait, rc;
+
+	snprintf(lkey, sizeof(lkey), "login:%.60s", login);
+	snprintf(ckey, sizeof(ckey), "addr:%.60s", client ? client : "-");
+	wait = limit_wait(cx->signin, lkey, now);
+	if (wait < limit_wait(cx->signin, ckey, now))
+		wait = limit_wait(cx->signin, ckey, now);
+	if (wait > 0) {
+		cx_error_set(e, 429, "too-many-attempts", "too many failed "
+		    "sign-ins; try again in %d s", wait);
+		e->retry_after = wait;
+		return -1;
+	}
+	db = db_pool_get(cx->readers);
+	rc = db_staff_by_login(db, login, &s);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return cx_db_error(e, rc, "the accounts cannot be read");
+	/* The same work whether the login exists or not. */
+	if (pw_verify(rc == DB_OK ? s.pw_hash : dummy_hash(), password) != 0 ||
+	    rc != DB_OK || !s.active) {
+		limit_fail(cx->signin, lkey, now, SIGNIN_MAX_WAIT);
+		limit_fail(cx->signin, ckey, now, SIGNIN_MAX_WAIT);
+		log_info("staff: sign-in refused for %.60s from %s", login,
+		    client ? client : "-");
+		cx_error_set(e, 401, "bad-credentials", "the login or the "
+		    "password is wrong, or the account is disabled");
+		return -1;
+	}
+	limit_clear(cx->signin, lkey);
+	memset(&j, 0, sizeof(j));
+	token_new(text, j.hash);
+	j.staff_id = s.id;
+	j.kind = "session";
+	j.now = now;
+	j.expires = now + (int64_t)cx->session_hours * 3600;
+	if (cx_run(cx, token_run, &j, e, &j.err) == -1)
+		return -1;
+	log_info("staff: %s signed in from %s", s.login, client ? client :
+	    "-");
+	rc = token_out(cx, "session", text, &s, j.id, j.expires, out, e);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+/* Records a use now and then, off the request's path. */
+struct touch_job {
+	struct db_job	job;
+	int64_t		id, now;
+};
+
+static int
+touch_run(struct db *db, void *arg)
+{
+	struct touch_job *t = arg;
+
+	return db_token_touch(db, t->id, t->now);
+}
+
+static void
+touch_done(void *arg, int rc)
+{
+	(void)rc;
+	free(arg);
+}
+
+int
+complaints_authenticate(struct complaints *cx, const char *token,
+    struct cx_actor *a, struct cx_error *e)
+{
+	struct db_token t;
+	struct touch_job *tj;
+	struct db *db;
+	uint8_t h[32];
+	time_t now = clock_now();
+	int rc;
+
+	if (token == NULL || strncmp(token, TOKEN_PREFIX, 3) != 0 ||
+	    strlen(token) != TOKEN_TEXT) {
+		cx_error_set(e, 401, "unauthenticated", "sign in first: send "
+		    "Authorization: Bearer TOKEN");
+		return -1;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	db = db_pool_get(cx->readers);
+	rc = db_token_by_hash(db, h, &t);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return cx_db_error(e, rc, "the sessions cannot be read");
+	if (rc == DB_NOTFOUND || t.revoked_at || !t.staff.active ||
+	    t.expires_at <= now || (strcmp(t.kind, "session") == 0 &&
+	    now - t.last_used > (int64_t)cx->session_idle * 60)) {
+		cx_error_set(e, 401, "unauthenticated", "the session has "
+		    "ended or the token is not valid: sign in again");
+		return -1;
+	}
+	memset(a, 0, sizeof(*a));
+	a->staff_id = t.staff.id;
+	a->token_id = t.id;
+	strlcpy_chk(a->login, t.staff.login, sizeof(a->login));
+	strlcpy_chk(a->name, t.staff.full_name, sizeof(a->name));
+	strlcpy_chk(a->position, t.staff.position, sizeof(a->position));
+	strlcpy_chk(a->body, t.staff.body_code, sizeof(a->body));
+	a->body_id = t.staff.body_id;
+	cx_role_parse(t.staff.role, &a->role);
+	if (now - t.last_used >= 30 && (tj = calloc(1, sizeof(*tj)))) {
+		tj->id = t.id;
+		tj->now = now;
+		tj->job.run = touch_run;
+		tj->job.done = touch_done;
+		tj->job.arg = tj;
+		if (db_writer_submit(cx->writer, &tj->job) != DB_OK)
+			free(tj);
+	}
+	return 0;
+}
+
+int
+complaints_sign_out(struct complaints *cx, const struct cx_actor *a,
+    struct cx_error *e)
+{
+	struct token_job j;
+
+	memset(&j, 0, sizeof(j));
+	j.revoke_id = a->token_id;
+	j.revoke_staff = a->staff_id;
+	j.now = clock_now();
+	return cx_run(cx, token_run, &j, e, &j.err);
+}
+
+int
+complaints_token_create(struct complaints *cx, const struct cx_actor *a,
+    const char *label, int days, struct buf *out, struct cx_error *e)
+{
+	struct token_job j;
+	struct db_staff s;
+	char text[TOKEN_TEXT + 1];
+	int rc;
+
+	if (days <= 0 || days > cx->token_days)
+		days = cx->token_days;
+	memset(&j, 0, sizeof(j));
+	token_new(text, j.hash);
+	j.staff_id = a->staff_id;
+	j.kind = "api";
+	j.label = label;
+	j.now = clock_now();
+	j.expires = j.now + (int64_t)days * 86400;
+	if (cx_run(cx, token_run, &j, e, &j.err) == -1)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	strlcpy_chk(s.login, a->login, sizeof(s.login));
+	strlcpy_chk(s.role, cx_role_name(a->role), sizeof(s.role));
+	strlcpy_chk(s.body_code, a->body, sizeof(s.body_code));
+	strlcpy_chk(s.full_name, a->name, sizeof(s.full_name));
+	strlcpy_chk(s.position, a->position, sizeof(s.position));
+	rc = token_out(cx, "api-token", text, &s, j.id, j.expires, out, e);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+int
+complaints_token_revoke(struct complaints *cx, const struct cx_actor *a,
+    int64_t id, struct cx_error *e)
+{
+	struct token_job j;
+
+	memset(&j, 0, sizeof(j));
+	j.revoke_id = id;
+	j.revoke_staff = a->role == CX_ROLE_ADMIN ? 0 : a->staff_id;
+	j.now = clock_now();
+	if (cx_run(cx, token_run, &j, e, &j.err) == -1)
+		return -1;
+	if (!j.changed) {
+		cx_error_set(e, 404, "no-such-token", "no active token %lld "
+		    "of yours", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+struct tok_ctx {
+	struct complaints	*cx;
+	struct xmlio_out	*o;
+	int			 failed;
+};
+
+static int
+token_row_out(void *arg, const struct db_token_row *r)
+{
+	struct tok_ctx *c = arg;
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	if (xmlio_out_start(c->o, "token") == -1 ||
+	    xmlio_out_attr(c->o, "id", id) == -1 ||
+	    xmlio_out_attr(c->o, "kind", r->kind) == -1 ||
+	    xmlio_out_attr(c->o, "active", r->revoked_at ? "false" :
+	    "true") == -1 ||
+	    (r->label && xmlio_out_elem(c->o, "label", r->label) == -1) ||
+	    cx_out_time(c->o, "created", c->cx->timezone,
+	    (time_t)r->created_at) == -1 ||
+	    cx_out_time(c->o, "expires", c->cx->timezone,
+	    (time_t)r->expires_at) == -1 ||
+	    xmlio_out_end(c->o) == -1)
+		c->failed = 1;
+	return c->failed;
+}
+
+int
+complaints_token_list(struct complaints *cx, const struct cx_actor *a,
+    struct buf *out, struct cx_error *e)
+{
+	struct xmlio_out o;
+	struct tok_ctx c = { cx, &o, 0 };
+	struct db *db;
+	int rc;
+
+	if (xmlio_out_begin(&o, "tokens") == -1)
+		goto fail;
+	db = db_pool_get(cx->readers);
+	rc = db_token_list(db, a->staff_id, token_row_out, &c);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	return 0;
+fail:
+	xmlio_out_free(&o);
+	cx_error_set(e, 500, "internal", "the tokens cannot be listed");
+	return -1;
+}
+
+int
+complaints_whoami(const struct cx_actor *a, struct buf *out,
+    struct cx_error *e)
+{
+	struct xmlio_out o;
+
+	if (xmlio_out_begin(&o, "me") == -1 ||
+	    xmlio_out_attr(&o, "login", a->login) == -1 ||
+	    xmlio_out_attr(&o, "role", cx_role_name(a->role)) == -1 ||
+	    xmlio_out_attr(&o, "body", a->body) == -1 ||
+	    xmlio_out_elem(&o, "name", a->name) == -1 ||
+	    xmlio_out_elem(&o, "position", a->position) == -1 ||
+	    xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		cx_error_set(e, 500, "internal", "out of memory");
+		return -1;
+	}
+	return 0;
+}
