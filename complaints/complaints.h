@@ -132,6 +132,34 @@ int		 complaints_register(struct complaints *,
 		    const struct cx_actor *, const char *xml,
 		    size_t len, struct buf *talon_xml, struct cx_error *);
 
+/* The public status of a talon, for the status page. */
+#define CX_CASE_MAX	16
+struct cx_status {
+	char	number[TALON_LEN + 1];
+	char	state[32];
+	char	body_code[32], body_kk[256], body_ru[256];
+	char	accepted_at[32];	/* local, ISO 8601 with offset */
+	char	accepted_on[11];	/* local date */
+	char	due[11];
+	int	overdue;
+	/* The body handling the case now, when another one. */
+	int	has_handler;
+	char	handler_code[32], handler_kk[256], handler_state[32];
+	char	handler_due[11];
+	/* The case's other talons. */
+	int	ncase;
+	struct {
+		char	number[TALON_LEN + 1];
+		char	body[32], state[32], link[24];
+	}	cases[CX_CASE_MAX];
+	/* With the access code only. */
+	int	has_decision;
+	char	outcome[24], decided_on[11], answered_on[11];
+	char	answer_channel[16];
+};
+int	complaints_status_info(struct complaints *, const char *number,
+	    const char *access_code, struct cx_status *, struct cx_error *);
+
 /*
  * The public status of a talon, as a <status> document: state, body, due
  * date, the body handling the case now and its other talons.  With the

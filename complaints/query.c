@@ -55,53 +55,51 @@ status_body(const struct db_status *s, struct db_body *b)
 }
 
 struct case_ctx {
-	struct xmlio_out	*o;
+	struct cx_status	*st;
 	int64_t			 self;
-	int			 n, failed;
-	/* The one handling the case now: the last still open, else last. */
-	char			 cur_talon[TALON_LEN + 1];
-	char			 cur_body[32], cur_name[256], cur_state[32];
-	char			 cur_due[11];
-	int			 cur_open;
+	int			 n, cur_open;
 };
 
+static int
+state_open(const char *s)
+{
+	return strcmp(s, "registered") == 0 || strcmp(s, "in-review") == 0 ||
+	    strcmp(s, "extended") == 0 || strcmp(s, "decided") == 0;
+}
+
+/* Collects the case: the other talons, and the one handling it now
+ * (the last still open, else the last). */
 static int
 case_collect(void *arg, const struct db_case_row *r)
 {
 	struct case_ctx *c = arg;
-	int open = strcmp(r->state, "registered") == 0 ||
-	    strcmp(r->state, "in-review") == 0 ||
-	    strcmp(r->state, "extended") == 0 ||
-	    strcmp(r->state, "decided") == 0;
+	struct cx_status *st = c->st;
+	int open = state_open(r->state);
 
 	c->n++;
 	if (open || !c->cur_open) {
-		strlcpy_chk(c->cur_talon, r->talon, sizeof(c->cur_talon));
-		strlcpy_chk(c->cur_body, r->body_code, sizeof(c->cur_body));
-		strlcpy_chk(c->cur_name, r->body_name ? r->body_name : "",
-		    sizeof(c->cur_name));
-		strlcpy_chk(c->cur_state, r->state, sizeof(c->cur_state));
-		strlcpy_chk(c->cur_due, r->due, sizeof(c->cur_due));
+		strlcpy_chk(st->handler_code, r->body_code,
+		    sizeof(st->handler_code));
+		strlcpy_chk(st->handler_kk, r->body_name ? r->body_name : "",
+		    sizeof(st->handler_kk));
+		strlcpy_chk(st->handler_state, r->state,
+		    sizeof(st->handler_state));
+		strlcpy_chk(st->handler_due, r->due, sizeof(st->handler_due));
+		st->has_handler = r->id != c->self;
 		c->cur_open = open;
 	}
+	if (r->id != c->self && st->ncase < CX_CASE_MAX) {
+		strlcpy_chk(st->cases[st->ncase].number, r->talon,
+		    sizeof(st->cases[0].number));
+		strlcpy_chk(st->cases[st->ncase].body, r->body_code,
+		    sizeof(st->cases[0].body));
+		strlcpy_chk(st->cases[st->ncase].state, r->state,
+		    sizeof(st->cases[0].state));
+		strlcpy_chk(st->cases[st->ncase].link, r->link ? r->link : "",
+		    sizeof(st->cases[0].link));
+		st->ncase++;
+	}
 	return 0;
-}
-
-static int
-case_write(void *arg, const struct db_case_row *r)
-{
-	struct case_ctx *c = arg;
-
-	if (r->id == c->self)
-		return 0;
-	if (xmlio_out_start(c->o, "talon") == -1 ||
-	    xmlio_out_attr(c->o, "number", r->talon) == -1 ||
-	    xmlio_out_attr(c->o, "body", r->body_code) == -1 ||
-	    xmlio_out_attr(c->o, "state", r->state) == -1 ||
-	    (r->link && xmlio_out_attr(c->o, "link", r->link) == -1) ||
-	    xmlio_out_end(c->o) == -1)
-		c->failed = 1;
-	return c->failed;
 }
 
 static int
@@ -120,26 +118,28 @@ date_of(const char *tz, int64_t t, char out[11])
 }
 
 int
-complaints_status(struct complaints *cx, const char *number,
-    const char *code, struct buf *out, struct cx_error *e)
+complaints_status_info(struct complaints *cx, const char *number,
+    const char *code, struct cx_status *st, struct cx_error *e)
 {
 	struct db_status s;
 	struct db_complaint c;
 	struct db_body b;
-	struct xmlio_out o;
 	struct case_ctx cc;
-	char norm[ACCESS_CODE_LEN + 1], d1[11], d2[11];
+	struct moment m;
+	char norm[ACCESS_CODE_LEN + 1];
 	uint8_t h[32];
 	int64_t root;
 	struct db *db;
 	int rc = -1, show = 0;
 	const char *tz;
 
+	memset(st, 0, sizeof(*st));
 	db = db_pool_get(cx->readers);
 	if (cx_lookup_talon(cx, db, number, &s, e) == -1)
 		goto out;
 	if (code != NULL && *code) {
-		access_code_hash(cx->secret, "", h);	/* constant work */
+		/* The same work for a malformed code as for a wrong one. */
+		access_code_hash(cx->secret, "", h);
 		if (access_code_normalise(code, norm) == 0)
 			access_code_hash(cx->secret, norm, h);
 		if (access_code_normalise(code, norm) == -1 ||
@@ -155,66 +155,101 @@ complaints_status(struct complaints *cx, const char *number,
 		goto out;
 	}
 	tz = b.tz[0] ? b.tz : cx->timezone;
-	status_body(&s, &b);
+	strlcpy_chk(st->number, s.talon, sizeof(st->number));
+	strlcpy_chk(st->state, c.state, sizeof(st->state));
+	strlcpy_chk(st->body_code, b.code, sizeof(st->body_code));
+	strlcpy_chk(st->body_kk, b.name_kk, sizeof(st->body_kk));
+	strlcpy_chk(st->body_ru, b.name_ru, sizeof(st->body_ru));
+	strlcpy_chk(st->due, c.due, sizeof(st->due));
+	st->overdue = c.overdue_at && c.open;
+	if (tz_local(tz, (time_t)s.accepted_at, &m) == 0)
+		moment_iso(&m, st->accepted_at);
+	date_of(tz, s.accepted_at, st->accepted_on);
+	if (show && c.outcome != NULL && c.decided_at) {
+		st->has_decision = 1;
+		strlcpy_chk(st->outcome, c.outcome, sizeof(st->outcome));
+		date_of(tz, c.decided_at, st->decided_on);
+		if (c.answered_at) {
+			date_of(tz, c.answered_at, st->answered_on);
+			strlcpy_chk(st->answer_channel, c.answer_channel ?
+			    c.answer_channel : "post", sizeof(st->answer_channel));
+		}
+	}
 	root = c.case_id ? c.case_id : c.id;
 	memset(&cc, 0, sizeof(cc));
+	cc.st = st;
 	cc.self = c.id;
+	if (db_case_of(db, root, case_collect, &cc) != DB_OK) {
+		cx_db_error(e, DB_ERROR, "the journal cannot be read");
+		goto out;
+	}
+	rc = 0;
+out:
+	db_pool_put(cx->readers, db);
+	return rc;
+}
+
+int
+complaints_status(struct complaints *cx, const char *number,
+    const char *code, struct buf *out, struct cx_error *e)
+{
+	struct cx_status st;
+	struct xmlio_out o;
+	struct db_body b;
+
+	if (complaints_status_info(cx, number, code, &st, e) == -1)
+		return -1;
+	memset(&b, 0, sizeof(b));
+	strlcpy_chk(b.code, st.body_code, sizeof(b.code));
+	strlcpy_chk(b.name_kk, st.body_kk, sizeof(b.name_kk));
+	strlcpy_chk(b.name_ru, st.body_ru, sizeof(b.name_ru));
 	if (xmlio_out_begin(&o, "status") == -1 ||
-	    xmlio_out_elem(&o, "number", s.talon) == -1 ||
-	    xmlio_out_elem(&o, "state", c.state) == -1 ||
+	    xmlio_out_elem(&o, "number", st.number) == -1 ||
+	    xmlio_out_elem(&o, "state", st.state) == -1 ||
 	    cx_out_body(&o, &b) == -1 ||
-	    cx_out_time(&o, "accepted-at", tz, s.accepted_at) == -1 ||
-	    xmlio_out_elem(&o, "due", c.due) == -1 ||
-	    (c.overdue_at && c.open &&
-	    xmlio_out_elem(&o, "overdue", "true") == -1))
+	    xmlio_out_elem(&o, "accepted-at", st.accepted_at) == -1 ||
+	    xmlio_out_elem(&o, "due", st.due) == -1 ||
+	    (st.overdue && xmlio_out_elem(&o, "overdue", "true") == -1))
 		goto fail;
-	if (db_case_of(db, root, case_collect, &cc) != DB_OK)
+	if (st.has_handler && (xmlio_out_start(&o, "handled-by") == -1 ||
+	    xmlio_out_start(&o, "body-ref") == -1 ||
+	    xmlio_out_attr(&o, "code", st.handler_code) == -1 ||
+	    xmlTextWriterWriteString(o.w, BAD_CAST st.handler_kk) < 0 ||
+	    xmlio_out_end(&o) == -1 ||
+	    xmlio_out_elem(&o, "state", st.handler_state) == -1 ||
+	    xmlio_out_elem(&o, "due", st.handler_due) == -1 ||
+	    xmlio_out_end(&o) == -1))
 		goto fail;
-	if (cc.n > 1 && strcmp(cc.cur_talon, s.talon) != 0) {
-		if (xmlio_out_start(&o, "handled-by") == -1 ||
-		    xmlio_out_start(&o, "body-ref") == -1 ||
-		    xmlio_out_attr(&o, "code", cc.cur_body) == -1 ||
-		    xmlTextWriterWriteString(o.w, BAD_CAST cc.cur_name) < 0 ||
-		    xmlio_out_end(&o) == -1 ||
-		    xmlio_out_elem(&o, "state", cc.cur_state) == -1 ||
-		    xmlio_out_elem(&o, "due", cc.cur_due) == -1 ||
-		    xmlio_out_end(&o) == -1)
-			goto fail;
-	}
-	/* db_case_of reset the statement: read c again for the decision. */
-	if (db_complaint_get(db, s.id, &c, NULL) != DB_OK)
+	if (st.has_decision && (xmlio_out_start(&o, "decision") == -1 ||
+	    xmlio_out_elem(&o, "outcome", st.outcome) == -1 ||
+	    xmlio_out_elem(&o, "decided-on", st.decided_on) == -1 ||
+	    (st.answered_on[0] && (xmlio_out_elem(&o, "answered-on",
+	    st.answered_on) == -1 || xmlio_out_elem(&o, "answer-channel",
+	    st.answer_channel) == -1)) ||
+	    xmlio_out_end(&o) == -1))
 		goto fail;
-	if (show && c.outcome != NULL && c.decided_at) {
-		if (date_of(tz, c.decided_at, d1) == -1 ||
-		    xmlio_out_start(&o, "decision") == -1 ||
-		    xmlio_out_elem(&o, "outcome", c.outcome) == -1 ||
-		    xmlio_out_elem(&o, "decided-on", d1) == -1)
+	if (st.ncase > 0) {
+		if (xmlio_out_start(&o, "case") == -1)
 			goto fail;
-		if (c.answered_at && (date_of(tz, c.answered_at, d2) == -1 ||
-		    xmlio_out_elem(&o, "answered-on", d2) == -1 ||
-		    xmlio_out_elem(&o, "answer-channel", c.answer_channel ?
-		    c.answer_channel : "post") == -1))
-			goto fail;
+		for (int i = 0; i < st.ncase; i++)
+			if (xmlio_out_start(&o, "talon") == -1 ||
+			    xmlio_out_attr(&o, "number", st.cases[i].number) ==
+			    -1 || xmlio_out_attr(&o, "body", st.cases[i].body) ==
+			    -1 || xmlio_out_attr(&o, "state",
+			    st.cases[i].state) == -1 || (st.cases[i].link[0] &&
+			    xmlio_out_attr(&o, "link", st.cases[i].link) == -1) ||
+			    xmlio_out_end(&o) == -1)
+				goto fail;
 		if (xmlio_out_end(&o) == -1)
-			goto fail;
-	}
-	if (cc.n > 1) {
-		cc.o = &o;
-		if (xmlio_out_start(&o, "case") == -1 ||
-		    db_case_of(db, root, case_write, &cc) != DB_OK ||
-		    cc.failed || xmlio_out_end(&o) == -1)
 			goto fail;
 	}
 	if (xmlio_out_finish(&o, out) == -1)
 		goto fail;
-	rc = 0;
-	goto out;
+	return 0;
 fail:
 	xmlio_out_free(&o);
 	cx_error_set(e, 500, "internal", "the status could not be written");
-out:
-	db_pool_put(cx->readers, db);
-	return rc;
+	return -1;
 }
 
 int
