@@ -18,8 +18,11 @@
 static int
 above(struct db *db, const char *ancestor, const struct db_body *b)
 {
-	struct db_body cur = *b;
+	struct db_body cur;
 
+	/* The whole row: a body read with a complaint lacks its parent. */
+	if (db_body_by_code(db, b->code, &cur) != DB_OK)
+		return 0;
 	for (int i = 0; i < SCOPE_DEPTH; i++) {
 		if (strcmp(cur.code, ancestor) == 0)
 			return 1;

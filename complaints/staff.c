@@ -25,6 +25,7 @@
 #define PASSWORD_MIN	10
 #define PASSWORD_MAX	256
 #define SIGNIN_MAX_WAIT	900
+#define SIGNIN_ADDR_FREE	10
 
 static const char *const role_names[] = {
 	[CX_ROLE_REGISTRAR] = "registrar",
@@ -433,8 +434,14 @@ complaints_sign_in(struct complaints *cx, const char *login,
 	/* The same work whether the login exists or not. */
 	if (pw_verify(rc == DB_OK ? s.pw_hash : dummy_hash(), password) != 0 ||
 	    rc != DB_OK || !s.active) {
-		limit_fail(cx->signin, lkey, now, SIGNIN_MAX_WAIT);
-		limit_fail(cx->signin, ckey, now, SIGNIN_MAX_WAIT);
+		/*
+		 * A login waits from its first failure; an address (an office
+		 * behind one router) only after SIGNIN_ADDR_FREE of them, so
+		 * that one guesser cannot lock a whole office out at once.
+		 */
+		limit_fail(cx->signin, lkey, now, 0, SIGNIN_MAX_WAIT);
+		limit_fail(cx->signin, ckey, now, SIGNIN_ADDR_FREE,
+		    SIGNIN_MAX_WAIT);
 		log_info("staff: sign-in refused for %.60s from %s", login,
 		    client ? client : "-");
 		cx_error_set(e, 401, "bad-credentials", "the login or the "

@@ -30,6 +30,8 @@ on_data(char *p, size_t size, size_t n, void *arg)
 static int
 setup(CURL *c, const char *method, const char *path, char *url, size_t len)
 {
+	const char *ca;
+
 	if ((size_t)snprintf(url, len, "%s%s", ctl_opts.url, path) >= len) {
 		fprintf(stderr, "complaintctl: %s%s: URL too long\n",
 		    ctl_opts.url, path);
@@ -40,6 +42,9 @@ setup(CURL *c, const char *method, const char *path, char *url, size_t len)
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* A private CA, such as a district office's self-signed one. */
+	if ((ca = getenv("COMPLAINTS_CACERT")) != NULL && *ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	return 0;
 }
 

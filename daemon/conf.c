@@ -30,6 +30,8 @@ struct opt {
 
 static const struct opt opts[] = {
 	S(listen, "127.0.0.1"),
+	S(tls_cert, ""),
+	S(tls_key, ""),
 	I(port, 8080, 0, 65535),
 	S(data_dir, "/var/lib/complaints"),
 	S(schema_dir, DATADIR "/schemas"),

@@ -9,6 +9,8 @@
 
 struct conf {
 	char		*listen;
+	char		*tls_cert;
+	char		*tls_key;
 	long long	 port;
 	char		*data_dir;
 	char		*schema_dir;

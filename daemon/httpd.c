@@ -34,6 +34,7 @@ struct httpd {
 	uint16_t		 port;
 	int			 inflight;
 	struct limit		*lookups;	/* per client address */
+	char			*tls_cert, *tls_key;	/* PEM, while serving */
 };
 
 enum phase { PH_NEW, PH_BODY, PH_WAIT };
@@ -976,6 +977,45 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("http: %s", msg);
 }
 
+/* A PEM file, at most 64 KiB; caller frees with free_pem. */
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+	char chunk[4096];
+	struct buf b;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return NULL;
+	}
+	buf_init(&b, 64 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) == -1) {
+			snprintf(err, errlen, "%s: larger than 64 KiB", path);
+			fclose(f);
+			buf_free(&b);
+			return NULL;
+		}
+	fclose(f);
+	if (b.len == 0 || strstr(b.data, "-----BEGIN ") == NULL) {
+		snprintf(err, errlen, "%s: not a PEM file", path);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
+static void
+free_pem(char *p)
+{
+	if (p != NULL) {
+		sodium_memzero(p, strlen(p));
+		free(p);
+	}
+}
+
 struct httpd *
 httpd_start(const struct conf *conf, struct complaints *cx, char *err,
     size_t errlen)
@@ -983,6 +1023,9 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	struct sockaddr_in sin;
 	const union MHD_DaemonInfo *info;
 	struct httpd *h;
+	struct MHD_OptionItem tls[4];
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -990,11 +1033,13 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	}
 	h->cx = cx;
 	h->conf = conf;
+	memset(tls, 0, sizeof(tls));
+	for (int i = 0; i < 4; i++)
+		tls[i].option = MHD_OPTION_END;
 	if ((h->lookups = limit_new(8192, (double)conf->lookup_burst,
 	    (double)conf->lookup_rate / 60.0)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		free(h);
-		return NULL;
+		goto fail;
 	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -1002,12 +1047,29 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	if (inet_pton(AF_INET, conf->listen, &sin.sin_addr) != 1) {
 		snprintf(err, errlen, "listen: \"%s\" is not an IPv4 address",
 		    conf->listen);
-		free(h);
-		return NULL;
+		goto fail;
 	}
-	h->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, h,
+	if (conf->tls_cert[0] || conf->tls_key[0]) {
+		if (!conf->tls_cert[0] || !conf->tls_key[0]) {
+			snprintf(err, errlen, "tls_cert and tls_key go "
+			    "together");
+			goto fail;
+		}
+		if ((h->tls_cert = read_pem(conf->tls_cert, err,
+		    errlen)) == NULL || (h->tls_key = read_pem(conf->tls_key,
+		    err, errlen)) == NULL)
+			goto fail;
+		tls[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+		tls[0].ptr_value = h->tls_cert;
+		tls[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+		tls[1].ptr_value = h->tls_key;
+		tls[2].option = MHD_OPTION_HTTPS_PRIORITIES;
+		tls[2].ptr_value = (void *)(uintptr_t)
+		    "SECURE192:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+		flags |= MHD_USE_TLS;
+	}
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_SOCK_ADDR, &sin,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->max_connections,
@@ -1020,14 +1082,17 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
-		snprintf(err, errlen, "cannot listen on %s:%lld", conf->listen,
-		    conf->port);
-		free(h);
-		return NULL;
+		snprintf(err, errlen, "cannot listen on %s:%lld%s",
+		    conf->listen, conf->port, h->tls_cert ? " with TLS (check "
+		    "the certificate and the key)" : "");
+		goto fail;
 	}
 	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : (uint16_t)conf->port;
 	return h;
+fail:
+	httpd_stop(h);
+	return NULL;
 }
 
 uint16_t
@@ -1058,5 +1123,7 @@ httpd_stop(struct httpd *h)
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
 	limit_free(h->lookups);
+	free_pem(h->tls_cert);
+	free_pem(h->tls_key);
 	free(h);
 }

@@ -111,7 +111,8 @@ limit_wait(struct limit *l, const char *key, time_t now)
 }
 
 void
-limit_fail(struct limit *l, const char *key, time_t now, int max_wait)
+limit_fail(struct limit *l, const char *key, time_t now, int free,
+    int max_wait)
 {
 	struct slot *s;
 	long wait;
@@ -119,9 +120,13 @@ limit_fail(struct limit *l, const char *key, time_t now, int max_wait)
 	pthread_mutex_lock(&l->lock);
 	s = find(l, key, now, 1);
 	s->seen = now;
-	if (s->fails < 30)
+	if (s->fails < 60)
 		s->fails++;
-	wait = 1L << (s->fails - 1);
+	if (s->fails <= free) {
+		pthread_mutex_unlock(&l->lock);
+		return;
+	}
+	wait = s->fails - free > 20 ? max_wait : 1L << (s->fails - free - 1);
 	if (wait > max_wait)
 		wait = max_wait;
 	s->until = now + wait;

@@ -20,12 +20,12 @@ int		 limit_take(struct limit *, const char *key, time_t now);
 
 /*
  * Failures: limit_wait says how many seconds the key must still wait
- * (0: may try), limit_fail counts a failure (the wait doubles from 1 s
- * up to max_wait), limit_clear forgets the key.
+ * (0: may try), limit_fail counts a failure: after the first free ones
+ * the wait doubles from 1 s up to max_wait; limit_clear forgets the key.
  */
 int		 limit_wait(struct limit *, const char *key, time_t now);
 void		 limit_fail(struct limit *, const char *key, time_t now,
-		    int max_wait);
+		    int free, int max_wait);
 void		 limit_clear(struct limit *, const char *key);
 
 #endif /* LIMIT_H */

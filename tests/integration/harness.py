@@ -238,6 +238,11 @@ class Daemon:
             self.tokens[login] = self.sign_in(login)
         return self.tokens[login]
 
+    def complaint_id(self, talon):
+        rows = self.query("SELECT id FROM complaint WHERE talon = ?",
+                          (talon,))
+        return rows[0][0] if rows else None
+
     def complaint_body(self, ref):
         col = "id" if re.fullmatch(r"[0-9]{1,13}", ref) else "talon"
         if col == "talon":
@@ -353,6 +358,10 @@ class Daemon:
     # --- HTTP ---------------------------------------------------------------
 
     def connection(self, timeout=HTTP_TIMEOUT):
+        ctx = getattr(self, "tls_context", None)
+        if ctx is not None:
+            return http.client.HTTPSConnection("127.0.0.1", self.port,
+                                               timeout=timeout, context=ctx)
         return http.client.HTTPConnection("127.0.0.1", self.port,
                                           timeout=timeout)
 

@@ -1,0 +1,289 @@
+/*
+ * notify: what applicants and staff are told, and how it reaches them.
+ *
+ * Rendering (the notice texts from template files, the letter PDF, the
+ * talon slip, the postal register), the MIME message, and the transports
+ * that carry it (SMTP by libcurl, and a capture backend for tests).  No
+ * database: the outbox worker fills these structs from its rows, calls
+ * in, and records the attempts.
+ *
+ * Every function is thread-safe and keeps no state between calls except
+ * in a transport handle, which one thread uses at a time.  The PDF
+ * writers use Pango's default font map, one per thread: a thread that
+ * writes PDFs keeps its fonts (a few hundred KiB) until it exits, so make
+ * them on a long-lived worker thread, not a thread per letter.
+ *
+ * Return convention: 0 on success, -1 on failure with a message in err
+ * (when the function takes one); notify_render() also returns
+ * NOTIFY_NOTEMPLATE; a transport's send() returns enum notify_result.
+ * Output buffers are the caller's, initialised with their cap; running
+ * into the cap is an error, and the buffer is then left in an
+ * unspecified state (reset it before reuse).
+ */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "util/util.h"
+
+/*
+ * A notice: everything a letter or an email shows.  All strings UTF-8,
+ * NULL when absent; dates YYYY-MM-DD (local), journal and outgoing
+ * numbers "N/YYYY".  The struct only points: the caller owns the strings.
+ */
+struct notify_letter {
+	const char	*kind;		/* "forwarded", "extended", "decision",
+					   "overdue", "reminder" */
+	const char	*lang;		/* "kk" or "ru" */
+	const char	*uid;		/* UUID: the stable id of the notice,
+					   Message-ID <uid@host> */
+	/* The applicant. */
+	const char	*surname;
+	const char	*name;
+	const char	*patronymic;
+	const char	*address;	/* postal, lines split by '\n' */
+	const char	*email;
+	/* The body that writes. */
+	const char	*body_code;
+	const char	*body_name_kk;
+	const char	*body_name_ru;
+	const char	*body_address;
+	const char	*body_phones;
+	const char	*out_number;	/* outgoing journal number */
+	const char	*date;		/* of the letter */
+	/* The complaint. */
+	const char	*talon;
+	const char	*journal_number;
+	const char	*accepted_on;
+	int		 service;	/* 1..11, 0 when unknown */
+	const char	*service_title;
+	const char	*due;
+	/* extended */
+	const char	*new_due;
+	const char	*extension_reason;
+	/* forwarded */
+	const char	*forwarded_to_name;
+	const char	*forward_reason;
+	/* decision */
+	const char	*outcome;	/* "upheld", "partly-upheld",
+					   "rejected", "explained" */
+	const char	*reasoning;
+	const char	*decided_by;
+	const char	*appeal_to_name;	/* next level; NULL: court */
+	const char	*court_clause;	/* "Регламент 5, 32-тармақ" */
+	const char	*status_url;	/* the talon's public status page */
+};
+
+/* Caps of what the renderers accept and produce. */
+#define NOTIFY_TEMPLATE_MAX	(64 * 1024)	/* one template file */
+#define NOTIFY_VALUE_MAX	(16 * 1024)	/* one field of a letter */
+#define NOTIFY_PDF_MAX		(8 * 1024 * 1024)	/* a PDF we write */
+#define NOTIFY_TALON_COLS	42	/* an 80 mm receipt printer */
+
+/* notify_render(): no template file for that kind and language. */
+#define NOTIFY_NOTEMPLATE	(-2)
+
+/*
+ * Renders the notice from template_dir/KIND.LANG.txt (kind and lang from
+ * the letter).  The file's first line is "Subject: ..."; the rest is the
+ * text.  Placeholders:
+ *
+ *	{{field}}		the field's value, inserted verbatim (never
+ *				expanded again); a NULL field is an error
+ *	{{field|dmy}}		a YYYY-MM-DD field as DD.MM.YYYY
+ *	{{#field}}..{{/field}}	kept when the field is set and not empty
+ *	{{^field}}..{{/field}}	kept when it is not
+ *	{{#field=value}}	kept when the field equals value (also ^)
+ *	{{! comment }}		dropped
+ *
+ * Fields: the struct's names, and full_name (surname, name, patronymic),
+ * body_name (in the letter's language).  A line holding only a section
+ * tag or a comment is dropped whole.  Unknown fields are errors even in
+ * sections not kept, so a template is checked whole on every use.
+ *
+ * Appends the subject (one line, no newline) to subject and the text to
+ * text.  Returns 0; NOTIFY_NOTEMPLATE with a message when the file does
+ * not exist (the caller may try the other language); -1 with a message
+ * naming the file and line otherwise.
+ */
+int	notify_render(const char *template_dir, const struct notify_letter *,
+	    struct buf *subject, struct buf *text, char *err, size_t errlen);
+
+/*
+ * The letter as an A4 PDF: the body's letterhead (kk and ru), the
+ * outgoing number, date and talon beside the address block, which sits
+ * in a DL window envelope's window (20 mm from the left, 45 mm from the
+ * top, 90 x 45 mm); then text, wrapped, on as many pages as it needs,
+ * numbered.  Appends to pdf.  Returns 0 or -1 with a message.
+ */
+int	notify_letter_pdf(const struct notify_letter *, const char *text,
+	    struct buf *pdf, char *err, size_t errlen);
+
+/* The slip handed or posted to the applicant when a complaint is taken. */
+struct notify_talon {
+	const char	*number;	/* YYYY-NNNNNNNNN-C */
+	const char	*access_code;
+	const char	*journal_number;
+	const char	*body_name_kk;
+	const char	*body_name_ru;
+	const char	*accepted_at;	/* ISO 8601 with offset */
+	const char	*registrar_name;
+	const char	*registrar_position;
+	const char	*due;		/* YYYY-MM-DD */
+	const char	*status_url;
+	const char	*lang;		/* "kk" or "ru": the labels */
+};
+
+/*
+ * The talon as an A6 PDF with a QR code of the status page address.
+ * Appends to pdf.  Returns 0 or -1 with a message.
+ */
+int	notify_talon_pdf(const struct notify_talon *, struct buf *pdf,
+	    char *err, size_t errlen);
+/*
+ * The talon as UTF-8 text for an 80 mm receipt printer: lines of at most
+ * NOTIFY_TALON_COLS characters (not bytes), ending in '\n'; the status
+ * page address on lines of its own.  Appends to text.  Returns 0 or -1.
+ */
+int	notify_talon_text(const struct notify_talon *, struct buf *text);
+
+/* An email: headers from the fields, the texts, the letter attached. */
+struct notify_mime_in {
+	const char	*from;		/* envelope and header address */
+	const char	*from_name;	/* UTF-8 display name, or NULL */
+	const char	*to;
+	const char	*to_name;	/* UTF-8 display name, or NULL */
+	const char	*subject;	/* UTF-8, one line */
+	time_t		 date;
+	const char	*tz;		/* zone of the Date header; NULL: the
+					   process default (tz_init) */
+	const char	*uid;		/* Message-ID <uid@host> */
+	const char	*host;
+	const char	*text_kk;	/* the texts, one after the other; */
+	const char	*text_ru;	/* either may be NULL, not both */
+	const struct buf *pdf;		/* NULL: no attachment */
+	const char	*pdf_name;	/* ASCII file name of the attachment */
+};
+
+#define NOTIFY_MIME_LINE	76	/* base64 line, encoded word */
+
+/*
+ * Writes an RFC 5322 message with CRLF line endings: From, To, Subject
+ * (RFC 2047 B-encoded when not plain ASCII), Date, Message-ID,
+ * MIME-Version, Auto-Submitted: auto-generated; a multipart/mixed body
+ * with a base64 text/plain UTF-8 part and the PDF (base64) as an
+ * attachment.  Appends to out.  Returns 0, or -1 on a bad field (an
+ * address notify_email_valid() refuses, CR or LF in a header value, a
+ * uid or host that cannot be a Message-ID) or when out is full.
+ */
+int	notify_mime(const struct notify_mime_in *, struct buf *out);
+
+/*
+ * Appends the RFC 2047 form of a UTF-8 header value, continuing the
+ * buffer's last line (after "Subject: "): the value itself when it is
+ * printable ASCII and fits, else "=?UTF-8?B?...?=" words that never
+ * split a character, joined by CRLF SP, no line over 76 characters.
+ * Returns 0, or -1 on CR, LF or bad UTF-8 in the value or a full buffer.
+ */
+int	notify_mime_encode_header(const char *value, struct buf *out);
+
+/*
+ * A practical check of an email address: one '@'; a local part of
+ * dot-separated atoms (no quoted strings, spaces, controls or non-ASCII)
+ * of at most 64 bytes; a domain of at least two letter-digit-hyphen
+ * labels whose last is not all digits; at most 254 bytes in all.
+ * Returns 1 when it looks deliverable, 0 otherwise.
+ */
+int	notify_email_valid(const char *);
+
+/* --- Transports --- */
+
+enum notify_result {
+	NOTIFY_SENT = 0,
+	NOTIFY_TEMPFAIL = 1,	/* try again later: connection refused or
+				   lost, timeout, a 4xx reply, the server
+				   refusing our login or TLS */
+	NOTIFY_PERMFAIL = 2	/* never again: a 5xx reply to the sender,
+				   the recipient or the message, a bad
+				   address */
+};
+const char *notify_result_str(enum notify_result);
+
+enum notify_tls {
+	NOTIFY_TLS_NONE = 0,	/* smtp:// in the clear */
+	NOTIFY_TLS_TRY,		/* STARTTLS when offered */
+	NOTIFY_TLS_REQUIRED	/* STARTTLS or fail (smtps:// is always TLS) */
+};
+
+struct notify_smtp_conf {
+	const char	*url;		/* smtp://host[:port] or smtps:// */
+	enum notify_tls	 tls;
+	const char	*user;		/* AUTH; NULL: none */
+	const char	*password;
+	const char	*ca_file;	/* NULL: the system's */
+	long		 connect_timeout; /* seconds, 0: 30 */
+	long		 timeout;	/* seconds a message, 0: 120 */
+	const char	*capture_dir;	/* the capture backend's folder */
+};
+
+/*
+ * A transport: open() makes a handle from the configuration (which must
+ * outlive it) or returns NULL; send() sends one message to one
+ * recipient and writes the server's last reply or the error into detail;
+ * close(NULL) is a no-op.  A handle is for one thread at a time.
+ */
+struct notify_transport {
+	const char	*name;
+	void		*(*open)(const struct notify_smtp_conf *);
+	int		 (*send)(void *, const char *from, const char *to,
+			    const struct buf *msg, char *detail, size_t);
+	void		 (*close)(void *);
+};
+
+/*
+ * libcurl SMTP; the connection stays open between messages.  Call
+ * curl_global_init() once at start-up.
+ */
+extern const struct notify_transport notify_transport_smtp;
+/*
+ * Writes each message as capture_dir/NNNNNN-PID.eml, with Return-Path
+ * and Delivered-To headers in front as a local delivery would add.
+ */
+extern const struct notify_transport notify_transport_capture;
+
+/* --- The postal register --- */
+
+struct notify_register_row {
+	const char	*out_number;
+	const char	*addressee;	/* full name */
+	const char	*address;
+	const char	*talon;
+};
+
+/*
+ * The day's register of posted letters as an A4 PDF (numbered rows, the
+ * header repeated on every page, the total and lines for signatures).
+ * Appends to pdf.  Returns 0 or -1 with a message.
+ */
+int	notify_register_pdf(const struct notify_register_row *, size_t n,
+	    const char *body_name, const char *date, struct buf *pdf,
+	    char *err, size_t errlen);
+/*
+ * The same as CSV (RFC 4180: CRLF, fields quoted when needed, quotes
+ * doubled), UTF-8 without a BOM, with a header line.  A field that
+ * begins with = + - @ gets a leading apostrophe so that a spreadsheet
+ * does not run it as a formula.  Appends to csv.  Returns 0 or -1.
+ */
+int	notify_register_csv(const struct notify_register_row *, size_t n,
+	    struct buf *csv);
+
+/*
+ * The applicant's full name, "Surname Name Patronymic", skipping absent
+ * parts.  Appends to out.  Returns 0, or -1 when no part is set or out
+ * is full.
+ */
+int	notify_full_name(const struct notify_letter *, struct buf *out);
+
+#endif /* NOTIFY_H */

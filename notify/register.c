@@ -1,0 +1,214 @@
+/*
+ * The postal register: the list of letters a body hands to the post
+ * office on a day, with outgoing number, addressee, address and talon.
+ * A PDF to print and sign, and CSV for the post office's software or a
+ * spreadsheet.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "notify/notify_int.h"
+
+#define REG_W		210.0	/* A4 portrait, mm */
+#define REG_H		297.0
+#define REG_X		15.0
+#define REG_TOP		15.0
+#define REG_BOTTOM	277.0
+#define REG_SIZE	8.5	/* pt, the rows */
+#define REG_PAD		1.2	/* mm inside a cell */
+#define REG_COLS	5
+
+/* Column widths in mm: №, outgoing number, addressee, address, talon. */
+static const double col_w[REG_COLS] = { 10, 22, 45, 69, 34 };
+
+static const char *const col_title[REG_COLS] = {
+	"№",
+	"Шығыс нөмірі\nИсх. номер",
+	"Алушы\nАдресат",
+	"Мекенжайы\nАдрес",
+	"Талон",
+};
+
+static int
+row_ok(const struct notify_register_row *r)
+{
+	const char *s[] = { r->out_number, r->addressee, r->address,
+	    r->talon };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i] != NULL && (strlen(s[i]) > NOTIFY_VALUE_MAX ||
+		    !notify_utf8_text(s[i], strlen(s[i]))))
+			return 0;
+	return 1;
+}
+
+/*
+ * Lays out one row of cells; draws it at y when draw is set.  Returns
+ * its height in points.
+ */
+static double
+table_row(cairo_t *cr, const char *const cell[REG_COLS], double y,
+    int bold, int draw)
+{
+	PangoLayout *lay[REG_COLS];
+	double h = 0, x = REG_X * MM;
+
+	for (int i = 0; i < REG_COLS; i++) {
+		double ch;
+
+		lay[i] = notify_layout(cr, cell[i] ? cell[i] : "", REG_SIZE,
+		    bold, (col_w[i] - 2 * REG_PAD) * MM);
+		ch = notify_layout_height(lay[i]) + 2 * REG_PAD * MM;
+		if (ch > h)
+			h = ch;
+	}
+	for (int i = 0; i < REG_COLS; i++) {
+		if (draw) {
+			if (bold) {
+				cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+				cairo_rectangle(cr, x, y, col_w[i] * MM, h);
+				cairo_fill(cr);
+				cairo_set_source_rgb(cr, 0, 0, 0);
+			}
+			cairo_rectangle(cr, x, y, col_w[i] * MM, h);
+			cairo_stroke(cr);
+			notify_show(cr, lay[i], x + REG_PAD * MM,
+			    y + REG_PAD * MM);
+		}
+		x += col_w[i] * MM;
+		g_object_unref(lay[i]);
+	}
+	return h;
+}
+
+static void
+page_footer(cairo_t *cr, int page)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%d", page);
+	notify_text_at(cr, s, REG_X * MM, 285 * MM, 7.5, 0, 180 * MM,
+	    PANGO_ALIGN_RIGHT);
+}
+
+int
+notify_register_pdf(const struct notify_register_row *rows, size_t n,
+    const char *body_name, const char *date, struct buf *pdf, char *err,
+    size_t errlen)
+{
+	const double w = 180 * MM;
+	struct notify_pdf p;
+	struct buf t;
+	char dmy[11], num[24];
+	double y, hh;
+	int rc = -1, page = 1;
+
+	buf_init(&t, 4096);
+	for (size_t i = 0; i < n; i++)
+		if (!row_ok(&rows[i])) {
+			notify_errf(err, errlen, "notify: register: row %zu is "
+			    "not UTF-8 text or too long", i + 1);
+			goto out;
+		}
+	if (notify_dmy(date, dmy) == -1) {
+		notify_errf(err, errlen, "notify: register: not a date: "
+		    "%.20s", date ? date : "(null)");
+		goto out;
+	}
+	if (notify_pdf_begin(&p, pdf, REG_W, REG_H, "Реестр", err,
+	    errlen) == -1)
+		goto out;
+	cairo_set_line_width(p.cr, 0.5);
+
+	y = REG_TOP * MM;
+	if (body_name != NULL)
+		y += notify_text_at(p.cr, body_name, REG_X * MM, y, 10, 1, w,
+		    PANGO_ALIGN_CENTER) + 2 * MM;
+	buf_printf(&t, "Почталық жөнелтілімдердің тізілімі\n"
+	    "Реестр почтовых отправлений\n%s", dmy);
+	y += notify_text_at(p.cr, t.data, REG_X * MM, y, 11, 1, w,
+	    PANGO_ALIGN_CENTER) + 4 * MM;
+
+	hh = table_row(p.cr, col_title, y, 1, 1);
+	y += hh;
+	for (size_t i = 0; i < n; i++) {
+		const char *cell[REG_COLS];
+		double h;
+
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		cell[0] = num;
+		cell[1] = rows[i].out_number;
+		cell[2] = rows[i].addressee;
+		cell[3] = rows[i].address;
+		cell[4] = rows[i].talon;
+		h = table_row(p.cr, cell, y, 0, 0);
+		if (y + h > REG_BOTTOM * MM) {
+			page_footer(p.cr, page++);
+			cairo_show_page(p.cr);
+			y = REG_TOP * MM;
+			y += table_row(p.cr, col_title, y, 1, 1);
+		}
+		table_row(p.cr, cell, y, 0, 1);
+		y += h;
+	}
+
+	/* The total and the signatures, on a new page when they must. */
+	if (y + 30 * MM > REG_BOTTOM * MM) {
+		page_footer(p.cr, page++);
+		cairo_show_page(p.cr);
+		y = REG_TOP * MM;
+	}
+	buf_reset(&t);
+	buf_printf(&t, "Барлығы / Всего: %zu\n\n"
+	    "Тапсырды / Сдал: ______________________  (қолы / подпись)\n\n"
+	    "Қабылдады / Принял: ______________________  (қолы / подпись)",
+	    n);
+	notify_text_at(p.cr, t.data, REG_X * MM, y + 5 * MM, 9, 0, w,
+	    PANGO_ALIGN_LEFT);
+	page_footer(p.cr, page);
+	rc = notify_pdf_finish(&p, err, errlen);
+out:
+	buf_free(&t);
+	return rc;
+}
+
+/* One CSV field, quoted when it must be. */
+static int
+csv_field(struct buf *out, const char *s)
+{
+	int rc = 0;
+
+	if (s == NULL)
+		s = "";
+	if (strchr("=+-@", *s) != NULL && *s != '\0')
+		rc |= buf_puts(out, "\"'");
+	else if (strpbrk(s, ",\"\r\n") != NULL)
+		rc |= buf_puts(out, "\"");
+	else
+		return buf_puts(out, s);
+	for (const char *p = s; *p != '\0'; p++)
+		rc |= *p == '"' ? buf_puts(out, "\"\"") : buf_add(out, p, 1);
+	rc |= buf_puts(out, "\"");
+	return rc ? -1 : 0;
+}
+
+int
+notify_register_csv(const struct notify_register_row *rows, size_t n,
+    struct buf *csv)
+{
+	int rc = buf_puts(csv, "out_number,addressee,address,talon\r\n");
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!row_ok(&rows[i]))
+			return -1;
+		rc |= csv_field(csv, rows[i].out_number);
+		rc |= buf_puts(csv, ",");
+		rc |= csv_field(csv, rows[i].addressee);
+		rc |= buf_puts(csv, ",");
+		rc |= csv_field(csv, rows[i].address);
+		rc |= buf_puts(csv, ",");
+		rc |= csv_field(csv, rows[i].talon);
+		rc |= buf_puts(csv, "\r\n");
+	}
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,382 @@
+/*
+ * The talon: the slip an applicant gets when a complaint is accepted
+ * (the regulation's "талон": date and time of acceptance, who accepted
+ * it; later law adds a number and the employee's position).  An A6 PDF
+ * for posting or handing over, and plain text for an 80 mm receipt
+ * printer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "notify/notify_int.h"
+
+#define TALON_W		105.0	/* A6, mm */
+#define TALON_H		148.0
+#define TALON_M		8.0	/* margin */
+
+struct labels {
+	const char	*title;
+	const char	*subtitle;
+	const char	*number;
+	const char	*journal;
+	const char	*accepted;
+	const char	*registrar;
+	const char	*due;
+	const char	*code;
+	const char	*check;
+	const char	*keep;
+};
+
+static const struct labels labels_kk = {
+	"ТАЛОН",
+	"шағымның қабылданғаны туралы",
+	"Талон нөмірі",
+	"Тіркеу нөмірі",
+	"Қабылданған күні мен уақыты",
+	"Қабылдаған",
+	"Қарау мерзімі",
+	"Қол жеткізу коды",
+	"Шағымның мәртебесін мына мекенжайдан тексеріңіз:",
+	"Талонды сақтаңыз: қол жеткізу коды шешімнің мәтінін көру үшін "
+	    "қажет.",
+};
+
+static const struct labels labels_ru = {
+	"ТАЛОН",
+	"о приёме жалобы",
+	"Номер талона",
+	"Регистрационный номер",
+	"Дата и время приёма",
+	"Принял(а)",
+	"Срок рассмотрения",
+	"Код доступа",
+	"Статус жалобы можно проверить по адресу:",
+	"Сохраните талон: код доступа нужен, чтобы прочитать текст "
+	    "решения.",
+};
+
+static const struct labels *
+labels_for(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "ru") == 0 ? &labels_ru :
+	    &labels_kk;
+}
+
+/* "2026-11-26T14:05:00+05:00" as "26.11.2026 14:05", the time as given. */
+static int
+when(const char *iso, char out[17])
+{
+	time_t t;
+
+	if (iso == NULL || strlen(iso) < 19 || iso_parse(iso, &t) == -1)
+		return -1;
+	snprintf(out, 17, "%.2s.%.2s.%.4s %.2s:%.2s", iso + 8, iso + 5, iso,
+	    iso + 11, iso + 14);
+	return 0;
+}
+
+/* An 8-character access code as ABCD-EFGH, easier to copy by hand. */
+static void
+code_grouped(const char *code, char out[32])
+{
+	if (strlen(code) == 8)
+		snprintf(out, 32, "%.4s-%.4s", code, code + 4);
+	else
+		snprintf(out, 32, "%s", code);
+}
+
+static int
+check_talon(const struct notify_talon *t)
+{
+	const char *s[] = { t->number, t->access_code, t->journal_number,
+	    t->body_name_kk, t->body_name_ru, t->accepted_at,
+	    t->registrar_name, t->registrar_position, t->due,
+	    t->status_url };
+
+	if (t->number == NULL || t->accepted_at == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i] != NULL && (strlen(s[i]) > NOTIFY_VALUE_MAX ||
+		    !notify_utf8_text(s[i], strlen(s[i])) ||
+		    strpbrk(s[i], "\r\t") != NULL))
+			return -1;
+	return 0;
+}
+
+/* The bytes that hold the first n characters of s. */
+static size_t
+utf8_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (s[i] != '\0' && n > 0) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		n--;
+	}
+	return i;
+}
+
+/*
+ * Appends s wrapped at cols characters: words move to the next line,
+ * a word longer than a line is cut.  Every line ends in '\n'.
+ */
+static int
+wrap(struct buf *out, const char *s, size_t cols)
+{
+	size_t col = 0;
+	int rc = 0;
+
+	while (*s != '\0') {
+		size_t wb, wc;
+
+		if (*s == '\n') {
+			rc |= buf_puts(out, "\n");
+			col = 0;
+			s++;
+			continue;
+		}
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		wb = strcspn(s, " \n");
+		wc = notify_utf8_chars(s, wb);
+		if (col > 0 && col + 1 + wc <= cols) {
+			rc |= buf_puts(out, " ");
+			rc |= buf_add(out, s, wb);
+			col += 1 + wc;
+		} else if (wc <= cols) {
+			if (col > 0)
+				rc |= buf_puts(out, "\n");
+			rc |= buf_add(out, s, wb);
+			col = wc;
+		} else {
+			const char *w = s;
+
+			if (col > 0)
+				rc |= buf_puts(out, "\n");
+			while (wc > 0) {
+				size_t n = wc > cols ? cols : wc;
+				size_t b = utf8_prefix(w, n);
+
+				/* An address breaks best after a slash. */
+				if (n < wc) {
+					size_t k = b;
+
+					while (k > b / 2 && w[k - 1] != '/')
+						k--;
+					if (k > b / 2) {
+						n = notify_utf8_chars(w, k);
+						b = k;
+					}
+				}
+
+				rc |= buf_add(out, w, b);
+				w += b;
+				wc -= n;
+				if (wc > 0)
+					rc |= buf_puts(out, "\n");
+				col = n;
+			}
+		}
+		s += wb;
+	}
+	if (col > 0)
+		rc |= buf_puts(out, "\n");
+	return rc ? -1 : 0;
+}
+
+static int
+centred(struct buf *out, const char *s, size_t cols)
+{
+	size_t c = notify_utf8_chars(s, strlen(s));
+
+	if (c >= cols)
+		return wrap(out, s, cols);
+	return buf_printf(out, "%*s%s\n", (int)((cols - c) / 2), "", s);
+}
+
+static int
+rule(struct buf *out, size_t cols)
+{
+	char line[NOTIFY_TALON_COLS + 2];
+
+	memset(line, '-', cols);
+	line[cols] = '\n';
+	line[cols + 1] = '\0';
+	return buf_puts(out, line);
+}
+
+static int
+field(struct buf *out, const char *label, const char *value, size_t cols)
+{
+	struct buf t;
+	int rc;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	buf_init(&t, 2 * NOTIFY_VALUE_MAX);
+	/* On one line when it fits, else the value under its label. */
+	if (notify_utf8_chars(label, strlen(label)) + 2 +
+	    notify_utf8_chars(value, strlen(value)) <= cols)
+		rc = buf_printf(&t, "%s: %s", label, value);
+	else
+		rc = buf_printf(&t, "%s:\n%s", label, value);
+	if (rc == 0)
+		rc = wrap(out, t.data, cols);
+	buf_free(&t);
+	return rc;
+}
+
+int
+notify_talon_text(const struct notify_talon *t, struct buf *out)
+{
+	const struct labels *lb = labels_for(t->lang);
+	const size_t cols = NOTIFY_TALON_COLS;
+	char at[17], due[11], code[32];
+	struct buf who;
+	int rc = -1;
+
+	buf_init(&who, 2 * NOTIFY_VALUE_MAX + 8);
+	if (check_talon(t) == -1 || when(t->accepted_at, at) == -1)
+		goto out;
+	if (t->registrar_position != NULL)
+		buf_printf(&who, "%s, ", t->registrar_position);
+	if (t->registrar_name != NULL)
+		buf_puts(&who, t->registrar_name);
+
+	if (centred(out, lb->title, cols) == -1 ||
+	    centred(out, lb->subtitle, cols) == -1 || rule(out, cols) == -1)
+		goto out;
+	if (t->body_name_kk && wrap(out, t->body_name_kk, cols) == -1)
+		goto out;
+	if (t->body_name_ru && wrap(out, t->body_name_ru, cols) == -1)
+		goto out;
+	if (rule(out, cols) == -1 ||
+	    field(out, lb->number, t->number, cols) == -1 ||
+	    field(out, lb->journal, t->journal_number, cols) == -1 ||
+	    field(out, lb->accepted, at, cols) == -1 ||
+	    field(out, lb->registrar, who.data, cols) == -1)
+		goto out;
+	if (t->due != NULL && field(out, lb->due, notify_dmy(t->due, due) ==
+	    0 ? due : t->due, cols) == -1)
+		goto out;
+	if (t->access_code != NULL) {
+		code_grouped(t->access_code, code);
+		if (field(out, lb->code, code, cols) == -1)
+			goto out;
+	}
+	if (t->status_url != NULL && (rule(out, cols) == -1 ||
+	    wrap(out, lb->check, cols) == -1 ||
+	    wrap(out, t->status_url, cols) == -1))
+		goto out;
+	if (rule(out, cols) == -1 || wrap(out, lb->keep, cols) == -1)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&who);
+	return rc;
+}
+
+/* A label in small grey and its value below; returns the new y. */
+static double
+pdf_field(cairo_t *cr, double y, const char *label, const char *value,
+    double size, int bold)
+{
+	const double x = TALON_M * MM, w = (TALON_W - 2 * TALON_M) * MM;
+
+	if (value == NULL || *value == '\0')
+		return y;
+	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+	y += notify_text_at(cr, label, x, y, 6.5, 0, w, PANGO_ALIGN_LEFT);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	y += notify_text_at(cr, value, x, y, size, bold, w, PANGO_ALIGN_LEFT);
+	return y + 1.6 * MM;
+}
+
+int
+notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
+    size_t errlen)
+{
+	const struct labels *lb = labels_for(t->lang);
+	const double x = TALON_M * MM, w = (TALON_W - 2 * TALON_M) * MM;
+	struct notify_pdf p;
+	struct buf who;
+	char at[17], due[11], code[32];
+	double y, qr = 30 * MM;
+	int rc = -1;
+
+	buf_init(&who, 2 * NOTIFY_VALUE_MAX + 8);
+	if (check_talon(t) == -1 || when(t->accepted_at, at) == -1) {
+		notify_errf(err, errlen, "notify: talon: no number, or the "
+		    "time of acceptance or a field is malformed");
+		goto out;
+	}
+	if (t->registrar_position != NULL)
+		buf_printf(&who, "%s, ", t->registrar_position);
+	if (t->registrar_name != NULL)
+		buf_puts(&who, t->registrar_name);
+	if (notify_pdf_begin(&p, pdf, TALON_W, TALON_H, t->number, err,
+	    errlen) == -1)
+		goto out;
+
+	y = TALON_M * MM;
+	y += notify_text_at(p.cr, lb->title, x, y, 15, 1, w,
+	    PANGO_ALIGN_CENTER);
+	y += notify_text_at(p.cr, lb->subtitle, x, y, 8, 0, w,
+	    PANGO_ALIGN_CENTER) + 2 * MM;
+	y += notify_text_at(p.cr, t->body_name_kk, x, y, 7.5, 1, w,
+	    PANGO_ALIGN_CENTER);
+	y += notify_text_at(p.cr, t->body_name_ru, x, y, 7.5, 1, w,
+	    PANGO_ALIGN_CENTER) + 1.5 * MM;
+	cairo_set_line_width(p.cr, 0.6);
+	cairo_move_to(p.cr, x, y);
+	cairo_line_to(p.cr, x + w, y);
+	cairo_stroke(p.cr);
+	y += 2 * MM;
+
+	y = pdf_field(p.cr, y, lb->number, t->number, 13, 1);
+	y = pdf_field(p.cr, y, lb->journal, t->journal_number, 9.5, 0);
+	y = pdf_field(p.cr, y, lb->accepted, at, 9.5, 0);
+	y = pdf_field(p.cr, y, lb->registrar, who.data, 9, 0);
+	if (t->due != NULL)
+		y = pdf_field(p.cr, y, lb->due, notify_dmy(t->due, due) == 0 ?
+		    due : t->due, 9.5, 0);
+	if (t->access_code != NULL) {
+		code_grouped(t->access_code, code);
+		y = pdf_field(p.cr, y, lb->code, code, 12, 1);
+	}
+
+	/* The QR code at the foot, the address beside it. */
+	if (t->status_url != NULL) {
+		double qy = TALON_H * MM - TALON_M * MM - qr;
+
+		if (qy < y)
+			qy = y;
+		if (notify_qr_draw(p.cr, t->status_url, x - 2 * MM, qy,
+		    qr) == -1) {
+			notify_errf(err, errlen, "notify: talon: the status "
+			    "address does not fit a QR code");
+			notify_pdf_finish(&p, NULL, 0);
+			goto out;
+		}
+		qy += 2 * MM;
+		qy += notify_text_at(p.cr, lb->check, x + qr, qy, 7, 0,
+		    w - qr + 2 * MM, PANGO_ALIGN_LEFT) + 1 * MM;
+		qy += notify_text_at(p.cr, t->status_url, x + qr, qy, 7, 1,
+		    w - qr + 2 * MM, PANGO_ALIGN_LEFT) + 1.5 * MM;
+		cairo_set_source_rgb(p.cr, 0.35, 0.35, 0.35);
+		notify_text_at(p.cr, lb->keep, x + qr, qy, 6.5, 0,
+		    w - qr + 2 * MM, PANGO_ALIGN_LEFT);
+	} else {
+		cairo_set_source_rgb(p.cr, 0.35, 0.35, 0.35);
+		notify_text_at(p.cr, lb->keep, x, y, 6.5, 0, w,
+		    PANGO_ALIGN_LEFT);
+	}
+	rc = notify_pdf_finish(&p, err, errlen);
+out:
+	buf_free(&who);
+	return rc;
+}

@@ -1,0 +1,1000 @@
+/*
+ * Unit tests: notify (templates, MIME, the talon slip, PDFs, the capture
+ * transport, addresses).  Run from the repository root: the templates
+ * are read from notify/templates.  No network.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <fontconfig/fontconfig.h>
+#include <sodium.h>
+
+#include "notify/notify.h"
+#include "notify/notify_int.h"
+
+#define TEMPLATES	"notify/templates"
+#define KAZAKH		"ӘҒҚҢӨҰҮҺІ"
+
+static const char *const kinds[] = {
+	"forwarded", "extended", "decision", "overdue", "reminder"
+};
+
+static struct notify_letter
+sample(const char *kind, const char *lang)
+{
+	struct notify_letter l = {
+		.kind = kind,
+		.lang = lang,
+		.uid = "6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13",
+		.surname = "Әбілқасымова",
+		.name = "Гүлнұр",
+		.patronymic = "Серікқызы",
+		.address = "050046, Алматы қаласы, Әуезов ауданы,\n"
+		    "Жетісу-1 ықшамауданы, 14-үй, 27-пәтер",
+		.email = "gulnur@example.kz",
+		.body_code = "almaty-auezov",
+		.body_name_kk = "Алматы қаласы Әуезов ауданының білім бөлімі",
+		.body_name_ru = "Отдел образования Ауэзовского района "
+		    "города Алматы",
+		.body_address = "050062, Алматы қаласы, Жандосов көшесі, 51",
+		.body_phones = "+7 727 376 52 10, +7 727 376 52 11",
+		.out_number = "1042/2026",
+		.date = "2026-12-03",
+		.talon = "2026-483920175-4",
+		.journal_number = "2318/2026",
+		.accepted_on = "2026-11-16",
+		.service = 5,
+		.service_title = "Мектепке дейінгі балалар ұйымдарына жіберу "
+		    "үшін кезекке қою",
+		.due = "2026-12-01",
+		.new_due = "2026-12-31",
+		.extension_reason = "Мектепке дейінгі ұйымның құжаттарын "
+		    "қосымша тексеру қажет.",
+		.forwarded_to_name = "Алматы қаласы Білім басқармасы",
+		.forward_reason = "Мәселе қалалық органның құзыретінде.",
+		.outcome = "partly-upheld",
+		.reasoning = "Тексеру барысында кезектің дұрыс жүргізілмегені "
+		    "анықталды; " KAZAKH " әріптері де дұрыс шығады.",
+		.decided_by = "Бөлім басшысы Д. Қ. Ахметов",
+		.appeal_to_name = "Алматы қаласы Білім басқармасы",
+		.court_clause = "Регламент 5, 32-тармақ",
+		.status_url = "https://shagym.almaty.kz/t/2026-483920175-4",
+	};
+	return l;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	/* So that valgrind sees only what the code under test leaks. */
+	pango_cairo_font_map_set_default(NULL);
+	FcFini();
+	return 0;
+}
+
+/* --- Templates --- */
+
+static void
+render_every_kind_and_language(void **state)
+{
+	const char *langs[] = { "kk", "ru" };
+	char err[256];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t g = 0; g < 2; g++) {
+			struct notify_letter l = sample(kinds[k], langs[g]);
+			struct buf s, t;
+			int rc;
+
+			buf_init(&s, 1024);
+			buf_init(&t, 64 * 1024);
+			rc = notify_render(TEMPLATES, &l, &s, &t, err,
+			    sizeof(err));
+			if (rc != 0)
+				fail_msg("%s.%s: %s", kinds[k], langs[g], err);
+			assert_non_null(strstr(s.data, l.talon));
+			assert_null(strchr(s.data, '\n'));
+			assert_null(strstr(s.data, "{{"));
+			assert_null(strstr(t.data, "{{"));
+			assert_non_null(strstr(t.data, "Әбілқасымова Гүлнұр "
+			    "Серікқызы"));
+			assert_non_null(strstr(t.data, "2318/2026"));
+			/* Dates as a letter writes them. */
+			assert_non_null(strstr(t.data, "16.11.2026"));
+			assert_true(notify_utf8_text(t.data, t.len));
+			/* No line with only blanks left by a section tag. */
+			assert_null(strstr(t.data, "\n\n\n"));
+			buf_free(&s);
+			buf_free(&t);
+		}
+}
+
+static void
+render_decision_says_what_it_must(void **state)
+{
+	struct notify_letter l = sample("decision", "kk");
+	struct buf s, t;
+	char err[256];
+
+	(void)state;
+	buf_init(&s, 1024);
+	buf_init(&t, 64 * 1024);
+	assert_int_equal(notify_render(TEMPLATES, &l, &s, &t, err,
+	    sizeof(err)), 0);
+	assert_string_equal(s.data, "Шағымыңызды қарау нәтижесі туралы "
+	    "(талон № 2026-483920175-4)");
+	assert_non_null(strstr(t.data, "ішінара қанағаттандырылды"));
+	assert_non_null(strstr(t.data, l.reasoning));
+	assert_non_null(strstr(t.data, "– Алматы қаласы Білім басқармасы "
+	    "– шағым бере аласыз"));
+	assert_non_null(strstr(t.data, "сотқа жүгінуге құқылысыз "
+	    "(Регламент 5, 32-тармақ)"));
+	assert_non_null(strstr(t.data, l.decided_by));
+
+	/* The last level: only the court. */
+	l.appeal_to_name = NULL;
+	l.lang = "ru";
+	l.outcome = "rejected";
+	buf_reset(&s);
+	buf_reset(&t);
+	assert_int_equal(notify_render(TEMPLATES, &l, &s, &t, err,
+	    sizeof(err)), 0);
+	assert_null(strstr(t.data, "вышестоящий"));
+	assert_non_null(strstr(t.data, "в удовлетворении жалобы отказано"));
+	assert_non_null(strstr(t.data, "обратиться в суд"));
+
+	/* An outcome the templates do not know is not a blank. */
+	l.outcome = "maybe";
+	buf_reset(&s);
+	buf_reset(&t);
+	assert_int_equal(notify_render(TEMPLATES, &l, &s, &t, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "outcome"));
+	buf_free(&s);
+	buf_free(&t);
+}
+
+/* Writes a template into a temporary folder; returns the folder. */
+static void
+write_template(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+remove_dir(const char *dir)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int
+render_one(const char *dir, const struct notify_letter *l, struct buf *s,
+    struct buf *t, char *err, size_t errlen)
+{
+	buf_reset(s);
+	buf_reset(t);
+	err[0] = '\0';
+	return notify_render(dir, l, s, t, err, errlen);
+}
+
+static void
+render_missing_template_and_errors(void **state)
+{
+	char dir[] = "/tmp/test_notify.XXXXXX", err[256];
+	struct notify_letter l = sample("decision", "ru");
+	struct buf s, t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	buf_init(&s, 1024);
+	buf_init(&t, 4096);
+
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)),
+	    NOTIFY_NOTEMPLATE);
+	assert_non_null(strstr(err, "decision.ru.txt"));
+
+	write_template(dir, "decision.ru.txt", "Subject: x\n\nA {{nope}}\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "decision.ru.txt:3: unknown "
+	    "placeholder {{nope}}"));
+
+	/* Unknown even where it would not be shown. */
+	write_template(dir, "decision.ru.txt", "Subject: x\n"
+	    "{{#appeal_to_name}}\n{{^talon}}{{nope}}{{/talon}}\n"
+	    "{{/appeal_to_name}}\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":3: unknown placeholder"));
+
+	write_template(dir, "decision.ru.txt", "Subject: x\n{{#talon}}\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "never closed"));
+
+	write_template(dir, "decision.ru.txt", "Subject: x\n{{/talon}}\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "closes no section"));
+
+	write_template(dir, "decision.ru.txt", "Subject: x\n{{talon\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	write_template(dir, "decision.ru.txt", "Subject: x\n{{talon|up}}\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown filter"));
+	write_template(dir, "decision.ru.txt", "Subject: x\n{{talon|dmy}}\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a date"));
+	write_template(dir, "decision.ru.txt", "No subject\n");
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Subject"));
+
+	/* A field that is needed and absent is an error, not a gap. */
+	write_template(dir, "decision.ru.txt", "Subject: x\n{{new_due}}\n");
+	l.new_due = NULL;
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "{{new_due}} has no value"));
+
+	/* A line break in the subject would be a header injection. */
+	write_template(dir, "decision.ru.txt", "Subject: {{reasoning}}\n");
+	l.reasoning = "a\r\nBcc: x@example.com";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+
+	/* Sections, standalone lines, comments. */
+	write_template(dir, "decision.ru.txt", "Subject:  {{service}} \n"
+	    "\n"
+	    "{{! a comment line is dropped }}\n"
+	    "{{#outcome=rejected}}\n"
+	    "R\n"
+	    "{{/outcome}}\n"
+	    "{{^outcome=rejected}}\n"
+	    "not R\n"
+	    "{{/outcome}}\n"
+	    "[{{#new_due}}due{{/new_due}}{{^new_due}}none{{/new_due}}]\n"
+	    "{{ talon }}|{{due|dmy}}");
+	l = sample("decision", "ru");
+	l.new_due = "";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), 0);
+	assert_string_equal(s.data, "5");
+	assert_string_equal(t.data, "not R\n[none]\n2026-483920175-4|"
+	    "01.12.2026");
+
+	write_template(dir, "decision.ru.txt", "Subject: x\n");
+	l.kind = "../decision";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	l.kind = "decision";
+	l.lang = "en";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+
+	buf_free(&s);
+	buf_free(&t);
+	remove_dir(dir);
+}
+
+static void
+render_values_are_verbatim(void **state)
+{
+	char dir[] = "/tmp/test_notify.XXXXXX", err[256];
+	struct notify_letter l = sample("decision", "kk");
+	struct buf s, t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	buf_init(&s, 1024);
+	buf_init(&t, 4096);
+	write_template(dir, "decision.kk.txt", "Subject: {{talon}}\n"
+	    "<{{reasoning}}>\n");
+	l.reasoning = "{{talon}} {{#x}} {{nope}}\r\nline 2 }}";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.data, "<{{talon}} {{#x}} {{nope}}\n"
+	    "line 2 }}>\n");
+	l.talon = "{{reasoning}}";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), 0);
+	assert_string_equal(s.data, "{{reasoning}}");
+
+	/* Not UTF-8: refused. */
+	l.reasoning = "\xff\xfe";
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+
+	/* The output's cap is respected. */
+	l = sample("decision", "kk");
+	buf_free(&t);
+	buf_init(&t, 10);
+	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "longer than"));
+	buf_free(&s);
+	buf_free(&t);
+	remove_dir(dir);
+}
+
+/* --- MIME --- */
+
+/* Decodes base64 text (line breaks allowed) into out. */
+static void
+b64_decode(const char *s, size_t n, struct buf *out)
+{
+	size_t len;
+	unsigned char *bin = malloc(n + 1);
+
+	assert_non_null(bin);
+	assert_int_equal(sodium_base642bin(bin, n + 1, s, n, "\r\n", &len,
+	    NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	assert_int_equal(buf_add(out, bin, len), 0);
+	free(bin);
+}
+
+/* Every line of a message: CRLF, and at most max characters. */
+static void
+check_lines(const char *m, size_t len, size_t max)
+{
+	const char *p = m, *e = m + len;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+		assert_non_null(nl);
+		assert_true(nl > p && nl[-1] == '\r');
+		if ((size_t)(nl - 1 - p) > max)
+			fail_msg("line over %zu: %.*s", max, (int)(nl - p),
+			    p);
+		p = nl + 1;
+	}
+}
+
+/* Decodes a header's encoded words into out. */
+static void
+decode_words(const char *v, struct buf *out)
+{
+	const char *p = v;
+
+	while ((p = strstr(p, "=?UTF-8?B?")) != NULL) {
+		const char *e = strstr(p + 10, "?=");
+
+		assert_non_null(e);
+		b64_decode(p + 10, (size_t)(e - p - 10), out);
+		p = e + 2;
+	}
+}
+
+static void
+rfc2047_subject(void **state)
+{
+	const char *subj = "Шағымыңызды қарау нәтижесі туралы (талон № "
+	    "2026-483920175-4) " KAZAKH " әәәәәәәәәәәәәәәәәәәәәәәәәәәәәәә";
+	struct buf b, d;
+
+	(void)state;
+	buf_init(&b, 4096);
+	buf_init(&d, 4096);
+	assert_int_equal(buf_puts(&b, "Subject: "), 0);
+	assert_int_equal(notify_mime_encode_header(subj, &b), 0);
+	assert_int_equal(buf_puts(&b, "\r\n"), 0);
+	check_lines(b.data, b.len, 76);
+	assert_non_null(strstr(b.data, "\r\n =?UTF-8?B?"));	/* folded */
+	decode_words(b.data, &d);
+	assert_string_equal(d.data, subj);
+	/* Each encoded word at most 75 characters. */
+	for (const char *p = b.data; (p = strstr(p, "=?")) != NULL; ) {
+		const char *e = strstr(p + 10, "?=");
+
+		assert_true(e + 2 - p <= 75);
+		p = e + 2;
+	}
+
+	buf_reset(&b);
+	assert_int_equal(notify_mime_encode_header("Plain ASCII", &b), 0);
+	assert_string_equal(b.data, "Plain ASCII");
+	buf_reset(&b);
+	assert_int_equal(notify_mime_encode_header("=?looks encoded?=", &b),
+	    0);
+	assert_non_null(strstr(b.data, "=?UTF-8?B?"));
+	buf_reset(&b);
+	assert_int_equal(notify_mime_encode_header("a\r\nBcc: x", &b), -1);
+	buf_free(&b);
+	buf_free(&d);
+}
+
+/* The value of a header in a header block, unfolded. */
+static void
+header(const char *head, const char *name, struct buf *out)
+{
+	char key[64];
+	const char *p, *e;
+
+	snprintf(key, sizeof(key), "\r\n%s: ", name);
+	buf_reset(out);
+	assert_non_null(p = strstr(head, key));
+	p += strlen(key);
+	for (;;) {
+		e = strstr(p, "\r\n");
+		assert_int_equal(buf_add(out, p, (size_t)(e - p)), 0);
+		if (e[2] != ' ' && e[2] != '\t')
+			break;
+		p = e + 3;
+	}
+}
+
+static void
+mime_structure(void **state)
+{
+	struct buf pdf, m, h, d, part;
+	struct notify_mime_in in;
+	const char *body, *b, *p;
+	char boundary[128], delim[140];
+	int parts = 0;
+
+	(void)state;
+	buf_init(&pdf, 4096);
+	for (int i = 0; i < 300; i++)
+		buf_add(&pdf, "%PDF-\x01\x02\xff", 8);
+	buf_init(&m, 1 << 20);
+	buf_init(&h, 4096);
+	buf_init(&d, 1 << 20);
+	buf_init(&part, 1 << 20);
+	memset(&in, 0, sizeof(in));
+	in.from = "noreply@auezov-edu.almaty.kz";
+	in.from_name = "Әуезов ауданының білім бөлімі";
+	in.to = "gulnur@example.kz";
+	in.to_name = "Әбілқасымова Гүлнұр";
+	in.subject = "Шағымыңызды қарау нәтижесі туралы";
+	in.date = 1795670100;	/* 2026-11-26T10:15:00+05:00 */
+	in.tz = "Asia/Almaty";
+	in.uid = "6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13";
+	in.host = "complaints.almaty.kz";
+	in.text_kk = "Құрметті Гүлнұр!\nМәтін " KAZAKH ".\n";
+	in.text_ru = "Уважаемая Гүлнұр!\r\nТекст.";
+	in.pdf = &pdf;
+	in.pdf_name = "letter-1042-2026.pdf";
+	assert_int_equal(notify_mime(&in, &m), 0);
+	check_lines(m.data, m.len, 998);
+
+	/* Headers. */
+	assert_non_null(body = strstr(m.data, "\r\n\r\n"));
+	assert_true(strncmp(m.data, "From: ", 6) == 0);
+	check_lines(m.data, (size_t)(body + 2 - m.data), 76);
+	header(m.data, "Subject", &h);
+	decode_words(h.data, &d);
+	assert_string_equal(d.data, in.subject);
+	header(m.data, "Message-ID", &h);
+	assert_string_equal(h.data, "<6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13@"
+	    "complaints.almaty.kz>");
+	header(m.data, "Date", &h);
+	assert_string_equal(h.data, "Thu, 26 Nov 2026 10:15:00 +0500");
+	header(m.data, "Auto-Submitted", &h);
+	assert_string_equal(h.data, "auto-generated");
+	header(m.data, "MIME-Version", &h);
+	assert_string_equal(h.data, "1.0");
+	header(m.data, "To", &h);
+	assert_non_null(strstr(h.data, "<gulnur@example.kz>"));
+	header(m.data, "Content-Type", &h);
+	assert_non_null(p = strstr(h.data, "boundary=\""));
+	p += 10;
+	snprintf(boundary, sizeof(boundary), "%.*s", (int)strcspn(p, "\""),
+	    p);
+	snprintf(delim, sizeof(delim), "\r\n--%s", boundary);
+
+	/* Parts: text, then the PDF, then the close delimiter. */
+	b = strstr(body, delim);
+	while (b != NULL) {
+		const char *next, *pb;
+
+		b += strlen(delim);
+		if (strncmp(b, "--\r\n", 4) == 0)
+			break;
+		assert_true(strncmp(b, "\r\n", 2) == 0);
+		assert_non_null(next = strstr(b, delim));
+		assert_non_null(pb = strstr(b, "\r\n\r\n"));
+		buf_reset(&part);
+		b64_decode(pb + 4, (size_t)(next - pb - 4), &part);
+		if (parts == 0) {
+			assert_non_null(strstr(b, "Content-Type: text/plain; "
+			    "charset=UTF-8\r\n"));
+			assert_non_null(strstr(part.data, "Құрметті Гүлнұр!"
+			    "\r\nМәтін " KAZAKH ".\r\n"));
+			assert_non_null(strstr(part.data, "Уважаемая Гүлнұр!"
+			    "\r\nТекст.\r\n"));
+			assert_true(strstr(part.data, "Құрметті") <
+			    strstr(part.data, "Уважаемая"));
+		} else {
+			assert_non_null(strstr(b, "Content-Type: "
+			    "application/pdf"));
+			assert_non_null(strstr(b, "filename=\""
+			    "letter-1042-2026.pdf\""));
+			assert_int_equal(part.len, pdf.len);
+			assert_memory_equal(part.data, pdf.data, pdf.len);
+			check_lines(pb + 4, (size_t)(next + 2 - pb - 4), 76);
+		}
+		parts++;
+		b = next;
+	}
+	assert_int_equal(parts, 2);
+	assert_non_null(b);
+
+	/* Refused: a bad address, a line break in the subject. */
+	buf_reset(&m);
+	in.to = "not an address";
+	assert_int_equal(notify_mime(&in, &m), -1);
+	in.to = "gulnur@example.kz";
+	in.subject = "x\r\nBcc: y@example.com";
+	buf_reset(&m);
+	assert_int_equal(notify_mime(&in, &m), -1);
+	in.subject = "x";
+	in.uid = "a>b";
+	buf_reset(&m);
+	assert_int_equal(notify_mime(&in, &m), -1);
+
+	buf_free(&pdf);
+	buf_free(&m);
+	buf_free(&h);
+	buf_free(&d);
+	buf_free(&part);
+}
+
+static void
+email_validation(void **state)
+{
+	const char *good[] = {
+		"a@b.kz", "gulnur.abilkasymova@mail.kz",
+		"user+tag@sub.example.com", "x_y-z@xn--80ao21a.xn--80ao21a",
+	};
+	const char *bad[] = {
+		"", "a", "@b.kz", "a@", "a@b", "a@@b.kz", "a@b@c.kz",
+		"a b@c.kz", "a@b .kz", "a@b..kz", ".a@b.kz", "a.@b.kz",
+		"a..b@c.kz", "a@-b.kz", "a@b-.kz", "a@1.2.3.4", "a\n@b.kz",
+		"<a@b.kz>", "a@b.kz\r\nRCPT TO:<x@y.z>", "\"a\"@b.kz",
+		"гүлнұр@mail.kz", "a@.kz", "a@b.kz.",
+	};
+	char longlocal[80], longaddr[300];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!notify_email_valid(good[i]))
+			fail_msg("refused %s", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (notify_email_valid(bad[i]))
+			fail_msg("accepted %s", bad[i]);
+	assert_false(notify_email_valid(NULL));
+	memset(longlocal, 'a', 65);
+	snprintf(longlocal + 65, sizeof(longlocal) - 65, "@b.kz");
+	assert_false(notify_email_valid(longlocal));
+	memset(longaddr, 'a', 250);
+	snprintf(longaddr + 250, sizeof(longaddr) - 250, "@b.kz");
+	assert_false(notify_email_valid(longaddr));
+}
+
+static void
+smtp_classification(void **state)
+{
+	(void)state;
+	assert_int_equal(notify_smtp_classify(CURLE_OK, 250), NOTIFY_SENT);
+	assert_int_equal(notify_smtp_classify(CURLE_COULDNT_CONNECT, 0),
+	    NOTIFY_TEMPFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_OPERATION_TIMEDOUT, 0),
+	    NOTIFY_TEMPFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_SEND_ERROR, 550),
+	    NOTIFY_PERMFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_RECV_ERROR, 553),
+	    NOTIFY_PERMFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_SEND_ERROR, 451),
+	    NOTIFY_TEMPFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_WEIRD_SERVER_REPLY, 554),
+	    NOTIFY_PERMFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_WEIRD_SERVER_REPLY, 421),
+	    NOTIFY_TEMPFAIL);
+	/* Our login or TLS is wrong: not the message's fault. */
+	assert_int_equal(notify_smtp_classify(CURLE_LOGIN_DENIED, 535),
+	    NOTIFY_TEMPFAIL);
+	assert_int_equal(notify_smtp_classify(CURLE_USE_SSL_FAILED, 0),
+	    NOTIFY_TEMPFAIL);
+	/* The connection dropped after DATA's 354. */
+	assert_int_equal(notify_smtp_classify(CURLE_SEND_ERROR, 354),
+	    NOTIFY_TEMPFAIL);
+	assert_string_equal(notify_result_str(NOTIFY_PERMFAIL),
+	    "permanent failure");
+}
+
+static void
+smtp_open_checks_the_url(void **state)
+{
+	struct notify_smtp_conf c;
+	void *h;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.url = "http://localhost/";
+	assert_null(notify_transport_smtp.open(&c));
+	c.url = NULL;
+	assert_null(notify_transport_smtp.open(&c));
+	c.url = "smtp://127.0.0.1:1";
+	assert_non_null(h = notify_transport_smtp.open(&c));
+	notify_transport_smtp.close(h);
+	notify_transport_smtp.close(NULL);
+}
+
+/* --- The capture transport --- */
+
+static void
+capture_transport(void **state)
+{
+	char dir[] = "/tmp/test_notify.XXXXXX", detail[512], path[600];
+	const struct notify_transport *t = &notify_transport_capture;
+	struct notify_smtp_conf c;
+	struct buf msg, got;
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+	void *h;
+	int files = 0;
+	size_t n;
+	char chunk[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	memset(&c, 0, sizeof(c));
+	c.capture_dir = "/nonexistent/folder";
+	assert_null(t->open(&c));
+	c.capture_dir = dir;
+	assert_non_null(h = t->open(&c));
+	assert_string_equal(t->name, "capture");
+
+	buf_init(&msg, 1024);
+	buf_puts(&msg, "Subject: x\r\n\r\nbody\r\n");
+	assert_int_equal(t->send(h, "noreply@edu.kz", "a@b.kz", &msg, detail,
+	    sizeof(detail)), NOTIFY_SENT);
+	assert_non_null(strstr(detail, "captured as"));
+	assert_int_equal(t->send(h, "noreply@edu.kz", "a@b.kz", &msg, detail,
+	    sizeof(detail)), NOTIFY_SENT);
+	assert_int_equal(t->send(h, "noreply@edu.kz", "nobody", &msg, detail,
+	    sizeof(detail)), NOTIFY_PERMFAIL);
+	assert_string_equal(detail, "bad recipient address");
+	t->close(h);
+	t->close(NULL);
+
+	buf_init(&got, 4096);
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		files++;
+		assert_non_null(strstr(e->d_name, ".eml"));
+		assert_null(strstr(e->d_name, ".tmp"));
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_non_null(f = fopen(path, "rb"));
+		buf_reset(&got);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&got, chunk, n);
+		fclose(f);
+		assert_string_equal(got.data, "Return-Path: <noreply@edu.kz>"
+		    "\r\nDelivered-To: a@b.kz\r\nSubject: x\r\n\r\nbody\r\n");
+	}
+	closedir(d);
+	assert_int_equal(files, 2);
+	buf_free(&msg);
+	buf_free(&got);
+	remove_dir(dir);
+}
+
+/* --- The talon slip --- */
+
+static struct notify_talon
+sample_talon(const char *lang)
+{
+	struct notify_talon t = {
+		.number = "2026-483920175-4",
+		.access_code = "7KQ2M9XD",
+		.journal_number = "2318/2026",
+		.body_name_kk = "Алматы қаласы Әуезов ауданының білім бөлімі",
+		.body_name_ru = "Отдел образования Ауэзовского района "
+		    "города Алматы",
+		.accepted_at = "2026-11-16T15:42:07+05:00",
+		.registrar_name = "Нұрланова Әйгерім Бақытжанқызы",
+		.registrar_position = "кеңсе меңгерушісі",
+		.due = "2026-12-01",
+		.status_url = "https://shagym.almaty.kz/t/2026-483920175-4",
+		.lang = lang,
+	};
+	return t;
+}
+
+static void
+talon_text_fits_a_receipt(void **state)
+{
+	const char *langs[] = { "kk", "ru" };
+
+	(void)state;
+	for (int g = 0; g < 2; g++) {
+		struct notify_talon t = sample_talon(langs[g]);
+		struct buf b, joined;
+		const char *p;
+
+		buf_init(&b, 8192);
+		buf_init(&joined, 8192);
+		assert_int_equal(notify_talon_text(&t, &b), 0);
+		assert_true(notify_utf8_text(b.data, b.len));
+		for (p = b.data; *p != '\0'; ) {
+			const char *nl = strchr(p, '\n');
+			size_t c;
+
+			assert_non_null(nl);
+			c = notify_utf8_chars(p, (size_t)(nl - p));
+			if (c > NOTIFY_TALON_COLS)
+				fail_msg("%zu characters: %.*s", c,
+				    (int)(nl - p), p);
+			buf_add(&joined, p, (size_t)(nl - p));
+			p = nl + 1;
+		}
+		assert_non_null(strstr(b.data, "2026-483920175-4"));
+		assert_non_null(strstr(b.data, "2318/2026"));
+		assert_non_null(strstr(b.data, "16.11.2026 15:42"));
+		assert_non_null(strstr(b.data, "01.12.2026"));
+		assert_non_null(strstr(b.data, "7KQ2-M9XD"));
+		assert_non_null(strstr(b.data, "Нұрланова Әйгерім"));
+		/* The address, cut over lines, joins up again. */
+		assert_non_null(strstr(joined.data, t.status_url));
+		buf_free(&b);
+		buf_free(&joined);
+	}
+
+	/* A malformed time of acceptance is refused. */
+	{
+		struct notify_talon t = sample_talon("kk");
+		struct buf b;
+
+		buf_init(&b, 8192);
+		t.accepted_at = "yesterday";
+		assert_int_equal(notify_talon_text(&t, &b), -1);
+		buf_free(&b);
+	}
+}
+
+/* --- PDFs --- */
+
+static int
+have_pdftotext(void)
+{
+	return system("command -v pdftotext >/dev/null 2>&1") == 0;
+}
+
+/* The text pdftotext finds in a PDF, into out. */
+static void
+pdf_text(const struct buf *pdf, struct buf *out)
+{
+	char path[] = "/tmp/test_notify.XXXXXX", cmd[128], chunk[4096];
+	FILE *p;
+	size_t n;
+	int fd;
+
+	assert_true(pdf->len > 5 && memcmp(pdf->data, "%PDF-", 5) == 0);
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_int_equal(write(fd, pdf->data, pdf->len), (ssize_t)pdf->len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 %s -", path);
+	assert_non_null(p = popen(cmd, "r"));
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		assert_int_equal(buf_add(out, chunk, n), 0);
+	assert_int_equal(pclose(p), 0);
+	unlink(path);
+}
+
+/* Keeps a copy for a look by eye, when tests/output exists. */
+static void
+keep(const struct buf *pdf, const char *name)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "tests/output/%s", name);
+	if ((f = fopen(path, "wb")) == NULL)
+		return;
+	fwrite(pdf->data, 1, pdf->len, f);
+	fclose(f);
+}
+
+static void
+letter_pdf(void **state)
+{
+	struct notify_letter l = sample("decision", "kk");
+	struct buf s, t, pdf, txt;
+	char err[256];
+
+	(void)state;
+	buf_init(&s, 1024 * 16);
+	buf_init(&t, 256 * 1024);
+	buf_init(&pdf, NOTIFY_PDF_MAX);
+	buf_init(&txt, 1 << 20);
+	/* Long reasoning: the text goes over two pages at least. */
+	for (int i = 0; i < 40; i++)
+		buf_puts(&s, "Тексеру барысында анықталған мән-жайлар "
+		    "егжей-тегжейлі сипатталды. ");
+	buf_puts(&s, KAZAKH);
+	l.reasoning = s.data;
+	{
+		struct buf subj;
+
+		buf_init(&subj, 1024);
+		assert_int_equal(notify_render(TEMPLATES, &l, &subj, &t, err,
+		    sizeof(err)), 0);
+		buf_free(&subj);
+	}
+	if (notify_letter_pdf(&l, t.data, &pdf, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(memcmp(pdf.data, "%PDF-", 5) == 0);
+	keep(&pdf, "letter.pdf");
+	if (!have_pdftotext()) {
+		buf_free(&s);
+		buf_free(&t);
+		buf_free(&pdf);
+		buf_free(&txt);
+		skip();
+	}
+	pdf_text(&pdf, &txt);
+	assert_non_null(strstr(txt.data, "050046, Алматы қаласы, Әуезов "
+	    "ауданы,"));
+	assert_non_null(strstr(txt.data, "Жетісу-1 ықшамауданы, 14-үй, "
+	    "27-пәтер"));
+	assert_non_null(strstr(txt.data, "1042/2026"));
+	assert_non_null(strstr(txt.data, "2026-483920175-4"));
+	assert_non_null(strstr(txt.data, KAZAKH));
+	assert_non_null(strstr(txt.data, "Әбілқасымова Гүлнұр Серікқызы"));
+	assert_non_null(strstr(txt.data, "03.12.2026"));
+	/* Numbered pages; pdftotext may eat the blanks around "/". */
+	assert_true(strstr(txt.data, "2 / 2") != NULL ||
+	    strstr(txt.data, "2/2") != NULL);
+
+	/* Too small a buffer is an error, not a truncated file. */
+	buf_free(&pdf);
+	buf_init(&pdf, 1000);
+	assert_int_equal(notify_letter_pdf(&l, t.data, &pdf, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "larger than"));
+
+	buf_free(&s);
+	buf_free(&t);
+	buf_free(&pdf);
+	buf_free(&txt);
+}
+
+static void
+talon_pdf(void **state)
+{
+	struct notify_talon t = sample_talon("kk");
+	struct buf pdf, txt;
+	char err[256];
+
+	(void)state;
+	buf_init(&pdf, NOTIFY_PDF_MAX);
+	buf_init(&txt, 1 << 20);
+	if (notify_talon_pdf(&t, &pdf, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(memcmp(pdf.data, "%PDF-", 5) == 0);
+	keep(&pdf, "talon.pdf");
+	if (!have_pdftotext()) {
+		buf_free(&pdf);
+		buf_free(&txt);
+		skip();
+	}
+	pdf_text(&pdf, &txt);
+	assert_non_null(strstr(txt.data, "2026-483920175-4"));
+	assert_non_null(strstr(txt.data, "7KQ2-M9XD"));
+	assert_non_null(strstr(txt.data, "16.11.2026 15:42"));
+	assert_non_null(strstr(txt.data, "Қол жеткізу коды"));
+	assert_non_null(strstr(txt.data, "Нұрланова Әйгерім"));
+	buf_free(&pdf);
+	buf_free(&txt);
+}
+
+static void
+register_csv_and_pdf(void **state)
+{
+	struct notify_register_row rows[60];
+	struct buf csv, pdf, txt;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < 60; i++) {
+		rows[i].out_number = "1042/2026";
+		rows[i].addressee = "Әбілқасымова Гүлнұр Серікқызы";
+		rows[i].address = "050046, Алматы қаласы, Әуезов ауданы, "
+		    "Жетісу-1, 14-үй, 27-пәтер";
+		rows[i].talon = "2026-483920175-4";
+	}
+	rows[1].addressee = "Ким \"Ли\" Ен";
+	rows[1].address = "=HYPERLINK(\"x\")";
+	rows[2].address = NULL;
+
+	buf_init(&csv, 1 << 20);
+	assert_int_equal(notify_register_csv(rows, 3, &csv), 0);
+	assert_string_equal(csv.data,
+	    "out_number,addressee,address,talon\r\n"
+	    "1042/2026,Әбілқасымова Гүлнұр Серікқызы,\"050046, Алматы "
+	    "қаласы, Әуезов ауданы, Жетісу-1, 14-үй, 27-пәтер\","
+	    "2026-483920175-4\r\n"
+	    "1042/2026,\"Ким \"\"Ли\"\" Ен\",\"'=HYPERLINK(\"\"x\"\")\","
+	    "2026-483920175-4\r\n"
+	    "1042/2026,Әбілқасымова Гүлнұр Серікқызы,,2026-483920175-4\r\n");
+
+	buf_init(&pdf, NOTIFY_PDF_MAX);
+	buf_init(&txt, 1 << 20);
+	if (notify_register_pdf(rows, 60, "Алматы қаласы Әуезов ауданының "
+	    "білім бөлімі", "2026-12-03", &pdf, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	keep(&pdf, "register.pdf");
+	assert_int_equal(notify_register_pdf(rows, 1, "x", "03.12.2026",
+	    &txt, err, sizeof(err)), -1);
+	buf_reset(&txt);
+	if (!have_pdftotext()) {
+		buf_free(&csv);
+		buf_free(&pdf);
+		buf_free(&txt);
+		skip();
+	}
+	pdf_text(&pdf, &txt);
+	assert_non_null(strstr(txt.data, "Реестр почтовых отправлений"));
+	assert_non_null(strstr(txt.data, "03.12.2026"));
+	assert_non_null(strstr(txt.data, "Всего: 60"));
+	assert_non_null(strstr(txt.data, "Ким \"Ли\" Ен"));
+	buf_free(&csv);
+	buf_free(&pdf);
+	buf_free(&txt);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(render_every_kind_and_language),
+		cmocka_unit_test(render_decision_says_what_it_must),
+		cmocka_unit_test(render_missing_template_and_errors),
+		cmocka_unit_test(render_values_are_verbatim),
+		cmocka_unit_test(rfc2047_subject),
+		cmocka_unit_test(mime_structure),
+		cmocka_unit_test(email_validation),
+		cmocka_unit_test(smtp_classification),
+		cmocka_unit_test(smtp_open_checks_the_url),
+		cmocka_unit_test(capture_transport),
+		cmocka_unit_test(talon_text_fits_a_receipt),
+		cmocka_unit_test(letter_pdf),
+		cmocka_unit_test(talon_pdf),
+		cmocka_unit_test(register_csv_and_pdf),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	if (tz_init("Asia/Almaty") == -1)
+		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	{
+		int rc = cmocka_run_group_tests_name("notify", tests, NULL,
+		    group_teardown);
+
+		curl_global_cleanup();
+		return rc;
+	}
+}
