@@ -122,6 +122,46 @@ open_routing(struct complaints *cx, const struct complaints_conf *conf,
 	return cx->routing ? 0 : -1;
 }
 
+static int
+copy_opt(char **dst, const char *src, const char *def)
+{
+	const char *v = src && *src ? src : def;
+
+	*dst = NULL;
+	if (v == NULL)
+		return 0;
+	return (*dst = strdup(v)) ? 0 : -1;
+}
+
+/* The delivery settings, with their defaults. */
+static int
+copy_delivery(struct complaints *cx, const struct complaints_conf *conf)
+{
+	char tdir[1024];
+
+	snprintf(tdir, sizeof(tdir), "%s/../notify/templates",
+	    conf->schema_dir);
+	cx->smtp_tls = conf->smtp_tls;
+	cx->notify_interval = conf->notify_interval;
+	cx->notify_attempts = conf->notify_attempts > 0 ?
+	    conf->notify_attempts : 8;
+	cx->notify_backoff = conf->notify_backoff > 0 ?
+	    conf->notify_backoff : 60;
+	if (copy_opt(&cx->smtp_url, conf->smtp_url, NULL) == -1 ||
+	    copy_opt(&cx->smtp_from, conf->smtp_from,
+	    "complaints@complaints.local") == -1 ||
+	    copy_opt(&cx->smtp_user, conf->smtp_user, NULL) == -1 ||
+	    copy_opt(&cx->smtp_password, conf->smtp_password, NULL) == -1 ||
+	    copy_opt(&cx->smtp_ca, conf->smtp_ca, NULL) == -1 ||
+	    copy_opt(&cx->mail_capture, conf->mail_capture, NULL) == -1 ||
+	    copy_opt(&cx->template_dir, conf->template_dir, tdir) == -1 ||
+	    copy_opt(&cx->mail_host, conf->mail_host, "complaints.local") ==
+	    -1 ||
+	    copy_opt(&cx->status_url, conf->status_url, NULL) == -1)
+		return -1;
+	return 0;
+}
+
 struct complaints *
 complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 {
@@ -158,6 +198,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	cx->session_hours = conf->session_hours > 0 ? conf->session_hours : 12;
 	cx->session_idle = conf->session_idle > 0 ? conf->session_idle : 30;
 	cx->token_days = conf->token_days > 0 ? conf->token_days : 365;
+	if (copy_delivery(cx, conf) == -1)
+		goto oom;
 	if ((cx->signin = limit_new(4096, 1, 1)) == NULL)
 		goto oom;
 	if ((cx->wdb = db_open(conf->db_path, DB_OPEN_WRITE, err,
@@ -169,7 +211,7 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	if ((cx->writer = db_writer_start(cx->wdb, conf->queue_max,
 	    conf->batch_max)) == NULL)
 		goto oom;
-	if (complaints_watch_start(cx) == -1)
+	if (complaints_watch_start(cx) == -1 || cx_outbox_start(cx) == -1)
 		goto oom;
 	return cx;
 oom:
@@ -185,12 +227,24 @@ complaints_close(struct complaints *cx)
 	if (cx == NULL)
 		return;
 	complaints_watch_stop(cx);
+	cx_outbox_stop(cx);
 	db_writer_stop(cx->writer);
 	db_pool_close(cx->readers);
 	db_close(cx->wdb);
 	cal_free(cx->cal);
 	routing_free(cx->routing);
 	limit_free(cx->signin);
+	free(cx->smtp_url);
+	free(cx->smtp_from);
+	free(cx->smtp_user);
+	if (cx->smtp_password)
+		sodium_memzero(cx->smtp_password, strlen(cx->smtp_password));
+	free(cx->smtp_password);
+	free(cx->smtp_ca);
+	free(cx->mail_capture);
+	free(cx->template_dir);
+	free(cx->mail_host);
+	free(cx->status_url);
 	xmlio_schemas_free(cx->schemas);
 	free(cx->timezone);
 	free(cx->rules);

@@ -101,6 +101,19 @@ struct complaints_conf {
 	int		 session_hours;	/* a session lasts at most */
 	int		 session_idle;	/* minutes without use end it */
 	int		 token_days;	/* an API token lasts at most */
+	/* Delivery of notifications (outbox.c). */
+	const char	*smtp_url;	/* smtp:// or smtps://; NULL: no email */
+	const char	*smtp_from;
+	const char	*smtp_user, *smtp_password;
+	int		 smtp_tls;	/* 0 none, 1 STARTTLS if offered, 2 must */
+	const char	*smtp_ca;
+	const char	*mail_capture;	/* a folder: write mail there instead */
+	const char	*template_dir;	/* notify/templates */
+	const char	*mail_host;	/* the right side of Message-IDs */
+	const char	*status_url;	/* the public status page, ends in / */
+	int		 notify_interval; /* seconds; 0: no delivery worker */
+	int		 notify_attempts; /* temporary failures before giving up */
+	int		 notify_backoff;  /* seconds before the first retry */
 	int		 readers;
 	size_t		 queue_max;
 	size_t		 batch_max;
@@ -276,6 +289,12 @@ int	complaints_token_revoke(struct complaints *, const struct cx_actor *,
 	    int64_t id, struct cx_error *);
 int	complaints_token_list(struct complaints *, const struct cx_actor *,
 	    struct buf *xml, struct cx_error *);
+
+/*
+ * Delivers the notifications that are due now (the worker does this
+ * every notify_interval seconds); *done gets how many were handled.
+ */
+int	complaints_outbox_once(struct complaints *, int *done);
 
 /* Checks the journal and the audit trail; *ok is 0 when tampered. */
 int	complaints_verify(struct complaints *, const struct cx_actor *,

@@ -28,6 +28,16 @@ struct complaints {
 	int			 watch_interval;
 	int			 session_hours, session_idle, token_days;
 	struct limit		*signin;	/* failed sign-ins */
+	/* Delivery (outbox.c). */
+	char			*smtp_url, *smtp_from, *smtp_user;
+	char			*smtp_password, *smtp_ca, *mail_capture;
+	char			*template_dir, *mail_host, *status_url;
+	int			 smtp_tls, notify_interval;
+	int			 notify_attempts, notify_backoff;
+	pthread_t		 outbox;
+	pthread_mutex_t		 outbox_lock;
+	pthread_cond_t		 outbox_cond;
+	int			 outbox_running, outbox_stop, outbox_kick;
 	/* The deadline watch. */
 	pthread_t		 watch;
 	pthread_mutex_t		 watch_lock;
@@ -81,6 +91,14 @@ int	cx_may_act(const struct cx_actor *, const char *action,
 	    const struct db_body *, const char *also, struct cx_error *);
 int	cx_may_list(struct db *, const struct cx_actor *, const char *body,
 	    int overdue, struct cx_error *);
+
+/* The delivery worker (outbox.c). */
+int	cx_outbox_start(struct complaints *);
+void	cx_outbox_kick(struct complaints *);
+void	cx_outbox_stop(struct complaints *);
+/* The letter of a notification as a PDF. */
+int	cx_letter_pdf(struct complaints *, struct db *, int64_t id,
+	    struct buf *pdf, struct cx_error *);
 
 /* Maps a storage failure to an answer. */
 int	cx_db_error(struct cx_error *, int rc, const char *what);

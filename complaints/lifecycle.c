@@ -628,6 +628,7 @@ complaints_act(struct complaints *cx, const struct cx_actor *actor,
 	}
 	if (cx_run(cx, act_run, &a, e, &a.err) == -1)
 		goto out;
+	cx_outbox_kick(cx);
 	if (xmlio_out_begin(&o, "action-result") == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)a.id) == -1 ||
 	    xmlio_out_elem(&o, "action", act_names[k]) == -1 ||

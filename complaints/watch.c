@@ -101,6 +101,8 @@ complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
 			*(pass ? reminded : overdue) += w.marked;
 		} while (w.marked == WATCH_BATCH);
 	}
+	if (*overdue || *reminded)
+		cx_outbox_kick(cx);
 	return 0;
 }
 

@@ -54,6 +54,19 @@ static const struct opt opts[] = {
 	I(batch_max, 512, 1, 100000),
 	I(shutdown_grace, 10, 0, 600),
 	I(watch_interval, 60, 0, 86400),
+	S(smtp_url, ""),
+	S(smtp_from, "complaints@complaints.local"),
+	S(smtp_user, ""),
+	S(smtp_password_file, ""),
+	S(smtp_tls, "try"),
+	S(smtp_ca, ""),
+	S(mail_capture, ""),
+	S(template_dir, ""),
+	S(mail_host, "complaints.local"),
+	S(status_url, ""),
+	I(notify_interval, 5, 0, 3600),
+	I(notify_attempts, 8, 1, 100),
+	I(notify_backoff, 60, 1, 86400),
 	I(lookup_burst, 30, 1, 100000),
 	I(lookup_rate, 60, 1, 1000000),
 	I(session_hours, 12, 1, 720),
@@ -151,6 +164,12 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		}
 		if (set(c, &opts[i], value, line, sizeof(line)) == -1) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, line);
+			goto out;
+		}
+		if (strcmp(c->smtp_tls, "none") && strcmp(c->smtp_tls, "try") &&
+		    strcmp(c->smtp_tls, "required")) {
+			snprintf(err, errlen, "%s:%d: smtp_tls: none, try or "
+			    "required", path, lineno);
 			goto out;
 		}
 		if (strcmp(c->log_level, "debug") &&

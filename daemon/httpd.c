@@ -24,6 +24,7 @@
 #include "daemon/httpd.h"
 #include "util/limit.h"
 #include "util/util.h"
+#include "web/web.h"
 
 #define MAX_SEGMENTS	8
 
@@ -96,6 +97,11 @@ static enum MHD_Result h_users(struct req *);
 static enum MHD_Result h_user_add(struct req *);
 static enum MHD_Result h_user_disable(struct req *);
 static enum MHD_Result h_user_password(struct req *);
+/* The citizens' status page (web/). */
+static enum MHD_Result h_page_form(struct req *);
+static enum MHD_Result h_page_status(struct req *);
+static enum MHD_Result h_page_post(struct req *);
+static enum MHD_Result h_page_css(struct req *);
 
 /*
  * Every route with who may call it.  tests/integration/test_access.py
@@ -124,6 +130,10 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/users", h_user_add, 1, STAFF },
 	{ "POST", "/api/v1/users/*/disable", h_user_disable, 0, STAFF },
 	{ "POST", "/api/v1/users/*/password", h_user_password, 1, STAFF },
+	{ "GET", "/status", h_page_form, 0, PUBLIC },
+	{ "GET", "/status/*", h_page_status, 0, LIMITED },
+	{ "POST", "/status", h_page_post, 1, LIMITED },
+	{ "GET", "/status.css", h_page_css, 0, PUBLIC },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

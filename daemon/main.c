@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <sodium.h>
+
 #include "complaints/complaints.h"
 #include "daemon/conf.h"
 #include "daemon/httpd.h"
@@ -44,6 +47,24 @@ write_port_file(const char *path, unsigned port)
 	fprintf(f, "%u\n", port);
 	if (fclose(f) != 0 || rename(tmp, path) == -1)
 		return -1;
+	return 0;
+}
+
+/* The first line of a file readable by its owner only. */
+static int
+read_secret(const char *path, char *out, size_t size)
+{
+	struct stat st;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0)
+		log_warnx("%s: readable by others; chmod 600 it", path);
+	if (fgets(out, (int)size, f) == NULL)
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
 	return 0;
 }
 
@@ -78,7 +99,7 @@ main(int argc, char *argv[])
 	struct complaints *cx;
 	struct httpd *h;
 	struct conf conf;
-	char err[1024], dbpath[1024], secret[1024];
+	char err[1024], dbpath[1024], secret[1024], smtp_password[256];
 	sigset_t set;
 	int ch, debug = 0, check = 0, verbose = 0, sig;
 	enum log_level lvl;
@@ -154,6 +175,11 @@ main(int argc, char *argv[])
 		fatal("daemon");
 
 	xmlio_init();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	smtp_password[0] = '\0';
+	if (conf.smtp_password_file[0] && read_secret(conf.smtp_password_file,
+	    smtp_password, sizeof(smtp_password)) == -1)
+		fatal("smtp_password_file: %s", conf.smtp_password_file);
 	memset(&cc, 0, sizeof(cc));
 	cc.db_path = dbpath;
 	cc.secret_path = secret;
@@ -171,6 +197,20 @@ main(int argc, char *argv[])
 	cc.session_hours = (int)conf.session_hours;
 	cc.session_idle = (int)conf.session_idle;
 	cc.token_days = (int)conf.token_days;
+	cc.smtp_url = conf.smtp_url;
+	cc.smtp_from = conf.smtp_from;
+	cc.smtp_user = conf.smtp_user;
+	cc.smtp_password = smtp_password;
+	cc.smtp_tls = strcmp(conf.smtp_tls, "none") == 0 ? 0 :
+	    strcmp(conf.smtp_tls, "try") == 0 ? 1 : 2;
+	cc.smtp_ca = conf.smtp_ca;
+	cc.mail_capture = conf.mail_capture;
+	cc.template_dir = conf.template_dir;
+	cc.mail_host = conf.mail_host;
+	cc.status_url = conf.status_url;
+	cc.notify_interval = (int)conf.notify_interval;
+	cc.notify_attempts = (int)conf.notify_attempts;
+	cc.notify_backoff = (int)conf.notify_backoff;
 	cc.readers = (int)conf.readers;
 	cc.queue_max = (size_t)conf.queue_max;
 	cc.batch_max = (size_t)conf.batch_max;
@@ -199,6 +239,8 @@ main(int argc, char *argv[])
 	httpd_drain(h, (int)conf.shutdown_grace);
 	httpd_stop(h);
 	complaints_close(cx);
+	sodium_memzero(smtp_password, sizeof(smtp_password));
+	curl_global_cleanup();
 	xmlio_cleanup();
 	conf_free(&conf);
 	log_info("complaintsd: stopped");

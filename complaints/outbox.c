@@ -1,0 +1,649 @@
+/*
+ * complaints: delivering the outbox.
+ *
+ * Notifications are rows written in the transaction of the change that
+ * causes them.  A worker thread takes those that are due, claims each
+ * (state "sending", the attempt counted, an outgoing journal number given
+ * once) in a commit of its own, renders and sends it outside any
+ * transaction, and records the result in another commit.  A crash
+ * between the two leaves the row "sending": it is sent again with the
+ * same Message-ID, so a receiver that has it already can tell.
+ *
+ * Email goes by SMTP (notify/); a letter for the post is prepared
+ * ("ready") and waits for the registrar's daily batch; a notice to a body
+ * ("internal") is delivered by showing it in the body's list.  Temporary
+ * failures are retried with exponential back-off and jitter up to
+ * notify_attempts; permanent ones are marked failed for the registrar,
+ * who can resend or switch to post.  When a decision has gone out, the
+ * complaint becomes "answered".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "complaints/complaints_int.h"
+#include "notify/notify.h"
+
+#define OUTBOX_BATCH	16
+#define PDF_CAP		NOTIFY_PDF_MAX
+#define MAIL_CAP	(12 * 1024 * 1024)
+#define TEXT_CAP	(256 * 1024)
+
+/* One notification with everything its letter shows; owned strings. */
+struct ob_item {
+	int64_t		 id, complaint_id;
+	char		*uid, *kind, *channel, *recipient, *lang, *state;
+	int		 attempts, out_year;
+	int64_t		 out_no;
+	char		*body_code;
+	/* The complaint. */
+	char		*talon, *surname, *name, *patronymic, *address, *email;
+	char		*cstate, *due, *rules, *extended_reason, *outcome;
+	char		*reasoning, *decided_by, *subject_institution;
+	int		 service, journal_year;
+	int64_t		 journal_no, accepted_at;
+	/* The bodies. */
+	struct db_body	 body;
+	char		*body_address, *body_phones;
+	char		*forwarded_to, *forward_reason, *appeal_to;
+	char		 court_clause[ROUTING_CLAUSE_MAX];
+};
+
+static char *
+dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void
+item_free(struct ob_item *it)
+{
+	char **s[] = { &it->uid, &it->kind, &it->channel, &it->recipient,
+	    &it->lang, &it->state, &it->body_code, &it->talon, &it->surname,
+	    &it->name, &it->patronymic, &it->address, &it->email, &it->cstate,
+	    &it->due, &it->rules, &it->extended_reason, &it->outcome,
+	    &it->reasoning, &it->decided_by, &it->subject_institution,
+	    &it->body_address, &it->body_phones, &it->forwarded_to,
+	    &it->forward_reason, &it->appeal_to };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		free(*s[i]);
+		*s[i] = NULL;
+	}
+}
+
+static int
+row_copy(void *arg, const struct db_outbox_row *r)
+{
+	struct ob_item *it = arg;
+
+	it->id = r->id;
+	it->complaint_id = r->complaint_id;
+	it->uid = dup(r->uid);
+	it->kind = dup(r->kind);
+	it->channel = dup(r->channel);
+	it->recipient = dup(r->recipient);
+	it->lang = dup(r->lang);
+	it->state = dup(r->state);
+	it->attempts = r->attempts;
+	it->out_year = r->out_year;
+	it->out_no = r->out_no;
+	it->body_code = dup(r->body_code);
+	return 1;
+}
+
+struct fwd {
+	int64_t	 parent;
+	char	*to;
+};
+
+static int
+find_forward(void *arg, const struct db_case_row *r)
+{
+	struct fwd *f = arg;
+
+	if (r->parent_id == f->parent && r->link &&
+	    strcmp(r->link, "forwarded-from") == 0 && f->to == NULL)
+		f->to = dup(r->body_name);
+	return 0;
+}
+
+static int
+body_detail(void *arg, const struct db_body_row *r)
+{
+	struct ob_item *it = arg;
+
+	it->body_address = dup(r->address);
+	it->body_phones = dup(r->phones);
+	return 1;
+}
+
+/* Reads a notification and what its letter needs; -1 when gone. */
+static int
+item_load(struct complaints *cx, struct db *db, int64_t id,
+    struct ob_item *it)
+{
+	struct db_complaint c;
+	struct db_body b, next;
+	struct routing_chain ch;
+	struct fwd f = { 0, NULL };
+	const char *n;
+	int64_t root;
+
+	memset(it, 0, sizeof(*it));
+	if (db_outbox_get(db, id, row_copy, it) != DB_OK || it->id == 0)
+		return -1;
+	if (db_complaint_get(db, it->complaint_id, &c, &b) != DB_OK)
+		return -1;
+	it->talon = dup(c.talon);
+	it->surname = dup(c.surname);
+	it->name = dup(c.name);
+	it->patronymic = dup(c.patronymic);
+	it->address = dup(c.address);
+	it->email = dup(c.email);
+	it->cstate = dup(c.state);
+	it->due = dup(c.due);
+	it->rules = dup(c.rules);
+	it->extended_reason = dup(c.extended_reason);
+	it->outcome = dup(c.outcome);
+	it->reasoning = dup(c.reasoning);
+	it->decided_by = dup(c.decided_by);
+	it->subject_institution = dup(c.subject_institution);
+	it->service = c.service;
+	it->journal_year = c.journal_year;
+	it->journal_no = c.journal_no;
+	it->accepted_at = c.accepted_at;
+	it->body = b;
+	root = c.case_id ? c.case_id : c.id;
+	db_body_detail(db, b.code, body_detail, it);
+	f.parent = it->complaint_id;
+	db_case_of(db, root, find_forward, &f);
+	it->forwarded_to = f.to;
+	/* The next level, or the court. */
+	{
+		struct db_body inst;
+		int has = it->subject_institution && db_body_by_code(db,
+		    it->subject_institution, &inst) == DB_OK;
+
+		if (routing_chain(cx->routing, it->service, has ? inst.code :
+		    NULL, has && inst.parent_code[0] ? inst.parent_code : NULL,
+		    &ch) == ROUTING_OK) {
+			strlcpy_chk(it->court_clause, ch.court_clause,
+			    sizeof(it->court_clause));
+			if ((n = routing_next(&ch, b.code)) != NULL &&
+			    db_body_by_code(db, n, &next) == DB_OK)
+				it->appeal_to = dup(next.name_kk);
+		}
+	}
+	return 0;
+}
+
+static void
+local_date(struct complaints *cx, const struct db_body *b, time_t t,
+    char out[11])
+{
+	date_iso(cx_today(cx, b, t), out);
+}
+
+/* The letter's fields from an item; the strings stay the item's. */
+static void
+letter_of(struct complaints *cx, const struct ob_item *it, const char *lang,
+    char out_no[32], char journal[32], char accepted[11], char today[11],
+    char url[512], struct notify_letter *l)
+{
+	memset(l, 0, sizeof(*l));
+	snprintf(out_no, 32, "%lld/%d", (long long)it->out_no, it->out_year);
+	snprintf(journal, 32, "%lld/%d", (long long)it->journal_no,
+	    it->journal_year);
+	local_date(cx, &it->body, (time_t)it->accepted_at, accepted);
+	local_date(cx, &it->body, clock_now(), today);
+	url[0] = '\0';
+	if (cx->status_url && *cx->status_url)
+		snprintf(url, 512, "%s%s", cx->status_url, it->talon);
+	l->kind = it->kind;
+	l->lang = lang;
+	l->uid = it->uid;
+	l->surname = it->surname;
+	l->name = it->name;
+	l->patronymic = it->patronymic;
+	l->address = it->address;
+	l->email = it->email;
+	l->body_code = it->body.code;
+	l->body_name_kk = it->body.name_kk;
+	l->body_name_ru = it->body.name_ru;
+	l->body_address = it->body_address;
+	l->body_phones = it->body_phones;
+	l->out_number = it->out_no ? out_no : NULL;
+	l->date = today;
+	l->talon = it->talon;
+	l->journal_number = journal;
+	l->accepted_on = accepted;
+	l->service = it->service;
+	l->due = it->due;
+	l->new_due = it->due;
+	l->extension_reason = it->extended_reason;
+	l->forwarded_to_name = it->forwarded_to;
+	l->outcome = it->outcome;
+	l->reasoning = it->reasoning;
+	l->decided_by = it->decided_by;
+	l->appeal_to_name = it->appeal_to;
+	l->court_clause = it->court_clause[0] ? it->court_clause : NULL;
+	l->status_url = url[0] ? url : NULL;
+}
+
+int
+cx_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
+    struct buf *pdf, struct cx_error *e)
+{
+	struct ob_item it;
+	struct notify_letter l;
+	struct buf subject, text;
+	char o[32], j[32], a[11], t[11], url[512], err[256];
+	int rc = -1;
+
+	if (item_load(cx, db, id, &it) == -1) {
+		item_free(&it);
+		cx_error_set(e, 404, "no-such-notification", "no notification "
+		    "%lld", (long long)id);
+		return -1;
+	}
+	buf_init(&subject, 1024);
+	buf_init(&text, TEXT_CAP);
+	letter_of(cx, &it, it.lang ? it.lang : "kk", o, j, a, t, url, &l);
+	if (notify_render(cx->template_dir, &l, &subject, &text, err,
+	    sizeof(err)) != 0 || notify_letter_pdf(&l, text.data, pdf, err,
+	    sizeof(err)) == -1)
+		cx_error_set(e, 500, "letter-failed", "%s", err);
+	else
+		rc = 0;
+	buf_free(&subject);
+	buf_free(&text);
+	item_free(&it);
+	return rc;
+}
+
+/* What a delivery came to. */
+struct ob_result {
+	struct complaints *cx;
+	int64_t		 id;
+	const char	*state;		/* sent, ready, failed, pending */
+	const char	*result;	/* the attempt's word */
+	char		 detail[512];
+	int64_t		 next_at;
+	const char	*answered_by;	/* channel, when the complaint is
+					   answered now */
+	struct cx_error	 err;
+};
+
+static int
+claim_run(struct db *db, void *arg)
+{
+	struct ob_result *r = arg;
+	struct db_outbox_row row;
+	struct ob_item it;
+	struct date d;
+	char date[11];
+	int numbered;
+
+	memset(&it, 0, sizeof(it));
+	memset(&row, 0, sizeof(row));
+	if (db_outbox_get(db, r->id, row_copy, &it) != DB_OK || it.id == 0) {
+		item_free(&it);
+		return DB_NOTFOUND;
+	}
+	numbered = strcmp(it.channel, "internal") != 0;
+	d = cx_today(r->cx, NULL, clock_now());
+	date_iso(d, date);
+	item_free(&it);
+	return db_outbox_claim(db, r->id, numbered, d.y, date);
+}
+
+/* Marks the complaint answered when its decision has gone out. */
+static int
+answer_complaint(struct db *db, struct complaints *cx, int64_t cid,
+    const char *channel, const char *how)
+{
+	struct db_complaint c;
+	struct db_body b;
+	struct db_event ev;
+	char before[32], detail[256];
+	int rc;
+
+	if ((rc = db_complaint_get(db, cid, &c, &b)) != DB_OK)
+		return rc;
+	if (cx_transition("answer", c.state) == NULL ||
+	    strcmp(c.state, "decided") != 0)
+		return DB_OK;	/* answered already, or moved on */
+	strlcpy_chk(before, c.state, sizeof(before));
+	snprintf(detail, sizeof(detail), "the answer went out by %s%s%.150s",
+	    channel, how ? ": " : "", how ? how : "");
+	c.state = "answered";
+	c.answered_at = clock_now();
+	c.answer_channel = channel;
+	c.open = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.body_id = b.id;
+	ev.complaint_id = c.id;
+	ev.at = c.answered_at;
+	ev.actor = "outbox";
+	ev.action = "answer";
+	ev.state_before = before;
+	ev.state_after = "answered";
+	ev.detail = detail;
+	(void)cx;
+	return db_complaint_change(db, &c, &ev);
+}
+
+static int
+record_run(struct db *db, void *arg)
+{
+	struct ob_result *r = arg;
+	struct ob_item it;
+	time_t now = clock_now();
+	int rc;
+
+	if ((rc = db_outbox_attempt(db, r->id, now, r->result,
+	    r->detail[0] ? r->detail : NULL)) != DB_OK)
+		return rc;
+	if ((rc = db_outbox_set(db, r->id, r->state, r->next_at,
+	    strcmp(r->state, "sent") == 0 || strcmp(r->state, "ready") == 0 ?
+	    NULL : r->detail, strcmp(r->state, "sent") == 0 ? now : 0, 0,
+	    NULL)) != DB_OK)
+		return rc;
+	if (r->answered_by == NULL)
+		return DB_OK;
+	memset(&it, 0, sizeof(it));
+	if (db_outbox_get(db, r->id, row_copy, &it) != DB_OK) {
+		item_free(&it);
+		return DB_ERROR;
+	}
+	rc = strcmp(it.kind, "decision") == 0 ? answer_complaint(db, r->cx,
+	    it.complaint_id, r->answered_by, r->detail) : DB_OK;
+	item_free(&it);
+	return rc;
+}
+
+/* Sends one email; fills r.  The transport handle is the worker's. */
+static void
+send_email(struct complaints *cx, struct ob_item *it, void **smtp,
+    struct ob_result *r)
+{
+	struct notify_letter l;
+	struct notify_mime_in m;
+	struct buf subj_kk, subj_ru, kk, ru, pdf, msg;
+	char o[32], j[32], a[11], t[11], url[512], err[256];
+	const struct notify_transport *tr;
+	int res;
+
+	buf_init(&subj_kk, 1024);
+	buf_init(&subj_ru, 1024);
+	buf_init(&kk, TEXT_CAP);
+	buf_init(&ru, TEXT_CAP);
+	buf_init(&pdf, PDF_CAP);
+	buf_init(&msg, MAIL_CAP);
+	if (it->recipient == NULL || !notify_email_valid(it->recipient)) {
+		r->state = "failed";
+		r->result = "permanent";
+		snprintf(r->detail, sizeof(r->detail), "not an email address: "
+		    "%.200s", it->recipient ? it->recipient : "(none)");
+		goto out;
+	}
+	tr = cx->mail_capture && *cx->mail_capture ?
+	    &notify_transport_capture : &notify_transport_smtp;
+	if (tr == &notify_transport_smtp && (cx->smtp_url == NULL ||
+	    *cx->smtp_url == '\0')) {
+		r->state = "failed";
+		r->result = "permanent";
+		snprintf(r->detail, sizeof(r->detail), "no mail server is "
+		    "configured (smtp_url); send it by post");
+		goto out;
+	}
+	letter_of(cx, it, "kk", o, j, a, t, url, &l);
+	if ((res = notify_render(cx->template_dir, &l, &subj_kk, &kk, err,
+	    sizeof(err))) != 0 || notify_letter_pdf(&l, kk.data, &pdf, err,
+	    sizeof(err)) == -1) {
+		r->state = "failed";
+		r->result = "permanent";
+		snprintf(r->detail, sizeof(r->detail), "the letter cannot be "
+		    "written: %s", err);
+		log_warnx("outbox: %lld: %s", (long long)it->id, r->detail);
+		goto out;
+	}
+	l.lang = "ru";
+	if (notify_render(cx->template_dir, &l, &subj_ru, &ru, err,
+	    sizeof(err)) != 0) {
+		log_warnx("outbox: %lld: no Russian text: %s", (long long)it->id,
+		    err);
+		buf_reset(&ru);
+	}
+	memset(&m, 0, sizeof(m));
+	m.from = cx->smtp_from;
+	m.from_name = it->body.name_kk;
+	m.to = it->recipient;
+	m.subject = subj_kk.data;
+	m.date = clock_now();
+	m.uid = it->uid;
+	m.host = cx->mail_host;
+	m.text_kk = kk.data;
+	m.text_ru = ru.len ? ru.data : NULL;
+	m.pdf = &pdf;
+	m.pdf_name = "letter.pdf";
+	if (notify_mime(&m, &msg) == -1) {
+		r->state = "failed";
+		r->result = "permanent";
+		snprintf(r->detail, sizeof(r->detail), "the message cannot be "
+		    "built (check smtp_from and the address)");
+		goto out;
+	}
+	if (*smtp == NULL) {
+		struct notify_smtp_conf sc;
+
+		memset(&sc, 0, sizeof(sc));
+		sc.url = cx->smtp_url;
+		sc.tls = (enum notify_tls)cx->smtp_tls;
+		sc.user = cx->smtp_user;
+		sc.password = cx->smtp_password;
+		sc.ca_file = cx->smtp_ca;
+		sc.capture_dir = cx->mail_capture;
+		*smtp = tr->open(&sc);
+	}
+	res = *smtp ? tr->send(*smtp, cx->smtp_from, it->recipient, &msg,
+	    r->detail, sizeof(r->detail)) : NOTIFY_TEMPFAIL;
+	if (res == NOTIFY_SENT) {
+		r->state = "sent";
+		r->result = "sent";
+		r->answered_by = "email";
+	} else if (res == NOTIFY_PERMFAIL) {
+		r->state = "failed";
+		r->result = "permanent";
+	} else {
+		r->result = "temporary";
+		/* The connection may be broken: open a new one next time. */
+		tr->close(*smtp);
+		*smtp = NULL;
+	}
+out:
+	buf_free(&subj_kk);
+	buf_free(&subj_ru);
+	buf_free(&kk);
+	buf_free(&ru);
+	buf_free(&pdf);
+	buf_free(&msg);
+}
+
+static void
+deliver(struct complaints *cx, int64_t id, void **smtp)
+{
+	struct ob_result r;
+	struct ob_item it;
+	struct cx_error e;
+	struct db *db;
+	long delay;
+
+	memset(&r, 0, sizeof(r));
+	r.cx = cx;
+	r.id = id;
+	if (cx_run(cx, claim_run, &r, &e, &r.err) == -1) {
+		log_warnx("outbox: %lld: claim: %s", (long long)id, e.message);
+		return;
+	}
+	db = db_pool_get(cx->readers);
+	if (item_load(cx, db, id, &it) == -1) {
+		db_pool_put(cx->readers, db);
+		item_free(&it);
+		return;
+	}
+	db_pool_put(cx->readers, db);
+	r.state = "pending";
+	if (strcmp(it.channel, "internal") == 0) {
+		r.state = "sent";
+		r.result = "sent";
+		snprintf(r.detail, sizeof(r.detail), "shown to %s",
+		    it.body.code);
+	} else if (strcmp(it.channel, "post") == 0) {
+		if (it.recipient == NULL || *it.recipient == '\0') {
+			r.state = "failed";
+			r.result = "permanent";
+			snprintf(r.detail, sizeof(r.detail), "the applicant "
+			    "gave no postal address");
+		} else {
+			r.state = "ready";
+			r.result = "ready";
+			snprintf(r.detail, sizeof(r.detail), "letter %lld/%d "
+			    "ready for the post", (long long)it.out_no,
+			    it.out_year);
+		}
+	} else
+		send_email(cx, &it, smtp, &r);
+	if (strcmp(r.state, "pending") == 0) {
+		if (it.attempts >= cx->notify_attempts) {
+			r.state = "failed";
+			snprintf(r.detail + strlen(r.detail), sizeof(r.detail) -
+			    strlen(r.detail), " (gave up after %d attempts)",
+			    it.attempts);
+		} else {
+			delay = (long)cx->notify_backoff << (it.attempts > 1 ?
+			    (it.attempts - 1 > 16 ? 16 : it.attempts - 1) : 0);
+			delay += (long)randombytes_uniform(
+			    (uint32_t)(delay / 4 + 1));
+			r.next_at = clock_now() + delay;
+		}
+	}
+	if (strcmp(r.state, "failed") == 0)
+		log_warnx("outbox: notification %lld (%s to %s): failed: %s",
+		    (long long)id, it.kind, it.channel, r.detail);
+	if (cx_run(cx, record_run, &r, &e, &r.err) == -1)
+		log_warnx("outbox: %lld: record: %s", (long long)id, e.message);
+	item_free(&it);
+}
+
+struct due_ids {
+	int64_t	ids[OUTBOX_BATCH];
+	int	n;
+};
+
+static int
+collect(void *arg, const struct db_outbox_row *r)
+{
+	struct due_ids *d = arg;
+
+	if (d->n < OUTBOX_BATCH)
+		d->ids[d->n++] = r->id;
+	return d->n == OUTBOX_BATCH;
+}
+
+int
+complaints_outbox_once(struct complaints *cx, int *done)
+{
+	struct due_ids d;
+	struct db *db;
+	void *smtp = NULL;
+	int rc;
+
+	*done = 0;
+	do {
+		memset(&d, 0, sizeof(d));
+		db = db_pool_get(cx->readers);
+		rc = db_outbox_due(db, clock_now(), OUTBOX_BATCH, collect, &d);
+		db_pool_put(cx->readers, db);
+		if (rc != DB_OK)
+			break;
+		for (int i = 0; i < d.n; i++)
+			deliver(cx, d.ids[i], &smtp);
+		*done += d.n;
+	} while (d.n == OUTBOX_BATCH && !cx->outbox_stop);
+	if (smtp != NULL)
+		(cx->mail_capture && *cx->mail_capture ?
+		    &notify_transport_capture : &notify_transport_smtp)->close(
+		    smtp);
+	return rc == DB_OK ? 0 : -1;
+}
+
+static void *
+outbox_main(void *arg)
+{
+	struct complaints *cx = arg;
+	struct timespec ts;
+	int n;
+
+	pthread_mutex_lock(&cx->outbox_lock);
+	while (!cx->outbox_stop) {
+		pthread_mutex_unlock(&cx->outbox_lock);
+		if (complaints_outbox_once(cx, &n) == 0 && n > 0)
+			log_debug("outbox: %d handled", n);
+		pthread_mutex_lock(&cx->outbox_lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += cx->notify_interval;
+		while (!cx->outbox_stop && !cx->outbox_kick &&
+		    pthread_cond_timedwait(&cx->outbox_cond, &cx->outbox_lock,
+		    &ts) != ETIMEDOUT)
+			;
+		cx->outbox_kick = 0;
+	}
+	pthread_mutex_unlock(&cx->outbox_lock);
+	return NULL;
+}
+
+int
+cx_outbox_start(struct complaints *cx)
+{
+	if (cx->notify_interval <= 0 || cx->outbox_running)
+		return 0;
+	pthread_mutex_init(&cx->outbox_lock, NULL);
+	pthread_cond_init(&cx->outbox_cond, NULL);
+	if (pthread_create(&cx->outbox, NULL, outbox_main, cx) != 0)
+		return -1;
+	cx->outbox_running = 1;
+	return 0;
+}
+
+void
+cx_outbox_kick(struct complaints *cx)
+{
+	if (!cx->outbox_running)
+		return;
+	pthread_mutex_lock(&cx->outbox_lock);
+	cx->outbox_kick = 1;
+	pthread_cond_signal(&cx->outbox_cond);
+	pthread_mutex_unlock(&cx->outbox_lock);
+}
+
+void
+cx_outbox_stop(struct complaints *cx)
+{
+	if (!cx->outbox_running)
+		return;
+	pthread_mutex_lock(&cx->outbox_lock);
+	cx->outbox_stop = 1;
+	pthread_cond_signal(&cx->outbox_cond);
+	pthread_mutex_unlock(&cx->outbox_lock);
+	pthread_join(cx->outbox, NULL);
+	pthread_mutex_destroy(&cx->outbox_lock);
+	pthread_cond_destroy(&cx->outbox_cond);
+	cx->outbox_running = 0;
+}
