@@ -26,11 +26,16 @@ PKG_CONFIG ?= pkg-config
 PKGS     := libmicrohttpd sqlite3 libxml-2.0 libcurl libsodium
 
 # The Debian packages the build and the tests need: the one list.
+# chromium, nodejs and npm run the status page's browser test
+# (tests/browser); a node or npm already on PATH (a newer Node.js, whose
+# package brings its own npm and conflicts with Debian's) is used instead.
 DEPS := build-essential pkg-config libsqlite3-dev sqlite3 libxml2-dev \
 	libxml2-utils libmicrohttpd-dev libcurl4-gnutls-dev libgnutls28-dev \
 	libcmocka-dev libsodium-dev tzdata mandoc python3 python3-aiosmtpd \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core \
-	poppler-utils curl
+	poppler-utils curl chromium wrk \
+	$(if $(shell command -v node 2>/dev/null),,nodejs) \
+	$(if $(shell command -v npm 2>/dev/null),,npm)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-unused-parameter -Wvla
@@ -116,12 +121,14 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schemas/data \
-		$(DESTDIR)$(SYSCONFDIR)
+		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BUILD)/complaintsd $(DESTDIR)$(SBINDIR)/
 	install -m 755 $(BUILD)/complaintctl $(DESTDIR)$(BINDIR)/
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	for f in schemas/data/*.xml; do [ -f "$$f" ] && \
 		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schemas/data/; done; true
+	install -m 644 web/page.html web/status.css $(DESTDIR)$(DATADIR)/web/
+	install -m 644 web/lang/*.txt $(DESTDIR)$(DATADIR)/web/lang/
 	for m in $(MAN_PAGES); do s=$${m##*.}; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	test -f $(DESTDIR)$(SYSCONFDIR)/complaintsd.conf || install -m 644 \

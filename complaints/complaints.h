@@ -296,6 +296,36 @@ int	complaints_token_list(struct complaints *, const struct cx_actor *,
  */
 int	complaints_outbox_once(struct complaints *, int *done);
 
+/*
+ * Notifications, for the registrar: the list (state NULL: all; body
+ * NULL: the actor's), resend a failed one or switch it to post, the
+ * letter as a PDF, a letter recorded as posted (with the post office's
+ * tracking number, or NULL), and the day's postal register (PDF or CSV)
+ * of a body.
+ */
+int	complaints_notifications(struct complaints *, const struct cx_actor *,
+	    const char *state, const char *body, int64_t after, int limit,
+	    struct buf *xml, struct cx_error *);
+int	complaints_notification_reset(struct complaints *,
+	    const struct cx_actor *, int64_t id, int to_post,
+	    struct cx_error *);
+int	complaints_notification_letter(struct complaints *,
+	    const struct cx_actor *, int64_t id, struct buf *pdf,
+	    struct cx_error *);
+int	complaints_post_sent(struct complaints *, const struct cx_actor *,
+	    int64_t id, const char *tracking, struct cx_error *);
+int	complaints_post_register(struct complaints *, const struct cx_actor *,
+	    const char *body, const char *date, int csv, struct buf *out,
+	    struct cx_error *);
+/*
+ * The talon slip: A6 PDF or receipt-printer text.  The access code is
+ * printed only when given and right (the store keeps only its hash):
+ * the registrar's client prints the slip right after registering.
+ */
+int	complaints_talon_slip(struct complaints *, const struct cx_actor *,
+	    const char *number, const char *access_code, int text,
+	    const char *lang, struct buf *out, struct cx_error *);
+
 /* Checks the journal and the audit trail; *ok is 0 when tampered. */
 int	complaints_verify(struct complaints *, const struct cx_actor *,
 	    struct buf *xml, int *ok,

@@ -647,3 +647,390 @@ cx_outbox_stop(struct complaints *cx)
 	pthread_cond_destroy(&cx->outbox_cond);
 	cx->outbox_running = 0;
 }
+
+/* --- What the registrar sees and does with notifications --- */
+
+struct nt_list {
+	struct complaints	*cx;
+	struct xmlio_out	*o;
+	int			 failed, n;
+	int64_t			 last;
+};
+
+static int
+nt_out(void *arg, const struct db_outbox_row *r)
+{
+	struct nt_list *l = arg;
+	char id[24], no[32];
+
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	if (xmlio_out_start(l->o, "notification") == -1 ||
+	    xmlio_out_attr(l->o, "id", id) == -1 ||
+	    xmlio_out_attr(l->o, "kind", r->kind) == -1 ||
+	    xmlio_out_attr(l->o, "channel", r->channel) == -1 ||
+	    xmlio_out_attr(l->o, "state", r->state) == -1 ||
+	    xmlio_out_elemf(l->o, "complaint", "%lld",
+	    (long long)r->complaint_id) == -1 ||
+	    xmlio_out_elem(l->o, "body", r->body_code) == -1 ||
+	    (r->recipient && xmlio_out_elem(l->o, "recipient",
+	    r->recipient) == -1) ||
+	    cx_out_time(l->o, "created", l->cx->timezone,
+	    (time_t)r->created_at) == -1 ||
+	    (r->due_by && xmlio_out_elem(l->o, "due-by", r->due_by) == -1) ||
+	    xmlio_out_elemf(l->o, "attempts", "%d", r->attempts) == -1 ||
+	    (r->last_error && xmlio_out_elem(l->o, "last-error",
+	    r->last_error) == -1))
+		l->failed = 1;
+	if (!l->failed && r->out_no) {
+		snprintf(no, sizeof(no), "%lld/%d", (long long)r->out_no,
+		    r->out_year);
+		if (xmlio_out_elem(l->o, "outgoing-number", no) == -1)
+			l->failed = 1;
+	}
+	if (!l->failed && ((r->letter_date && xmlio_out_elem(l->o,
+	    "letter-date", r->letter_date) == -1) ||
+	    (r->sent_at && cx_out_time(l->o, "sent", l->cx->timezone,
+	    (time_t)r->sent_at) == -1) ||
+	    (r->tracking && xmlio_out_elem(l->o, "tracking",
+	    r->tracking) == -1) || xmlio_out_end(l->o) == -1))
+		l->failed = 1;
+	l->n++;
+	l->last = r->id;
+	return l->failed;
+}
+
+int
+complaints_notifications(struct complaints *cx, const struct cx_actor *a,
+    const char *state, const char *body, int64_t after, int limit,
+    struct buf *out, struct cx_error *e)
+{
+	struct nt_list l;
+	struct xmlio_out o;
+	struct db_body b;
+	struct db *db;
+	int rc = -1;
+
+	if (limit <= 0 || limit > 500)
+		limit = 100;
+	memset(&b, 0, sizeof(b));
+	db = db_pool_get(cx->readers);
+	if (a != NULL && body == NULL && a->role != CX_ROLE_ADMIN)
+		body = a->body;
+	if (body != NULL) {
+		if (db_body_by_code(db, body, &b) != DB_OK) {
+			cx_error_set(e, 400, "unknown-body", "no body with the "
+			    "code \"%s\"", body);
+			goto out;
+		}
+		if (cx_may_read(db, a, &b, 0, e) == -1)
+			goto out;
+	} else if (a != NULL && a->role != CX_ROLE_ADMIN) {
+		cx_error_set(e, 400, "bad-parameter", "body: whose "
+		    "notifications");
+		goto out;
+	}
+	memset(&l, 0, sizeof(l));
+	l.cx = cx;
+	l.o = &o;
+	if (xmlio_out_begin(&o, "notifications") == -1 ||
+	    db_outbox_list(db, state, b.id, after, limit, nt_out, &l) !=
+	    DB_OK || l.failed ||
+	    (l.n == limit && xmlio_out_elemf(&o, "next-after", "%lld",
+	    (long long)l.last) == -1) ||
+	    xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		cx_error_set(e, 500, "internal", "the notifications cannot be "
+		    "listed");
+		goto out;
+	}
+	rc = 0;
+out:
+	db_pool_put(cx->readers, db);
+	return rc;
+}
+
+/* Loads a notification and checks the actor may act on its body. */
+static int
+nt_check(struct complaints *cx, struct db *db, const struct cx_actor *a,
+    int64_t id, struct ob_item *it, int act, struct cx_error *e)
+{
+	if (item_load(cx, db, id, it) == -1) {
+		cx_error_set(e, 404, "no-such-notification", "no notification "
+		    "%lld", (long long)id);
+		return -1;
+	}
+	if (act)
+		return cx_may_act(a, "note", &it->body, NULL, e);
+	return cx_may_read(db, a, &it->body, 0, e);
+}
+
+struct nt_job {
+	int64_t		 id;
+	const char	*channel, *recipient, *tracking;
+	int		 op;	/* 0 reset, 1 posted */
+	struct complaints *cx;
+	struct cx_error	 err;
+};
+
+static int
+nt_run(struct db *db, void *arg)
+{
+	struct nt_job *j = arg;
+	struct ob_item it;
+	int rc;
+
+	if (j->op == 0)
+		return db_outbox_reset(db, j->id, clock_now(), j->channel,
+		    j->recipient);
+	if ((rc = db_outbox_set(db, j->id, "sent", 0, NULL, clock_now(),
+	    clock_now(), j->tracking)) != DB_OK)
+		return rc;
+	if ((rc = db_outbox_attempt(db, j->id, clock_now(), "posted",
+	    j->tracking)) != DB_OK)
+		return rc;
+	memset(&it, 0, sizeof(it));
+	if (db_outbox_get(db, j->id, row_copy, &it) != DB_OK) {
+		item_free(&it);
+		return DB_ERROR;
+	}
+	rc = strcmp(it.kind, "decision") == 0 ? answer_complaint(db, j->cx,
+	    it.complaint_id, "post", j->tracking) : DB_OK;
+	item_free(&it);
+	return rc;
+}
+
+int
+complaints_notification_reset(struct complaints *cx,
+    const struct cx_actor *a, int64_t id, int to_post, struct cx_error *e)
+{
+	struct ob_item it;
+	struct nt_job j;
+	struct db *db;
+	int rc;
+
+	db = db_pool_get(cx->readers);
+	rc = nt_check(cx, db, a, id, &it, 1, e);
+	db_pool_put(cx->readers, db);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (strcmp(it.state, "failed") != 0 && !(to_post &&
+	    strcmp(it.state, "pending") == 0)) {
+		cx_error_set(e, 409, "not-failed", "notification %lld is %s; "
+		    "only a failed one is sent again", (long long)id, it.state);
+		goto out;
+	}
+	if (to_post && (it.address == NULL || *it.address == '\0')) {
+		cx_error_set(e, 409, "no-address", "the applicant gave no "
+		    "postal address");
+		goto out;
+	}
+	memset(&j, 0, sizeof(j));
+	j.id = id;
+	j.cx = cx;
+	j.channel = to_post ? "post" : it.channel;
+	j.recipient = to_post ? it.address : it.recipient;
+	if (cx_run(cx, nt_run, &j, e, &j.err) == 0) {
+		rc = 0;
+		cx_outbox_kick(cx);
+	}
+out:
+	item_free(&it);
+	return rc;
+}
+
+int
+complaints_post_sent(struct complaints *cx, const struct cx_actor *a,
+    int64_t id, const char *tracking, struct cx_error *e)
+{
+	struct ob_item it;
+	struct nt_job j;
+	struct db *db;
+	int rc;
+
+	db = db_pool_get(cx->readers);
+	rc = nt_check(cx, db, a, id, &it, 1, e);
+	db_pool_put(cx->readers, db);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (strcmp(it.channel, "post") != 0 || strcmp(it.state, "ready") != 0) {
+		cx_error_set(e, 409, "not-ready", "notification %lld is a %s "
+		    "one, %s; only a letter ready for the post can be sent",
+		    (long long)id, it.channel, it.state);
+		goto out;
+	}
+	memset(&j, 0, sizeof(j));
+	j.id = id;
+	j.cx = cx;
+	j.op = 1;
+	j.tracking = tracking;
+	rc = cx_run(cx, nt_run, &j, e, &j.err);
+out:
+	item_free(&it);
+	return rc;
+}
+
+int
+complaints_notification_letter(struct complaints *cx,
+    const struct cx_actor *a, int64_t id, struct buf *pdf, struct cx_error *e)
+{
+	struct ob_item it;
+	struct db *db;
+	int rc;
+
+	db = db_pool_get(cx->readers);
+	rc = nt_check(cx, db, a, id, &it, 0, e);
+	item_free(&it);
+	if (rc == 0)
+		rc = cx_letter_pdf(cx, db, id, pdf, e);
+	db_pool_put(cx->readers, db);
+	return rc;
+}
+
+#define REGISTER_MAX	2000
+
+struct reg_rows {
+	struct complaints		*cx;
+	struct db			*db;
+	struct notify_register_row	 rows[REGISTER_MAX];
+	char				*own[REGISTER_MAX][4];
+	size_t				 n;
+};
+
+static int
+reg_collect(void *arg, const struct db_outbox_row *r)
+{
+	struct reg_rows *rr = arg;
+	struct ob_item it;
+	struct buf name;
+	char no[32];
+	char **own;
+
+	if (rr->n == REGISTER_MAX)
+		return 1;
+	if (item_load(rr->cx, rr->db, r->id, &it) == -1) {
+		item_free(&it);
+		return 0;
+	}
+	snprintf(no, sizeof(no), "%lld/%d", (long long)r->out_no,
+	    r->out_year);
+	buf_init(&name, 1024);
+	buf_printf(&name, "%s %s%s%s", it.surname, it.name,
+	    it.patronymic ? " " : "", it.patronymic ? it.patronymic : "");
+	own = rr->own[rr->n];
+	own[0] = strdup(no);
+	own[1] = buf_release(&name, NULL);
+	own[2] = dup(it.address ? it.address : "");
+	own[3] = dup(it.talon);
+	rr->rows[rr->n].out_number = own[0];
+	rr->rows[rr->n].addressee = own[1];
+	rr->rows[rr->n].address = own[2];
+	rr->rows[rr->n].talon = own[3];
+	rr->n++;
+	item_free(&it);
+	return 0;
+}
+
+int
+complaints_post_register(struct complaints *cx, const struct cx_actor *a,
+    const char *body, const char *date, int csv, struct buf *out,
+    struct cx_error *e)
+{
+	struct reg_rows *rr;
+	struct db_body b;
+	struct date d;
+	char err[256];
+	int rc = -1;
+
+	if (body == NULL || date == NULL || date_parse(date, &d) == -1) {
+		cx_error_set(e, 400, "bad-parameter", "give body=CODE and "
+		    "date=YYYY-MM-DD");
+		return -1;
+	}
+	if ((rr = calloc(1, sizeof(*rr))) == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		return -1;
+	}
+	rr->cx = cx;
+	rr->db = db_pool_get(cx->readers);
+	if (db_body_by_code(rr->db, body, &b) != DB_OK) {
+		cx_error_set(e, 400, "unknown-body", "no body with the code "
+		    "\"%s\"", body);
+		goto out;
+	}
+	if (cx_may_read(rr->db, a, &b, 0, e) == -1)
+		goto out;
+	if (db_outbox_post_ready(rr->db, b.id, date, reg_collect, rr) !=
+	    DB_OK) {
+		cx_error_set(e, 500, "internal", "the letters cannot be read");
+		goto out;
+	}
+	if (csv ? notify_register_csv(rr->rows, rr->n, out) :
+	    notify_register_pdf(rr->rows, rr->n, b.name_kk, date, out, err,
+	    sizeof(err))) {
+		cx_error_set(e, 500, "internal", "the register cannot be "
+		    "written");
+		goto out;
+	}
+	rc = 0;
+out:
+	db_pool_put(cx->readers, rr->db);
+	for (size_t i = 0; i < rr->n; i++)
+		for (int k = 0; k < 4; k++)
+			free(rr->own[i][k]);
+	free(rr);
+	return rc;
+}
+
+int
+complaints_talon_slip(struct complaints *cx, const struct cx_actor *a,
+    const char *number, const char *code, int text, const char *lang,
+    struct buf *out, struct cx_error *e)
+{
+	struct notify_talon t;
+	struct cx_status st;
+	struct db_status s;
+	struct db_body b;
+	struct db *db;
+	char journal[32], url[512], err[256];
+	int rc;
+
+	db = db_pool_get(cx->readers);
+	rc = cx_lookup_talon(cx, db, number, &s, e);
+	if (rc == 0) {
+		if (db_body_by_code(db, s.body_code, &b) != DB_OK)
+			rc = cx_db_error(e, DB_ERROR, "the body cannot be read");
+		else
+			rc = cx_may_read(db, a, &b, 0, e);
+	}
+	db_pool_put(cx->readers, db);
+	if (rc == -1)
+		return -1;
+	/* Checks the code, when given, the way the status page does. */
+	if (complaints_status_info(cx, number, code, &st, e) == -1)
+		return -1;
+	memset(&t, 0, sizeof(t));
+	snprintf(journal, sizeof(journal), "%lld/%d", (long long)s.journal_no,
+	    s.journal_year);
+	url[0] = '\0';
+	if (cx->status_url && *cx->status_url)
+		snprintf(url, sizeof(url), "%s%s", cx->status_url, s.talon);
+	t.number = s.talon;
+	t.access_code = code && *code ? code : NULL;
+	t.journal_number = journal;
+	t.body_name_kk = s.body_name_kk;
+	t.body_name_ru = s.body_name_ru;
+	t.accepted_at = st.accepted_at;
+	t.registrar_name = s.registrar_name;
+	t.registrar_position = s.registrar_position;
+	t.due = st.due;
+	t.status_url = url[0] ? url : NULL;
+	t.lang = lang && strcmp(lang, "ru") == 0 ? "ru" : "kk";
+	if (text ? notify_talon_text(&t, out) : notify_talon_pdf(&t, out, err,
+	    sizeof(err))) {
+		cx_error_set(e, 500, "internal", "the talon cannot be written");
+		return -1;
+	}
+	return 0;
+}

@@ -83,6 +83,12 @@ cmd_talon(int argc, char **argv)
 	char t[TALON_LEN + 1], path[64];
 	int rc;
 
+	/* talon NUMBER --pdf FILE, --text: the slip. */
+	for (int i = 2; i < argc; i++)
+		if (strncmp(argv[i], "--pdf", 5) == 0 ||
+		    strcmp(argv[i], "--text") == 0 ||
+		    strncmp(argv[i], "--code", 6) == 0)
+			return cmd_slip(argc, argv);
 	if ((rc = talon_arg(argc, argv, t)) != CTL_OK)
 		return rc;
 	snprintf(path, sizeof(path), "/api/v1/talons/%s/talon", t);

@@ -94,6 +94,9 @@ int	ctl_bad_option(const char *cmd, int ch, char **argv);
 struct curl_slist *ctl_auth(struct curl_slist *);
 
 int	cmd_login(int, char **);
+int	cmd_notify(int, char **);
+int	cmd_post(int, char **);
+int	cmd_slip(int, char **);
 int	cmd_logout(int, char **);
 int	cmd_token(int, char **);
 int	cmd_user(int, char **);

@@ -16,6 +16,12 @@ static const struct {
 	const char	*args;
 	const char	*help;
 } cmds[] = {
+	{ "notify", cmd_notify, "list|failed|resend|to-post|letter ...",
+	    "notifications: failed ones, sending again, by post" },
+	{ "post", cmd_post, "batch --body B --date D [-o DIR] | sent ID",
+	    "the day's letters and postal register; a letter posted" },
+	{ "slip", cmd_slip, "NUMBER [--code C] [--text | -o FILE.pdf]",
+	    "print a talon slip (A6 PDF or receipt-printer text)" },
 	{ "login", cmd_login, "LOGIN [--password-stdin]",
 	    "sign in; the session token is kept for the next commands" },
 	{ "logout", cmd_logout, "", "end the session" },

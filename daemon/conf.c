@@ -35,6 +35,7 @@ static const struct opt opts[] = {
 	I(port, 8080, 0, 65535),
 	S(data_dir, "/var/lib/complaints"),
 	S(schema_dir, DATADIR "/schemas"),
+	S(web_dir, DATADIR "/web"),
 	S(calendar, ""),
 	S(calendar_local, ""),
 	S(rules_file, ""),

@@ -14,6 +14,7 @@ struct conf {
 	long long	 port;
 	char		*data_dir;
 	char		*schema_dir;
+	char		*web_dir;
 	char		*calendar;
 	char		*calendar_local;
 	char		*rules_file;

@@ -97,6 +97,13 @@ static enum MHD_Result h_users(struct req *);
 static enum MHD_Result h_user_add(struct req *);
 static enum MHD_Result h_user_disable(struct req *);
 static enum MHD_Result h_user_password(struct req *);
+static enum MHD_Result h_notifications(struct req *);
+static enum MHD_Result h_nt_resend(struct req *);
+static enum MHD_Result h_nt_to_post(struct req *);
+static enum MHD_Result h_nt_letter(struct req *);
+static enum MHD_Result h_nt_posted(struct req *);
+static enum MHD_Result h_post_register(struct req *);
+static enum MHD_Result h_slip(struct req *);
 /* The citizens' status page (web/). */
 static enum MHD_Result h_page_form(struct req *);
 static enum MHD_Result h_page_status(struct req *);
@@ -130,6 +137,13 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/users", h_user_add, 1, STAFF },
 	{ "POST", "/api/v1/users/*/disable", h_user_disable, 0, STAFF },
 	{ "POST", "/api/v1/users/*/password", h_user_password, 1, STAFF },
+	{ "GET", "/api/v1/notifications", h_notifications, 0, STAFF },
+	{ "POST", "/api/v1/notifications/*/resend", h_nt_resend, 0, STAFF },
+	{ "POST", "/api/v1/notifications/*/to-post", h_nt_to_post, 0, STAFF },
+	{ "GET", "/api/v1/notifications/*/letter", h_nt_letter, 0, STAFF },
+	{ "POST", "/api/v1/notifications/*/posted", h_nt_posted, 0, STAFF },
+	{ "GET", "/api/v1/post/register", h_post_register, 0, STAFF },
+	{ "GET", "/api/v1/talons/*/slip", h_slip, 0, STAFF },
 	{ "GET", "/status", h_page_form, 0, PUBLIC },
 	{ "GET", "/status/*", h_page_status, 0, LIMITED },
 	{ "POST", "/status", h_page_post, 1, LIMITED },
@@ -614,6 +628,301 @@ h_talon(struct req *r)
 	return rc;
 }
 
+/* --- The citizens' status page (web/) --------------------------------
+ *
+ * HTML for people, beside the XML API: the form (GET /status), a talon's
+ * status (GET /status/{number}, and POST /status with the number and
+ * the access code in the body, never in the URL), and the stylesheet.
+ * The page has no script and no inline style, so the policy below can
+ * forbid both.
+ */
+
+#define PAGE_CAP	(256 * 1024)	/* a rendered page */
+#define FORM_MAX	4096		/* a POSTed form */
+
+static const char page_csp[] = "default-src 'none'; style-src 'self'; "
+    "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
+static int
+page_route(const struct route *rt)
+{
+	return rt != NULL && (rt->fn == h_page_form ||
+	    rt->fn == h_page_status || rt->fn == h_page_post);
+}
+
+static enum web_lang
+page_lang(struct req *r, const char *param)
+{
+	return web_lang_pick(param, MHD_lookup_connection_value(r->conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+}
+
+/* Renders the page and answers with it and its headers. */
+static enum MHD_Result
+page_answer(struct req *r, unsigned status, const struct web_page *p)
+{
+	struct MHD_Response *resp;
+	struct buf b;
+	char ra[16];
+	enum MHD_Result rc;
+
+	buf_init(&b, PAGE_CAP);
+	if (web_render(p, &b) == -1) {
+		buf_free(&b);
+		log_warnx("http: status page: cannot render the page");
+		return respond(r, 500, "text/plain; charset=utf-8",
+		    "internal error\n", 15);
+	}
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
+	buf_free(&b);
+	if (resp == NULL)
+		return MHD_NO;
+	r->responded = 1;
+	MHD_add_response_header(resp, "Content-Type",
+	    "text/html; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Language",
+	    web_lang_code(p->lang));
+	MHD_add_response_header(resp, "Vary", "Accept-Language");
+	MHD_add_response_header(resp, "Content-Security-Policy", page_csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (p->retry_after > 0) {
+		snprintf(ra, sizeof(ra), "%d", p->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
+	rc = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* The status of a number (and code), or the page of its error. */
+static enum MHD_Result
+page_lookup(struct req *r, enum web_lang lang, const char *number,
+    const char *code)
+{
+	struct web_page p;
+	struct cx_status st;
+	struct cx_error e;
+	unsigned status = 200;
+
+	memset(&p, 0, sizeof(p));
+	p.lang = lang;
+	p.number = number;
+	p.code_given = code != NULL;
+	if (complaints_status_info(r->h->cx, number, code, &st, &e) == 0)
+		p.st = &st;
+	else {
+		if (e.status >= 500)
+			log_warnx("http: status page: %s: %s", e.code,
+			    e.message);
+		p.error = e.code;
+		p.retry_after = e.retry_after;
+		status = (unsigned)e.status;
+	}
+	return page_answer(r, status, &p);
+}
+
+/* 429 as a page, from check_access, before any body is read. */
+static enum MHD_Result
+page_too_many(struct req *r, int wait)
+{
+	struct web_page p;
+
+	memset(&p, 0, sizeof(p));
+	p.lang = page_lang(r, arg(r, "lang"));
+	p.number = r->route->fn == h_page_status ? r->seg[1] : NULL;
+	p.error = "too-many-lookups";
+	p.retry_after = wait;
+	return page_answer(r, 429, &p);
+}
+
+/* application/x-www-form-urlencoded, in UTF-8 when a charset is named. */
+static int
+form_content_type(const char *ct)
+{
+	static const char form[] = "application/x-www-form-urlencoded";
+	const char *q;
+	size_t n;
+
+	if (ct == NULL)
+		return 0;
+	n = strcspn(ct, ";");
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	if (n != sizeof(form) - 1 || strncasecmp(ct, form, n) != 0)
+		return 0;
+	if ((q = strcasestr(ct, "charset=")) != NULL) {
+		q += 8;
+		if (*q == '"')
+			q++;
+		if (strncasecmp(q, "utf-8", 5) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The form's first call (from first_call): its type and a small cap. */
+static enum MHD_Result
+page_form_begin(struct req *r, const char *ct)
+{
+	const char *cl;
+	long long len;
+
+	if (!form_content_type(ct))
+		return fail(r, 415, "unsupported-media-type", "send the form "
+		    "as application/x-www-form-urlencoded");
+	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL && (parse_ll(cl, 0, INT64_MAX, &len) == -1 ||
+	    len > FORM_MAX))
+		return fail(r, 413, "body-too-large", "the form is larger "
+		    "than %d bytes", FORM_MAX);
+	buf_free(&r->body);
+	buf_init(&r->body, FORM_MAX);
+	return MHD_YES;
+}
+
+struct form {
+	char	number[WEB_FIELD_MAX + 1];
+	char	code[WEB_FIELD_MAX + 1];
+	char	lang[8];
+	int	too_long;
+};
+
+static enum MHD_Result
+form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *content_type,
+    const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct form *f = cls;
+	char *dst;
+	size_t cap;
+
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (strcmp(key, "number") == 0) {
+		dst = f->number;
+		cap = sizeof(f->number);
+	} else if (strcmp(key, "code") == 0) {
+		dst = f->code;
+		cap = sizeof(f->code);
+	} else if (strcmp(key, "lang") == 0) {
+		dst = f->lang;
+		cap = sizeof(f->lang);
+	} else
+		return MHD_YES;		/* not ours: ignored */
+	if (off >= cap - 1 || size > cap - 1 - off) {
+		/* Keep what fits, for the page to show. */
+		if (off < cap - 1) {
+			memcpy(dst + off, data, cap - 1 - off);
+			dst[cap - 1] = '\0';
+		}
+		f->too_long = dst != f->lang;
+		return MHD_YES;
+	}
+	memcpy(dst + off, data, size);
+	dst[off + size] = '\0';
+	return MHD_YES;
+}
+
+/* Whether s is empty but for spaces. */
+static int
+blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+static enum MHD_Result
+h_page_post(struct req *r)
+{
+	struct MHD_PostProcessor *pp;
+	struct web_page p;
+	struct form f;
+	enum web_lang lang;
+	enum MHD_Result rc;
+	int ok;
+
+	if (r->too_large)
+		return fail(r, 413, "body-too-large", "the form is larger "
+		    "than %d bytes", FORM_MAX);
+	memset(&f, 0, sizeof(f));
+	pp = MHD_create_post_processor(r->conn, 1024, form_field, &f);
+	if (pp == NULL)
+		return fail(r, 415, "unsupported-media-type", "send the form "
+		    "as application/x-www-form-urlencoded");
+	ok = MHD_post_process(pp, r->body.data ? r->body.data : "",
+	    r->body.len) == MHD_YES;
+	/* The last field is handed over when the processor ends. */
+	if (MHD_destroy_post_processor(pp) != MHD_YES)
+		ok = 0;
+	if (r->body.data != NULL)
+		sodium_memzero(r->body.data, r->body.len);
+	lang = page_lang(r, f.lang[0] ? f.lang : NULL);
+	memset(&p, 0, sizeof(p));
+	p.lang = lang;
+	p.number = f.number;
+	if (!ok || f.too_long) {
+		p.error = "malformed-talon-number";
+		rc = page_answer(r, 400, &p);
+	} else if (blank(f.number)) {
+		p.error = "missing-talon-number";
+		rc = page_answer(r, 400, &p);
+	} else
+		rc = page_lookup(r, lang, f.number, blank(f.code) ? NULL :
+		    f.code);
+	sodium_memzero(&f, sizeof(f));
+	return rc;
+}
+
+static enum MHD_Result
+h_page_form(struct req *r)
+{
+	struct web_page p;
+
+	memset(&p, 0, sizeof(p));
+	p.lang = page_lang(r, arg(r, "lang"));
+	return page_answer(r, 200, &p);
+}
+
+static enum MHD_Result
+h_page_status(struct req *r)
+{
+	/* No code here: it would stay in logs and in the history. */
+	return page_lookup(r, page_lang(r, arg(r, "lang")), r->seg[1], NULL);
+}
+
+static enum MHD_Result
+h_page_css(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+	const char *css;
+	size_t len;
+
+	css = web_css(&len);
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)css,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	r->responded = 1;
+	MHD_add_response_header(resp, "Content-Type",
+	    "text/css; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "public, max-age=3600");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	rc = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* --- End of the status page ------------------------------------------ */
+
 static void
 client_address(struct req *r)
 {
@@ -649,6 +958,10 @@ check_access(struct req *r)
 	client_address(r);
 	if (r->route->access == LIMITED &&
 	    (wait = limit_take(r->h->lookups, r->client, time(NULL))) > 0) {
+		if (page_route(r->route)) {
+			r->access_rc = page_too_many(r, wait);
+			return -1;
+		}
 		cx_error_set(&e, 429, "too-many-lookups", "too many lookups "
 		    "from your address; try again in %d s", wait);
 		e.retry_after = wait;
@@ -669,6 +982,146 @@ check_access(struct req *r)
 	}
 	r->who = &r->actor;
 	return 0;
+}
+
+/* --- Notifications and the post --- */
+
+static enum MHD_Result
+h_notifications(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	long long after = 0, limit = 100;
+
+	if (arg_ll(r, "after", 0, INT64_MAX, &after, &e) == -1 ||
+	    arg_ll(r, "limit", 1, 500, &limit, &e) == -1)
+		return respond_error(r, &e);
+	buf_init(&b, 4 * 1024 * 1024);
+	return answer(r, complaints_notifications(r->h->cx, r->who,
+	    arg(r, "state"), arg(r, "body"), after, (int)limit, &b, &e), 200,
+	    &b, &e);
+}
+
+static int
+nt_id(struct req *r, int64_t *id)
+{
+	long long v;
+
+	if (parse_ll(r->seg[3], 1, INT64_MAX, &v) == -1)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static enum MHD_Result
+nt_reset(struct req *r, int to_post)
+{
+	struct cx_error e;
+	int64_t id;
+
+	if (nt_id(r, &id) == -1)
+		return fail(r, 404, "no-such-notification", "no notification "
+		    "%s", r->seg[3]);
+	if (complaints_notification_reset(r->h->cx, r->who, id, to_post,
+	    &e) == -1)
+		return respond_error(r, &e);
+	return respond(r, 204, "text/plain", "", 0);
+}
+
+static enum MHD_Result
+h_nt_resend(struct req *r)
+{
+	return nt_reset(r, 0);
+}
+
+static enum MHD_Result
+h_nt_to_post(struct req *r)
+{
+	return nt_reset(r, 1);
+}
+
+static enum MHD_Result
+h_nt_posted(struct req *r)
+{
+	struct cx_error e;
+	const char *tracking = arg(r, "tracking");
+	int64_t id;
+
+	if (nt_id(r, &id) == -1)
+		return fail(r, 404, "no-such-notification", "no notification "
+		    "%s", r->seg[3]);
+	if (tracking && strlen(tracking) > 64)
+		return fail(r, 400, "bad-parameter", "tracking: at most 64 "
+		    "characters");
+	if (complaints_post_sent(r->h->cx, r->who, id, tracking, &e) == -1)
+		return respond_error(r, &e);
+	return respond(r, 204, "text/plain", "", 0);
+}
+
+/* A PDF, CSV or text answer from a domain call. */
+static enum MHD_Result
+answer_as(struct req *r, int rc, const char *type, struct buf *b,
+    const struct cx_error *e)
+{
+	enum MHD_Result mrc;
+
+	mrc = rc == -1 ? respond_error(r, e) : respond(r, 200, type,
+	    b->data ? b->data : "", b->len);
+	buf_free(b);
+	return mrc;
+}
+
+static enum MHD_Result
+h_nt_letter(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	int64_t id;
+
+	if (nt_id(r, &id) == -1)
+		return fail(r, 404, "no-such-notification", "no notification "
+		    "%s", r->seg[3]);
+	buf_init(&b, 8 * 1024 * 1024);
+	return answer_as(r, complaints_notification_letter(r->h->cx, r->who,
+	    id, &b, &e), "application/pdf", &b, &e);
+}
+
+static int
+wants(struct req *r, const char *format, const char *type)
+{
+	const char *f = arg(r, "format"), *acc;
+
+	if (f != NULL)
+		return strcmp(f, format) == 0;
+	acc = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT);
+	return acc != NULL && strstr(acc, type) != NULL;
+}
+
+static enum MHD_Result
+h_post_register(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	int csv = wants(r, "csv", "text/csv");
+
+	buf_init(&b, 8 * 1024 * 1024);
+	return answer_as(r, complaints_post_register(r->h->cx, r->who,
+	    arg(r, "body"), arg(r, "date"), csv, &b, &e), csv ?
+	    "text/csv; charset=utf-8" : "application/pdf", &b, &e);
+}
+
+static enum MHD_Result
+h_slip(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+	int text = wants(r, "text", "text/plain");
+
+	buf_init(&b, 4 * 1024 * 1024);
+	return answer_as(r, complaints_talon_slip(r->h->cx, r->who, r->seg[3],
+	    arg(r, "code"), text, arg(r, "lang"), &b, &e), text ?
+	    "text/plain; charset=utf-8" : "application/pdf", &b, &e);
 }
 
 /* Reads a small document of the request into values; -1 answered. */
@@ -894,6 +1347,8 @@ first_call(struct req *r, const char *url, const char *method)
 		return MHD_YES;
 	ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (page_route(r->route))
+		return page_form_begin(r, ct);
 	if (!xml_content_type(ct))
 		return fail(r, 415, "unsupported-media-type", "send the "
 		    "document as application/xml in UTF-8");

@@ -22,10 +22,14 @@
 #include "daemon/conf.h"
 #include "daemon/httpd.h"
 #include "util/util.h"
+#include "web/web.h"
 #include "xmlio/xmlio.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/usr/local/etc"
+#endif
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/complaints"
 #endif
 
 static void
@@ -91,6 +95,30 @@ load_directory(struct complaints *cx, const struct conf *conf)
 		    path, st.bodies, st.institutions);
 }
 
+/*
+ * The status page's texts and skeleton, from web_dir.  Left at its
+ * default and missing there (a source tree), the folder beside
+ * schema_dir is used.  -1 with the reason in err.
+ */
+static int
+load_web(const struct conf *conf, char *err, size_t errlen)
+{
+	char dir[1024], err2[512];
+
+	if (web_init(conf->web_dir, err, errlen) == 0)
+		return 0;
+	if (strcmp(conf->web_dir, DATADIR "/web") != 0 ||
+	    (size_t)snprintf(dir, sizeof(dir), "%s/../web",
+	    conf->schema_dir) >= sizeof(dir) || access(dir, F_OK) == -1)
+		return -1;
+	if (web_init(dir, err2, sizeof(err2)) == -1) {
+		snprintf(err, errlen, "%s", err2);
+		return -1;
+	}
+	log_info("web_dir: %s is missing; using %s", conf->web_dir, dir);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -139,13 +167,18 @@ main(int argc, char *argv[])
 		    sizeof(err))) == NULL)
 			fatalx("schema_dir: %s", err);
 		xmlio_schemas_free(s);
+		if (load_web(&conf, err, sizeof(err)) == -1)
+			fatalx("web_dir: %s", err);
 		if (verbose)
 			conf_dump(&conf);
 		fprintf(stderr, "configuration OK\n");
+		web_cleanup();
 		conf_free(&conf);
 		xmlio_cleanup();
 		return 0;
 	}
+	if (load_web(&conf, err, sizeof(err)) == -1)
+		fatalx("web_dir: %s", err);
 	lvl = strcmp(conf.log_level, "debug") == 0 ? LOG_LVL_DEBUG :
 	    strcmp(conf.log_level, "warning") == 0 ? LOG_LVL_WARN :
 	    LOG_LVL_INFO;
@@ -242,6 +275,7 @@ main(int argc, char *argv[])
 	sodium_memzero(smtp_password, sizeof(smtp_password));
 	curl_global_cleanup();
 	xmlio_cleanup();
+	web_cleanup();
 	conf_free(&conf);
 	log_info("complaintsd: stopped");
 	return 0;

@@ -104,8 +104,10 @@ limit_wait(struct limit *l, const char *key, time_t now)
 	int wait = 0;
 
 	pthread_mutex_lock(&l->lock);
-	if ((s = find(l, key, now, 0)) != NULL && s->until > now)
-		wait = (int)(s->until - now);
+	/* Whole seconds: a try is allowed only once until has passed. */
+	if ((s = find(l, key, now, 0)) != NULL && s->until >= now &&
+	    s->until != 0)
+		wait = (int)(s->until - now) + 1;
 	pthread_mutex_unlock(&l->lock);
 	return wait;
 }

@@ -108,6 +108,7 @@ class Daemon:
             "port_file": self.port_file,
             "data_dir": self.data_dir,
             "schema_dir": SCHEMA_DIR,
+            "web_dir": os.path.join(REPO, "web"),
             "shutdown_grace": "5",
             # Tests look up many talons from one address; the lookup
             # limit has a test of its own.

@@ -1,0 +1,444 @@
+"""Who may do what: every route for every kind of caller.
+
+The table ROUTES names every route of daemon/httpd.c with the status each
+caller must get; test_every_route_has_a_rule reads the routes table from
+the source, so a route added without a rule here fails.  Callers: no
+session, a registrar and a head of the complaint's body (almaty-alatau),
+a registrar and a head of another district (almaty-medeu), the head of
+the city department above both (almaty-edu), the ministry's escalation
+desk, and the administrator.  Then: another body's complaint through
+every identifier the API takes, session expiry and idle timeout, token
+revocation, disabled accounts, sign-in brute force, and TLS.
+"""
+
+import os
+import re
+import ssl
+import subprocess
+import time
+import unittest
+import http.client
+
+from harness import (REPO, Daemon, DaemonTestCase, PASSWORD, complaint_xml,
+                     text_of)
+
+CALLERS = ["none", "reg", "head", "reg_other", "head_other", "city",
+           "desk", "admin"]
+ACCOUNTS = {
+    "reg": ("registrar", "almaty-alatau"),
+    "head": ("head", "almaty-alatau"),
+    "reg_other": ("registrar", "almaty-medeu"),
+    "head_other": ("head", "almaty-medeu"),
+    "city": ("head", "almaty-edu"),
+    "desk": ("desk", "mes"),
+    "admin": ("admin", "mes"),
+}
+
+
+def signed_in_doc():
+    """A complaint as a signed-in registrar sends it: no body, no
+    registrar (the session gives both)."""
+    doc = complaint_xml()
+    doc = re.sub(r"\s*<body>[^<]*</body>", "", doc)
+    return re.sub(r"\s*<registrar>.*?</registrar>", "", doc, flags=re.S)
+
+
+def every(status, **but):
+    """The same status for every caller but no session (401) and those
+    named."""
+    d = {c: status for c in CALLERS}
+    d["none"] = 401
+    d.update(but)
+    return d
+
+
+NOTE = "<note><text>Access check.</text></note>"
+ASSIGN = "<assign><assignee>Иванова</assignee></assign>"
+
+# (method, path, body, {caller: status}).  {A} is the complaint's id,
+# {T} its talon, {Y} the year, {TOK} an API token of the caller's own,
+# {U} a login to act on.
+ROUTES = [
+    ("GET", "/healthz", None, {c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/complaints", "REGISTER",
+     every(201, admin=403)),
+    ("GET", "/api/v1/complaints?body=almaty-alatau", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("GET", "/api/v1/complaints/{A}", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("POST", "/api/v1/complaints/{A}/actions", NOTE,
+     every(200, reg_other=403, head_other=403, city=403, desk=403,
+           admin=403)),
+    ("POST", "/api/v1/complaints/{A}/actions", ASSIGN,
+     every(200, reg=403, reg_other=403, head_other=403, city=403, desk=403,
+           admin=403)),
+    ("GET", "/api/v1/talons/{T}", None, {c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/talons/{T}/talon", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("GET", "/api/v1/journal?body=almaty-alatau&year={Y}", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("GET", "/api/v1/verify", None,
+     every(403, desk=200, admin=200)),
+    ("GET", "/api/v1/directory?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0", None,
+     {c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/directory/{D}", None, {c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/session", "SIGNIN", {c: 401 for c in CALLERS}),
+    ("GET", "/api/v1/session", None, every(200)),
+    ("DELETE", "/api/v1/session", None, every(204)),
+    ("POST", "/api/v1/tokens",
+     "<token-request><label>script</label></token-request>", every(201)),
+    ("GET", "/api/v1/tokens", None, every(200)),
+    ("DELETE", "/api/v1/tokens/{TOK}", None, every(204)),
+    ("GET", "/api/v1/users", None, every(403, admin=200)),
+    ("POST", "/api/v1/users", "ACCOUNT", every(403, admin=201)),
+    ("POST", "/api/v1/users/{U}/disable", None, every(403, admin=204)),
+    ("POST", "/api/v1/users/{U}/password",
+     "<password-change><password>another-password-2</password>"
+     "</password-change>", every(403, admin=204)),
+    ("GET", "/api/v1/notifications?body=almaty-alatau", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("POST", "/api/v1/notifications/{N}/resend", None,
+     every(409, reg_other=403, head_other=403, city=403, desk=403,
+           admin=403)),
+    ("POST", "/api/v1/notifications/{N}/to-post", None,
+     every(204, reg_other=403, head_other=403, city=403, desk=403,
+           admin=403)),
+    ("GET", "/api/v1/notifications/{N}/letter", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("POST", "/api/v1/notifications/{N}/posted", None,
+     every(409, reg_other=403, head_other=403, city=403, desk=403,
+           admin=403)),
+    ("GET", "/api/v1/post/register?body=almaty-alatau&date={D0}&format=csv",
+     None, every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("GET", "/api/v1/talons/{T}/slip", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    ("GET", "/status", None, {c: 200 for c in CALLERS}),
+    ("GET", "/status/{T}", None, {c: 200 for c in CALLERS}),
+    ("POST", "/status", "FORM", {c: 200 for c in CALLERS}),
+    ("GET", "/status.css", None, {c: 200 for c in CALLERS}),
+]
+
+ROUTE_RE = re.compile(r'\{\s*"([A-Z]+)",\s*"([^"]+)",\s*h_\w+,\s*\d,\s*'
+                      r'(PUBLIC|LIMITED|STAFF)\s*\}')
+
+
+def pattern_of(path):
+    """/api/v1/complaints/{A}/actions -> /api/v1/complaints/*/actions"""
+    bare = path.split("?")[0]
+    return re.sub(r"\{[A-Z]+\}", "*", bare)
+
+
+class AccessTableTest(DaemonTestCase):
+    # No delivery worker: notifications stay pending, as the table says.
+    CONF = {"lookup_burst": "100000", "notify_interval": "0"}
+
+    def setUp(self):
+        d = self.daemon
+        self.tok = {c: d.account(*ACCOUNTS[c]) for c in ACCOUNTS}
+        r = d.post_xml("/api/v1/complaints", signed_in_doc(),
+                       headers=self.auth("reg"), auth=False)
+        self.assertEqual(r.status, 201, r)
+        self.talon = text_of(r.xml(), "number")
+        self.year = text_of(r.xml(), "accepted-at")[:4]
+        self.cid = d.complaint_id(self.talon)
+        self.n = getattr(type(self), "n", 0)
+        # A notification of the body: an extension of a second one.
+        r = d.post_xml("/api/v1/complaints", signed_in_doc(),
+                       headers=self.auth("reg"), auth=False)
+        other = text_of(r.xml(), "number")
+        for act in [ASSIGN, "<extend><reason>Тексеру</reason></extend>"]:
+            r = d.post_xml("/api/v1/complaints/%s/actions" % other, act,
+                           headers=self.auth("head"), auth=False)
+            self.assertEqual(r.status, 200, r)
+        self.nid = d.query("SELECT max(id) FROM notification")[0][0]
+        self.today = d.query("SELECT date('now', '+5 hours')")[0][0]
+
+    def auth(self, caller):
+        if caller == "none":
+            return {}
+        return {"Authorization": "Bearer " + self.tok[caller]}
+
+    def fresh(self, caller):
+        """A session of its own, for the rows that end it."""
+        role, body = ACCOUNTS[caller]
+        login = "admin" if role == "admin" else "%s.%s" % (role, body)
+        return self.daemon.sign_in(login)
+
+    def test_every_route_has_a_rule(self):
+        with open(os.path.join(REPO, "daemon", "httpd.c"),
+                  encoding="utf-8") as f:
+            served = set((m, p) for m, p, _ in ROUTE_RE.findall(f.read()))
+        self.assertTrue(served, "no routes found in daemon/httpd.c")
+        ruled = set((m, pattern_of(p)) for m, p, _, _ in ROUTES)
+        missing = served - ruled
+        self.assertEqual(missing, set(), "routes without an access rule "
+                         "in tests/integration/test_access.py")
+        self.assertEqual(ruled - served, set(), "rules for routes that "
+                         "are not served")
+
+    def expand(self, caller, method, path, body):
+        d = self.daemon
+        headers = self.auth(caller)
+        ctype = "application/xml; charset=utf-8"
+        type(self).n = getattr(type(self), "n", 0) + 1
+        n = type(self).n
+        if "{TOK}" in path:
+            tok = self.tok.get(caller)
+            if tok is None:
+                path = path.replace("{TOK}", "1")
+            else:
+                r = d.post_xml("/api/v1/tokens", "<token-request><label>x"
+                               "</label></token-request>",
+                               headers={"Authorization": "Bearer " + tok})
+                path = path.replace("{TOK}", text_of(r.xml(), "id"))
+        if "{U}" in path:
+            login = "victim%d" % n
+            d.post_xml("/api/v1/users", self.account_doc(login), headers={
+                "Authorization": "Bearer " + self.tok["admin"]})
+            path = path.replace("{U}", login)
+        if method == "DELETE" and path == "/api/v1/session" and \
+                caller != "none":
+            headers = {"Authorization": "Bearer " + self.fresh(caller)}
+        path = (path.replace("{A}", str(self.cid))
+                .replace("{T}", self.talon).replace("{Y}", self.year)
+                .replace("{D}", "school-14").replace("{N}", str(self.nid))
+                .replace("{D0}", self.today))
+        if body == "REGISTER":
+            body = signed_in_doc()
+        elif body == "SIGNIN":
+            body = ("<sign-in><login>nobody%d</login><password>wrong-"
+                    "password</password></sign-in>" % n)
+        elif body == "ACCOUNT":
+            body = self.account_doc("new%d" % n)
+        elif body == "FORM":
+            body = "number=%s&lang=en" % self.talon
+            ctype = "application/x-www-form-urlencoded"
+        if body is not None:
+            headers["Content-Type"] = ctype
+            body = body.encode("utf-8")
+        return path, body, headers
+
+    @staticmethod
+    def account_doc(login):
+        return ("<account><login>%s</login><name>Тест</name><position>тест"
+                "</position><body>almaty-turksib</body><role>registrar"
+                "</role><password>%s</password></account>"
+                % (login, PASSWORD))
+
+    def test_table(self):
+        for method, path, body, want in ROUTES:
+            for caller in CALLERS:
+                with self.subTest(route="%s %s" % (method, path),
+                                  caller=caller):
+                    p, b, h = self.expand(caller, method, path, body)
+                    r = self.daemon.request(method, p, b, h, auth=False)
+                    self.assertEqual(r.status, want[caller], r)
+                    if r.status >= 400 and p.startswith("/api/"):
+                        self.assertValid(r.body, "error")
+
+    def test_other_body_through_every_identifier(self):
+        """A district may not reach another district's complaint by id,
+        by talon, by journal, by list or through a case link."""
+        d = self.daemon
+        h = self.auth("reg_other")
+        for path in ["/api/v1/complaints/%d" % self.cid,
+                     "/api/v1/complaints/%s" % self.talon,
+                     "/api/v1/complaints/%s" % self.talon.replace("-", ""),
+                     "/api/v1/talons/%s/talon" % self.talon,
+                     "/api/v1/journal?body=almaty-alatau&year=%s" % self.year,
+                     "/api/v1/complaints?body=almaty-alatau"]:
+            with self.subTest(path=path):
+                r = d.request("GET", path, headers=h, auth=False)
+                self.assertEqual(r.status, 403, r)
+                self.assertNotIn(b"\xd0\x90\xd0\xb9", r.body)
+        for ref in [str(self.cid), self.talon]:
+            r = d.post_xml("/api/v1/complaints/%s/actions" % ref, NOTE,
+                           headers=h, auth=False)
+            self.assertEqual(r.status, 403, r)
+        # Forwarded to medeu: medeu sees its own entry, not alatau's.
+        r = d.post_xml("/api/v1/complaints/%d/actions" % self.cid,
+                       "<forward><to>almaty-medeu</to><reason>Ол "
+                       "Медеуге қатысты</reason></forward>",
+                       headers=self.auth("head"), auth=False)
+        self.assertEqual(r.status, 200, r)
+        new = text_of(r.xml(), "new-talon/number")
+        r = d.request("GET", "/api/v1/complaints/%s" % new, headers=h,
+                      auth=False)
+        self.assertEqual(r.status, 200, r)
+        r = d.request("GET", "/api/v1/complaints/%d" % self.cid, headers=h,
+                      auth=False)
+        self.assertEqual(r.status, 403, r)
+
+
+class SessionTest(unittest.TestCase):
+    """Expiry, idle timeout, revocation, disabled accounts, brute force."""
+
+    def setUp(self):
+        self.d = Daemon({"session_idle": "5", "session_hours": "1"},
+                        name="SessionTest")
+        self.d.start()
+
+    def tearDown(self):
+        self.d.cleanup()
+
+    def me(self, token):
+        return self.d.request("GET", "/api/v1/session", headers={
+            "Authorization": "Bearer " + token}, auth=False).status
+
+    def test_idle_and_expiry(self):
+        tok = self.d.account("head", "almaty-alatau")
+        self.assertEqual(self.me(tok), 200)
+        api = self.d.post_xml("/api/v1/tokens", "<token-request><label>"
+                              "cron</label><days>30</days></token-request>",
+                              headers={"Authorization": "Bearer " + tok},
+                              auth=False)
+        self.assertEqual(api.status, 201, api)
+        api = text_of(api.xml(), "token")
+        # Four minutes without use: still in; six: the session has ended.
+        self.d.stop()
+        self.d.extra["test_clock_offset"] = 4 * 60
+        self.d.start()
+        self.assertEqual(self.me(tok), 200)
+        self.d.stop()
+        self.d.extra["test_clock_offset"] = 4 * 60 + 6 * 60
+        self.d.start()
+        self.assertEqual(self.me(tok), 401)
+        # An API token has no idle timeout, but it has an expiry.
+        self.assertEqual(self.me(api), 200)
+        self.d.stop()
+        self.d.extra["test_clock_offset"] = 31 * 86400
+        self.d.start()
+        self.assertEqual(self.me(api), 401)
+
+    def test_session_lasts_at_most_session_hours(self):
+        tok = self.d.account("head", "almaty-alatau")
+        for minutes in range(4, 64, 4):     # used every four minutes
+            self.d.stop()
+            self.d.extra["test_clock_offset"] = minutes * 60
+            self.d.start()
+            r = self.me(tok)
+            if minutes < 60:
+                self.assertEqual(r, 200, minutes)
+        self.assertEqual(r, 401)
+
+    def test_revocation_and_disable(self):
+        d = self.d
+        tok = d.account("registrar", "almaty-medeu")
+        r = d.post_xml("/api/v1/tokens", "<token-request><label>x</label>"
+                       "</token-request>", headers={
+                           "Authorization": "Bearer " + tok}, auth=False)
+        api, api_id = text_of(r.xml(), "token"), text_of(r.xml(), "id")
+        self.assertEqual(self.me(api), 200)
+        r = d.request("DELETE", "/api/v1/tokens/%s" % api, headers={
+            "Authorization": "Bearer " + tok}, auth=False)
+        self.assertEqual(r.status, 404)     # by id, not by the token
+        r = d.request("DELETE", "/api/v1/tokens/%s" % api_id, headers={
+            "Authorization": "Bearer " + tok}, auth=False)
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(self.me(api), 401)
+        self.assertEqual(self.me(tok), 200)
+        # Disabling the account ends its sessions and tokens.
+        r = d.request("POST", "/api/v1/users/registrar.almaty-medeu/disable",
+                      headers={"Authorization": "Bearer " +
+                               d.account("admin", "mes")}, auth=False)
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(self.me(tok), 401)
+        r = d.post_xml("/api/v1/session", "<sign-in><login>registrar."
+                       "almaty-medeu</login><password>%s</password>"
+                       "</sign-in>" % PASSWORD, auth=False)
+        self.assertEqual(r.status, 401, r)
+        # The administrator's acts are recorded.
+        rows = d.query("SELECT actor, action, target FROM staff_event "
+                       "WHERE action = 'disable'")
+        self.assertEqual(rows, [("admin", "disable",
+                                 "registrar.almaty-medeu")])
+
+    def test_brute_force_delay_grows(self):
+        d = self.d
+        d.account("head", "almaty-alatau")
+
+        def attempt(pw, login="head.almaty-alatau"):
+            return d.post_xml("/api/v1/session", "<sign-in><login>%s</login>"
+                              "<password>%s</password></sign-in>"
+                              % (login, pw), auth=False)
+
+        r = attempt("wrong-1")
+        self.assertEqual(r.status, 401)
+        r = attempt("wrong-2")
+        self.assertEqual(r.status, 429, r)
+        first = int(r.header("Retry-After"))
+        self.assertGreaterEqual(first, 1)
+        time.sleep(first + 0.1)
+        self.assertEqual(attempt("wrong-3").status, 401)
+        r = attempt(PASSWORD)       # even the right one waits now
+        self.assertEqual(r.status, 429, r)
+        second = int(r.header("Retry-After"))
+        self.assertGreater(second, first - 1)   # it grows
+        time.sleep(second + 0.1)
+        self.assertEqual(attempt(PASSWORD).status, 201)
+        # Guessing across logins: the address waits only after ten
+        # failures (two above, eight here), so one mistyped password does
+        # not lock a whole office out; the eleventh starts the wait.
+        for i in range(8):
+            self.assertEqual(attempt("x", login="nobody%d" % i).status, 401)
+        self.assertEqual(attempt("x", login="nobody-else").status, 401)
+        r = attempt("x", login="nobody-more")
+        self.assertEqual(r.status, 429, r)
+        # No password reaches the log.
+        self.assertNotIn("wrong-1", d.log())
+        self.assertNotIn(PASSWORD, d.log())
+
+
+class TlsTest(unittest.TestCase):
+    """The daemon serves HTTPS itself with a certificate and key."""
+
+    def setUp(self):
+        self.d = Daemon(name="TlsTest")
+        tmp = self.d.tmp
+        self.cert = os.path.join(tmp, "cert.pem")
+        key = os.path.join(tmp, "key.pem")
+        p = subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+             "-keyout", key, "-out", self.cert, "-days", "2", "-subj",
+             "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+            capture_output=True, timeout=60)
+        if p.returncode != 0:
+            self.skipTest("openssl cannot make a certificate: %s" % p.stderr)
+        self.d.extra.update({"tls_cert": self.cert, "tls_key": key})
+        self.d.tls_context = ssl.create_default_context(cafile=self.cert)
+
+    def tearDown(self):
+        self.d.cleanup()
+
+    def test_https(self):
+        self.d.start()
+        ctx = ssl.create_default_context(cafile=self.cert)
+        con = http.client.HTTPSConnection("127.0.0.1", self.d.port,
+                                          context=ctx, timeout=10)
+        con.request("GET", "/healthz")
+        r = con.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.read(), b"ok\n")
+        self.assertIn(con.sock.version(), ("TLSv1.2", "TLSv1.3"))
+        con.close()
+        # Plain HTTP on the TLS port gets no answer.
+        plain = http.client.HTTPConnection("127.0.0.1", self.d.port,
+                                           timeout=5)
+        with self.assertRaises((OSError, http.client.HTTPException)):
+            plain.request("GET", "/healthz")
+            plain.getresponse().read()
+        # A client that does not trust the certificate refuses it.
+        con = http.client.HTTPSConnection(
+            "127.0.0.1", self.d.port, timeout=10,
+            context=ssl.create_default_context())
+        with self.assertRaises(ssl.SSLError):
+            con.request("GET", "/healthz")
+        con.close()
+
+    def test_bad_key_stops_start(self):
+        with open(os.path.join(self.d.tmp, "bad.pem"), "w") as f:
+            f.write("not a key\n")
+        self.d.extra["tls_key"] = os.path.join(self.d.tmp, "bad.pem")
+        with self.assertRaises(Exception):
+            self.d.start()
+        self.assertIn("not a PEM file", self.d.log())
