@@ -76,12 +76,24 @@ talon_parse(const char *in, char out[TALON_LEN + 1])
 void
 talon_generate(int year, char out[TALON_LEN + 1])
 {
+	uint8_t r[32];
 	char d[TALON_DIGITS];
+	int i, k = 0;
 
-	for (int i = 3; i >= 0; i--, year /= 10)
+	for (i = 3; i >= 0; i--, year /= 10)
 		d[i] = (char)('0' + year % 10);
-	for (int i = 4; i < 13; i++)
-		d[i] = (char)('0' + randombytes_uniform(10));
+	/*
+	 * One draw for all nine digits: bytes under 250 taken modulo 10 are
+	 * uniform; 32 bytes run short of nine such bytes with a chance far
+	 * below 1e-40, and then the rest are drawn one at a time.
+	 */
+	randombytes_buf(r, sizeof(r));
+	for (i = 4; i < 13; i++) {
+		while (k < (int)sizeof(r) && r[k] >= 250)
+			k++;
+		d[i] = (char)('0' + (k < (int)sizeof(r) ? r[k++] % 10 :
+		    randombytes_uniform(10)));
+	}
 	d[13] = (char)('0' + talon_damm(d, 13));
 	talon_format(d, out);
 }

@@ -94,7 +94,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_CASE_OF] =
 	    "SELECT c.id, c.talon, c.state, b.code, b.name_kk, c.link, "
 	    "c.parent_id, c.due, c.level, c.accepted_at FROM complaint c "
-	    "JOIN body b ON b.id = c.body_id WHERE c.case_id = ?1 OR c.id = ?1 "
+	    "JOIN body b ON b.id = c.body_id WHERE c.id IN (SELECT ?1 "
+	    "UNION ALL SELECT id FROM complaint WHERE case_id = ?1) "
 	    "ORDER BY c.id LIMIT 64",
 	[ST_REPEAT_FIND] =
 	    "SELECT id, case_id FROM complaint WHERE applicant_key = ?1 "
@@ -726,7 +727,7 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA cache_size = -8192;"
+	    "PRAGMA cache_size = -2048;"
 	    "PRAGMA temp_store = MEMORY;", NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, msg);
 		sqlite3_free(msg);

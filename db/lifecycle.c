@@ -21,7 +21,8 @@ void
 db_reset(struct db *db)
 {
 	for (int i = 0; i < ST__MAX; i++)
-		sqlite3_reset(db->st[i]);
+		if (sqlite3_stmt_busy(db->st[i]))
+			sqlite3_reset(db->st[i]);
 }
 
 int

@@ -1,0 +1,1020 @@
+#!/usr/bin/python3
+"""bench/run.py: `make bench`.  Standard library only.
+
+Runs, in this process tree, on 127.0.0.1 only, each server on a free port
+(port = 0 and a port file), wrk as the load generator with a fixed seed:
+
+  1. http-limit    build/bench/httplimit: libmicrohttpd as complaintsd
+                   sets it up, answering a constant <status>
+  2. store-limit   build/bench/storelimit: the rows of a registration
+                   straight into SQLite (db_open: the real schema and
+                   pragmas), batched, fsync per commit
+  3. register      complaintsd: POST /api/v1/complaints at 1, 8 and 64
+                   connections; every talon wrk got back is then looked
+                   for in the journal, and the journal numbers must be
+                   gap-free per body and year
+  4. lookup        complaintsd: GET /api/v1/talons/{n} of random existing
+                   talons with journals of 10 thousand, 1 and 10 million
+                   complaints (build/bench/gen, cached in bench/data/N)
+  5. overdue, export   at the largest size: GET /api/v1/complaints?
+                   overdue=1 timed; GET /api/v1/journal?body=B&year=Y
+                   streamed while the daemon's RSS is sampled
+  6. start-up      exec to /healthz answering, largest journal
+
+and prints a table (throughput, p50/p99, peak RSS of complaintsd from
+/proc/PID/status VmHWM, the ratio to its limit measured in the same run),
+writes it as CSV (bench/results.csv) and ends with PASS/FAIL lines.
+
+    /usr/bin/python3 bench/run.py [--duration 10] [--sizes 10000,1000000,
+        10000000] [--conns 1,8,64] [--seed 1] [--quick] [--perf]
+
+Environment: BENCH_AUTH, a header value ("Bearer TOKEN") that wrk sends
+with registrations when run.py has made no accounts of its own (see
+bench/wrk/common.lua).
+"""
+
+import argparse
+import csv
+import http.client
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(REPO, "bench")
+WRK_DIR = os.path.join(BENCH, "wrk")
+OUT = os.path.join(BENCH, "out")
+DATA = os.path.join(BENCH, "data")
+SCHEMAS = os.path.join(REPO, "schemas")
+PASSWORD = "bench-password-1234-Әйгерім"
+
+BODIES = ["almaty-alatau", "almaty-almaly", "almaty-auezov",
+          "almaty-bostandyk", "almaty-zhetysu", "almaty-medeu",
+          "almaty-turksib", "almaty-edu", "mes"]
+BODY_WEIGHTS = [14, 13, 16, 15, 12, 11, 11, 6, 2]
+
+START_TIMEOUT = 60.0
+
+
+def log(msg):
+    sys.stderr.write("bench: %s\n" % msg)
+    sys.stderr.flush()
+
+
+# --- Processes ----------------------------------------------------------------
+
+def read_port(path, proc, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return None
+        try:
+            with open(path) as f:
+                t = f.read().strip()
+            if t:
+                return int(t)
+        except (FileNotFoundError, ValueError):
+            pass
+        time.sleep(0.002)
+    return None
+
+
+def http_get(port, path, headers=None, timeout=30):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path, headers=headers or {})
+        r = c.getresponse()
+        return r.status, r.read()
+    finally:
+        c.close()
+
+
+def http_post(port, path, body, headers=None, timeout=30):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        h = {"Content-Type": "application/xml; charset=utf-8"}
+        h.update(headers or {})
+        c.request("POST", path, body=body.encode("utf-8"), headers=h)
+        r = c.getresponse()
+        return r.status, r.read()
+    finally:
+        c.close()
+
+
+def proc_status(pid):
+    """VmHWM and VmRSS in KiB."""
+    out = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmHWM", "VmRSS"):
+                    out[k] = int(v.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+def thread_cpu(pid):
+    """CPU seconds per thread name (comm) of a process."""
+    out = {}
+    tck = os.sysconf("SC_CLK_TCK")
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                    st = f.read()
+            except OSError:
+                continue
+            comm = st[st.index("(") + 1:st.rindex(")")]
+            f = st[st.rindex(")") + 2:].split()
+            out[comm] = out.get(comm, 0.0) + (int(f[11]) + int(f[12])) / tck
+    except OSError:
+        pass
+    return out
+
+
+def cpu_note(before, after, seconds):
+    """CPU use per thread name over a run, in % of one core."""
+    parts = []
+    for k in sorted(after, key=lambda k: -(after[k] - before.get(k, 0))):
+        d = after[k] - before.get(k, 0)
+        if d / seconds >= 0.01:
+            parts.append("%s %.0f%%" % (k, 100 * d / seconds))
+    return "CPU " + ", ".join(parts) if parts else ""
+
+
+class Server:
+    """A server process on a free loopback port; stop() is SIGTERM."""
+
+    def __init__(self, argv, port_file, log_path, name):
+        self.argv = argv
+        self.port_file = port_file
+        self.log_path = log_path
+        self.name = name
+        self.proc = None
+        self.port = None
+        self.start_s = None
+
+    def start(self, healthz=True):
+        try:
+            os.unlink(self.port_file)
+        except FileNotFoundError:
+            pass
+        logf = open(self.log_path, "ab")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                     stdout=logf, stderr=logf, cwd=OUT)
+        logf.close()
+        self.port = read_port(self.port_file, self.proc, START_TIMEOUT)
+        if self.port is None:
+            self.kill()
+            raise RuntimeError("%s did not start; see %s" %
+                               (self.name, self.log_path))
+        if healthz:
+            deadline = time.monotonic() + START_TIMEOUT
+            while True:
+                try:
+                    st, _ = http_get(self.port, "/healthz", timeout=2)
+                    if st == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    self.kill()
+                    raise RuntimeError("%s: /healthz does not answer; see %s"
+                                       % (self.name, self.log_path))
+                time.sleep(0.002)
+        self.start_s = time.monotonic() - t0
+        return self
+
+    def pid(self):
+        return self.proc.pid
+
+    def hwm_mib(self):
+        return proc_status(self.proc.pid).get("VmHWM", 0) / 1024.0
+
+    def stop(self, timeout=30):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc = None
+        return rc
+
+    def kill(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+def complaintsd_options(build):
+    """The option names this complaintsd knows (complaintsd -n -v)."""
+    conf = os.path.join(OUT, "probe.conf")
+    with open(conf, "w") as f:
+        f.write("schema_dir = %s\n" % SCHEMAS)
+    p = subprocess.run([os.path.join(build, "complaintsd"), "-n", "-v", "-f",
+                        conf], capture_output=True, text=True, timeout=30)
+    names = {}
+    for line in p.stdout.splitlines():
+        k, sep, v = line.partition(" = ")
+        if sep:
+            names[k.strip()] = v.strip()
+    return names
+
+
+def daemon(build, data_dir, name, opts, known):
+    os.makedirs(data_dir, exist_ok=True)
+    conf = os.path.join(OUT, name + ".conf")
+    port_file = os.path.join(OUT, name + ".port")
+    settings = {
+        "listen": "127.0.0.1", "port": "0", "port_file": port_file,
+        "data_dir": data_dir, "schema_dir": SCHEMAS,
+        "log_level": "warning", "shutdown_grace": "5",
+        # One address sends every lookup: lift the per-address limit.
+        "lookup_burst": "100000", "lookup_rate": "1000000",
+    }
+    settings.update(opts)
+    with open(conf, "w") as f:
+        f.write("# written by bench/run.py\n")
+        for k, v in settings.items():
+            if k in known:
+                f.write("%s = %s\n" % (k, v))
+    return Server([os.path.join(build, "complaintsd"), "-d", "-f", conf],
+                  port_file, os.path.join(OUT, name + ".log"), name)
+
+
+# --- Staff accounts (when the daemon asks for them) ---------------------------
+
+def auth_supported(build):
+    p = subprocess.run([os.path.join(build, "complaintctl"), "user"],
+                       capture_output=True, text=True, timeout=30)
+    return "user add" in (p.stdout + p.stderr)
+
+
+def add_accounts(build, data_dir, bodies, desk=True):
+    """Registrars of each body and an escalation-desk account, made
+    offline with complaintctl on the server's own database."""
+    made = []
+    todo = [("bench-" + b, b, "registrar") for b in bodies]
+    if desk:
+        todo.append(("bench-desk", "mes", "desk"))
+    for login, body, role in todo:
+        p = subprocess.run(
+            [os.path.join(build, "complaintctl"), "user", "add", login,
+             "--name", "Бенчмарк Тіркеуші", "--position", "бас маман",
+             "--body", body, "--role", role, "--data-dir", data_dir,
+             "--schema-dir", SCHEMAS, "--password-stdin"],
+            input=PASSWORD + "\n", capture_output=True, text=True,
+            timeout=60)
+        if p.returncode != 0 and "exist" not in (p.stderr + p.stdout):
+            log("user add %s: %s" % (login, (p.stderr or p.stdout).strip()))
+        made.append((login, body, role))
+    return made
+
+
+def sign_in(port, login):
+    try:
+        st, body = http_post(port, "/api/v1/session",
+                             "<sign-in><login>%s</login><password>%s"
+                             "</password></sign-in>" % (login, PASSWORD))
+    except OSError as e:
+        log("sign in %s: %s" % (login, e))
+        return None
+    text = body.decode("utf-8", "replace")
+    if st != 201 or "<token>" not in text:
+        log("sign in %s: %d %s" % (login, st, text[:200]))
+        return None
+    return text.split("<token>", 1)[1].split("</token>", 1)[0]
+
+
+# --- wrk ----------------------------------------------------------------------
+
+def run_wrk(port, script, conns, duration, env_extra, name, perf_pid=None):
+    summary = os.path.join(OUT, name + ".summary")
+    try:
+        os.unlink(summary)
+    except FileNotFoundError:
+        pass
+    env = dict(os.environ)
+    env.update({"BENCH_WRK_DIR": WRK_DIR, "BENCH_SUMMARY": summary})
+    env.update(env_extra)
+    threads = max(1, min(2, conns))
+    argv = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % duration,
+            "--timeout", "10s", "-s", os.path.join(WRK_DIR, script),
+            "http://127.0.0.1:%d/" % port]
+    perf = None
+    if perf_pid is not None:
+        perf = subprocess.Popen(
+            ["perf", "record", "-F", "499", "--call-graph", "dwarf,16384",
+             "-p", str(perf_pid), "-o",
+             os.path.join(OUT, "perf-%s.data" % name)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    idle0 = cpu_idle()
+    p = subprocess.run(argv, env=env, capture_output=True, text=True,
+                       timeout=duration + 60)
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    idle1 = cpu_idle()
+    if perf is not None:
+        perf.send_signal(signal.SIGINT)
+        try:
+            perf.wait(30)
+        except subprocess.TimeoutExpired:
+            perf.kill()
+            perf.wait()
+    with open(os.path.join(OUT, name + ".wrk"), "w") as f:
+        f.write(p.stdout + p.stderr)
+    if p.returncode != 0:
+        raise RuntimeError("wrk %s: %s" % (name, p.stderr.strip()[:500]))
+    res = {}
+    with open(summary) as f:
+        for line in f:
+            k, _, v = line.partition(" ")
+            res[k] = int(v)
+    res["seconds"] = res["duration_us"] / 1e6
+    res["rate"] = res["requests"] / res["seconds"]
+    res["statuses"] = {int(k[7:]): v for k, v in res.items()
+                       if k.startswith("status_")}
+    res["wrk_cpu"] = (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime -
+                      ru0.ru_stime) / res["seconds"]
+    res["idle"] = (idle1[0] - idle0[0]) / max(1, idle1[1] - idle0[1])
+    return res
+
+
+def cpu_idle():
+    """(idle, total) jiffies of all CPUs, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v[3] + v[4], sum(v)
+
+
+def status_note(res):
+    return " ".join("%d:%d" % kv for kv in sorted(res["statuses"].items()))
+
+
+def load_note(res):
+    return "wrk %.0f%%, machine idle %.0f%%" % (100 * res["wrk_cpu"],
+                                               100 * res["idle"])
+
+
+# --- Documents ----------------------------------------------------------------
+
+SURNAMES = ["Әбілқасымова", "Нұрғалиев", "Жақсылықов", "Өтегенова",
+            "Құрманғазиев", "Үсенова", "Ғабитов", "Іскақова"]
+NAMES = ["Әйгерім", "Нұрлан", "Гүлназ", "Ерғали", "Сәуле", "Қайрат"]
+SUBJECTS = ["№ 143 мектеп-гимназия", "№ 12 мектеп-гимназия",
+            "«Балбөбек» балабақшасы", "№ 35 жалпы білім беретін мектеп",
+            "Балалар шығармашылық үйі"]
+SENTENCES = [
+    "Баламды бірінші сыныпқа қабылдау туралы өтінішім заңда белгіленген "
+    "мерзімде қаралмады.",
+    "Құжаттарды қабылдаған қызметкер қолхат бермеді.",
+    "Мектепке дейінгі ұйымға жолдама беру кезегі негізсіз өзгертілді.",
+    "Білім туралы құжаттың телнұсқасын беру мерзімі бұзылды.",
+    "Қызметкер өтінішті қабылдаудан бас тартты және себебін жазбаша "
+    "түсіндірмеді.",
+    "Мемлекеттік көрсетілетін қызмет стандартында көрсетілмеген қосымша "
+    "құжаттар талап етілді.",
+]
+CHANNELS = ["post", "in-person", "electronic", "phone"]
+
+
+def esc(s):
+    return (s.replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def make_doc(rng, body):
+    size = rng.choices(["small", "medium", "large"], [5, 4, 1])[0]
+    n = {"small": 1, "medium": rng.randint(3, 8),
+         "large": rng.randint(30, 80)}[size]
+    reasons = " ".join(rng.choice(SENTENCES) for _ in range(n))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<complaint>",
+             "  <body>%s</body>" % body,
+             "  <service>%d</service>" % rng.randint(1, 11),
+             "  <subject>", "    <name>%s</name>" % esc(rng.choice(SUBJECTS))]
+    if rng.random() < 0.5:
+        lines.append("    <official>Директор Сейітқали Б.Қ.</official>")
+    lines += ["  </subject>",
+              "  <channel>%s</channel>" % rng.choice(CHANNELS),
+              "  <applicant>",
+              "    <surname>%s</surname>" % rng.choice(SURNAMES),
+              "    <name>%s</name>" % rng.choice(NAMES)]
+    if rng.random() < 0.7:
+        lines.append("    <patronymic>Серікқызы</patronymic>")
+    lines.append("    <address>Алматы қ., Әл-Фараби даңғылы, %d, %d-пәтер"
+                 "</address>" % (rng.randint(1, 300), rng.randint(1, 200)))
+    if rng.random() < 0.5:
+        lines.append("    <email>applicant%d@example.kz</email>"
+                     % rng.randint(1, 99999))
+    if rng.random() < 0.6:
+        lines.append("    <phone>+7 701 %03d-%02d-%02d</phone>"
+                     % (rng.randint(0, 999), rng.randint(0, 99),
+                        rng.randint(0, 99)))
+    lines += ["  </applicant>",
+              "  <signed>%s</signed>" % rng.choice(["true", "false"]),
+              "  <reasons>%s</reasons>" % esc(reasons),
+              "  <demands>Шешімді қайта қарауды сұраймын.</demands>"]
+    if rng.random() < 0.2:
+        lines.append("  <attachments>")
+        for i in range(rng.randint(1, 3)):
+            lines.append('    <attachment name="құжат-%d.pdf" media-type='
+                         '"application/pdf" sha256="%064x"/>'
+                         % (i + 1, rng.getrandbits(256)))
+        lines.append("  </attachments>")
+    lines += ["  <registrar>", "    <name>Жұмабекова Динара</name>",
+              "    <position>бас маман</position>", "  </registrar>",
+              "</complaint>"]
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(path, rng, bodies, n=240):
+    sizes = []
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(n):
+            body = rng.choices(bodies, [BODY_WEIGHTS[BODIES.index(b)]
+                                        for b in bodies])[0]
+            d = make_doc(rng, body)
+            sizes.append(len(d.encode("utf-8")))
+            f.write("body %s\n%s\n--8<--\n" % (body, d))
+    return sizes
+
+
+# --- The journal check --------------------------------------------------------
+
+def check_journal(db_path, talon_files):
+    """Every talon wrk got back is in the journal; the journal numbers are
+    gap-free per body and year.  Returns (ok, message, n_talons)."""
+    got = set()
+    for p in talon_files:
+        with open(p) as f:
+            got.update(line.strip() for line in f if line.strip())
+    con = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True, timeout=30)
+    try:
+        missing = 0
+        for t in got:
+            if con.execute("SELECT 1 FROM complaint WHERE talon = ?",
+                           (t,)).fetchone() is None:
+                missing += 1
+        bad = []
+        for body, year, n, lo, hi in con.execute(
+                "SELECT body_id, journal_year, count(*), min(journal_no), "
+                "max(journal_no) FROM complaint GROUP BY body_id, "
+                "journal_year"):
+            if lo != 1 or hi != n:
+                bad.append("body %d year %d: %d rows, numbers %d..%d"
+                           % (body, year, n, lo, hi))
+        total = con.execute("SELECT count(*) FROM complaint").fetchone()[0]
+    finally:
+        con.close()
+    ok = missing == 0 and not bad
+    msg = ("%d talons returned, all in the journal (%d rows); numbers "
+           "gap-free" % (len(got), total)) if ok else \
+        ("%d of %d talons missing; %s" % (missing, len(got),
+                                          "; ".join(bad[:3]) or "no gaps"))
+    return ok, msg, len(got)
+
+
+# --- Phases -------------------------------------------------------------------
+
+class Results:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, **kw):
+        row = {"phase": "", "size": "", "conns": "", "rate_per_s": "",
+               "p50_ms": "", "p99_ms": "", "peak_rss_mib": "",
+               "limit": "", "limit_per_s": "", "ratio": "", "note": ""}
+        row.update(kw)
+        self.rows.append(row)
+        return row
+
+
+def fmt(v, spec):
+    if v == "" or v is None:
+        return ""
+    return spec % v
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) / 1024 / 1024
+    wrk_v = subprocess.run(["wrk", "-v"], capture_output=True,
+                           text=True).stdout.split("\n")[0]
+    return ("nproc %d, %s, %.1f GiB RAM, %s, %s" %
+            (os.cpu_count(), cpu, mem, platform.platform(), wrk_v.strip()))
+
+
+def phase_httplimit(a, res, paths_file):
+    log("http-limit: httplimit, the same MHD set-up as complaintsd")
+    srv = Server([os.path.join(a.build, "bench", "httplimit"), "-t",
+                  str(a.threads), "-c", "512", "-p",
+                  os.path.join(OUT, "httplimit.port")],
+                 os.path.join(OUT, "httplimit.port"),
+                 os.path.join(OUT, "httplimit.log"), "httplimit")
+    srv.start(healthz=False)
+    limits = {}
+    try:
+        for c in a.conns:
+            cpu0 = thread_cpu(srv.pid())
+            r = run_wrk(srv.port, "get.lua", c, a.duration,
+                        {"BENCH_PATHS": paths_file, "BENCH_SEED":
+                         str(a.seed)}, "httplimit-c%d" % c)
+            cpu = cpu_note(cpu0, thread_cpu(srv.pid()), r["seconds"])
+            limits[c] = r["rate"]
+            res.add(phase="http-limit", conns=c, rate_per_s=r["rate"],
+                    p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000,
+                    peak_rss_mib=srv.hwm_mib(),
+                    note="%s; %s, %s" % (status_note(r), cpu,
+                                         load_note(r)))
+            log("  c=%d: %.0f req/s" % (c, r["rate"]))
+    finally:
+        srv.stop()
+    return limits
+
+
+def phase_storelimit(a, res):
+    log("store-limit: storelimit, batches of 1, 8, 64 and batch_max")
+    d = os.path.join(OUT, "store")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    batches = sorted(set(a.conns + [a.batch_max]))
+    t = max(2, a.duration // 2)
+    p = subprocess.run([os.path.join(a.build, "bench", "storelimit"), "-d",
+                        d, "-b", ",".join(map(str, batches)), "-t", str(t),
+                        "-s", str(a.seed)], capture_output=True, text=True,
+                       timeout=len(batches) * (t + 60))
+    if p.returncode != 0:
+        raise RuntimeError("storelimit: %s" % p.stderr.strip())
+    limits = {}
+    for line in p.stdout.splitlines():
+        f = line.split()
+        b, rate = int(f[1]), float(f[7])
+        limits[b] = rate
+        res.add(phase="store-limit", conns="batch %d" % b, rate_per_s=rate,
+                note="%s commits in %s s" % (f[9], f[5]))
+        log("  batch %d: %.0f rows/s" % (b, rate))
+    shutil.rmtree(d, ignore_errors=True)
+    return limits
+
+
+def phase_register(a, res, http_lim, store_lim, known, auth):
+    log("register: complaintsd, POST /api/v1/complaints")
+    data = os.path.join(OUT, "reg-data")
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    rng = random.Random(a.seed)
+    docs = os.path.join(OUT, "docs.txt")
+    sizes = write_docs(docs, rng, BODIES)
+    env = {"BENCH_DOCS": docs, "BENCH_SEED": str(a.seed)}
+    if auth:
+        add_accounts(a.build, data, BODIES, desk=False)
+    srv = daemon(a.build, data, "complaintsd-reg", {"watch_interval": "60"},
+                 known).start()
+    out = {}
+    try:
+        if auth:
+            tokens = os.path.join(OUT, "tokens.txt")
+            with open(tokens, "w") as f:
+                for b in BODIES:
+                    t = sign_in(srv.port, "bench-" + b)
+                    if t:
+                        f.write("%s %s\n" % (b, t))
+            env["BENCH_TOKENS"] = tokens
+        with open(docs, encoding="utf-8") as f:
+            first = f.read().split("\n--8<--\n", 1)[0]
+        body, doc = first.split("\n", 1)
+        hdr = {}
+        if auth and "BENCH_TOKENS" in env:
+            for line in open(env["BENCH_TOKENS"]):
+                b, t = line.split()
+                if b == body[5:]:
+                    hdr["Authorization"] = "Bearer " + t
+        elif os.environ.get("BENCH_AUTH"):
+            hdr["Authorization"] = os.environ["BENCH_AUTH"]
+        st, text = http_post(srv.port, "/api/v1/complaints", doc, hdr)
+        if st != 201:
+            log("  a probe registration answered %d: %s"
+                % (st, text.decode("utf-8", "replace")[:300]))
+        out["probe"] = st
+        for c in a.conns:
+            tdir = os.path.join(OUT, "talons-c%d" % c)
+            shutil.rmtree(tdir, ignore_errors=True)
+            os.makedirs(tdir)
+            env["BENCH_OUT"] = tdir
+            perf = srv.pid() if a.perf and c == max(a.conns) else None
+            cpu0 = thread_cpu(srv.pid())
+            r = run_wrk(srv.port, "register.lua", c, a.duration, env,
+                        "register-c%d" % c, perf_pid=perf)
+            cpu = cpu_note(cpu0, thread_cpu(srv.pid()), r["seconds"])
+            ok201 = r["statuses"].get(201, 0)
+            rate = ok201 / r["seconds"]
+            files = [os.path.join(tdir, x) for x in os.listdir(tdir)]
+            ok, msg, n = check_journal(os.path.join(data, "complaints.db"),
+                                       files)
+            lim = http_lim.get(c)
+            slim = store_lim.get(c)
+            note = "%s; %s; vs storage at batch %d: %s; %s" % (
+                status_note(r), msg, c,
+                "%.0f%%" % (100 * rate / slim) if slim else "?",
+                cpu + ", " + load_note(r))
+            res.add(phase="register", conns=c, rate_per_s=rate,
+                    p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000,
+                    peak_rss_mib=srv.hwm_mib(), limit="http-limit c=%d" % c,
+                    limit_per_s=lim, ratio=rate / lim if lim else "",
+                    note=note)
+            out[c] = {"rate": rate, "ok": ok, "msg": msg, "res": r}
+            log("  c=%d: %.0f registrations/s (201s), p99 %.1f ms; %s"
+                % (c, rate, r["p99_us"] / 1000, msg))
+    finally:
+        srv.stop()
+    out["doc_bytes"] = (min(sizes), int(statistics.median(sizes)),
+                        max(sizes))
+    return out
+
+
+def ensure_journal(a, n):
+    d = os.path.join(DATA, str(n))
+    if os.path.exists(os.path.join(d, "gen.txt")):
+        return d
+    os.makedirs(DATA, exist_ok=True)
+    log("gen: writing a journal of %d complaints into %s (cached for the "
+        "next runs)" % (n, d))
+    t0 = time.monotonic()
+    p = subprocess.run([os.path.join(a.build, "bench", "gen"), "-F", "-n",
+                        str(n), "-d", d, "-s", str(a.seed), "-S", SCHEMAS],
+                       timeout=3 * 3600)
+    if p.returncode != 0:
+        raise RuntimeError("gen -n %d failed" % n)
+    log("gen: %d complaints in %.0f s" % (n, time.monotonic() - t0))
+    return d
+
+
+def gen_info(d):
+    info = {"journals": []}
+    with open(os.path.join(d, "gen.txt")) as f:
+        for line in f:
+            p = line.split()
+            if p[0] == "journal":
+                info["journals"].append((p[1], int(p[2]), int(p[3])))
+            elif len(p) == 2:
+                info[p[0]] = p[1]
+    return info
+
+
+def time_overdue(port, token, query="overdue=1", n=21):
+    hdr = {"Authorization": "Bearer " + token} if token else {}
+    times, st = [], None
+    for _ in range(n):
+        t0 = time.monotonic()
+        st, body = http_get(port, "/api/v1/complaints?" + query, hdr)
+        times.append((time.monotonic() - t0) * 1000)
+    rows = body.count(b"<item ")
+    return st, times, rows
+
+
+def export_journal(srv, token, body, year):
+    hdr = {"Authorization": "Bearer " + token} if token else {}
+    samples = []
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            s = proc_status(srv.pid())
+            if s:
+                samples.append(s.get("VmRSS", 0) / 1024.0)
+            time.sleep(0.02)
+
+    before = proc_status(srv.pid()).get("VmRSS", 0) / 1024.0
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    t0 = time.monotonic()
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=300)
+    nbytes, nrows = 0, 0
+    try:
+        c.request("GET", "/api/v1/journal?body=%s&year=%d" % (body, year),
+                  headers=hdr)
+        r = c.getresponse()
+        st = r.status
+        tail = b""
+        while True:
+            chunk = r.read(65536)
+            if not chunk:
+                break
+            nbytes += len(chunk)
+            nrows += (tail + chunk).count(b"<entry")
+            tail = chunk[-8:]
+    finally:
+        c.close()
+        el = time.monotonic() - t0
+        stop.set()
+        th.join()
+    return {"status": st, "seconds": el, "bytes": nbytes, "rows": nrows,
+            "rss_before": before, "rss_min": min(samples or [0]),
+            "rss_max": max(samples or [0]),
+            "rss_after": proc_status(srv.pid()).get("VmRSS", 0) / 1024.0}
+
+
+def phase_lookups(a, res, http_lim, known, auth):
+    log("lookup: complaintsd, GET /api/v1/talons/{number}")
+    c = max(a.conns)
+    lim = http_lim.get(c)
+    out = {"rates": {}, "hwm": {}}
+    largest = max(a.sizes)
+    for n in a.sizes:
+        d = ensure_journal(a, n)
+        info = gen_info(d)
+        paths = os.path.join(OUT, "paths-%d.txt" % n)
+        with open(os.path.join(d, "talons.txt")) as f, open(paths, "w") as g:
+            for line in f:
+                g.write("/api/v1/talons/%s\n" % line.strip())
+        if auth and n == largest:
+            add_accounts(a.build, d, [], desk=True)
+        # The watch is off: the generator marked the overdue complaints
+        # already, and the cached journal must not change under the run.
+        srv = daemon(a.build, d, "complaintsd-%d" % n,
+                     {"watch_interval": "0"}, known)
+        srv.start()
+        out.setdefault("first_start", {})[n] = srv.start_s
+        try:
+            perf = srv.pid() if a.perf and n == largest else None
+            hwm0 = srv.hwm_mib()
+            cpu0 = thread_cpu(srv.pid())
+            r = run_wrk(srv.port, "get.lua", c, a.duration,
+                        {"BENCH_PATHS": paths, "BENCH_SEED": str(a.seed)},
+                        "lookup-%d" % n, perf_pid=perf)
+            cpu = cpu_note(cpu0, thread_cpu(srv.pid()), r["seconds"])
+            ok = r["statuses"].get(200, 0)
+            rate = ok / r["seconds"]
+            out["rates"][n] = rate
+            out["hwm"][n] = srv.hwm_mib()
+            base = out["rates"].get(min(a.sizes))
+            res.add(phase="lookup", size=n, conns=c, rate_per_s=rate,
+                    p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000,
+                    peak_rss_mib=out["hwm"][n], limit="http-limit c=%d" % c,
+                    limit_per_s=lim, ratio=rate / lim if lim else "",
+                    note="%s; %.0f%% of the rate at %d; VmHWM %.1f MiB "
+                    "after start-up; %s, %s" % (
+                        status_note(r), 100 * rate / base, min(a.sizes),
+                        hwm0, cpu, load_note(r)))
+            log("  %d complaints: %.0f lookups/s (200s), p99 %.1f ms, "
+                "VmHWM %.1f MiB" % (n, rate, r["p99_us"] / 1000,
+                                    out["hwm"][n]))
+            if n != largest:
+                continue
+            token = sign_in(srv.port, "bench-desk") if auth else None
+            out["hwm_signin"] = srv.hwm_mib()
+            full = [j for j in info["journals"]
+                    if j[1] < time.gmtime().tm_year] or info["journals"]
+            body, year, count = max(full, key=lambda j: j[2])
+            for q in ("overdue=1", "overdue=1&body=" + body):
+                st, times, rows = time_overdue(srv.port, token, q)
+                warm = statistics.median(times[1:])
+                if q == "overdue=1":
+                    out["overdue"] = {"status": st, "cold": times[0],
+                                      "warm": warm, "max": max(times),
+                                      "rows": rows}
+                res.add(phase="overdue", size=n, conns=1, p50_ms=warm,
+                        p99_ms=max(times), peak_rss_mib=srv.hwm_mib(),
+                        note="GET /api/v1/complaints?%s: status %d; first "
+                        "(cold) %.1f ms, max of 21 %.1f ms; %d rows (one "
+                        "page); %s overdue in the journal" % (
+                            q, st, times[0], max(times), rows,
+                            info.get("overdue", "?")))
+                log("  %s: status %d, first %.1f ms, median %.1f ms"
+                    % (q, st, times[0], warm))
+            tok = token
+            e = export_journal(srv, tok, body, year)
+            if e["status"] == 403 and auth:
+                add_accounts(a.build, d, [body], desk=False)
+                tok = sign_in(srv.port, "bench-" + body)
+                e = export_journal(srv, tok, body, year)
+            out["export"] = e
+            res.add(phase="export", size=n, conns=1,
+                    rate_per_s=e["rows"] / e["seconds"] if e["seconds"]
+                    else "", p50_ms=e["seconds"] * 1000,
+                    peak_rss_mib=srv.hwm_mib(),
+                    note="status %d; %s %d: %d rows, %.1f MB in %.2f s; RSS "
+                    "%.1f MiB before, %.1f..%.1f during, %.1f after" % (
+                        e["status"], body, year, e["rows"],
+                        e["bytes"] / 1e6, e["seconds"], e["rss_before"],
+                        e["rss_min"], e["rss_max"], e["rss_after"]))
+            log("  export %s %d: status %d, %d rows in %.2f s, RSS %.1f.."
+                "%.1f MiB" % (body, year, e["status"], e["rows"],
+                              e["seconds"], e["rss_min"], e["rss_max"]))
+            out["hwm_all"] = srv.hwm_mib()
+        finally:
+            srv.stop()
+    # Start-up: exec to /healthz, with the directory loaded already.
+    d = os.path.join(DATA, str(largest))
+    times = []
+    for i in range(3):
+        srv = daemon(a.build, d, "complaintsd-start", {"watch_interval":
+                                                       "0"}, known)
+        srv.start()
+        times.append(srv.start_s)
+        srv.stop()
+    out["startup"] = statistics.median(times)
+    res.add(phase="start-up", size=largest, p50_ms=out["startup"] * 1000,
+            p99_ms=max(times) * 1000,
+            note="exec to /healthz; median of 3: %s ms; the first start "
+            "of this run (page cache as the lookups left it) %.0f ms" % (
+                " ".join("%.0f" % (t * 1000) for t in times),
+                out["first_start"][largest] * 1000))
+    log("  start-up: %s ms" % " ".join("%.0f" % (t * 1000) for t in times))
+    return out
+
+
+# --- Report -------------------------------------------------------------------
+
+def report(a, res, reg, look, mach, elapsed):
+    cols = [("phase", "%s", 11), ("size", "%s", 9), ("conns", "%s", 10),
+            ("rate_per_s", "%.0f", 9), ("p50_ms", "%.2f", 8),
+            ("p99_ms", "%.2f", 8), ("peak_rss_mib", "%.1f", 7),
+            ("ratio", "%.2f", 6)]
+    heads = ["phase", "size", "conns", "rate/s", "p50 ms", "p99 ms",
+             "RSS MiB", "ratio"]
+    print()
+    print("machine: %s" % mach)
+    print("seed %d, %d s per wrk run, wrk -t2 (-t1 at 1 connection); "
+          "run took %.0f s" % (a.seed, a.duration, elapsed))
+    print()
+    print("  ".join(h.rjust(w) if i > 2 else h.ljust(w)
+                    for i, (h, (_, _, w)) in enumerate(zip(heads, cols))) +
+          "  limit / note")
+    for r in res.rows:
+        cells = []
+        for i, (k, spec, w) in enumerate(cols):
+            s = fmt(r[k], spec) if not isinstance(r[k], str) else r[k]
+            cells.append(s.rjust(w) if i > 2 else s.ljust(w))
+        extra = r["limit"]
+        if r["note"]:
+            extra = (extra + "; " if extra else "") + r["note"]
+        print("  ".join(cells) + "  " + extra)
+    with open(a.csv, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(res.rows[0].keys()) if
+                           res.rows else ["phase"])
+        w.writeheader()
+        for r in res.rows:
+            out = dict(r)
+            for k in ("rate_per_s", "p50_ms", "p99_ms", "peak_rss_mib",
+                      "limit_per_s", "ratio"):
+                if isinstance(out[k], float):
+                    out[k] = "%.4g" % out[k] if k == "ratio" else \
+                        "%.2f" % out[k]
+            w.writerow(out)
+    print()
+    verdicts = []
+
+    def verdict(ok, text):
+        verdicts.append(ok)
+        print("%s %s" % ("PASS" if ok else "FAIL", text))
+
+    c = max(a.conns)
+    if reg and c in reg:
+        r = reg[c]
+        lim = res_lim(res, "http-limit", c)
+        verdict(lim and r["rate"] >= 0.40 * lim,
+                "durable registrations at %d connections >= 40%% of the "
+                "HTTP limit: %.0f/s vs %.0f/s = %.1f%%" %
+                (c, r["rate"], lim or 0, 100 * r["rate"] / lim if lim else 0))
+        allok = all(reg[k]["ok"] for k in a.conns if k in reg)
+        verdict(allok, "every talon returned is in the journal and the "
+                "numbers are gap-free: %s" % "; ".join(
+                    "c=%d: %s" % (k, reg[k]["msg"]) for k in a.conns
+                    if k in reg))
+    if look and look["rates"]:
+        lim = res_lim(res, "http-limit", c)
+        worst = min(look["rates"].values())
+        verdict(lim and worst >= 0.70 * lim,
+                "status lookups >= 70%% of the HTTP limit at every size: "
+                "lowest %.0f/s vs %.0f/s = %.1f%%" %
+                (worst, lim or 0, 100 * worst / lim if lim else 0))
+        lo, hi = min(a.sizes), max(a.sizes)
+        if lo != hi:
+            verdict(look["rates"][hi] >= 0.80 * look["rates"][lo],
+                    "lookups at %d >= 80%% of the rate at %d: %.0f/s vs "
+                    "%.0f/s = %.1f%%" % (hi, lo, look["rates"][hi],
+                                         look["rates"][lo],
+                                         100 * look["rates"][hi] /
+                                         look["rates"][lo]))
+        hwm = look["hwm"].get(hi, 0)
+        verdict(hwm <= 64, "peak RSS (VmHWM) of complaintsd at %d under "
+                "lookups <= 64 MiB: %.1f MiB (after one staff sign-in, "
+                "overdue and export: %.1f MiB)" % (
+                    hi, hwm, look.get("hwm_all", 0)))
+        if "overdue" in look:
+            o = look["overdue"]
+            verdict(o["status"] == 200 and o["warm"] < 50,
+                    "overdue query at %d < 50 ms: median %.1f ms, first "
+                    "(cold) %.1f ms, status %d" % (hi, o["warm"], o["cold"],
+                                                   o["status"]))
+        if "export" in look:
+            e = look["export"]
+            flat = e["rss_max"] - e["rss_before"] < 16
+            verdict(e["status"] == 200 and flat,
+                    "journal export streamed with flat RSS: %d rows, RSS "
+                    "%.1f MiB before, at most %.1f during (status %d)" %
+                    (e["rows"], e["rss_before"], e["rss_max"], e["status"]))
+        verdict(look["startup"] < 1.0, "start-up at %d (exec to /healthz) "
+                "< 1 s: %.0f ms" % (hi, look["startup"] * 1000))
+    print()
+    print("wrote %s" % os.path.relpath(a.csv, REPO))
+    return all(verdicts)
+
+
+def res_lim(res, phase, c):
+    for r in res.rows:
+        if r["phase"] == phase and r["conns"] == c:
+            return r["rate_per_s"]
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--sizes", default="10000,1000000,10000000")
+    ap.add_argument("--conns", default="1,8,64")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=4,
+                    help="MHD threads of httplimit: complaintsd's threads")
+    ap.add_argument("--batch-max", type=int, default=512)
+    ap.add_argument("--quick", action="store_true",
+                    help="3 s runs, 10 thousand complaints only")
+    ap.add_argument("--perf", action="store_true",
+                    help="perf record -g the daemon at the heaviest loads")
+    ap.add_argument("--csv", default=os.path.join(BENCH, "results.csv"))
+    ap.add_argument("--only", default="",
+                    help="comma list of http,store,register,lookup")
+    a = ap.parse_args()
+    if not os.path.isabs(a.build):
+        a.build = os.path.join(REPO, a.build)
+    a.sizes = [int(x) for x in a.sizes.split(",")]
+    a.conns = [int(x) for x in a.conns.split(",")]
+    if a.quick:
+        a.duration, a.sizes = 3, [10000]
+    only = set(a.only.split(",")) if a.only else {"http", "store",
+                                                  "register", "lookup"}
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is not installed (make deps)")
+    os.makedirs(OUT, exist_ok=True)
+    t0 = time.monotonic()
+    mach = machine()
+    log(mach)
+    known = complaintsd_options(a.build)
+    known_opts = set(known)
+    a.threads = int(known.get("threads", a.threads))
+    a.batch_max = int(known.get("batch_max", a.batch_max))
+    auth = auth_supported(a.build) and not os.environ.get("BENCH_AUTH")
+    if auth:
+        log("complaintctl has staff accounts: making registrar accounts "
+            "and signing in")
+    res = Results()
+    d = ensure_journal(a, min(a.sizes))
+    paths = os.path.join(OUT, "paths-limit.txt")
+    with open(os.path.join(d, "talons.txt")) as f, open(paths, "w") as g:
+        for line in f:
+            g.write("/api/v1/talons/%s\n" % line.strip())
+    http_lim = phase_httplimit(a, res, paths) if "http" in only else {}
+    store_lim = phase_storelimit(a, res) if "store" in only else {}
+    reg = phase_register(a, res, http_lim, store_lim, known_opts, auth) \
+        if "register" in only else None
+    look = phase_lookups(a, res, http_lim, known_opts, auth) \
+        if "lookup" in only else None
+    ok = report(a, res, reg, look, mach, time.monotonic() - t0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        sys.exit("bench: %s" % e)
