@@ -370,8 +370,8 @@ record_run(struct db *db, void *arg)
 
 /* Sends one email; fills r.  The transport handle is the worker's. */
 static void
-send_email(struct complaints *cx, struct ob_item *it, void **smtp,
-    struct ob_result *r)
+send_email(struct complaints *cx, struct ob_item *it,
+    const struct notify_smtp_conf *sc, void **smtp, struct ob_result *r)
 {
 	struct notify_letter l;
 	struct notify_mime_in m;
@@ -440,18 +440,8 @@ send_email(struct complaints *cx, struct ob_item *it, void **smtp,
 		    "built (check smtp_from and the address)");
 		goto out;
 	}
-	if (*smtp == NULL) {
-		struct notify_smtp_conf sc;
-
-		memset(&sc, 0, sizeof(sc));
-		sc.url = cx->smtp_url;
-		sc.tls = (enum notify_tls)cx->smtp_tls;
-		sc.user = cx->smtp_user;
-		sc.password = cx->smtp_password;
-		sc.ca_file = cx->smtp_ca;
-		sc.capture_dir = cx->mail_capture;
-		*smtp = tr->open(&sc);
-	}
+	if (*smtp == NULL)
+		*smtp = tr->open(sc);
 	res = *smtp ? tr->send(*smtp, cx->smtp_from, it->recipient, &msg,
 	    r->detail, sizeof(r->detail)) : NOTIFY_TEMPFAIL;
 	if (res == NOTIFY_SENT) {
@@ -477,7 +467,8 @@ out:
 }
 
 static void
-deliver(struct complaints *cx, int64_t id, void **smtp)
+deliver(struct complaints *cx, int64_t id,
+    const struct notify_smtp_conf *sc, void **smtp)
 {
 	struct ob_result r;
 	struct ob_item it;
@@ -519,7 +510,7 @@ deliver(struct complaints *cx, int64_t id, void **smtp)
 			    it.out_year);
 		}
 	} else
-		send_email(cx, &it, smtp, &r);
+		send_email(cx, &it, sc, smtp, &r);
 	if (strcmp(r.state, "pending") == 0) {
 		if (it.attempts >= cx->notify_attempts) {
 			r.state = "failed";
@@ -560,11 +551,19 @@ collect(void *arg, const struct db_outbox_row *r)
 int
 complaints_outbox_once(struct complaints *cx, int *done)
 {
+	struct notify_smtp_conf sc;	/* outlives the handle, as it must */
 	struct due_ids d;
 	struct db *db;
 	void *smtp = NULL;
 	int rc;
 
+	memset(&sc, 0, sizeof(sc));
+	sc.url = cx->smtp_url;
+	sc.tls = (enum notify_tls)cx->smtp_tls;
+	sc.user = cx->smtp_user;
+	sc.password = cx->smtp_password;
+	sc.ca_file = cx->smtp_ca;
+	sc.capture_dir = cx->mail_capture;
 	*done = 0;
 	do {
 		memset(&d, 0, sizeof(d));
@@ -574,7 +573,7 @@ complaints_outbox_once(struct complaints *cx, int *done)
 		if (rc != DB_OK)
 			break;
 		for (int i = 0; i < d.n; i++)
-			deliver(cx, d.ids[i], &smtp);
+			deliver(cx, d.ids[i], &sc, &smtp);
 		*done += d.n;
 	} while (d.n == OUTBOX_BATCH && !cx->outbox_stop);
 	if (smtp != NULL)
