@@ -432,42 +432,10 @@ ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
 
 /* Reads a whole file of at most CAL_FILE_MAX bytes.  Caller frees. */
 static char *
-read_file(struct ld *ld, size_t *lenp)
+cal_read(struct ld *ld, size_t *lenp)
 {
-	struct stat st;
-	char *buf = NULL, *ret = NULL;
-	FILE *f;
-	size_t n;
-
-	if ((f = fopen(ld->path, "rb")) == NULL) {
-		ld_err(ld, NULL, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
-		ld_err(ld, NULL, "not a regular file");
-		goto out;
-	}
-	if (st.st_size > CAL_FILE_MAX) {
-		ld_err(ld, NULL, "larger than %d bytes", CAL_FILE_MAX);
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		ld_err(ld, NULL, "out of memory");
-		goto out;
-	}
-	n = fread(buf, 1, (size_t)st.st_size + 1, f);
-	if (ferror(f) || n != (size_t)st.st_size) {
-		ld_err(ld, NULL, "read error or file changed while read");
-		goto out;
-	}
-	buf[n] = '\0';
-	*lenp = n;
-	ret = buf;
-	buf = NULL;
-out:
-	free(buf);
-	fclose(f);
-	return ret;
+	return read_whole_file(ld->path, CAL_FILE_MAX, lenp, ld->err,
+	    ld->errlen);
 }
 
 static xmlDocPtr
@@ -478,7 +446,7 @@ load_doc(struct ld *ld, const struct xmlio_schemas *set, const char *name)
 	size_t len = 0;
 	char *buf;
 
-	if ((buf = read_file(ld, &len)) == NULL)
+	if ((buf = cal_read(ld, &len)) == NULL)
 		return NULL;
 	if (xmlio_parse(set, name, buf, len, &doc, &xe) == -1) {
 		ld_err(ld, NULL, "%s", xe.message);

@@ -216,33 +216,25 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	struct dir_load l;
 	struct xmlio_err xe;
 	uint8_t h[32];
-	char chunk[65536];
-	struct buf b;
 	xmlNodePtr root, sect;
-	FILE *f;
-	size_t n;
+	char *text;
+	size_t len = 0;
 	int rc = -1;
 
 	memset(&l, 0, sizeof(l));
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
-	buf_init(&b, DIRECTORY_MAX);
-	if ((f = fopen(path, "rb")) == NULL) {
-		cx_error_set(e, 400, "no-directory", "%s: cannot open", path);
+	if ((text = read_whole_file(path, DIRECTORY_MAX, &len, e->message,
+	    sizeof(e->message))) == NULL) {
+		e->status = 400;
+		e->retry_after = 0;
+		strlcpy_chk(e->code, "no-directory", sizeof(e->code));
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, n) == -1) {
-			cx_error_set(e, 400, "directory-too-large", "%s: more "
-			    "than %d bytes", path, DIRECTORY_MAX);
-			fclose(f);
-			goto out;
-		}
-	fclose(f);
-	crypto_hash_sha256(h, (const unsigned char *)b.data, b.len);
+	crypto_hash_sha256(h, (const unsigned char *)text, len);
 	sodium_bin2hex(l.sha, sizeof(l.sha), h, sizeof(h));
-	if (xmlio_parse(cx->schemas, "directory", b.data ? b.data : "", b.len,
-	    &l.doc, &xe) == -1) {
+	if (xmlio_parse(cx->schemas, "directory", text, len, &l.doc,
+	    &xe) == -1) {
 		cx_xml_error(e, &xe);
 		snprintf(e->message + strlen(e->message), sizeof(e->message) -
 		    strlen(e->message), " (%s)", path);
@@ -263,7 +255,7 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	rc = 0;
 out:
 	xmlFreeDoc(l.doc);
-	buf_free(&b);
+	free(text);
 	return rc;
 }
 

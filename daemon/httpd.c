@@ -26,7 +26,7 @@
 #include "util/util.h"
 #include "web/web.h"
 
-#define MAX_SEGMENTS	8
+#define MAX_SEGMENTS	HTTPD_MAX_SEGMENTS
 
 struct httpd {
 	struct MHD_Daemon	*mhd;
@@ -299,6 +299,20 @@ route_find(const char *method, char seg[MAX_SEGMENTS][64], int nseg,
 			n = alen - 1;
 	}
 	return NULL;
+}
+
+int
+httpd_route_match(const char *method, const char *url,
+    char seg[HTTPD_MAX_SEGMENTS][HTTPD_SEGMENT_LEN], int *nseg,
+    char *allowed, size_t alen)
+{
+	const struct route *rt;
+
+	allowed[0] = '\0';
+	if (split(url, seg, nseg) == -1)
+		return -1;
+	rt = route_find(method, seg, *nseg, allowed, alen);
+	return rt != NULL ? (int)(rt - routes) : -1;
 }
 
 /* application/xml or text/xml, in UTF-8 when a charset is named. */
@@ -1308,11 +1322,11 @@ first_call(struct req *r, const char *url, const char *method)
 	char allowed[128];
 	const char *cl, *ct;
 	long long len;
+	int i;
 
-	if (split(url, r->seg, &r->nseg) == -1)
-		return fail(r, 404, "not-found", "no such resource");
-	r->route = route_find(method, r->seg, r->nseg, allowed,
+	i = httpd_route_match(method, url, r->seg, &r->nseg, allowed,
 	    sizeof(allowed));
+	r->route = i >= 0 ? &routes[i] : NULL;
 	if (r->route == NULL && allowed[0]) {
 		struct cx_error e;
 		struct MHD_Response *resp;
@@ -1442,36 +1456,6 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("http: %s", msg);
 }
 
-/* A PEM file, at most 64 KiB; caller frees with free_pem. */
-static char *
-read_pem(const char *path, char *err, size_t errlen)
-{
-	char chunk[4096];
-	struct buf b;
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open", path);
-		return NULL;
-	}
-	buf_init(&b, 64 * 1024);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, n) == -1) {
-			snprintf(err, errlen, "%s: larger than 64 KiB", path);
-			fclose(f);
-			buf_free(&b);
-			return NULL;
-		}
-	fclose(f);
-	if (b.len == 0 || strstr(b.data, "-----BEGIN ") == NULL) {
-		snprintf(err, errlen, "%s: not a PEM file", path);
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_release(&b, NULL);
-}
-
 static void
 free_pem(char *p)
 {
@@ -1480,6 +1464,23 @@ free_pem(char *p)
 		free(p);
 	}
 }
+
+/* A PEM file, at most 64 KiB; caller frees with free_pem. */
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+	char *p;
+
+	if ((p = read_whole_file(path, 64 * 1024, NULL, err, errlen)) == NULL)
+		return NULL;
+	if (strstr(p, "-----BEGIN ") == NULL) {
+		snprintf(err, errlen, "%s: not a PEM file", path);
+		free_pem(p);
+		return NULL;
+	}
+	return p;
+}
+
 
 struct httpd *
 httpd_start(const struct conf *conf, struct complaints *cx, char *err,

@@ -115,45 +115,6 @@ ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
 		    msg);
 }
 
-/* Reads a whole file of at most ROUTING_FILE_MAX bytes.  Caller frees. */
-static char *
-read_file(struct ld *ld, size_t *lenp)
-{
-	struct stat st;
-	char *buf = NULL, *ret = NULL;
-	FILE *f;
-	size_t n;
-
-	if ((f = fopen(ld->path, "rb")) == NULL) {
-		ld_err(ld, NULL, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
-		ld_err(ld, NULL, "not a regular file");
-		goto out;
-	}
-	if (st.st_size > ROUTING_FILE_MAX) {
-		ld_err(ld, NULL, "larger than %d bytes", ROUTING_FILE_MAX);
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		ld_err(ld, NULL, "out of memory");
-		goto out;
-	}
-	n = fread(buf, 1, (size_t)st.st_size + 1, f);
-	if (ferror(f) || n != (size_t)st.st_size) {
-		ld_err(ld, NULL, "read error or file changed while read");
-		goto out;
-	}
-	buf[n] = '\0';
-	*lenp = n;
-	ret = buf;
-	buf = NULL;
-out:
-	free(buf);
-	fclose(f);
-	return ret;
-}
 
 /* 1 and the value when present, 0 when absent, -1 (reported) too long. */
 static int
@@ -495,7 +456,8 @@ routing_load(const char *routing_xml, const char *schema_dir, char *err,
 		    schema_dir);
 		goto out;
 	}
-	if ((buf = read_file(&ld, &len)) == NULL)
+	if ((buf = read_whole_file(ld.path, ROUTING_FILE_MAX, &len, ld.err,
+	    ld.errlen)) == NULL)
 		goto out;
 	if (xmlio_parse(set, "routing", buf, len, &doc, &xe) == -1) {
 		ld_err(&ld, NULL, "%s", xe.message);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/util.h"
 
@@ -101,6 +102,49 @@ buf_release(struct buf *b, size_t *lenp)
 	b->data = NULL;
 	b->len = b->size = 0;
 	return p;
+}
+
+char *
+read_whole_file(const char *path, size_t cap, size_t *lenp, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL, *ret = NULL;
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((size_t)st.st_size > cap) {
+		snprintf(err, errlen, "%s: larger than %zu bytes", path, cap);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	n = fread(buf, 1, (size_t)st.st_size + 1, f);
+	if (ferror(f) || n != (size_t)st.st_size) {
+		snprintf(err, errlen, "%s: read error, or the file changed "
+		    "while read", path);
+		goto out;
+	}
+	buf[n] = '\0';
+	if (lenp)
+		*lenp = n;
+	ret = buf;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return ret;
 }
 
 void

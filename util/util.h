@@ -54,6 +54,13 @@ char	*buf_release(struct buf *, size_t *lenp);
  * back to the last whole character.
  */
 void	utf8_trim(char *);
+/*
+ * Reads a whole regular file of at most cap bytes, NUL-terminated; *lenp
+ * gets its length.  NULL with "path: reason" in err on failure.  Caller
+ * frees.
+ */
+char	*read_whole_file(const char *path, size_t cap, size_t *lenp, char *err,
+	    size_t errlen);
 /* Bounded copy; returns -1 when truncated. */
 int	strlcpy_chk(char *dst, const char *src, size_t size);
 /* Parses a whole decimal number within [min, max]; -1 on anything else. */

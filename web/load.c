@@ -40,45 +40,23 @@ static struct {
 
 static const char *const files[WEB_NLANG] = { "kk.txt", "ru.txt", "en.txt" };
 
-/* Reads a whole file of at most FILE_MAX bytes; caller frees. */
+/* Reads a whole text file of at most FILE_MAX bytes; caller frees. */
 static char *
 slurp(const char *path, size_t *lenp, char *err, size_t errlen)
 {
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-	FILE *f;
+	size_t len;
+	char *p;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((p = read_whole_file(path, FILE_MAX, &len, err, errlen)) == NULL)
 		return NULL;
-	}
-	buf_init(&b, FILE_MAX);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, n) == -1) {
-			snprintf(err, errlen, "%s: larger than %d bytes", path,
-			    FILE_MAX);
-			goto fail;
-		}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto fail;
-	}
-	fclose(f);
-	if (b.data == NULL && buf_add(&b, "", 0) == -1) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	if (memchr(b.data, '\0', b.len) != NULL) {
+	if (lenp)
+		*lenp = len;
+	if (strlen(p) != len) {
 		snprintf(err, errlen, "%s: has a NUL byte", path);
-		buf_free(&b);
+		free(p);
 		return NULL;
 	}
-	return buf_release(&b, lenp);
-fail:
-	fclose(f);
-	buf_free(&b);
-	return NULL;
+	return p;
 }
 
 /* Whether s is well-formed UTF-8; *line gets the line of a fault. */
