@@ -121,14 +121,18 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schemas/data \
-		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(SYSCONFDIR)
+		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(SYSCONFDIR) \
+		$(DESTDIR)$(DATADIR)/notify/templates
 	install -m 755 $(BUILD)/complaintsd $(DESTDIR)$(SBINDIR)/
-	install -m 755 $(BUILD)/complaintctl $(DESTDIR)$(BINDIR)/
+	install -m 755 $(BUILD)/complaintctl $(BUILD)/complaints-import \
+		$(DESTDIR)$(BINDIR)/
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	for f in schemas/data/*.xml; do [ -f "$$f" ] && \
 		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schemas/data/; done; true
 	install -m 644 web/page.html web/status.css $(DESTDIR)$(DATADIR)/web/
 	install -m 644 web/lang/*.txt $(DESTDIR)$(DATADIR)/web/lang/
+	install -m 644 notify/templates/*.txt \
+		$(DESTDIR)$(DATADIR)/notify/templates/
 	for m in $(MAN_PAGES); do s=$${m##*.}; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	test -f $(DESTDIR)$(SYSCONFDIR)/complaintsd.conf || install -m 644 \
