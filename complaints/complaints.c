@@ -142,6 +142,7 @@ copy_delivery(struct complaints *cx, const struct complaints_conf *conf)
 	snprintf(tdir, sizeof(tdir), "%s/../notify/templates",
 	    conf->schema_dir);
 	cx->smtp_tls = conf->smtp_tls;
+	cx->smtp_timeout = conf->smtp_timeout > 0 ? conf->smtp_timeout : 60;
 	cx->notify_interval = conf->notify_interval;
 	cx->notify_attempts = conf->notify_attempts > 0 ?
 	    conf->notify_attempts : 8;

@@ -107,6 +107,7 @@ struct complaints_conf {
 	const char	*smtp_user, *smtp_password;
 	int		 smtp_tls;	/* 0 none, 1 STARTTLS if offered, 2 must */
 	const char	*smtp_ca;
+	int		 smtp_timeout;	/* seconds a message may take */
 	const char	*mail_capture;	/* a folder: write mail there instead */
 	const char	*template_dir;	/* notify/templates */
 	const char	*mail_host;	/* the right side of Message-IDs */

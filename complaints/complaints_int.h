@@ -34,6 +34,7 @@ struct complaints {
 	char			*template_dir, *mail_host, *status_url;
 	int			 smtp_tls, notify_interval;
 	int			 notify_attempts, notify_backoff;
+	int			 smtp_timeout;
 	pthread_t		 outbox;
 	pthread_mutex_t		 outbox_lock;
 	pthread_cond_t		 outbox_cond;

@@ -38,6 +38,7 @@
 struct ob_item {
 	int64_t		 id, complaint_id;
 	char		*uid, *kind, *channel, *recipient, *lang, *state;
+	char		*letter_date;
 	int		 attempts, out_year;
 	int64_t		 out_no;
 	char		*body_code;
@@ -64,7 +65,7 @@ static void
 item_free(struct ob_item *it)
 {
 	char **s[] = { &it->uid, &it->kind, &it->channel, &it->recipient,
-	    &it->lang, &it->state, &it->body_code, &it->talon, &it->surname,
+	    &it->lang, &it->state, &it->letter_date, &it->body_code, &it->talon, &it->surname,
 	    &it->name, &it->patronymic, &it->address, &it->email, &it->cstate,
 	    &it->due, &it->rules, &it->extended_reason, &it->outcome,
 	    &it->reasoning, &it->decided_by, &it->subject_institution,
@@ -90,6 +91,7 @@ row_copy(void *arg, const struct db_outbox_row *r)
 	it->recipient = dup(r->recipient);
 	it->lang = dup(r->lang);
 	it->state = dup(r->state);
+	it->letter_date = dup(r->letter_date);
 	it->attempts = r->attempts;
 	it->out_year = r->out_year;
 	it->out_no = r->out_no;
@@ -201,7 +203,11 @@ letter_of(struct complaints *cx, const struct ob_item *it, const char *lang,
 	snprintf(journal, 32, "%lld/%d", (long long)it->journal_no,
 	    it->journal_year);
 	local_date(cx, &it->body, (time_t)it->accepted_at, accepted);
-	local_date(cx, &it->body, clock_now(), today);
+	/* The letter is dated the day it was numbered, as the register. */
+	if (it->letter_date)
+		strlcpy_chk(today, it->letter_date, 11);
+	else
+		local_date(cx, &it->body, clock_now(), today);
 	url[0] = '\0';
 	if (cx->status_url && *cx->status_url)
 		snprintf(url, 512, "%s%s", cx->status_url, it->talon);
@@ -296,7 +302,11 @@ claim_run(struct db *db, void *arg)
 		item_free(&it);
 		return DB_NOTFOUND;
 	}
-	numbered = strcmp(it.channel, "internal") != 0;
+	/* A notice to a body, or a letter with nowhere to go, takes no
+	 * number of the outgoing journal. */
+	numbered = strcmp(it.channel, "internal") != 0 &&
+	    !(strcmp(it.channel, "post") == 0 && (it.recipient == NULL ||
+	    *it.recipient == '\0'));
 	d = cx_today(r->cx, NULL, clock_now());
 	date_iso(d, date);
 	item_free(&it);
@@ -368,6 +378,21 @@ record_run(struct db *db, void *arg)
 	return rc;
 }
 
+/* 1 the first time a kind is named: for logging a problem once. */
+static int
+warn_once(const char *kind)
+{
+	static const char *const kinds[] = { "forwarded", "extended",
+	    "decision", "overdue", "reminder" };
+	static int warned[6];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strcmp(kinds[i], kind) == 0)
+			break;
+	return __atomic_exchange_n(&warned[i], 1, __ATOMIC_RELAXED) == 0;
+}
+
 /* Sends one email; fills r.  The transport handle is the worker's. */
 static void
 send_email(struct complaints *cx, struct ob_item *it,
@@ -417,8 +442,10 @@ send_email(struct complaints *cx, struct ob_item *it,
 	l.lang = "ru";
 	if (notify_render(cx->template_dir, &l, &subj_ru, &ru, err,
 	    sizeof(err)) != 0) {
-		log_warnx("outbox: %lld: no Russian text: %s", (long long)it->id,
-		    err);
+		/* Once a kind for the daemon's life, not once a message. */
+		if (warn_once(it->kind))
+			log_warnx("outbox: %s: no Russian text, sent in Kazakh "
+			    "only: %s", it->kind, err);
 		buf_reset(&ru);
 	}
 	memset(&m, 0, sizeof(m));
@@ -564,6 +591,8 @@ complaints_outbox_once(struct complaints *cx, int *done)
 	sc.password = cx->smtp_password;
 	sc.ca_file = cx->smtp_ca;
 	sc.capture_dir = cx->mail_capture;
+	sc.connect_timeout = 10;
+	sc.timeout = cx->smtp_timeout;
 	*done = 0;
 	do {
 		memset(&d, 0, sizeof(d));
@@ -572,7 +601,9 @@ complaints_outbox_once(struct complaints *cx, int *done)
 		db_pool_put(cx->readers, db);
 		if (rc != DB_OK)
 			break;
-		for (int i = 0; i < d.n; i++)
+		/* Stop between messages, so SIGTERM waits for one at most. */
+		for (int i = 0; i < d.n && !__atomic_load_n(&cx->outbox_stop,
+		    __ATOMIC_RELAXED); i++)
 			deliver(cx, d.ids[i], &sc, &smtp);
 		*done += d.n;
 	} while (d.n == OUTBOX_BATCH && !cx->outbox_stop);
@@ -713,7 +744,13 @@ complaints_notifications(struct complaints *cx, const struct cx_actor *a,
 		limit = 100;
 	memset(&b, 0, sizeof(b));
 	db = db_pool_get(cx->readers);
-	if (a != NULL && body == NULL && a->role != CX_ROLE_ADMIN)
+	/* A body's notifications: an administrator sees no complaint. */
+	if (a != NULL && a->role == CX_ROLE_ADMIN) {
+		cx_error_set(e, 403, "forbidden", "an administrator does not "
+		    "see complaints or their notifications");
+		goto out;
+	}
+	if (a != NULL && body == NULL)
 		body = a->body;
 	if (body != NULL) {
 		if (db_body_by_code(db, body, &b) != DB_OK) {
@@ -723,10 +760,6 @@ complaints_notifications(struct complaints *cx, const struct cx_actor *a,
 		}
 		if (cx_may_read(db, a, &b, 0, e) == -1)
 			goto out;
-	} else if (a != NULL && a->role != CX_ROLE_ADMIN) {
-		cx_error_set(e, 400, "bad-parameter", "body: whose "
-		    "notifications");
-		goto out;
 	}
 	memset(&l, 0, sizeof(l));
 	l.cx = cx;

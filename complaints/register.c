@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "complaints/complaints_int.h"
+#include "notify/notify.h"
 
 #define TALON_TRIES	8
 
@@ -168,6 +169,12 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 	n = xmlio_child(root, "registrar");
 	r->registrar_name = xmlio_child_text(n, "name");
 	r->registrar_position = xmlio_child_text(n, "position");
+	/* The address the answer will go to must be one the sender takes. */
+	if (r->email != NULL && !notify_email_valid(r->email)) {
+		cx_error_set(e, 400, "invalid-document", "email: \"%.100s\" is "
+		    "not an address mail can be sent to", r->email);
+		goto fail;
+	}
 	/* The registrar and the body come from the session. */
 	if (who != NULL) {
 		if (who->role == CX_ROLE_ADMIN) {

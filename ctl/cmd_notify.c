@@ -67,13 +67,18 @@ struct list_opts {
 	const char	*state, *body;
 };
 
-/* Prints the notifications; calls each (when given) for every one. */
+/*
+ * One page of notifications after the id in after (empty: the first);
+ * after gets the next page's, or empty at the end.
+ */
 static int
-list(const struct list_opts *o, int (*each)(void *, xmlNodePtr), void *arg)
+list_page(const struct list_opts *o, int (*each)(void *, xmlNodePtr),
+    void *arg, char after[24])
 {
 	struct buf q, out;
 	xmlDocPtr doc;
 	xmlNodePtr n;
+	char *next;
 	long status = 0;
 	int rc = CTL_OK;
 
@@ -81,10 +86,12 @@ list(const struct list_opts *o, int (*each)(void *, xmlNodePtr), void *arg)
 	buf_puts(&q, "/api/v1/notifications");
 	if (ctl_query_add(&q, "state", o->state) == -1 ||
 	    ctl_query_add(&q, "body", o->body) == -1 ||
+	    ctl_query_add(&q, "after", after[0] ? after : NULL) == -1 ||
 	    ctl_query_add(&q, "limit", "500") == -1) {
 		buf_free(&q);
 		return CTL_USAGE;
 	}
+	after[0] = '\0';
 	if (ctl_http("GET", q.data, NULL, NULL, 0, &out, &status) == -1) {
 		buf_free(&q);
 		buf_free(&out);
@@ -130,8 +137,26 @@ list(const struct list_opts *o, int (*each)(void *, xmlNodePtr), void *arg)
 		free(err);
 		free(no);
 	}
+	if ((next = xmlio_child_text(xmlDocGetRootElement(doc),
+	    "next-after")) != NULL) {
+		strlcpy_chk(after, next, 24);
+		free(next);
+	}
 	xmlFreeDoc(doc);
 	buf_free(&out);
+	return rc;
+}
+
+static int
+list(const struct list_opts *o, int (*each)(void *, xmlNodePtr), void *arg)
+{
+	char after[24] = "";
+	int rc;
+
+	/* Page by page: a day may have more letters than a page holds. */
+	do {
+		rc = list_page(o, each, arg, after);
+	} while (rc == CTL_OK && after[0] != '\0');
 	return rc;
 }
 

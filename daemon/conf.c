@@ -66,6 +66,7 @@ static const struct opt opts[] = {
 	S(mail_host, "complaints.local"),
 	S(status_url, ""),
 	I(notify_interval, 5, 0, 3600),
+	I(smtp_timeout, 60, 5, 3600),
 	I(notify_attempts, 8, 1, 100),
 	I(notify_backoff, 60, 1, 86400),
 	I(lookup_burst, 30, 1, 100000),

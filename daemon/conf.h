@@ -46,6 +46,7 @@ struct conf {
 	char		*mail_host;
 	char		*status_url;
 	long long	 notify_interval;
+	long long	 smtp_timeout;
 	long long	 notify_attempts;
 	long long	 notify_backoff;
 	long long	 lookup_burst;

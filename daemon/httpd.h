@@ -21,4 +21,16 @@ uint16_t	 httpd_port(struct httpd *);
 void		 httpd_drain(struct httpd *, int grace);
 void		 httpd_stop(struct httpd *);
 
+/*
+ * The route table's match, as the access handler uses it: the index of
+ * the route for method and url (HEAD finds GET), or -1; then allowed
+ * lists the methods the path has, empty when it has none (404).  seg
+ * and nseg get the path's segments.  Pure: fuzz/fuzz_router.c calls it.
+ */
+#define HTTPD_MAX_SEGMENTS	8
+#define HTTPD_SEGMENT_LEN	64
+int		 httpd_route_match(const char *method, const char *url,
+		    char seg[HTTPD_MAX_SEGMENTS][HTTPD_SEGMENT_LEN], int *nseg,
+		    char *allowed, size_t alen);
+
 #endif /* HTTPD_H */

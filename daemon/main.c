@@ -237,6 +237,7 @@ main(int argc, char *argv[])
 	cc.smtp_tls = strcmp(conf.smtp_tls, "none") == 0 ? 0 :
 	    strcmp(conf.smtp_tls, "try") == 0 ? 1 : 2;
 	cc.smtp_ca = conf.smtp_ca;
+	cc.smtp_timeout = (int)conf.smtp_timeout;
 	cc.mail_capture = conf.mail_capture;
 	cc.template_dir = conf.template_dir;
 	cc.mail_host = conf.mail_host;

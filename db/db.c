@@ -151,7 +151,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "('ready', 'sent') ORDER BY n.out_no",
 	[ST_OUTBOX_RESET] =
 	    "UPDATE notification SET state = 'pending', next_attempt_at = ?2, "
-	    "channel = ?3, recipient = ?4, last_error = NULL WHERE id = ?1",
+	    "channel = ?3, recipient = ?4, last_error = NULL, attempts = 0, "
+	    "letter_date = NULL WHERE id = ?1",
 #define STAFF_COLS \
 	"s.id, s.login, s.full_name, s.position, b.code, s.role, s.active, " \
 	"s.pw_hash, s.created_at, b.id "
@@ -717,8 +718,22 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	if (flags & DB_OPEN_WRITE)
 		oflags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		    db->h ? sqlite3_errmsg(db->h) : "cannot open");
+		snprintf(err, errlen, "%s: %s%s%s", path,
+		    db->h ? sqlite3_errmsg(db->h) : "cannot open",
+		    db->h && sqlite3_system_errno(db->h) ? ": " : "",
+		    db->h && sqlite3_system_errno(db->h) ?
+		    strerror(sqlite3_system_errno(db->h)) : "");
+		goto fail;
+	}
+	/*
+	 * SQLite falls back to read-only when it may not write the file; a
+	 * writer that cannot write would answer 503 forever.  Refuse now,
+	 * with the reason, so the operator fixes it and restarts.
+	 */
+	if ((flags & DB_OPEN_WRITE) && sqlite3_db_readonly(db->h, "main") ==
+	    1) {
+		snprintf(err, errlen, "%s: the database file or its folder is "
+		    "read-only", path);
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, 5000);

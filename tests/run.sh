@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the unit test programs given as arguments, then the integration
-# suite, and ends with one line: "N passed, N failed, N skipped".
+# suite and the crash suite (tests/crash), and ends with one line:
+# "N passed, N failed, N skipped".
 #   --unit-only   only the unit tests
 # Environment: BUILD (the build folder), PYTHON (default /usr/bin/python3).
 unit_only=0
@@ -36,9 +37,10 @@ for t in "$@"; do
 	fi
 done
 
-if [ $unit_only -eq 0 ] && [ -f tests/integration/run.py ]; then
-	echo "== integration"
-	"$PYTHON" tests/integration/run.py >"$out" 2>&1
+for suite in integration crash; do
+	[ $unit_only -eq 0 ] && [ -f tests/$suite/run.py ] || continue
+	echo "== $suite"
+	"$PYTHON" tests/$suite/run.py >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	n=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$out" | tail -1)
@@ -48,12 +50,12 @@ if [ $unit_only -eq 0 ] && [ -f tests/integration/run.py ]; then
 	bad=$(( ${fl:-0} + ${er:-0} ))
 	if [ $rc -ne 0 ] && [ $bad -eq 0 ]; then
 		bad=1
-		broken="$broken integration"
+		broken="$broken $suite"
 	fi
 	passed=$((passed + ${n:-0} - ${fl:-0} - ${er:-0} - ${sk:-0}))
 	failed=$((failed + bad))
 	skipped=$((skipped + ${sk:-0}))
-fi
+done
 
 [ -n "$broken" ] && echo "crashed or failed without a summary:$broken"
 echo "$passed passed, $failed failed, $skipped skipped"
