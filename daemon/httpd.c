@@ -384,8 +384,8 @@ h_register(struct req *r)
 	if (r->too_large)
 		return fail(r, 413, "body-too-large", "the document is larger "
 		    "than %lld bytes", r->h->conf->max_body);
-	r->reg = complaints_register_begin(r->h->cx, r->who, r->body.data,
-	    r->body.len, &e);
+	r->reg = complaints_register_begin(r->h->cx, r->who, r->body.data ?
+	    r->body.data : "", r->body.len, &e);
 	if (r->reg == NULL)
 		return respond_error(r, &e);
 	r->phase = PH_WAIT;

@@ -569,13 +569,22 @@ enum importer_err
 importer_parse(const char *buf, size_t len, struct importer_dir **dirp)
 {
 	struct importer_dir *d;
-	int i;
+	size_t bad = 0;
+	int i, line = 1;
 
 	*dirp = NULL;
 	if (len > IMPORTER_MAX_INPUT)
 		return IMPORTER_ELIMIT;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return IMPORTER_ENOMEM;
+	/* Text that is not UTF-8 would reach the XML: refuse it whole. */
+	if (!utf8_valid(buf, len, &bad)) {
+		for (size_t k = 0; k < bad; k++)
+			line += buf[k] == '\n';
+		imp_problem(&d->p, line, 1, "not UTF-8 at byte %zu", bad);
+		*dirp = d;
+		return IMPORTER_EROWS;
+	}
 	if (imp_parse_text(buf, len, &d->p) == -1 || d->p.oom)
 		goto nomem;
 	for (i = 0; i < IMP_NSERVICES; i++) {

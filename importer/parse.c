@@ -754,12 +754,13 @@ service_title(struct imp_parse *p, const char *s, size_t n, int line)
 	if (i == 0 || i >= n || s[i] != ')' || num < 1 ||
 	    num > IMP_NSERVICES || p->titles[num] != NULL)
 		return 0;
-	if ((o = strstr(s, "«")) == NULL || o >= s + n)
+	/* memmem: the line is not NUL-terminated (buf[0..len) only). */
+	if ((o = memmem(s, n, "«", strlen("«"))) == NULL)
 		return 0;
 	o += strlen("«");
 	c = NULL;
-	for (q = o; q < s + n && (q = strstr(q, "»")) != NULL &&
-	    q < s + n; q++)
+	for (q = o; q < s + n && (q = memmem(q, (size_t)(s + n - q), "»",
+	    strlen("»"))) != NULL; q++)
 		c = q;
 	if (c == NULL)
 		return 0;

@@ -147,6 +147,44 @@ out:
 	return ret;
 }
 
+int
+utf8_valid(const char *str, size_t n, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k, need;
+	uint32_t cp, min;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			need = 1, cp = s[i] & 0x1f, min = 0x80;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			need = 2, cp = s[i] & 0x0f, min = 0x800;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			need = 3, cp = s[i] & 0x07, min = 0x10000;
+		else
+			goto fault;
+		if (n - i <= need)
+			goto fault;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto fault;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			goto fault;
+		i += need + 1;
+	}
+	return 1;
+fault:
+	if (bad)
+		*bad = i;
+	return 0;
+}
+
 void
 utf8_trim(char *s)
 {

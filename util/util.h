@@ -50,6 +50,11 @@ void	buf_free(struct buf *);
 char	*buf_release(struct buf *, size_t *lenp);
 
 /*
+ * Whether n bytes are well-formed UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF); *bad gets the offset of the first fault.
+ */
+int	utf8_valid(const char *, size_t n, size_t *bad);
+/*
  * Cuts a string that a bounded copy may have cut inside a UTF-8 sequence
  * back to the last whole character.
  */

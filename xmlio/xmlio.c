@@ -195,7 +195,9 @@ xmlio_parse(const struct xmlio_schemas *set, const char *name,
 	const xmlError *xe;
 
 	*out = NULL;
-	if (len > INT32_MAX || memchr(buf, '\0', len) != NULL) {
+	if (buf == NULL)
+		buf = "";
+	if (len > INT32_MAX || (len > 0 && memchr(buf, '\0', len) != NULL)) {
 		set_err(e, XMLIO_MALFORMED, "the document contains a NUL byte");
 		return -1;
 	}
