@@ -15,6 +15,12 @@ export BUILD
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 passed=0 failed=0 skipped=0 broken=""
+# The suites keep their own record of the last run, for README's table.
+mkdir -p tests/output
+summary=tests/output/suites-$(basename "$BUILD").md
+printf '| suite | passed | failed | skipped |\n| --- | ---: | ---: | ---: |\n' \
+    >"$summary"
+upassed=0 ufailed=0
 
 for t in "$@"; do
 	echo "== $t"
@@ -31,11 +37,16 @@ for t in "$@"; do
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	skipped=$((skipped + ${s:-0}))
+	upassed=$((upassed + ${p:-0}))
+	ufailed=$((ufailed + ${f:-0}))
 	if [ $rc -ne 0 ] && [ -z "$f" ]; then
 		failed=$((failed + 1))	# crashed before its summary
+		ufailed=$((ufailed + 1))
 		broken="$broken $t"
 	fi
 done
+printf '| unit (%d programs) | %d | %d | 0 |\n' $# $upassed $ufailed \
+    >>"$summary"
 
 for suite in integration crash; do
 	[ $unit_only -eq 0 ] && [ -f tests/$suite/run.py ] || continue
@@ -55,6 +66,9 @@ for suite in integration crash; do
 	passed=$((passed + ${n:-0} - ${fl:-0} - ${er:-0} - ${sk:-0}))
 	failed=$((failed + bad))
 	skipped=$((skipped + ${sk:-0}))
+	printf '| %s | %d | %d | %d |\n' $suite \
+	    $(( ${n:-0} - ${fl:-0} - ${er:-0} - ${sk:-0} )) $bad ${sk:-0} \
+	    >>"$summary"
 done
 
 [ -n "$broken" ] && echo "crashed or failed without a summary:$broken"
