@@ -19,8 +19,10 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+def main(name="integration", here=HERE, doc=__doc__):
+    """Runs the test_*.py of folder here (a suite called name), with the
+    harness of tests/integration on the path."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[1])
     ap.add_argument("modules", nargs="*",
                     help="test files to run (test_ctl or test_ctl.py)")
     ap.add_argument("-k", dest="patterns", action="append",
@@ -29,16 +31,17 @@ def main():
     ap.add_argument("-f", "--failfast", action="store_true")
     args = ap.parse_args()
 
+    sys.path.insert(0, here)
     sys.path.insert(0, HERE)
     import harness  # noqa: E402  (after the path is set)
 
     if not os.access(harness.DAEMON_BIN, os.X_OK):
-        print("integration: %s is not built; run make all" %
-              harness.DAEMON_BIN, file=sys.stderr)
+        print("%s: %s is not built; run make all" %
+              (name, harness.DAEMON_BIN), file=sys.stderr)
         return 1
     if not harness.ctl_available():
-        print("integration: %s is not built: its tests are skipped" %
-              harness.CTL_BIN, file=sys.stderr)
+        print("%s: %s is not built: its tests are skipped" %
+              (name, harness.CTL_BIN), file=sys.stderr)
 
     loader = unittest.TestLoader()
     if args.patterns:
@@ -46,20 +49,20 @@ def main():
     if args.modules:
         suite = unittest.TestSuite()
         for m in args.modules:
-            name = os.path.basename(m)
-            if name.endswith(".py"):
-                name = name[:-3]
-            suite.addTests(loader.loadTestsFromName(name))
+            module = os.path.basename(m)
+            if module.endswith(".py"):
+                module = module[:-3]
+            suite.addTests(loader.loadTestsFromName(module))
     else:
-        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+        suite = loader.discover(here, pattern="test_*.py", top_level_dir=here)
 
     runner = unittest.TextTestRunner(verbosity=1 if args.quiet else 2,
                                      failfast=args.failfast, stream=sys.stdout)
     t0 = time.monotonic()
     result = runner.run(suite)
     sys.stdout.flush()
-    print("integration: %d tests, %d failures, %d errors, %d skipped in "
-          "%.1f s" % (result.testsRun, len(result.failures),
+    print("%s: %d tests, %d failures, %d errors, %d skipped in "
+          "%.1f s" % (name, result.testsRun, len(result.failures),
                       len(result.errors), len(result.skipped),
                       time.monotonic() - t0))
     return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
