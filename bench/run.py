@@ -246,7 +246,7 @@ def daemon(build, data_dir, name, opts, known):
         "data_dir": data_dir, "schema_dir": SCHEMAS,
         "log_level": "warning", "shutdown_grace": "5",
         # One address sends every lookup: lift the per-address limit.
-        "lookup_burst": "100000", "lookup_rate": "1000000",
+        "lookup_burst": "10000000", "lookup_rate": "600000000",
     }
     settings.update(opts)
     with open(conf, "w") as f:
