@@ -814,8 +814,12 @@ do_tabbed(struct pstate *st, const char *s, size_t n, int ln)
 		st->district = d;
 		return 0;
 	}
-	if (is_number(cell(&f, 0), &num))
-		return new_row(st, &f, num) == -1 ? -1 : 0;
+	if (is_number(cell(&f, 0), &num)) {
+		/* The row owns the cells, unless it could not be made. */
+		if (new_row(st, &f, num) == -1)
+			goto fail;
+		return 0;
+	}
 	if (f.cell[0].len == 0) {
 		if (frag_rules(st, &f) == -1 || add_pending(st, &f) == -1)
 			goto fail;
