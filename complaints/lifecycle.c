@@ -76,6 +76,20 @@ static const char *const act_names[ACT__MAX] = {
 	[ACT_CLOSE] = "close",
 };
 
+/* The elements of each action that act_run reads as a, b and c. */
+static const char *const act_fields[ACT__MAX][3] = {
+	[ACT_ASSIGN] = { "assignee", "note", NULL },
+	[ACT_FORWARD] = { "to", "reason", NULL },
+	[ACT_EXTEND] = { "reason", "until", NULL },
+	[ACT_DECIDE] = { "outcome", "reasoning", NULL },
+	[ACT_APPEAL] = { "channel", "reasons", "demands" },
+	[ACT_WITHDRAW] = { "reason", NULL, NULL },
+	[ACT_LWC] = { "ground", "reason", NULL },
+	[ACT_NOTE] = { "text", NULL, NULL },
+	[ACT_ANSWER] = { "channel", "note", NULL },
+	[ACT_CLOSE] = { "reason", NULL, NULL },
+};
+
 const char *
 cx_transition(const char *action, const char *state)
 {
@@ -571,56 +585,23 @@ complaints_act(struct complaints *cx, const struct cx_actor *actor,
 			goto out;
 		}
 	}
-	switch (a.kind) {
-	case ACT_ASSIGN:
-		a.a = xmlio_child_text(root, "assignee");
-		a.b = xmlio_child_text(root, "note");
-		break;
-	case ACT_FORWARD:
-		a.a = xmlio_child_text(root, "to");
-		a.b = xmlio_child_text(root, "reason");
-		break;
-	case ACT_EXTEND:
-		a.a = xmlio_child_text(root, "reason");
-		a.b = xmlio_child_text(root, "until");
-		break;
-	case ACT_DECIDE:
-		a.a = xmlio_child_text(root, "outcome");
-		a.b = xmlio_child_text(root, "reasoning");
-		break;
-	case ACT_APPEAL:
-		a.a = xmlio_child_text(root, "channel");
-		a.b = xmlio_child_text(root, "reasons");
-		a.c = xmlio_child_text(root, "demands");
-		if ((s = xmlio_child_text(root, "received-at")) != NULL) {
-			if (iso_parse(s, &a.received_at) == -1 ||
-			    a.received_at > clock_now() + 3600) {
-				free(s);
-				cx_error_set(e, 400, "invalid-document",
-				    "received-at: give a date and time with a "
-				    "zone, not in the future");
-				goto out;
-			}
+	/* The action's own elements, in the order of act_fields. */
+	a.a = xmlio_child_text(root, act_fields[k][0]);
+	if (act_fields[k][1])
+		a.b = xmlio_child_text(root, act_fields[k][1]);
+	if (act_fields[k][2])
+		a.c = xmlio_child_text(root, act_fields[k][2]);
+	if (a.kind == ACT_APPEAL &&
+	    (s = xmlio_child_text(root, "received-at")) != NULL) {
+		if (iso_parse(s, &a.received_at) == -1 ||
+		    a.received_at > clock_now() + 3600) {
 			free(s);
+			cx_error_set(e, 400, "invalid-document", "received-at: "
+			    "give a date and time with a zone, not in the "
+			    "future");
+			goto out;
 		}
-		break;
-	case ACT_WITHDRAW:
-	case ACT_CLOSE:
-		a.a = xmlio_child_text(root, "reason");
-		break;
-	case ACT_LWC:
-		a.a = xmlio_child_text(root, "ground");
-		a.b = xmlio_child_text(root, "reason");
-		break;
-	case ACT_NOTE:
-		a.a = xmlio_child_text(root, "text");
-		break;
-	case ACT_ANSWER:
-		a.a = xmlio_child_text(root, "channel");
-		a.b = xmlio_child_text(root, "note");
-		break;
-	default:
-		break;
+		free(s);
 	}
 	if (a.by_name == NULL || a.by_position == NULL || a.by_body == NULL) {
 		cx_error_set(e, 500, "internal", "out of memory");

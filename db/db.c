@@ -777,6 +777,14 @@ db_close(struct db *db)
 	free(db);
 }
 
+int
+db_rows_end(struct db *db, sqlite3_stmt *st, int rc)
+{
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
+	    db_rc_from_sqlite(db, rc);
+}
+
 const char *
 db_col_opt(sqlite3_stmt *st, int i)
 {

@@ -89,6 +89,11 @@ void	db_bind_opt(sqlite3_stmt *, int, const char *);
 void	db_col_text(sqlite3_stmt *, int, char *, size_t);
 void	db_event_hash(const uint8_t prev[32], const struct db_event *,
 	    const uint8_t content_hash[32], uint8_t out[32]);
+/*
+ * Ends a loop over rows: resets the statement; DB_OK when the loop
+ * stopped at a row (the callback's choice) or at the end.
+ */
+int	db_rows_end(struct db *, sqlite3_stmt *, int rc);
 /* The text of a column, or NULL when it is NULL. */
 const char *db_col_opt(sqlite3_stmt *, int);
 int	db_rc_from_sqlite(struct db *, int);

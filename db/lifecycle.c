@@ -236,9 +236,7 @@ db_events_of(struct db *db, int64_t id,
 		if (cb(arg, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int
@@ -264,9 +262,7 @@ db_case_of(struct db *db, int64_t case_id,
 		if (cb(arg, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int
@@ -287,9 +283,7 @@ db_attachments_of(struct db *db, int64_t id,
 		if (cb(arg, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int
@@ -389,9 +383,7 @@ db_list(struct db *db, const struct db_list_filter *f,
 		if (cb(arg, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 struct db_cursor {
@@ -539,9 +531,7 @@ verify_chain(struct db *db, struct db_verify *v)
 		}
 		memcpy(prev, h, 32);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 static int
@@ -565,9 +555,7 @@ verify_gaps(struct db *db, struct db_verify *v)
 			break;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int

@@ -45,9 +45,7 @@ rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
 		if (cb(arg, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int

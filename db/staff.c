@@ -97,9 +97,7 @@ db_staff_list(struct db *db, int (*cb)(void *, const struct db_staff *),
 		if (cb(arg, &s))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int
@@ -201,9 +199,7 @@ db_token_list(struct db *db, int64_t staff_id,
 		if (cb(arg, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
-	    db_rc_from_sqlite(db, rc);
+	return db_rows_end(db, st, rc);
 }
 
 int
