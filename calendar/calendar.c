@@ -83,17 +83,6 @@ struct src {
 };
 
 static int
-days_in_month(int y, int m)
-{
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
-static int
 week_index(enum cal_week w)
 {
 	return w == CAL_WEEK_MON_SAT ? 1 : 0;
@@ -227,8 +216,8 @@ add_months(struct date d, int n)
 	r.m = (int)(mi % 12) + 1;
 	/* 31 January plus a month ends on the last day of February. */
 	r.d = d.d;
-	if (r.d > days_in_month(r.y, r.m))
-		r.d = days_in_month(r.y, r.m);
+	if (r.d > date_days_in_month(r.y, r.m))
+		r.d = date_days_in_month(r.y, r.m);
 	return r;
 }
 
@@ -310,7 +299,7 @@ cal_due(const struct cal *c, const struct cal_due_in *in,
 	int minute = in->registered.hh * 60 + in->registered.mm;
 
 	if (reg.m < 1 || reg.m > 12 || reg.d < 1 ||
-	    reg.d > days_in_month(reg.y, reg.m))
+	    reg.d > date_days_in_month(reg.y, reg.m))
 		return -1;
 	if (in->rules != NULL)
 		r = cal_rules_find(c, in->rules);
@@ -404,167 +393,24 @@ cal_hours_for(const struct cal *c, const char *type)
  * Loading.
  */
 
-struct ld {
-	const char	*path;
-	char		*err;
-	size_t		 errlen;
-};
-
-static void
-ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n != NULL)
-		snprintf(ld->err, ld->errlen, "%s: line %ld: %s", ld->path,
-		    xmlGetLineNo(n), msg);
-	else
-		snprintf(ld->err, ld->errlen, "%s: %s", ld->path, msg);
-}
-
-/* Reads a whole file of at most CAL_FILE_MAX bytes.  Caller frees. */
-static char *
-cal_read(struct ld *ld, size_t *lenp)
-{
-	return read_whole_file(ld->path, CAL_FILE_MAX, lenp, ld->err,
-	    ld->errlen);
-}
-
-static xmlDocPtr
-load_doc(struct ld *ld, const struct xmlio_schemas *set, const char *name)
-{
-	struct xmlio_err xe;
-	xmlDocPtr doc = NULL;
-	size_t len = 0;
-	char *buf;
-
-	if ((buf = cal_read(ld, &len)) == NULL)
-		return NULL;
-	if (xmlio_parse(set, name, buf, len, &doc, &xe) == -1) {
-		ld_err(ld, NULL, "%s", xe.message);
-		doc = NULL;
-	}
-	free(buf);
-	return doc;
-}
-
-/* 1 and the value when present, 0 when absent, -1 (reported) too long. */
 static int
-attr(struct ld *ld, xmlNodePtr n, const char *name, char *out, size_t len)
-{
-	xmlChar *v;
-	int rc = 1;
-
-	out[0] = '\0';
-	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
-		return 0;
-	if (strlcpy_chk(out, (const char *)v, len) == -1) {
-		ld_err(ld, n, "attribute %s is too long", name);
-		rc = -1;
-	}
-	xmlFree(v);
-	return rc;
-}
-
-/* 0 when set, 1 when absent (dflt), -1 (reported) when wrong. */
-static int
-attr_int(struct ld *ld, xmlNodePtr n, const char *name, int min, int max,
-    int dflt, int *out)
-{
-	char v[32];
-	long long x;
-	int rc;
-
-	*out = dflt;
-	if ((rc = attr(ld, n, name, v, sizeof(v))) <= 0)
-		return rc == 0 ? 1 : -1;
-	if (parse_ll(v, min, max, &x) == -1) {
-		ld_err(ld, n, "attribute %s: \"%s\" is not a number from %d "
-		    "to %d", name, v, min, max);
-		return -1;
-	}
-	*out = (int)x;
-	return 0;
-}
-
-static int
-attr_bool(struct ld *ld, xmlNodePtr n, const char *name, int dflt, int *out)
-{
-	char v[8];
-	int rc;
-
-	*out = dflt;
-	if ((rc = attr(ld, n, name, v, sizeof(v))) <= 0)
-		return rc;
-	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
-		*out = 1;
-	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		*out = 0;
-	else {
-		ld_err(ld, n, "attribute %s: \"%s\" is not a boolean", name,
-		    v);
-		return -1;
-	}
-	return 0;
-}
-
-/* A date attribute; absent gives y == 0 unless required. */
-static int
-attr_date(struct ld *ld, xmlNodePtr n, const char *name, int required,
-    struct date *out)
-{
-	char v[16];
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = attr(ld, n, name, v, sizeof(v))) == -1)
-		return -1;
-	if (rc == 0) {
-		if (!required)
-			return 0;
-		ld_err(ld, n, "attribute %s is missing", name);
-		return -1;
-	}
-	if (date_parse(v, out) == -1) {
-		ld_err(ld, n, "attribute %s: \"%s\" is not a date", name, v);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-attr_time(struct ld *ld, xmlNodePtr n, const char *name, int *out)
+attr_time(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int *out)
 {
 	char v[8];
 	int rc;
 
 	*out = -1;
-	if ((rc = attr(ld, n, name, v, sizeof(v))) <= 0)
+	if ((rc = xmlio_ld_attr(ld, n, name, v, sizeof(v))) <= 0)
 		return rc;
 	if (strlen(v) != 5 || v[2] != ':' || v[0] < '0' || v[0] > '2' ||
 	    v[1] < '0' || v[1] > '9' || v[3] < '0' || v[3] > '5' ||
 	    v[4] < '0' || v[4] > '9' || (v[0] - '0') * 10 + v[1] - '0' > 23) {
-		ld_err(ld, n, "attribute %s: \"%s\" is not HH:MM", name, v);
+		xmlio_ld_err(ld, n, "attribute %s: \"%s\" is not HH:MM", name, v);
 		return -1;
 	}
 	*out = ((v[0] - '0') * 10 + v[1] - '0') * 60 + (v[3] - '0') * 10 +
 	    v[4] - '0';
 	return 0;
-}
-
-static int
-is_elem(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
 }
 
 static int
@@ -575,31 +421,31 @@ in_range(long day)
 }
 
 static int
-read_fixed(struct ld *ld, xmlNodePtr n, struct src *s)
+read_fixed(struct xmlio_ld *ld, xmlNodePtr n, struct src *s)
 {
 	struct src_fixed f;
 
-	if (attr_int(ld, n, "month", 1, 12, 0, &f.m) != 0 ||
-	    attr_int(ld, n, "day", 1, 31, 0, &f.d) != 0 ||
-	    attr_int(ld, n, "from-year", 1900, 2999, 1900, &f.from) == -1 ||
-	    attr_int(ld, n, "to-year", 1900, 2999, 2999, &f.to) == -1 ||
-	    attr_bool(ld, n, "carry", 1, &f.carry) == -1) {
+	if (xmlio_ld_int(ld, n, "month", 1, 12, 0, &f.m) != 0 ||
+	    xmlio_ld_int(ld, n, "day", 1, 31, 0, &f.d) != 0 ||
+	    xmlio_ld_int(ld, n, "from-year", 1900, 2999, 1900, &f.from) == -1 ||
+	    xmlio_ld_int(ld, n, "to-year", 1900, 2999, 2999, &f.to) == -1 ||
+	    xmlio_ld_bool(ld, n, "carry", 1, &f.carry) == -1) {
 		if (ld->err[0] == '\0')
-			ld_err(ld, n, "a holiday needs month and day");
+			xmlio_ld_err(ld, n, "a holiday needs month and day");
 		return -1;
 	}
 	/* 29 February only in leap years: checked against 2000. */
-	if (f.d > days_in_month(2000, f.m)) {
-		ld_err(ld, n, "month %d has no day %d", f.m, f.d);
+	if (f.d > date_days_in_month(2000, f.m)) {
+		xmlio_ld_err(ld, n, "month %d has no day %d", f.m, f.d);
 		return -1;
 	}
 	if (f.from > f.to) {
-		ld_err(ld, n, "from-year %d is after to-year %d", f.from,
+		xmlio_ld_err(ld, n, "from-year %d is after to-year %d", f.from,
 		    f.to);
 		return -1;
 	}
 	if (s->nfixed == SRC_FIXED_MAX) {
-		ld_err(ld, n, "more than %d holidays", SRC_FIXED_MAX);
+		xmlio_ld_err(ld, n, "more than %d holidays", SRC_FIXED_MAX);
 		return -1;
 	}
 	s->fixed[s->nfixed++] = f;
@@ -607,22 +453,22 @@ read_fixed(struct ld *ld, xmlNodePtr n, struct src *s)
 }
 
 static int
-read_dated(struct ld *ld, xmlNodePtr n, struct src *s)
+read_dated(struct xmlio_ld *ld, xmlNodePtr n, struct src *s)
 {
 	struct date d;
 	int carry;
 
-	if (attr_bool(ld, n, "carry", 1, &carry) == -1)
+	if (xmlio_ld_bool(ld, n, "carry", 1, &carry) == -1)
 		return -1;
 	for (xmlNodePtr k = n->children; k != NULL; k = k->next) {
-		if (!is_elem(k, "on"))
+		if (!xmlio_is_elem(k, "on"))
 			continue;
-		if (attr_date(ld, k, "date", 1, &d) == -1)
+		if (xmlio_ld_date(ld, k, "date", 1, &d) == -1)
 			return -1;
 		if (!in_range(date_to_days(d)))
 			continue;
 		if (s->ndated == SRC_DATED_MAX) {
-			ld_err(ld, k, "more than %d dated holidays",
+			xmlio_ld_err(ld, k, "more than %d dated holidays",
 			    SRC_DATED_MAX);
 			return -1;
 		}
@@ -634,7 +480,7 @@ read_dated(struct ld *ld, xmlNodePtr n, struct src *s)
 }
 
 static int
-read_transfers(struct ld *ld, xmlNodePtr n, struct src *s)
+read_transfers(struct xmlio_ld *ld, xmlNodePtr n, struct src *s)
 {
 	struct src_transfer t;
 	struct date d;
@@ -643,14 +489,14 @@ read_transfers(struct ld *ld, xmlNodePtr n, struct src *s)
 	for (xmlNodePtr k = n->children; k != NULL; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_elem(k, "off"))
+		if (xmlio_is_elem(k, "off"))
 			t.off = 1;
-		else if (is_elem(k, "working"))
+		else if (xmlio_is_elem(k, "working"))
 			t.off = 0;
 		else
 			continue;
-		if (attr_date(ld, k, "date", 1, &d) == -1 ||
-		    attr(ld, k, "week", week, sizeof(week)) == -1)
+		if (xmlio_ld_date(ld, k, "date", 1, &d) == -1 ||
+		    xmlio_ld_attr(ld, k, "week", week, sizeof(week)) == -1)
 			return -1;
 		if (week[0] == '\0' || strcmp(week, "mon-fri") == 0)
 			t.weeks = WEEK_BIT(CAL_WEEK_MON_FRI);
@@ -659,7 +505,7 @@ read_transfers(struct ld *ld, xmlNodePtr n, struct src *s)
 		else if (strcmp(week, "all") == 0)
 			t.weeks = WEEK_ALL;
 		else {
-			ld_err(ld, k, "week \"%s\" is not mon-fri, mon-sat "
+			xmlio_ld_err(ld, k, "week \"%s\" is not mon-fri, mon-sat "
 			    "or all", week);
 			return -1;
 		}
@@ -667,7 +513,7 @@ read_transfers(struct ld *ld, xmlNodePtr n, struct src *s)
 		if (!in_range(t.day))
 			continue;
 		if (s->ntr == SRC_TRANSFERS_MAX) {
-			ld_err(ld, k, "more than %d transfers",
+			xmlio_ld_err(ld, k, "more than %d transfers",
 			    SRC_TRANSFERS_MAX);
 			return -1;
 		}
@@ -677,20 +523,20 @@ read_transfers(struct ld *ld, xmlNodePtr n, struct src *s)
 }
 
 static int
-read_hours(struct ld *ld, xmlNodePtr n, struct cal *c)
+read_hours(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 {
 	struct cal_hours h;
 	char type[CAL_NAME_MAX], week[16];
 
 	memset(&h, 0, sizeof(h));
-	if (attr(ld, n, "type", type, sizeof(type)) != 1 ||
-	    attr(ld, n, "week", week, sizeof(week)) == -1 ||
+	if (xmlio_ld_attr(ld, n, "type", type, sizeof(type)) != 1 ||
+	    xmlio_ld_attr(ld, n, "week", week, sizeof(week)) == -1 ||
 	    attr_time(ld, n, "open", &h.open) == -1 ||
 	    attr_time(ld, n, "close", &h.close) == -1 ||
 	    attr_time(ld, n, "lunch-from", &h.lunch_from) == -1 ||
 	    attr_time(ld, n, "lunch-to", &h.lunch_to) == -1) {
 		if (ld->err[0] == '\0')
-			ld_err(ld, n, "hours need a type");
+			xmlio_ld_err(ld, n, "hours need a type");
 		return -1;
 	}
 	if (week[0] == '\0' || strcmp(week, "mon-fri") == 0)
@@ -698,11 +544,11 @@ read_hours(struct ld *ld, xmlNodePtr n, struct cal *c)
 	else if (strcmp(week, "mon-sat") == 0)
 		h.week = CAL_WEEK_MON_SAT;
 	else {
-		ld_err(ld, n, "week \"%s\" is not mon-fri or mon-sat", week);
+		xmlio_ld_err(ld, n, "week \"%s\" is not mon-fri or mon-sat", week);
 		return -1;
 	}
 	if ((h.lunch_from == -1) != (h.lunch_to == -1)) {
-		ld_err(ld, n, "hours %s: lunch-from and lunch-to go together",
+		xmlio_ld_err(ld, n, "hours %s: lunch-from and lunch-to go together",
 		    type);
 		return -1;
 	}
@@ -712,12 +558,12 @@ read_hours(struct ld *ld, xmlNodePtr n, struct cal *c)
 	}
 	if (h.open < 0 || h.open >= h.close || h.lunch_from < h.open ||
 	    h.lunch_from > h.lunch_to || h.lunch_to > h.close) {
-		ld_err(ld, n, "hours %s: need open <= lunch-from <= lunch-to "
+		xmlio_ld_err(ld, n, "hours %s: need open <= lunch-from <= lunch-to "
 		    "<= close and open < close", type);
 		return -1;
 	}
 	if (cal_hours_for(c, type) == NULL && c->nhours == HOURS_MAX) {
-		ld_err(ld, n, "more than %d kinds of hours", HOURS_MAX);
+		xmlio_ld_err(ld, n, "more than %d kinds of hours", HOURS_MAX);
 		return -1;
 	}
 	add_hours(c, type, &h);
@@ -725,29 +571,29 @@ read_hours(struct ld *ld, xmlNodePtr n, struct cal *c)
 }
 
 static int
-read_calendar(const struct xmlio_schemas *set, struct ld *ld, struct cal *c,
+read_calendar(const struct xmlio_schemas *set, struct xmlio_ld *ld, struct cal *c,
     struct src *s)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, n;
 	int rc = -1;
 
-	if ((doc = load_doc(ld, set, "calendar")) == NULL)
+	if ((doc = xmlio_ld_doc(ld, set, "calendar", CAL_FILE_MAX)) == NULL)
 		return -1;
 	root = xmlDocGetRootElement(doc);
 	for (n = root->children; n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_elem(n, "fixed")) {
+		if (xmlio_is_elem(n, "fixed")) {
 			if (read_fixed(ld, n, s) == -1)
 				goto out;
-		} else if (is_elem(n, "dated")) {
+		} else if (xmlio_is_elem(n, "dated")) {
 			if (read_dated(ld, n, s) == -1)
 				goto out;
-		} else if (is_elem(n, "transfers")) {
+		} else if (xmlio_is_elem(n, "transfers")) {
 			if (read_transfers(ld, n, s) == -1)
 				goto out;
-		} else if (is_elem(n, "hours")) {
+		} else if (xmlio_is_elem(n, "hours")) {
 			if (read_hours(ld, n, c) == -1)
 				goto out;
 		}
@@ -759,16 +605,16 @@ out:
 }
 
 static int
-read_span(struct ld *ld, xmlNodePtr n, const char *lname, const char *uname,
+read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *uname,
     struct cal_span *s)
 {
 	char unit[32];
 	int rc;
 
-	if (attr_int(ld, n, lname, 1, 366, 0, &s->n) != 0 ||
-	    (rc = attr(ld, n, uname, unit, sizeof(unit))) != 1) {
+	if (xmlio_ld_int(ld, n, lname, 1, 366, 0, &s->n) != 0 ||
+	    (rc = xmlio_ld_attr(ld, n, uname, unit, sizeof(unit))) != 1) {
 		if (ld->err[0] == '\0')
-			ld_err(ld, n, "%s needs %s and %s", n->name, lname,
+			xmlio_ld_err(ld, n, "%s needs %s and %s", n->name, lname,
 			    uname);
 		return -1;
 	}
@@ -779,7 +625,7 @@ read_span(struct ld *ld, xmlNodePtr n, const char *lname, const char *uname,
 	else if (strcmp(unit, "months") == 0 && s->n <= 24)
 		s->unit = CAL_UNIT_MONTHS;
 	else {
-		ld_err(ld, n, "%s: unit \"%s\" is not calendar-days, "
+		xmlio_ld_err(ld, n, "%s: unit \"%s\" is not calendar-days, "
 		    "working-days or months (at most 24)", n->name, unit);
 		return -1;
 	}
@@ -787,13 +633,13 @@ read_span(struct ld *ld, xmlNodePtr n, const char *lname, const char *uname,
 }
 
 static int
-read_counting(struct ld *ld, xmlNodePtr n, struct cal_rules *r)
+read_counting(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r)
 {
 	char start[16], after[24], dayoff[24];
 
-	if (attr(ld, n, "start", start, sizeof(start)) == -1 ||
-	    attr(ld, n, "after-hours", after, sizeof(after)) == -1 ||
-	    attr(ld, n, "due-on-day-off", dayoff, sizeof(dayoff)) == -1)
+	if (xmlio_ld_attr(ld, n, "start", start, sizeof(start)) == -1 ||
+	    xmlio_ld_attr(ld, n, "after-hours", after, sizeof(after)) == -1 ||
+	    xmlio_ld_attr(ld, n, "due-on-day-off", dayoff, sizeof(dayoff)) == -1)
 		return -1;
 	if (start[0] == '\0' || strcmp(start, "next-day") == 0)
 		r->count = CAL_COUNT_NEXT_DAY;
@@ -815,23 +661,23 @@ read_counting(struct ld *ld, xmlNodePtr n, struct cal_rules *r)
 		goto bad;
 	return 0;
 bad:
-	ld_err(ld, n, "unknown counting convention");
+	xmlio_ld_err(ld, n, "unknown counting convention");
 	return -1;
 }
 
 static int
-read_consideration(struct ld *ld, xmlNodePtr n, struct cal_rules *r,
+read_consideration(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r,
     int *have_default)
 {
 	struct cal_target *t;
 	char to[CAL_NAME_MAX];
 	int rc;
 
-	if ((rc = attr(ld, n, "to", to, sizeof(to))) == -1)
+	if ((rc = xmlio_ld_attr(ld, n, "to", to, sizeof(to))) == -1)
 		return -1;
 	if (rc == 0) {
 		if ((*have_default)++) {
-			ld_err(ld, n, "rule set %s: two consideration periods "
+			xmlio_ld_err(ld, n, "rule set %s: two consideration periods "
 			    "without \"to\"", r->name);
 			return -1;
 		}
@@ -839,12 +685,12 @@ read_consideration(struct ld *ld, xmlNodePtr n, struct cal_rules *r,
 	}
 	for (int i = 0; i < r->ntargets; i++)
 		if (strcmp(r->targets[i].name, to) == 0) {
-			ld_err(ld, n, "rule set %s: two consideration periods "
+			xmlio_ld_err(ld, n, "rule set %s: two consideration periods "
 			    "to %s", r->name, to);
 			return -1;
 		}
 	if (r->ntargets == CAL_TARGETS_MAX) {
-		ld_err(ld, n, "rule set %s: more than %d targets", r->name,
+		xmlio_ld_err(ld, n, "rule set %s: more than %d targets", r->name,
 		    CAL_TARGETS_MAX);
 		return -1;
 	}
@@ -854,7 +700,7 @@ read_consideration(struct ld *ld, xmlNodePtr n, struct cal_rules *r,
 }
 
 static int
-read_ruleset(struct ld *ld, xmlNodePtr n, struct cal *c)
+read_ruleset(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 {
 	struct cal_rules *r;
 	xmlNodePtr k;
@@ -862,72 +708,72 @@ read_ruleset(struct ld *ld, xmlNodePtr n, struct cal *c)
 	int have_default = 0;
 
 	if (c->nrules == RULES_MAX) {
-		ld_err(ld, n, "more than %d rule sets", RULES_MAX);
+		xmlio_ld_err(ld, n, "more than %d rule sets", RULES_MAX);
 		return -1;
 	}
 	r = &c->rules[c->nrules];
 	memset(r, 0, sizeof(*r));
 	r->roll_forward = 1;
-	if (attr(ld, n, "name", r->name, sizeof(r->name)) != 1 ||
-	    attr_date(ld, n, "from", 0, &r->from) == -1 ||
-	    attr_date(ld, n, "until", 0, &r->until) == -1 ||
-	    attr_bool(ld, n, "by-date", 1, &r->by_date) == -1) {
+	if (xmlio_ld_attr(ld, n, "name", r->name, sizeof(r->name)) != 1 ||
+	    xmlio_ld_date(ld, n, "from", 0, &r->from) == -1 ||
+	    xmlio_ld_date(ld, n, "until", 0, &r->until) == -1 ||
+	    xmlio_ld_bool(ld, n, "by-date", 1, &r->by_date) == -1) {
 		if (ld->err[0] == '\0')
-			ld_err(ld, n, "a rule set needs a name");
+			xmlio_ld_err(ld, n, "a rule set needs a name");
 		return -1;
 	}
 	if (cal_rules_find(c, r->name) != NULL) {
-		ld_err(ld, n, "rule set %s defined twice", r->name);
+		xmlio_ld_err(ld, n, "rule set %s defined twice", r->name);
 		return -1;
 	}
 	if (r->from.y != 0 && r->until.y != 0 &&
 	    date_cmp(r->from, r->until) > 0) {
-		ld_err(ld, n, "rule set %s: from is after until", r->name);
+		xmlio_ld_err(ld, n, "rule set %s: from is after until", r->name);
 		return -1;
 	}
 	for (k = n->children; k != NULL; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_elem(k, "title")) {
+		if (xmlio_is_elem(k, "title")) {
 			if ((title = xmlio_child_text(k, NULL)) == NULL) {
-				ld_err(ld, k, "out of memory");
+				xmlio_ld_err(ld, k, "out of memory");
 				return -1;
 			}
 			if (strlcpy_chk(r->title, title,
 			    sizeof(r->title)) == -1) {
 				free(title);
-				ld_err(ld, k, "title too long");
+				xmlio_ld_err(ld, k, "title too long");
 				return -1;
 			}
 			free(title);
-		} else if (is_elem(k, "counting")) {
+		} else if (xmlio_is_elem(k, "counting")) {
 			if (read_counting(ld, k, r) == -1)
 				return -1;
-		} else if (is_elem(k, "consideration")) {
+		} else if (xmlio_is_elem(k, "consideration")) {
 			if (read_consideration(ld, k, r, &have_default) == -1)
 				return -1;
-		} else if (is_elem(k, "extra-study")) {
+		} else if (xmlio_is_elem(k, "extra-study")) {
 			if (read_span(ld, k, "length", "unit",
 			    &r->extra_study) == -1)
 				return -1;
-		} else if (is_elem(k, "extension")) {
+		} else if (xmlio_is_elem(k, "extension")) {
 			if (read_span(ld, k, "length", "unit",
 			    &r->extension) == -1 ||
 			    read_span(ld, k, "notify", "notify-unit",
 			    &r->notify_extension) == -1)
 				return -1;
-		} else if (is_elem(k, "forward")) {
+		} else if (xmlio_is_elem(k, "forward")) {
 			if (read_span(ld, k, "length", "unit",
 			    &r->forward) == -1)
 				return -1;
-		} else if (is_elem(k, "appeal-forward")) {
+		} else if (xmlio_is_elem(k, "appeal-forward")) {
 			if (read_span(ld, k, "length", "unit",
 			    &r->appeal_forward) == -1)
 				return -1;
 		}
 	}
 	if (!have_default) {
-		ld_err(ld, n, "rule set %s: no consideration period without "
+		xmlio_ld_err(ld, n, "rule set %s: no consideration period without "
 		    "\"to\"", r->name);
 		return -1;
 	}
@@ -937,7 +783,7 @@ read_ruleset(struct ld *ld, xmlNodePtr n, struct cal *c)
 
 /* Two rule sets chosen by date must never both be in force. */
 static int
-check_overlap(struct ld *ld, const struct cal *c)
+check_overlap(struct xmlio_ld *ld, const struct cal *c)
 {
 	const struct cal_rules *a, *b;
 	long af, au, bf, bu;
@@ -953,7 +799,7 @@ check_overlap(struct ld *ld, const struct cal *c)
 			bf = b->from.y ? date_to_days(b->from) : -1000000L;
 			bu = b->until.y ? date_to_days(b->until) : 1000000L;
 			if (af <= bu && bf <= au) {
-				ld_err(ld, NULL, "rule sets %s and %s are both "
+				xmlio_ld_err(ld, NULL, "rule sets %s and %s are both "
 				    "in force on some day; set until, or "
 				    "by-date=\"false\" on one", a->name,
 				    b->name);
@@ -964,19 +810,19 @@ check_overlap(struct ld *ld, const struct cal *c)
 }
 
 static int
-read_rules(const struct xmlio_schemas *set, struct ld *ld, struct cal *c)
+read_rules(const struct xmlio_schemas *set, struct xmlio_ld *ld, struct cal *c)
 {
 	xmlDocPtr doc;
 	xmlNodePtr n;
 	int rc = -1;
 
-	if ((doc = load_doc(ld, set, "rules")) == NULL)
+	if ((doc = xmlio_ld_doc(ld, set, "rules", CAL_FILE_MAX)) == NULL)
 		return -1;
 	for (n = xmlDocGetRootElement(doc)->children; n != NULL; n = n->next)
-		if (is_elem(n, "ruleset") && read_ruleset(ld, n, c) == -1)
+		if (xmlio_is_elem(n, "ruleset") && read_ruleset(ld, n, c) == -1)
 			goto out;
 	if (c->nrules == 0) {
-		ld_err(ld, NULL, "no rule set");
+		xmlio_ld_err(ld, NULL, "no rule set");
 		goto out;
 	}
 	rc = check_overlap(ld, c);
@@ -1014,7 +860,7 @@ build_week(const struct cal *c, const struct src *s, int w,
 		f = &s->fixed[k];
 		for (y = f->from < CAL_YEAR_MIN ? CAL_YEAR_MIN : f->from;
 		    y <= f->to && y <= CAL_YEAR_MAX; y++)
-			if (f->d <= days_in_month(y, f->m))
+			if (f->d <= date_days_in_month(y, f->m))
 				mark(fl, date_to_days((struct date){ y, f->m,
 				    f->d }) - c->base, c->ndays, f->carry);
 	}
@@ -1085,7 +931,7 @@ cal_load_with_overrides(const char *calendar_xml_path,
 	struct xmlio_schemas *set = NULL;
 	struct cal *c = NULL, *ret = NULL;
 	struct src *s = NULL;
-	struct ld ld = { schema_dir, err, errlen };
+	struct xmlio_ld ld = { NULL, schema_dir, err, errlen };
 
 	err[0] = '\0';
 	if (calendar_xml_path == NULL || rules_xml_path == NULL ||
@@ -1097,12 +943,12 @@ cal_load_with_overrides(const char *calendar_xml_path,
 		goto out;
 	if (!xmlio_schemas_has(set, "calendar") ||
 	    !xmlio_schemas_has(set, "rules")) {
-		ld_err(&ld, NULL, "calendar.xsd or rules.xsd is missing");
+		xmlio_ld_err(&ld, NULL, "calendar.xsd or rules.xsd is missing");
 		goto out;
 	}
 	if ((c = cal_alloc()) == NULL || (s = calloc(1, sizeof(*s))) ==
 	    NULL) {
-		ld_err(&ld, NULL, "out of memory");
+		xmlio_ld_err(&ld, NULL, "out of memory");
 		goto out;
 	}
 	ld.path = calendar_xml_path;
@@ -1117,7 +963,7 @@ cal_load_with_overrides(const char *calendar_xml_path,
 	if (read_rules(set, &ld, c) == -1)
 		goto out;
 	if (build_days(c, s) == -1) {
-		ld_err(&ld, NULL, "out of memory");
+		xmlio_ld_err(&ld, NULL, "out of memory");
 		goto out;
 	}
 	ret = c;

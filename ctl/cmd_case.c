@@ -19,18 +19,6 @@
 #define CASE_REF_LEN	64
 #define QUERY_MAX	4096	/* a path with its query string */
 
-/* The value of an attribute, or "" (never NULL).  Caller frees. */
-static char *
-attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s;
-
-	s = xstrdup(v ? (const char *)v : "");	/* dies when out of memory */
-	xmlFree(v);
-	return s;
-}
-
 /* A child's text, or "" (never NULL).  Caller frees. */
 static char *
 text(xmlNodePtr n, const char *name)
@@ -64,9 +52,9 @@ print_record(xmlNodePtr root)
 			for (g = c->children; g != NULL; g = g->next) {
 				if (g->type != XML_ELEMENT_NODE)
 					continue;
-				a[0] = attr(g, "name");
-				a[1] = attr(g, "media-type");
-				a[2] = attr(g, "sha256");
+				a[0] = ctl_attr(g, "name");
+				a[1] = ctl_attr(g, "media-type");
+				a[2] = ctl_attr(g, "sha256");
 				printf("attachment: %s (%s) sha256 %s\n",
 				    a[0], a[1], a[2]);
 				for (i = 0; i < 3; i++)
@@ -85,11 +73,11 @@ print_record(xmlNodePtr root)
 		for (g = c->children; g != NULL; g = g->next) {
 			if (g->type != XML_ELEMENT_NODE)
 				continue;
-			a[0] = attr(g, "number");
-			a[1] = attr(g, "body");
-			a[2] = attr(g, "state");
-			a[3] = attr(g, "link");
-			a[4] = attr(g, "id");
+			a[0] = ctl_attr(g, "number");
+			a[1] = ctl_attr(g, "body");
+			a[2] = ctl_attr(g, "state");
+			a[3] = ctl_attr(g, "link");
+			a[4] = ctl_attr(g, "id");
 			printf("  %-16s  %-18s  %-26s  id %s%s%s\n", a[0],
 			    a[1], a[2], a[4], *a[3] ? "  " : "", a[3]);
 			for (i = 0; i < 5; i++)
@@ -102,7 +90,7 @@ print_record(xmlNodePtr root)
 			if (g->type != XML_ELEMENT_NODE)
 				continue;
 			a[0] = text(g, "at");
-			a[1] = attr(g, "body");
+			a[1] = ctl_attr(g, "body");
 			a[2] = text(g, "actor");
 			a[3] = text(g, "action");
 			a[4] = text(g, "state-before");

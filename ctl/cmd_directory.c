@@ -35,17 +35,6 @@ dir_usage(void)
 	    "[--schema-dir DIR] [FILE]\n");
 }
 
-/* An attribute's value, or "" (never NULL).  Caller frees. */
-static char *
-attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = xstrdup(v ? (const char *)v : "");
-
-	xmlFree(v);
-	return s;
-}
-
 /*
  * One entry: "code  kind  name", then the address and the phones, or
  * with all every element and the parent and district.
@@ -54,8 +43,8 @@ static void
 print_entry(xmlNodePtr e, int all)
 {
 	static const char *const brief[] = { "address", "phones", NULL };
-	char *code = attr(e, "code"), *kind = attr(e, "kind");
-	char *parent = attr(e, "parent"), *district = attr(e, "district");
+	char *code = ctl_attr(e, "code"), *kind = ctl_attr(e, "kind");
+	char *parent = ctl_attr(e, "parent"), *district = ctl_attr(e, "district");
 	char *name = xmlio_child_text(e, "name"), *t, label[80];
 	xmlNodePtr c;
 
@@ -362,9 +351,7 @@ cmd_directory(int argc, char **argv)
 		dir_usage();
 		return CTL_USAGE;
 	}
-	argc--;
-	argv++;
-	optind = 0;	/* getopt_long afresh: see main() */
+	ctl_verb_args(&argc, &argv);
 	if (strcmp(argv[0], "search") == 0)
 		return dir_search(argc, argv);
 	if (strcmp(argv[0], "show") == 0)

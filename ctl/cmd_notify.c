@@ -18,17 +18,15 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-static char *
-prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
 /* Writes a GET's answer into a file (made then renamed); exit status. */
+static const char notify_usage_text[] =
+    "usage: complaintctl notify list [--state S] "
+    "[--body B]\n"
+    "       complaintctl notify failed [--body B]\n"
+    "       complaintctl notify resend ID\n"
+    "       complaintctl notify to-post ID\n"
+    "       complaintctl notify letter ID -o FILE.pdf\n";
+
 static int
 fetch(const char *path, const char *accept, const char *file)
 {
@@ -118,10 +116,10 @@ list_page(const struct list_opts *o, int (*each)(void *, xmlNodePtr),
 				break;
 			continue;
 		}
-		id = prop(n, "id");
-		kind = prop(n, "kind");
-		ch = prop(n, "channel");
-		st = prop(n, "state");
+		id = xmlio_prop(n, "id");
+		kind = xmlio_prop(n, "kind");
+		ch = xmlio_prop(n, "channel");
+		st = xmlio_prop(n, "state");
 		to = xmlio_child_text(n, "recipient");
 		err = xmlio_child_text(n, "last-error");
 		no = xmlio_child_text(n, "outgoing-number");
@@ -173,18 +171,6 @@ id_arg(const char *s, char out[24])
 	return 0;
 }
 
-static int
-notify_usage(void)
-{
-	fprintf(stderr, "usage: complaintctl notify list [--state S] "
-	    "[--body B]\n"
-	    "       complaintctl notify failed [--body B]\n"
-	    "       complaintctl notify resend ID\n"
-	    "       complaintctl notify to-post ID\n"
-	    "       complaintctl notify letter ID -o FILE.pdf\n");
-	return CTL_USAGE;
-}
-
 int
 cmd_notify(int argc, char **argv)
 {
@@ -200,29 +186,26 @@ cmd_notify(int argc, char **argv)
 	int ch;
 
 	if (argc < 2)
-		return notify_usage();
-	verb = argv[1];
+		return ctl_usage(notify_usage_text);
 	memset(&o, 0, sizeof(o));
-	argc--;
-	argv++;
-	optind = 0;
+	verb = ctl_verb_args(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': o.state = optarg; break;
 		case 'b': o.body = optarg; break;
 		case 'o': file = optarg; break;
-		default: return notify_usage();
+		default: return ctl_usage(notify_usage_text);
 		}
 	}
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "failed") == 0) {
 		if (optind != argc)
-			return notify_usage();
+			return ctl_usage(notify_usage_text);
 		if (strcmp(verb, "failed") == 0)
 			o.state = "failed";
 		return list(&o, NULL, NULL);
 	}
 	if (optind != argc - 1 || id_arg(argv[optind], id) == -1)
-		return notify_usage();
+		return ctl_usage(notify_usage_text);
 	if (strcmp(verb, "resend") == 0 || strcmp(verb, "to-post") == 0) {
 		snprintf(path, sizeof(path), "/api/v1/notifications/%s/%s", id,
 		    verb);
@@ -233,7 +216,7 @@ cmd_notify(int argc, char **argv)
 		    id);
 		return fetch(path, "application/pdf", file);
 	}
-	return notify_usage();
+	return ctl_usage(notify_usage_text);
 }
 
 struct batch {
@@ -245,7 +228,7 @@ static int
 batch_letter(void *arg, xmlNodePtr n)
 {
 	struct batch *b = arg;
-	char *id = prop(n, "id"), *date = xmlio_child_text(n, "letter-date");
+	char *id = xmlio_prop(n, "id"), *date = xmlio_child_text(n, "letter-date");
 	char *no = xmlio_child_text(n, "outgoing-number");
 	char path[128], file[1100], safe[40];
 	int rc = CTL_OK;
@@ -270,14 +253,10 @@ batch_letter(void *arg, xmlNodePtr n)
 	return rc == CTL_UNAVAILABLE ? rc : CTL_OK;
 }
 
-static int
-post_usage(void)
-{
-	fprintf(stderr, "usage: complaintctl post batch --body B --date "
-	    "YYYY-MM-DD [-o DIR]\n"
-	    "       complaintctl post sent ID [--tracking N]\n");
-	return CTL_USAGE;
-}
+static const char post_usage_text[] =
+    "usage: complaintctl post batch --body B --date "
+    "YYYY-MM-DD [-o DIR]\n"
+    "       complaintctl post sent ID [--tracking N]\n";
 
 int
 cmd_post(int argc, char **argv)
@@ -299,28 +278,25 @@ cmd_post(int argc, char **argv)
 	int ch, rc;
 
 	if (argc < 2)
-		return post_usage();
-	verb = argv[1];
-	argc--;
-	argv++;
-	optind = 0;
+		return ctl_usage(post_usage_text);
+	verb = ctl_verb_args(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': body = optarg; break;
 		case 'd': date = optarg; break;
 		case 'o': dir = optarg; break;
 		case 't': tracking = optarg; break;
-		default: return post_usage();
+		default: return ctl_usage(post_usage_text);
 		}
 	}
 	if (strcmp(verb, "sent") == 0) {
 		if (optind != argc - 1 || id_arg(argv[optind], id) == -1)
-			return post_usage();
+			return ctl_usage(post_usage_text);
 		buf_init(&q, 512);
 		buf_printf(&q, "/api/v1/notifications/%s/posted", id);
 		if (ctl_query_add(&q, "tracking", tracking) == -1) {
 			buf_free(&q);
-			return post_usage();
+			return ctl_usage(post_usage_text);
 		}
 		rc = ctl_exchange("POST", q.data, NULL, 204);
 		buf_free(&q);
@@ -328,7 +304,7 @@ cmd_post(int argc, char **argv)
 	}
 	if (strcmp(verb, "batch") != 0 || optind != argc || body == NULL ||
 	    date == NULL || date_parse(date, &d) == -1)
-		return post_usage();
+		return ctl_usage(post_usage_text);
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 		fprintf(stderr, "complaintctl: %s: %s\n", dir, strerror(errno));
 		return CTL_USAGE;
@@ -361,13 +337,9 @@ cmd_post(int argc, char **argv)
 	return b.failed ? CTL_UNAVAILABLE : CTL_OK;
 }
 
-static int
-slip_usage(void)
-{
-	fprintf(stderr, "usage: complaintctl slip NUMBER [--code CODE] "
-	    "[--text | -o FILE.pdf] [--lang kk|ru]\n");
-	return CTL_USAGE;
-}
+static const char slip_usage_text[] =
+    "usage: complaintctl slip NUMBER [--code CODE] "
+    "[--text | -o FILE.pdf] [--lang kk|ru]\n";
 
 int
 cmd_slip(int argc, char **argv)
@@ -393,13 +365,13 @@ cmd_slip(int argc, char **argv)
 		case 't': text = 1; break;
 		case 'o': file = optarg; break;
 		case 'l': lang = optarg; break;
-		default: return slip_usage();
+		default: return ctl_usage(slip_usage_text);
 		}
 	}
 	if (optind != argc - 1 || (!text && file == NULL) ||
 	    ctl_ref("slip", argv[optind], t, sizeof(t)) == -1 ||
 	    strchr(t, '-') == NULL)
-		return slip_usage();
+		return ctl_usage(slip_usage_text);
 	buf_init(&q, 512);
 	buf_printf(&q, "/api/v1/talons/%s/slip", t);
 	ctl_query_add(&q, "code", code);

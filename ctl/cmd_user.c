@@ -30,6 +30,17 @@
 
 #define TOKEN_MAX	128
 
+static const char user_usage_text[] =
+    "usage: complaintctl user add LOGIN --name NAME "
+    "--position POS --body CODE --role ROLE\n"
+    "       complaintctl user add LOGIN --admin --name NAME "
+    "--position POS [--body CODE]\n"
+    "       complaintctl user passwd LOGIN\n"
+    "       complaintctl user disable LOGIN\n"
+    "       complaintctl user list\n"
+    "  options: --data-dir DIR (the server's own database), "
+    "--schema-dir DIR, --password-stdin\n";
+
 static int
 token_path(char *out, size_t size)
 {
@@ -341,21 +352,6 @@ open_local(const struct user_opts *o)
 	return cx;
 }
 
-static int
-user_usage(void)
-{
-	fprintf(stderr, "usage: complaintctl user add LOGIN --name NAME "
-	    "--position POS --body CODE --role ROLE\n"
-	    "       complaintctl user add LOGIN --admin --name NAME "
-	    "--position POS [--body CODE]\n"
-	    "       complaintctl user passwd LOGIN\n"
-	    "       complaintctl user disable LOGIN\n"
-	    "       complaintctl user list\n"
-	    "  options: --data-dir DIR (the server's own database), "
-	    "--schema-dir DIR, --password-stdin\n");
-	return CTL_USAGE;
-}
-
 int
 cmd_user(int argc, char **argv)
 {
@@ -379,14 +375,10 @@ cmd_user(int argc, char **argv)
 	int ch, rc = CTL_OK;
 
 	if (argc < 2)
-		return user_usage();
-	verb = argv[1];
+		return ctl_usage(user_usage_text);
 	memset(&o, 0, sizeof(o));
 	o.data_dir = getenv("COMPLAINTS_DATA_DIR");
-	/* argv + 1: the verb stands where getopt expects the program. */
-	argc--;
-	argv++;
-	optind = 0;
+	verb = ctl_verb_args(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': o.name = optarg; break;
@@ -397,15 +389,15 @@ cmd_user(int argc, char **argv)
 		case 'd': o.data_dir = optarg; break;
 		case 's': o.schema_dir = optarg; break;
 		case 'i': o.from_stdin = 1; break;
-		default: return user_usage();
+		default: return ctl_usage(user_usage_text);
 		}
 	}
 	if (strcmp(verb, "list") != 0) {
 		if (optind != argc - 1)
-			return user_usage();
+			return ctl_usage(user_usage_text);
 		login = argv[optind];
 	} else if (optind != argc)
-		return user_usage();
+		return ctl_usage(user_usage_text);
 	if (o.admin) {
 		o.role = "admin";
 		if (o.body == NULL)
@@ -413,7 +405,7 @@ cmd_user(int argc, char **argv)
 	}
 	if (strcmp(verb, "add") == 0 && (o.name == NULL ||
 	    o.position == NULL || o.body == NULL || o.role == NULL))
-		return user_usage();
+		return ctl_usage(user_usage_text);
 	if ((strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) &&
 	    read_password("New password: ", o.from_stdin, pw,
 	    sizeof(pw)) == -1)
@@ -480,7 +472,7 @@ cmd_user(int argc, char **argv)
 		if (rc == CTL_OK)
 			fwrite(out.data, 1, out.len, stdout);
 	} else
-		return user_usage();
+		return ctl_usage(user_usage_text);
 	sodium_memzero(pw, sizeof(pw));
 	if (body.data)
 		sodium_memzero(body.data, body.len);

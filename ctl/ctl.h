@@ -69,6 +69,16 @@ void	ctl_print_doc(const struct buf *);
 void	ctl_print_tree(const char *prefix, xmlNodePtr n);
 /* A leaf element: "name: text (code)/year", code and year attributes. */
 void	ctl_print_leaf(const char *name, xmlNodePtr n);
+/* Prints a usage message on stderr; returns CTL_USAGE. */
+int	ctl_usage(const char *text);
+/*
+ * For "complaintctl CMD VERB [options]": moves argv on by one so that the
+ * verb stands where getopt_long expects the program's name, makes
+ * getopt_long start afresh, and returns the verb.
+ */
+const char *ctl_verb_args(int *argc, char ***argv);
+/* An attribute's value, or "" (never NULL); dies out of memory. */
+char	*ctl_attr(xmlNodePtr, const char *name);
 /* "name: text", the text's further lines indented. */
 void	ctl_print_value(const char *name, const char *text);
 /* Percent-encodes s into out; -1 when it does not fit. */

@@ -1,6 +1,7 @@
 /* complaintctl: HTTP with libcurl, and printing the answers. */
 #include <errno.h>
 #include <limits.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,32 @@ ctl_parse_or_dump(const char *cmd, const struct buf *b)
 	if (doc == NULL && b->len > 0)
 		fwrite(b->data, 1, b->len, stdout);
 	return doc;
+}
+
+int
+ctl_usage(const char *text)
+{
+	fputs(text, stderr);
+	return CTL_USAGE;
+}
+
+const char *
+ctl_verb_args(int *argc, char ***argv)
+{
+	(*argc)--;
+	(*argv)++;
+	optind = 0;	/* getopt_long afresh: see main() */
+	return (*argv)[0];
+}
+
+char *
+ctl_attr(xmlNodePtr n, const char *name)
+{
+	char *s = xmlio_prop(n, name);
+
+	if (s == NULL && xmlHasProp(n, BAD_CAST name) != NULL)
+		fatalx("out of memory");
+	return s != NULL ? s : xstrdup("");
 }
 
 void

@@ -17,6 +17,7 @@
  * above, else the kind and the name key) are equal and they come from
  * different lists.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -715,15 +716,32 @@ importer_body_at(const struct importer_dir *d, size_t i)
 	return i < d->nbodies ? &d->bodies[i] : NULL;
 }
 
+/*
+ * The index of the entry with that code among n entries of sz bytes each
+ * whose code (a string pointer) is off bytes in; n when there is none.
+ */
+static size_t
+find_code(const void *base, size_t n, size_t sz, size_t off,
+    const char *code)
+{
+	const char *p = base;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *c;
+
+		memcpy(&c, p + i * sz + off, sizeof(c));
+		if (strcmp(c, code) == 0)
+			break;
+	}
+	return i;
+}
+
 const struct importer_body *
 importer_body_find(const struct importer_dir *d, const char *code)
 {
-	size_t i;
-
-	for (i = 0; i < d->nbodies; i++)
-		if (strcmp(d->bodies[i].code, code) == 0)
-			return &d->bodies[i];
-	return NULL;
+	return importer_body_at(d, find_code(d->bodies, d->nbodies,
+	    sizeof(d->bodies[0]), offsetof(struct importer_body, code), code));
 }
 
 size_t
@@ -741,10 +759,7 @@ importer_institution_at(const struct importer_dir *d, size_t i)
 const struct importer_institution *
 importer_institution_find(const struct importer_dir *d, const char *code)
 {
-	size_t i;
-
-	for (i = 0; i < d->ninst; i++)
-		if (strcmp(d->inst[i].code, code) == 0)
-			return &d->inst[i];
-	return NULL;
+	return importer_institution_at(d, find_code(d->inst, d->ninst,
+	    sizeof(d->inst[0]), offsetof(struct importer_institution, code),
+	    code));
 }

@@ -39,38 +39,20 @@ static const char *district_kk[IMP_NDISTRICTS] = {
 	"Түрксіб"
 };
 
+/* Lenient: a byte that starts no well-formed sequence is one U+FFFD. */
 size_t
 imp_utf8_dec(const char *s, size_t n, unsigned *cp)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	uint32_t c;
+	size_t k;
 
 	if (n == 0) {
 		*cp = 0;
 		return 0;
 	}
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xe0) == 0xc0 && n >= 2 && (u[1] & 0xc0) == 0x80) {
-		*cp = ((unsigned)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
-		return 2;
-	}
-	if ((u[0] & 0xf0) == 0xe0 && n >= 3 && (u[1] & 0xc0) == 0x80 &&
-	    (u[2] & 0xc0) == 0x80) {
-		*cp = ((unsigned)(u[0] & 0x0f) << 12) |
-		    ((unsigned)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-		return 3;
-	}
-	if ((u[0] & 0xf8) == 0xf0 && n >= 4 && (u[1] & 0xc0) == 0x80 &&
-	    (u[2] & 0xc0) == 0x80 && (u[3] & 0xc0) == 0x80) {
-		*cp = ((unsigned)(u[0] & 0x07) << 18) |
-		    ((unsigned)(u[1] & 0x3f) << 12) |
-		    ((unsigned)(u[2] & 0x3f) << 6) | (u[3] & 0x3f);
-		return 4;
-	}
-	*cp = 0xfffd;
-	return 1;
+	k = utf8_dec(s, n, &c);
+	*cp = c;
+	return k == 0 ? 1 : k;
 }
 
 static size_t

@@ -139,6 +139,26 @@ attr_int(xmlTextWriterPtr w, const char *name, int v)
 	return xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%d", v);
 }
 
+/* An attribute when there is a value; nothing when v is NULL. */
+static int
+attr_opt(xmlTextWriterPtr w, const char *name, const char *v)
+{
+	if (v == NULL)
+		return 0;
+	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+}
+
+/* Opens a directory entry: the element with its code and kind. */
+static int
+start_entry(xmlTextWriterPtr w, const char *elem, const char *code,
+    const char *kind)
+{
+	if (xmlTextWriterStartElement(w, BAD_CAST elem) < 0 ||
+	    attr_opt(w, "code", code) < 0)
+		return -1;
+	return attr_opt(w, "kind", kind);
+}
+
 static int
 write_doc(const struct importer_dir *d, xmlTextWriterPtr w)
 {
@@ -178,14 +198,8 @@ write_doc(const struct importer_dir *d, xmlTextWriterPtr w)
 	for (i = 0; i < d->nbodies; i++) {
 		const struct importer_body *b = &d->bodies[i];
 
-		W(xmlTextWriterStartElement(w, BAD_CAST "body"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "code",
-		    BAD_CAST b->code));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "kind",
-		    BAD_CAST b->kind));
-		if (b->parent != NULL)
-			W(xmlTextWriterWriteAttribute(w, BAD_CAST "parent",
-			    BAD_CAST b->parent));
+		W(start_entry(w, "body", b->code, b->kind));
+		W(attr_opt(w, "parent", b->parent));
 		if (b->source_line > 0)
 			W(attr_int(w, "line", b->source_line));
 		W(elem_lang(w, "name", "kk", b->name_kk));
@@ -203,16 +217,9 @@ write_doc(const struct importer_dir *d, xmlTextWriterPtr w)
 	for (i = 0; i < d->ninst; i++) {
 		const struct importer_institution *in = &d->inst[i];
 
-		W(xmlTextWriterStartElement(w, BAD_CAST "institution"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "code",
-		    BAD_CAST in->code));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "kind",
-		    BAD_CAST in->kind));
-		if (in->district != NULL)
-			W(xmlTextWriterWriteAttribute(w, BAD_CAST "district",
-			    BAD_CAST in->district));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "parent",
-		    BAD_CAST in->parent));
+		W(start_entry(w, "institution", in->code, in->kind));
+		W(attr_opt(w, "district", in->district));
+		W(attr_opt(w, "parent", in->parent));
 		W(elem_lang(w, "name", "kk", in->name));
 		W(elem(w, "address", in->address));
 		W(phones(w, &in->phones));

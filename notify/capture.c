@@ -64,12 +64,12 @@ capture_send(void *arg, const char *from, const char *to,
 
 	buf_init(&head, 1024);
 	if (!notify_email_valid(to)) {
-		notify_errf(detail, dlen, "bad recipient address");
+		errf(detail, dlen, "bad recipient address");
 		rc = NOTIFY_PERMFAIL;
 		goto out;
 	}
 	if (!notify_email_valid(from)) {
-		notify_errf(detail, dlen, "bad sender address");
+		errf(detail, dlen, "bad sender address");
 		goto out;
 	}
 	seq = atomic_fetch_add(&capture_seq, 1) + 1;
@@ -77,7 +77,7 @@ capture_send(void *arg, const char *from, const char *to,
 	    (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		notify_errf(detail, dlen, "capture folder name too long");
+		errf(detail, dlen, "capture folder name too long");
 		goto out;
 	}
 	if (buf_printf(&head, "Return-Path: <%s>\r\nDelivered-To: %s\r\n",
@@ -86,27 +86,27 @@ capture_send(void *arg, const char *from, const char *to,
 	/* Written aside and renamed: a reader never sees half a message. */
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1) {
-		notify_errf(detail, dlen, "%s: %s", tmp, strerror(errno));
+		errf(detail, dlen, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	if (write_all(fd, head.data, head.len) == -1 ||
 	    write_all(fd, msg->data, msg->len) == -1) {
-		notify_errf(detail, dlen, "%s: %s", tmp, strerror(errno));
+		errf(detail, dlen, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	if (close(fd) == -1) {
-		notify_errf(detail, dlen, "%s: %s", tmp, strerror(errno));
+		errf(detail, dlen, "%s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, path) == -1) {
-		notify_errf(detail, dlen, "%s: %s", path, strerror(errno));
+		errf(detail, dlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
-	notify_errf(detail, dlen, "captured as %s", path);
+	errf(detail, dlen, "captured as %s", path);
 	rc = NOTIFY_SENT;
 out:
 	buf_free(&head);

@@ -250,11 +250,11 @@ notify_letter_pdf(const struct notify_letter *l, const char *text,
 
 	buf_init(&name, 3 * NOTIFY_VALUE_MAX);
 	if (notify_full_name(l, &name) == -1) {
-		notify_errf(err, errlen, "notify: letter: no addressee name");
+		errf(err, errlen, "notify: letter: no addressee name");
 		goto out;
 	}
 	if (text == NULL || !notify_utf8_text(text, strlen(text))) {
-		notify_errf(err, errlen, "notify: letter: the text is not "
+		errf(err, errlen, "notify: letter: the text is not "
 		    "UTF-8 text");
 		goto out;
 	}

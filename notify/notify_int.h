@@ -16,13 +16,8 @@
 /* Points per millimetre. */
 #define MM		(72.0 / 25.4)
 
-void	notify_errf(char *err, size_t errlen, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
-
 /* 1 when s[0..n) is well-formed UTF-8 without C0 controls but \n \t. */
 int	notify_utf8_text(const char *s, size_t n);
-/* Characters (code points) in a UTF-8 string. */
-size_t	notify_utf8_chars(const char *s, size_t n);
 /* YYYY-MM-DD as DD.MM.YYYY; -1 when s is not a date. */
 int	notify_dmy(const char *s, char out[11]);
 

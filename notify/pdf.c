@@ -38,7 +38,7 @@ notify_pdf_begin(struct notify_pdf *p, struct buf *out, double width_mm,
 	p->surface = cairo_pdf_surface_create_for_stream(pdf_write, p,
 	    width_mm * MM, height_mm * MM);
 	if ((st = cairo_surface_status(p->surface)) != CAIRO_STATUS_SUCCESS) {
-		notify_errf(err, errlen, "notify: pdf: %s",
+		errf(err, errlen, "notify: pdf: %s",
 		    cairo_status_to_string(st));
 		cairo_surface_destroy(p->surface);
 		p->surface = NULL;
@@ -51,7 +51,7 @@ notify_pdf_begin(struct notify_pdf *p, struct buf *out, double width_mm,
 	    CAIRO_PDF_METADATA_CREATOR, "complaintsd");
 	p->cr = cairo_create(p->surface);
 	if ((st = cairo_status(p->cr)) != CAIRO_STATUS_SUCCESS) {
-		notify_errf(err, errlen, "notify: pdf: %s",
+		errf(err, errlen, "notify: pdf: %s",
 		    cairo_status_to_string(st));
 		cairo_destroy(p->cr);
 		cairo_surface_destroy(p->surface);
@@ -82,10 +82,10 @@ notify_pdf_finish(struct notify_pdf *p, char *err, size_t errlen)
 		p->surface = NULL;
 	}
 	if (p->overflow)
-		notify_errf(err, errlen, "notify: pdf: larger than %zu bytes",
+		errf(err, errlen, "notify: pdf: larger than %zu bytes",
 		    p->out->cap);
 	else if (st != CAIRO_STATUS_SUCCESS)
-		notify_errf(err, errlen, "notify: pdf: %s",
+		errf(err, errlen, "notify: pdf: %s",
 		    cairo_status_to_string(st));
 	else
 		rc = 0;

@@ -106,12 +106,12 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 	buf_init(&t, 4096);
 	for (size_t i = 0; i < n; i++)
 		if (!row_ok(&rows[i])) {
-			notify_errf(err, errlen, "notify: register: row %zu is "
+			errf(err, errlen, "notify: register: row %zu is "
 			    "not UTF-8 text or too long", i + 1);
 			goto out;
 		}
 	if (notify_dmy(date, dmy) == -1) {
-		notify_errf(err, errlen, "notify: register: not a date: "
+		errf(err, errlen, "notify: register: not a date: "
 		    "%.20s", date ? date : "(null)");
 		goto out;
 	}

@@ -147,12 +147,12 @@ emit_value(struct render *r, const char *name, const char *v,
 	size_t n = strlen(v);
 
 	if (n > NOTIFY_VALUE_MAX || !notify_utf8_text(v, n)) {
-		notify_errf(r->err, r->errlen, "%s:%d: {{%s}}: the value is "
+		errf(r->err, r->errlen, "%s:%d: {{%s}}: the value is "
 		    "too long or not UTF-8 text", r->fname, r->line, name);
 		return -1;
 	}
 	if (r->subject && strpbrk(v, "\r\n\t") != NULL) {
-		notify_errf(r->err, r->errlen, "%s:%d: {{%s}}: a line break "
+		errf(r->err, r->errlen, "%s:%d: {{%s}}: a line break "
 		    "in the subject", r->fname, r->line, name);
 		return -1;
 	}
@@ -167,7 +167,7 @@ emit_value(struct render *r, const char *name, const char *v,
 	}
 	return 0;
 full:
-	notify_errf(r->err, r->errlen, "%s:%d: the text is longer than %zu "
+	errf(r->err, r->errlen, "%s:%d: the text is longer than %zu "
 	    "bytes", r->fname, r->line, out->cap);
 	return -1;
 }
@@ -208,7 +208,7 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 	} else if (k != n)
 		goto bad;
 	if (k == 0 || (f = field_find(t, k)) == NULL) {
-		notify_errf(r->err, r->errlen, "%s:%d: unknown placeholder "
+		errf(r->err, r->errlen, "%s:%d: unknown placeholder "
 		    "{{%.*s}}", r->fname, r->line, (int)n, t);
 		return -1;
 	}
@@ -219,7 +219,7 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 	case '#':
 	case '^':
 		if (*depth == DEPTH_MAX) {
-			notify_errf(r->err, r->errlen, "%s:%d: sections nested "
+			errf(r->err, r->errlen, "%s:%d: sections nested "
 			    "deeper than %d", r->fname, r->line, DEPTH_MAX);
 			return -1;
 		}
@@ -237,7 +237,7 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 		return 0;
 	case '/':
 		if (*depth == 0 || st[*depth - 1].f != f) {
-			notify_errf(r->err, r->errlen, "%s:%d: {{/%s}} closes "
+			errf(r->err, r->errlen, "%s:%d: {{/%s}} closes "
 			    "no section", r->fname, r->line, f->name);
 			return -1;
 		}
@@ -247,20 +247,20 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 		break;
 	}
 	if (arg != NULL && !(argn == 3 && memcmp(arg, "dmy", 3) == 0)) {
-		notify_errf(r->err, r->errlen, "%s:%d: unknown filter "
+		errf(r->err, r->errlen, "%s:%d: unknown filter "
 		    "{{%.*s}}", r->fname, r->line, (int)n, t);
 		return -1;
 	}
 	if (!keep)
 		return 0;
 	if ((v = field_value(r->letter, f, tmp)) == NULL) {
-		notify_errf(r->err, r->errlen, "%s:%d: {{%s}} has no value",
+		errf(r->err, r->errlen, "%s:%d: {{%s}} has no value",
 		    r->fname, r->line, f->name);
 		return -1;
 	}
 	if (arg != NULL) {
 		if (notify_dmy(v, ev) == -1) {
-			notify_errf(r->err, r->errlen, "%s:%d: {{%s}} is not "
+			errf(r->err, r->errlen, "%s:%d: {{%s}} is not "
 			    "a date: %.32s", r->fname, r->line, f->name, v);
 			return -1;
 		}
@@ -268,7 +268,7 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 	}
 	return emit_value(r, f->name, v, out);
 bad:
-	notify_errf(r->err, r->errlen, "%s:%d: malformed tag {{%.*s}}",
+	errf(r->err, r->errlen, "%s:%d: malformed tag {{%.*s}}",
 	    r->fname, r->line, (int)n, t);
 	return -1;
 }
@@ -333,7 +333,7 @@ render_part(struct render *r, const char *src, size_t len, int line0,
 			close = memmem(open + 2, (size_t)(eol - open - 2),
 			    "}}", 2);
 			if (close == NULL) {
-				notify_errf(r->err, r->errlen, "%s:%d: {{ "
+				errf(r->err, r->errlen, "%s:%d: {{ "
 				    "without }}", r->fname, r->line);
 				goto out;
 			}
@@ -357,18 +357,18 @@ next:
 		r->line++;
 	}
 	if (depth > 0) {
-		notify_errf(r->err, r->errlen, "%s: {{%c%s}} is never closed",
+		errf(r->err, r->errlen, "%s: {{%c%s}} is never closed",
 		    r->fname, '#', st[depth - 1].f->name);
 		goto out;
 	}
 	rc = 0;
 	goto out;
 toolong:
-	notify_errf(r->err, r->errlen, "%s:%d: a tag longer than %d bytes",
+	errf(r->err, r->errlen, "%s:%d: a tag longer than %d bytes",
 	    r->fname, r->line, TAG_MAX);
 	goto out;
 full:
-	notify_errf(r->err, r->errlen, "%s:%d: the %s is longer than %zu "
+	errf(r->err, r->errlen, "%s:%d: the %s is longer than %zu "
 	    "bytes", r->fname, r->line, r->subject ? "subject" : "text",
 	    out->cap);
 out:
@@ -396,23 +396,23 @@ read_template(const char *path, const char *fname, struct buf *b,
 	int rc = -1;
 
 	if ((f = fopen(path, "rb")) == NULL) {
-		notify_errf(err, errlen, "notify: template %s: %s", path,
+		errf(err, errlen, "notify: template %s: %s", path,
 		    strerror(errno));
 		return errno == ENOENT ? NOTIFY_NOTEMPLATE : -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_add(b, chunk, n) == -1) {
-			notify_errf(err, errlen, "notify: template %s: longer "
+			errf(err, errlen, "notify: template %s: longer "
 			    "than %d bytes", fname, NOTIFY_TEMPLATE_MAX);
 			goto out;
 		}
 	if (ferror(f)) {
-		notify_errf(err, errlen, "notify: template %s: read error",
+		errf(err, errlen, "notify: template %s: read error",
 		    path);
 		goto out;
 	}
 	if (!notify_utf8_text(b->data ? b->data : "", b->len)) {
-		notify_errf(err, errlen, "notify: template %s: not UTF-8 "
+		errf(err, errlen, "notify: template %s: not UTF-8 "
 		    "text", fname);
 		goto out;
 	}
@@ -437,7 +437,7 @@ notify_render(const char *template_dir, const struct notify_letter *l,
 	buf_init(&tpl, NOTIFY_TEMPLATE_MAX);
 	if (!one_of(l->kind, kinds, sizeof(kinds) / sizeof(kinds[0])) ||
 	    !one_of(l->lang, langs, sizeof(langs) / sizeof(langs[0]))) {
-		notify_errf(err, errlen, "notify: no such notice kind or "
+		errf(err, errlen, "notify: no such notice kind or "
 		    "language: %.20s.%.8s", l->kind ? l->kind : "(null)",
 		    l->lang ? l->lang : "(null)");
 		goto out;
@@ -445,14 +445,14 @@ notify_render(const char *template_dir, const struct notify_letter *l,
 	/* The templates choose the words by it: an unknown one is a gap. */
 	if (l->outcome != NULL && !one_of(l->outcome, outcomes,
 	    sizeof(outcomes) / sizeof(outcomes[0]))) {
-		notify_errf(err, errlen, "notify: no such outcome: %.20s",
+		errf(err, errlen, "notify: no such outcome: %.20s",
 		    l->outcome);
 		goto out;
 	}
 	snprintf(fname, sizeof(fname), "%s.%s.txt", l->kind, l->lang);
 	n = snprintf(path, sizeof(path), "%s/%s", template_dir, fname);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
-		notify_errf(err, errlen, "notify: template folder name too "
+		errf(err, errlen, "notify: template folder name too "
 		    "long");
 		goto out;
 	}
@@ -462,7 +462,7 @@ notify_render(const char *template_dir, const struct notify_letter *l,
 
 	s = tpl.data ? tpl.data : "";
 	if (strncmp(s, prefix, sizeof(prefix) - 1) != 0) {
-		notify_errf(err, errlen, "notify: %s:1: the first line must "
+		errf(err, errlen, "notify: %s:1: the first line must "
 		    "be \"Subject: ...\"", fname);
 		goto out;
 	}

@@ -194,17 +194,17 @@ smtp_send(void *arg, const char *from, const char *to,
 	int rc;
 
 	if (!notify_email_valid(to)) {
-		notify_errf(detail, dlen, "bad recipient address");
+		errf(detail, dlen, "bad recipient address");
 		return NOTIFY_PERMFAIL;
 	}
 	if (!notify_email_valid(from)) {
 		/* The configuration's, not the message's. */
-		notify_errf(detail, dlen, "bad sender address");
+		errf(detail, dlen, "bad sender address");
 		return NOTIFY_TEMPFAIL;
 	}
 	snprintf(addr, sizeof(addr), "<%s>", to);
 	if ((rcpt = curl_slist_append(NULL, addr)) == NULL) {
-		notify_errf(detail, dlen, "out of memory");
+		errf(detail, dlen, "out of memory");
 		return NOTIFY_TEMPFAIL;
 	}
 	snprintf(addr, sizeof(addr), "<%s>", from);
@@ -225,12 +225,12 @@ smtp_send(void *arg, const char *from, const char *to,
 
 	rc = notify_smtp_classify(cc, reply);
 	if (rc == NOTIFY_SENT)
-		notify_errf(detail, dlen, "%s", s->reply);
+		errf(detail, dlen, "%s", s->reply);
 	else if (reply >= 400 && s->bad[0] != '\0' &&
 	    strtol(s->bad, NULL, 10) == reply)
-		notify_errf(detail, dlen, "%s", s->bad);
+		errf(detail, dlen, "%s", s->bad);
 	else
-		notify_errf(detail, dlen, "%s", s->errbuf[0] ? s->errbuf :
+		errf(detail, dlen, "%s", s->errbuf[0] ? s->errbuf :
 		    curl_easy_strerror(cc));
 	return rc;
 }

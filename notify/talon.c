@@ -142,7 +142,7 @@ wrap(struct buf *out, const char *s, size_t cols)
 			continue;
 		}
 		wb = strcspn(s, " \n");
-		wc = notify_utf8_chars(s, wb);
+		wc = utf8_chars(s, wb);
 		if (col > 0 && col + 1 + wc <= cols) {
 			rc |= buf_puts(out, " ");
 			rc |= buf_add(out, s, wb);
@@ -168,7 +168,7 @@ wrap(struct buf *out, const char *s, size_t cols)
 					while (k > b / 2 && w[k - 1] != '/')
 						k--;
 					if (k > b / 2) {
-						n = notify_utf8_chars(w, k);
+						n = utf8_chars(w, k);
 						b = k;
 					}
 				}
@@ -191,7 +191,7 @@ wrap(struct buf *out, const char *s, size_t cols)
 static int
 centred(struct buf *out, const char *s, size_t cols)
 {
-	size_t c = notify_utf8_chars(s, strlen(s));
+	size_t c = utf8_chars(s, strlen(s));
 
 	if (c >= cols)
 		return wrap(out, s, cols);
@@ -219,8 +219,8 @@ field(struct buf *out, const char *label, const char *value, size_t cols)
 		return 0;
 	buf_init(&t, 2 * NOTIFY_VALUE_MAX);
 	/* On one line when it fits, else the value under its label. */
-	if (notify_utf8_chars(label, strlen(label)) + 2 +
-	    notify_utf8_chars(value, strlen(value)) <= cols)
+	if (utf8_chars(label, strlen(label)) + 2 +
+	    utf8_chars(value, strlen(value)) <= cols)
 		rc = buf_printf(&t, "%s: %s", label, value);
 	else
 		rc = buf_printf(&t, "%s:\n%s", label, value);
@@ -310,7 +310,7 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 
 	buf_init(&who, 2 * NOTIFY_VALUE_MAX + 8);
 	if (check_talon(t) == -1 || when(t->accepted_at, at) == -1) {
-		notify_errf(err, errlen, "notify: talon: no number, or the "
+		errf(err, errlen, "notify: talon: no number, or the "
 		    "time of acceptance or a field is malformed");
 		goto out;
 	}
@@ -357,7 +357,7 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 			qy = y;
 		if (notify_qr_draw(p.cr, t->status_url, x - 2 * MM, qy,
 		    qr) == -1) {
-			notify_errf(err, errlen, "notify: talon: the status "
+			errf(err, errlen, "notify: talon: the status "
 			    "address does not fit a QR code");
 			notify_pdf_finish(&p, NULL, 0);
 			goto out;

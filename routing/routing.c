@@ -87,61 +87,6 @@ struct routing {
 	struct service_rule	svc[ROUTING_NSERVICES + 1];	/* 1-based */
 };
 
-/* The load context: the file name for messages, and where they go. */
-struct ld {
-	const char	*path;
-	char		*err;
-	size_t		 errlen;
-};
-
-static void
-ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-ld_err(struct ld *ld, xmlNodePtr n, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n != NULL)
-		snprintf(ld->err, ld->errlen, "routing: %s: line %ld: %s",
-		    ld->path, xmlGetLineNo(n), msg);
-	else
-		snprintf(ld->err, ld->errlen, "routing: %s: %s", ld->path,
-		    msg);
-}
-
-
-/* 1 and the value when present, 0 when absent, -1 (reported) too long. */
-static int
-attr(struct ld *ld, xmlNodePtr n, const char *name, char *out, size_t len)
-{
-	xmlChar *v;
-	int rc = 1;
-
-	out[0] = '\0';
-	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
-		return 0;
-	if (strlcpy_chk(out, (const char *)v, len) == -1) {
-		ld_err(ld, n, "attribute %s is longer than %zu bytes", name,
-		    len - 1);
-		rc = -1;
-	}
-	xmlFree(v);
-	return rc;
-}
-
-static int
-is_elem(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
 static enum tier
 tier_of(const struct routing *r, const char *code)
 {
@@ -153,42 +98,42 @@ tier_of(const struct routing *r, const char *code)
 
 /* "Регламент 1, 17-тармақ" from the clause attribute. */
 static int
-read_clause(struct ld *ld, xmlNodePtr n, int service, char *out,
+read_clause(struct xmlio_ld *ld, xmlNodePtr n, int service, char *out,
     size_t len)
 {
 	char num[8];
 	int w;
 
-	if (attr(ld, n, "clause", num, sizeof(num)) != 1) {
-		ld_err(ld, n, "<%s> has no usable clause", n->name);
+	if (xmlio_ld_attr(ld, n, "clause", num, sizeof(num)) != 1) {
+		xmlio_ld_err(ld, n, "<%s> has no usable clause", n->name);
 		return -1;
 	}
 	w = snprintf(out, len, "Регламент %d, %s-тармақ", service, num);
 	if (w < 0 || (size_t)w >= len) {
-		ld_err(ld, n, "clause reference too long");
+		xmlio_ld_err(ld, n, "clause reference too long");
 		return -1;
 	}
 	return 0;
 }
 
 static int
-read_bodies(struct ld *ld, struct routing *r, xmlNodePtr bodies)
+read_bodies(struct xmlio_ld *ld, struct routing *r, xmlNodePtr bodies)
 {
 	char tier[16];
 	struct body_decl *b;
 	int holders = 0;
 
 	for (xmlNodePtr c = bodies->children; c != NULL; c = c->next) {
-		if (!is_elem(c, "body"))
+		if (!xmlio_is_elem(c, "body"))
 			continue;
 		if (r->nbodies == BODIES_MAX) {
-			ld_err(ld, c, "more than %d bodies", BODIES_MAX);
+			xmlio_ld_err(ld, c, "more than %d bodies", BODIES_MAX);
 			return -1;
 		}
 		b = &r->bodies[r->nbodies];
-		if (attr(ld, c, "code", b->code, sizeof(b->code)) != 1 ||
-		    attr(ld, c, "tier", tier, sizeof(tier)) != 1) {
-			ld_err(ld, c, "<body> needs code and tier");
+		if (xmlio_ld_attr(ld, c, "code", b->code, sizeof(b->code)) != 1 ||
+		    xmlio_ld_attr(ld, c, "tier", tier, sizeof(tier)) != 1) {
+			xmlio_ld_err(ld, c, "<body> needs code and tier");
 			return -1;
 		}
 		if (strcmp(tier, "district") == 0)
@@ -198,12 +143,12 @@ read_bodies(struct ld *ld, struct routing *r, xmlNodePtr bodies)
 		else if (strcmp(tier, "ministry") == 0)
 			b->tier = TIER_MINISTRY;
 		else {
-			ld_err(ld, c, "unknown tier %s", tier);
+			xmlio_ld_err(ld, c, "unknown tier %s", tier);
 			return -1;
 		}
 		if ((b->tier == TIER_DISTRICT || b->tier == TIER_CITY) &&
 		    ++holders > ROUTING_MAX_HOLDERS) {
-			ld_err(ld, c, "more than %d district offices and city "
+			xmlio_ld_err(ld, c, "more than %d district offices and city "
 			    "departments", ROUTING_MAX_HOLDERS);
 			return -1;
 		}
@@ -214,7 +159,7 @@ read_bodies(struct ld *ld, struct routing *r, xmlNodePtr bodies)
 
 /* The <channel> or <answer> children of list, as bits of tab. */
 static int
-read_kinds(struct ld *ld, xmlNodePtr list, const char *elem,
+read_kinds(struct xmlio_ld *ld, xmlNodePtr list, const char *elem,
     const char *const *names, const unsigned *bits, size_t n,
     unsigned *out)
 {
@@ -222,17 +167,17 @@ read_kinds(struct ld *ld, xmlNodePtr list, const char *elem,
 	size_t i;
 
 	for (xmlNodePtr c = list->children; c != NULL; c = c->next) {
-		if (!is_elem(c, elem))
+		if (!xmlio_is_elem(c, elem))
 			continue;
-		if (attr(ld, c, "type", type, sizeof(type)) != 1) {
-			ld_err(ld, c, "<%s> needs a type", elem);
+		if (xmlio_ld_attr(ld, c, "type", type, sizeof(type)) != 1) {
+			xmlio_ld_err(ld, c, "<%s> needs a type", elem);
 			return -1;
 		}
 		for (i = 0; i < n; i++)
 			if (strcmp(names[i], type) == 0)
 				break;
 		if (i == n) {
-			ld_err(ld, c, "unknown %s %s", elem, type);
+			xmlio_ld_err(ld, c, "unknown %s %s", elem, type);
 			return -1;
 		}
 		*out |= bits[i];
@@ -241,7 +186,7 @@ read_kinds(struct ld *ld, xmlNodePtr list, const char *elem,
 }
 
 static int
-read_channels(struct ld *ld, struct service_rule *s, xmlNodePtr list)
+read_channels(struct xmlio_ld *ld, struct service_rule *s, xmlNodePtr list)
 {
 	const char *names[NELEM(channel_tab)];
 	unsigned bits[NELEM(channel_tab)];
@@ -255,7 +200,7 @@ read_channels(struct ld *ld, struct service_rule *s, xmlNodePtr list)
 }
 
 static int
-read_answers(struct ld *ld, struct service_rule *s, xmlNodePtr list)
+read_answers(struct xmlio_ld *ld, struct service_rule *s, xmlNodePtr list)
 {
 	const char *names[NELEM(answer_tab)];
 	unsigned bits[NELEM(answer_tab)];
@@ -269,7 +214,7 @@ read_answers(struct ld *ld, struct service_rule *s, xmlNodePtr list)
 }
 
 static int
-read_chain(struct ld *ld, const struct routing *r, int service,
+read_chain(struct xmlio_ld *ld, const struct routing *r, int service,
     struct service_rule *s, xmlNodePtr chain)
 {
 	struct chain_rule *cr;
@@ -278,19 +223,19 @@ read_chain(struct ld *ld, const struct routing *r, int service,
 	enum tier t;
 	int g, court = 0, parents = 0;
 
-	if (attr(ld, chain, "ground", ground, sizeof(ground)) == -1)
+	if (xmlio_ld_attr(ld, chain, "ground", ground, sizeof(ground)) == -1)
 		return -1;
 	if (ground[0] == '\0' || strcmp(ground, "general") == 0)
 		g = ROUTING_GROUND_GENERAL;
 	else if (strcmp(ground, "quality") == 0)
 		g = ROUTING_GROUND_QUALITY;
 	else {
-		ld_err(ld, chain, "unknown ground %s", ground);
+		xmlio_ld_err(ld, chain, "unknown ground %s", ground);
 		return -1;
 	}
 	cr = &s->chain[g];
 	if (cr->present) {
-		ld_err(ld, chain, "service %d has two chains for ground %s",
+		xmlio_ld_err(ld, chain, "service %d has two chains for ground %s",
 		    service, ground[0] ? ground : "general");
 		return -1;
 	}
@@ -299,10 +244,10 @@ read_chain(struct ld *ld, const struct routing *r, int service,
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if (court) {
-			ld_err(ld, c, "<court> must end the chain");
+			xmlio_ld_err(ld, c, "<court> must end the chain");
 			return -1;
 		}
-		if (is_elem(c, "court")) {
+		if (xmlio_is_elem(c, "court")) {
 			if (read_clause(ld, c, service, cr->court_clause,
 			    sizeof(cr->court_clause)) == -1)
 				return -1;
@@ -310,45 +255,45 @@ read_chain(struct ld *ld, const struct routing *r, int service,
 			continue;
 		}
 		if (cr->n == ROUTING_MAX_LEVELS) {
-			ld_err(ld, c, "more than %d levels",
+			xmlio_ld_err(ld, c, "more than %d levels",
 			    ROUTING_MAX_LEVELS);
 			return -1;
 		}
 		lv = &cr->lv[cr->n];
-		if (is_elem(c, "institution"))
+		if (xmlio_is_elem(c, "institution"))
 			lv->kind = ROUTING_KIND_INSTITUTION;
-		else if (is_elem(c, "parent-body")) {
+		else if (xmlio_is_elem(c, "parent-body")) {
 			lv->kind = ROUTING_KIND_PARENT_BODY;
 			if (parents++ > 0) {
-				ld_err(ld, c, "a chain has one <parent-body> "
+				xmlio_ld_err(ld, c, "a chain has one <parent-body> "
 				    "at most");
 				return -1;
 			}
-			if (attr(ld, c, "default", lv->code,
+			if (xmlio_ld_attr(ld, c, "default", lv->code,
 			    sizeof(lv->code)) != 1) {
-				ld_err(ld, c, "<parent-body> needs a default");
+				xmlio_ld_err(ld, c, "<parent-body> needs a default");
 				return -1;
 			}
 			t = tier_of(r, lv->code);
 			if (t != TIER_DISTRICT && t != TIER_CITY) {
-				ld_err(ld, c, "default %s is not a district "
+				xmlio_ld_err(ld, c, "default %s is not a district "
 				    "office or the city department", lv->code);
 				return -1;
 			}
-		} else if (is_elem(c, "body")) {
+		} else if (xmlio_is_elem(c, "body")) {
 			lv->kind = ROUTING_KIND_BODY;
-			if (attr(ld, c, "code", lv->code,
+			if (xmlio_ld_attr(ld, c, "code", lv->code,
 			    sizeof(lv->code)) != 1) {
-				ld_err(ld, c, "<body> needs a code");
+				xmlio_ld_err(ld, c, "<body> needs a code");
 				return -1;
 			}
 			if (tier_of(r, lv->code) == TIER_NONE) {
-				ld_err(ld, c, "body %s is not declared",
+				xmlio_ld_err(ld, c, "body %s is not declared",
 				    lv->code);
 				return -1;
 			}
 		} else {
-			ld_err(ld, c, "unexpected <%s>", c->name);
+			xmlio_ld_err(ld, c, "unexpected <%s>", c->name);
 			return -1;
 		}
 		if (read_clause(ld, c, service, lv->clause,
@@ -357,7 +302,7 @@ read_chain(struct ld *ld, const struct routing *r, int service,
 		cr->n++;
 	}
 	if (!court || cr->n == 0) {
-		ld_err(ld, chain, "service %d: a chain needs a level and a "
+		xmlio_ld_err(ld, chain, "service %d: a chain needs a level and a "
 		    "<court>", service);
 		return -1;
 	}
@@ -365,39 +310,39 @@ read_chain(struct ld *ld, const struct routing *r, int service,
 }
 
 static int
-read_service(struct ld *ld, struct routing *r, xmlNodePtr n)
+read_service(struct xmlio_ld *ld, struct routing *r, xmlNodePtr n)
 {
 	struct service_rule *s;
 	char num[8];
 	long long v;
 
-	if (attr(ld, n, "number", num, sizeof(num)) != 1 ||
+	if (xmlio_ld_attr(ld, n, "number", num, sizeof(num)) != 1 ||
 	    parse_ll(num, 1, ROUTING_NSERVICES, &v) == -1) {
-		ld_err(ld, n, "<service> number must be 1..%d",
+		xmlio_ld_err(ld, n, "<service> number must be 1..%d",
 		    ROUTING_NSERVICES);
 		return -1;
 	}
 	s = &r->svc[v];
 	if (s->present) {
-		ld_err(ld, n, "service %lld appears twice", v);
+		xmlio_ld_err(ld, n, "service %lld appears twice", v);
 		return -1;
 	}
 	s->present = 1;
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
-		if (is_elem(c, "channels")) {
+		if (xmlio_is_elem(c, "channels")) {
 			if (read_channels(ld, s, c) == -1)
 				return -1;
-		} else if (is_elem(c, "answers")) {
+		} else if (xmlio_is_elem(c, "answers")) {
 			if (read_answers(ld, s, c) == -1)
 				return -1;
-		} else if (is_elem(c, "chain")) {
+		} else if (xmlio_is_elem(c, "chain")) {
 			if (read_chain(ld, r, (int)v, s, c) == -1)
 				return -1;
 		}
 	}
 	if (s->channels == 0 || s->answers == 0 ||
 	    !s->chain[ROUTING_GROUND_GENERAL].present) {
-		ld_err(ld, n, "service %lld needs channels, answers and a "
+		xmlio_ld_err(ld, n, "service %lld needs channels, answers and a "
 		    "general chain", v);
 		return -1;
 	}
@@ -405,27 +350,27 @@ read_service(struct ld *ld, struct routing *r, xmlNodePtr n)
 }
 
 static int
-read_routing(struct ld *ld, struct routing *r, xmlDocPtr doc)
+read_routing(struct xmlio_ld *ld, struct routing *r, xmlDocPtr doc)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	int i;
 
-	if (attr(ld, root, "version", r->version, sizeof(r->version)) != 1) {
-		ld_err(ld, root, "<routing> needs a version");
+	if (xmlio_ld_attr(ld, root, "version", r->version, sizeof(r->version)) != 1) {
+		xmlio_ld_err(ld, root, "<routing> needs a version");
 		return -1;
 	}
 	for (xmlNodePtr c = root->children; c != NULL; c = c->next) {
-		if (is_elem(c, "bodies")) {
+		if (xmlio_is_elem(c, "bodies")) {
 			if (read_bodies(ld, r, c) == -1)
 				return -1;
-		} else if (is_elem(c, "service")) {
+		} else if (xmlio_is_elem(c, "service")) {
 			if (read_service(ld, r, c) == -1)
 				return -1;
 		}
 	}
 	for (i = 1; i <= ROUTING_NSERVICES; i++)
 		if (!r->svc[i].present) {
-			ld_err(ld, NULL, "service %d has no rule", i);
+			xmlio_ld_err(ld, NULL, "service %d has no rule", i);
 			return -1;
 		}
 	return 0;
@@ -436,12 +381,9 @@ routing_load(const char *routing_xml, const char *schema_dir, char *err,
     size_t errlen)
 {
 	struct xmlio_schemas *set = NULL;
-	struct xmlio_err xe;
 	struct routing *r = NULL, *ret = NULL;
-	struct ld ld = { routing_xml, err, errlen };
+	struct xmlio_ld ld = { "routing", routing_xml, err, errlen };
 	xmlDocPtr doc = NULL;
-	size_t len = 0;
-	char *buf = NULL;
 
 	if (errlen > 0)
 		err[0] = '\0';
@@ -456,15 +398,11 @@ routing_load(const char *routing_xml, const char *schema_dir, char *err,
 		    schema_dir);
 		goto out;
 	}
-	if ((buf = read_whole_file(ld.path, ROUTING_FILE_MAX, &len, ld.err,
-	    ld.errlen)) == NULL)
+	if ((doc = xmlio_ld_doc(&ld, set, "routing", ROUTING_FILE_MAX)) ==
+	    NULL)
 		goto out;
-	if (xmlio_parse(set, "routing", buf, len, &doc, &xe) == -1) {
-		ld_err(&ld, NULL, "%s", xe.message);
-		goto out;
-	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		ld_err(&ld, NULL, "out of memory");
+		xmlio_ld_err(&ld, NULL, "out of memory");
 		goto out;
 	}
 	if (read_routing(&ld, r, doc) == -1)
@@ -474,7 +412,6 @@ routing_load(const char *routing_xml, const char *schema_dir, char *err,
 out:
 	free(r);
 	xmlFreeDoc(doc);
-	free(buf);
 	xmlio_schemas_free(set);
 	return ret;
 }

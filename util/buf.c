@@ -147,42 +147,102 @@ out:
 	return ret;
 }
 
+size_t
+utf8_dec(const char *str, size_t n, uint32_t *cpp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t k, need;
+	uint32_t cp, min;
+
+	if (cpp)
+		*cpp = 0xfffd;
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		if (cpp)
+			*cpp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1, cp = s[0] & 0x1f, min = 0x80;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 2, cp = s[0] & 0x0f, min = 0x800;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 3, cp = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n <= need)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	if (cpp)
+		*cpp = cp;
+	return need + 1;
+}
+
 int
 utf8_valid(const char *str, size_t n, size_t *bad)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, k, need;
-	uint32_t cp, min;
+	size_t i = 0, k;
 
 	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
+		if ((k = utf8_dec(str + i, n - i, NULL)) == 0) {
+			if (bad)
+				*bad = i;
+			return 0;
 		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			need = 1, cp = s[i] & 0x1f, min = 0x80;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			need = 2, cp = s[i] & 0x0f, min = 0x800;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			need = 3, cp = s[i] & 0x07, min = 0x10000;
-		else
-			goto fault;
-		if (n - i <= need)
-			goto fault;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				goto fault;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			goto fault;
-		i += need + 1;
+		i += k;
 	}
 	return 1;
-fault:
-	if (bad)
-		*bad = i;
-	return 0;
+}
+
+size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+void
+verrf(char *dst, size_t len, const char *fmt, va_list ap)
+{
+	if (dst == NULL || len == 0)
+		return;
+	vsnprintf(dst, len, fmt, ap);
+	utf8_trim(dst);
+}
+
+void
+errf(char *dst, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verrf(dst, len, fmt, ap);
+	va_end(ap);
+}
+
+char *
+str_trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
 }
 
 void

@@ -41,63 +41,22 @@ vlog(enum log_level lvl, int with_errno, const char *fmt, va_list ap)
 }
 
 void
-log_warn(const char *fmt, ...)
+log_at(enum log_level lvl, int with_errno, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_LVL_WARN, 1, fmt, ap);
+	vlog(lvl, with_errno, fmt, ap);
 	va_end(ap);
 }
 
 void
-log_warnx(const char *fmt, ...)
+log_fatal(int with_errno, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_LVL_WARN, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_LVL_INFO, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_LVL_DEBUG, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_LVL_ERR, 1, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_LVL_ERR, 0, fmt, ap);
+	vlog(LOG_LVL_ERR, with_errno, fmt, ap);
 	va_end(ap);
 	exit(1);
 }

@@ -158,8 +158,8 @@ date_iso(struct date dt, char out[11])
 	    (unsigned)dt.m % 100u, (unsigned)dt.d % 100u);
 }
 
-static int
-days_in_month(int y, int m)
+int
+date_days_in_month(int y, int m)
 {
 	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
 	    31 };
@@ -191,7 +191,7 @@ date_parse(const char *s, struct date *dt)
 	    digits(s + 8, 2, &dt->d))
 		return -1;
 	if (dt->y < 1900 || dt->m < 1 || dt->m > 12 || dt->d < 1 ||
-	    dt->d > days_in_month(dt->y, dt->m))
+	    dt->d > date_days_in_month(dt->y, dt->m))
 		return -1;
 	return 0;
 }

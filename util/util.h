@@ -14,15 +14,18 @@
 /* Logging: stderr with -d, syslog otherwise. */
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 void	log_init(const char *ident, int foreground, enum log_level level);
-void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* with_errno adds ": " and strerror(errno) as it was on entry. */
+void	log_at(enum log_level, int with_errno, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Start-up only: logs and exits. */
-void	fatal(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2), noreturn));
-void	fatalx(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2), noreturn));
+void	log_fatal(int with_errno, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+#define log_warn(...)	log_at(LOG_LVL_WARN, 1, __VA_ARGS__)
+#define log_warnx(...)	log_at(LOG_LVL_WARN, 0, __VA_ARGS__)
+#define log_info(...)	log_at(LOG_LVL_INFO, 0, __VA_ARGS__)
+#define log_debug(...)	log_at(LOG_LVL_DEBUG, 0, __VA_ARGS__)
+#define fatal(...)	log_fatal(1, __VA_ARGS__)
+#define fatalx(...)	log_fatal(0, __VA_ARGS__)
 
 /* Allocation that dies: start-up only. */
 void	*xcalloc(size_t, size_t);
@@ -55,6 +58,14 @@ char	*buf_release(struct buf *, size_t *lenp);
  */
 int	utf8_valid(const char *, size_t n, size_t *bad);
 /*
+ * The one UTF-8 decoder: the length in bytes of the well-formed sequence
+ * that starts s and lies within its n bytes, with its code point in *cp
+ * (when cp is not NULL); 0, and U+FFFD in *cp, when there is none there.
+ */
+size_t	utf8_dec(const char *s, size_t n, uint32_t *cp);
+/* How many characters (lead bytes) n bytes of UTF-8 hold. */
+size_t	utf8_chars(const char *, size_t n);
+/*
  * Cuts a string that a bounded copy may have cut inside a UTF-8 sequence
  * back to the last whole character.
  */
@@ -66,6 +77,17 @@ void	utf8_trim(char *);
  */
 char	*read_whole_file(const char *path, size_t cap, size_t *lenp, char *err,
 	    size_t errlen);
+/*
+ * The error formatter: formats into dst as snprintf does and cuts a
+ * message the cap has cut inside a character back to the last whole one.
+ * Does nothing when dst is NULL or len is 0.
+ */
+void	errf(char *dst, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	verrf(char *dst, size_t len, const char *fmt, va_list)
+	    __attribute__((format(printf, 3, 0)));
+/* Drops leading blanks (space, tab) and trailing blanks and line ends. */
+char	*str_trim(char *);
 /* Bounded copy; returns -1 when truncated. */
 int	strlcpy_chk(char *dst, const char *src, size_t size);
 /* Parses a whole decimal number within [min, max]; -1 on anything else. */
@@ -98,6 +120,8 @@ struct date date_from_days(long);
 int	date_weekday(struct date);
 struct date date_add(struct date, long days);
 int	date_cmp(struct date, struct date);
+/* The days of month m (1-12) of year y, Gregorian leap years. */
+int	date_days_in_month(int y, int m);
 
 /* The clock: real time, or a fixed offset set by the test-only option. */
 time_t	clock_now(void);

@@ -63,49 +63,15 @@ slurp(const char *path, size_t *lenp, char *err, size_t errlen)
 static int
 utf8_ok(const char *s, int *line)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	int n;
+	size_t bad = 0;
 
 	*line = 1;
-	while (*p) {
-		if (*p == '\n')
+	if (utf8_valid(s, strlen(s), &bad))
+		return 1;
+	for (size_t i = 0; i < bad; i++)
+		if (s[i] == '\n')
 			(*line)++;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
-			return 0;
-		if ((*p == 0xe0 && p[1] < 0xa0) ||
-		    (*p == 0xed && p[1] > 0x9f) ||
-		    (*p == 0xf0 && p[1] < 0x90) ||
-		    (*p == 0xf4 && p[1] > 0x8f))
-			return 0;
-		for (int i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		p += n + 1;
-	}
-	return 1;
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
+	return 0;
 }
 
 static int
@@ -176,7 +142,7 @@ table_load(struct table *t, const char *dir, const char *name, char *err,
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		line = trim(line);
+		line = str_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		if ((eq = strchr(line, '=')) == NULL) {
@@ -185,8 +151,8 @@ table_load(struct table *t, const char *dir, const char *name, char *err,
 			goto fail;
 		}
 		*eq = '\0';
-		k = trim(line);
-		v = trim(eq + 1);
+		k = str_trim(line);
+		v = str_trim(eq + 1);
 		if (!key_ok(k)) {
 			snprintf(err, errlen, "%s:%d: a key is a-z, 0-9, '.', "
 			    "'-' and '_', under %d characters", path, lineno,

@@ -62,29 +62,6 @@ struct var {
 	int		 raw;	/* an already rendered part */
 };
 
-/* The length of a well-formed UTF-8 sequence at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	size_t n;
-
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 1;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 2;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 3;
-	else
-		return 0;
-	if ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] > 0x9f) ||
-	    (*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] > 0x8f))
-		return 0;
-	for (size_t i = 1; i <= n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n + 1;
-}
-
 /*
  * Appends s as HTML text or attribute value: & < > " ' escaped, control
  * characters and bytes that are not UTF-8 replaced by U+FFFD.
@@ -94,7 +71,7 @@ escape(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const char *rep;
-	size_t n;
+	size_t n, left = strlen(s);
 
 	while (*p) {
 		rep = NULL;
@@ -118,7 +95,8 @@ escape(struct buf *b, const char *s)
 		default:
 			if (*p == 0x7f || (*p < 0x20 && *p != '\n'))
 				rep = "\xef\xbf\xbd";
-			else if (*p >= 0x80 && (n = utf8_len(p)) == 0) {
+			else if (*p >= 0x80 &&
+			    (n = utf8_dec((const char *)p, left, NULL)) == 0) {
 				rep = "\xef\xbf\xbd";
 				n = 1;
 			}
@@ -129,6 +107,7 @@ escape(struct buf *b, const char *s)
 		} else if (buf_add(b, p, n) == -1)
 			return -1;
 		p += n;
+		left -= n;
 	}
 	return 0;
 }

@@ -1,2 +1,2 @@
-LIB_SRCS += xmlio/xmlio.c
+LIB_SRCS += xmlio/xmlio.c xmlio/load.c
 UNIT_TESTS += tests/unit/test_xmlio.c

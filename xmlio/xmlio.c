@@ -131,9 +131,8 @@ set_err(struct xmlio_err *e, enum xmlio_fail kind, const char *fmt, ...)
 
 	e->kind = kind;
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	verrf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
-	utf8_trim(e->message);
 	/* libxml2 messages end in a newline. */
 	n = strlen(e->message);
 	while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))

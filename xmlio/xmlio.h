@@ -64,6 +64,50 @@ xmlNodePtr	xmlio_child(xmlNodePtr, const char *name);
  */
 char		*xmlio_child_text(xmlNodePtr, const char *name);
 
+/*
+ * The value of an attribute in a new string (caller frees with free()),
+ * or NULL when the attribute is absent or memory ran out.
+ */
+char		*xmlio_prop(xmlNodePtr, const char *name);
+
+/*
+ * The loader context for configuration and data files: the file, and
+ * where its one error message goes, as "path: line N: message" (with
+ * "prefix: " before it when prefix is set).
+ */
+struct xmlio_ld {
+	const char	*prefix;	/* NULL: none */
+	const char	*path;
+	char		*err;
+	size_t		 errlen;
+};
+void	xmlio_ld_err(struct xmlio_ld *, xmlNodePtr, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/*
+ * Reads the file (at most cap bytes), parses it and validates it against
+ * the schema called name.  NULL (reported) on failure; caller frees the
+ * document with xmlFreeDoc.
+ */
+xmlDocPtr xmlio_ld_doc(struct xmlio_ld *, const struct xmlio_schemas *,
+	    const char *name, size_t cap);
+/*
+ * Attributes.  xmlio_ld_attr: 1 with the value when present, 0 (out is
+ * "") when absent, -1 (reported) when longer than len - 1 bytes.  The
+ * typed ones: 0 when set, 1 when absent (out gets dflt), -1 (reported)
+ * when malformed.
+ */
+int	xmlio_ld_attr(struct xmlio_ld *, xmlNodePtr, const char *name,
+	    char *out, size_t len);
+int	xmlio_ld_int(struct xmlio_ld *, xmlNodePtr, const char *name,
+	    int min, int max, int dflt, int *out);
+int	xmlio_ld_bool(struct xmlio_ld *, xmlNodePtr, const char *name,
+	    int dflt, int *out);
+/* A date (YYYY-MM-DD); when absent out is all zero, or -1 if required. */
+int	xmlio_ld_date(struct xmlio_ld *, xmlNodePtr, const char *name,
+	    int required, struct date *out);
+/* Whether n is an element called name. */
+int	xmlio_is_elem(xmlNodePtr, const char *name);
+
 /* Writing into a capped buffer. */
 struct xmlio_out {
 	xmlBufferPtr		buf;

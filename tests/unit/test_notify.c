@@ -743,7 +743,7 @@ talon_text_fits_a_receipt(void **state)
 			size_t c;
 
 			assert_non_null(nl);
-			c = notify_utf8_chars(p, (size_t)(nl - p));
+			c = utf8_chars(p, (size_t)(nl - p));
 			if (c > NOTIFY_TALON_COLS)
 				fail_msg("%zu characters: %.*s", c,
 				    (int)(nl - p), p);

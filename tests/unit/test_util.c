@@ -114,6 +114,83 @@ clock_offset_moves_the_clock(void **state)
 	assert_true(clock_now() - a < 10);
 }
 
+static void
+utf8_decoder_is_strict(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(utf8_dec("A", 1, &cp), 1);
+	assert_int_equal(cp, 0x41);
+	assert_int_equal(utf8_dec("\xd2\x9b", 2, &cp), 2);	/* қ */
+	assert_int_equal(cp, 0x49b);
+	assert_int_equal(utf8_dec("\xe2\x82\xb8", 3, &cp), 3);	/* ₸ */
+	assert_int_equal(cp, 0x20b8);
+	assert_int_equal(utf8_dec("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	/* Cut short, overlong, a surrogate, past U+10FFFF, a lone tail. */
+	assert_int_equal(utf8_dec("\xd2\x9b", 1, &cp), 0);
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(utf8_dec("\xc0\x80", 2, NULL), 0);
+	assert_int_equal(utf8_dec("\xe0\x80\xaf", 3, NULL), 0);
+	assert_int_equal(utf8_dec("\xed\xa0\x80", 3, NULL), 0);
+	assert_int_equal(utf8_dec("\xf4\x90\x80\x80", 4, NULL), 0);
+	assert_int_equal(utf8_dec("\x80", 1, NULL), 0);
+	assert_int_equal(utf8_dec("", 0, NULL), 0);
+}
+
+static void
+utf8_valid_and_chars(void **state)
+{
+	const char *s = "Шағым \xff ok";
+	size_t bad = 99;
+
+	(void)state;
+	assert_true(utf8_valid("Шағым", strlen("Шағым"), &bad));
+	assert_false(utf8_valid(s, strlen(s), &bad));
+	assert_int_equal(bad, 11);	/* five letters of two bytes, a space */
+	assert_int_equal(utf8_chars("Шағым", strlen("Шағым")), 5);
+	assert_int_equal(utf8_chars("abc", 3), 3);
+}
+
+static void
+errf_cuts_whole_characters(void **state)
+{
+	char m[7];
+
+	(void)state;
+	/* "x: " then Ш (2 bytes) twice: 6 bytes fit, the second Ш is cut. */
+	errf(m, sizeof(m), "%s: %s", "x", "ШШ");
+	assert_string_equal(m, "x: Ш");
+	errf(m, sizeof(m), "%d", 42);
+	assert_string_equal(m, "42");
+	errf(NULL, 0, "%d", 1);		/* nowhere to write: nothing */
+}
+
+static void
+trim_both_ends(void **state)
+{
+	char a[] = " \t key = value \t\r\n", b[] = "", c[] = "  \t";
+
+	(void)state;
+	assert_string_equal(str_trim(a), "key = value");
+	assert_string_equal(str_trim(b), "");
+	assert_string_equal(str_trim(c), "");
+}
+
+static void
+days_in_month_knows_leap_years(void **state)
+{
+	(void)state;
+	assert_int_equal(date_days_in_month(2026, 1), 31);
+	assert_int_equal(date_days_in_month(2026, 2), 28);
+	assert_int_equal(date_days_in_month(2028, 2), 29);
+	assert_int_equal(date_days_in_month(1900, 2), 28);
+	assert_int_equal(date_days_in_month(2000, 2), 29);
+	assert_int_equal(date_days_in_month(2026, 4), 30);
+	assert_int_equal(date_days_in_month(2026, 12), 31);
+}
+
 int
 main(void)
 {
@@ -124,6 +201,11 @@ main(void)
 		cmocka_unit_test(iso_parse_needs_a_zone),
 		cmocka_unit_test(almaty_moved_to_utc5),
 		cmocka_unit_test(clock_offset_moves_the_clock),
+		cmocka_unit_test(utf8_decoder_is_strict),
+		cmocka_unit_test(utf8_valid_and_chars),
+		cmocka_unit_test(errf_cuts_whole_characters),
+		cmocka_unit_test(trim_both_ends),
+		cmocka_unit_test(days_in_month_knows_leap_years),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
