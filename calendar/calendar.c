@@ -55,6 +55,8 @@ struct cal {
 	int			 nrules;
 	struct hours_def	*hours;
 	int			 nhours;
+	struct cal_choice	*choices;
+	int			 nchoices;
 };
 
 /* What the calendar files say, before the days are worked out. */
@@ -103,7 +105,8 @@ cal_alloc(void)
 		return NULL;
 	c->rules = calloc(RULES_MAX, sizeof(*c->rules));
 	c->hours = calloc(HOURS_MAX, sizeof(*c->hours));
-	if (c->rules == NULL || c->hours == NULL) {
+	c->choices = calloc(CAL_CHOICES_MAX, sizeof(*c->choices));
+	if (c->rules == NULL || c->hours == NULL || c->choices == NULL) {
 		cal_free(c);
 		return NULL;
 	}
@@ -144,11 +147,15 @@ cal_builtin(void)
 	r->by_date = 1;
 	r->count = CAL_COUNT_NEXT_DAY;
 	r->roll_forward = 1;
-	r->consider = (struct cal_span){ 15, CAL_UNIT_CALENDAR };
-	r->extra_study = (struct cal_span){ 30, CAL_UNIT_CALENDAR };
-	r->extension = (struct cal_span){ 30, CAL_UNIT_CALENDAR };
-	r->notify_extension = (struct cal_span){ 3, CAL_UNIT_CALENDAR };
-	r->forward = (struct cal_span){ 3, CAL_UNIT_WORKING };
+	r->event = CAL_EVENT_REGISTRATION;
+	r->consider = (struct cal_span){ 15, CAL_UNIT_CALENDAR, "art. 8 p. 1" };
+	r->extra_study = (struct cal_span){ 30, CAL_UNIT_CALENDAR,
+	    "art. 8 p. 1" };
+	r->extension = (struct cal_span){ 30, CAL_UNIT_CALENDAR,
+	    "art. 8 p. 2" };
+	r->notify_extension = (struct cal_span){ 3, CAL_UNIT_CALENDAR,
+	    "art. 8 p. 2" };
+	r->forward = (struct cal_span){ 3, CAL_UNIT_WORKING, "art. 7" };
 	add_hours(c, "office", &cal_hours_office);
 	return c;
 }
@@ -162,6 +169,7 @@ cal_free(struct cal *c)
 		free(c->off[w]);
 	free(c->rules);
 	free(c->hours);
+	free(c->choices);
 	free(c);
 }
 
@@ -287,50 +295,138 @@ cal_rules_at(const struct cal *c, struct date d)
 	return NULL;
 }
 
+/* The level names of a choice, in the order of its mask's bits. */
+static const char *const level_names[] = {
+	"institution", "district", "city", "ministry", "quality-control"
+};
+
+const char *
+cal_level_name(int i)
+{
+	if (i < 0 || (size_t)i >= sizeof(level_names) / sizeof(level_names[0]))
+		return NULL;
+	return level_names[i];
+}
+
+static int
+level_index(const char *name)
+{
+	for (int i = 0; cal_level_name(i) != NULL; i++)
+		if (strcmp(cal_level_name(i), name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+cal_event_name(enum cal_event e)
+{
+	return e == CAL_EVENT_RECEIPT ? "receipt" : "registration";
+}
+
+const struct cal_choice *
+cal_choose(const struct cal *c, struct date d, int service, const char *level)
+{
+	const struct cal_choice *ch;
+	int li = level != NULL ? level_index(level) : -1;
+
+	if (c == NULL)
+		return NULL;
+	for (int i = 0; i < c->nchoices; i++) {
+		ch = &c->choices[i];
+		if ((ch->from.y != 0 && date_cmp(d, ch->from) < 0) ||
+		    (ch->until.y != 0 && date_cmp(d, ch->until) > 0))
+			continue;
+		if (ch->services != 0 && (service < 1 || service > 31 ||
+		    (ch->services & (1u << service)) == 0))
+			continue;
+		if (ch->levels != 0 && (li < 0 || (ch->levels & (1u << li)) ==
+		    0))
+			continue;
+		return ch;
+	}
+	return NULL;
+}
+
+static int
+valid_moment(const struct moment *m)
+{
+	return m->m >= 1 && m->m <= 12 && m->d >= 1 &&
+	    m->d <= date_days_in_month(m->y, m->m);
+}
+
 int
 cal_due(const struct cal *c, const struct cal_due_in *in,
     struct cal_due_out *out)
 {
 	const struct cal_hours *h = in->hours ? in->hours : &cal_hours_office;
+	const struct cal_choice *ch = NULL;
 	const struct cal_rules *r;
-	struct cal_span span;
+	const struct cal_span *span;
+	const struct moment *ev;
+	const char *target = in->target, *basis;
 	struct date reg = { in->registered.y, in->registered.m,
-	    in->registered.d };
-	int minute = in->registered.hh * 60 + in->registered.mm;
+	    in->registered.d }, day;
+	int minute;
 
-	if (reg.m < 1 || reg.m > 12 || reg.d < 1 ||
-	    reg.d > date_days_in_month(reg.y, reg.m))
+	if (!valid_moment(&in->registered) || (in->has_received &&
+	    !valid_moment(&in->received)))
 		return -1;
-	if (in->rules != NULL)
+	if (in->rules != NULL) {
 		r = cal_rules_find(c, in->rules);
-	else
+		basis = "pinned by the configuration";
+	} else if ((ch = cal_choose(c, reg, in->service, in->level)) !=
+	    NULL) {
+		r = cal_rules_find(c, ch->rules);	/* checked at load */
+		basis = ch->basis;
+		if (target == NULL && ch->target[0] != '\0')
+			target = ch->target;
+	} else {
 		r = cal_rules_at(c, reg);
+		basis = "in force on the registration date";
+	}
 	if (r == NULL)
 		return -1;
 
 	memset(out, 0, sizeof(*out));
 	out->rules = r->name;
-	out->start = reg;
+	out->title = r->title;
+	out->basis = basis;
+	out->event = r->event;
+	/* Received after it was registered is a typing error: ignore it. */
+	ev = &in->registered;
+	if (r->event == CAL_EVENT_RECEIPT && in->has_received) {
+		struct date rd = { in->received.y, in->received.m,
+		    in->received.d };
+
+		if (date_cmp(rd, reg) <= 0)
+			ev = &in->received;
+	}
+	day = (struct date){ ev->y, ev->m, ev->d };
+	minute = ev->hh * 60 + ev->mm;
+	out->start = day;
 	if (r->after_hours_next_day) {
-		if (!cal_is_working_day(c, reg, h->week)) {
-			out->start = cal_roll_forward(c, reg, h->week);
+		if (!cal_is_working_day(c, day, h->week)) {
+			out->start = cal_roll_forward(c, day, h->week);
 			out->moved = 1;
 		} else if (minute >= h->close) {
-			out->start = cal_add_working_days(c, reg, 1, h->week);
+			out->start = cal_add_working_days(c, day, 1, h->week);
 			out->moved = 1;
 		}
 	}
 
-	span = r->consider;
-	if (in->target != NULL)
+	span = &r->consider;
+	if (target != NULL)
 		for (int i = 0; i < r->ntargets; i++)
-			if (strcmp(r->targets[i].name, in->target) == 0)
-				span = r->targets[i].consider;
+			if (strcmp(r->targets[i].name, target) == 0) {
+				span = &r->targets[i].consider;
+				out->target = r->targets[i].name;
+			}
 	if (in->extra_study && r->extra_study.unit != CAL_UNIT_NONE) {
-		span = r->extra_study;
+		span = &r->extra_study;
 		out->extra_study = 1;
 	}
-	return cal_span_end(c, r, span, out->start, h->week, &out->due);
+	out->clause = span->source;
+	return cal_span_end(c, r, *span, out->start, h->week, &out->due);
 }
 
 static int
@@ -618,6 +714,9 @@ read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *unam
 			    uname);
 		return -1;
 	}
+	if (xmlio_ld_attr(ld, n, "source", s->source, sizeof(s->source)) ==
+	    -1)
+		return -1;
 	if (strcmp(unit, "calendar-days") == 0)
 		s->unit = CAL_UNIT_CALENDAR;
 	else if (strcmp(unit, "working-days") == 0)
@@ -635,9 +734,10 @@ read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *unam
 static int
 read_counting(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r)
 {
-	char start[16], after[24], dayoff[24];
+	char start[16], after[24], dayoff[24], event[16];
 
-	if (xmlio_ld_attr(ld, n, "start", start, sizeof(start)) == -1 ||
+	if (xmlio_ld_attr(ld, n, "from", event, sizeof(event)) == -1 ||
+	    xmlio_ld_attr(ld, n, "start", start, sizeof(start)) == -1 ||
 	    xmlio_ld_attr(ld, n, "after-hours", after, sizeof(after)) == -1 ||
 	    xmlio_ld_attr(ld, n, "due-on-day-off", dayoff, sizeof(dayoff)) == -1)
 		return -1;
@@ -651,6 +751,12 @@ read_counting(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r)
 		r->after_hours_next_day = 0;
 	else if (strcmp(after, "next-working-day") == 0)
 		r->after_hours_next_day = 1;
+	else
+		goto bad;
+	if (event[0] == '\0' || strcmp(event, "registration") == 0)
+		r->event = CAL_EVENT_REGISTRATION;
+	else if (strcmp(event, "receipt") == 0)
+		r->event = CAL_EVENT_RECEIPT;
 	else
 		goto bad;
 	if (dayoff[0] == '\0' || strcmp(dayoff, "next-working-day") == 0)
@@ -809,6 +915,102 @@ check_overlap(struct xmlio_ld *ld, const struct cal *c)
 	return 0;
 }
 
+/* "1-11", "5", "2 4 9": a mask of the numbers 1..31. */
+static int
+parse_services(const char *v, unsigned *mask)
+{
+	char buf[128], *p, *tok, *dash, *save = NULL;
+	long long a, b;
+
+	*mask = 0;
+	if (strlcpy_chk(buf, v, sizeof(buf)) == -1)
+		return -1;
+	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL) {
+		if ((dash = strchr(tok, '-')) != NULL)
+			*dash++ = '\0';
+		if (parse_ll(tok, 1, 31, &a) == -1 ||
+		    parse_ll(dash ? dash : tok, 1, 31, &b) == -1 || a > b)
+			return -1;
+		for (long long i = a; i <= b; i++)
+			*mask |= 1u << i;
+	}
+	return *mask != 0 ? 0 : -1;
+}
+
+static int
+parse_levels(const char *v, unsigned *mask)
+{
+	char buf[128], *p, *tok, *save = NULL;
+	int i;
+
+	*mask = 0;
+	if (strlcpy_chk(buf, v, sizeof(buf)) == -1)
+		return -1;
+	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL) {
+		if ((i = level_index(tok)) == -1)
+			return -1;
+		*mask |= 1u << i;
+	}
+	return *mask != 0 ? 0 : -1;
+}
+
+static int
+read_choice(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
+{
+	const struct cal_rules *r;
+	struct cal_choice *ch;
+	char v[128];
+	int rc, found;
+
+	if (c->nchoices == CAL_CHOICES_MAX) {
+		xmlio_ld_err(ld, n, "more than %d choices", CAL_CHOICES_MAX);
+		return -1;
+	}
+	ch = &c->choices[c->nchoices];
+	memset(ch, 0, sizeof(*ch));
+	if (xmlio_ld_attr(ld, n, "rules", ch->rules, sizeof(ch->rules)) !=
+	    1 || xmlio_ld_attr(ld, n, "to", ch->target,
+	    sizeof(ch->target)) == -1 || xmlio_ld_attr(ld, n, "basis",
+	    ch->basis, sizeof(ch->basis)) == -1 ||
+	    xmlio_ld_date(ld, n, "from", 0, &ch->from) == -1 ||
+	    xmlio_ld_date(ld, n, "until", 0, &ch->until) == -1) {
+		if (ld->err[0] == '\0')
+			xmlio_ld_err(ld, n, "<use> needs rules");
+		return -1;
+	}
+	if ((r = cal_rules_find(c, ch->rules)) == NULL) {
+		xmlio_ld_err(ld, n, "<use>: no rule set %s", ch->rules);
+		return -1;
+	}
+	if (ch->target[0] != '\0') {
+		found = 0;
+		for (int i = 0; i < r->ntargets; i++)
+			found |= strcmp(r->targets[i].name, ch->target) == 0;
+		if (!found) {
+			xmlio_ld_err(ld, n, "<use>: rule set %s has no "
+			    "consideration period to %s", ch->rules,
+			    ch->target);
+			return -1;
+		}
+	}
+	if ((rc = xmlio_ld_attr(ld, n, "services", v, sizeof(v))) == -1)
+		return -1;
+	if (rc == 1 && parse_services(v, &ch->services) == -1) {
+		xmlio_ld_err(ld, n, "services \"%s\" is not a list of numbers "
+		    "or ranges from 1 to 31", v);
+		return -1;
+	}
+	if ((rc = xmlio_ld_attr(ld, n, "levels", v, sizeof(v))) == -1)
+		return -1;
+	if (rc == 1 && parse_levels(v, &ch->levels) == -1) {
+		xmlio_ld_err(ld, n, "levels \"%s\": each must be institution, "
+		    "district, city, ministry or quality-control", v);
+		return -1;
+	}
+	c->nchoices++;
+	return 0;
+}
+
 static int
 read_rules(const struct xmlio_schemas *set, struct xmlio_ld *ld, struct cal *c)
 {
@@ -821,6 +1023,15 @@ read_rules(const struct xmlio_schemas *set, struct xmlio_ld *ld, struct cal *c)
 	for (n = xmlDocGetRootElement(doc)->children; n != NULL; n = n->next)
 		if (xmlio_is_elem(n, "ruleset") && read_ruleset(ld, n, c) == -1)
 			goto out;
+	/* After every rule set, so that a choice can name any of them. */
+	for (n = xmlDocGetRootElement(doc)->children; n != NULL; n = n->next) {
+		if (!xmlio_is_elem(n, "choose"))
+			continue;
+		for (xmlNodePtr k = n->children; k != NULL; k = k->next)
+			if (xmlio_is_elem(k, "use") &&
+			    read_choice(ld, k, c) == -1)
+				goto out;
+	}
 	if (c->nrules == 0) {
 		xmlio_ld_err(ld, NULL, "no rule set");
 		goto out;

@@ -48,9 +48,20 @@ struct date	 cal_add_working_days(const struct cal *, struct date, int,
 struct date	 cal_add_calendar_days(const struct cal *, struct date, int,
 		    enum cal_week);
 
+/* What starts a rule set's count. */
+enum cal_event {
+	CAL_EVENT_REGISTRATION = 0,	/* the State Services Law, Law 221 */
+	CAL_EVENT_RECEIPT		/* the APPK: the day it arrived */
+};
+/* "registration" or "receipt". */
+const char	*cal_event_name(enum cal_event);
+
 /* What a deadline is computed from. */
 struct cal_due_in {
 	struct moment		 registered;	/* local time at the body */
+	/* When it arrived, if before registration; else ignored. */
+	struct moment		 received;
+	int			 has_received;
 	const struct cal_hours	*hours;		/* NULL: cal_hours_office */
 	const char		*rules;		/* pinned rule set, or NULL */
 	int			 extra_study;	/* the longer period applies */
@@ -58,14 +69,29 @@ struct cal_due_in {
 	 * The kind of body the complaint is addressed to, for rule sets
 	 * whose period depends on it ("provider", "quality-control" under
 	 * state-services-2013); NULL or unknown: the rule set's default.
+	 * A choice (below) sets it when this is NULL.
 	 */
 	const char		*target;
+	/*
+	 * For the choice of rule set: the service (1..11, 0 unknown) and
+	 * the level of the body hearing the complaint ("institution",
+	 * "district", "city", "ministry", "quality-control"; NULL unknown).
+	 */
+	int			 service;
+	const char		*level;
 };
 
 struct cal_due_out {
 	struct date	 start;		/* the day the period counts from */
 	struct date	 due;
 	const char	*rules;		/* name of the rule set used */
+	const char	*title;		/* the rule set's title, or "" */
+	/* The clause the period comes from ("art. 25 p. 2"), or "". */
+	const char	*clause;
+	const char	*target;	/* the period's "to", or NULL */
+	enum cal_event	 event;		/* what the count started from */
+	/* Why this rule set: the choice's basis, "pinned" or "by date". */
+	const char	*basis;
 	/* 1 when an after-hours or day-off arrival moved start. */
 	int		 moved;
 	/* 1 when extra_study was asked and the rule set has that period. */
@@ -73,11 +99,16 @@ struct cal_due_out {
 };
 
 /*
- * The due date of a complaint registered at the given moment, under the
- * pinned rule set or the one in force on the registration date.  Under a
- * rule set that counts arrivals after hours or on a day off from the next
- * working day, start is that day; the period runs from the day after
- * start when the rule set counts from the next day (the civil-law rule).
+ * The due date of a complaint registered at the given moment.  The rule
+ * set is the pinned one; else the first choice (rules.xml <choose>) that
+ * matches the registration date, the service and the level; else the
+ * rule set chosen by date in force on the registration date.  The count
+ * starts at the rule set's event: registration, or receipt (received
+ * when given, else registered).  Under a rule set that counts arrivals
+ * after hours or on a day off from the next working day, start is that
+ * day; the period runs from the day after start when the rule set counts
+ * from the next day (the civil-law rule).  Pointers in out are valid
+ * until cal_free().
  */
 int		 cal_due(const struct cal *, const struct cal_due_in *,
 		    struct cal_due_out *);
@@ -112,6 +143,8 @@ const struct cal_hours *cal_hours_for(const struct cal *, const char *type);
 #define CAL_NAME_MAX		32
 #define CAL_TITLE_MAX		200
 #define CAL_TARGETS_MAX		4
+#define CAL_SOURCE_MAX		96	/* "art. 25 p. 2" and a note */
+#define CAL_CHOICES_MAX		32
 
 enum cal_unit {
 	CAL_UNIT_NONE,		/* the rule set has no such period */
@@ -123,6 +156,7 @@ enum cal_unit {
 struct cal_span {
 	int		n;
 	enum cal_unit	unit;
+	char		source[CAL_SOURCE_MAX];	/* the clause, or "" */
 };
 
 enum cal_count {
@@ -143,6 +177,7 @@ struct cal_rules {
 	enum cal_count	count;
 	int		after_hours_next_day;	/* APPK art. 64 */
 	int		roll_forward;	/* a due date on a day off moves on */
+	enum cal_event	event;		/* what starts the count */
 	struct cal_span	consider;	/* the ordinary period */
 	struct cal_span	extra_study;	/* when extra study is needed */
 	struct cal_span	extension;	/* at most, from the current due */
@@ -152,6 +187,26 @@ struct cal_rules {
 	int		ntargets;
 	struct cal_target targets[CAL_TARGETS_MAX];
 };
+
+/*
+ * One row of the choice: which rule set, and which of its periods
+ * (target, "" for the default), applies to a complaint registered
+ * within [from, until] about a service in services, heard at a level in
+ * levels.  A zero mask matches anything.
+ */
+struct cal_choice {
+	char		rules[CAL_NAME_MAX];
+	char		target[CAL_NAME_MAX];
+	struct date	from, until;	/* y == 0: open-ended */
+	unsigned	services;	/* bit n: service n */
+	unsigned	levels;		/* bit per cal_level_name() index */
+	char		basis[CAL_TITLE_MAX];
+};
+/* The level names a choice knows; NULL past the last. */
+const char	*cal_level_name(int i);
+/* The first choice that matches, or NULL. */
+const struct cal_choice *cal_choose(const struct cal *, struct date,
+		    int service, const char *level);
 
 /* The rule set of that name, or NULL. */
 const struct cal_rules *cal_rules_find(const struct cal *, const char *name);

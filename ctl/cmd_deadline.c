@@ -24,6 +24,7 @@
 
 struct dl_opts {
 	const char	*rules, *from, *at, *hours, *target;
+	const char	*service, *level, *received;
 	const char	*calendar, *local, *rules_file, *schemas;
 	int		 extended, extra_study;
 };
@@ -34,6 +35,7 @@ dl_usage(void)
 	fprintf(stderr, "usage: complaintctl deadline [--rules NAME] "
 	    "--from YYYY-MM-DD [--at HH:MM]\n"
 	    "\t[--extended] [--extra-study] [--hours TYPE] [--to KIND]\n"
+	    "\t[--service N] [--level LEVEL] [--received YYYY-MM-DD[THH:MM]]\n"
 	    "\t[--calendar FILE] [--local FILE] [--rules-file FILE] "
 	    "[--schemas DIR]\n");
 }
@@ -75,6 +77,57 @@ dl_time(const char *s, int *hh, int *mm)
 	return 0;
 }
 
+static int
+dl_level_known(const char *level)
+{
+	for (int i = 0; cal_level_name(i) != NULL; i++)
+		if (strcmp(cal_level_name(i), level) == 0)
+			return 1;
+	return 0;
+}
+
+/* YYYY-MM-DD, or YYYY-MM-DDTHH:MM (*hh stays -1 without a time). */
+static int
+dl_received(const char *s, struct date *d, int *hh, int *mm)
+{
+	char day[11];
+
+	if (strlen(s) < 10)
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (date_parse(day, d) == -1)
+		return -1;
+	if (s[10] == '\0')
+		return 0;
+	if (s[10] != 'T')
+		return -1;
+	return dl_time(s + 11, hh, mm);
+}
+
+/* The lines after the date: which rule and clause, from what, and why. */
+static void
+dl_explain(const struct cal *c, const struct cal_due_out *d, int extended)
+{
+	const struct cal_rules *r = cal_rules_find(c, d->rules);
+	char start[11];
+
+	printf("rules: %s", d->rules);
+	if (d->title[0] != '\0')
+		printf(" (%s)", d->title);
+	printf("\nclause: %s", d->clause[0] ? d->clause : "not given");
+	if (d->target != NULL)
+		printf(" (to %s)", d->target);
+	if (extended && r != NULL)
+		printf("; extended under %s", r->extension.source[0] ?
+		    r->extension.source : "the rule set");
+	date_iso(d->start, start);
+	printf("\ncounted from: %s, %s%s\n", cal_event_name(d->event), start,
+	    d->moved ? " (after hours or on a day off: the next working day)" :
+	    "");
+	printf("chosen: %s\n", d->basis);
+}
+
 /* Parses the options; -1 on a usage error (already reported). */
 static int
 dl_parse(int argc, char **argv, struct dl_opts *o)
@@ -89,6 +142,9 @@ dl_parse(int argc, char **argv, struct dl_opts *o)
 		{ "at", &o->at, NULL },
 		{ "hours", &o->hours, NULL },
 		{ "to", &o->target, NULL },
+		{ "service", &o->service, NULL },
+		{ "level", &o->level, NULL },
+		{ "received", &o->received, NULL },
 		{ "calendar", &o->calendar, NULL },
 		{ "local", &o->local, NULL },
 		{ "rules-file", &o->rules_file, NULL },
@@ -156,8 +212,9 @@ cmd_deadline(int argc, char **argv)
 	struct cal_due_out due;
 	struct dl_opts o;
 	struct cal *c = NULL;
-	struct date from;
-	int hh = 0, mm = 0, rc = CTL_REFUSED;
+	struct date from, rcv;
+	long long service = 0;
+	int hh = 0, mm = 0, rhh = -1, rmm = 0, rc = CTL_REFUSED;
 
 	memset(&o, 0, sizeof(o));
 	if (dl_parse(argc, argv, &o) == -1) {
@@ -172,6 +229,23 @@ cmd_deadline(int argc, char **argv)
 	if (o.at != NULL && dl_time(o.at, &hh, &mm) == -1) {
 		fprintf(stderr, "complaintctl: deadline: --at \"%s\" is not "
 		    "a time HH:MM\n", o.at);
+		return CTL_USAGE;
+	}
+	if (o.service != NULL && parse_ll(o.service, 1, 31, &service) == -1) {
+		fprintf(stderr, "complaintctl: deadline: --service \"%s\" is "
+		    "not a service number\n", o.service);
+		return CTL_USAGE;
+	}
+	if (o.level != NULL && !dl_level_known(o.level)) {
+		fprintf(stderr, "complaintctl: deadline: --level \"%s\" is not "
+		    "institution, district, city, ministry or quality-control\n",
+		    o.level);
+		return CTL_USAGE;
+	}
+	if (o.received != NULL && dl_received(o.received, &rcv, &rhh,
+	    &rmm) == -1) {
+		fprintf(stderr, "complaintctl: deadline: --received \"%s\" is "
+		    "not YYYY-MM-DD or YYYY-MM-DDTHH:MM\n", o.received);
 		return CTL_USAGE;
 	}
 
@@ -227,6 +301,17 @@ cmd_deadline(int argc, char **argv)
 	in.rules = o.rules;
 	in.extra_study = o.extra_study;
 	in.target = o.target;
+	in.service = (int)service;
+	in.level = o.level;
+	if (o.received != NULL) {
+		in.has_received = 1;
+		in.received.y = rcv.y;
+		in.received.m = rcv.m;
+		in.received.d = rcv.d;
+		/* Without a time, within working hours. */
+		in.received.hh = rhh >= 0 ? rhh : h->open / 60;
+		in.received.mm = rhh >= 0 ? rmm : h->open % 60;
+	}
 	if (cal_due(c, &in, &due) == -1) {
 		fprintf(stderr, "complaintctl: deadline: no rule set in force "
 		    "on %s\n", o.from);
@@ -240,6 +325,7 @@ cmd_deadline(int argc, char **argv)
 	}
 	date_iso(due.due, out);
 	printf("%s\n", out);
+	dl_explain(c, &due, o.extended);
 	if (fflush(stdout) == EOF) {
 		perror("complaintctl: deadline: stdout");
 		goto out;

@@ -388,8 +388,150 @@ state_services_2013(void **state)
 	{
 		struct date d;
 
+		/* 10 working days more (art. 25 p. 4, UNSURE). */
 		assert_int_equal(cal_extend(kz, "state-services-2013",
-		    D("2024-05-14"), CAL_WEEK_MON_FRI, &d), -1);
+		    D("2024-05-14"), CAL_WEEK_MON_FRI, &d), 0);
+		assert_true(date_cmp(d, D("2024-05-28")) == 0);
+	}
+}
+
+/*
+ * The choice of rule set, per rule and level, with the due dates worked
+ * out by hand from the laws' text and a wall calendar (not by the code
+ * under test): State Services Law art. 25, 5 working days from
+ * registration at the provider or the body responsible, 15 at the
+ * quality-control body; APPK art. 76, 15 working days from receipt (art.
+ * 64: after 18:00 from the next working day); Law 221 art. 8, 15
+ * calendar days from registration.  Holidays by the Law on holidays: 16
+ * December; 1-2 January (2 January 2027 a Saturday: Monday 4 January
+ * off); 7 January; 21-23 March (23 March 2019 a Saturday: Monday 25 March
+ * off); from 2027, 15 March; from 2026, no 30 August.
+ */
+struct rule_case {
+	int		 service;
+	const char	*level;
+	const char	*registered;	/* YYYY-MM-DD HH:MM */
+	const char	*received;	/* or NULL */
+	const char	*pinned;
+	const char	*due, *rules, *clause, *event;
+};
+
+static const struct rule_case rule_cases[] = {
+	/* Mon 7 Dec 2026: Tue 8 .. Fri 11 (4), Mon 14 (5). */
+	{ 9, "institution", "2026-12-07 10:00", NULL, NULL,
+	    "2026-12-14", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	{ 3, "district", "2026-12-07 10:00", NULL, NULL,
+	    "2026-12-14", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	/* Received Friday 4 December 17:30: the State Services Law still
+	   counts from Monday's registration. */
+	{ 5, "district", "2026-12-07 10:00", "2026-12-04 17:30", NULL,
+	    "2026-12-14", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	/* Thu 10 Dec: 11, 14, 15, (16 off), 17, 18. */
+	{ 5, "city", "2026-12-10 11:00", NULL, NULL,
+	    "2026-12-18", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	/* Fri 25 Dec: 28, 29, 30, 31, (1 Jan, 4 Jan off), 5 Jan. */
+	{ 1, "ministry", "2026-12-25 09:30", NULL, NULL,
+	    "2027-01-05", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	/* Mon 7 Dec, 15 working days: 8-11 (4), 14-15 (6), 17-18 (8),
+	   21-25 (13), 28-29 (15). */
+	{ 2, "quality-control", "2026-12-07 10:00", NULL, NULL,
+	    "2026-12-29", "state-services-2013", "art. 25 p. 3",
+	    "registration" },
+	/* No service: the APPK by date, from receipt on Friday 4 Dec at
+	   17:30: 7-11 (5), 14-15 (7), 17-18 (9), 21-25 (14), 28 (15). */
+	{ 0, "district", "2026-12-07 10:00", "2026-12-04 17:30", NULL,
+	    "2026-12-28", "appc-2020", "art. 76", "receipt" },
+	/* Received at 18:30: counts from Monday 7 Dec, ends a day later. */
+	{ 0, NULL, "2026-12-07 10:00", "2026-12-04 18:30", NULL,
+	    "2026-12-29", "appc-2020", "art. 76", "receipt" },
+	/* Pinned: the APPK even for a state service. */
+	{ 5, "district", "2026-12-07 10:00", "2026-12-04 17:30",
+	    "appc-2020", "2026-12-28", "appc-2020", "art. 76", "receipt" },
+	/* Before the State Services Law: Law 221, 15 calendar days from
+	   Fri 1 Mar 2013 end Sat 16 Mar, moved to Mon 18 Mar. */
+	{ 5, "district", "2013-03-01 10:00", NULL, NULL,
+	    "2013-03-18", "law-221", "art. 8 p. 1", "registration" },
+	/* Wed 20 Mar 2019: (21, 22, 25 off), 26, 27, 28, 29, 1 Apr. */
+	{ 7, "district", "2019-03-20 10:00", NULL, NULL,
+	    "2019-04-01", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	/* Thu 27 Aug 2026: 28, 31 (no longer off), 1, 2, 3 Sep. */
+	{ 7, "district", "2026-08-27 10:00", NULL, NULL,
+	    "2026-09-03", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+	/* Wed 10 Mar 2027: 11, 12, (15 Constitution Day), 16, 17, 18. */
+	{ 11, "district", "2027-03-10 10:00", NULL, NULL,
+	    "2027-03-18", "state-services-2013", "art. 25 p. 2",
+	    "registration" },
+};
+
+static struct moment
+M(const char *s)
+{
+	struct moment m;
+	struct date d;
+	char day[11];
+
+	memset(&m, 0, sizeof(m));
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	d = D(day);
+	m.y = d.y;
+	m.m = d.m;
+	m.d = d.d;
+	m.hh = (s[11] - '0') * 10 + s[12] - '0';
+	m.mm = (s[14] - '0') * 10 + s[15] - '0';
+	return m;
+}
+
+static void
+rule_choice_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rule_cases) / sizeof(rule_cases[0]);
+	    i++) {
+		const struct rule_case *t = &rule_cases[i];
+		struct cal_due_in in;
+		struct cal_due_out o;
+		char got[11];
+
+		memset(&in, 0, sizeof(in));
+		in.registered = M(t->registered);
+		if (t->received != NULL) {
+			in.received = M(t->received);
+			in.has_received = 1;
+		}
+		in.service = t->service;
+		in.level = t->level;
+		in.rules = t->pinned;
+		if (cal_due(kz, &in, &o) == -1)
+			fail_msg("case %zu: no due date", i);
+		date_iso(o.due, got);
+		if (strcmp(got, t->due) != 0 ||
+		    strcmp(o.rules, t->rules) != 0 ||
+		    strcmp(o.clause, t->clause) != 0 ||
+		    strcmp(cal_event_name(o.event), t->event) != 0)
+			fail_msg("case %zu (%s): got %s %s \"%s\" from %s, want "
+			    "%s %s \"%s\" from %s", i, t->registered, got,
+			    o.rules, o.clause, cal_event_name(o.event), t->due,
+			    t->rules, t->clause, t->event);
+	}
+	/* The basis names the law, so that a talon can say why. */
+	{
+		const struct cal_choice *ch = cal_choose(kz, D("2026-12-07"),
+		    5, "district");
+
+		assert_non_null(ch);
+		assert_string_equal(ch->rules, "state-services-2013");
+		assert_non_null(strstr(ch->basis, "art. 25"));
+		assert_null(cal_choose(kz, D("2026-12-07"), 12, "district"));
+		assert_null(cal_choose(kz, D("2026-12-07"), 5, "court"));
+		assert_null(cal_choose(kz, D("2013-04-14"), 5, "district"));
 	}
 }
 
@@ -652,27 +794,57 @@ ctl_deadline(void **state)
 	setenv("COMPLAINTS_DATADIR", "/nonexistent", 1);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules",
 	    "appc-2020", "--from", "2024-03-01", "--at", "18:30", NULL), 0);
-	assert_string_equal(out, "2024-03-29\n");
+	assert_memory_equal(out, "2024-03-29\n", 11);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules=law-221",
 	    "--from=2024-03-01", "--extended", NULL), 0);
-	assert_string_equal(out, "2024-04-17\n");
+	assert_memory_equal(out, "2024-04-17\n", 11);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules", "law-221",
 	    "--from", "2024-03-01", "--extra-study", NULL), 0);
-	assert_string_equal(out, "2024-04-01\n");
+	assert_memory_equal(out, "2024-04-01\n", 11);
 	assert_int_equal(run_deadline(out, sizeof(out), "--from",
 	    "2021-07-01", NULL), 0);
-	assert_string_equal(out, "2021-07-26\n");
+	assert_memory_equal(out, "2021-07-26\n", 11);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules",
 	    "state-services-2013", "--to", "quality-control", "--from",
 	    "2024-05-03", NULL), 0);
-	assert_string_equal(out, "2024-05-28\n");
+	assert_memory_equal(out, "2024-05-28\n", 11);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules",
 	    "appc-2020", "--from", "2024-03-01", "--at", "18:20", "--hours",
 	    "service-10", "--calendar", CAL_XML, "--rules-file", RULES_XML,
 	    NULL), 0);
-	assert_string_equal(out, "2024-03-28\n");
+	assert_memory_equal(out, "2024-03-28\n", 11);
+
+	/* Which rule and clause, from what, and why. */
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--at", "10:00", "--service", "5", "--level",
+	    "district", "--received", "2026-12-04T17:30", NULL), 0);
+	assert_memory_equal(out, "2026-12-14\nrules: state-services-2013 ",
+	    strlen("2026-12-14\nrules: state-services-2013 "));
+	assert_non_null(strstr(out, "\nclause: art. 25 p. 2 (to provider)\n"));
+	assert_non_null(strstr(out, "\ncounted from: registration, "
+	    "2026-12-07\n"));
+	assert_non_null(strstr(out, "\nchosen: a state service"));
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--received", "2026-12-04T17:30", NULL), 0);
+	assert_memory_equal(out, "2026-12-28\nrules: appc-2020 ", 26);
+	assert_non_null(strstr(out, "\nclause: art. 76\n"));
+	assert_non_null(strstr(out, "\ncounted from: receipt, 2026-12-04\n"));
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--service", "2", "--level", "quality-control",
+	    NULL), 0);
+	assert_memory_equal(out, "2026-12-29\n", 11);
+	assert_non_null(strstr(out, "\nclause: art. 25 p. 3 "));
 
 	/* Usage errors: 2, nothing on stdout. */
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--level", "court", NULL), 2);
+	assert_string_equal(out, "");
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--service", "0", NULL), 2);
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--received", "2026-12-04 17:30", NULL), 2);
+	assert_int_equal(run_deadline(out, sizeof(out), "--from",
+	    "2026-12-07", "--received", "2026-12-04T25:30", NULL), 2);
 	assert_int_equal(run_deadline(out, sizeof(out), "--from", NULL), 2);
 	assert_string_equal(out, "");
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules", "x",
@@ -689,8 +861,8 @@ ctl_deadline(void **state)
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules", "nope",
 	    "--from", "2024-02-01", NULL), 1);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules",
-	    "state-services-2013", "--from", "2024-02-01", "--extended",
-	    NULL), 1);
+	    "appc-2020", "--from", "2024-02-01", "--extra-study", "--rules-file",
+	    "/nonexistent.xml", NULL), 1);
 	assert_int_equal(run_deadline(out, sizeof(out), "--from",
 	    "2024-02-01", "--hours", "nope", NULL), 1);
 	assert_int_equal(run_deadline(out, sizeof(out), "--from",
@@ -717,6 +889,7 @@ main(void)
 		cmocka_unit_test(malformed_data),
 		cmocka_unit_test(local_additions),
 		cmocka_unit_test(ctl_deadline),
+		cmocka_unit_test(rule_choice_table),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
