@@ -212,6 +212,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	if ((cx->writer = db_writer_start(cx->wdb, conf->queue_max,
 	    conf->batch_max)) == NULL)
 		goto oom;
+	if (conf->test_write_hold && *conf->test_write_hold)
+		db_writer_hold(cx->writer, conf->test_write_hold);
 	if (complaints_watch_start(cx) == -1 || cx_outbox_start(cx) == -1)
 		goto oom;
 	return cx;
@@ -291,72 +293,6 @@ cx_xml_error(struct cx_error *e, const struct xmlio_err *xe)
 		break;
 	}
 	return -1;
-}
-
-struct cx_sync {
-	int		(*run)(struct db *, void *);
-	void		*arg;
-	struct db_job	 job;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 done, rc;
-};
-
-static int
-sync_run(struct db *db, void *arg)
-{
-	struct cx_sync *s = arg;
-
-	return s->run(db, s->arg);
-}
-
-static void
-sync_done(void *arg, int rc)
-{
-	struct cx_sync *s = arg;
-
-	pthread_mutex_lock(&s->lock);
-	s->rc = rc;
-	s->done = 1;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
-}
-
-int
-cx_run(struct complaints *cx, int (*run)(struct db *, void *), void *arg,
-    struct cx_error *e, struct cx_error *job_err)
-{
-	struct cx_sync s;
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	s.run = run;
-	s.arg = arg;
-	s.job.run = sync_run;
-	s.job.done = sync_done;
-	s.job.arg = &s;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
-	job_err->status = 0;
-	if ((rc = db_writer_submit(cx->writer, &s.job)) != DB_OK) {
-		cx_db_error(e, rc, "the request was not queued");
-		goto out;
-	}
-	pthread_mutex_lock(&s.lock);
-	while (!s.done)
-		pthread_cond_wait(&s.cond, &s.lock);
-	pthread_mutex_unlock(&s.lock);
-	rc = s.rc;
-	if (rc != DB_OK) {
-		if (job_err->status != 0)
-			*e = *job_err;
-		else
-			cx_db_error(e, rc, "the change was not saved");
-	}
-out:
-	pthread_mutex_destroy(&s.lock);
-	pthread_cond_destroy(&s.cond);
-	return rc == DB_OK ? 0 : -1;
 }
 
 const struct cal_hours *

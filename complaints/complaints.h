@@ -116,6 +116,7 @@ struct complaints_conf {
 	int		 notify_attempts; /* temporary failures before giving up */
 	int		 notify_backoff;  /* seconds before the first retry */
 	int		 readers;
+	const char	*test_write_hold; /* tests: a file that stalls writes */
 	size_t		 queue_max;
 	size_t		 batch_max;
 };
@@ -126,22 +127,34 @@ struct complaints *complaints_open(const struct complaints_conf *,
 void		 complaints_close(struct complaints *);
 
 /*
- * A registration in flight.  complaints_register_begin parses and
- * validates the document (in the caller's thread); submit queues it for
- * the writer, and done(arg) is called from the writer thread once its
- * journal entry is on disk or has failed; then _result writes the talon.
+ * A write in flight.  Every change of the store has a _begin function
+ * that parses, validates and checks in the caller's thread and returns
+ * a call (NULL with e set when it fails there); complaints_call_submit
+ * queues it for the writer thread, and done(arg) is called from that
+ * thread once the change is on disk or has failed; then
+ * complaints_call_result writes the answer into out (nothing for a
+ * change that answers nothing) or the error.  The strings and the actor
+ * given to a _begin function must stay valid until the call is freed.
+ * The functions without _begin do all of it and wait: for tools and
+ * tests, never for a request's thread.
  */
-struct cx_reg;
-struct cx_reg	*complaints_register_begin(struct complaints *,
+struct complaints_call;
+int	complaints_call_submit(struct complaints *, struct complaints_call *,
+	    void (*done)(void *), void *arg, struct cx_error *);
+int	complaints_call_result(struct complaints_call *, struct buf *out,
+	    struct cx_error *);
+void	complaints_call_free(struct complaints_call *);
+/* Submits, waits, takes the result and frees the call (NULL: -1). */
+int	complaints_call_wait(struct complaints_call *, struct buf *out,
+	    struct cx_error *);
+
+/*
+ * Registration: the <complaint> is parsed and validated by _begin; the
+ * result is the <talon>.
+ */
+struct complaints_call *complaints_register_begin(struct complaints *,
 		    const struct cx_actor *, const char *xml, size_t len,
 		    struct cx_error *);
-int		 complaints_register_submit(struct complaints *,
-		    struct cx_reg *, void (*done)(void *), void *arg,
-		    struct cx_error *);
-int		 complaints_register_result(struct complaints *,
-		    struct cx_reg *, struct buf *talon_xml, struct cx_error *);
-void		 complaints_register_free(struct cx_reg *);
-/* All of the above, waiting for the commit: for tools and tests. */
 int		 complaints_register(struct complaints *,
 		    const struct cx_actor *, const char *xml,
 		    size_t len, struct buf *talon_xml, struct cx_error *);
@@ -210,6 +223,9 @@ int	complaints_list(struct complaints *, const struct cx_actor *,
 int	complaints_act(struct complaints *, const struct cx_actor *,
 	    const char *ref, const char *xml,
 	    size_t len, struct buf *out, struct cx_error *);
+struct complaints_call *complaints_act_begin(struct complaints *,
+	    const struct cx_actor *, const char *ref, const char *xml,
+	    size_t len, struct cx_error *);
 
 /*
  * Marks the overdue complaints and sends the reminders now (the watch
@@ -263,6 +279,15 @@ int	complaints_staff_passwd(struct complaints *, const struct cx_actor *by,
 /* Disables the account and revokes its tokens. */
 int	complaints_staff_disable(struct complaints *,
 	    const struct cx_actor *by, const char *login, struct cx_error *);
+struct complaints_call *complaints_staff_add_begin(struct complaints *,
+	    const struct cx_actor *by, const char *login, const char *name,
+	    const char *position, const char *body, const char *role,
+	    const char *password, struct cx_error *);
+struct complaints_call *complaints_staff_passwd_begin(struct complaints *,
+	    const struct cx_actor *by, const char *login, const char *password,
+	    struct cx_error *);
+struct complaints_call *complaints_staff_disable_begin(struct complaints *,
+	    const struct cx_actor *by, const char *login, struct cx_error *);
 int	complaints_staff_list(struct complaints *, struct buf *xml,
 	    struct cx_error *);
 
@@ -275,19 +300,29 @@ int	complaints_staff_list(struct complaints *, struct buf *xml,
 int	complaints_sign_in(struct complaints *, const char *login,
 	    const char *password, const char *client, struct buf *xml,
 	    struct cx_error *);
+struct complaints_call *complaints_sign_in_begin(struct complaints *,
+	    const char *login, const char *password, const char *client,
+	    struct cx_error *);
 /* The actor of a token; 401 when unknown, expired, idle or revoked. */
 int	complaints_authenticate(struct complaints *, const char *token,
 	    struct cx_actor *, struct cx_error *);
 int	complaints_sign_out(struct complaints *, const struct cx_actor *,
 	    struct cx_error *);
+struct complaints_call *complaints_sign_out_begin(struct complaints *,
+	    const struct cx_actor *, struct cx_error *);
 /* A <me> document: who the actor is. */
 int	complaints_whoami(const struct cx_actor *, struct buf *xml,
 	    struct cx_error *);
 /* A long-lived API token for scripts; revocable. */
 int	complaints_token_create(struct complaints *, const struct cx_actor *,
 	    const char *label, int days, struct buf *xml, struct cx_error *);
+struct complaints_call *complaints_token_create_begin(struct complaints *,
+	    const struct cx_actor *, const char *label, int days,
+	    struct cx_error *);
 int	complaints_token_revoke(struct complaints *, const struct cx_actor *,
 	    int64_t id, struct cx_error *);
+struct complaints_call *complaints_token_revoke_begin(struct complaints *,
+	    const struct cx_actor *, int64_t id, struct cx_error *);
 int	complaints_token_list(struct complaints *, const struct cx_actor *,
 	    struct buf *xml, struct cx_error *);
 
@@ -310,11 +345,17 @@ int	complaints_notifications(struct complaints *, const struct cx_actor *,
 int	complaints_notification_reset(struct complaints *,
 	    const struct cx_actor *, int64_t id, int to_post,
 	    struct cx_error *);
+struct complaints_call *complaints_notification_reset_begin(
+	    struct complaints *, const struct cx_actor *, int64_t id,
+	    int to_post, struct cx_error *);
 int	complaints_notification_letter(struct complaints *,
 	    const struct cx_actor *, int64_t id, struct buf *pdf,
 	    struct cx_error *);
 int	complaints_post_sent(struct complaints *, const struct cx_actor *,
 	    int64_t id, const char *tracking, struct cx_error *);
+struct complaints_call *complaints_post_sent_begin(struct complaints *,
+	    const struct cx_actor *, int64_t id, const char *tracking,
+	    struct cx_error *);
 int	complaints_post_register(struct complaints *, const struct cx_actor *,
 	    const char *body, const char *date, int csv, struct buf *out,
 	    struct cx_error *);

@@ -105,7 +105,35 @@ int	cx_letter_pdf(struct complaints *, struct db *, int64_t id,
 int	cx_db_error(struct cx_error *, int rc, const char *what);
 int	cx_xml_error(struct cx_error *, const struct xmlio_err *);
 
-/* Runs a job on the writer and waits for its commit. */
+/*
+ * A write in flight (call.c).  A call is the first member of the
+ * structure of its job, so that complaints_call_free frees the whole:
+ * cleanup, when set, frees what the job holds and the job itself.
+ */
+struct complaints_call {
+	struct db_job		 job;
+	struct complaints	*cx;
+	int			(*run)(struct db *, void *);	/* writer */
+	void			*arg;
+	struct cx_error		*err;	/* where run puts its error */
+	const char		*what;	/* "the change": for messages */
+	/* After the commit, in the caller's thread; NULL: nothing. */
+	int			(*finish)(struct complaints_call *,
+				    struct buf *, struct cx_error *);
+	void			(*cleanup)(struct complaints_call *);
+	int			 rc;
+	void			(*done)(void *);
+	void			*done_arg;
+};
+void	cx_call_init(struct complaints_call *, struct complaints *,
+	    int (*run)(struct db *, void *), void *arg, struct cx_error *err);
+/* Submits, waits for the commit, takes the result; does not free. */
+int	cx_call_wait(struct complaints_call *, struct buf *out,
+	    struct cx_error *);
+/*
+ * Runs a job on the writer and waits for its commit: for the service's
+ * own threads (the watch, the outbox) and tools, never a request's.
+ */
 int	cx_run(struct complaints *, int (*run)(struct db *, void *), void *arg,
 	    struct cx_error *e, struct cx_error *job_err);
 

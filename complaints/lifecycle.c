@@ -102,6 +102,7 @@ cx_transition(const char *action, const char *state)
 
 /* An action as parsed. */
 struct cx_act {
+	struct complaints_call	 call;	/* first: the call frees the whole */
 	struct complaints	*cx;
 	const struct cx_actor	*actor;
 	enum act		 kind;
@@ -512,30 +513,91 @@ by_part(xmlNodePtr root, const char *name)
 	return xmlio_child_text(xmlio_child(root, "by"), name);
 }
 
-int
-complaints_act(struct complaints *cx, const struct cx_actor *actor,
-    const char *ref, const char *xml, size_t len, struct buf *out,
-    struct cx_error *e)
+static void
+act_cleanup(struct complaints_call *c)
+{
+	struct cx_act *a = (struct cx_act *)(void *)c;
+
+	act_free(a);
+	free(a);
+}
+
+/* After the commit: the <action-result>. */
+static int
+act_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
+{
+	const struct cx_act *ap = (const struct cx_act *)(void *)c;
+	struct complaints *cx = ap->cx;
+	struct xmlio_out o;
+	enum act k = ap->kind;
+
+	cx_outbox_kick(cx);
+	if (xmlio_out_begin(&o, "action-result") == -1 ||
+	    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->id) == -1 ||
+	    xmlio_out_elem(&o, "action", act_names[k]) == -1 ||
+	    xmlio_out_elem(&o, "state-before", ap->before) == -1 ||
+	    xmlio_out_elem(&o, "state", ap->after) == -1 ||
+	    xmlio_out_elem(&o, "due", ap->due) == -1)
+		goto fail;
+	if (ap->has_ent) {
+		char no[24], y[8];
+
+		snprintf(no, sizeof(no), "%lld", (long long)ap->ent.no);
+		snprintf(y, sizeof(y), "%d", ap->ent.year % 10000);
+		if (xmlio_out_start(&o, "new-talon") == -1 ||
+		    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->ent.id) ==
+		    -1 ||
+		    xmlio_out_elem(&o, "number", ap->ent.talon) == -1 ||
+		    xmlio_out_elem(&o, "access-code",
+		    ap->ent.access_code) == -1 ||
+		    xmlio_out_start(&o, "journal-number") == -1 ||
+		    xmlio_out_attr(&o, "year", y) == -1 ||
+		    xmlTextWriterWriteString(o.w, BAD_CAST no) < 0 ||
+		    xmlio_out_end(&o) == -1 ||
+		    cx_out_body(&o, &ap->ent.body) == -1 ||
+		    cx_out_time(&o, "accepted-at", ap->ent.body.tz[0] ?
+		    ap->ent.body.tz : cx->timezone,
+		    ap->ent.accepted_at) == -1 ||
+		    xmlio_out_elem(&o, "due", ap->ent.due) == -1 ||
+		    xmlio_out_end(&o) == -1)
+			goto fail;
+	}
+	if (xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	return 0;
+fail:
+	xmlio_out_free(&o);
+	cx_error_set(e, 500, "internal", "the result could not be written");
+	return -1;
+}
+
+struct complaints_call *
+complaints_act_begin(struct complaints *cx, const struct cx_actor *actor,
+    const char *ref, const char *xml, size_t len, struct cx_error *e)
 {
 	struct xmlio_err xe;
-	struct cx_act a;
-	struct xmlio_out o;
+	struct cx_act *ap;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
 	struct db *db;
 	char *s;
-	int rc = -1, k;
+	int rc, k;
 
-	memset(&a, 0, sizeof(a));
-	a.cx = cx;
-	a.actor = actor;
-	a.ref = ref;
+	if ((ap = calloc(1, sizeof(*ap))) == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		return NULL;
+	}
+	ap->cx = cx;
+	ap->actor = actor;
+	ap->ref = ref;
+	cx_call_init(&ap->call, cx, act_run, ap, &ap->err);
+	ap->call.finish = act_finish;
+	ap->call.cleanup = act_cleanup;
 	db = db_pool_get(cx->readers);
-	rc = cx_resolve(cx, db, ref, &a.id, e);
+	rc = cx_resolve(cx, db, ref, &ap->id, e);
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
-		return -1;
-	rc = -1;
+		goto out;
 	/* Which action: the root element names it. */
 	{
 		const char *p = xml, *end = xml + len;
@@ -562,23 +624,25 @@ complaints_act(struct complaints *cx, const struct cx_actor *actor,
 			    "must be one of assign, forward, extend, decide, "
 			    "appeal, withdraw, leave-without-consideration, "
 			    "note, answer, close");
-			return -1;
+			goto out;
 		}
 	}
-	a.kind = (enum act)k;
+	ap->kind = (enum act)k;
 	if (xmlio_parse(cx->schemas, act_names[k], xml, len, &doc,
-	    &xe) == -1)
-		return cx_xml_error(e, &xe);
+	    &xe) == -1) {
+		cx_xml_error(e, &xe);
+		goto out;
+	}
 	root = xmlDocGetRootElement(doc);
 	/* Who acts: the session's staff member, else the document's. */
 	if (actor != NULL) {
-		a.by_name = strdup(actor->name);
-		a.by_position = strdup(actor->position);
-		a.by_body = strdup(actor->body);
+		ap->by_name = strdup(actor->name);
+		ap->by_position = strdup(actor->position);
+		ap->by_body = strdup(actor->body);
 	} else {
-		a.by_name = by_part(root, "name");
-		a.by_position = by_part(root, "position");
-		a.by_body = by_part(root, "body");
+		ap->by_name = by_part(root, "name");
+		ap->by_position = by_part(root, "position");
+		ap->by_body = by_part(root, "body");
 		if (xmlio_child(root, "by") == NULL) {
 			cx_error_set(e, 400, "invalid-document", "say <by> "
 			    "whom, or sign in");
@@ -586,15 +650,15 @@ complaints_act(struct complaints *cx, const struct cx_actor *actor,
 		}
 	}
 	/* The action's own elements, in the order of act_fields. */
-	a.a = xmlio_child_text(root, act_fields[k][0]);
+	ap->a = xmlio_child_text(root, act_fields[k][0]);
 	if (act_fields[k][1])
-		a.b = xmlio_child_text(root, act_fields[k][1]);
+		ap->b = xmlio_child_text(root, act_fields[k][1]);
 	if (act_fields[k][2])
-		a.c = xmlio_child_text(root, act_fields[k][2]);
-	if (a.kind == ACT_APPEAL &&
+		ap->c = xmlio_child_text(root, act_fields[k][2]);
+	if (ap->kind == ACT_APPEAL &&
 	    (s = xmlio_child_text(root, "received-at")) != NULL) {
-		if (iso_parse(s, &a.received_at) == -1 ||
-		    a.received_at > clock_now() + 3600) {
+		if (iso_parse(s, &ap->received_at) == -1 ||
+		    ap->received_at > clock_now() + 3600) {
 			free(s);
 			cx_error_set(e, 400, "invalid-document", "received-at: "
 			    "give a date and time with a zone, not in the "
@@ -603,50 +667,24 @@ complaints_act(struct complaints *cx, const struct cx_actor *actor,
 		}
 		free(s);
 	}
-	if (a.by_name == NULL || a.by_position == NULL || a.by_body == NULL) {
+	if (ap->by_name == NULL || ap->by_position == NULL ||
+	    ap->by_body == NULL) {
 		cx_error_set(e, 500, "internal", "out of memory");
 		goto out;
 	}
-	if (cx_run(cx, act_run, &a, e, &a.err) == -1)
-		goto out;
-	cx_outbox_kick(cx);
-	if (xmlio_out_begin(&o, "action-result") == -1 ||
-	    xmlio_out_elemf(&o, "id", "%lld", (long long)a.id) == -1 ||
-	    xmlio_out_elem(&o, "action", act_names[k]) == -1 ||
-	    xmlio_out_elem(&o, "state-before", a.before) == -1 ||
-	    xmlio_out_elem(&o, "state", a.after) == -1 ||
-	    xmlio_out_elem(&o, "due", a.due) == -1)
-		goto fail;
-	if (a.has_ent) {
-		char no[24], y[8];
-
-		snprintf(no, sizeof(no), "%lld", (long long)a.ent.no);
-		snprintf(y, sizeof(y), "%d", a.ent.year % 10000);
-		if (xmlio_out_start(&o, "new-talon") == -1 ||
-		    xmlio_out_elemf(&o, "id", "%lld", (long long)a.ent.id) ==
-		    -1 ||
-		    xmlio_out_elem(&o, "number", a.ent.talon) == -1 ||
-		    xmlio_out_elem(&o, "access-code", a.ent.access_code) == -1 ||
-		    xmlio_out_start(&o, "journal-number") == -1 ||
-		    xmlio_out_attr(&o, "year", y) == -1 ||
-		    xmlTextWriterWriteString(o.w, BAD_CAST no) < 0 ||
-		    xmlio_out_end(&o) == -1 ||
-		    cx_out_body(&o, &a.ent.body) == -1 ||
-		    cx_out_time(&o, "accepted-at", a.ent.body.tz[0] ?
-		    a.ent.body.tz : cx->timezone, a.ent.accepted_at) == -1 ||
-		    xmlio_out_elem(&o, "due", a.ent.due) == -1 ||
-		    xmlio_out_end(&o) == -1)
-			goto fail;
-	}
-	if (xmlio_out_finish(&o, out) == -1)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the result could not be written");
+	xmlFreeDoc(doc);
+	return &ap->call;
 out:
 	xmlFreeDoc(doc);
-	act_free(&a);
-	return rc;
+	act_cleanup(&ap->call);
+	return NULL;
+}
+
+int
+complaints_act(struct complaints *cx, const struct cx_actor *actor,
+    const char *ref, const char *xml, size_t len, struct buf *out,
+    struct cx_error *e)
+{
+	return complaints_call_wait(complaints_act_begin(cx, actor, ref, xml,
+	    len, e), out, e);
 }

@@ -797,8 +797,10 @@ nt_check(struct complaints *cx, struct db *db, const struct cx_actor *a,
 }
 
 struct nt_job {
+	struct complaints_call call;	/* first: the call frees the whole */
 	int64_t		 id;
-	const char	*channel, *recipient, *tracking;
+	char		*channel, *recipient;
+	const char	*tracking;
 	int		 op;	/* 0 reset, 1 posted */
 	struct complaints *cx;
 	struct cx_error	 err;
@@ -831,12 +833,50 @@ nt_run(struct db *db, void *arg)
 	return rc;
 }
 
-int
-complaints_notification_reset(struct complaints *cx,
+static void
+nt_cleanup(struct complaints_call *c)
+{
+	struct nt_job *j = (struct nt_job *)(void *)c;
+
+	free(j->channel);
+	free(j->recipient);
+	free(j);
+}
+
+/* After the commit: a letter to send again wakes the worker. */
+static int
+nt_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
+{
+	(void)out;
+	(void)e;
+	cx_outbox_kick(c->cx);
+	return 0;
+}
+
+static struct nt_job *
+nt_job_new(struct complaints *cx, int64_t id, int op, struct cx_error *e)
+{
+	struct nt_job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		return NULL;
+	}
+	cx_call_init(&j->call, cx, nt_run, j, &j->err);
+	j->call.cleanup = nt_cleanup;
+	j->id = id;
+	j->cx = cx;
+	j->op = op;
+	return j;
+}
+
+struct complaints_call *
+complaints_notification_reset_begin(struct complaints *cx,
     const struct cx_actor *a, int64_t id, int to_post, struct cx_error *e)
 {
+	struct complaints_call *c = NULL;
 	struct ob_item it;
-	struct nt_job j;
+	struct nt_job *j;
 	struct db *db;
 	int rc;
 
@@ -845,7 +885,6 @@ complaints_notification_reset(struct complaints *cx,
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
 		goto out;
-	rc = -1;
 	if (strcmp(it.state, "failed") != 0 && !(to_post &&
 	    strcmp(it.state, "pending") == 0)) {
 		cx_error_set(e, 409, "not-failed", "notification %lld is %s; "
@@ -857,26 +896,39 @@ complaints_notification_reset(struct complaints *cx,
 		    "postal address");
 		goto out;
 	}
-	memset(&j, 0, sizeof(j));
-	j.id = id;
-	j.cx = cx;
-	j.channel = to_post ? "post" : it.channel;
-	j.recipient = to_post ? it.address : it.recipient;
-	if (cx_run(cx, nt_run, &j, e, &j.err) == 0) {
-		rc = 0;
-		cx_outbox_kick(cx);
+	if ((j = nt_job_new(cx, id, 0, e)) == NULL)
+		goto out;
+	j->call.finish = nt_finish;
+	j->channel = strdup(to_post ? "post" : it.channel);
+	if ((to_post ? it.address : it.recipient) != NULL)
+		j->recipient = strdup(to_post ? it.address : it.recipient);
+	c = &j->call;
+	if (j->channel == NULL || ((to_post ? it.address : it.recipient) !=
+	    NULL && j->recipient == NULL)) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_call_free(c);
+		c = NULL;
 	}
 out:
 	item_free(&it);
-	return rc;
+	return c;
 }
 
 int
-complaints_post_sent(struct complaints *cx, const struct cx_actor *a,
+complaints_notification_reset(struct complaints *cx,
+    const struct cx_actor *a, int64_t id, int to_post, struct cx_error *e)
+{
+	return complaints_call_wait(complaints_notification_reset_begin(cx, a,
+	    id, to_post, e), NULL, e);
+}
+
+struct complaints_call *
+complaints_post_sent_begin(struct complaints *cx, const struct cx_actor *a,
     int64_t id, const char *tracking, struct cx_error *e)
 {
+	struct complaints_call *c = NULL;
 	struct ob_item it;
-	struct nt_job j;
+	struct nt_job *j;
 	struct db *db;
 	int rc;
 
@@ -885,22 +937,27 @@ complaints_post_sent(struct complaints *cx, const struct cx_actor *a,
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
 		goto out;
-	rc = -1;
 	if (strcmp(it.channel, "post") != 0 || strcmp(it.state, "ready") != 0) {
 		cx_error_set(e, 409, "not-ready", "notification %lld is a %s "
 		    "one, %s; only a letter ready for the post can be sent",
 		    (long long)id, it.channel, it.state);
 		goto out;
 	}
-	memset(&j, 0, sizeof(j));
-	j.id = id;
-	j.cx = cx;
-	j.op = 1;
-	j.tracking = tracking;
-	rc = cx_run(cx, nt_run, &j, e, &j.err);
+	if ((j = nt_job_new(cx, id, 1, e)) == NULL)
+		goto out;
+	j->tracking = tracking;
+	c = &j->call;
 out:
 	item_free(&it);
-	return rc;
+	return c;
+}
+
+int
+complaints_post_sent(struct complaints *cx, const struct cx_actor *a,
+    int64_t id, const char *tracking, struct cx_error *e)
+{
+	return complaints_call_wait(complaints_post_sent_begin(cx, a, id,
+	    tracking, e), NULL, e);
 }
 
 int

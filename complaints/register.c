@@ -6,7 +6,6 @@
  * the batch transaction that group commit shares between requests.  The
  * entry itself (cx_entry_insert) also serves forwarding and appeals.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@ struct cx_att {
 
 /* One complaint as parsed, then as stored. */
 struct cx_reg {
+	struct complaints_call call;	/* first: the call frees the whole */
 	struct complaints *cx;
 	/* From the document. */
 	char		*body, *subject_institution, *subject_name;
@@ -36,20 +36,12 @@ struct cx_reg {
 	struct cx_att	 att[MAX_ATTACHMENTS];
 	int		 natt;
 	/* From the writer. */
-	struct db_job	 job;
-	int		 rc;
 	struct cx_error	 err;
 	struct cx_entry	 ent;
-	/* For the synchronous wrapper. */
-	pthread_mutex_t	*wait_lock;
-	pthread_cond_t	*wait_cond;
-	int		 finished;
-	void		(*done)(void *);
-	void		*done_arg;
 };
 
-void
-complaints_register_free(struct cx_reg *r)
+static void
+register_free(struct cx_reg *r)
 {
 	if (r == NULL)
 		return;
@@ -88,7 +80,17 @@ attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
-struct cx_reg *
+static int register_run(struct db *, void *);
+static int register_finish(struct complaints_call *, struct buf *,
+    struct cx_error *);
+
+static void
+register_cleanup(struct complaints_call *c)
+{
+	register_free((struct cx_reg *)(void *)c);
+}
+
+struct complaints_call *
 complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
     const char *xml, size_t len, struct cx_error *e)
 {
@@ -106,6 +108,10 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		goto oom;
 	r->cx = cx;
+	cx_call_init(&r->call, cx, register_run, r, &r->err);
+	r->call.what = "the complaint";
+	r->call.finish = register_finish;
+	r->call.cleanup = register_cleanup;
 	root = xmlDocGetRootElement(doc);
 	r->body = xmlio_child_text(root, "body");
 	s = xmlio_child_text(root, "service");
@@ -209,12 +215,12 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 		    !r->att[i].sha256)
 			goto oom;
 	xmlFreeDoc(doc);
-	return r;
+	return &r->call;
 oom:
 	cx_error_set(e, 500, "internal", "out of memory");
 fail:
 	xmlFreeDoc(doc);
-	complaints_register_free(r);
+	register_free(r);
 	return NULL;
 }
 
@@ -387,34 +393,6 @@ register_run(struct db *db, void *arg)
 	    r->registrar_name, "register", NULL, &r->ent, &r->err);
 }
 
-/* In the writer thread, after the commit. */
-static void
-register_done(void *arg, int rc)
-{
-	struct cx_reg *r = arg;
-
-	r->rc = rc;
-	if (rc != DB_OK && r->err.status == 0)
-		cx_db_error(&r->err, rc, "the complaint was not registered");
-	r->done(r->done_arg);
-}
-
-int
-complaints_register_submit(struct complaints *cx, struct cx_reg *r,
-    void (*done)(void *), void *arg, struct cx_error *e)
-{
-	int rc;
-
-	r->done = done;
-	r->done_arg = arg;
-	r->job.run = register_run;
-	r->job.done = register_done;
-	r->job.arg = r;
-	if ((rc = db_writer_submit(cx->writer, &r->job)) != DB_OK)
-		return cx_db_error(e, rc, "the complaint was not queued");
-	return 0;
-}
-
 /* Writes a <talon>; the access code only when given. */
 int
 cx_talon_xml(const char *tz, const char *talon, const char *access_code,
@@ -462,56 +440,23 @@ fail:
 	return -1;
 }
 
-int
-complaints_register_result(struct complaints *cx, struct cx_reg *r,
-    struct buf *out, struct cx_error *e)
+/* After the commit: the <talon>, with the access code. */
+static int
+register_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
 {
-	if (r->rc != DB_OK) {
-		*e = r->err;
-		return -1;
-	}
-	return cx_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz : cx->timezone,
-	    r->ent.talon, r->ent.access_code, r->ent.year, r->ent.no,
-	    &r->ent.body, r->ent.accepted_at, r->registrar_name,
+	struct cx_reg *r = (struct cx_reg *)(void *)c;
+
+	return cx_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz :
+	    r->cx->timezone, r->ent.talon, r->ent.access_code, r->ent.year,
+	    r->ent.no, &r->ent.body, r->ent.accepted_at, r->registrar_name,
 	    r->registrar_position, r->ent.due, r->ent.rules, r->service,
 	    r->ent.proposal, out, e);
 }
 
-static void
-sync_done(void *arg)
-{
-	struct cx_reg *r = arg;
-
-	pthread_mutex_lock(r->wait_lock);
-	r->finished = 1;
-	pthread_cond_signal(r->wait_cond);
-	pthread_mutex_unlock(r->wait_lock);
-}
-
 int
 complaints_register(struct complaints *cx, const struct cx_actor *a,
-    const char *xml, size_t len,
-    struct buf *out, struct cx_error *e)
+    const char *xml, size_t len, struct buf *out, struct cx_error *e)
 {
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-	struct cx_reg *r;
-	int rc;
-
-	if ((r = complaints_register_begin(cx, a, xml, len, e)) == NULL)
-		return -1;
-	r->wait_lock = &lock;
-	r->wait_cond = &cond;
-	if (complaints_register_submit(cx, r, sync_done, r, e) == -1) {
-		complaints_register_free(r);
-		return -1;
-	}
-	pthread_mutex_lock(&lock);
-	while (!r->finished)
-		pthread_cond_wait(&cond, &lock);
-	pthread_mutex_unlock(&lock);
-	rc = complaints_register_result(cx, r, out, e);
-	complaints_register_free(r);
-	return rc;
+	return complaints_call_wait(complaints_register_begin(cx, a, xml, len,
+	    e), out, e);
 }
-

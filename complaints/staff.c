@@ -161,6 +161,7 @@ admin_only(const struct cx_actor *by, struct cx_error *e)
 }
 
 struct staff_job {
+	struct complaints_call	 call;	/* first: the call frees the whole */
 	struct complaints	*cx;
 	const struct cx_actor	*by;
 	const char		*login, *name, *position, *body, *role;
@@ -224,81 +225,121 @@ staff_run(struct db *db, void *arg)
 	    j->op == 0 ? j->role : NULL);
 }
 
+static void
+staff_cleanup(struct complaints_call *c)
+{
+	struct staff_job *j = (struct staff_job *)(void *)c;
+
+	sodium_memzero(j->hash, sizeof(j->hash));
+	free(j);
+}
+
+/* A staff job, hashing the password when there is one. */
+static struct complaints_call *
+staff_call(struct complaints *cx, const struct cx_actor *by, int op,
+    const char *login, const char *password, struct staff_job **jp,
+    struct cx_error *e)
+{
+	struct staff_job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		return NULL;
+	}
+	cx_call_init(&j->call, cx, staff_run, j, &j->err);
+	j->call.cleanup = staff_cleanup;
+	j->cx = cx;
+	j->by = by;
+	j->login = login;
+	j->op = op;
+	if (password != NULL && pw_hash(password, j->hash) != 0) {
+		cx_error_set(e, 500, "internal", "out of memory for the hash");
+		staff_cleanup(&j->call);
+		return NULL;
+	}
+	if (jp != NULL)
+		*jp = j;
+	return &j->call;
+}
+
+struct complaints_call *
+complaints_staff_add_begin(struct complaints *cx, const struct cx_actor *by,
+    const char *login, const char *name, const char *position,
+    const char *body, const char *role, const char *password,
+    struct cx_error *e)
+{
+	struct complaints_call *c;
+	struct staff_job *j;
+	enum cx_role r;
+
+	if (admin_only(by, e) == -1 || login_ok(login, e) == -1 ||
+	    password_ok(password, e) == -1)
+		return NULL;
+	if (cx_role_parse(role, &r) == -1) {
+		cx_error_set(e, 400, "bad-role", "a role is registrar, head, "
+		    "desk or admin");
+		return NULL;
+	}
+	if (name[0] == '\0' || position[0] == '\0' || strlen(name) > 200 ||
+	    strlen(position) > 200) {
+		cx_error_set(e, 400, "bad-name", "give the full name and the "
+		    "position, at most 200 characters each");
+		return NULL;
+	}
+	if ((c = staff_call(cx, by, 0, login, password, &j, e)) == NULL)
+		return NULL;
+	j->name = name;
+	j->position = position;
+	j->body = body;
+	j->role = role;
+	return c;
+}
+
 int
 complaints_staff_add(struct complaints *cx, const struct cx_actor *by,
     const char *login, const char *name, const char *position,
     const char *body, const char *role, const char *password,
     struct cx_error *e)
 {
-	struct staff_job j;
-	enum cx_role r;
+	return complaints_call_wait(complaints_staff_add_begin(cx, by, login,
+	    name, position, body, role, password, e), NULL, e);
+}
 
-	if (admin_only(by, e) == -1 || login_ok(login, e) == -1 ||
-	    password_ok(password, e) == -1)
-		return -1;
-	if (cx_role_parse(role, &r) == -1) {
-		cx_error_set(e, 400, "bad-role", "a role is registrar, head, "
-		    "desk or admin");
-		return -1;
-	}
-	if (name[0] == '\0' || position[0] == '\0' || strlen(name) > 200 ||
-	    strlen(position) > 200) {
-		cx_error_set(e, 400, "bad-name", "give the full name and the "
-		    "position, at most 200 characters each");
-		return -1;
-	}
-	memset(&j, 0, sizeof(j));
-	j.cx = cx;
-	j.by = by;
-	j.login = login;
-	j.name = name;
-	j.position = position;
-	j.body = body;
-	j.role = role;
-	if (pw_hash(password, j.hash) != 0) {
-		cx_error_set(e, 500, "internal", "out of memory for the hash");
-		return -1;
-	}
-	return cx_run(cx, staff_run, &j, e, &j.err);
+struct complaints_call *
+complaints_staff_passwd_begin(struct complaints *cx, const struct cx_actor *by,
+    const char *login, const char *password, struct cx_error *e)
+{
+	if ((by == NULL || strcmp(by->login, login) != 0) &&
+	    admin_only(by, e) == -1)
+		return NULL;
+	if (password_ok(password, e) == -1)
+		return NULL;
+	return staff_call(cx, by, 1, login, password, NULL, e);
 }
 
 int
 complaints_staff_passwd(struct complaints *cx, const struct cx_actor *by,
     const char *login, const char *password, struct cx_error *e)
 {
-	struct staff_job j;
+	return complaints_call_wait(complaints_staff_passwd_begin(cx, by, login,
+	    password, e), NULL, e);
+}
 
-	if ((by == NULL || strcmp(by->login, login) != 0) &&
-	    admin_only(by, e) == -1)
-		return -1;
-	if (password_ok(password, e) == -1)
-		return -1;
-	memset(&j, 0, sizeof(j));
-	j.cx = cx;
-	j.by = by;
-	j.login = login;
-	j.op = 1;
-	if (pw_hash(password, j.hash) != 0) {
-		cx_error_set(e, 500, "internal", "out of memory for the hash");
-		return -1;
-	}
-	return cx_run(cx, staff_run, &j, e, &j.err);
+struct complaints_call *
+complaints_staff_disable_begin(struct complaints *cx,
+    const struct cx_actor *by, const char *login, struct cx_error *e)
+{
+	if (admin_only(by, e) == -1)
+		return NULL;
+	return staff_call(cx, by, 2, login, NULL, NULL, e);
 }
 
 int
 complaints_staff_disable(struct complaints *cx, const struct cx_actor *by,
     const char *login, struct cx_error *e)
 {
-	struct staff_job j;
-
-	if (admin_only(by, e) == -1)
-		return -1;
-	memset(&j, 0, sizeof(j));
-	j.cx = cx;
-	j.by = by;
-	j.login = login;
-	j.op = 2;
-	return cx_run(cx, staff_run, &j, e, &j.err);
+	return complaints_call_wait(complaints_staff_disable_begin(cx, by,
+	    login, e), NULL, e);
 }
 
 struct list_ctx {
@@ -361,14 +402,49 @@ token_new(char text[TOKEN_TEXT + 1], uint8_t hash[32])
 }
 
 struct token_job {
+	struct complaints_call call;	/* first: the call frees the whole */
 	int64_t		 staff_id, id;
 	const char	*kind, *label;
 	uint8_t		 hash[32];
 	int64_t		 now, expires;
 	int64_t		 revoke_id, revoke_staff;
-	int		 changed;
+	int		 changed, want_change;
 	struct cx_error	 err;
+	/* For the answer: the token, once, and whose it is. */
+	const char	*root;		/* session, api-token; NULL: none */
+	char		 text[TOKEN_TEXT + 1];
+	struct db_staff	 s;
+	char		 client[64];
 };
+
+static void
+token_cleanup(struct complaints_call *c)
+{
+	struct token_job *j = (struct token_job *)(void *)c;
+
+	sodium_memzero(j->text, sizeof(j->text));
+	free(j);
+}
+
+static int token_run(struct db *, void *);
+static int token_finish(struct complaints_call *, struct buf *,
+    struct cx_error *);
+
+static struct token_job *
+token_job_new(struct complaints *cx, struct cx_error *e)
+{
+	struct token_job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		cx_error_set(e, 500, "internal", "out of memory");
+		return NULL;
+	}
+	cx_call_init(&j->call, cx, token_run, j, &j->err);
+	j->call.finish = token_finish;
+	j->call.cleanup = token_cleanup;
+	j->now = clock_now();
+	return j;
+}
 
 static int
 token_run(struct db *db, void *arg)
@@ -408,15 +484,33 @@ token_out(struct complaints *cx, const char *root, const char *text,
 	return 0;
 }
 
-int
-complaints_sign_in(struct complaints *cx, const char *login,
-    const char *password, const char *client, struct buf *out,
-    struct cx_error *e)
+/* After the commit: the new token, or that a revocation found it. */
+static int
+token_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
 {
-	struct token_job j;
+	struct token_job *j = (struct token_job *)(void *)c;
+
+	if (j->want_change && !j->changed) {
+		cx_error_set(e, 404, "no-such-token", "no active token %lld "
+		    "of yours", (long long)j->revoke_id);
+		return -1;
+	}
+	if (j->root == NULL)
+		return 0;
+	if (strcmp(j->root, "session") == 0)
+		log_info("staff: %s signed in from %s", j->s.login, j->client);
+	return token_out(c->cx, j->root, j->text, &j->s, j->id, j->expires,
+	    out, e);
+}
+
+struct complaints_call *
+complaints_sign_in_begin(struct complaints *cx, const char *login,
+    const char *password, const char *client, struct cx_error *e)
+{
+	struct token_job *j;
 	struct db_staff s;
 	struct db *db;
-	char text[TOKEN_TEXT + 1], lkey[80], ckey[80];
+	char lkey[80], ckey[80];
 	time_t now = clock_now();
 	int wait, rc;
 
@@ -429,13 +523,15 @@ complaints_sign_in(struct complaints *cx, const char *login,
 		cx_error_set(e, 429, "too-many-attempts", "too many failed "
 		    "sign-ins; try again in %d s", wait);
 		e->retry_after = wait;
-		return -1;
+		return NULL;
 	}
 	db = db_pool_get(cx->readers);
 	rc = db_staff_by_login(db, login, &s);
 	db_pool_put(cx->readers, db);
-	if (rc != DB_OK && rc != DB_NOTFOUND)
-		return cx_db_error(e, rc, "the accounts cannot be read");
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
+		cx_db_error(e, rc, "the accounts cannot be read");
+		return NULL;
+	}
 	/* The same work whether the login exists or not. */
 	if (pw_verify(rc == DB_OK ? s.pw_hash : dummy_hash(), password) != 0 ||
 	    rc != DB_OK || !s.active) {
@@ -451,22 +547,31 @@ complaints_sign_in(struct complaints *cx, const char *login,
 		    client ? client : "-");
 		cx_error_set(e, 401, "bad-credentials", "the login or the "
 		    "password is wrong, or the account is disabled");
-		return -1;
+		return NULL;
 	}
 	limit_clear(cx->signin, lkey);
-	memset(&j, 0, sizeof(j));
-	token_new(text, j.hash);
-	j.staff_id = s.id;
-	j.kind = "session";
-	j.now = now;
-	j.expires = now + (int64_t)cx->session_hours * 3600;
-	if (cx_run(cx, token_run, &j, e, &j.err) == -1)
-		return -1;
-	log_info("staff: %s signed in from %s", s.login, client ? client :
-	    "-");
-	rc = token_out(cx, "session", text, &s, j.id, j.expires, out, e);
-	sodium_memzero(text, sizeof(text));
-	return rc;
+	if ((j = token_job_new(cx, e)) == NULL)
+		return NULL;
+	token_new(j->text, j->hash);
+	j->s = s;
+	sodium_memzero(s.pw_hash, sizeof(s.pw_hash));
+	sodium_memzero(j->s.pw_hash, sizeof(j->s.pw_hash));
+	strlcpy_chk(j->client, client ? client : "-", sizeof(j->client));
+	j->root = "session";
+	j->staff_id = s.id;
+	j->kind = "session";
+	j->now = now;
+	j->expires = now + (int64_t)cx->session_hours * 3600;
+	return &j->call;
+}
+
+int
+complaints_sign_in(struct complaints *cx, const char *login,
+    const char *password, const char *client, struct buf *out,
+    struct cx_error *e)
+{
+	return complaints_call_wait(complaints_sign_in_begin(cx, login,
+	    password, client, e), out, e);
 }
 
 /* Records a use now and then, off the request's path. */
@@ -541,68 +646,79 @@ complaints_authenticate(struct complaints *cx, const char *token,
 	return 0;
 }
 
+struct complaints_call *
+complaints_sign_out_begin(struct complaints *cx, const struct cx_actor *a,
+    struct cx_error *e)
+{
+	struct token_job *j;
+
+	if ((j = token_job_new(cx, e)) == NULL)
+		return NULL;
+	j->revoke_id = a->token_id;
+	j->revoke_staff = a->staff_id;
+	return &j->call;
+}
+
 int
 complaints_sign_out(struct complaints *cx, const struct cx_actor *a,
     struct cx_error *e)
 {
-	struct token_job j;
+	return complaints_call_wait(complaints_sign_out_begin(cx, a, e), NULL,
+	    e);
+}
 
-	memset(&j, 0, sizeof(j));
-	j.revoke_id = a->token_id;
-	j.revoke_staff = a->staff_id;
-	j.now = clock_now();
-	return cx_run(cx, token_run, &j, e, &j.err);
+struct complaints_call *
+complaints_token_create_begin(struct complaints *cx, const struct cx_actor *a,
+    const char *label, int days, struct cx_error *e)
+{
+	struct token_job *j;
+
+	if (days <= 0 || days > cx->token_days)
+		days = cx->token_days;
+	if ((j = token_job_new(cx, e)) == NULL)
+		return NULL;
+	token_new(j->text, j->hash);
+	j->root = "api-token";
+	j->staff_id = a->staff_id;
+	j->kind = "api";
+	j->label = label;
+	j->expires = j->now + (int64_t)days * 86400;
+	strlcpy_chk(j->s.login, a->login, sizeof(j->s.login));
+	strlcpy_chk(j->s.role, cx_role_name(a->role), sizeof(j->s.role));
+	strlcpy_chk(j->s.body_code, a->body, sizeof(j->s.body_code));
+	strlcpy_chk(j->s.full_name, a->name, sizeof(j->s.full_name));
+	strlcpy_chk(j->s.position, a->position, sizeof(j->s.position));
+	return &j->call;
 }
 
 int
 complaints_token_create(struct complaints *cx, const struct cx_actor *a,
     const char *label, int days, struct buf *out, struct cx_error *e)
 {
-	struct token_job j;
-	struct db_staff s;
-	char text[TOKEN_TEXT + 1];
-	int rc;
+	return complaints_call_wait(complaints_token_create_begin(cx, a, label,
+	    days, e), out, e);
+}
 
-	if (days <= 0 || days > cx->token_days)
-		days = cx->token_days;
-	memset(&j, 0, sizeof(j));
-	token_new(text, j.hash);
-	j.staff_id = a->staff_id;
-	j.kind = "api";
-	j.label = label;
-	j.now = clock_now();
-	j.expires = j.now + (int64_t)days * 86400;
-	if (cx_run(cx, token_run, &j, e, &j.err) == -1)
-		return -1;
-	memset(&s, 0, sizeof(s));
-	strlcpy_chk(s.login, a->login, sizeof(s.login));
-	strlcpy_chk(s.role, cx_role_name(a->role), sizeof(s.role));
-	strlcpy_chk(s.body_code, a->body, sizeof(s.body_code));
-	strlcpy_chk(s.full_name, a->name, sizeof(s.full_name));
-	strlcpy_chk(s.position, a->position, sizeof(s.position));
-	rc = token_out(cx, "api-token", text, &s, j.id, j.expires, out, e);
-	sodium_memzero(text, sizeof(text));
-	return rc;
+struct complaints_call *
+complaints_token_revoke_begin(struct complaints *cx, const struct cx_actor *a,
+    int64_t id, struct cx_error *e)
+{
+	struct token_job *j;
+
+	if ((j = token_job_new(cx, e)) == NULL)
+		return NULL;
+	j->revoke_id = id;
+	j->revoke_staff = a->role == CX_ROLE_ADMIN ? 0 : a->staff_id;
+	j->want_change = 1;
+	return &j->call;
 }
 
 int
 complaints_token_revoke(struct complaints *cx, const struct cx_actor *a,
     int64_t id, struct cx_error *e)
 {
-	struct token_job j;
-
-	memset(&j, 0, sizeof(j));
-	j.revoke_id = id;
-	j.revoke_staff = a->role == CX_ROLE_ADMIN ? 0 : a->staff_id;
-	j.now = clock_now();
-	if (cx_run(cx, token_run, &j, e, &j.err) == -1)
-		return -1;
-	if (!j.changed) {
-		cx_error_set(e, 404, "no-such-token", "no active token %lld "
-		    "of yours", (long long)id);
-		return -1;
-	}
-	return 0;
+	return complaints_call_wait(complaints_token_revoke_begin(cx, a, id,
+	    e), NULL, e);
 }
 
 struct tok_ctx {

@@ -77,6 +77,7 @@ static const struct opt opts[] = {
 	I(remind_days, 3, 0, 60),
 	I(repeat_days, 365, 1, 3650),
 	I(test_clock_offset, 0, -3153600000LL, 3153600000LL),
+	S(test_write_hold, ""),
 };
 
 static int

@@ -34,6 +34,7 @@ struct conf {
 	long long	 batch_max;
 	long long	 shutdown_grace;
 	long long	 test_clock_offset;
+	char		*test_write_hold;
 	long long	 watch_interval;
 	char		*smtp_url;
 	char		*smtp_from;

@@ -248,6 +248,11 @@ main(int argc, char *argv[])
 	cc.readers = (int)conf.readers;
 	cc.queue_max = (size_t)conf.queue_max;
 	cc.batch_max = (size_t)conf.batch_max;
+	cc.test_write_hold = conf.test_write_hold;
+	if (conf.test_write_hold[0])
+		log_warnx("test_write_hold is %s: writes wait while it "
+		    "exists; never use this in production",
+		    conf.test_write_hold);
 	if ((cx = complaints_open(&cc, err, sizeof(err))) == NULL)
 		fatalx("storage: %s", err);
 	load_directory(cx, &conf);

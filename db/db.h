@@ -434,6 +434,11 @@ struct db_writer *db_writer_start(struct db *, size_t queue_cap,
 		    size_t batch_max);
 /* Queues a job; DB_QUEUE_FULL or DB_SHUTDOWN when it cannot. */
 int		 db_writer_submit(struct db_writer *, struct db_job *);
+/*
+ * For tests only: while the file path exists, the writer takes no batch
+ * (the jobs wait in the queue), so a test can stall every write.
+ */
+void		 db_writer_hold(struct db_writer *, const char *path);
 /* Finishes the queued jobs, stops the thread. */
 void		 db_writer_stop(struct db_writer *);
 /* Batches committed and jobs run, for the statistics. */

@@ -9,6 +9,9 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "db/db_int.h"
 #include "util/util.h"
@@ -22,7 +25,21 @@ struct db_writer {
 	size_t		 queued, queue_cap, batch_max;
 	int		 stopping;
 	uint64_t	 batches, jobs;
+	char		*hold;		/* tests: no batch while it exists */
 };
+
+/* Waits, the lock released, while the hold file exists. */
+static void
+hold_wait(struct db_writer *w)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	while (w->hold != NULL && !w->stopping && access(w->hold, F_OK) == 0) {
+		pthread_mutex_unlock(&w->lock);
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&w->lock);
+	}
+}
 
 static void
 run_batch(struct db_writer *w, struct db_job *batch)
@@ -88,6 +105,7 @@ writer_main(void *arg)
 			pthread_mutex_unlock(&w->lock);
 			break;
 		}
+		hold_wait(w);
 		batch = last = w->head;
 		for (n = 1; n < w->batch_max && last->next != NULL; n++)
 			last = last->next;
@@ -158,7 +176,17 @@ db_writer_stop(struct db_writer *w)
 	pthread_join(w->thread, NULL);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
+	free(w->hold);
 	free(w);
+}
+
+void
+db_writer_hold(struct db_writer *w, const char *path)
+{
+	pthread_mutex_lock(&w->lock);
+	free(w->hold);
+	w->hold = path ? strdup(path) : NULL;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void

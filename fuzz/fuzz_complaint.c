@@ -81,12 +81,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cx_error e;
-	struct cx_reg *r;
+	struct complaints_call *r;
 
 	memset(&e, 0, sizeof(e));
 	r = complaints_register_begin(cx, NULL, (const char *)data, size, &e);
 	if (r != NULL) {
-		complaints_register_free(r);
+		complaints_call_free(r);
 		return 0;
 	}
 	if (e.status < 400 || e.status >= 500)

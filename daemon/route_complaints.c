@@ -1,0 +1,79 @@
+/*
+ * route_complaints: complaints and their actions.
+ *
+ *	POST /api/v1/complaints			register (a write)
+ *	GET  /api/v1/complaints			the list, filtered and paged
+ *	GET  /api/v1/complaints/{ref}		one complaint with its events
+ *	POST /api/v1/complaints/{ref}/actions	an action (a write)
+ */
+#include <string.h>
+
+#include "daemon/httpd_int.h"
+
+enum MHD_Result
+route_register(struct req *r)
+{
+	struct cx_error e;
+
+	return httpd_write(r, complaints_register_begin(r->h->cx, r->who,
+	    httpd_body(r), r->body.len, &e), 201, &e);
+}
+
+enum MHD_Result
+route_list(struct req *r)
+{
+	struct cx_list_query q;
+	struct cx_error e;
+	struct buf b;
+	long long v;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.overdue = -1;
+	q.body = httpd_arg(r, "body");
+	q.state = httpd_arg(r, "state");
+	if ((rc = httpd_arg_ll(r, "service", 1, 11, &v, &e)) == -1)
+		return httpd_respond_error(r, &e);
+	if (rc)
+		q.service = (int)v;
+	if ((rc = httpd_arg_ll(r, "overdue", 0, 1, &v, &e)) == -1)
+		return httpd_respond_error(r, &e);
+	if (rc)
+		q.overdue = (int)v;
+	if ((rc = httpd_arg_ll(r, "after", 0, INT64_MAX, &v, &e)) == -1)
+		return httpd_respond_error(r, &e);
+	if (rc)
+		q.after = v;
+	if ((rc = httpd_arg_ll(r, "limit", 1, 500, &v, &e)) == -1)
+		return httpd_respond_error(r, &e);
+	if (rc)
+		q.limit = (int)v;
+	if (httpd_arg_date(r, "from", &q.from, &e) == -1 ||
+	    httpd_arg_date(r, "to", &q.to, &e) == -1)
+		return httpd_respond_error(r, &e);
+	if (q.to)
+		q.to += 86400;	/* to the end of that day */
+	buf_init(&b, 4 * 1024 * 1024);
+	return httpd_answer(r, complaints_list(r->h->cx, r->who, &q, &b, &e),
+	    200, &b, &e);
+}
+
+enum MHD_Result
+route_record(struct req *r)
+{
+	struct cx_error e;
+	struct buf b;
+
+	buf_init(&b, 8 * 1024 * 1024);
+	return httpd_answer(r, complaints_get(r->h->cx, r->who, r->seg[3], &b,
+	    NULL, &e), 200, &b, &e);
+}
+
+enum MHD_Result
+route_action(struct req *r)
+{
+	struct cx_error e;
+
+	return httpd_write(r, complaints_act_begin(r->h->cx, r->who,
+	    r->seg[3], httpd_body(r), r->body.len, &e), 200, &e);
+}

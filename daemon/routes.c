@@ -1,0 +1,79 @@
+/*
+ * routes: every route of complaintsd with who may call it.
+ *
+ * Adding a route is one row here and one handler in the route_*.c file
+ * of its resource.  A row without an access rule is refused at run time
+ * and fails tests/unit/test_httpd.c; tests/integration/test_access.py
+ * holds the expected answer of every route for every role and fails
+ * when a row here has no rule there.
+ */
+#include "daemon/httpd_int.h"
+
+const struct route httpd_routes[] = {
+	/* method, pattern, access, handler, body, answer */
+	{ "GET", "/healthz", PUBLIC, route_health, BODY_NONE, ANSWER_XML },
+	/* route_complaints.c */
+	{ "POST", "/api/v1/complaints", STAFF, route_register,
+	    BODY_XML, ANSWER_XML },
+	{ "GET", "/api/v1/complaints", STAFF, route_list,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/complaints/*", STAFF, route_record,
+	    BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/complaints/*/actions", STAFF, route_action,
+	    BODY_XML, ANSWER_XML },
+	/* route_talons.c */
+	{ "GET", "/api/v1/talons/*", LIMITED, route_status,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/talons/*/talon", STAFF, route_talon,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/talons/*/slip", STAFF, route_slip,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/status", PUBLIC, route_page_form, BODY_NONE, ANSWER_HTML },
+	{ "GET", "/status/*", LIMITED, route_page_status,
+	    BODY_NONE, ANSWER_HTML },
+	{ "POST", "/status", LIMITED, route_page_post, BODY_FORM, ANSWER_HTML },
+	{ "GET", "/status.css", PUBLIC, route_page_css, BODY_NONE, ANSWER_XML },
+	/* route_journal.c */
+	{ "GET", "/api/v1/journal", STAFF, route_journal,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/verify", STAFF, route_verify, BODY_NONE, ANSWER_XML },
+	/* route_directory.c */
+	{ "GET", "/api/v1/directory", PUBLIC, route_dir_search,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/directory/*", PUBLIC, route_dir_body,
+	    BODY_NONE, ANSWER_XML },
+	/* route_staff.c */
+	{ "POST", "/api/v1/session", PUBLIC, route_sign_in,
+	    BODY_XML, ANSWER_XML },
+	{ "GET", "/api/v1/session", STAFF, route_me, BODY_NONE, ANSWER_XML },
+	{ "DELETE", "/api/v1/session", STAFF, route_sign_out,
+	    BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/tokens", STAFF, route_token_new,
+	    BODY_XML, ANSWER_XML },
+	{ "GET", "/api/v1/tokens", STAFF, route_token_list,
+	    BODY_NONE, ANSWER_XML },
+	{ "DELETE", "/api/v1/tokens/*", STAFF, route_token_revoke,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/users", STAFF, route_users, BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/users", STAFF, route_user_add,
+	    BODY_XML, ANSWER_XML },
+	{ "POST", "/api/v1/users/*/disable", STAFF, route_user_disable,
+	    BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/users/*/password", STAFF, route_user_password,
+	    BODY_XML, ANSWER_XML },
+	/* route_notify.c */
+	{ "GET", "/api/v1/notifications", STAFF, route_notifications,
+	    BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/notifications/*/resend", STAFF, route_nt_resend,
+	    BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/notifications/*/to-post", STAFF, route_nt_to_post,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/notifications/*/letter", STAFF, route_nt_letter,
+	    BODY_NONE, ANSWER_XML },
+	{ "POST", "/api/v1/notifications/*/posted", STAFF, route_nt_posted,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/post/register", STAFF, route_post_register,
+	    BODY_NONE, ANSWER_XML },
+};
+
+const size_t httpd_nroutes = sizeof(httpd_routes) / sizeof(httpd_routes[0]);
