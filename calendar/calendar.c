@@ -915,9 +915,12 @@ check_overlap(struct xmlio_ld *ld, const struct cal *c)
 	return 0;
 }
 
-/* "1-11", "5", "2 4 9": a mask of the numbers 1..31. */
+/*
+ * A space-separated list as a mask: level names (levels), or numbers and
+ * ranges from 1 to 31 ("1-11", "2 4 9").
+ */
 static int
-parse_services(const char *v, unsigned *mask)
+parse_mask(const char *v, int levels, unsigned *mask)
 {
 	char buf[128], *p, *tok, *dash, *save = NULL;
 	long long a, b;
@@ -926,30 +929,20 @@ parse_services(const char *v, unsigned *mask)
 	if (strlcpy_chk(buf, v, sizeof(buf)) == -1)
 		return -1;
 	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL) {
-		if ((dash = strchr(tok, '-')) != NULL)
-			*dash++ = '\0';
-		if (parse_ll(tok, 1, 31, &a) == -1 ||
-		    parse_ll(dash ? dash : tok, 1, 31, &b) == -1 || a > b)
-			return -1;
+		if (levels) {
+			if ((a = level_index(tok)) == -1)
+				return -1;
+			b = a;
+		} else {
+			if ((dash = strchr(tok, '-')) != NULL)
+				*dash++ = '\0';
+			if (parse_ll(tok, 1, 31, &a) == -1 ||
+			    parse_ll(dash ? dash : tok, 1, 31, &b) == -1 ||
+			    a > b)
+				return -1;
+		}
 		for (long long i = a; i <= b; i++)
 			*mask |= 1u << i;
-	}
-	return *mask != 0 ? 0 : -1;
-}
-
-static int
-parse_levels(const char *v, unsigned *mask)
-{
-	char buf[128], *p, *tok, *save = NULL;
-	int i;
-
-	*mask = 0;
-	if (strlcpy_chk(buf, v, sizeof(buf)) == -1)
-		return -1;
-	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL) {
-		if ((i = level_index(tok)) == -1)
-			return -1;
-		*mask |= 1u << i;
 	}
 	return *mask != 0 ? 0 : -1;
 }
@@ -993,19 +986,19 @@ read_choice(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 			return -1;
 		}
 	}
-	if ((rc = xmlio_ld_attr(ld, n, "services", v, sizeof(v))) == -1)
-		return -1;
-	if (rc == 1 && parse_services(v, &ch->services) == -1) {
-		xmlio_ld_err(ld, n, "services \"%s\" is not a list of numbers "
-		    "or ranges from 1 to 31", v);
-		return -1;
-	}
-	if ((rc = xmlio_ld_attr(ld, n, "levels", v, sizeof(v))) == -1)
-		return -1;
-	if (rc == 1 && parse_levels(v, &ch->levels) == -1) {
-		xmlio_ld_err(ld, n, "levels \"%s\": each must be institution, "
-		    "district, city, ministry or quality-control", v);
-		return -1;
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? "levels" : "services";
+
+		if ((rc = xmlio_ld_attr(ld, n, name, v, sizeof(v))) == -1)
+			return -1;
+		if (rc == 1 && parse_mask(v, k, k ? &ch->levels :
+		    &ch->services) == -1) {
+			xmlio_ld_err(ld, n, "%s \"%s\": %s", name, v, k ?
+			    "each must be institution, district, city, "
+			    "ministry or quality-control" : "not a list of "
+			    "numbers or ranges from 1 to 31");
+			return -1;
+		}
 	}
 	c->nchoices++;
 	return 0;

@@ -83,6 +83,12 @@ static const struct importer_service service_tab[IMP_NSERVICES] = {
 	    "and holidays excepted (l. 3059-3061)", 0 },
 };
 
+/*
+ * The bodies: the ministry first (its address is in the text), then
+ * those of the appendices' tables (district: -1 the city department,
+ * 0.. the district offices), then the bodies that came after the
+ * regulations (district -3: never in a table).
+ */
 static const struct {
 	const char	*code, *kind, *kk, *ru, *parent;
 	int		 district;
@@ -108,6 +114,22 @@ static const struct {
 	    "Отдел образования Медеуского района", "almaty-edu", 5 },
 	{ "almaty-turksib", "district-office", "Түрксіб ауданының білім бөлімі",
 	    "Отдел образования Турксибского района", "almaty-edu", 6 },
+	/*
+	 * Not in the regulations: the President's decree of 11 June 2022
+	 * (No. 917, UNSURE) divided the ministry; school, preschool,
+	 * additional and vocational education went to this one.  Its
+	 * address is not given here: none was read from a source.
+	 */
+	{ "mop", "ministry", "Қазақстан Республикасы Оқу-ағарту министрлігі",
+	    "Министерство просвещения Республики Казахстан", NULL, -3 },
+};
+
+/* When a body existed, and who took its place (routing.xml agrees). */
+static const struct {
+	const char	*code, *from, *until, *successor;
+} body_life[] = {
+	{ "mes", NULL, "2022-06-10", "mop" },
+	{ "mop", "2022-06-11", NULL, NULL },
 };
 #define NBODIES	(sizeof(body_tab) / sizeof(body_tab[0]))
 
@@ -248,6 +270,13 @@ build_bodies(struct importer_dir *d)
 		b->name_ru = body_tab[i].ru;
 		b->parent = body_tab[i].parent;
 		b->tz = "Asia/Almaty";
+		for (size_t k = 0; k < sizeof(body_life) /
+		    sizeof(body_life[0]); k++)
+			if (strcmp(body_life[k].code, b->code) == 0) {
+				b->valid_from = body_life[k].from;
+				b->valid_until = body_life[k].until;
+				b->successor = body_life[k].successor;
+			}
 	}
 	/* The ministry's address is in the text, not in a table (l. 141). */
 	d->bodies[0].address = "Астана қаласы, Орынбор көшесі, 8, "

@@ -56,6 +56,8 @@ struct importer_body {
 	const char		*schedule;
 	const char		*tz;
 	int			 source_line;	/* 0: not from a table */
+	/* When it existed (YYYY-MM-DD or NULL) and who took its place. */
+	const char		*valid_from, *valid_until, *successor;
 };
 
 struct importer_sighting {

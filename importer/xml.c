@@ -200,6 +200,9 @@ write_doc(const struct importer_dir *d, xmlTextWriterPtr w)
 
 		W(start_entry(w, "body", b->code, b->kind));
 		W(attr_opt(w, "parent", b->parent));
+		W(attr_opt(w, "from", b->valid_from));
+		W(attr_opt(w, "until", b->valid_until));
+		W(attr_opt(w, "successor", b->successor));
 		if (b->source_line > 0)
 			W(attr_int(w, "line", b->source_line));
 		W(elem_lang(w, "name", "kk", b->name_kk));

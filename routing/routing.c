@@ -27,11 +27,26 @@
 #define NGROUNDS		2
 
 enum tier {
-	TIER_NONE = 0,		/* not a declared body */
+	TIER_NONE = 0,		/* not a declared body: an institution */
 	TIER_DISTRICT,
 	TIER_CITY,
-	TIER_MINISTRY
+	TIER_MINISTRY,
+	TIER_QUALITY_CONTROL
 };
+
+/* By enum tier; TIER_NONE is the institution itself. */
+static const char *const tier_names[] = {
+	"institution", "district", "city", "ministry", "quality-control"
+};
+
+/* What a complaint must carry (routing.xsd requirementT). */
+static const char *const requirement_names[] = {
+	"identity-document", "legal-representative", "service-documents",
+	"handwritten", "full-name", "postal-address", "date", "signature",
+	"subject", "reasons-and-demands"
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct {
 	const char	*name;
@@ -52,7 +67,6 @@ static const struct {
 	{ "email",	0x02 },
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct level {
 	enum routing_kind	kind;
@@ -68,16 +82,25 @@ struct chain_rule {
 	char		court_clause[ROUTING_CLAUSE_MAX];
 };
 
+struct requirement {
+	int	what;		/* index in requirement_names */
+	char	clause[ROUTING_CLAUSE_MAX];
+};
+
 struct service_rule {
 	int			present;
 	unsigned		channels;	/* channel_tab bits */
 	unsigned		answers;	/* answer_tab bits */
 	struct chain_rule	chain[NGROUNDS];
+	int			nintake;
+	struct requirement	intake[ROUTING_INTAKE_MAX];
 };
 
 struct body_decl {
 	char		code[ROUTING_CODE_MAX];
 	enum tier	tier;
+	struct date	from, until;	/* y == 0: open-ended */
+	char		successor[ROUTING_CODE_MAX];	/* "" none */
 };
 
 struct routing {
@@ -87,13 +110,21 @@ struct routing {
 	struct service_rule	svc[ROUTING_NSERVICES + 1];	/* 1-based */
 };
 
-static enum tier
-tier_of(const struct routing *r, const char *code)
+static const struct body_decl *
+body_find(const struct routing *r, const char *code)
 {
 	for (int i = 0; i < r->nbodies; i++)
 		if (strcmp(r->bodies[i].code, code) == 0)
-			return r->bodies[i].tier;
-	return TIER_NONE;
+			return &r->bodies[i];
+	return NULL;
+}
+
+static enum tier
+tier_of(const struct routing *r, const char *code)
+{
+	const struct body_decl *b = body_find(r, code);
+
+	return b != NULL ? b->tier : TIER_NONE;
 }
 
 /* "Регламент 1, 17-тармақ" from the clause attribute. */
@@ -136,14 +167,22 @@ read_bodies(struct xmlio_ld *ld, struct routing *r, xmlNodePtr bodies)
 			xmlio_ld_err(ld, c, "<body> needs code and tier");
 			return -1;
 		}
-		if (strcmp(tier, "district") == 0)
-			b->tier = TIER_DISTRICT;
-		else if (strcmp(tier, "city") == 0)
-			b->tier = TIER_CITY;
-		else if (strcmp(tier, "ministry") == 0)
-			b->tier = TIER_MINISTRY;
-		else {
+		for (b->tier = TIER_DISTRICT; (size_t)b->tier <
+		    NELEM(tier_names); b->tier++)
+			if (strcmp(tier_names[b->tier], tier) == 0)
+				break;
+		if ((size_t)b->tier == NELEM(tier_names)) {
 			xmlio_ld_err(ld, c, "unknown tier %s", tier);
+			return -1;
+		}
+		if (xmlio_ld_date(ld, c, "from", 0, &b->from) == -1 ||
+		    xmlio_ld_date(ld, c, "until", 0, &b->until) == -1 ||
+		    xmlio_ld_attr(ld, c, "successor", b->successor,
+		    sizeof(b->successor)) == -1)
+			return -1;
+		if (b->successor[0] != '\0' && b->until.y == 0) {
+			xmlio_ld_err(ld, c, "body %s has a successor and no "
+			    "until", b->code);
 			return -1;
 		}
 		if ((b->tier == TIER_DISTRICT || b->tier == TIER_CITY) &&
@@ -310,6 +349,43 @@ read_chain(struct xmlio_ld *ld, const struct routing *r, int service,
 }
 
 static int
+read_intake(struct xmlio_ld *ld, int service, struct service_rule *s,
+    xmlNodePtr list)
+{
+	struct requirement *q;
+	char what[32];
+	size_t i;
+
+	for (xmlNodePtr c = list->children; c != NULL; c = c->next) {
+		if (!xmlio_is_elem(c, "require"))
+			continue;
+		if (s->nintake == ROUTING_INTAKE_MAX) {
+			xmlio_ld_err(ld, c, "more than %d requirements",
+			    ROUTING_INTAKE_MAX);
+			return -1;
+		}
+		q = &s->intake[s->nintake];
+		if (xmlio_ld_attr(ld, c, "what", what, sizeof(what)) != 1) {
+			xmlio_ld_err(ld, c, "<require> needs what");
+			return -1;
+		}
+		for (i = 0; i < NELEM(requirement_names); i++)
+			if (strcmp(requirement_names[i], what) == 0)
+				break;
+		if (i == NELEM(requirement_names)) {
+			xmlio_ld_err(ld, c, "unknown requirement %s", what);
+			return -1;
+		}
+		q->what = (int)i;
+		if (read_clause(ld, c, service, q->clause,
+		    sizeof(q->clause)) == -1)
+			return -1;
+		s->nintake++;
+	}
+	return 0;
+}
+
+static int
 read_service(struct xmlio_ld *ld, struct routing *r, xmlNodePtr n)
 {
 	struct service_rule *s;
@@ -337,6 +413,9 @@ read_service(struct xmlio_ld *ld, struct routing *r, xmlNodePtr n)
 				return -1;
 		} else if (xmlio_is_elem(c, "chain")) {
 			if (read_chain(ld, r, (int)v, s, c) == -1)
+				return -1;
+		} else if (xmlio_is_elem(c, "intake")) {
+			if (read_intake(ld, (int)v, s, c) == -1)
 				return -1;
 		}
 	}
@@ -373,6 +452,24 @@ read_routing(struct xmlio_ld *ld, struct routing *r, xmlDocPtr doc)
 			xmlio_ld_err(ld, NULL, "service %d has no rule", i);
 			return -1;
 		}
+	/* Successors are declared, of the same tier, and never loop. */
+	for (i = 0; i < r->nbodies; i++) {
+		const struct body_decl *b = &r->bodies[i], *n;
+		int steps = 0;
+
+		for (n = b; n->successor[0] != '\0'; steps++) {
+			const struct body_decl *next = body_find(r, n->successor);
+
+			if (next == NULL || next->tier != n->tier ||
+			    steps >= r->nbodies) {
+				xmlio_ld_err(ld, NULL, "body %s: successor %s is not "
+				    "a declared body of the same tier, or "
+				    "successors loop", n->code, n->successor);
+				return -1;
+			}
+			n = next;
+		}
+	}
 	return 0;
 }
 
@@ -468,10 +565,84 @@ set_holders(const struct routing *r, struct routing_chain *c, int level)
 	}
 }
 
+const char *
+routing_body_at(const struct routing *r, const char *code, struct date on)
+{
+	const struct body_decl *b;
+	int steps = 0;
+
+	if (r == NULL || code == NULL)
+		return code;
+	if (on.y == 0 || (b = body_find(r, code)) == NULL)
+		return code;
+	/* Acyclic: checked at load. */
+	while (b->successor[0] != '\0' && b->until.y != 0 &&
+	    date_cmp(on, b->until) > 0 && steps++ < r->nbodies) {
+		const struct body_decl *n = body_find(r, b->successor);
+
+		if (n == NULL)
+			break;
+		b = n;
+	}
+	return b->code;
+}
+
+int
+routing_body_valid(const struct routing *r, const char *code,
+    struct date on)
+{
+	const struct body_decl *b;
+
+	if (r == NULL || code == NULL || (b = body_find(r, code)) == NULL)
+		return 1;	/* institutions: the directory's business */
+	if (b->from.y != 0 && date_cmp(on, b->from) < 0)
+		return 0;
+	if (b->until.y != 0 && date_cmp(on, b->until) > 0)
+		return 0;
+	return 1;
+}
+
+const char *
+routing_level(const struct routing *r, const char *code)
+{
+	if (r == NULL || code == NULL)
+		return NULL;
+	return tier_names[tier_of(r, code)];
+}
+
+int
+routing_intake(const struct routing *r, int service,
+    struct routing_requirement *out, int max)
+{
+	const struct service_rule *s;
+	int n = 0;
+
+	if (r == NULL || service < 1 || service > ROUTING_NSERVICES)
+		return 0;
+	s = &r->svc[service];
+	for (int i = 0; i < s->nintake && n < max; i++, n++) {
+		out[n].what = requirement_names[s->intake[i].what];
+		(void)strlcpy_chk(out[n].clause, s->intake[i].clause,
+		    sizeof(out[n].clause));
+	}
+	return n;
+}
+
 int
 routing_chain_ground(const struct routing *r, int service,
     enum routing_ground ground, const char *institution, const char *parent,
     struct routing_chain *out)
+{
+	struct date none = { 0, 0, 0 };
+
+	return routing_chain_at(r, service, ground, none, institution, parent,
+	    out);
+}
+
+int
+routing_chain_at(const struct routing *r, int service,
+    enum routing_ground ground, struct date on, const char *institution,
+    const char *parent, struct routing_chain *out)
 {
 	const struct chain_rule *cr;
 	const struct level *lv;
@@ -518,6 +689,7 @@ routing_chain_ground(const struct routing *r, int service,
 		}
 		if (code == NULL)
 			continue;	/* no institution: the next level */
+		code = routing_body_at(r, code, on);
 		/* A city-level institution's parent is already above. */
 		if (c.n > 0 && strcmp(c.body[c.n - 1], code) == 0)
 			continue;

@@ -21,12 +21,15 @@
 
 #include <stddef.h>
 
+#include "util/util.h"
+
 #define ROUTING_NSERVICES	11
 #define ROUTING_MAX_LEVELS	4
 #define ROUTING_CODE_MAX	40	/* a body or institution code + NUL */
 #define ROUTING_CLAUSE_MAX	64	/* "Регламент 11, 17-тармақ" + NUL */
 #define ROUTING_MAX_HOLDERS	16	/* bodies that may hold a parent-body
 					   level: district offices, city */
+#define ROUTING_INTAKE_MAX	16	/* requirements of one service */
 
 struct routing;
 
@@ -99,6 +102,52 @@ const char	*routing_version(const struct routing *);
 int		 routing_chain_ground(const struct routing *, int service,
 		    enum routing_ground, const char *institution,
 		    const char *parent, struct routing_chain *out);
+/*
+ * As routing_chain_ground(), with every body resolved on the day on: a
+ * body whose "until" is before on is replaced by its successor (the
+ * Ministry of Education and Science by the Ministry of Enlightenment
+ * after 2022), so an appeal routed today reaches the body that exists
+ * today and a record of 2013 still names the body of its day.  on.y == 0:
+ * no resolution (the bodies as the regulations name them).
+ */
+int		 routing_chain_at(const struct routing *, int service,
+		    enum routing_ground, struct date on,
+		    const char *institution, const char *parent,
+		    struct routing_chain *out);
+/*
+ * The body that stands for code on the day on (its successor's successor
+ * ...), or code itself when it is not a declared body, has no successor
+ * or is still in force; on.y == 0: code.  Points into the handle or is
+ * code.
+ */
+const char	*routing_body_at(const struct routing *, const char *code,
+		    struct date on);
+/* 0 when the declared body was not in force on that day; else 1. */
+int		 routing_body_valid(const struct routing *, const char *code,
+		    struct date on);
+/*
+ * The level of a body, for the choice of deadline rule set: its tier
+ * ("district", "city", "ministry", "quality-control"), or "institution"
+ * for a code that is not a declared body.  NULL for a NULL handle or
+ * code.  Static storage.
+ */
+const char	*routing_level(const struct routing *, const char *code);
+
+/*
+ * What a complaint about the service must carry under its regulation:
+ * at most max requirements into out; returns how many (0 for none or an
+ * unknown service).  what is "identity-document", "legal-representative",
+ * "service-documents", "handwritten", "full-name", "postal-address",
+ * "date", "signature", "subject" or "reasons-and-demands" (static
+ * storage); clause is "Регламент 3, 22-тармақ".
+ */
+struct routing_requirement {
+	const char	*what;
+	char		 clause[ROUTING_CLAUSE_MAX];
+};
+int		 routing_intake(const struct routing *, int service,
+		    struct routing_requirement *out, int max);
+
 /* routing_chain_ground() with ROUTING_GROUND_GENERAL. */
 int		 routing_chain(const struct routing *, int service,
 		    const char *institution, const char *parent,

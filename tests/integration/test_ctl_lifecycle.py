@@ -462,7 +462,7 @@ class CtlDirectoryLoadTest(CtlMixin, unittest.TestCase):
     def test_load(self):
         p = self.load("--data-dir", self.tmp)
         self.assertExit(p, 0)
-        self.assertRegex(p.out, r"^\d+ entries loaded: 9 bodies, \d+ "
+        self.assertRegex(p.out, r"^\d+ entries loaded: 10 bodies, \d+ "
                                 r"institutions\n$")
         self.assertNotIn("[", p.err)    # not a terminal: no bar
         self.assertTrue(os.path.exists(os.path.join(self.tmp,

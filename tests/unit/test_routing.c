@@ -255,6 +255,122 @@ quality_ground(void **state)
 	    NULL, NULL, &c), ROUTING_EINVAL);
 }
 
+/* "a > b" for the chain resolved on a day. */
+static const char *
+route_on(int service, enum routing_ground g, const char *day,
+    const char *inst, const char *parent)
+{
+	static char out[256];
+	struct routing_chain c;
+	struct date d;
+
+	if (date_parse(day, &d) == -1)
+		fail_msg("bad date in test: %s", day);
+	if (routing_chain_at(rt, service, g, d, inst, parent, &c) !=
+	    ROUTING_OK)
+		return "error";
+	out[0] = '\0';
+	for (int i = 0, len = 0; i < c.n; i++)
+		len += snprintf(out + len, sizeof(out) - (size_t)len, "%s%s",
+		    i > 0 ? " > " : "", c.body[i]);
+	return out;
+}
+
+static void
+bodies_over_time(void **state)
+{
+	struct date d;
+
+	(void)state;
+	/* The ministry of the regulations until its division in 2022. */
+	assert_string_equal(route_on(5, ROUTING_GROUND_GENERAL, "2013-05-06",
+	    SCHOOL, DISTRICT), "almaty-almaly > mes");
+	assert_string_equal(route_on(5, ROUTING_GROUND_GENERAL, "2022-06-10",
+	    SCHOOL, DISTRICT), "almaty-almaly > mes");
+	assert_string_equal(route_on(5, ROUTING_GROUND_GENERAL, "2022-06-11",
+	    SCHOOL, DISTRICT), "almaty-almaly > mop");
+	assert_string_equal(route_on(1, ROUTING_GROUND_GENERAL, "2026-12-07",
+	    NULL, NULL), "almaty-edu > mop");
+	/* A quality complaint under service 5: the city department's head,
+	   then the ministry of the day. */
+	assert_string_equal(route_on(5, ROUTING_GROUND_QUALITY, "2026-12-07",
+	    SCHOOL, DISTRICT), "almaty-edu > mop");
+	/* No day: as the regulations name them. */
+	assert_string_equal(route(5, SCHOOL, DISTRICT), "almaty-almaly > mes");
+	(void)date_parse("2026-12-07", &d);
+	assert_string_equal(routing_body_at(rt, "mes", d), "mop");
+	assert_string_equal(routing_body_at(rt, "mop", d), "mop");
+	assert_string_equal(routing_body_at(rt, SCHOOL, d), SCHOOL);
+	assert_false(routing_body_valid(rt, "mes", d));
+	assert_true(routing_body_valid(rt, "mop", d));
+	(void)date_parse("2013-05-06", &d);
+	assert_true(routing_body_valid(rt, "mes", d));
+	assert_false(routing_body_valid(rt, "mop", d));
+	/* Levels, for the choice of deadline rule set. */
+	assert_string_equal(routing_level(rt, SCHOOL), "institution");
+	assert_string_equal(routing_level(rt, DISTRICT), "district");
+	assert_string_equal(routing_level(rt, CITY), "city");
+	assert_string_equal(routing_level(rt, "mop"), "ministry");
+	assert_null(routing_level(rt, NULL));
+}
+
+static void
+quality_chains(void **state)
+{
+	struct routing_chain c;
+
+	(void)state;
+	/* Services 2 and 4, clause 18: quality of service, rudeness. */
+	assert_int_equal(routing_chain_ground(rt, 2, ROUTING_GROUND_QUALITY,
+	    SCHOOL, DISTRICT, &c), ROUTING_OK);
+	assert_string_equal(c.body[0], DISTRICT);
+	assert_string_equal(c.clause[0], "Регламент 2, 18-тармақ");
+	assert_int_equal(routing_chain_ground(rt, 4, ROUTING_GROUND_QUALITY,
+	    SCHOOL, DISTRICT, &c), ROUTING_OK);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.clause[0], "Регламент 4, 18-тармақ");
+	assert_string_equal(c.court_clause, "Регламент 4, 19-тармақ");
+}
+
+static void
+intake(void **state)
+{
+	struct routing_requirement q[ROUTING_INTAKE_MAX];
+	int n;
+
+	(void)state;
+	/* Written from the seed's clauses, not from the data file. */
+	assert_int_equal(routing_intake(rt, 3, q, ROUTING_INTAKE_MAX), 1);
+	assert_string_equal(q[0].what, "identity-document");
+	assert_string_equal(q[0].clause, "Регламент 3, 22-тармақ");
+	for (int s = 1; s <= 6; s += 5) {
+		assert_int_equal(routing_intake(rt, s, q, ROUTING_INTAKE_MAX),
+		    1);
+		assert_string_equal(q[0].what, "legal-representative");
+	}
+	assert_int_equal(routing_intake(rt, 11, q, ROUTING_INTAKE_MAX), 2);
+	assert_string_equal(q[0].what, "service-documents");
+	assert_string_equal(q[0].clause, "Регламент 11, 17-тармақ");
+	assert_string_equal(q[1].what, "handwritten");
+	assert_string_equal(q[1].clause, "Регламент 11, 19-тармақ");
+	n = routing_intake(rt, 4, q, ROUTING_INTAKE_MAX);
+	assert_int_equal(n, 6);
+	assert_string_equal(q[0].what, "full-name");
+	assert_string_equal(q[5].what, "reasons-and-demands");
+	assert_string_equal(q[3].clause, "Регламент 4, 20-тармақ");
+	/* Handwritten: 2 (cl. 20), 9 (cl. 23), 10 (cl. 21). */
+	assert_int_equal(routing_intake(rt, 2, q, ROUTING_INTAKE_MAX), 1);
+	assert_string_equal(q[0].clause, "Регламент 2, 20-тармақ");
+	assert_int_equal(routing_intake(rt, 9, q, ROUTING_INTAKE_MAX), 1);
+	assert_string_equal(q[0].clause, "Регламент 9, 23-тармақ");
+	assert_int_equal(routing_intake(rt, 10, q, ROUTING_INTAKE_MAX), 1);
+	assert_string_equal(q[0].clause, "Регламент 10, 21-тармақ");
+	/* None listed; an unknown service; the cap. */
+	assert_int_equal(routing_intake(rt, 5, q, ROUTING_INTAKE_MAX), 0);
+	assert_int_equal(routing_intake(rt, 12, q, ROUTING_INTAKE_MAX), 0);
+	assert_int_equal(routing_intake(rt, 4, q, 2), 2);
+}
+
 static void
 bad_arguments(void **state)
 {
@@ -282,7 +398,7 @@ bad_arguments(void **state)
 	for (int e = ROUTING_ETOOLONG; e <= ROUTING_OK; e++)
 		assert_non_null(routing_strerror(e));
 	assert_string_equal(routing_strerror(-99), "unknown routing error");
-	assert_string_equal(routing_version(rt), "2012-4-1097.1");
+	assert_string_equal(routing_version(rt), "2012-4-1097.2");
 }
 
 static void
@@ -523,6 +639,19 @@ malformed(void **state)
 	    "appendix=\"2\">", "<parent-body default=\"mes\" clause=\"17\" "
 	    "appendix=\"2\">", "not a district office");
 
+	/* Bodies over time. */
+	expect_edit_error("successor=\"mop\"", "successor=\"nobody\"",
+	    "line");
+	expect_edit_error("until=\"2022-06-10\" successor",
+	    "successor", "has a successor and no until");
+	expect_edit_error("<body code=\"mop\" tier=\"ministry\"",
+	    "<body code=\"mop\" tier=\"ministry\" until=\"2030-01-01\" "
+	    "successor=\"mes\"", "successors loop");
+	expect_edit_error("<body code=\"mop\" tier=\"ministry\"",
+	    "<body code=\"mop\" tier=\"city\"", "same tier");
+	expect_edit_error("<require what=\"handwritten\" clause=\"20\"/>",
+	    "<require what=\"fingerprint\" clause=\"20\"/>", "line");
+
 	/* A file without service 7. */
 	{
 		const char *a = strstr(good, "<service number=\"7\">");
@@ -558,6 +687,9 @@ main(void)
 		cmocka_unit_test(clauses),
 		cmocka_unit_test(quality_ground),
 		cmocka_unit_test(bad_arguments),
+		cmocka_unit_test(bodies_over_time),
+		cmocka_unit_test(quality_chains),
+		cmocka_unit_test(intake),
 		cmocka_unit_test(channels),
 		cmocka_unit_test(answers),
 		cmocka_unit_test(next_and_court),
