@@ -81,6 +81,11 @@ UNIT_TESTS :=
 EXTRA_BINS :=
 MAN_PAGES  :=
 
+# The first rule is the default goal: `make` alone builds everything.
+# The modules included below add their programs to it.
+.PHONY: all
+all:
+
 include $(sort $(wildcard */module.mk))
 
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -13,10 +13,6 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#ifndef DATADIR
-#define DATADIR		"/usr/local/share/complaints"
-#endif
-
 #define CAL_FILE	"schemas/data/calendar-kz.xml"
 #define LOCAL_FILE	"schemas/data/calendar-local.xml"
 #define RULES_FILE	"schemas/data/rules.xml"
@@ -41,16 +37,14 @@ dl_usage(void)
 }
 
 /*
- * Where a data file is: under $COMPLAINTS_DATADIR or DATADIR when it is
- * there, else relative to the working directory.
+ * Where a data file is: under $COMPLAINTS_SHARE_DIR or DATADIR when it
+ * is there, else relative to the working directory.
  */
 static int
 dl_find(const char *rel, char *out, size_t len)
 {
-	const char *dir = getenv("COMPLAINTS_DATADIR");
+	const char *dir = ctl_share_dir();
 
-	if (dir == NULL || *dir == '\0')
-		dir = DATADIR;
 	if ((size_t)snprintf(out, len, "%s/%s", dir, rel) >= len)
 		return -1;
 	if (access(out, R_OK) == 0)
@@ -267,9 +261,9 @@ cmd_deadline(int argc, char **argv)
 	}
 	if (o.calendar == NULL || o.rules_file == NULL || o.schemas == NULL) {
 		fprintf(stderr, "complaintctl: deadline: cannot find %s under "
-		    "$COMPLAINTS_DATADIR, %s or .\n", o.calendar == NULL ?
-		    CAL_FILE : o.rules_file == NULL ? RULES_FILE : SCHEMA_DIR,
-		    DATADIR);
+		    "%s or .\n", o.calendar == NULL ? CAL_FILE :
+		    o.rules_file == NULL ? RULES_FILE : SCHEMA_DIR,
+		    ctl_share_dir());
 		return CTL_REFUSED;
 	}
 

@@ -16,10 +16,6 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#ifndef DATADIR
-#define DATADIR		"/usr/local/share/complaints"
-#endif
-
 #define DATA_DIR	"/var/lib/complaints"	/* complaintsd.conf(5) */
 #define SEARCH_MAX	1024	/* the words, joined */
 #define PATH_LEN	1024
@@ -212,15 +208,13 @@ progress(void *arg, size_t done, size_t total)
 	b->drawn = 1;
 }
 
-/* $COMPLAINTS_DATADIR/schemas or DATADIR/schemas, else ./schemas. */
+/* $COMPLAINTS_SHARE_DIR/schemas or DATADIR/schemas, else ./schemas. */
 static void
 default_schemas(char *out, size_t len)
 {
-	const char *dir = getenv("COMPLAINTS_DATADIR");
+	const char *dir = ctl_share_dir();
 	struct stat st;
 
-	if (dir == NULL || *dir == '\0')
-		dir = DATADIR;
 	if ((size_t)snprintf(out, len, "%s/schemas", dir) < len &&
 	    stat(out, &st) == 0 && S_ISDIR(st.st_mode))
 		return;

@@ -24,10 +24,6 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#ifndef DATADIR
-#define DATADIR "/usr/local/share/complaints"
-#endif
-
 #define TOKEN_MAX	128
 
 static const char user_usage_text[] =
@@ -319,14 +315,13 @@ open_local(const struct user_opts *o)
 	struct complaints_conf cc;
 	struct complaints *cx;
 	char db[1024], key[1024], schemas[1024], err[1024];
-	const char *env = getenv("COMPLAINTS_DATADIR");
+	const char *share = ctl_share_dir();
 	struct stat st;
 
 	if (o->schema_dir)
 		snprintf(schemas, sizeof(schemas), "%s", o->schema_dir);
 	else
-		snprintf(schemas, sizeof(schemas), "%s/schemas", env && *env ?
-		    env : DATADIR);
+		snprintf(schemas, sizeof(schemas), "%s/schemas", share);
 	if (o->schema_dir == NULL && stat(schemas, &st) == -1)
 		snprintf(schemas, sizeof(schemas), "schemas");
 	snprintf(db, sizeof(db), "%s/complaints.db", o->data_dir);

@@ -102,6 +102,12 @@ int	ctl_bad_option(const char *cmd, int ch, char **argv);
  * $COMPLAINTS_TOKEN, else the file complaintctl login wrote.
  */
 struct curl_slist *ctl_auth(struct curl_slist *);
+/*
+ * The folder of the installed schemas and data files:
+ * $COMPLAINTS_SHARE_DIR, else $COMPLAINTS_DATADIR (its old name, with a
+ * warning on stderr), else the folder set at build time.  Never NULL.
+ */
+const char *ctl_share_dir(void);
 
 int	cmd_login(int, char **);
 int	cmd_notify(int, char **);

@@ -5,11 +5,13 @@ import os
 import random
 import re
 import subprocess
+import tempfile
 import unittest
 
-from harness import (CTL_BIN, DaemonTestCase, adjacent_swaps, complaint_xml,
-                     ctl_available, free_closed_port, make_talon,
-                     single_digit_typos, text_of, xmllint_validate)
+from harness import (CTL_BIN, REPO, DaemonTestCase, adjacent_swaps,
+                     complaint_xml, ctl_available, free_closed_port,
+                     make_talon, single_digit_typos, text_of,
+                     xmllint_validate)
 
 NUMBER_LINE = re.compile(r"^number: (\d{4}-\d{9}-\d)$", re.M)
 
@@ -195,6 +197,47 @@ class CtlTest(DaemonTestCase):
                 p = self.ctl(*args, url=closed)
                 self.assertExit(p, 3)
                 self.assertIn("127.0.0.1", p.err)
+
+
+@unittest.skipUnless(ctl_available(), "complaintctl is not built")
+class EnvironmentNamesTest(unittest.TestCase):
+    """COMPLAINTS_SHARE_DIR names the installed files; its old name,
+    COMPLAINTS_DATADIR, still works and says so."""
+
+    def deadline(self, env):
+        e = {k: v for k, v in os.environ.items()
+             if k not in ("COMPLAINTS_SHARE_DIR", "COMPLAINTS_DATADIR")}
+        e.update(env)
+        # Run elsewhere than the source tree, so that ./schemas is not
+        # what is found.
+        with tempfile.TemporaryDirectory() as cwd:
+            return subprocess.run(
+                [CTL_BIN, "deadline", "--rules", "law-221", "--from",
+                 "2024-03-01"], cwd=cwd, env=e, capture_output=True,
+                text=True, timeout=60)
+
+    def test_share_dir(self):
+        # Law 221: 15 calendar days from 1 March is Saturday 16 March
+        # 2024, a day off; the next working day is Monday 18 March.
+        p = self.deadline({"COMPLAINTS_SHARE_DIR": REPO})
+        self.assertEqual((p.returncode, p.stdout, p.stderr),
+                         (0, "2024-03-18\n", ""))
+
+    def test_old_name_warns(self):
+        p = self.deadline({"COMPLAINTS_DATADIR": REPO})
+        self.assertEqual((p.returncode, p.stdout), (0, "2024-03-18\n"))
+        self.assertIn("COMPLAINTS_SHARE_DIR", p.stderr)
+
+    def test_new_name_wins(self):
+        p = self.deadline({"COMPLAINTS_SHARE_DIR": REPO,
+                           "COMPLAINTS_DATADIR": "/nonexistent"})
+        self.assertEqual((p.returncode, p.stdout, p.stderr),
+                         (0, "2024-03-18\n", ""))
+
+    def test_missing_folder_named(self):
+        p = self.deadline({"COMPLAINTS_SHARE_DIR": "/nonexistent/share"})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("/nonexistent/share", p.stderr)
 
 
 if __name__ == "__main__":

@@ -791,7 +791,7 @@ ctl_deadline(void **state)
 
 	(void)state;
 	/* The files are found under ./schemas/data. */
-	setenv("COMPLAINTS_DATADIR", "/nonexistent", 1);
+	setenv("COMPLAINTS_SHARE_DIR", "/nonexistent", 1);
 	assert_int_equal(run_deadline(out, sizeof(out), "--rules",
 	    "appc-2020", "--from", "2024-03-01", "--at", "18:30", NULL), 0);
 	assert_memory_equal(out, "2024-03-29\n", 11);
@@ -868,7 +868,7 @@ ctl_deadline(void **state)
 	assert_int_equal(run_deadline(out, sizeof(out), "--from",
 	    "2024-02-01", "--calendar", "/nonexistent.xml", NULL), 1);
 	assert_string_equal(out, "");
-	unsetenv("COMPLAINTS_DATADIR");
+	unsetenv("COMPLAINTS_SHARE_DIR");
 }
 
 int
