@@ -70,11 +70,12 @@ BUILD ?= build
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) $(FEATURES) \
 	-DDATADIR='"$(DATADIR)"' -MMD -MP $(CPPFLAGS) $(CFLAGS)
 ALL_LIBS   = $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS   :=
+FEATURES   :=
 DAEMON_SRCS :=
 CTL_SRCS   :=
 UNIT_TESTS :=
@@ -142,6 +143,9 @@ run: deps
 		-e 's|^#data_dir = .*|data_dir = run|' \
 		-e 's|^#schema_dir = .*|schema_dir = schemas|' \
 		complaintsd.conf.sample > run/complaintsd.conf
+	@test "$$(id -u)" != 0 || grep -q '^test_keep_root' \
+		run/complaintsd.conf || printf '%s\n' '# make run as root' \
+		'test_keep_root = 1' >> run/complaintsd.conf
 	./$(BUILD)/complaintsd -d -f run/complaintsd.conf
 
 install: all

@@ -262,11 +262,12 @@ cx_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
 	buf_init(&text, TEXT_CAP);
 	letter_of(cx, &it, it.lang ? it.lang : "kk", o, j, a, t, url, &l);
 	if (notify_render(cx->template_dir, &l, &subject, &text, err,
-	    sizeof(err)) != 0 || notify_letter_pdf(&l, text.data, pdf, err,
-	    sizeof(err)) == -1)
-		cx_error_set(e, 500, "letter-failed", "%s", err);
-	else
-		rc = 0;
+	    sizeof(err)) != 0 || (rc = notify_letter_pdf(&l, text.data, pdf,
+	    err, sizeof(err))) != 0)
+		cx_error_set(e, rc == NOTIFY_RENDERER ? 503 : 500, rc ==
+		    NOTIFY_RENDERER ? "renderer-failed" : "letter-failed", "%s",
+		    err);
+	rc = rc == 0 ? 0 : -1;
 	buf_free(&subject);
 	buf_free(&text);
 	item_free(&it);
@@ -430,8 +431,15 @@ send_email(struct complaints *cx, struct ob_item *it,
 	}
 	letter_of(cx, it, "kk", o, j, a, t, url, &l);
 	if ((res = notify_render(cx->template_dir, &l, &subj_kk, &kk, err,
-	    sizeof(err))) != 0 || notify_letter_pdf(&l, kk.data, &pdf, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err))) != 0 || (res = notify_letter_pdf(&l, kk.data, &pdf,
+	    err, sizeof(err))) != 0) {
+		if (res == NOTIFY_RENDERER) {
+			/* The renderer, not the letter: later, again. */
+			r->result = "temporary";
+			snprintf(r->detail, sizeof(r->detail), "%s", err);
+			log_warnx("outbox: %lld: %s", (long long)it->id, err);
+			goto out;
+		}
 		r->state = "failed";
 		r->result = "permanent";
 		snprintf(r->detail, sizeof(r->detail), "the letter cannot be "
@@ -1055,11 +1063,15 @@ complaints_post_register(struct complaints *cx, const struct cx_actor *a,
 		cx_error_set(e, 500, "internal", "the letters cannot be read");
 		goto out;
 	}
-	if (csv ? notify_register_csv(rr->rows, rr->n, out) :
+	if ((rc = csv ? notify_register_csv(rr->rows, rr->n, out) :
 	    notify_register_pdf(rr->rows, rr->n, b.name_kk, date, out, err,
-	    sizeof(err))) {
-		cx_error_set(e, 500, "internal", "the register cannot be "
-		    "written");
+	    sizeof(err))) != 0) {
+		if (rc == NOTIFY_RENDERER)
+			cx_error_set(e, 503, "renderer-failed", "%s", err);
+		else
+			cx_error_set(e, 500, "internal", "the register cannot "
+			    "be written");
+		rc = -1;
 		goto out;
 	}
 	rc = 0;
@@ -1116,9 +1128,13 @@ complaints_talon_slip(struct complaints *cx, const struct cx_actor *a,
 	t.due = st.due;
 	t.status_url = url[0] ? url : NULL;
 	t.lang = lang && strcmp(lang, "ru") == 0 ? "ru" : "kk";
-	if (text ? notify_talon_text(&t, out) : notify_talon_pdf(&t, out, err,
-	    sizeof(err))) {
-		cx_error_set(e, 500, "internal", "the talon cannot be written");
+	if ((rc = text ? notify_talon_text(&t, out) : notify_talon_pdf(&t,
+	    out, err, sizeof(err))) != 0) {
+		if (rc == NOTIFY_RENDERER)
+			cx_error_set(e, 503, "renderer-failed", "%s", err);
+		else
+			cx_error_set(e, 500, "internal", "the talon cannot be "
+			    "written");
 		return -1;
 	}
 	return 0;

@@ -34,6 +34,9 @@ static const struct opt opts[] = {
 	S(tls_key, ""),
 	I(port, 8080, 0, 65535),
 	S(data_dir, "/var/lib/complaints"),
+	S(user, ""),
+	S(group, ""),
+	I(renderer_timeout, 30, 1, 600),
 	S(schema_dir, DATADIR "/schemas"),
 	S(web_dir, DATADIR "/web"),
 	S(calendar, ""),
@@ -78,6 +81,8 @@ static const struct opt opts[] = {
 	I(repeat_days, 365, 1, 3650),
 	I(test_clock_offset, 0, -3153600000LL, 3153600000LL),
 	S(test_write_hold, ""),
+	I(test_keep_root, 0, 0, 1),
+	S(test_renderer_fault, ""),
 };
 
 static int

@@ -13,6 +13,9 @@ struct conf {
 	char		*tls_key;
 	long long	 port;
 	char		*data_dir;
+	char		*user;
+	char		*group;
+	long long	 renderer_timeout;
 	char		*schema_dir;
 	char		*web_dir;
 	char		*calendar;
@@ -35,6 +38,8 @@ struct conf {
 	long long	 shutdown_grace;
 	long long	 test_clock_offset;
 	char		*test_write_hold;
+	long long	 test_keep_root;
+	char		*test_renderer_fault;
 	long long	 watch_interval;
 	char		*smtp_url;
 	char		*smtp_from;

@@ -1,9 +1,13 @@
 /*
  * complaintsd: the complaint and appeal tracking daemon.
  *
- * Start-up in a fixed order: parse the configuration, open the storage,
- * listen, serve.  SIGTERM and SIGINT drain the requests in flight and
- * exit; SIGHUP is reserved for reloading reference data.
+ * Start-up in a fixed order: parse the configuration; start the
+ * renderer process (before the database, the keys and any thread exist,
+ * and before the outbox worker could draw a letter itself); open the
+ * storage; listen; drop privileges; serve.  SIGTERM and SIGINT drain the
+ * requests in flight and exit; SIGHUP is reserved for reloading
+ * reference data.  "complaintsd -R" is the renderer process itself
+ * (notify/renderer.c), started by the daemon, never by hand.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +25,8 @@
 #include "complaints/complaints.h"
 #include "daemon/conf.h"
 #include "daemon/httpd.h"
+#include "daemon/priv.h"
+#include "notify/notify.h"
 #include "util/util.h"
 #include "web/web.h"
 #include "xmlio/xmlio.h"
@@ -123,15 +129,19 @@ int
 main(int argc, char *argv[])
 {
 	const char *conffile = SYSCONFDIR "/complaintsd.conf";
+	struct notify_renderer_conf rc;
 	struct complaints_conf cc;
 	struct complaints *cx;
 	struct httpd *h;
 	struct conf conf;
+	struct priv priv;
 	char err[1024], dbpath[1024], secret[1024], smtp_password[256];
 	sigset_t set;
 	int ch, debug = 0, check = 0, verbose = 0, sig;
 	enum log_level lvl;
 
+	if (argc == 2 && strcmp(argv[1], "-R") == 0)
+		notify_renderer_serve();
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
 		switch (ch) {
 		case 'd':
@@ -159,6 +169,8 @@ main(int argc, char *argv[])
 	if (tz_init(conf.timezone) == -1)
 		fatalx("timezone: \"%s\" is not in the time-zone database",
 		    conf.timezone);
+	if (priv_resolve(&conf, check, &priv, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	if (check) {
 		struct xmlio_schemas *s;
 
@@ -191,8 +203,9 @@ main(int argc, char *argv[])
 		    "real; never use this in production",
 		    conf.test_clock_offset);
 
-	if (mkdir(conf.data_dir, 0700) == -1 && errno != EEXIST)
-		fatal("data_dir: %s", conf.data_dir);
+	if (conf.test_keep_root && geteuid() == 0 && !priv.drop)
+		log_warnx("test_keep_root: running as root; never use this "
+		    "in production");
 	snprintf(dbpath, sizeof(dbpath), "%s/complaints.db", conf.data_dir);
 	snprintf(secret, sizeof(secret), "%s/secret.key", conf.data_dir);
 
@@ -206,6 +219,17 @@ main(int argc, char *argv[])
 
 	if (!debug && daemon(1, 0) == -1)
 		fatal("daemon");
+
+	memset(&rc, 0, sizeof(rc));
+	rc.uid = priv.uid;
+	rc.gid = priv.gid;
+	rc.timeout = (int)conf.renderer_timeout;
+	rc.test_fault = conf.test_renderer_fault[0] ?
+	    conf.test_renderer_fault : NULL;
+	if (notify_renderer_start(&rc, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)
+		fatalx("data_dir: %s", err);
 
 	xmlio_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -255,14 +279,18 @@ main(int argc, char *argv[])
 		    conf.test_write_hold);
 	if ((cx = complaints_open(&cc, err, sizeof(err))) == NULL)
 		fatalx("storage: %s", err);
+	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)
+		fatalx("data_dir: %s", err);
 	load_directory(cx, &conf);
 	if ((h = httpd_start(&conf, cx, err, sizeof(err))) == NULL)
 		fatalx("http: %s", err);
 	if (conf.port_file[0] && write_port_file(conf.port_file,
 	    httpd_port(h)) == -1)
 		fatal("port_file: %s", conf.port_file);
-	log_info("complaintsd: listening on %s:%u, data in %s", conf.listen,
-	    httpd_port(h), conf.data_dir);
+	if (priv_drop(&priv, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	log_info("complaintsd: listening on %s:%u, data in %s, as uid %d",
+	    conf.listen, httpd_port(h), conf.data_dir, (int)geteuid());
 
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -278,6 +306,7 @@ main(int argc, char *argv[])
 	httpd_drain(h, (int)conf.shutdown_grace);
 	httpd_stop(h);
 	complaints_close(cx);
+	notify_renderer_stop();
 	sodium_memzero(smtp_password, sizeof(smtp_password));
 	curl_global_cleanup();
 	xmlio_cleanup();

@@ -1,4 +1,4 @@
-DAEMON_SRCS += daemon/main.c
+DAEMON_SRCS += daemon/main.c daemon/priv.c
 LIB_SRCS += daemon/conf.c daemon/httpd.c daemon/routes.c \
 	daemon/route_health.c daemon/route_complaints.c \
 	daemon/route_talons.c daemon/route_staff.c daemon/route_notify.c \

@@ -248,6 +248,8 @@ notify_letter_pdf(const struct notify_letter *l, const char *text,
 	PangoLayout *lay = NULL;
 	int rc = -1, pages;
 
+	if (notify_renderer_active())
+		return notify_renderer_letter(l, text, pdf, err, errlen);
 	buf_init(&name, 3 * NOTIFY_VALUE_MAX);
 	if (notify_full_name(l, &name) == -1) {
 		errf(err, errlen, "notify: letter: no addressee name");

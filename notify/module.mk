@@ -2,9 +2,15 @@
 # MIME message and its transports (SMTP by libcurl, capture for tests).
 LIB_SRCS += notify/common.c notify/render.c notify/pdf.c notify/letter.c \
 	notify/talon.c notify/register.c notify/mime.c notify/smtp.c \
-	notify/capture.c
-UNIT_TESTS += tests/unit/test_notify.c
+	notify/capture.c notify/renderer.c
+UNIT_TESTS += tests/unit/test_notify.c tests/unit/test_renderer.c
 PKGS += pangocairo cairo-pdf libqrencode
+
+# The renderer process confines itself with seccomp where libseccomp is.
+ifeq ($(shell $(PKG_CONFIG) --exists libseccomp && echo yes),yes)
+PKGS += libseccomp
+FEATURES += -DHAVE_SECCOMP
+endif
 
 # The integration test's driver: renders a letter of each kind and sends
 # it over SMTP (tests/integration/test_notify_smtp.py).

@@ -24,6 +24,7 @@
 #define NOTIFY_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "util/util.h"
@@ -278,6 +279,45 @@ int	notify_register_pdf(const struct notify_register_row *, size_t n,
  */
 int	notify_register_csv(const struct notify_register_row *, size_t n,
 	    struct buf *csv);
+
+/* --- The renderer process --- */
+
+/*
+ * notify_letter_pdf(), notify_talon_pdf(), notify_register_pdf(): the
+ * renderer process failed (died, hung, answered nonsense) and was
+ * restarted.  The document itself may be fine: try again later.
+ */
+#define NOTIFY_RENDERER	(-3)
+
+struct notify_renderer_conf {
+	const char	*exe;		/* the program to run with -R; NULL:
+					   this process's own */
+	uid_t		 uid;		/* the child's user and group when */
+	gid_t		 gid;		/* started by root; -1: keep */
+	int		 timeout;	/* seconds an exchange may take in
+					   all; 0: 30 */
+	const char	*test_fault;	/* tests: a request containing this
+					   text makes the child hang */
+};
+
+/*
+ * From now on this process's PDF functions draw in a child process (see
+ * notify/renderer.c): starts it and waits until it is ready.  Call it
+ * once, at start-up, before the threads that draw exist and before the
+ * database and keys are opened.  Returns 0, or -1 with a message.
+ */
+int	notify_renderer_start(const struct notify_renderer_conf *,
+	    char *err, size_t errlen);
+/* Ends the child; the PDF functions draw in this process again. */
+void	notify_renderer_stop(void);
+/* The child's pid, 0 when none is running. */
+int	notify_renderer_pid(void);
+/*
+ * The child's life, for "complaintsd -R": reads its orders from fd 3,
+ * drops privileges, loads fonts, confines itself and serves.  Never
+ * returns.
+ */
+int	notify_renderer_serve(void) __attribute__((noreturn));
 
 /*
  * The applicant's full name, "Surname Name Patronymic", skipping absent

@@ -59,6 +59,20 @@ int	notify_qr_draw(cairo_t *, const char *text, double x, double y,
 	    double side);
 
 /*
+ * The renderer process, when one is started (notify/renderer.c): 1 when
+ * the PDF functions must hand their documents over to it, and the
+ * functions that do; they return what the public ones do.
+ */
+int	notify_renderer_active(void);
+int	notify_renderer_letter(const struct notify_letter *, const char *text,
+	    struct buf *pdf, char *err, size_t errlen);
+int	notify_renderer_talon(const struct notify_talon *, struct buf *pdf,
+	    char *err, size_t errlen);
+int	notify_renderer_register(const struct notify_register_row *,
+	    size_t n, const char *body_name, const char *date, struct buf *pdf,
+	    char *err, size_t errlen);
+
+/*
  * What a libcurl result and the server's last reply code (0: none) mean
  * for the message: enum notify_result.  Here so that the tests can check
  * the table without a network.

@@ -103,6 +103,9 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 	double y, hh;
 	int rc = -1, page = 1;
 
+	if (notify_renderer_active())
+		return notify_renderer_register(rows, n, body_name, date, pdf,
+		    err, errlen);
 	buf_init(&t, 4096);
 	for (size_t i = 0; i < n; i++)
 		if (!row_ok(&rows[i])) {

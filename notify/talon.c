@@ -308,6 +308,8 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 	double y, qr = 30 * MM;
 	int rc = -1;
 
+	if (notify_renderer_active())
+		return notify_renderer_talon(t, pdf, err, errlen);
 	buf_init(&who, 2 * NOTIFY_VALUE_MAX + 8);
 	if (check_talon(t) == -1 || when(t->accepted_at, at) == -1) {
 		errf(err, errlen, "notify: talon: no number, or the "

@@ -113,6 +113,9 @@ class Daemon:
             # Tests look up many talons from one address; the lookup
             # limit has a test of its own.
             "lookup_burst": "100000",
+            # The suites run as root in CI containers; one test
+            # (test_privsep.py) drops to a user of its own.
+            "test_keep_root": "1",
         }
         opts.update({k: str(v) for k, v in self.extra.items()
                      if not k.startswith("_")})

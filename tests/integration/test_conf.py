@@ -160,6 +160,7 @@ class StartFailureTest(unittest.TestCase):
         conf = os.path.join(self.tmp, "c.conf")
         with open(conf, "w") as f:
             f.write("listen = 127.0.0.1\nschema_dir = %s\n" % SCHEMA_DIR)
+            f.write("test_keep_root = 1\n")
             f.write(extra)
         return subprocess.run([DAEMON_BIN, "-d", "-f", conf],
                               stdin=subprocess.DEVNULL,

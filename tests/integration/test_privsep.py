@@ -1,0 +1,201 @@
+"""Privilege separation: the renderer process and the drop to a user.
+
+The renderer (notify/renderer.c) draws every PDF in a process of its
+own; when it dies or hangs mid-letter, that letter fails with a 503
+naming the renderer, a new renderer is started, and the next letter is
+drawn.  Started as root with "user", the daemon and its renderer run as
+that user, with a data folder it owns."""
+
+import os
+import pwd
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+from xml.etree import ElementTree as ET
+
+from harness import PerTestDaemonCase, ctl_available, text_of
+import test_delivery
+from test_delivery import MEDEU_SCHOOL, STATUS_URL
+
+MARKER = "Ілулы-Тест"   # a surname that makes the renderer hang
+STARTED = re.compile(r"renderer: started, pid (\d+)")
+
+
+def proc_status(pid):
+    """The fields of /proc/PID/status that say who a process is."""
+    out = {}
+    with open("/proc/%d/status" % pid, encoding="ascii") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            out[k] = v.split()
+    return out
+
+
+def pdf_text(data):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        p = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"],
+                           capture_output=True, timeout=60)
+    return p.stdout.decode("utf-8")
+
+
+@unittest.skipUnless(ctl_available(), "complaintctl is not built")
+class RendererTest(PerTestDaemonCase):
+    """A letter by post: registered, assigned, decided; its PDF asked
+    for over HTTP while the renderer hangs on it."""
+
+    register = test_delivery.DeliveryTest.register
+    act = test_delivery.DeliveryTest.act
+    assign = test_delivery.DeliveryTest.assign
+    decide = test_delivery.DeliveryTest.decide
+    notes = test_delivery.DeliveryTest.notes
+    note = test_delivery.DeliveryTest.note
+    wait_for = test_delivery.DeliveryTest.wait_for
+    COLS = test_delivery.DeliveryTest.COLS
+
+    def setUp(self):
+        self.seq = 0
+
+    def start(self, timeout):
+        self.d = self.new_daemon({
+            "test_renderer_fault": MARKER, "renderer_timeout": timeout,
+            "status_url": STATUS_URL, "notify_interval": 1,
+            "watch_interval": 0})
+        return self.d
+
+    def renderers(self):
+        return [int(p) for p in STARTED.findall(self.d.log())]
+
+    def letter_ready(self, surname):
+        c = self.register(body="almaty-medeu", service=5,
+                          institution=MEDEU_SCHOOL, surname=surname)
+        self.assign(c)
+        self.decide(c)
+        self.wait_for("the letter is ready",
+                      lambda: self.note(c)["state"] == "ready")
+        return self.note(c)["id"]
+
+    def letter(self, note_id):
+        t0 = time.monotonic()
+        r = self.d.get("/api/v1/notifications/%d/letter" % note_id,
+                       headers={"Authorization": "Bearer " + self.d.account(
+                           "registrar", "almaty-medeu")})
+        return r, time.monotonic() - t0
+
+    def assertRendererError(self, r, *words):
+        self.assertEqual(r.status, 503, r)
+        x = ET.fromstring(r.body)
+        self.assertEqual(x.tag, "error")
+        self.assertEqual(text_of(x, "code"), "renderer-failed")
+        for w in ("renderer",) + words:
+            self.assertIn(w, text_of(x, "message"))
+
+    def assertLetterOf(self, note_id, surname):
+        r, _ = self.letter(note_id)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get("Content-Type"), "application/pdf")
+        self.assertIn(surname, pdf_text(r.body))
+
+    def test_confined(self):
+        """The renderer is another process, under a seccomp filter,
+        unable to gain privileges."""
+        self.start(30)
+        pid = self.renderers()[-1]
+        st = proc_status(pid)
+        self.assertEqual(st["PPid"], [str(self.d.proc.pid)])
+        self.assertEqual(st["Seccomp"], ["2"])
+        self.assertEqual(st["NoNewPrivs"], ["1"])
+        # Its only descriptors: stdin, stdout, stderr, its socket.
+        fds = sorted(int(f) for f in os.listdir("/proc/%d/fd" % pid))
+        self.assertEqual(fds, [0, 1, 2, 3])
+        self.assertIn("socket:", os.readlink("/proc/%d/fd/3" % pid))
+
+    def test_killed_mid_letter(self):
+        d = self.start(30)
+        bad = self.letter_ready(MARKER)
+        good = self.letter_ready("Жақсылықова")
+        first = self.renderers()[-1]
+        out = {}
+        t = threading.Thread(target=lambda: out.update(
+            zip(("r", "secs"), self.letter(bad))))
+        t.start()
+        self.wait_for("the renderer is drawing the letter",
+                      lambda: "test_renderer_fault: hanging" in d.log())
+        os.kill(first, signal.SIGKILL)
+        t.join(60)
+        self.assertRendererError(out["r"], "died")
+        self.assertLess(out["secs"], 30)        # the kill, not the timeout
+        self.wait_for("a new renderer", lambda: len(self.renderers()) == 2)
+        self.assertNotEqual(self.renderers()[-1], first)
+        self.assertLetterOf(good, "Жақсылықова")
+        self.assertEqual(d.get("/healthz").status, 200)
+        self.assertTrue(d.running())
+
+    def test_hang_times_out(self):
+        d = self.start(2)
+        bad = self.letter_ready(MARKER)
+        good = self.letter_ready("Жақсылықова")
+        first = self.renderers()[-1]
+        r, secs = self.letter(bad)
+        self.assertRendererError(r, "no answer in 2 s")
+        self.assertGreaterEqual(secs, 2)
+        self.assertLess(secs, 10)
+        self.assertNotEqual(self.renderers()[-1], first)
+        with self.assertRaises(ProcessLookupError):
+            os.kill(first, 0)           # killed and reaped
+        self.assertLetterOf(good, "Жақсылықова")
+        self.assertTrue(d.running())
+
+
+def nobody():
+    try:
+        return pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+
+
+@unittest.skipUnless(os.geteuid() == 0 and nobody() is not None,
+                     "needs root and a user nobody")
+@unittest.skipUnless(ctl_available(), "complaintctl is not built")
+class DropTest(PerTestDaemonCase):
+
+    def test_refuses_root_without_user(self):
+        d = self.new_daemon({"test_keep_root": "0"}, start=False)
+        with self.assertRaises(Exception) as cm:
+            d.start()
+        self.assertIn('started as root without "user"', str(cm.exception))
+
+    def test_runs_as_nobody(self):
+        pw = nobody()
+        d = self.new_daemon({"test_keep_root": "0", "user": "nobody"},
+                            start=False)
+        # The user must reach its data folder through the test's own.
+        os.chmod(d.tmp, 0o711)
+        d.start()
+        for pid in (d.proc.pid, int(STARTED.findall(d.log())[-1])):
+            st = proc_status(pid)
+            self.assertEqual(st["Uid"], [str(pw.pw_uid)] * 4, pid)
+            self.assertEqual(st["Gid"], [str(pw.pw_gid)] * 4, pid)
+            self.assertEqual(st["Groups"], [str(pw.pw_gid)], pid)
+        # Its folder and files are its own, made by root or not.
+        for name in ("", "complaints.db", "secret.key"):
+            path = os.path.join(d.data_dir, name)
+            self.assertEqual(os.stat(path).st_uid, pw.pw_uid, path)
+        # It writes, and a restart as root finds its files.
+        r = d.register()
+        self.assertEqual(r.status, 201, r)
+        number = text_of(r.xml(), "number")
+        d.stop()
+        d.start()
+        self.assertEqual(d.get("/api/v1/talons/" + number).status, 200)
+        self.assertEqual(proc_status(d.proc.pid)["Uid"],
+                         [str(pw.pw_uid)] * 4)
+
+
+if __name__ == "__main__":
+    unittest.main()
