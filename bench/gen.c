@@ -78,7 +78,7 @@ talon_make(uint64_t *rs, int year, char out[TALON_LEN + 1])
 	snprintf(d, sizeof(d), "%04d", year);
 	for (int i = 4; i < 13; i++)
 		d[i] = (char)('0' + bench_below(rs, 10));
-	d[13] = (char)('0' + talon_damm(d, 13));
+	d[13] = (char)('0' + complaints_talon_damm(d, 13));
 	snprintf(out, TALON_LEN + 1, "%.4s-%.9s-%c", d, d + 4, d[13]);
 }
 
@@ -320,11 +320,11 @@ main(int argc, char *argv[])
 		c.journal_year = m.y;
 		c.accepted_at = at;
 		c.received_at = at;
-		cx_applicant_key(c.surname, c.name, c.address, NULL,
+		complaints_applicant_key(c.surname, c.name, c.address, NULL,
 		    c.subject_name, akey);
 		c.applicant_key = akey;
 		access_make(&rs, code);
-		access_code_hash(key, code, ahash);
+		complaints_access_code_hash(key, code, ahash);
 		c.access_hash = ahash;
 
 		if ((rc = db_journal_next(db, b->id, m.y, &no)) != DB_OK)

@@ -1,6 +1,6 @@
 /*
  * storelimit: the limit of the storage.  Writes the rows one registration
- * writes (cx_entry_insert: the body, the repeat lookup, the journal
+ * writes (complaints_entry_insert: the body, the repeat lookup, the journal
  * number, the entry with its content hash, the row hash and the chained
  * event), each in a savepoint as the writer runs jobs, batch rows to a
  * transaction, with the schema and pragmas of db_open (WAL,
@@ -35,7 +35,7 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One registration's rows, as cx_entry_insert writes them. */
+/* One registration's rows, as complaints_entry_insert writes them. */
 static int
 one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 {
@@ -89,12 +89,12 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 	if ((rc = db_journal_next(db, b.id, 2026, &no)) != DB_OK)
 		return rc;
 	c.journal_no = no;
-	access_code_generate(code);
-	access_code_hash(key, code, ahash);
+	complaints_access_code_generate(code);
+	complaints_access_code_hash(key, code, ahash);
 	c.access_hash = ahash;
 	c.talon = talon;
 	for (tries = 0; tries < 8; tries++) {
-		talon_generate(2026, talon);
+		complaints_talon_generate(2026, talon);
 		if ((rc = db_complaint_insert(db, &c, &id, chash)) !=
 		    DB_CONSTRAINT)
 			break;

@@ -7,7 +7,7 @@
  * done(arg) is called from the writer thread, then the caller takes the
  * result.  The daemon suspends the connection in between, so no request
  * thread waits on the disk; tools and the service's own threads wait
- * with cx_call_wait.
+ * with complaints_call_wait.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,8 +17,8 @@
 #include "complaints/complaints_int.h"
 
 void
-cx_call_init(struct complaints_call *c, struct complaints *cx,
-    int (*run)(struct db *, void *), void *arg, struct cx_error *err)
+complaints_call_init(struct complaints_call *c, struct complaints *cx,
+    int (*run)(struct db *, void *), void *arg, struct complaints_error *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->cx = cx;
@@ -26,7 +26,7 @@ cx_call_init(struct complaints_call *c, struct complaints *cx,
 	c->arg = arg;
 	c->err = err;
 	c->what = "the change";
-	err->status = 0;
+	err->errc = COMPLAINTS_OK;
 }
 
 static int
@@ -49,7 +49,7 @@ call_done(void *arg, int rc)
 
 int
 complaints_call_submit(struct complaints *cx, struct complaints_call *c,
-    void (*done)(void *), void *arg, struct cx_error *e)
+    void (*done)(void *), void *arg, struct complaints_error *e)
 {
 	char what[64];
 	int rc;
@@ -61,24 +61,24 @@ complaints_call_submit(struct complaints *cx, struct complaints_call *c,
 	c->job.arg = c;
 	if ((rc = db_writer_submit(cx->writer, &c->job)) != DB_OK) {
 		snprintf(what, sizeof(what), "%s was not queued", c->what);
-		return cx_db_error(e, rc, what);
+		return complaints_db_error(e, rc, what);
 	}
 	return 0;
 }
 
 int
 complaints_call_result(struct complaints_call *c, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	char what[64];
 
 	if (c->rc != DB_OK) {
-		if (c->err->status != 0) {
+		if (c->err->errc != COMPLAINTS_OK) {
 			*e = *c->err;
 			return -1;
 		}
 		snprintf(what, sizeof(what), "%s was not saved", c->what);
-		return cx_db_error(e, c->rc, what);
+		return complaints_db_error(e, c->rc, what);
 	}
 	return c->finish ? c->finish(c, out, e) : 0;
 }
@@ -111,8 +111,9 @@ wake(void *arg)
 	pthread_mutex_unlock(&w->lock);
 }
 
-int
-cx_call_wait(struct complaints_call *c, struct buf *out, struct cx_error *e)
+static int
+call_wait(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
 {
 	struct waiter w;
 	int rc = -1;
@@ -134,23 +135,24 @@ cx_call_wait(struct complaints_call *c, struct buf *out, struct cx_error *e)
 
 int
 complaints_call_wait(struct complaints_call *c, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	int rc;
 
 	if (c == NULL)
 		return -1;
-	rc = cx_call_wait(c, out, e);
+	rc = call_wait(c, out, e);
 	complaints_call_free(c);
 	return rc;
 }
 
 int
-cx_run(struct complaints *cx, int (*run)(struct db *, void *), void *arg,
-    struct cx_error *e, struct cx_error *job_err)
+complaints_run(struct complaints *cx, int (*run)(struct db *, void *),
+    void *arg,
+    struct complaints_error *e, struct complaints_error *job_err)
 {
 	struct complaints_call c;
 
-	cx_call_init(&c, cx, run, arg, job_err);
-	return cx_call_wait(&c, NULL, e);
+	complaints_call_init(&c, cx, run, arg, job_err);
+	return call_wait(&c, NULL, e);
 }

@@ -3,13 +3,15 @@
  * status of a complaint.  The daemon and the client call this; this calls
  * db/, calendar/ and xmlio/.
  *
- * Errors are reported in a struct cx_error with an HTTP-like status (400,
- * 404, 409, 413, 415, 500, 503), a machine-readable code and a message;
- * functions return 0 on success and -1 on failure.
+ * Functions return 0 (or a pointer) on success and -1 (or NULL) on
+ * failure, with a struct complaints_error that says what kind of failure (an
+ * enum complaints_errc: the daemon alone maps it to an HTTP status), a
+ * machine-readable code for the <error> document, and a message.
  */
 #ifndef COMPLAINTS_H
 #define COMPLAINTS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <stdint.h>
@@ -17,24 +19,42 @@
 
 #include "util/util.h"
 
-struct cx_error {
-	int	status;
-	int	retry_after;	/* seconds, for 429 and 503; 0: none */
-	char	code[40];
+enum complaints_errc {
+	COMPLAINTS_OK,
+	COMPLAINTS_EINVAL,	/* the request is wrong: document, parameter */
+	COMPLAINTS_EAUTH,	/* who asks is not known: sign in */
+	COMPLAINTS_EPERM,	/* who asks may not do this */
+	COMPLAINTS_ENOENT,	/* no such complaint, talon, body, account */
+	COMPLAINTS_ECONFLICT,	/* not in this state, or taken already */
+	COMPLAINTS_ELIMIT,	/* too many attempts: wait retry_after */
+	COMPLAINTS_EINTERNAL,	/* a fault of the server */
+	COMPLAINTS_EUNAVAIL	/* cannot be done now: try again later */
+};
+/* What a kind of failure is, in a few words. */
+const char	*complaints_strerror(enum complaints_errc);
+
+struct complaints_error {
+	enum complaints_errc errc;
+	int	retry_after;	/* seconds, for ELIMIT and EUNAVAIL; 0: none */
+	char	code[40];	/* machine-readable: "talon-not-found" */
 	char	message[600];
 };
-void	cx_error_set(struct cx_error *, int status, const char *code,
-	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	complaints_error_set(struct complaints_error *, enum complaints_errc,
+	    const char *code, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+void	complaints_error_vset(struct complaints_error *, enum complaints_errc,
+	    const char *code, const char *fmt, va_list)
+	    __attribute__((format(printf, 4, 0)));
 
 /* --- Talon numbers and access codes (talon.c) --- */
 
 /* The Damm check digit of a string of decimal digits. */
-int	talon_damm(const char *digits, size_t n);
+int	complaints_talon_damm(const char *digits, size_t n);
 
 #define TALON_LEN	16	/* YYYY-NNNNNNNNN-C */
 #define TALON_DIGITS	14
 
-enum talon_parse {
+enum complaints_talon_check {
 	TALON_OK,
 	TALON_MALFORMED,	/* not 14 digits with optional hyphens */
 	TALON_BAD_CHECK		/* the check digit does not match */
@@ -43,45 +63,59 @@ enum talon_parse {
  * Reads a talon number as a person types it (digits, hyphens, spaces)
  * and writes the canonical form.
  */
-enum talon_parse talon_parse(const char *in, char out[TALON_LEN + 1]);
+enum complaints_talon_check complaints_talon_parse(const char *in,
+	    char out[TALON_LEN + 1]);
 /* A new random talon number for the year. */
-void	talon_generate(int year, char out[TALON_LEN + 1]);
+void	complaints_talon_generate(int year, char out[TALON_LEN + 1]);
 
 #define ACCESS_CODE_LEN	8
 /* A new access code: 8 Crockford base32 characters, 40 random bits. */
-void	access_code_generate(char out[ACCESS_CODE_LEN + 1]);
+void	complaints_access_code_generate(char out[ACCESS_CODE_LEN + 1]);
 /*
  * Normalises a typed access code (case, hyphens, spaces, O/I/L) and
  * checks it; -1 when it is not 8 valid characters.
  */
-int	access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1]);
+int	complaints_access_code_normalise(const char *in,
+	    char out[ACCESS_CODE_LEN + 1]);
 /* The keyed BLAKE2b-256 of a normalised code; the key is the secret. */
-void	access_code_hash(const uint8_t key[32], const char *code,
+void	complaints_access_code_hash(const uint8_t key[32], const char *code,
 	    uint8_t out[32]);
 
 /* --- Staff (staff.c) --- */
 
-enum cx_role {
-	CX_ROLE_REGISTRAR,	/* registers, forwards, notes, answers */
-	CX_ROLE_HEAD,		/* also assigns, extends, decides */
-	CX_ROLE_DESK,		/* the ministry's escalation desk */
-	CX_ROLE_ADMIN		/* accounts and data, no complaints */
+enum complaints_role {
+	COMPLAINTS_ROLE_REGISTRAR,	/* registers, forwards, notes,
+	    answers */
+	COMPLAINTS_ROLE_HEAD,		/* also assigns, extends, decides */
+	COMPLAINTS_ROLE_DESK,		/* the ministry's escalation desk */
+	COMPLAINTS_ROLE_ADMIN,		/* accounts and data, no complaints */
+	COMPLAINTS_ROLE_SYSTEM		/* the server's own tools: trusted */
 };
 
-/* Who is asking: from a session or an API token. */
-struct cx_actor {
+/*
+ * Who is asking: from a session or an API token, or complaints_system.
+ * Every function that takes an actor refuses NULL (EAUTH), so that a
+ * route that forgets to sign its caller in fails closed.
+ */
+struct complaints_actor {
 	int64_t		staff_id, token_id;
 	char		login[64];
 	char		name[256];
 	char		position[256];
 	char		body[32];
 	int64_t		body_id;
-	enum cx_role	role;
+	enum complaints_role	role;
 };
-const char	*cx_role_name(enum cx_role);
-int		 cx_role_parse(const char *, enum cx_role *);
+/*
+ * The server's own tools on its database (complaintctl --data-dir, the
+ * deadline watch, tests): trusted with everything, recorded as
+ * "server"; takes the body and the registrar from the documents.
+ */
+extern const struct complaints_actor complaints_system;
+const char	*complaints_role_name(enum complaints_role);
+int		 complaints_role_parse(const char *, enum complaints_role *);
 
-/* --- The service (complaints.c) --- */
+/* --- The service (service.c) --- */
 
 struct complaints;
 
@@ -140,28 +174,30 @@ void		 complaints_close(struct complaints *);
  */
 struct complaints_call;
 int	complaints_call_submit(struct complaints *, struct complaints_call *,
-	    void (*done)(void *), void *arg, struct cx_error *);
+	    void (*done)(void *), void *arg, struct complaints_error *);
 int	complaints_call_result(struct complaints_call *, struct buf *out,
-	    struct cx_error *);
+	    struct complaints_error *);
 void	complaints_call_free(struct complaints_call *);
 /* Submits, waits, takes the result and frees the call (NULL: -1). */
 int	complaints_call_wait(struct complaints_call *, struct buf *out,
-	    struct cx_error *);
+	    struct complaints_error *);
 
 /*
  * Registration: the <complaint> is parsed and validated by _begin; the
  * result is the <talon>.
  */
 struct complaints_call *complaints_register_begin(struct complaints *,
-		    const struct cx_actor *, const char *xml, size_t len,
-		    struct cx_error *);
+		    const struct complaints_actor *, const char *xml,
+		    size_t len,
+		    struct complaints_error *);
 int		 complaints_register(struct complaints *,
-		    const struct cx_actor *, const char *xml,
-		    size_t len, struct buf *talon_xml, struct cx_error *);
+		    const struct complaints_actor *, const char *xml,
+		    size_t len, struct buf *talon_xml,
+		    struct complaints_error *);
 
 /* The public status of a talon, for the status page. */
-#define CX_CASE_MAX	16
-struct cx_status {
+#define COMPLAINTS_CASE_MAX	16
+struct complaints_talon_status {
 	char	number[TALON_LEN + 1];
 	char	state[32];
 	char	body_code[32], body_kk[256], body_ru[256];
@@ -178,14 +214,15 @@ struct cx_status {
 	struct {
 		char	number[TALON_LEN + 1];
 		char	body[32], state[32], link[24];
-	}	cases[CX_CASE_MAX];
+	}	cases[COMPLAINTS_CASE_MAX];
 	/* With the access code only. */
 	int	has_decision;
 	char	outcome[24], decided_on[11], answered_on[11];
 	char	answer_channel[16];
 };
 int	complaints_status_info(struct complaints *, const char *number,
-	    const char *access_code, struct cx_status *, struct cx_error *);
+	    const char *access_code, struct complaints_talon_status *,
+	    struct complaints_error *);
 
 /*
  * The public status of a talon, as a <status> document: state, body, due
@@ -194,14 +231,15 @@ int	complaints_status_info(struct complaints *, const char *number,
  * answer's date and channel; a wrong one is 403.
  */
 int	complaints_status(struct complaints *, const char *number,
-	    const char *access_code, struct buf *xml, struct cx_error *);
+	    const char *access_code, struct buf *xml,
+	    struct complaints_error *);
 
 /* A complaint by id or talon number, with its events and case. */
-int	complaints_get(struct complaints *, const struct cx_actor *,
+int	complaints_get(struct complaints *, const struct complaints_actor *,
 	    const char *ref, struct buf *xml,
-	    int64_t *body_id, struct cx_error *);
+	    int64_t *body_id, struct complaints_error *);
 
-struct cx_list_query {
+struct complaints_list_query {
 	const char	*body;		/* NULL: all */
 	const char	*state;
 	int		 service;	/* 0: all */
@@ -210,9 +248,9 @@ struct cx_list_query {
 	int64_t		 after;		/* paging: the last id seen */
 	int		 limit;		/* at most 500 */
 };
-int	complaints_list(struct complaints *, const struct cx_actor *,
-	    const struct cx_list_query *,
-	    struct buf *xml, struct cx_error *);
+int	complaints_list(struct complaints *, const struct complaints_actor *,
+	    const struct complaints_list_query *,
+	    struct buf *xml, struct complaints_error *);
 
 /*
  * An action on a complaint (by id or talon number): the document's root
@@ -220,35 +258,36 @@ int	complaints_list(struct complaints *, const struct cx_actor *,
  * leave-without-consideration, note, answer, close).  Writes an
  * <action-result>; 409 when the state does not allow the action.
  */
-int	complaints_act(struct complaints *, const struct cx_actor *,
+int	complaints_act(struct complaints *, const struct complaints_actor *,
 	    const char *ref, const char *xml,
-	    size_t len, struct buf *out, struct cx_error *);
+	    size_t len, struct buf *out, struct complaints_error *);
 struct complaints_call *complaints_act_begin(struct complaints *,
-	    const struct cx_actor *, const char *ref, const char *xml,
-	    size_t len, struct cx_error *);
+	    const struct complaints_actor *, const char *ref, const char *xml,
+	    size_t len, struct complaints_error *);
 
 /*
  * Marks the overdue complaints and sends the reminders now (the watch
  * thread does this every watch_interval seconds).
  */
 int	complaints_watch_once(struct complaints *, int *overdue,
-	    int *reminded, struct cx_error *);
+	    int *reminded, struct complaints_error *);
 
 /*
  * The incoming-correspondence journal of a body for a year, as XML
  * (journal.xsd) or CSV, streamed: open, read until 0, close.  The cursor
  * holds a reader connection until closed.
  */
-struct cx_journal;
-struct cx_journal *complaints_journal_open(struct complaints *,
-		    const struct cx_actor *, const char *body, int year, int csv, struct cx_error *);
+struct complaints_journal;
+struct complaints_journal *complaints_journal_open(struct complaints *,
+		    const struct complaints_actor *, const char *body, int year,
+		    int csv, struct complaints_error *);
 /* Bytes written into dst, 0 at the end, -1 on error. */
-ssize_t		 complaints_journal_read(struct cx_journal *, char *dst,
+ssize_t		 complaints_journal_read(struct complaints_journal *, char *dst,
 		    size_t max);
-void		 complaints_journal_close(struct cx_journal *);
+void		 complaints_journal_close(struct complaints_journal *);
 
 /* The directory (directory.c). */
-struct cx_directory_stats {
+struct complaints_directory_stats {
 	int	bodies, institutions, unchanged;
 };
 /*
@@ -258,38 +297,44 @@ struct cx_directory_stats {
  */
 int	complaints_directory_load(struct complaints *, const char *path,
 	    int force, void (*progress)(void *, size_t, size_t), void *arg,
-	    struct cx_directory_stats *, struct cx_error *);
+	    struct complaints_directory_stats *, struct complaints_error *);
 /* Bodies and institutions whose name or address has every word given. */
 int	complaints_directory_search(struct complaints *, const char *text,
-	    int limit, struct buf *xml, struct cx_error *);
+	    int limit, struct buf *xml, struct complaints_error *);
 int	complaints_directory_body(struct complaints *, const char *code,
-	    struct buf *xml, struct cx_error *);
+	    struct buf *xml, struct complaints_error *);
 
 /*
  * Accounts.  by is the administrator acting (NULL: the server's own
  * tools, on its database); every change is recorded with who made it.
  * Passwords are hashed with Argon2id (crypto_pwhash_str), never logged.
  */
-int	complaints_staff_add(struct complaints *, const struct cx_actor *by,
+int	complaints_staff_add(struct complaints *,
+	    const struct complaints_actor *by,
 	    const char *login, const char *name, const char *position,
 	    const char *body, const char *role, const char *password,
-	    struct cx_error *);
-int	complaints_staff_passwd(struct complaints *, const struct cx_actor *by,
-	    const char *login, const char *password, struct cx_error *);
+	    struct complaints_error *);
+int	complaints_staff_passwd(struct complaints *,
+	    const struct complaints_actor *by,
+	    const char *login, const char *password, struct complaints_error *);
 /* Disables the account and revokes its tokens. */
 int	complaints_staff_disable(struct complaints *,
-	    const struct cx_actor *by, const char *login, struct cx_error *);
+	    const struct complaints_actor *by, const char *login,
+	    struct complaints_error *);
 struct complaints_call *complaints_staff_add_begin(struct complaints *,
-	    const struct cx_actor *by, const char *login, const char *name,
+	    const struct complaints_actor *by, const char *login,
+	    const char *name,
 	    const char *position, const char *body, const char *role,
-	    const char *password, struct cx_error *);
+	    const char *password, struct complaints_error *);
 struct complaints_call *complaints_staff_passwd_begin(struct complaints *,
-	    const struct cx_actor *by, const char *login, const char *password,
-	    struct cx_error *);
+	    const struct complaints_actor *by, const char *login,
+	    const char *password,
+	    struct complaints_error *);
 struct complaints_call *complaints_staff_disable_begin(struct complaints *,
-	    const struct cx_actor *by, const char *login, struct cx_error *);
+	    const struct complaints_actor *by, const char *login,
+	    struct complaints_error *);
 int	complaints_staff_list(struct complaints *, struct buf *xml,
-	    struct cx_error *);
+	    struct complaints_error *);
 
 /*
  * Sign-in: checks the password, limited per login and per client
@@ -299,32 +344,38 @@ int	complaints_staff_list(struct complaints *, struct buf *xml,
  */
 int	complaints_sign_in(struct complaints *, const char *login,
 	    const char *password, const char *client, struct buf *xml,
-	    struct cx_error *);
+	    struct complaints_error *);
 struct complaints_call *complaints_sign_in_begin(struct complaints *,
 	    const char *login, const char *password, const char *client,
-	    struct cx_error *);
+	    struct complaints_error *);
 /* The actor of a token; 401 when unknown, expired, idle or revoked. */
 int	complaints_authenticate(struct complaints *, const char *token,
-	    struct cx_actor *, struct cx_error *);
-int	complaints_sign_out(struct complaints *, const struct cx_actor *,
-	    struct cx_error *);
+	    struct complaints_actor *, struct complaints_error *);
+int	complaints_sign_out(struct complaints *,
+	    const struct complaints_actor *,
+	    struct complaints_error *);
 struct complaints_call *complaints_sign_out_begin(struct complaints *,
-	    const struct cx_actor *, struct cx_error *);
+	    const struct complaints_actor *, struct complaints_error *);
 /* A <me> document: who the actor is. */
-int	complaints_whoami(const struct cx_actor *, struct buf *xml,
-	    struct cx_error *);
+int	complaints_whoami(const struct complaints_actor *, struct buf *xml,
+	    struct complaints_error *);
 /* A long-lived API token for scripts; revocable. */
-int	complaints_token_create(struct complaints *, const struct cx_actor *,
-	    const char *label, int days, struct buf *xml, struct cx_error *);
+int	complaints_token_create(struct complaints *,
+	    const struct complaints_actor *,
+	    const char *label, int days, struct buf *xml,
+	    struct complaints_error *);
 struct complaints_call *complaints_token_create_begin(struct complaints *,
-	    const struct cx_actor *, const char *label, int days,
-	    struct cx_error *);
-int	complaints_token_revoke(struct complaints *, const struct cx_actor *,
-	    int64_t id, struct cx_error *);
+	    const struct complaints_actor *, const char *label, int days,
+	    struct complaints_error *);
+int	complaints_token_revoke(struct complaints *,
+	    const struct complaints_actor *,
+	    int64_t id, struct complaints_error *);
 struct complaints_call *complaints_token_revoke_begin(struct complaints *,
-	    const struct cx_actor *, int64_t id, struct cx_error *);
-int	complaints_token_list(struct complaints *, const struct cx_actor *,
-	    struct buf *xml, struct cx_error *);
+	    const struct complaints_actor *, int64_t id,
+	    struct complaints_error *);
+int	complaints_token_list(struct complaints *,
+	    const struct complaints_actor *,
+	    struct buf *xml, struct complaints_error *);
 
 /*
  * Delivers the notifications that are due now (the worker does this
@@ -339,43 +390,47 @@ int	complaints_outbox_once(struct complaints *, int *done);
  * tracking number, or NULL), and the day's postal register (PDF or CSV)
  * of a body.
  */
-int	complaints_notifications(struct complaints *, const struct cx_actor *,
+int	complaints_notifications(struct complaints *,
+	    const struct complaints_actor *,
 	    const char *state, const char *body, int64_t after, int limit,
-	    struct buf *xml, struct cx_error *);
+	    struct buf *xml, struct complaints_error *);
 int	complaints_notification_reset(struct complaints *,
-	    const struct cx_actor *, int64_t id, int to_post,
-	    struct cx_error *);
+	    const struct complaints_actor *, int64_t id, int to_post,
+	    struct complaints_error *);
 struct complaints_call *complaints_notification_reset_begin(
-	    struct complaints *, const struct cx_actor *, int64_t id,
-	    int to_post, struct cx_error *);
+	    struct complaints *, const struct complaints_actor *, int64_t id,
+	    int to_post, struct complaints_error *);
 int	complaints_notification_letter(struct complaints *,
-	    const struct cx_actor *, int64_t id, struct buf *pdf,
-	    struct cx_error *);
-int	complaints_post_sent(struct complaints *, const struct cx_actor *,
-	    int64_t id, const char *tracking, struct cx_error *);
+	    const struct complaints_actor *, int64_t id, struct buf *pdf,
+	    struct complaints_error *);
+int	complaints_post_sent(struct complaints *,
+	    const struct complaints_actor *,
+	    int64_t id, const char *tracking, struct complaints_error *);
 struct complaints_call *complaints_post_sent_begin(struct complaints *,
-	    const struct cx_actor *, int64_t id, const char *tracking,
-	    struct cx_error *);
-int	complaints_post_register(struct complaints *, const struct cx_actor *,
+	    const struct complaints_actor *, int64_t id, const char *tracking,
+	    struct complaints_error *);
+int	complaints_post_register(struct complaints *,
+	    const struct complaints_actor *,
 	    const char *body, const char *date, int csv, struct buf *out,
-	    struct cx_error *);
+	    struct complaints_error *);
 /*
  * The talon slip: A6 PDF or receipt-printer text.  The access code is
  * printed only when given and right (the store keeps only its hash):
  * the registrar's client prints the slip right after registering.
  */
-int	complaints_talon_slip(struct complaints *, const struct cx_actor *,
+int	complaints_talon_slip(struct complaints *,
+	    const struct complaints_actor *,
 	    const char *number, const char *access_code, int text,
-	    const char *lang, struct buf *out, struct cx_error *);
+	    const char *lang, struct buf *out, struct complaints_error *);
 
 /* Checks the journal and the audit trail; *ok is 0 when tampered. */
-int	complaints_verify(struct complaints *, const struct cx_actor *,
+int	complaints_verify(struct complaints *, const struct complaints_actor *,
 	    struct buf *xml, int *ok,
-	    struct cx_error *);
+	    struct complaints_error *);
 /* The talon again, without the access code, as a <talon> document. */
-int	complaints_talon(struct complaints *, const struct cx_actor *,
+int	complaints_talon(struct complaints *, const struct complaints_actor *,
 	    const char *number,
-	    struct buf *xml, struct cx_error *);
+	    struct buf *xml, struct complaints_error *);
 
 /*
  * Reads a small document (sign-in, account, ...) validated against the
@@ -384,10 +439,10 @@ int	complaints_talon(struct complaints *, const struct cx_actor *,
  */
 int	complaints_read_doc(struct complaints *, const char *name,
 	    const char *xml, size_t len, const char *const names[],
-	    char *values[], int n, struct cx_error *);
+	    char *values[], int n, struct complaints_error *);
 
 /* Writes an <error> document. */
-int	complaints_error_xml(const struct cx_error *, struct buf *);
+int	complaints_error_xml(const struct complaints_error *, struct buf *);
 
 /* For health checks and statistics. */
 int	complaints_count(struct complaints *, int64_t *);

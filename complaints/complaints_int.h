@@ -47,7 +47,7 @@ struct complaints {
 };
 
 /* What a new journal entry was given. */
-struct cx_entry {
+struct complaints_entry {
 	int64_t		id;
 	char		talon[TALON_LEN + 1];
 	char		access_code[ACCESS_CODE_LEN + 1];
@@ -66,44 +66,88 @@ struct cx_entry {
  * and the repeat link.  c holds the content (and the case links); the
  * rest is filled here.  Errors go into e.
  */
-int	cx_entry_insert(struct db *, struct complaints *, struct db_complaint *c,
+int	complaints_entry_insert(struct db *, struct complaints *,
+	    struct db_complaint *c,
 	    const struct db_body *b, const struct db_attachment *att,
 	    int natt, const char *actor, const char *action,
-	    const char *detail, struct cx_entry *out, struct cx_error *e);
+	    const char *detail, struct complaints_entry *out,
+	    struct complaints_error *e);
 
-/* Finds by talon number; cx_resolve also takes an id. */
-int	cx_lookup_talon(struct complaints *, struct db *, const char *number,
-	    struct db_status *, struct cx_error *);
-int	cx_resolve(struct complaints *, struct db *, const char *ref,
-	    int64_t *id, struct cx_error *);
+/* Finds by talon number; complaints_resolve also takes an id. */
+int	complaints_lookup_talon(struct complaints *, struct db *,
+	    const char *number,
+	    struct db_status *, struct complaints_error *);
+int	complaints_resolve(struct complaints *, struct db *, const char *ref,
+	    int64_t *id, struct complaints_error *);
 
 /* The deadline watch thread (watch.c). */
 int	complaints_watch_start(struct complaints *);
 void	complaints_watch_stop(struct complaints *);
 
-/* Where an action leads from a state; NULL when it is not allowed. */
-const char *cx_transition(const char *action, const char *state);
+/* The states of a complaint and the actions on it (lifecycle.c). */
+enum complaints_state {
+	STATE_REGISTERED,
+	STATE_IN_REVIEW,
+	STATE_EXTENDED,
+	STATE_DECIDED,
+	STATE_ANSWERED,
+	STATE_CLOSED,
+	STATE_FORWARDED,
+	STATE_LWC,			/* left without consideration */
+	STATE__MAX
+};
+enum complaints_action {
+	ACT_ASSIGN,
+	ACT_FORWARD,
+	ACT_EXTEND,
+	ACT_DECIDE,
+	ACT_APPEAL,
+	ACT_WITHDRAW,
+	ACT_LWC,		/* leave without consideration */
+	ACT_NOTE,
+	ACT_ANSWER,
+	ACT_CLOSE,
+	ACT__MAX
+};
+/* The names stored and shown: "in-review", "leave-without-...". */
+const char	*complaints_state_name(enum complaints_state);
+int		 complaints_state_parse(const char *, enum complaints_state *);
+const char	*complaints_action_name(enum complaints_action);
+/* Where an action leads from a state; -1 when it is not allowed. */
+int		 complaints_transition(enum complaints_action,
+		    enum complaints_state from, enum complaints_state *to);
 
-/* Scope (scope.c); a NULL actor is trusted.  -1 with a 403 in e. */
-int	cx_may_read(struct db *, const struct cx_actor *,
-	    const struct db_body *, int overdue, struct cx_error *);
+/* -1 with EAUTH when a is NULL: nobody signed in. */
+int	complaints_actor_check(const struct complaints_actor *a,
+	    struct complaints_error *);
+
+/*
+ * Scope (scope.c): -1 with EPERM in e when the actor may not; EAUTH for
+ * NULL; complaints_system may everything.
+ */
+int	complaints_may_read(struct db *, const struct complaints_actor *,
+	    const struct db_body *, int overdue, struct complaints_error *);
 /* also: a second body that may act (the next level, for an appeal). */
-int	cx_may_act(const struct cx_actor *, const char *action,
-	    const struct db_body *, const char *also, struct cx_error *);
-int	cx_may_list(struct db *, const struct cx_actor *, const char *body,
-	    int overdue, struct cx_error *);
+int	complaints_may_act(const struct complaints_actor *, const char *action,
+	    const struct db_body *, const char *also,
+	    struct complaints_error *);
+int	complaints_may_list(struct db *, const struct complaints_actor *,
+	    const char *body,
+	    int overdue, struct complaints_error *);
 
 /* The delivery worker (outbox.c). */
-int	cx_outbox_start(struct complaints *);
-void	cx_outbox_kick(struct complaints *);
-void	cx_outbox_stop(struct complaints *);
+int	complaints_outbox_start(struct complaints *);
+void	complaints_outbox_kick(struct complaints *);
+void	complaints_outbox_stop(struct complaints *);
 /* The letter of a notification as a PDF. */
-int	cx_letter_pdf(struct complaints *, struct db *, int64_t id,
-	    struct buf *pdf, struct cx_error *);
+int	complaints_letter_pdf(struct complaints *, struct db *, int64_t id,
+	    struct buf *pdf, struct complaints_error *);
 
 /* Maps a storage failure to an answer. */
-int	cx_db_error(struct cx_error *, int rc, const char *what);
-int	cx_xml_error(struct cx_error *, const struct xmlio_err *);
+int	complaints_db_error(struct complaints_error *, int rc,
+	    const char *what);
+int	complaints_xml_error(struct complaints_error *,
+	    const struct xmlio_err *);
 
 /*
  * A write in flight (call.c).  A call is the first member of the
@@ -115,55 +159,67 @@ struct complaints_call {
 	struct complaints	*cx;
 	int			(*run)(struct db *, void *);	/* writer */
 	void			*arg;
-	struct cx_error		*err;	/* where run puts its error */
+	struct complaints_error		*err;	/* where run puts its error */
 	const char		*what;	/* "the change": for messages */
 	/* After the commit, in the caller's thread; NULL: nothing. */
 	int			(*finish)(struct complaints_call *,
-				    struct buf *, struct cx_error *);
+				    struct buf *, struct complaints_error *);
 	void			(*cleanup)(struct complaints_call *);
 	int			 rc;
 	void			(*done)(void *);
 	void			*done_arg;
 };
-void	cx_call_init(struct complaints_call *, struct complaints *,
-	    int (*run)(struct db *, void *), void *arg, struct cx_error *err);
-/* Submits, waits for the commit, takes the result; does not free. */
-int	cx_call_wait(struct complaints_call *, struct buf *out,
-	    struct cx_error *);
+void	complaints_call_init(struct complaints_call *, struct complaints *,
+	    int (*run)(struct db *, void *), void *arg,
+	    struct complaints_error *err);
 /*
  * Runs a job on the writer and waits for its commit: for the service's
  * own threads (the watch, the outbox) and tools, never a request's.
  */
-int	cx_run(struct complaints *, int (*run)(struct db *, void *), void *arg,
-	    struct cx_error *e, struct cx_error *job_err);
+int	complaints_run(struct complaints *, int (*run)(struct db *, void *),
+	    void *arg,
+	    struct complaints_error *e, struct complaints_error *job_err);
 
 /* A body's working hours and week. */
-const struct cal_hours *cx_hours(struct complaints *, const struct db_body *);
+const struct cal_hours *complaints_hours(struct complaints *,
+	    const struct db_body *);
 /* Today at the body, as a date. */
-struct date	cx_today(struct complaints *, const struct db_body *, time_t);
-
-/* XML helpers shared by the documents. */
-int	cx_out_body(struct xmlio_out *, const struct db_body *);
-int	cx_out_time(struct xmlio_out *, const char *name, const char *tz,
+struct date	complaints_today(struct complaints *, const struct db_body *,
 	    time_t);
 
+/* XML helpers shared by the documents. */
+int	complaints_out_body(struct xmlio_out *, const struct db_body *);
+int	complaints_out_time(struct xmlio_out *, const char *name,
+	    const char *tz,
+	    time_t);
+
+/*
+ * The elements every talon has, in every document that shows one:
+ * number, access code (only when given), journal number and year, body,
+ * when it was accepted.
+ */
+int	complaints_out_talon(struct xmlio_out *, const char *tz,
+	    const char *talon, const char *access_code, int year,
+	    int64_t journal_no, const struct db_body *, time_t accepted);
 /* Writes a <talon>; the access code and proposal only when given. */
-int	cx_talon_xml(const char *tz, const char *talon, const char *access_code,
+int	complaints_talon_xml(const char *tz, const char *talon,
+	    const char *access_code,
 	    int year, int64_t journal_no, const struct db_body *b,
 	    time_t accepted, const char *name, const char *position,
 	    const char *due, const char *rules, int service,
-	    const char *proposal, struct buf *out, struct cx_error *e);
+	    const char *proposal, struct buf *out, struct complaints_error *e);
 
 /* The key that finds repeated complaints: applicant and subject. */
-void	cx_applicant_key(const char *surname, const char *name,
+void	complaints_applicant_key(const char *surname, const char *name,
 	    const char *address, const char *institution, const char *subject,
 	    uint8_t out[32]);
 
 /* A stable id for a notification (the email's Message-ID). */
-void	cx_uid(char out[40]);
+void	complaints_uid(char out[40]);
 
 /* Queues a notification row of kind for complaint c, in the txn. */
-int	cx_notify(struct db *, struct complaints *, const struct db_complaint *c,
+int	complaints_notify(struct db *, struct complaints *,
+	    const struct db_complaint *c,
 	    const struct db_body *b, const char *kind, const char *due_by);
 
 #endif /* COMPLAINTS_INT_H */

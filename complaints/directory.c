@@ -28,8 +28,8 @@ struct dir_load {
 	void			(*progress)(void *, size_t, size_t);
 	void			*parg;
 	size_t			 total, done;
-	struct cx_directory_stats *stats;
-	struct cx_error		 err;
+	struct complaints_directory_stats *stats;
+	struct complaints_error		 err;
 };
 
 /* The text of every child called name, joined with "; ". */
@@ -153,7 +153,8 @@ load_one(struct db *db, struct dir_load *l, xmlNodePtr n, int institution)
 	in.hours = kind ? hours_type(kind) : "institution";
 	in.services = services[0] ? services : NULL;
 	if (code == NULL || kind == NULL) {
-		cx_error_set(&l->err, 400, "invalid-directory", "line %ld: a "
+		complaints_error_set(&l->err, COMPLAINTS_EINVAL,
+		    "invalid-directory", "line %ld: a "
 		    "body without code or kind", xmlGetLineNo(n));
 		rc = DB_CONSTRAINT;
 	} else
@@ -211,7 +212,7 @@ load_run(struct db *db, void *arg)
 int
 complaints_directory_load(struct complaints *cx, const char *path, int force,
     void (*progress)(void *, size_t, size_t), void *parg,
-    struct cx_directory_stats *stats, struct cx_error *e)
+    struct complaints_directory_stats *stats, struct complaints_error *e)
 {
 	struct dir_load l;
 	struct xmlio_err xe;
@@ -226,7 +227,7 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 		memset(stats, 0, sizeof(*stats));
 	if ((text = read_whole_file(path, DIRECTORY_MAX, &len, e->message,
 	    sizeof(e->message))) == NULL) {
-		e->status = 400;
+		e->errc = COMPLAINTS_EINVAL;
 		e->retry_after = 0;
 		strlcpy_chk(e->code, "no-directory", sizeof(e->code));
 		return -1;
@@ -235,7 +236,7 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	sodium_bin2hex(l.sha, sizeof(l.sha), h, sizeof(h));
 	if (xmlio_parse(cx->schemas, "directory", text, len, &l.doc,
 	    &xe) == -1) {
-		cx_xml_error(e, &xe);
+		complaints_xml_error(e, &xe);
 		snprintf(e->message + strlen(e->message), sizeof(e->message) -
 		    strlen(e->message), " (%s)", path);
 		goto out;
@@ -250,7 +251,7 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	l.progress = progress;
 	l.parg = parg;
 	l.stats = stats;
-	if (cx_run(cx, load_run, &l, e, &l.err) == -1)
+	if (complaints_run(cx, load_run, &l, e, &l.err) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -344,7 +345,7 @@ fts_query(const char *text, char *q, size_t size)
 
 int
 complaints_directory_search(struct complaints *cx, const char *text,
-    int limit, struct buf *out, struct cx_error *e)
+    int limit, struct buf *out, struct complaints_error *e)
 {
 	struct search_ctx c;
 	struct xmlio_out o;
@@ -353,7 +354,8 @@ complaints_directory_search(struct complaints *cx, const char *text,
 	int rc;
 
 	if (strlen(text) > 200 || fts_query(text, q, sizeof(q)) == -1) {
-		cx_error_set(e, 400, "bad-query", "give one or more words of "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-query", "give "
+		    "one or more words of "
 		    "a name or an address, at most 200 characters");
 		return -1;
 	}
@@ -369,13 +371,14 @@ complaints_directory_search(struct complaints *cx, const char *text,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the search failed");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the search "
+	    "failed");
 	return -1;
 }
 
 int
 complaints_directory_body(struct complaints *cx, const char *code,
-    struct buf *out, struct cx_error *e)
+    struct buf *out, struct complaints_error *e)
 {
 	struct search_ctx c;
 	struct xmlio_out o;
@@ -393,7 +396,8 @@ complaints_directory_body(struct complaints *cx, const char *code,
 		goto fail;
 	if (c.n == 0) {
 		xmlio_out_free(&o);
-		cx_error_set(e, 404, "body-not-found", "no body or "
+		complaints_error_set(e, COMPLAINTS_ENOENT, "body-not-found",
+		    "no body or "
 		    "institution with the code \"%s\"", code);
 		return -1;
 	}
@@ -402,6 +406,7 @@ complaints_directory_body(struct complaints *cx, const char *code,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the directory cannot be read");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+	    "directory cannot be read");
 	return -1;
 }

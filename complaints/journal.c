@@ -10,7 +10,7 @@
 
 #include "complaints/complaints_int.h"
 
-struct cx_journal {
+struct complaints_journal {
 	struct complaints	*cx;
 	struct db		*db;
 	struct db_cursor	*cur;
@@ -23,7 +23,7 @@ struct cx_journal {
 };
 
 void
-complaints_journal_close(struct cx_journal *j)
+complaints_journal_close(struct complaints_journal *j)
 {
 	if (j == NULL)
 		return;
@@ -38,19 +38,21 @@ complaints_journal_close(struct cx_journal *j)
 	free(j);
 }
 
-struct cx_journal *
-complaints_journal_open(struct complaints *cx, const struct cx_actor *a,
-    const char *body, int year, int csv, struct cx_error *e)
+struct complaints_journal *
+complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
+    const char *body, int year, int csv, struct complaints_error *e)
 {
-	struct cx_journal *j;
+	struct complaints_journal *j;
 	int rc;
 
 	if (year < 1990 || year > 9999) {
-		cx_error_set(e, 400, "bad-year", "give the year, such as 2026");
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-year", "give "
+		    "the year, such as 2026");
 		return NULL;
 	}
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return NULL;
 	}
 	j->cx = cx;
@@ -61,13 +63,15 @@ complaints_journal_open(struct complaints *cx, const struct cx_actor *a,
 	if ((rc = db_body_by_code(j->db, body ? body : "", &j->body)) !=
 	    DB_OK) {
 		if (rc == DB_NOTFOUND)
-			cx_error_set(e, 400, "unknown-body", "no body with the "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "unknown-body", "no body with the "
 			    "code \"%s\"", body ? body : "");
 		else
-			cx_db_error(e, rc, "the journal cannot be read");
+			complaints_db_error(e, rc, "the journal cannot be "
+			    "read");
 		goto fail;
 	}
-	if (cx_may_read(j->db, a, &j->body, 0, e) == -1)
+	if (complaints_may_read(j->db, a, &j->body, 0, e) == -1)
 		goto fail;
 	if ((j->cur = db_journal_open(j->db, j->body.id, year)) == NULL)
 		goto oom;
@@ -80,7 +84,8 @@ complaints_journal_open(struct complaints *cx, const struct cx_actor *a,
 	}
 	return j;
 oom:
-	cx_error_set(e, 500, "internal", "out of memory");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
+	    "memory");
 fail:
 	complaints_journal_close(j);
 	return NULL;
@@ -99,7 +104,7 @@ csv_field(struct buf *b, const char *s, int last)
 }
 
 static void
-local_date(struct cx_journal *j, int64_t t, char out[32], int with_time)
+local_date(struct complaints_journal *j, int64_t t, char out[32], int with_time)
 {
 	struct moment m;
 
@@ -130,7 +135,7 @@ write_elem(xmlTextWriterPtr w, const char *name, const char *v)
 
 /* Adds the next rows to pending; 0 when there are no more. */
 static int
-fill(struct cx_journal *j)
+fill(struct complaints_journal *j)
 {
 	struct db_journal_row r;
 	char at[32], ans[32], who[1024], num[24];
@@ -208,7 +213,7 @@ fill(struct cx_journal *j)
 }
 
 ssize_t
-complaints_journal_read(struct cx_journal *j, char *dst, size_t max)
+complaints_journal_read(struct complaints_journal *j, char *dst, size_t max)
 {
 	size_t n;
 	int rc;

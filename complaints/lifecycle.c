@@ -1,9 +1,12 @@
 /*
  * complaints: the life of a complaint.
  *
- * One table says which action is allowed in which state and where it
- * leads; every action runs in the writer thread, inside the batch's
- * transaction, and changes the row and appends its event in one call
+ * The state machine (machine.c) says which action is allowed in which
+ * state and where it leads; each action is a row of actions[] here: its
+ * name, the elements of its document it reads and the function that
+ * runs it.  Every action
+ * runs in the writer thread, inside the batch's transaction, and
+ * changes the row and appends its event in one call
  * (db_complaint_change), so no change is ever unrecorded.  Forwarding
  * and appeals write a new journal entry at the receiving body, linked
  * to the case.  Notifications are outbox rows in the same transaction.
@@ -15,176 +18,128 @@
 
 #include "complaints/complaints_int.h"
 
-enum act {
-	ACT_ASSIGN,
-	ACT_FORWARD,
-	ACT_EXTEND,
-	ACT_DECIDE,
-	ACT_APPEAL,
-	ACT_WITHDRAW,
-	ACT_LWC,
-	ACT_NOTE,
-	ACT_ANSWER,
-	ACT_CLOSE,
-	ACT__MAX
-};
-
-/*
- * The state machine: one row per allowed (action, state); to is where it
- * leads.  An action in a state without a row is refused with 409.
- */
-static const struct transition {
-	enum act	 act;
-	const char	*from;
-	const char	*to;
-} machine[] = {
-	{ ACT_ASSIGN, "registered", "in-review" },
-	{ ACT_ASSIGN, "in-review", "in-review" },
-	{ ACT_ASSIGN, "extended", "extended" },
-	{ ACT_FORWARD, "registered", "forwarded" },
-	{ ACT_FORWARD, "in-review", "forwarded" },
-	{ ACT_EXTEND, "in-review", "extended" },
-	{ ACT_DECIDE, "in-review", "decided" },
-	{ ACT_DECIDE, "extended", "decided" },
-	{ ACT_APPEAL, "decided", "decided" },
-	{ ACT_APPEAL, "answered", "answered" },
-	{ ACT_WITHDRAW, "registered", "left-without-consideration" },
-	{ ACT_WITHDRAW, "in-review", "left-without-consideration" },
-	{ ACT_WITHDRAW, "extended", "left-without-consideration" },
-	{ ACT_LWC, "registered", "left-without-consideration" },
-	{ ACT_LWC, "in-review", "left-without-consideration" },
-	{ ACT_LWC, "extended", "left-without-consideration" },
-	{ ACT_NOTE, "registered", "registered" },
-	{ ACT_NOTE, "in-review", "in-review" },
-	{ ACT_NOTE, "extended", "extended" },
-	{ ACT_NOTE, "decided", "decided" },
-	{ ACT_NOTE, "answered", "answered" },
-	{ ACT_ANSWER, "decided", "answered" },
-	{ ACT_CLOSE, "answered", "closed" },
-};
-
-static const char *const act_names[ACT__MAX] = {
-	[ACT_ASSIGN] = "assign",
-	[ACT_FORWARD] = "forward",
-	[ACT_EXTEND] = "extend",
-	[ACT_DECIDE] = "decide",
-	[ACT_APPEAL] = "appeal",
-	[ACT_WITHDRAW] = "withdraw",
-	[ACT_LWC] = "leave-without-consideration",
-	[ACT_NOTE] = "note",
-	[ACT_ANSWER] = "answer",
-	[ACT_CLOSE] = "close",
-};
-
-/* The elements of each action that act_run reads as a, b and c. */
-static const char *const act_fields[ACT__MAX][3] = {
-	[ACT_ASSIGN] = { "assignee", "note", NULL },
-	[ACT_FORWARD] = { "to", "reason", NULL },
-	[ACT_EXTEND] = { "reason", "until", NULL },
-	[ACT_DECIDE] = { "outcome", "reasoning", NULL },
-	[ACT_APPEAL] = { "channel", "reasons", "demands" },
-	[ACT_WITHDRAW] = { "reason", NULL, NULL },
-	[ACT_LWC] = { "ground", "reason", NULL },
-	[ACT_NOTE] = { "text", NULL, NULL },
-	[ACT_ANSWER] = { "channel", "note", NULL },
-	[ACT_CLOSE] = { "reason", NULL, NULL },
-};
-
-const char *
-cx_transition(const char *action, const char *state)
+/* Whether the complaint is still being worked on in this state. */
+static int
+state_is_open(enum complaints_state s)
 {
-	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
-		if (strcmp(act_names[machine[i].act], action) == 0 &&
-		    strcmp(machine[i].from, state) == 0)
-			return machine[i].to;
-	return NULL;
+	return s == STATE_REGISTERED || s == STATE_IN_REVIEW ||
+	    s == STATE_EXTENDED;
 }
 
-/* An action as parsed. */
-struct cx_act {
+#define ACT_FIELDS	3
+
+/* An action as parsed, then as done. */
+struct act_job {
 	struct complaints_call	 call;	/* first: the call frees the whole */
 	struct complaints	*cx;
-	const struct cx_actor	*actor;
-	enum act		 kind;
+	const struct complaints_actor *actor;
+	enum complaints_action	 kind;
 	const char		*ref;
 	char			*by_name, *by_position, *by_body;
-	char			*a, *b, *c, *d;	/* per action, see parse */
+	char			*v[ACT_FIELDS];	/* the row's fields, in order */
 	time_t			 received_at;
 	/* Results. */
-	struct cx_error		 err;
+	struct complaints_error	 err;
 	char			 before[32], after[32], due[11];
 	int64_t			 id;
-	struct cx_entry		 ent;	/* forward and appeal */
+	struct complaints_entry	 ent;	/* forward and appeal */
 	int			 has_ent;
 };
 
+/* What an action's function works on, in the writer's transaction. */
+struct act_ctx {
+	struct act_job		*a;
+	struct db		*db;
+	struct complaints	*cx;
+	struct db_complaint	 c;	/* the row, changed by the function */
+	struct db_body		 b;	/* its body */
+	const struct cal_hours	*h;
+	struct date		 today;
+	time_t			 now;
+	char			 detail[1024];
+	char			 due_by[11];
+};
+
+static int act_assign(struct act_ctx *);
+static int act_forward(struct act_ctx *);
+static int act_extend(struct act_ctx *);
+static int act_decide(struct act_ctx *);
+static int act_appeal(struct act_ctx *);
+static int act_withdraw(struct act_ctx *);
+static int act_lwc(struct act_ctx *);
+static int act_note(struct act_ctx *);
+static int act_answer(struct act_ctx *);
+static int act_close(struct act_ctx *);
+
+/*
+ * Every action: its name (the root element of its document and the
+ * event's action), the elements of its document that its function reads
+ * (val(x, "name")), the function, and whether the complaint's being open
+ * follows the new state (else it stays as it was).
+ */
+static const struct action {
+	const char	*name;
+	const char	*fields[ACT_FIELDS];
+	int		(*run)(struct act_ctx *);
+	int		 sets_open;
+} actions[ACT__MAX] = {
+	[ACT_ASSIGN] = { "assign", { "assignee", "note" }, act_assign, 0 },
+	[ACT_FORWARD] = { "forward", { "to", "reason" }, act_forward, 1 },
+	[ACT_EXTEND] = { "extend", { "reason", "until" }, act_extend, 0 },
+	[ACT_DECIDE] = { "decide", { "outcome", "reasoning" }, act_decide,
+	    1 },
+	[ACT_APPEAL] = { "appeal", { "channel", "reasons", "demands" },
+	    act_appeal, 0 },
+	[ACT_WITHDRAW] = { "withdraw", { "reason" }, act_withdraw, 1 },
+	[ACT_LWC] = { "leave-without-consideration", { "ground", "reason" },
+	    act_lwc, 1 },
+	[ACT_NOTE] = { "note", { "text" }, act_note, 0 },
+	[ACT_ANSWER] = { "answer", { "channel", "note" }, act_answer, 1 },
+	[ACT_CLOSE] = { "close", { "reason" }, act_close, 1 },
+};
+
+const char *
+complaints_action_name(enum complaints_action k)
+{
+	return (unsigned)k < ACT__MAX ? actions[k].name : "?";
+}
+
+/* The value of the action's element name (one of its row's fields). */
+static const char *
+val(const struct act_ctx *x, const char *name)
+{
+	const struct action *row = &actions[x->a->kind];
+
+	for (int i = 0; i < ACT_FIELDS && row->fields[i] != NULL; i++)
+		if (strcmp(row->fields[i], name) == 0)
+			return x->a->v[i];
+	return NULL;
+}
+
 static void
-act_free(struct cx_act *a)
+act_free(struct act_job *a)
 {
 	free(a->by_name);
 	free(a->by_position);
 	free(a->by_body);
-	free(a->a);
-	free(a->b);
-	free(a->c);
-	free(a->d);
+	for (int i = 0; i < ACT_FIELDS; i++)
+		free(a->v[i]);
 }
 
 static int
-state_is_open(const char *s)
-{
-	return strcmp(s, "registered") == 0 || strcmp(s, "in-review") == 0 ||
-	    strcmp(s, "extended") == 0;
-}
+refuse(struct act_ctx *x, enum complaints_errc errc, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* The applicant's notice: email where given and allowed, else post. */
-int
-cx_notify(struct db *db, struct complaints *cx, const struct db_complaint *c,
-    const struct db_body *b, const char *kind, const char *due_by)
-{
-	struct db_notification n;
-	char uid[40];
-	int internal = strcmp(kind, "overdue") == 0 ||
-	    strcmp(kind, "reminder") == 0;
-
-	cx_uid(uid);
-	memset(&n, 0, sizeof(n));
-	n.uid = uid;
-	n.complaint_id = c->id;
-	n.kind = kind;
-	n.lang = "kk";
-	n.created_at = clock_now();
-	n.due_by = due_by;
-	if (internal) {
-		n.channel = "internal";
-		n.recipient = b->code;
-	} else if (c->email && *c->email && routing_answer_channel_allowed(
-	    cx->routing, c->service, "email")) {
-		n.channel = "email";
-		n.recipient = c->email;
-	} else {
-		n.channel = "post";
-		n.recipient = c->address;	/* NULL: no address */
-	}
-	return db_notification_insert(db, &n);
-}
-
+/* Refuses the action: the error for the caller, a rollback for the job. */
 static int
-refuse(struct cx_act *a, int status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-refuse(struct cx_act *a, int status, const char *code, const char *fmt, ...)
+refuse(struct act_ctx *x, enum complaints_errc errc, const char *code,
+    const char *fmt, ...)
 {
 	va_list ap;
 
-	a->err.status = status;
-	a->err.retry_after = 0;
-	strlcpy_chk(a->err.code, code, sizeof(a->err.code));
 	va_start(ap, fmt);
-	vsnprintf(a->err.message, sizeof(a->err.message), fmt, ap);
+	complaints_error_vset(&x->a->err, errc, code, fmt, ap);
 	va_end(ap);
-	utf8_trim(a->err.message);
 	return DB_CONSTRAINT;
 }
 
@@ -259,251 +214,317 @@ chain_of(struct db *db, struct complaints *cx, const struct db_complaint *c,
 	    has && inst.parent_code[0] ? inst.parent_code : NULL, ch);
 }
 
+/* "text" or "text: more", when more is given. */
+static void
+detail_with(struct act_ctx *x, const char *text, const char *more)
+{
+	snprintf(x->detail, sizeof(x->detail), "%s%s%s", text,
+	    more ? ": " : "", more ? more : "");
+}
+
+static int
+act_assign(struct act_ctx *x)
+{
+	char text[512];
+
+	x->c.assignee = val(x, "assignee");
+	snprintf(text, sizeof(text), "assigned to %s", x->c.assignee);
+	detail_with(x, text, val(x, "note"));
+	return DB_OK;
+}
+
+static int
+act_forward(struct act_ctx *x)
+{
+	struct act_job *a = x->a;
+	struct db_complaint n;
+	struct db_body to;
+	struct routing_chain ch;
+	struct att_copy ac;
+	struct date d;
+	const char *code = val(x, "to"), *reason = val(x, "reason");
+	const char *state = x->c.state;
+	int rc, level;
+
+	if ((rc = db_body_by_code(x->db, code, &to)) == DB_NOTFOUND)
+		return refuse(x, COMPLAINTS_EINVAL, "unknown-body", "no body "
+		    "with the code \"%s\"", code);
+	if (rc != DB_OK)
+		return rc;
+	if (to.id == x->b.id)
+		return refuse(x, COMPLAINTS_ECONFLICT, "same-body", "a "
+		    "complaint cannot be forwarded to its own body");
+	copy_content(&n, &x->c);
+	n.link = "forwarded-from";
+	n.level = x->c.level;
+	if (chain_of(x->db, x->cx, &x->c, &ch) == ROUTING_OK &&
+	    (level = routing_level_of(&ch, to.code)) >= 0)
+		n.level = level;
+	n.registrar_name = a->by_name;
+	n.registrar_position = a->by_position;
+	memset(&ac, 0, sizeof(ac));
+	db_attachments_of(x->db, x->c.id, att_collect, &ac);
+	snprintf(x->detail, sizeof(x->detail), "forwarded from %s (talon %s): "
+	    "%s", x->b.code, x->c.talon, reason);
+	rc = complaints_entry_insert(x->db, x->cx, &n, &to, ac.a, ac.n,
+	    a->by_name, "register-forwarded", x->detail, &a->ent, &a->err);
+	att_free(&ac);
+	if (rc != DB_OK)
+		return rc;
+	a->has_ent = 1;
+	/* The original: its own statement was reset: read again. */
+	if ((rc = db_complaint_get(x->db, a->id, &x->c, &x->b)) != DB_OK)
+		return rc;
+	x->c.state = state;
+	x->c.open = 0;
+	snprintf(x->detail, sizeof(x->detail), "forwarded to %s, talon %s: %s",
+	    to.code, a->ent.talon, reason);
+	if (cal_forward_due(x->cx->cal, x->c.rules, date_from_days(
+	    date_to_days(x->today)), x->h->week, &d) == 0)
+		date_iso(d, x->due_by);
+	else
+		date_iso(x->today, x->due_by);
+	return complaints_notify(x->db, x->cx, &x->c, &x->b, "forwarded",
+	    x->due_by);
+}
+
+static int
+act_extend(struct act_ctx *x)
+{
+	struct act_job *a = x->a;
+	struct date d, bound, want;
+	const char *until = val(x, "until"), *reason = val(x, "reason");
+	char bs[11], text[64];
+
+	if (date_parse(x->c.due, &d) == -1 ||
+	    cal_extend(x->cx->cal, x->c.rules, d, x->h->week, &bound) == -1)
+		return refuse(x, COMPLAINTS_ECONFLICT, "no-extension", "the "
+		    "rule set %s allows no extension", x->c.rules);
+	if (until != NULL) {
+		if (date_parse(until, &want) == -1)
+			return refuse(x, COMPLAINTS_EINVAL, "invalid-document",
+			    "until: not a date");
+		if (date_cmp(want, d) <= 0)
+			return refuse(x, COMPLAINTS_EINVAL,
+			    "extension-too-short", "the new due date must be "
+			    "after %s", x->c.due);
+		if (date_cmp(want, bound) > 0) {
+			date_iso(bound, bs);
+			return refuse(x, COMPLAINTS_EINVAL,
+			    "extension-too-long", "under %s the deadline can "
+			    "be extended to %s at the latest", x->c.rules, bs);
+		}
+		bound = want;
+	}
+	date_iso(bound, a->due);
+	x->c.due = a->due;
+	x->c.extended_reason = reason;
+	x->c.overdue_at = 0;
+	x->c.reminded_at = 0;
+	snprintf(text, sizeof(text), "extended to %s", a->due);
+	detail_with(x, text, reason);
+	if (cal_notify_due(x->cx->cal, x->c.rules, x->today, x->h->week,
+	    &d) == 0)
+		date_iso(d, x->due_by);
+	else
+		date_iso(x->today, x->due_by);
+	return complaints_notify(x->db, x->cx, &x->c, &x->b, "extended",
+	    x->due_by);
+}
+
+static int
+act_decide(struct act_ctx *x)
+{
+	struct routing_chain ch;
+
+	x->c.outcome = val(x, "outcome");
+	x->c.reasoning = val(x, "reasoning");
+	x->c.decided_by = x->a->by_name;
+	x->c.decided_at = x->now;
+	/* At the last level the applicant is told of the court. */
+	if (chain_of(x->db, x->cx, &x->c, &ch) == ROUTING_OK &&
+	    routing_next(&ch, x->b.code) == NULL)
+		x->c.court_told = 1;
+	snprintf(x->detail, sizeof(x->detail), "%s%s", x->c.outcome,
+	    x->c.court_told ? "; the applicant is told of the right to go to "
+	    "court" : "");
+	return complaints_notify(x->db, x->cx, &x->c, &x->b, "decision", NULL);
+}
+
+static int
+act_appeal(struct act_ctx *x)
+{
+	struct act_job *a = x->a;
+	struct db_complaint n;
+	struct db_body to;
+	struct routing_chain ch;
+	const char *next, *state = x->c.state;
+	int rc, level;
+
+	if (chain_of(x->db, x->cx, &x->c, &ch) != ROUTING_OK)
+		return refuse(x, COMPLAINTS_ECONFLICT, "no-route", "the "
+		    "routing rules give no chain for service %d",
+		    x->c.service);
+	if ((next = routing_next(&ch, x->b.code)) == NULL)
+		return refuse(x, COMPLAINTS_ECONFLICT, "no-higher-body", "%s "
+		    "is the last level for service %d: the applicant may go "
+		    "to court (%s)", x->b.code, x->c.service,
+		    ch.court_clause);
+	if ((rc = db_body_by_code(x->db, next, &to)) != DB_OK)
+		return rc == DB_NOTFOUND ? refuse(x, COMPLAINTS_EINTERNAL,
+		    "internal", "the routing rules name %s, which is not in "
+		    "the directory", next) : rc;
+	if (strcmp(a->by_body, x->b.code) != 0 &&
+	    strcmp(a->by_body, to.code) != 0)
+		return refuse(x, COMPLAINTS_EPERM, "other-body", "an appeal is "
+		    "registered by %s or %s", x->b.code, to.code);
+	copy_content(&n, &x->c);
+	n.link = "appeal-of";
+	n.level = (level = routing_level_of(&ch, to.code)) >= 0 ?
+	    level : x->c.level + 1;
+	n.channel = val(x, "channel");
+	n.received_at = a->received_at;
+	n.reasons = val(x, "reasons");
+	n.demands = val(x, "demands") ? val(x, "demands") : x->c.demands;
+	n.registrar_name = a->by_name;
+	n.registrar_position = a->by_position;
+	snprintf(x->detail, sizeof(x->detail), "appeal of the decision of %s "
+	    "(talon %s)", x->b.code, x->c.talon);
+	rc = complaints_entry_insert(x->db, x->cx, &n, &to, NULL, 0,
+	    a->by_name, "register-appeal", x->detail, &a->ent, &a->err);
+	if (rc != DB_OK)
+		return rc;
+	a->has_ent = 1;
+	if ((rc = db_complaint_get(x->db, a->id, &x->c, &x->b)) != DB_OK)
+		return rc;
+	x->c.state = state;
+	snprintf(x->detail, sizeof(x->detail), "appealed to %s, talon %s",
+	    to.code, a->ent.talon);
+	return DB_OK;
+}
+
+static int
+act_withdraw(struct act_ctx *x)
+{
+	x->c.lwc_reason = "withdrawn";
+	detail_with(x, "withdrawn by the applicant", val(x, "reason"));
+	return DB_OK;
+}
+
+static int
+act_lwc(struct act_ctx *x)
+{
+	const char *ground = val(x, "ground");
+
+	if (strcmp(ground, "anonymous") == 0 && x->c.is_signed &&
+	    x->c.address && *x->c.address)
+		return refuse(x, COMPLAINTS_ECONFLICT, "not-anonymous", "the "
+		    "complaint is signed and gives a postal address");
+	if (strcmp(ground, "repeated") == 0 && x->c.repeat_of == 0)
+		return refuse(x, COMPLAINTS_ECONFLICT, "not-repeated", "no "
+		    "earlier complaint of this applicant on this subject is "
+		    "on record");
+	x->c.lwc_reason = ground;
+	detail_with(x, ground, val(x, "reason"));
+	return DB_OK;
+}
+
+static int
+act_note(struct act_ctx *x)
+{
+	snprintf(x->detail, sizeof(x->detail), "%s", val(x, "text"));
+	return DB_OK;
+}
+
+static int
+act_answer(struct act_ctx *x)
+{
+	char text[64];
+
+	x->c.answered_at = x->now;
+	x->c.answer_channel = val(x, "channel");
+	snprintf(text, sizeof(text), "answer sent by %s",
+	    x->c.answer_channel);
+	detail_with(x, text, val(x, "note"));
+	return DB_OK;
+}
+
+static int
+act_close(struct act_ctx *x)
+{
+	detail_with(x, "closed", val(x, "reason"));
+	return DB_OK;
+}
+
+/*
+ * In the writer: loads the complaint, checks who acts and whether the
+ * state allows the action, runs the action's row, and writes the change
+ * with its event.
+ */
 static int
 act_run(struct db *db, void *arg)
 {
-	struct cx_act *a = arg;
-	struct complaints *cx = a->cx;
-	struct db_complaint c, n;
-	struct db_body b, to;
+	struct act_job *a = arg;
+	const struct action *row = &actions[a->kind];
+	struct act_ctx x;
 	struct db_event ev;
-	struct routing_chain ch;
-	struct att_copy ac;
-	struct date d, bound, today;
-	const struct cal_hours *h;
-	const char *next;
-	char detail[1024], due_by[11];
-	time_t now = clock_now();
-	int rc, level;
+	enum complaints_state from, to;
+	int rc;
 
-	if ((rc = db_complaint_get(db, a->id, &c, &b)) != DB_OK) {
+	memset(&x, 0, sizeof(x));
+	x.a = a;
+	x.db = db;
+	x.cx = a->cx;
+	x.now = clock_now();
+	if ((rc = db_complaint_get(db, a->id, &x.c, &x.b)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
-			return refuse(a, 404, "complaint-not-found",
-			    "no complaint %s", a->ref);
+			return refuse(&x, COMPLAINTS_ENOENT,
+			    "complaint-not-found", "no complaint %s", a->ref);
 		return rc;
 	}
-	strlcpy_chk(a->before, c.state, sizeof(a->before));
+	strlcpy_chk(a->before, x.c.state, sizeof(a->before));
+	if (complaints_state_parse(x.c.state, &from) == -1)
+		return refuse(&x, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "complaint is in an unknown state, %s", x.c.state);
 	/* The role may do this; the body is checked below. */
-	if (cx_may_act(a->actor, act_names[a->kind], &b, a->by_body,
+	if (complaints_may_act(a->actor, row->name, &x.b, a->by_body,
 	    &a->err) == -1)
 		return DB_CONSTRAINT;
 	/* A body acts on its own complaints; an appeal also at the next. */
-	if (strcmp(a->by_body, b.code) != 0 && a->kind != ACT_APPEAL)
-		return refuse(a, 403, "other-body", "the complaint is %s's; "
-		    "%s cannot act on it", b.code, a->by_body);
-	next = cx_transition(act_names[a->kind], c.state);
-	if (next == NULL) {
-		if (a->kind == ACT_EXTEND && strcmp(c.state, "extended") == 0)
-			return refuse(a, 409, "already-extended", "the deadline "
-			    "was extended once already; it cannot be "
-			    "extended again");
-		return refuse(a, 409, "transition-not-allowed", "%s is not "
-		    "allowed when the complaint is %s", act_names[a->kind],
-		    c.state);
+	if (strcmp(a->by_body, x.b.code) != 0 && a->kind != ACT_APPEAL)
+		return refuse(&x, COMPLAINTS_EPERM, "other-body", "the "
+		    "complaint is %s's; %s cannot act on it", x.b.code,
+		    a->by_body);
+	if (complaints_transition(a->kind, from, &to) == -1) {
+		if (a->kind == ACT_EXTEND && from == STATE_EXTENDED)
+			return refuse(&x, COMPLAINTS_ECONFLICT,
+			    "already-extended", "the deadline was extended "
+			    "once already; it cannot be extended again");
+		return refuse(&x, COMPLAINTS_ECONFLICT,
+		    "transition-not-allowed", "%s is not allowed when the "
+		    "complaint is %s", row->name, x.c.state);
 	}
-	h = cx_hours(cx, &b);
-	today = cx_today(cx, &b, now);
+	x.h = complaints_hours(x.cx, &x.b);
+	x.today = complaints_today(x.cx, &x.b, x.now);
+	x.c.state = complaints_state_name(to);
+	if ((rc = row->run(&x)) != DB_OK)
+		return rc;
+	if (row->sets_open)
+		x.c.open = state_is_open(to);
 	memset(&ev, 0, sizeof(ev));
-	ev.body_id = b.id;
-	ev.complaint_id = c.id;
-	ev.at = now;
+	ev.body_id = x.b.id;
+	ev.complaint_id = x.c.id;
+	ev.at = x.now;
 	ev.actor = a->by_name;
-	ev.action = act_names[a->kind];
+	ev.action = row->name;
 	/* Copies: c's strings live in a statement that later calls reset. */
 	ev.state_before = a->before;
-	ev.state_after = next;
-	detail[0] = '\0';
-	c.state = next;
-
-	switch (a->kind) {
-	case ACT_ASSIGN:
-		c.assignee = a->a;
-		snprintf(detail, sizeof(detail), "assigned to %s%s%s", a->a,
-		    a->b ? ": " : "", a->b ? a->b : "");
-		break;
-	case ACT_FORWARD:
-		if ((rc = db_body_by_code(db, a->a, &to)) == DB_NOTFOUND)
-			return refuse(a, 400, "unknown-body", "no body with "
-			    "the code \"%s\"", a->a);
-		if (rc != DB_OK)
-			return rc;
-		if (to.id == b.id)
-			return refuse(a, 409, "same-body", "a complaint cannot "
-			    "be forwarded to its own body");
-		copy_content(&n, &c);
-		n.link = "forwarded-from";
-		n.level = c.level;
-		if (chain_of(db, cx, &c, &ch) == ROUTING_OK &&
-		    (level = routing_level_of(&ch, to.code)) >= 0)
-			n.level = level;
-		n.registrar_name = a->by_name;
-		n.registrar_position = a->by_position;
-		memset(&ac, 0, sizeof(ac));
-		db_attachments_of(db, c.id, att_collect, &ac);
-		snprintf(detail, sizeof(detail), "forwarded from %s "
-		    "(talon %s): %s", b.code, c.talon, a->b);
-		rc = cx_entry_insert(db, cx, &n, &to, ac.a, ac.n, a->by_name,
-		    "register-forwarded", detail, &a->ent, &a->err);
-		att_free(&ac);
-		if (rc != DB_OK)
-			return rc;
-		a->has_ent = 1;
-		/* The original: its own statement was reset: read again. */
-		if ((rc = db_complaint_get(db, a->id, &c, &b)) != DB_OK)
-			return rc;
-		c.state = next;
-		c.open = 0;
-		snprintf(detail, sizeof(detail), "forwarded to %s, talon %s: "
-		    "%s", to.code, a->ent.talon, a->b);
-		if (cal_forward_due(cx->cal, c.rules, date_from_days(
-		    date_to_days(today)), h->week, &d) == 0)
-			date_iso(d, due_by);
-		else
-			date_iso(today, due_by);
-		if ((rc = cx_notify(db, cx, &c, &b, "forwarded", due_by)) !=
-		    DB_OK)
-			return rc;
-		break;
-	case ACT_EXTEND:
-		if (date_parse(c.due, &d) == -1 ||
-		    cal_extend(cx->cal, c.rules, d, h->week, &bound) == -1)
-			return refuse(a, 409, "no-extension", "the rule set %s "
-			    "allows no extension", c.rules);
-		if (a->b != NULL) {
-			struct date want;
-
-			if (date_parse(a->b, &want) == -1)
-				return refuse(a, 400, "invalid-document",
-				    "until: not a date");
-			if (date_cmp(want, d) <= 0)
-				return refuse(a, 400, "extension-too-short",
-				    "the new due date must be after %s", c.due);
-			if (date_cmp(want, bound) > 0) {
-				char bs[11];
-
-				date_iso(bound, bs);
-				return refuse(a, 400, "extension-too-long",
-				    "under %s the deadline can be extended to "
-				    "%s at the latest", c.rules, bs);
-			}
-			bound = want;
-		}
-		date_iso(bound, a->due);
-		c.due = a->due;
-		c.extended_reason = a->a;
-		c.overdue_at = 0;
-		c.reminded_at = 0;
-		snprintf(detail, sizeof(detail), "extended to %s: %s", a->due,
-		    a->a);
-		if (cal_notify_due(cx->cal, c.rules, today, h->week, &d) == 0)
-			date_iso(d, due_by);
-		else
-			date_iso(today, due_by);
-		if ((rc = cx_notify(db, cx, &c, &b, "extended", due_by)) !=
-		    DB_OK)
-			return rc;
-		break;
-	case ACT_DECIDE:
-		c.outcome = a->a;
-		c.reasoning = a->b;
-		c.decided_by = a->by_name;
-		c.decided_at = now;
-		/* At the last level the applicant is told of the court. */
-		if (chain_of(db, cx, &c, &ch) == ROUTING_OK &&
-		    routing_next(&ch, b.code) == NULL)
-			c.court_told = 1;
-		snprintf(detail, sizeof(detail), "%s%s", a->a, c.court_told ?
-		    "; the applicant is told of the right to go to court" : "");
-		if ((rc = cx_notify(db, cx, &c, &b, "decision", NULL)) != DB_OK)
-			return rc;
-		break;
-	case ACT_APPEAL:
-		if (chain_of(db, cx, &c, &ch) != ROUTING_OK)
-			return refuse(a, 409, "no-route", "the routing rules "
-			    "give no chain for service %d", c.service);
-		if ((next = routing_next(&ch, b.code)) == NULL)
-			return refuse(a, 409, "no-higher-body", "%s is the "
-			    "last level for service %d: the applicant may go "
-			    "to court (%s)", b.code, c.service,
-			    ch.court_clause);
-		if ((rc = db_body_by_code(db, next, &to)) != DB_OK)
-			return rc == DB_NOTFOUND ? refuse(a, 500, "internal",
-			    "the routing rules name %s, which is not in the "
-			    "directory", next) : rc;
-		if (strcmp(a->by_body, b.code) != 0 &&
-		    strcmp(a->by_body, to.code) != 0)
-			return refuse(a, 403, "other-body", "an appeal is "
-			    "registered by %s or %s", b.code, to.code);
-		copy_content(&n, &c);
-		n.link = "appeal-of";
-		n.level = (level = routing_level_of(&ch, to.code)) >= 0 ?
-		    level : c.level + 1;
-		n.channel = a->a;
-		n.received_at = a->received_at;
-		n.reasons = a->b;
-		n.demands = a->c ? a->c : c.demands;
-		n.registrar_name = a->by_name;
-		n.registrar_position = a->by_position;
-		snprintf(detail, sizeof(detail), "appeal of the decision of "
-		    "%s (talon %s)", b.code, c.talon);
-		rc = cx_entry_insert(db, cx, &n, &to, NULL, 0, a->by_name,
-		    "register-appeal", detail, &a->ent, &a->err);
-		if (rc != DB_OK)
-			return rc;
-		a->has_ent = 1;
-		if ((rc = db_complaint_get(db, a->id, &c, &b)) != DB_OK)
-			return rc;
-		snprintf(detail, sizeof(detail), "appealed to %s, talon %s",
-		    to.code, a->ent.talon);
-		break;
-	case ACT_WITHDRAW:
-		c.lwc_reason = "withdrawn";
-		c.open = 0;
-		snprintf(detail, sizeof(detail), "withdrawn by the applicant%s"
-		    "%s", a->a ? ": " : "", a->a ? a->a : "");
-		break;
-	case ACT_LWC:
-		if (strcmp(a->a, "anonymous") == 0 && c.is_signed &&
-		    c.address && *c.address)
-			return refuse(a, 409, "not-anonymous", "the complaint "
-			    "is signed and gives a postal address");
-		if (strcmp(a->a, "repeated") == 0 && c.repeat_of == 0)
-			return refuse(a, 409, "not-repeated", "no earlier "
-			    "complaint of this applicant on this subject is "
-			    "on record");
-		c.lwc_reason = a->a;
-		c.open = 0;
-		snprintf(detail, sizeof(detail), "%s%s%s", a->a,
-		    a->b ? ": " : "", a->b ? a->b : "");
-		break;
-	case ACT_NOTE:
-		snprintf(detail, sizeof(detail), "%s", a->a);
-		break;
-	case ACT_ANSWER:
-		c.answered_at = now;
-		c.answer_channel = a->a;
-		c.open = 0;
-		snprintf(detail, sizeof(detail), "answer sent by %s%s%s", a->a,
-		    a->b ? ": " : "", a->b ? a->b : "");
-		break;
-	case ACT_CLOSE:
-		c.open = 0;
-		snprintf(detail, sizeof(detail), "closed%s%s", a->a ? ": " : "",
-		    a->a ? a->a : "");
-		break;
-	default:
-		return DB_ERROR;
-	}
-	if (a->kind == ACT_DECIDE || a->kind == ACT_ANSWER ||
-	    a->kind == ACT_CLOSE || a->kind == ACT_FORWARD ||
-	    a->kind == ACT_WITHDRAW || a->kind == ACT_LWC)
-		c.open = state_is_open(c.state);
-	ev.state_after = c.state;
-	ev.detail = detail[0] ? detail : NULL;
-	if ((rc = db_complaint_change(db, &c, &ev)) != DB_OK)
+	ev.state_after = x.c.state;
+	ev.detail = x.detail[0] ? x.detail : NULL;
+	if ((rc = db_complaint_change(db, &x.c, &ev)) != DB_OK)
 		return rc;
-	strlcpy_chk(a->after, c.state, sizeof(a->after));
-	strlcpy_chk(a->due, c.due, sizeof(a->due));
+	strlcpy_chk(a->after, x.c.state, sizeof(a->after));
+	strlcpy_chk(a->due, x.c.due, sizeof(a->due));
 	return DB_OK;
 }
 
@@ -516,7 +537,7 @@ by_part(xmlNodePtr root, const char *name)
 static void
 act_cleanup(struct complaints_call *c)
 {
-	struct cx_act *a = (struct cx_act *)(void *)c;
+	struct act_job *a = (struct act_job *)(void *)c;
 
 	act_free(a);
 	free(a);
@@ -524,77 +545,68 @@ act_cleanup(struct complaints_call *c)
 
 /* After the commit: the <action-result>. */
 static int
-act_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
+act_finish(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
 {
-	const struct cx_act *ap = (const struct cx_act *)(void *)c;
+	const struct act_job *ap = (const struct act_job *)(void *)c;
 	struct complaints *cx = ap->cx;
 	struct xmlio_out o;
-	enum act k = ap->kind;
 
-	cx_outbox_kick(cx);
+	complaints_outbox_kick(cx);
 	if (xmlio_out_begin(&o, "action-result") == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->id) == -1 ||
-	    xmlio_out_elem(&o, "action", act_names[k]) == -1 ||
+	    xmlio_out_elem(&o, "action",
+	    complaints_action_name(ap->kind)) == -1 ||
 	    xmlio_out_elem(&o, "state-before", ap->before) == -1 ||
 	    xmlio_out_elem(&o, "state", ap->after) == -1 ||
 	    xmlio_out_elem(&o, "due", ap->due) == -1)
 		goto fail;
-	if (ap->has_ent) {
-		char no[24], y[8];
-
-		snprintf(no, sizeof(no), "%lld", (long long)ap->ent.no);
-		snprintf(y, sizeof(y), "%d", ap->ent.year % 10000);
-		if (xmlio_out_start(&o, "new-talon") == -1 ||
-		    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->ent.id) ==
-		    -1 ||
-		    xmlio_out_elem(&o, "number", ap->ent.talon) == -1 ||
-		    xmlio_out_elem(&o, "access-code",
-		    ap->ent.access_code) == -1 ||
-		    xmlio_out_start(&o, "journal-number") == -1 ||
-		    xmlio_out_attr(&o, "year", y) == -1 ||
-		    xmlTextWriterWriteString(o.w, BAD_CAST no) < 0 ||
-		    xmlio_out_end(&o) == -1 ||
-		    cx_out_body(&o, &ap->ent.body) == -1 ||
-		    cx_out_time(&o, "accepted-at", ap->ent.body.tz[0] ?
-		    ap->ent.body.tz : cx->timezone,
-		    ap->ent.accepted_at) == -1 ||
-		    xmlio_out_elem(&o, "due", ap->ent.due) == -1 ||
-		    xmlio_out_end(&o) == -1)
-			goto fail;
-	}
+	if (ap->has_ent && (xmlio_out_start(&o, "new-talon") == -1 ||
+	    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->ent.id) == -1 ||
+	    complaints_out_talon(&o, ap->ent.body.tz[0] ? ap->ent.body.tz :
+	    cx->timezone, ap->ent.talon, ap->ent.access_code, ap->ent.year,
+	    ap->ent.no, &ap->ent.body, ap->ent.accepted_at) == -1 ||
+	    xmlio_out_elem(&o, "due", ap->ent.due) == -1 ||
+	    xmlio_out_end(&o) == -1))
+		goto fail;
 	if (xmlio_out_finish(&o, out) == -1)
 		goto fail;
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the result could not be written");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the result "
+	    "could not be written");
 	return -1;
 }
 
 struct complaints_call *
-complaints_act_begin(struct complaints *cx, const struct cx_actor *actor,
-    const char *ref, const char *xml, size_t len, struct cx_error *e)
+complaints_act_begin(struct complaints *cx,
+    const struct complaints_actor *actor,
+    const char *ref, const char *xml, size_t len, struct complaints_error *e)
 {
 	struct xmlio_err xe;
-	struct cx_act *ap;
+	struct act_job *ap;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
 	struct db *db;
 	char *s;
 	int rc, k;
 
+	if (complaints_actor_check(actor, e) == -1)
+		return NULL;
 	if ((ap = calloc(1, sizeof(*ap))) == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return NULL;
 	}
 	ap->cx = cx;
 	ap->actor = actor;
 	ap->ref = ref;
-	cx_call_init(&ap->call, cx, act_run, ap, &ap->err);
+	complaints_call_init(&ap->call, cx, act_run, ap, &ap->err);
 	ap->call.finish = act_finish;
 	ap->call.cleanup = act_cleanup;
 	db = db_pool_get(cx->readers);
-	rc = cx_resolve(cx, db, ref, &ap->id, e);
+	rc = complaints_resolve(cx, db, ref, &ap->id, e);
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
 		goto out;
@@ -614,28 +626,29 @@ complaints_act_begin(struct complaints *cx, const struct cx_actor *actor,
 				memcpy(name, p, n);
 				name[n] = '\0';
 				for (int i = 0; i < ACT__MAX; i++)
-					if (strcmp(act_names[i], name) == 0)
+					if (strcmp(actions[i].name, name) == 0)
 						k = i;
 			}
 			break;
 		}
 		if (k < 0) {
-			cx_error_set(e, 400, "unknown-action", "the document "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "unknown-action", "the document "
 			    "must be one of assign, forward, extend, decide, "
 			    "appeal, withdraw, leave-without-consideration, "
 			    "note, answer, close");
 			goto out;
 		}
 	}
-	ap->kind = (enum act)k;
-	if (xmlio_parse(cx->schemas, act_names[k], xml, len, &doc,
+	ap->kind = (enum complaints_action)k;
+	if (xmlio_parse(cx->schemas, actions[k].name, xml, len, &doc,
 	    &xe) == -1) {
-		cx_xml_error(e, &xe);
+		complaints_xml_error(e, &xe);
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
 	/* Who acts: the session's staff member, else the document's. */
-	if (actor != NULL) {
+	if (actor->role != COMPLAINTS_ROLE_SYSTEM) {
 		ap->by_name = strdup(actor->name);
 		ap->by_position = strdup(actor->position);
 		ap->by_body = strdup(actor->body);
@@ -644,23 +657,22 @@ complaints_act_begin(struct complaints *cx, const struct cx_actor *actor,
 		ap->by_position = by_part(root, "position");
 		ap->by_body = by_part(root, "body");
 		if (xmlio_child(root, "by") == NULL) {
-			cx_error_set(e, 400, "invalid-document", "say <by> "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "invalid-document", "say <by> "
 			    "whom, or sign in");
 			goto out;
 		}
 	}
-	/* The action's own elements, in the order of act_fields. */
-	ap->a = xmlio_child_text(root, act_fields[k][0]);
-	if (act_fields[k][1])
-		ap->b = xmlio_child_text(root, act_fields[k][1]);
-	if (act_fields[k][2])
-		ap->c = xmlio_child_text(root, act_fields[k][2]);
+	/* The action's own elements, in the order of its row. */
+	for (int i = 0; i < ACT_FIELDS && actions[k].fields[i] != NULL; i++)
+		ap->v[i] = xmlio_child_text(root, actions[k].fields[i]);
 	if (ap->kind == ACT_APPEAL &&
 	    (s = xmlio_child_text(root, "received-at")) != NULL) {
 		if (iso_parse(s, &ap->received_at) == -1 ||
 		    ap->received_at > clock_now() + 3600) {
 			free(s);
-			cx_error_set(e, 400, "invalid-document", "received-at: "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "invalid-document", "received-at: "
 			    "give a date and time with a zone, not in the "
 			    "future");
 			goto out;
@@ -669,7 +681,8 @@ complaints_act_begin(struct complaints *cx, const struct cx_actor *actor,
 	}
 	if (ap->by_name == NULL || ap->by_position == NULL ||
 	    ap->by_body == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		goto out;
 	}
 	xmlFreeDoc(doc);
@@ -681,9 +694,9 @@ out:
 }
 
 int
-complaints_act(struct complaints *cx, const struct cx_actor *actor,
+complaints_act(struct complaints *cx, const struct complaints_actor *actor,
     const char *ref, const char *xml, size_t len, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_act_begin(cx, actor, ref, xml,
 	    len, e), out, e);

@@ -189,7 +189,7 @@ static void
 local_date(struct complaints *cx, const struct db_body *b, time_t t,
     char out[11])
 {
-	date_iso(cx_today(cx, b, t), out);
+	date_iso(complaints_today(cx, b, t), out);
 }
 
 /* The letter's fields from an item; the strings stay the item's. */
@@ -243,8 +243,8 @@ letter_of(struct complaints *cx, const struct ob_item *it, const char *lang,
 }
 
 int
-cx_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
-    struct buf *pdf, struct cx_error *e)
+complaints_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
+    struct buf *pdf, struct complaints_error *e)
 {
 	struct ob_item it;
 	struct notify_letter l;
@@ -254,7 +254,8 @@ cx_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
 
 	if (item_load(cx, db, id, &it) == -1) {
 		item_free(&it);
-		cx_error_set(e, 404, "no-such-notification", "no notification "
+		complaints_error_set(e, COMPLAINTS_ENOENT,
+		    "no-such-notification", "no notification "
 		    "%lld", (long long)id);
 		return -1;
 	}
@@ -264,7 +265,8 @@ cx_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
 	if (notify_render(cx->template_dir, &l, &subject, &text, err,
 	    sizeof(err)) != 0 || (rc = notify_letter_pdf(&l, text.data, pdf,
 	    err, sizeof(err))) != 0)
-		cx_error_set(e, rc == NOTIFY_RENDERER ? 503 : 500, rc ==
+		complaints_error_set(e, rc == NOTIFY_RENDERER ?
+		    COMPLAINTS_EUNAVAIL : COMPLAINTS_EINTERNAL, rc ==
 		    NOTIFY_RENDERER ? "renderer-failed" : "letter-failed", "%s",
 		    err);
 	rc = rc == 0 ? 0 : -1;
@@ -284,7 +286,7 @@ struct ob_result {
 	int64_t		 next_at;
 	const char	*answered_by;	/* channel, when the complaint is
 					   answered now */
-	struct cx_error	 err;
+	struct complaints_error	 err;
 };
 
 static int
@@ -308,10 +310,43 @@ claim_run(struct db *db, void *arg)
 	numbered = strcmp(it.channel, "internal") != 0 &&
 	    !(strcmp(it.channel, "post") == 0 && (it.recipient == NULL ||
 	    *it.recipient == '\0'));
-	d = cx_today(r->cx, NULL, clock_now());
+	d = complaints_today(r->cx, NULL, clock_now());
 	date_iso(d, date);
 	item_free(&it);
 	return db_outbox_claim(db, r->id, numbered, d.y, date);
+}
+
+/* The applicant's notice: email where given and allowed, else post. */
+int
+complaints_notify(struct db *db, struct complaints *cx,
+    const struct db_complaint *c, const struct db_body *b, const char *kind,
+    const char *due_by)
+{
+	struct db_notification n;
+	char uid[40];
+	int internal = strcmp(kind, "overdue") == 0 ||
+	    strcmp(kind, "reminder") == 0;
+
+	complaints_uid(uid);
+	memset(&n, 0, sizeof(n));
+	n.uid = uid;
+	n.complaint_id = c->id;
+	n.kind = kind;
+	n.lang = "kk";
+	n.created_at = clock_now();
+	n.due_by = due_by;
+	if (internal) {
+		n.channel = "internal";
+		n.recipient = b->code;
+	} else if (c->email && *c->email && routing_answer_channel_allowed(
+	    cx->routing, c->service, "email")) {
+		n.channel = "email";
+		n.recipient = c->email;
+	} else {
+		n.channel = "post";
+		n.recipient = c->address;	/* NULL: no address */
+	}
+	return db_notification_insert(db, &n);
 }
 
 /* Marks the complaint answered when its decision has gone out. */
@@ -322,18 +357,20 @@ answer_complaint(struct db *db, struct complaints *cx, int64_t cid,
 	struct db_complaint c;
 	struct db_body b;
 	struct db_event ev;
+	enum complaints_state from, to;
 	char before[32], detail[256];
 	int rc;
 
 	if ((rc = db_complaint_get(db, cid, &c, &b)) != DB_OK)
 		return rc;
-	if (cx_transition("answer", c.state) == NULL ||
-	    strcmp(c.state, "decided") != 0)
+	if (complaints_state_parse(c.state, &from) == -1 ||
+	    complaints_transition(ACT_ANSWER, from, &to) == -1 ||
+	    from != STATE_DECIDED)
 		return DB_OK;	/* answered already, or moved on */
 	strlcpy_chk(before, c.state, sizeof(before));
 	snprintf(detail, sizeof(detail), "the answer went out by %s%s%.150s",
 	    channel, how ? ": " : "", how ? how : "");
-	c.state = "answered";
+	c.state = complaints_state_name(to);
 	c.answered_at = clock_now();
 	c.answer_channel = channel;
 	c.open = 0;
@@ -507,14 +544,14 @@ deliver(struct complaints *cx, int64_t id,
 {
 	struct ob_result r;
 	struct ob_item it;
-	struct cx_error e;
+	struct complaints_error e;
 	struct db *db;
 	long delay;
 
 	memset(&r, 0, sizeof(r));
 	r.cx = cx;
 	r.id = id;
-	if (cx_run(cx, claim_run, &r, &e, &r.err) == -1) {
+	if (complaints_run(cx, claim_run, &r, &e, &r.err) == -1) {
 		log_warnx("outbox: %lld: claim: %s", (long long)id, e.message);
 		return;
 	}
@@ -563,7 +600,7 @@ deliver(struct complaints *cx, int64_t id,
 	if (strcmp(r.state, "failed") == 0)
 		log_warnx("outbox: notification %lld (%s to %s): failed: %s",
 		    (long long)id, it.kind, it.channel, r.detail);
-	if (cx_run(cx, record_run, &r, &e, &r.err) == -1)
+	if (complaints_run(cx, record_run, &r, &e, &r.err) == -1)
 		log_warnx("outbox: %lld: record: %s", (long long)id, e.message);
 	item_free(&it);
 }
@@ -648,7 +685,7 @@ outbox_main(void *arg)
 }
 
 int
-cx_outbox_start(struct complaints *cx)
+complaints_outbox_start(struct complaints *cx)
 {
 	if (cx->notify_interval <= 0 || cx->outbox_running)
 		return 0;
@@ -661,7 +698,7 @@ cx_outbox_start(struct complaints *cx)
 }
 
 void
-cx_outbox_kick(struct complaints *cx)
+complaints_outbox_kick(struct complaints *cx)
 {
 	if (!cx->outbox_running)
 		return;
@@ -672,7 +709,7 @@ cx_outbox_kick(struct complaints *cx)
 }
 
 void
-cx_outbox_stop(struct complaints *cx)
+complaints_outbox_stop(struct complaints *cx)
 {
 	if (!cx->outbox_running)
 		return;
@@ -712,7 +749,7 @@ nt_out(void *arg, const struct db_outbox_row *r)
 	    xmlio_out_elem(l->o, "body", r->body_code) == -1 ||
 	    (r->recipient && xmlio_out_elem(l->o, "recipient",
 	    r->recipient) == -1) ||
-	    cx_out_time(l->o, "created", l->cx->timezone,
+	    complaints_out_time(l->o, "created", l->cx->timezone,
 	    (time_t)r->created_at) == -1 ||
 	    (r->due_by && xmlio_out_elem(l->o, "due-by", r->due_by) == -1) ||
 	    xmlio_out_elemf(l->o, "attempts", "%d", r->attempts) == -1 ||
@@ -727,7 +764,7 @@ nt_out(void *arg, const struct db_outbox_row *r)
 	}
 	if (!l->failed && ((r->letter_date && xmlio_out_elem(l->o,
 	    "letter-date", r->letter_date) == -1) ||
-	    (r->sent_at && cx_out_time(l->o, "sent", l->cx->timezone,
+	    (r->sent_at && complaints_out_time(l->o, "sent", l->cx->timezone,
 	    (time_t)r->sent_at) == -1) ||
 	    (r->tracking && xmlio_out_elem(l->o, "tracking",
 	    r->tracking) == -1) || xmlio_out_end(l->o) == -1))
@@ -738,9 +775,10 @@ nt_out(void *arg, const struct db_outbox_row *r)
 }
 
 int
-complaints_notifications(struct complaints *cx, const struct cx_actor *a,
+complaints_notifications(struct complaints *cx,
+    const struct complaints_actor *a,
     const char *state, const char *body, int64_t after, int limit,
-    struct buf *out, struct cx_error *e)
+    struct buf *out, struct complaints_error *e)
 {
 	struct nt_list l;
 	struct xmlio_out o;
@@ -753,20 +791,24 @@ complaints_notifications(struct complaints *cx, const struct cx_actor *a,
 	memset(&b, 0, sizeof(b));
 	db = db_pool_get(cx->readers);
 	/* A body's notifications: an administrator sees no complaint. */
-	if (a != NULL && a->role == CX_ROLE_ADMIN) {
-		cx_error_set(e, 403, "forbidden", "an administrator does not "
+	if (complaints_actor_check(a, e) == -1)
+		goto out;
+	if (a->role == COMPLAINTS_ROLE_ADMIN) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "an "
+		    "administrator does not "
 		    "see complaints or their notifications");
 		goto out;
 	}
-	if (a != NULL && body == NULL)
+	if (a->role != COMPLAINTS_ROLE_SYSTEM && body == NULL)
 		body = a->body;
 	if (body != NULL) {
 		if (db_body_by_code(db, body, &b) != DB_OK) {
-			cx_error_set(e, 400, "unknown-body", "no body with the "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "unknown-body", "no body with the "
 			    "code \"%s\"", body);
 			goto out;
 		}
-		if (cx_may_read(db, a, &b, 0, e) == -1)
+		if (complaints_may_read(db, a, &b, 0, e) == -1)
 			goto out;
 	}
 	memset(&l, 0, sizeof(l));
@@ -779,7 +821,8 @@ complaints_notifications(struct complaints *cx, const struct cx_actor *a,
 	    (long long)l.last) == -1) ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		cx_error_set(e, 500, "internal", "the notifications cannot be "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "notifications cannot be "
 		    "listed");
 		goto out;
 	}
@@ -791,17 +834,18 @@ out:
 
 /* Loads a notification and checks the actor may act on its body. */
 static int
-nt_check(struct complaints *cx, struct db *db, const struct cx_actor *a,
-    int64_t id, struct ob_item *it, int act, struct cx_error *e)
+nt_check(struct complaints *cx, struct db *db, const struct complaints_actor *a,
+    int64_t id, struct ob_item *it, int act, struct complaints_error *e)
 {
 	if (item_load(cx, db, id, it) == -1) {
-		cx_error_set(e, 404, "no-such-notification", "no notification "
+		complaints_error_set(e, COMPLAINTS_ENOENT,
+		    "no-such-notification", "no notification "
 		    "%lld", (long long)id);
 		return -1;
 	}
 	if (act)
-		return cx_may_act(a, "note", &it->body, NULL, e);
-	return cx_may_read(db, a, &it->body, 0, e);
+		return complaints_may_act(a, "note", &it->body, NULL, e);
+	return complaints_may_read(db, a, &it->body, 0, e);
 }
 
 struct nt_job {
@@ -811,7 +855,7 @@ struct nt_job {
 	const char	*tracking;
 	int		 op;	/* 0 reset, 1 posted */
 	struct complaints *cx;
-	struct cx_error	 err;
+	struct complaints_error	 err;
 };
 
 static int
@@ -853,24 +897,27 @@ nt_cleanup(struct complaints_call *c)
 
 /* After the commit: a letter to send again wakes the worker. */
 static int
-nt_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
+nt_finish(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
 {
 	(void)out;
 	(void)e;
-	cx_outbox_kick(c->cx);
+	complaints_outbox_kick(c->cx);
 	return 0;
 }
 
 static struct nt_job *
-nt_job_new(struct complaints *cx, int64_t id, int op, struct cx_error *e)
+nt_job_new(struct complaints *cx, int64_t id, int op,
+    struct complaints_error *e)
 {
 	struct nt_job *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return NULL;
 	}
-	cx_call_init(&j->call, cx, nt_run, j, &j->err);
+	complaints_call_init(&j->call, cx, nt_run, j, &j->err);
 	j->call.cleanup = nt_cleanup;
 	j->id = id;
 	j->cx = cx;
@@ -880,7 +927,8 @@ nt_job_new(struct complaints *cx, int64_t id, int op, struct cx_error *e)
 
 struct complaints_call *
 complaints_notification_reset_begin(struct complaints *cx,
-    const struct cx_actor *a, int64_t id, int to_post, struct cx_error *e)
+    const struct complaints_actor *a, int64_t id, int to_post,
+    struct complaints_error *e)
 {
 	struct complaints_call *c = NULL;
 	struct ob_item it;
@@ -895,12 +943,14 @@ complaints_notification_reset_begin(struct complaints *cx,
 		goto out;
 	if (strcmp(it.state, "failed") != 0 && !(to_post &&
 	    strcmp(it.state, "pending") == 0)) {
-		cx_error_set(e, 409, "not-failed", "notification %lld is %s; "
+		complaints_error_set(e, COMPLAINTS_ECONFLICT, "not-failed",
+		    "notification %lld is %s; "
 		    "only a failed one is sent again", (long long)id, it.state);
 		goto out;
 	}
 	if (to_post && (it.address == NULL || *it.address == '\0')) {
-		cx_error_set(e, 409, "no-address", "the applicant gave no "
+		complaints_error_set(e, COMPLAINTS_ECONFLICT, "no-address",
+		    "the applicant gave no "
 		    "postal address");
 		goto out;
 	}
@@ -913,7 +963,8 @@ complaints_notification_reset_begin(struct complaints *cx,
 	c = &j->call;
 	if (j->channel == NULL || ((to_post ? it.address : it.recipient) !=
 	    NULL && j->recipient == NULL)) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		complaints_call_free(c);
 		c = NULL;
 	}
@@ -924,15 +975,17 @@ out:
 
 int
 complaints_notification_reset(struct complaints *cx,
-    const struct cx_actor *a, int64_t id, int to_post, struct cx_error *e)
+    const struct complaints_actor *a, int64_t id, int to_post,
+    struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_notification_reset_begin(cx, a,
 	    id, to_post, e), NULL, e);
 }
 
 struct complaints_call *
-complaints_post_sent_begin(struct complaints *cx, const struct cx_actor *a,
-    int64_t id, const char *tracking, struct cx_error *e)
+complaints_post_sent_begin(struct complaints *cx,
+    const struct complaints_actor *a,
+    int64_t id, const char *tracking, struct complaints_error *e)
 {
 	struct complaints_call *c = NULL;
 	struct ob_item it;
@@ -946,7 +999,8 @@ complaints_post_sent_begin(struct complaints *cx, const struct cx_actor *a,
 	if (rc == -1)
 		goto out;
 	if (strcmp(it.channel, "post") != 0 || strcmp(it.state, "ready") != 0) {
-		cx_error_set(e, 409, "not-ready", "notification %lld is a %s "
+		complaints_error_set(e, COMPLAINTS_ECONFLICT, "not-ready",
+		    "notification %lld is a %s "
 		    "one, %s; only a letter ready for the post can be sent",
 		    (long long)id, it.channel, it.state);
 		goto out;
@@ -961,8 +1015,8 @@ out:
 }
 
 int
-complaints_post_sent(struct complaints *cx, const struct cx_actor *a,
-    int64_t id, const char *tracking, struct cx_error *e)
+complaints_post_sent(struct complaints *cx, const struct complaints_actor *a,
+    int64_t id, const char *tracking, struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_post_sent_begin(cx, a, id,
 	    tracking, e), NULL, e);
@@ -970,7 +1024,8 @@ complaints_post_sent(struct complaints *cx, const struct cx_actor *a,
 
 int
 complaints_notification_letter(struct complaints *cx,
-    const struct cx_actor *a, int64_t id, struct buf *pdf, struct cx_error *e)
+    const struct complaints_actor *a, int64_t id, struct buf *pdf,
+    struct complaints_error *e)
 {
 	struct ob_item it;
 	struct db *db;
@@ -980,7 +1035,7 @@ complaints_notification_letter(struct complaints *cx,
 	rc = nt_check(cx, db, a, id, &it, 0, e);
 	item_free(&it);
 	if (rc == 0)
-		rc = cx_letter_pdf(cx, db, id, pdf, e);
+		rc = complaints_letter_pdf(cx, db, id, pdf, e);
 	db_pool_put(cx->readers, db);
 	return rc;
 }
@@ -1030,9 +1085,10 @@ reg_collect(void *arg, const struct db_outbox_row *r)
 }
 
 int
-complaints_post_register(struct complaints *cx, const struct cx_actor *a,
+complaints_post_register(struct complaints *cx,
+    const struct complaints_actor *a,
     const char *body, const char *date, int csv, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	struct reg_rows *rr;
 	struct db_body b;
@@ -1041,35 +1097,39 @@ complaints_post_register(struct complaints *cx, const struct cx_actor *a,
 	int rc = -1;
 
 	if (body == NULL || date == NULL || date_parse(date, &d) == -1) {
-		cx_error_set(e, 400, "bad-parameter", "give body=CODE and "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
+		    "give body=CODE and "
 		    "date=YYYY-MM-DD");
 		return -1;
 	}
 	if ((rr = calloc(1, sizeof(*rr))) == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return -1;
 	}
 	rr->cx = cx;
 	rr->db = db_pool_get(cx->readers);
 	if (db_body_by_code(rr->db, body, &b) != DB_OK) {
-		cx_error_set(e, 400, "unknown-body", "no body with the code "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body", "no "
+		    "body with the code "
 		    "\"%s\"", body);
 		goto out;
 	}
-	if (cx_may_read(rr->db, a, &b, 0, e) == -1)
+	if (complaints_may_read(rr->db, a, &b, 0, e) == -1)
 		goto out;
 	if (db_outbox_post_ready(rr->db, b.id, date, reg_collect, rr) !=
 	    DB_OK) {
-		cx_error_set(e, 500, "internal", "the letters cannot be read");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "letters cannot be read");
 		goto out;
 	}
 	if ((rc = csv ? notify_register_csv(rr->rows, rr->n, out) :
 	    notify_register_pdf(rr->rows, rr->n, b.name_kk, date, out, err,
 	    sizeof(err))) != 0) {
 		if (rc == NOTIFY_RENDERER)
-			cx_error_set(e, 503, "renderer-failed", "%s", err);
+			complaints_error_set(e, COMPLAINTS_EUNAVAIL, "renderer-failed", "%s", err);
 		else
-			cx_error_set(e, 500, "internal", "the register cannot "
+			complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the register cannot "
 			    "be written");
 		rc = -1;
 		goto out;
@@ -1085,12 +1145,12 @@ out:
 }
 
 int
-complaints_talon_slip(struct complaints *cx, const struct cx_actor *a,
+complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
     const char *number, const char *code, int text, const char *lang,
-    struct buf *out, struct cx_error *e)
+    struct buf *out, struct complaints_error *e)
 {
 	struct notify_talon t;
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct db_status s;
 	struct db_body b;
 	struct db *db;
@@ -1098,12 +1158,13 @@ complaints_talon_slip(struct complaints *cx, const struct cx_actor *a,
 	int rc;
 
 	db = db_pool_get(cx->readers);
-	rc = cx_lookup_talon(cx, db, number, &s, e);
+	rc = complaints_lookup_talon(cx, db, number, &s, e);
 	if (rc == 0) {
 		if (db_body_by_code(db, s.body_code, &b) != DB_OK)
-			rc = cx_db_error(e, DB_ERROR, "the body cannot be read");
+			rc = complaints_db_error(e, DB_ERROR, "the body cannot "
+			    "be read");
 		else
-			rc = cx_may_read(db, a, &b, 0, e);
+			rc = complaints_may_read(db, a, &b, 0, e);
 	}
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
@@ -1131,9 +1192,9 @@ complaints_talon_slip(struct complaints *cx, const struct cx_actor *a,
 	if ((rc = text ? notify_talon_text(&t, out) : notify_talon_pdf(&t,
 	    out, err, sizeof(err))) != 0) {
 		if (rc == NOTIFY_RENDERER)
-			cx_error_set(e, 503, "renderer-failed", "%s", err);
+			complaints_error_set(e, COMPLAINTS_EUNAVAIL, "renderer-failed", "%s", err);
 		else
-			cx_error_set(e, 500, "internal", "the talon cannot be "
+			complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the talon cannot be "
 			    "written");
 		return -1;
 	}

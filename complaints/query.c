@@ -14,19 +14,22 @@
 #define LIST_MAX	500
 
 int
-cx_lookup_talon(struct complaints *cx, struct db *db, const char *number,
-    struct db_status *s, struct cx_error *e)
+complaints_lookup_talon(struct complaints *cx, struct db *db,
+    const char *number,
+    struct db_status *s, struct complaints_error *e)
 {
 	char talon[TALON_LEN + 1];
 	int rc;
 
-	switch (talon_parse(number, talon)) {
+	switch (complaints_talon_parse(number, talon)) {
 	case TALON_MALFORMED:
-		cx_error_set(e, 400, "malformed-talon-number", "a talon number "
+		complaints_error_set(e, COMPLAINTS_EINVAL,
+		    "malformed-talon-number", "a talon number "
 		    "has 14 digits, such as 2026-123456789-0");
 		return -1;
 	case TALON_BAD_CHECK:
-		cx_error_set(e, 400, "bad-check-digit", "check digit does not "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-check-digit",
+		    "check digit does not "
 		    "match: the number was mistyped");
 		return -1;
 	case TALON_OK:
@@ -34,12 +37,13 @@ cx_lookup_talon(struct complaints *cx, struct db *db, const char *number,
 	}
 	rc = db_status_by_talon(db, talon, s);
 	if (rc == DB_NOTFOUND) {
-		cx_error_set(e, 404, "talon-not-found", "no complaint has the "
+		complaints_error_set(e, COMPLAINTS_ENOENT, "talon-not-found",
+		    "no complaint has the "
 		    "talon number %s", talon);
 		return -1;
 	}
 	if (rc != DB_OK)
-		return cx_db_error(e, rc, "the journal cannot be read");
+		return complaints_db_error(e, rc, "the journal cannot be read");
 	(void)cx;
 	return 0;
 }
@@ -55,7 +59,7 @@ status_body(const struct db_status *s, struct db_body *b)
 }
 
 struct case_ctx {
-	struct cx_status	*st;
+	struct complaints_talon_status	*st;
 	int64_t			 self;
 	int			 n, cur_open;
 };
@@ -73,7 +77,7 @@ static int
 case_collect(void *arg, const struct db_case_row *r)
 {
 	struct case_ctx *c = arg;
-	struct cx_status *st = c->st;
+	struct complaints_talon_status *st = c->st;
 	int open = state_open(r->state);
 
 	c->n++;
@@ -88,7 +92,7 @@ case_collect(void *arg, const struct db_case_row *r)
 		st->has_handler = r->id != c->self;
 		c->cur_open = open;
 	}
-	if (r->id != c->self && st->ncase < CX_CASE_MAX) {
+	if (r->id != c->self && st->ncase < COMPLAINTS_CASE_MAX) {
 		strlcpy_chk(st->cases[st->ncase].number, r->talon,
 		    sizeof(st->cases[0].number));
 		strlcpy_chk(st->cases[st->ncase].body, r->body_code,
@@ -119,7 +123,8 @@ date_of(const char *tz, int64_t t, char out[11])
 
 int
 complaints_status_info(struct complaints *cx, const char *number,
-    const char *code, struct cx_status *st, struct cx_error *e)
+    const char *code, struct complaints_talon_status *st,
+    struct complaints_error *e)
 {
 	struct db_status s;
 	struct db_complaint c;
@@ -135,23 +140,24 @@ complaints_status_info(struct complaints *cx, const char *number,
 
 	memset(st, 0, sizeof(*st));
 	db = db_pool_get(cx->readers);
-	if (cx_lookup_talon(cx, db, number, &s, e) == -1)
+	if (complaints_lookup_talon(cx, db, number, &s, e) == -1)
 		goto out;
 	if (code != NULL && *code) {
 		/* The same work for a malformed code as for a wrong one. */
-		access_code_hash(cx->secret, "", h);
-		if (access_code_normalise(code, norm) == 0)
-			access_code_hash(cx->secret, norm, h);
-		if (access_code_normalise(code, norm) == -1 ||
+		complaints_access_code_hash(cx->secret, "", h);
+		if (complaints_access_code_normalise(code, norm) == 0)
+			complaints_access_code_hash(cx->secret, norm, h);
+		if (complaints_access_code_normalise(code, norm) == -1 ||
 		    sodium_memcmp(h, s.access_hash, 32) != 0) {
-			cx_error_set(e, 403, "wrong-access-code", "the access "
+			complaints_error_set(e, COMPLAINTS_EPERM,
+			    "wrong-access-code", "the access "
 			    "code does not match this talon");
 			goto out;
 		}
 		show = 1;
 	}
 	if (db_complaint_get(db, s.id, &c, &b) != DB_OK) {
-		cx_db_error(e, DB_ERROR, "the journal cannot be read");
+		complaints_db_error(e, DB_ERROR, "the journal cannot be read");
 		goto out;
 	}
 	tz = b.tz[0] ? b.tz : cx->timezone;
@@ -180,7 +186,7 @@ complaints_status_info(struct complaints *cx, const char *number,
 	cc.st = st;
 	cc.self = c.id;
 	if (db_case_of(db, root, case_collect, &cc) != DB_OK) {
-		cx_db_error(e, DB_ERROR, "the journal cannot be read");
+		complaints_db_error(e, DB_ERROR, "the journal cannot be read");
 		goto out;
 	}
 	rc = 0;
@@ -191,9 +197,9 @@ out:
 
 int
 complaints_status(struct complaints *cx, const char *number,
-    const char *code, struct buf *out, struct cx_error *e)
+    const char *code, struct buf *out, struct complaints_error *e)
 {
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct xmlio_out o;
 	struct db_body b;
 
@@ -206,7 +212,7 @@ complaints_status(struct complaints *cx, const char *number,
 	if (xmlio_out_begin(&o, "status") == -1 ||
 	    xmlio_out_elem(&o, "number", st.number) == -1 ||
 	    xmlio_out_elem(&o, "state", st.state) == -1 ||
-	    cx_out_body(&o, &b) == -1 ||
+	    complaints_out_body(&o, &b) == -1 ||
 	    xmlio_out_elem(&o, "accepted-at", st.accepted_at) == -1 ||
 	    xmlio_out_elem(&o, "due", st.due) == -1 ||
 	    (st.overdue && xmlio_out_elem(&o, "overdue", "true") == -1))
@@ -248,13 +254,14 @@ complaints_status(struct complaints *cx, const char *number,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the status could not be written");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the status "
+	    "could not be written");
 	return -1;
 }
 
 int
-complaints_talon(struct complaints *cx, const struct cx_actor *a,
-    const char *number, struct buf *out, struct cx_error *e)
+complaints_talon(struct complaints *cx, const struct complaints_actor *a,
+    const char *number, struct buf *out, struct complaints_error *e)
 {
 	struct db_status s;
 	struct db_body b, full;
@@ -262,18 +269,20 @@ complaints_talon(struct complaints *cx, const struct cx_actor *a,
 	int rc;
 
 	db = db_pool_get(cx->readers);
-	rc = cx_lookup_talon(cx, db, number, &s, e);
-	if (rc == 0 && a != NULL) {
+	rc = complaints_lookup_talon(cx, db, number, &s, e);
+	if (rc == 0) {
 		if (db_body_by_code(db, s.body_code, &full) != DB_OK)
-			rc = cx_db_error(e, DB_ERROR, "the body cannot be read");
+			rc = complaints_db_error(e, DB_ERROR, "the body cannot "
+			    "be read");
 		else
-			rc = cx_may_read(db, a, &full, 0, e);
+			rc = complaints_may_read(db, a, &full, 0, e);
 	}
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
 		return -1;
 	status_body(&s, &b);
-	return cx_talon_xml(s.body_tz[0] ? s.body_tz : cx->timezone, s.talon,
+	return complaints_talon_xml(s.body_tz[0] ? s.body_tz : cx->timezone,
+	    s.talon,
 	    NULL, s.journal_year, s.journal_no, &b, s.accepted_at,
 	    s.registrar_name, s.registrar_position, s.due, s.rules, s.service,
 	    NULL, out, e);
@@ -281,8 +290,8 @@ complaints_talon(struct complaints *cx, const struct cx_actor *a,
 
 /* Finds a complaint by id or talon number. */
 int
-cx_resolve(struct complaints *cx, struct db *db, const char *ref,
-    int64_t *id, struct cx_error *e)
+complaints_resolve(struct complaints *cx, struct db *db, const char *ref,
+    int64_t *id, struct complaints_error *e)
 {
 	struct db_status s;
 	long long v;
@@ -291,7 +300,7 @@ cx_resolve(struct complaints *cx, struct db *db, const char *ref,
 		*id = v;
 		return 0;
 	}
-	if (cx_lookup_talon(cx, db, ref, &s, e) == -1)
+	if (complaints_lookup_talon(cx, db, ref, &s, e) == -1)
 		return -1;
 	*id = s.id;
 	return 0;
@@ -327,7 +336,7 @@ rec_event(void *arg, const struct db_event_row *r)
 	if (xmlio_out_start(c->o, "event") == -1 ||
 	    xmlio_out_attr(c->o, "id", id) == -1 ||
 	    xmlio_out_attr(c->o, "body", r->body_code) == -1 ||
-	    cx_out_time(c->o, "at", c->tz, r->at) == -1 ||
+	    complaints_out_time(c->o, "at", c->tz, r->at) == -1 ||
 	    xmlio_out_elem(c->o, "actor", r->actor) == -1 ||
 	    xmlio_out_elem(c->o, "action", r->action) == -1 ||
 	    (r->state_before && xmlio_out_elem(c->o, "state-before",
@@ -364,8 +373,9 @@ opt_elem(struct xmlio_out *o, const char *name, const char *v)
 }
 
 int
-complaints_get(struct complaints *cx, const struct cx_actor *a,
-    const char *ref, struct buf *out, int64_t *body_id, struct cx_error *e)
+complaints_get(struct complaints *cx, const struct complaints_actor *a,
+    const char *ref, struct buf *out, int64_t *body_id,
+    struct complaints_error *e)
 {
 	struct db_complaint c;
 	struct db_body b;
@@ -379,19 +389,21 @@ complaints_get(struct complaints *cx, const struct cx_actor *a,
 
 	memset(&o, 0, sizeof(o));
 	db = db_pool_get(cx->readers);
-	if (cx_resolve(cx, db, ref, &id, e) == -1)
+	if (complaints_resolve(cx, db, ref, &id, e) == -1)
 		goto out;
 	if ((rc = db_complaint_get(db, id, &c, &b)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
-			cx_error_set(e, 404, "complaint-not-found", "no "
+			complaints_error_set(e, COMPLAINTS_ENOENT,
+			    "complaint-not-found", "no "
 			    "complaint %s", ref);
 		else
-			cx_db_error(e, rc, "the journal cannot be read");
+			complaints_db_error(e, rc, "the journal cannot be "
+			    "read");
 		rc = -1;
 		goto out;
 	}
 	rc = -1;
-	if (cx_may_read(db, a, &b, c.overdue_at && c.open, e) == -1)
+	if (complaints_may_read(db, a, &b, c.overdue_at && c.open, e) == -1)
 		goto out;
 	if (body_id)
 		*body_id = c.body_id;
@@ -409,7 +421,7 @@ complaints_get(struct complaints *cx, const struct cx_actor *a,
 	    xmlio_out_attr(&o, "year", y) == -1 ||
 	    xmlTextWriterWriteString(o.w, BAD_CAST num) < 0 ||
 	    xmlio_out_end(&o) == -1 ||
-	    cx_out_body(&o, &b) == -1 ||
+	    complaints_out_body(&o, &b) == -1 ||
 	    xmlio_out_elem(&o, "state", c.state) == -1 ||
 	    xmlio_out_elemf(&o, "service", "%d", c.service) == -1 ||
 	    xmlio_out_start(&o, "subject") == -1 ||
@@ -418,8 +430,8 @@ complaints_get(struct complaints *cx, const struct cx_actor *a,
 	    opt_elem(&o, "official", c.subject_official) == -1 ||
 	    xmlio_out_end(&o) == -1 ||
 	    xmlio_out_elem(&o, "channel", c.channel) == -1 ||
-	    cx_out_time(&o, "received-at", tz, c.received_at) == -1 ||
-	    cx_out_time(&o, "accepted-at", tz, c.accepted_at) == -1 ||
+	    complaints_out_time(&o, "received-at", tz, c.received_at) == -1 ||
+	    complaints_out_time(&o, "accepted-at", tz, c.accepted_at) == -1 ||
 	    xmlio_out_start(&o, "applicant") == -1 ||
 	    xmlio_out_elem(&o, "surname", c.surname) == -1 ||
 	    xmlio_out_elem(&o, "name", c.name) == -1 ||
@@ -448,15 +460,15 @@ complaints_get(struct complaints *cx, const struct cx_actor *a,
 	    -1 ||
 	    xmlio_out_elem(&o, "decided-by", c.decided_by ? c.decided_by :
 	    "") == -1 ||
-	    cx_out_time(&o, "decided-at", tz, c.decided_at) == -1 ||
-	    (c.answered_at && cx_out_time(&o, "answered-at", tz,
+	    complaints_out_time(&o, "decided-at", tz, c.decided_at) == -1 ||
+	    (c.answered_at && complaints_out_time(&o, "answered-at", tz,
 	    c.answered_at) == -1) ||
 	    opt_elem(&o, "answer-channel", c.answer_channel) == -1 ||
 	    (c.court_told && xmlio_out_elem(&o, "court-rights-told",
 	    "true") == -1) ||
 	    xmlio_out_end(&o) == -1))
 		goto fail;
-	if ((c.overdue_at && cx_out_time(&o, "overdue-since", tz,
+	if ((c.overdue_at && complaints_out_time(&o, "overdue-since", tz,
 	    c.overdue_at) == -1) ||
 	    opt_elem(&o, "left-without-consideration", c.lwc_reason) == -1)
 		goto fail;
@@ -478,7 +490,8 @@ complaints_get(struct complaints *cx, const struct cx_actor *a,
 	goto out;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the record could not be written");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the record "
+	    "could not be written");
 out:
 	db_pool_put(cx->readers, db);
 	return rc;
@@ -507,7 +520,7 @@ list_row(void *arg, const struct db_list_row *r)
 	    xmlio_out_elem(c->o, "body", r->body_code) == -1 ||
 	    xmlio_out_elem(c->o, "state", r->state) == -1 ||
 	    xmlio_out_elemf(c->o, "service", "%d", r->service) == -1 ||
-	    cx_out_time(c->o, "accepted-at", c->cx->timezone,
+	    complaints_out_time(c->o, "accepted-at", c->cx->timezone,
 	    r->accepted_at) == -1 ||
 	    xmlio_out_elem(c->o, "due", r->due) == -1 ||
 	    (r->overdue_at && xmlio_out_elem(c->o, "overdue", "true") == -1) ||
@@ -520,8 +533,9 @@ list_row(void *arg, const struct db_list_row *r)
 }
 
 int
-complaints_list(struct complaints *cx, const struct cx_actor *a,
-    const struct cx_list_query *q, struct buf *out, struct cx_error *e)
+complaints_list(struct complaints *cx, const struct complaints_actor *a,
+    const struct complaints_list_query *q, struct buf *out,
+    struct complaints_error *e)
 {
 	struct db_list_filter f;
 	struct xmlio_out o;
@@ -540,11 +554,12 @@ complaints_list(struct complaints *cx, const struct cx_actor *a,
 	f.after_id = q->after;
 	f.limit = q->limit > 0 && q->limit <= LIST_MAX ? q->limit : 100;
 	db = db_pool_get(cx->readers);
-	if (cx_may_list(db, a, q->body, q->overdue, e) == -1)
+	if (complaints_may_list(db, a, q->body, q->overdue, e) == -1)
 		goto out;
 	if (q->body && *q->body) {
 		if (db_body_by_code(db, q->body, &b) != DB_OK) {
-			cx_error_set(e, 400, "unknown-body", "no body with the "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "unknown-body", "no body with the "
 			    "code \"%s\"", q->body);
 			goto out;
 		}
@@ -567,23 +582,29 @@ complaints_list(struct complaints *cx, const struct cx_actor *a,
 	goto out;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the list could not be written");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the list "
+	    "could not be written");
 out:
 	db_pool_put(cx->readers, db);
 	return rc;
 }
 
 int
-complaints_verify(struct complaints *cx, const struct cx_actor *a,
-    struct buf *out, int *ok, struct cx_error *e)
+complaints_verify(struct complaints *cx, const struct complaints_actor *a,
+    struct buf *out, int *ok, struct complaints_error *e)
 {
 	struct db_verify v;
 	struct xmlio_out o;
 	struct db *db;
 	int rc;
 
-	if (a != NULL && a->role != CX_ROLE_ADMIN && a->role != CX_ROLE_DESK) {
-		cx_error_set(e, 403, "forbidden", "verify is for the "
+	if (complaints_actor_check(a, e) == -1)
+		return -1;
+	if (a->role != COMPLAINTS_ROLE_ADMIN &&
+	    a->role != COMPLAINTS_ROLE_DESK &&
+	    a->role != COMPLAINTS_ROLE_SYSTEM) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "verify "
+		    "is for the "
 		    "administrator and the escalation desk");
 		return -1;
 	}
@@ -591,7 +612,7 @@ complaints_verify(struct complaints *cx, const struct cx_actor *a,
 	rc = db_verify(db, &v);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK)
-		return cx_db_error(e, rc, "the journal cannot be read");
+		return complaints_db_error(e, rc, "the journal cannot be read");
 	*ok = v.bad[0] == '\0';
 	if (xmlio_out_begin(&o, "verify") == -1 ||
 	    xmlio_out_elem(&o, "result", *ok ? "ok" : "tampered") == -1 ||
@@ -603,9 +624,20 @@ complaints_verify(struct complaints *cx, const struct cx_actor *a,
 	    (!*ok && xmlio_out_elem(&o, "first-bad", v.bad) == -1) ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		cx_error_set(e, 500, "internal", "the result could not be "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "result could not be "
 		    "written");
 		return -1;
 	}
 	return 0;
+}
+
+int
+complaints_count(struct complaints *cx, int64_t *n)
+{
+	struct db *db = db_pool_get(cx->readers);
+	int rc = db_count_complaints(db, n);
+
+	db_pool_put(cx->readers, db);
+	return rc == DB_OK ? 0 : -1;
 }

@@ -4,7 +4,7 @@
  * Registration runs in two halves: parsing and schema validation in the
  * request's thread, and the journal entry in the writer thread, inside
  * the batch transaction that group commit shares between requests.  The
- * entry itself (cx_entry_insert) also serves forwarding and appeals.
+ * entry itself (complaints_entry_insert) also serves forwarding and appeals.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +17,12 @@
 
 #define TALON_TRIES	8
 
-struct cx_att {
+struct reg_att {
 	char	*name, *media_type, *sha256;
 };
 
 /* One complaint as parsed, then as stored. */
-struct cx_reg {
+struct reg_job {
 	struct complaints_call call;	/* first: the call frees the whole */
 	struct complaints *cx;
 	/* From the document. */
@@ -33,15 +33,15 @@ struct cx_reg {
 	char		*registrar_name, *registrar_position;
 	int		 service, is_signed, has_received_at;
 	time_t		 received_at;
-	struct cx_att	 att[MAX_ATTACHMENTS];
+	struct reg_att	 att[MAX_ATTACHMENTS];
 	int		 natt;
 	/* From the writer. */
-	struct cx_error	 err;
-	struct cx_entry	 ent;
+	struct complaints_error	 err;
+	struct complaints_entry	 ent;
 };
 
 static void
-register_free(struct cx_reg *r)
+register_free(struct reg_job *r)
 {
 	if (r == NULL)
 		return;
@@ -82,33 +82,36 @@ attr(xmlNodePtr n, const char *name)
 
 static int register_run(struct db *, void *);
 static int register_finish(struct complaints_call *, struct buf *,
-    struct cx_error *);
+    struct complaints_error *);
 
 static void
 register_cleanup(struct complaints_call *c)
 {
-	register_free((struct cx_reg *)(void *)c);
+	register_free((struct reg_job *)(void *)c);
 }
 
 struct complaints_call *
-complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
-    const char *xml, size_t len, struct cx_error *e)
+complaints_register_begin(struct complaints *cx,
+    const struct complaints_actor *who,
+    const char *xml, size_t len, struct complaints_error *e)
 {
 	struct xmlio_err xe;
-	struct cx_reg *r = NULL;
+	struct reg_job *r = NULL;
 	xmlNodePtr root, n, a;
 	xmlDocPtr doc;
 	long long v;
 	char *s;
 
+	if (complaints_actor_check(who, e) == -1)
+		return NULL;
 	if (xmlio_parse(cx->schemas, "complaint", xml, len, &doc, &xe) == -1) {
-		cx_xml_error(e, &xe);
+		complaints_xml_error(e, &xe);
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		goto oom;
 	r->cx = cx;
-	cx_call_init(&r->call, cx, register_run, r, &r->err);
+	complaints_call_init(&r->call, cx, register_run, r, &r->err);
 	r->call.what = "the complaint";
 	r->call.finish = register_finish;
 	r->call.cleanup = register_cleanup;
@@ -117,7 +120,7 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 	s = xmlio_child_text(root, "service");
 	if (s == NULL || parse_ll(s, 1, 11, &v) == -1) {
 		free(s);
-		cx_error_set(e, 400, "unknown-service",
+		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-service",
 		    "the service number must be 1 to 11");
 		goto fail;
 	}
@@ -130,7 +133,8 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 	r->channel = xmlio_child_text(root, "channel");
 	if ((s = xmlio_child_text(root, "received-at")) != NULL) {
 		if (iso_parse(s, &r->received_at) == -1) {
-			cx_error_set(e, 400, "invalid-document", "received-at: "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "invalid-document", "received-at: "
 			    "give a date and time with a zone, such as "
 			    "2026-11-26T10:15:00+05:00");
 			free(s);
@@ -139,7 +143,8 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 		r->has_received_at = 1;
 		free(s);
 		if (r->received_at > clock_now() + 3600) {
-			cx_error_set(e, 400, "invalid-document", "received-at: "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "invalid-document", "received-at: "
 			    "the complaint cannot be received in the future");
 			goto fail;
 		}
@@ -162,7 +167,8 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 			if (a->type != XML_ELEMENT_NODE)
 				continue;
 			if (r->natt == MAX_ATTACHMENTS) {
-				cx_error_set(e, 400, "too-many-attachments",
+				complaints_error_set(e, COMPLAINTS_EINVAL,
+				    "too-many-attachments",
 				    "at most %d attachments", MAX_ATTACHMENTS);
 				goto fail;
 			}
@@ -177,19 +183,22 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 	r->registrar_position = xmlio_child_text(n, "position");
 	/* The address the answer will go to must be one the sender takes. */
 	if (r->email != NULL && !notify_email_valid(r->email)) {
-		cx_error_set(e, 400, "invalid-document", "email: \"%.100s\" is "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-document",
+		    "email: \"%.100s\" is "
 		    "not an address mail can be sent to", r->email);
 		goto fail;
 	}
 	/* The registrar and the body come from the session. */
-	if (who != NULL) {
-		if (who->role == CX_ROLE_ADMIN) {
-			cx_error_set(e, 403, "forbidden", "an administrator "
+	if (who->role != COMPLAINTS_ROLE_SYSTEM) {
+		if (who->role == COMPLAINTS_ROLE_ADMIN) {
+			complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+			    "an administrator "
 			    "does not register complaints");
 			goto fail;
 		}
 		if (r->body != NULL && strcmp(r->body, who->body) != 0) {
-			cx_error_set(e, 403, "other-body", "you register for "
+			complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
+			    "you register for "
 			    "%s, not %s", who->body, r->body);
 			goto fail;
 		}
@@ -200,7 +209,8 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 		r->registrar_name = strdup(who->name);
 		r->registrar_position = strdup(who->position);
 	} else if (r->body == NULL || r->registrar_name == NULL) {
-		cx_error_set(e, 400, "invalid-document", "name the <body> and "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-document",
+		    "name the <body> and "
 		    "the <registrar>, or sign in");
 		goto fail;
 	}
@@ -217,7 +227,8 @@ complaints_register_begin(struct complaints *cx, const struct cx_actor *who,
 	xmlFreeDoc(doc);
 	return &r->call;
 oom:
-	cx_error_set(e, 500, "internal", "out of memory");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
+	    "memory");
 fail:
 	xmlFreeDoc(doc);
 	register_free(r);
@@ -225,10 +236,11 @@ fail:
 }
 
 int
-cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
+complaints_entry_insert(struct db *db, struct complaints *cx,
+    struct db_complaint *c,
     const struct db_body *b, const struct db_attachment *att, int natt,
     const char *actor, const char *action, const char *detail,
-    struct cx_entry *out, struct cx_error *e)
+    struct complaints_entry *out, struct complaints_error *e)
 {
 	struct cal_due_in din;
 	struct cal_due_out dout;
@@ -246,15 +258,17 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 	out->accepted_at = clock_now();
 	if (tz_local(b->tz[0] ? b->tz : cx->timezone, out->accepted_at,
 	    &m) == -1) {
-		cx_error_set(e, 500, "internal", "unknown time zone %s", b->tz);
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "unknown time zone %s", b->tz);
 		return DB_ERROR;
 	}
 	memset(&din, 0, sizeof(din));
 	din.registered = m;
 	din.rules = cx->rules;
-	din.hours = cx_hours(cx, b);
+	din.hours = complaints_hours(cx, b);
 	if (cal_due(cx->cal, &din, &dout) == -1) {
-		cx_error_set(e, 500, "internal", "no deadline rule set for "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "no "
+		    "deadline rule set for "
 		    "%04d-%02d-%02d", m.y, m.m, m.d);
 		return DB_ERROR;
 	}
@@ -267,7 +281,8 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 	if (c->subject_institution != NULL && *c->subject_institution) {
 		rc = db_body_by_code(db, c->subject_institution, &inst);
 		if (rc == DB_NOTFOUND) {
-			cx_error_set(e, 400, "unknown-institution", "no "
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "unknown-institution", "no "
 			    "institution with the code \"%s\" in the directory",
 			    c->subject_institution);
 			return rc;
@@ -283,7 +298,7 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 		    sizeof(out->proposal));
 
 	/* A repeat: the same applicant, institution and service. */
-	cx_applicant_key(c->surname, c->name, c->address,
+	complaints_applicant_key(c->surname, c->name, c->address,
 	    c->subject_institution, c->subject_name, key);
 	c->applicant_key = key;
 	if (strcmp(action, "register") == 0 && c->repeat_of == 0 &&
@@ -293,8 +308,8 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 
 	if ((rc = db_journal_next(db, b->id, m.y, &out->no)) != DB_OK)
 		return rc;
-	access_code_generate(out->access_code);
-	access_code_hash(cx->secret, out->access_code, ahash);
+	complaints_access_code_generate(out->access_code);
+	complaints_access_code_hash(cx->secret, out->access_code, ahash);
 	c->talon = out->talon;
 	c->access_hash = ahash;
 	c->body_id = b->id;
@@ -307,7 +322,7 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 	c->due = out->due;
 	c->state = "registered";
 	for (i = 0; i < TALON_TRIES; i++) {
-		talon_generate(out->year, out->talon);
+		complaints_talon_generate(out->year, out->talon);
 		rc = db_complaint_insert(db, c, &out->id, chash);
 		if (rc != DB_CONSTRAINT)
 			break;
@@ -348,7 +363,7 @@ cx_entry_insert(struct db *db, struct complaints *cx, struct db_complaint *c,
 static int
 register_run(struct db *db, void *arg)
 {
-	struct cx_reg *r = arg;
+	struct reg_job *r = arg;
 	struct db_attachment att[MAX_ATTACHMENTS];
 	struct db_complaint c;
 	struct db_body b;
@@ -356,7 +371,7 @@ register_run(struct db *db, void *arg)
 
 	rc = db_body_by_code(db, r->body, &b);
 	if (rc == DB_NOTFOUND) {
-		cx_error_set(&r->err, 400, "unknown-body",
+		complaints_error_set(&r->err, COMPLAINTS_EINVAL, "unknown-body",
 		    "no body with the code \"%s\"", r->body);
 		return rc;
 	}
@@ -389,38 +404,23 @@ register_run(struct db *db, void *arg)
 		att[i].media_type = r->att[i].media_type;
 		att[i].sha256 = r->att[i].sha256;
 	}
-	return cx_entry_insert(db, r->cx, &c, &b, att, r->natt,
+	return complaints_entry_insert(db, r->cx, &c, &b, att, r->natt,
 	    r->registrar_name, "register", NULL, &r->ent, &r->err);
 }
 
 /* Writes a <talon>; the access code only when given. */
 int
-cx_talon_xml(const char *tz, const char *talon, const char *access_code,
-    int year, int64_t journal_no, const struct db_body *b, time_t accepted,
-    const char *name, const char *position, const char *due,
-    const char *rules, int service, const char *proposal, struct buf *out,
-    struct cx_error *e)
+complaints_talon_xml(const char *tz, const char *talon,
+    const char *access_code, int year, int64_t journal_no,
+    const struct db_body *b, time_t accepted, const char *name,
+    const char *position, const char *due, const char *rules, int service,
+    const char *proposal, struct buf *out, struct complaints_error *e)
 {
 	struct xmlio_out o;
-	struct moment m;
-	char iso[32], num[24];
 
-	if (tz_local(tz, accepted, &m) == -1)
-		goto fail;
-	moment_iso(&m, iso);
 	if (xmlio_out_begin(&o, "talon") == -1 ||
-	    xmlio_out_elem(&o, "number", talon) == -1 ||
-	    (access_code && xmlio_out_elem(&o, "access-code",
-	    access_code) == -1) ||
-	    xmlio_out_start(&o, "journal-number") == -1)
-		goto fail_out;
-	snprintf(num, sizeof(num), "%d", year);
-	if (xmlio_out_attr(&o, "year", num) == -1)
-		goto fail_out;
-	snprintf(num, sizeof(num), "%lld", (long long)journal_no);
-	if (xmlTextWriterWriteString(o.w, BAD_CAST num) < 0 ||
-	    xmlio_out_end(&o) == -1 || cx_out_body(&o, b) == -1 ||
-	    xmlio_out_elem(&o, "accepted-at", iso) == -1 ||
+	    complaints_out_talon(&o, tz, talon, access_code, year, journal_no,
+	    b, accepted) == -1 ||
 	    xmlio_out_start(&o, "accepted-by") == -1 ||
 	    xmlio_out_elem(&o, "name", name) == -1 ||
 	    xmlio_out_elem(&o, "position", position) == -1 ||
@@ -430,23 +430,23 @@ cx_talon_xml(const char *tz, const char *talon, const char *access_code,
 	    xmlio_out_elemf(&o, "service", "%d", service) == -1 ||
 	    (proposal && *proposal && xmlio_out_elem(&o, "forward-proposed",
 	    proposal) == -1) ||
-	    xmlio_out_finish(&o, out) == -1)
-		goto fail_out;
+	    xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "talon could not be written");
+		return -1;
+	}
 	return 0;
-fail_out:
-	xmlio_out_free(&o);
-fail:
-	cx_error_set(e, 500, "internal", "the talon could not be written");
-	return -1;
 }
 
 /* After the commit: the <talon>, with the access code. */
 static int
-register_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
+register_finish(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
 {
-	struct cx_reg *r = (struct cx_reg *)(void *)c;
+	struct reg_job *r = (struct reg_job *)(void *)c;
 
-	return cx_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz :
+	return complaints_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz :
 	    r->cx->timezone, r->ent.talon, r->ent.access_code, r->ent.year,
 	    r->ent.no, &r->ent.body, r->ent.accepted_at, r->registrar_name,
 	    r->registrar_position, r->ent.due, r->ent.rules, r->service,
@@ -454,8 +454,8 @@ register_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
 }
 
 int
-complaints_register(struct complaints *cx, const struct cx_actor *a,
-    const char *xml, size_t len, struct buf *out, struct cx_error *e)
+complaints_register(struct complaints *cx, const struct complaints_actor *a,
+    const char *xml, size_t len, struct buf *out, struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_register_begin(cx, a, xml, len,
 	    e), out, e);

@@ -35,24 +35,44 @@
 #define SIGNIN_ADDR_FREE	10
 
 static const char *const role_names[] = {
-	[CX_ROLE_REGISTRAR] = "registrar",
-	[CX_ROLE_HEAD] = "head",
-	[CX_ROLE_DESK] = "desk",
-	[CX_ROLE_ADMIN] = "admin",
+	[COMPLAINTS_ROLE_REGISTRAR] = "registrar",
+	[COMPLAINTS_ROLE_HEAD] = "head",
+	[COMPLAINTS_ROLE_DESK] = "desk",
+	[COMPLAINTS_ROLE_ADMIN] = "admin",
+	[COMPLAINTS_ROLE_SYSTEM] = "server",
+};
+
+const struct complaints_actor complaints_system = {
+	.login = "server",
+	.name = "server",
+	.position = "server",
+	.role = COMPLAINTS_ROLE_SYSTEM,
 };
 
 const char *
-cx_role_name(enum cx_role r)
+complaints_role_name(enum complaints_role r)
 {
-	return (unsigned)r < 4 ? role_names[r] : "?";
+	return (unsigned)r <= COMPLAINTS_ROLE_SYSTEM ? role_names[r] : "?";
 }
 
 int
-cx_role_parse(const char *s, enum cx_role *r)
+complaints_actor_check(const struct complaints_actor *a,
+    struct complaints_error *e)
 {
-	for (int i = 0; i < 4; i++)
+	if (a != NULL)
+		return 0;
+	complaints_error_set(e, COMPLAINTS_EAUTH, "unauthenticated", "sign in "
+	    "first");
+	return -1;
+}
+
+int
+complaints_role_parse(const char *s, enum complaints_role *r)
+{
+	/* An account has one of the four roles; never the server's. */
+	for (int i = 0; i < COMPLAINTS_ROLE_SYSTEM; i++)
 		if (strcmp(role_names[i], s) == 0) {
-			*r = (enum cx_role)i;
+			*r = (enum complaints_role)i;
 			return 0;
 		}
 	return -1;
@@ -119,12 +139,13 @@ dummy_hash(void)
 }
 
 static int
-password_ok(const char *pw, struct cx_error *e)
+password_ok(const char *pw, struct complaints_error *e)
 {
 	size_t n = strlen(pw);
 
 	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
-		cx_error_set(e, 400, "weak-password", "a password has %d to "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "weak-password", "a "
+		    "password has %d to "
 		    "%d characters", PASSWORD_MIN, PASSWORD_MAX);
 		return -1;
 	}
@@ -132,7 +153,7 @@ password_ok(const char *pw, struct cx_error *e)
 }
 
 static int
-login_ok(const char *login, struct cx_error *e)
+login_ok(const char *login, struct complaints_error *e)
 {
 	size_t n = strlen(login);
 
@@ -142,7 +163,8 @@ login_ok(const char *login, struct cx_error *e)
 		    login[i] == '-' || login[i] == '_'))
 			n = 0;
 	if (n == 0 || n > 60) {
-		cx_error_set(e, 400, "bad-login", "a login is 1 to 60 lower-"
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-login", "a "
+		    "login is 1 to 60 lower-"
 		    "case letters, digits, dots, hyphens or underscores");
 		return -1;
 	}
@@ -150,10 +172,14 @@ login_ok(const char *login, struct cx_error *e)
 }
 
 static int
-admin_only(const struct cx_actor *by, struct cx_error *e)
+admin_only(const struct complaints_actor *by, struct complaints_error *e)
 {
-	if (by != NULL && by->role != CX_ROLE_ADMIN) {
-		cx_error_set(e, 403, "forbidden", "only an administrator "
+	if (complaints_actor_check(by, e) == -1)
+		return -1;
+	if (by->role != COMPLAINTS_ROLE_ADMIN &&
+	    by->role != COMPLAINTS_ROLE_SYSTEM) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "only "
+		    "an administrator "
 		    "manages accounts");
 		return -1;
 	}
@@ -163,11 +189,11 @@ admin_only(const struct cx_actor *by, struct cx_error *e)
 struct staff_job {
 	struct complaints_call	 call;	/* first: the call frees the whole */
 	struct complaints	*cx;
-	const struct cx_actor	*by;
+	const struct complaints_actor	*by;
 	const char		*login, *name, *position, *body, *role;
 	char			 hash[crypto_pwhash_STRBYTES];
 	int			 op;	/* 0 add, 1 passwd, 2 disable */
-	struct cx_error		 err;
+	struct complaints_error		 err;
 };
 
 static int
@@ -176,13 +202,14 @@ staff_run(struct db *db, void *arg)
 	struct staff_job *j = arg;
 	struct db_staff s;
 	struct db_body b;
-	const char *actor = j->by ? j->by->login : "server";
+	const char *actor = j->by->login;
 	int rc;
 
 	switch (j->op) {
 	case 0:
 		if ((rc = db_body_by_code(db, j->body, &b)) == DB_NOTFOUND) {
-			cx_error_set(&j->err, 400, "unknown-body", "no body "
+			complaints_error_set(&j->err, COMPLAINTS_EINVAL,
+			    "unknown-body", "no body "
 			    "with the code \"%s\"", j->body);
 			return rc;
 		}
@@ -197,7 +224,8 @@ staff_run(struct db *db, void *arg)
 		strlcpy_chk(s.pw_hash, j->hash, sizeof(s.pw_hash));
 		s.created_at = clock_now();
 		if ((rc = db_staff_insert(db, &s)) == DB_CONSTRAINT) {
-			cx_error_set(&j->err, 409, "login-taken", "the login "
+			complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
+			    "login-taken", "the login "
 			    "\"%s\" is taken", j->login);
 			return rc;
 		}
@@ -214,7 +242,8 @@ staff_run(struct db *db, void *arg)
 		break;
 	}
 	if (rc == DB_NOTFOUND) {
-		cx_error_set(&j->err, 404, "no-such-login", "no account \"%s\"",
+		complaints_error_set(&j->err, COMPLAINTS_ENOENT,
+		    "no-such-login", "no account \"%s\"",
 		    j->login);
 		return rc;
 	}
@@ -236,24 +265,26 @@ staff_cleanup(struct complaints_call *c)
 
 /* A staff job, hashing the password when there is one. */
 static struct complaints_call *
-staff_call(struct complaints *cx, const struct cx_actor *by, int op,
+staff_call(struct complaints *cx, const struct complaints_actor *by, int op,
     const char *login, const char *password, struct staff_job **jp,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	struct staff_job *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return NULL;
 	}
-	cx_call_init(&j->call, cx, staff_run, j, &j->err);
+	complaints_call_init(&j->call, cx, staff_run, j, &j->err);
 	j->call.cleanup = staff_cleanup;
 	j->cx = cx;
 	j->by = by;
 	j->login = login;
 	j->op = op;
 	if (password != NULL && pw_hash(password, j->hash) != 0) {
-		cx_error_set(e, 500, "internal", "out of memory for the hash");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory for the hash");
 		staff_cleanup(&j->call);
 		return NULL;
 	}
@@ -263,26 +294,29 @@ staff_call(struct complaints *cx, const struct cx_actor *by, int op,
 }
 
 struct complaints_call *
-complaints_staff_add_begin(struct complaints *cx, const struct cx_actor *by,
+complaints_staff_add_begin(struct complaints *cx,
+    const struct complaints_actor *by,
     const char *login, const char *name, const char *position,
     const char *body, const char *role, const char *password,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	struct complaints_call *c;
 	struct staff_job *j;
-	enum cx_role r;
+	enum complaints_role r;
 
 	if (admin_only(by, e) == -1 || login_ok(login, e) == -1 ||
 	    password_ok(password, e) == -1)
 		return NULL;
-	if (cx_role_parse(role, &r) == -1) {
-		cx_error_set(e, 400, "bad-role", "a role is registrar, head, "
+	if (complaints_role_parse(role, &r) == -1) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-role", "a role "
+		    "is registrar, head, "
 		    "desk or admin");
 		return NULL;
 	}
 	if (name[0] == '\0' || position[0] == '\0' || strlen(name) > 200 ||
 	    strlen(position) > 200) {
-		cx_error_set(e, 400, "bad-name", "give the full name and the "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-name", "give "
+		    "the full name and the "
 		    "position, at most 200 characters each");
 		return NULL;
 	}
@@ -296,21 +330,23 @@ complaints_staff_add_begin(struct complaints *cx, const struct cx_actor *by,
 }
 
 int
-complaints_staff_add(struct complaints *cx, const struct cx_actor *by,
+complaints_staff_add(struct complaints *cx, const struct complaints_actor *by,
     const char *login, const char *name, const char *position,
     const char *body, const char *role, const char *password,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_staff_add_begin(cx, by, login,
 	    name, position, body, role, password, e), NULL, e);
 }
 
 struct complaints_call *
-complaints_staff_passwd_begin(struct complaints *cx, const struct cx_actor *by,
-    const char *login, const char *password, struct cx_error *e)
+complaints_staff_passwd_begin(struct complaints *cx,
+    const struct complaints_actor *by,
+    const char *login, const char *password, struct complaints_error *e)
 {
-	if ((by == NULL || strcmp(by->login, login) != 0) &&
-	    admin_only(by, e) == -1)
+	if (complaints_actor_check(by, e) == -1 ||
+	    ((by->role == COMPLAINTS_ROLE_SYSTEM ||
+	    strcmp(by->login, login) != 0) && admin_only(by, e) == -1))
 		return NULL;
 	if (password_ok(password, e) == -1)
 		return NULL;
@@ -318,8 +354,9 @@ complaints_staff_passwd_begin(struct complaints *cx, const struct cx_actor *by,
 }
 
 int
-complaints_staff_passwd(struct complaints *cx, const struct cx_actor *by,
-    const char *login, const char *password, struct cx_error *e)
+complaints_staff_passwd(struct complaints *cx,
+    const struct complaints_actor *by,
+    const char *login, const char *password, struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_staff_passwd_begin(cx, by, login,
 	    password, e), NULL, e);
@@ -327,7 +364,8 @@ complaints_staff_passwd(struct complaints *cx, const struct cx_actor *by,
 
 struct complaints_call *
 complaints_staff_disable_begin(struct complaints *cx,
-    const struct cx_actor *by, const char *login, struct cx_error *e)
+    const struct complaints_actor *by, const char *login,
+    struct complaints_error *e)
 {
 	if (admin_only(by, e) == -1)
 		return NULL;
@@ -335,8 +373,9 @@ complaints_staff_disable_begin(struct complaints *cx,
 }
 
 int
-complaints_staff_disable(struct complaints *cx, const struct cx_actor *by,
-    const char *login, struct cx_error *e)
+complaints_staff_disable(struct complaints *cx,
+    const struct complaints_actor *by,
+    const char *login, struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_staff_disable_begin(cx, by,
 	    login, e), NULL, e);
@@ -367,7 +406,7 @@ staff_out(void *arg, const struct db_staff *s)
 
 int
 complaints_staff_list(struct complaints *cx, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	struct xmlio_out o;
 	struct list_ctx c = { &o, 0 };
@@ -384,7 +423,8 @@ complaints_staff_list(struct complaints *cx, struct buf *out,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the accounts cannot be listed");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+	    "accounts cannot be listed");
 	return -1;
 }
 
@@ -409,7 +449,7 @@ struct token_job {
 	int64_t		 now, expires;
 	int64_t		 revoke_id, revoke_staff;
 	int		 changed, want_change;
-	struct cx_error	 err;
+	struct complaints_error	 err;
 	/* For the answer: the token, once, and whose it is. */
 	const char	*root;		/* session, api-token; NULL: none */
 	char		 text[TOKEN_TEXT + 1];
@@ -428,18 +468,19 @@ token_cleanup(struct complaints_call *c)
 
 static int token_run(struct db *, void *);
 static int token_finish(struct complaints_call *, struct buf *,
-    struct cx_error *);
+    struct complaints_error *);
 
 static struct token_job *
-token_job_new(struct complaints *cx, struct cx_error *e)
+token_job_new(struct complaints *cx, struct complaints_error *e)
 {
 	struct token_job *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return NULL;
 	}
-	cx_call_init(&j->call, cx, token_run, j, &j->err);
+	complaints_call_init(&j->call, cx, token_run, j, &j->err);
 	j->call.finish = token_finish;
 	j->call.cleanup = token_cleanup;
 	j->now = clock_now();
@@ -461,14 +502,15 @@ token_run(struct db *db, void *arg)
 static int
 token_out(struct complaints *cx, const char *root, const char *text,
     const struct db_staff *s, int64_t id, int64_t expires, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	struct xmlio_out o;
 
 	if (xmlio_out_begin(&o, root) == -1 ||
 	    xmlio_out_elem(&o, "token", text) == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)id) == -1 ||
-	    cx_out_time(&o, "expires", cx->timezone, (time_t)expires) == -1 ||
+	    complaints_out_time(&o, "expires", cx->timezone,
+	    (time_t)expires) == -1 ||
 	    xmlio_out_start(&o, "staff") == -1 ||
 	    xmlio_out_attr(&o, "login", s->login) == -1 ||
 	    xmlio_out_attr(&o, "role", s->role) == -1 ||
@@ -477,7 +519,8 @@ token_out(struct complaints *cx, const char *root, const char *text,
 	    xmlio_out_elem(&o, "position", s->position) == -1 ||
 	    xmlio_out_end(&o) == -1 || xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		cx_error_set(e, 500, "internal", "the token could not be "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "token could not be "
 		    "written");
 		return -1;
 	}
@@ -486,12 +529,14 @@ token_out(struct complaints *cx, const char *root, const char *text,
 
 /* After the commit: the new token, or that a revocation found it. */
 static int
-token_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
+token_finish(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
 {
 	struct token_job *j = (struct token_job *)(void *)c;
 
 	if (j->want_change && !j->changed) {
-		cx_error_set(e, 404, "no-such-token", "no active token %lld "
+		complaints_error_set(e, COMPLAINTS_ENOENT, "no-such-token",
+		    "no active token %lld "
 		    "of yours", (long long)j->revoke_id);
 		return -1;
 	}
@@ -505,7 +550,7 @@ token_finish(struct complaints_call *c, struct buf *out, struct cx_error *e)
 
 struct complaints_call *
 complaints_sign_in_begin(struct complaints *cx, const char *login,
-    const char *password, const char *client, struct cx_error *e)
+    const char *password, const char *client, struct complaints_error *e)
 {
 	struct token_job *j;
 	struct db_staff s;
@@ -520,7 +565,8 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 	if (wait < limit_wait(cx->signin, ckey, now))
 		wait = limit_wait(cx->signin, ckey, now);
 	if (wait > 0) {
-		cx_error_set(e, 429, "too-many-attempts", "too many failed "
+		complaints_error_set(e, COMPLAINTS_ELIMIT, "too-many-attempts",
+		    "too many failed "
 		    "sign-ins; try again in %d s", wait);
 		e->retry_after = wait;
 		return NULL;
@@ -529,7 +575,7 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 	rc = db_staff_by_login(db, login, &s);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
-		cx_db_error(e, rc, "the accounts cannot be read");
+		complaints_db_error(e, rc, "the accounts cannot be read");
 		return NULL;
 	}
 	/* The same work whether the login exists or not. */
@@ -545,7 +591,8 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 		    SIGNIN_MAX_WAIT);
 		log_info("staff: sign-in refused for %.60s from %s", login,
 		    client ? client : "-");
-		cx_error_set(e, 401, "bad-credentials", "the login or the "
+		complaints_error_set(e, COMPLAINTS_EAUTH, "bad-credentials",
+		    "the login or the "
 		    "password is wrong, or the account is disabled");
 		return NULL;
 	}
@@ -568,7 +615,7 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 int
 complaints_sign_in(struct complaints *cx, const char *login,
     const char *password, const char *client, struct buf *out,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_sign_in_begin(cx, login,
 	    password, client, e), out, e);
@@ -597,7 +644,7 @@ touch_done(void *arg, int rc)
 
 int
 complaints_authenticate(struct complaints *cx, const char *token,
-    struct cx_actor *a, struct cx_error *e)
+    struct complaints_actor *a, struct complaints_error *e)
 {
 	struct db_token t;
 	struct touch_job *tj;
@@ -608,7 +655,8 @@ complaints_authenticate(struct complaints *cx, const char *token,
 
 	if (token == NULL || strncmp(token, TOKEN_PREFIX, 3) != 0 ||
 	    strlen(token) != TOKEN_TEXT) {
-		cx_error_set(e, 401, "unauthenticated", "sign in first: send "
+		complaints_error_set(e, COMPLAINTS_EAUTH, "unauthenticated",
+		    "sign in first: send "
 		    "Authorization: Bearer TOKEN");
 		return -1;
 	}
@@ -617,11 +665,13 @@ complaints_authenticate(struct complaints *cx, const char *token,
 	rc = db_token_by_hash(db, h, &t);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
-		return cx_db_error(e, rc, "the sessions cannot be read");
+		return complaints_db_error(e, rc, "the sessions cannot be "
+		    "read");
 	if (rc == DB_NOTFOUND || t.revoked_at || !t.staff.active ||
 	    t.expires_at <= now || (strcmp(t.kind, "session") == 0 &&
 	    now - t.last_used > (int64_t)cx->session_idle * 60)) {
-		cx_error_set(e, 401, "unauthenticated", "the session has "
+		complaints_error_set(e, COMPLAINTS_EAUTH, "unauthenticated",
+		    "the session has "
 		    "ended or the token is not valid: sign in again");
 		return -1;
 	}
@@ -633,7 +683,7 @@ complaints_authenticate(struct complaints *cx, const char *token,
 	strlcpy_chk(a->position, t.staff.position, sizeof(a->position));
 	strlcpy_chk(a->body, t.staff.body_code, sizeof(a->body));
 	a->body_id = t.staff.body_id;
-	cx_role_parse(t.staff.role, &a->role);
+	complaints_role_parse(t.staff.role, &a->role);
 	if (now - t.last_used >= 30 && (tj = calloc(1, sizeof(*tj)))) {
 		tj->id = t.id;
 		tj->now = now;
@@ -647,11 +697,14 @@ complaints_authenticate(struct complaints *cx, const char *token,
 }
 
 struct complaints_call *
-complaints_sign_out_begin(struct complaints *cx, const struct cx_actor *a,
-    struct cx_error *e)
+complaints_sign_out_begin(struct complaints *cx,
+    const struct complaints_actor *a,
+    struct complaints_error *e)
 {
 	struct token_job *j;
 
+	if (complaints_actor_check(a, e) == -1)
+		return NULL;
 	if ((j = token_job_new(cx, e)) == NULL)
 		return NULL;
 	j->revoke_id = a->token_id;
@@ -660,19 +713,22 @@ complaints_sign_out_begin(struct complaints *cx, const struct cx_actor *a,
 }
 
 int
-complaints_sign_out(struct complaints *cx, const struct cx_actor *a,
-    struct cx_error *e)
+complaints_sign_out(struct complaints *cx, const struct complaints_actor *a,
+    struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_sign_out_begin(cx, a, e), NULL,
 	    e);
 }
 
 struct complaints_call *
-complaints_token_create_begin(struct complaints *cx, const struct cx_actor *a,
-    const char *label, int days, struct cx_error *e)
+complaints_token_create_begin(struct complaints *cx,
+    const struct complaints_actor *a,
+    const char *label, int days, struct complaints_error *e)
 {
 	struct token_job *j;
 
+	if (complaints_actor_check(a, e) == -1)
+		return NULL;
 	if (days <= 0 || days > cx->token_days)
 		days = cx->token_days;
 	if ((j = token_job_new(cx, e)) == NULL)
@@ -684,7 +740,8 @@ complaints_token_create_begin(struct complaints *cx, const struct cx_actor *a,
 	j->label = label;
 	j->expires = j->now + (int64_t)days * 86400;
 	strlcpy_chk(j->s.login, a->login, sizeof(j->s.login));
-	strlcpy_chk(j->s.role, cx_role_name(a->role), sizeof(j->s.role));
+	strlcpy_chk(j->s.role, complaints_role_name(a->role),
+	    sizeof(j->s.role));
 	strlcpy_chk(j->s.body_code, a->body, sizeof(j->s.body_code));
 	strlcpy_chk(j->s.full_name, a->name, sizeof(j->s.full_name));
 	strlcpy_chk(j->s.position, a->position, sizeof(j->s.position));
@@ -692,30 +749,33 @@ complaints_token_create_begin(struct complaints *cx, const struct cx_actor *a,
 }
 
 int
-complaints_token_create(struct complaints *cx, const struct cx_actor *a,
-    const char *label, int days, struct buf *out, struct cx_error *e)
+complaints_token_create(struct complaints *cx, const struct complaints_actor *a,
+    const char *label, int days, struct buf *out, struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_token_create_begin(cx, a, label,
 	    days, e), out, e);
 }
 
 struct complaints_call *
-complaints_token_revoke_begin(struct complaints *cx, const struct cx_actor *a,
-    int64_t id, struct cx_error *e)
+complaints_token_revoke_begin(struct complaints *cx,
+    const struct complaints_actor *a,
+    int64_t id, struct complaints_error *e)
 {
 	struct token_job *j;
 
+	if (complaints_actor_check(a, e) == -1)
+		return NULL;
 	if ((j = token_job_new(cx, e)) == NULL)
 		return NULL;
 	j->revoke_id = id;
-	j->revoke_staff = a->role == CX_ROLE_ADMIN ? 0 : a->staff_id;
+	j->revoke_staff = a->role == COMPLAINTS_ROLE_ADMIN ? 0 : a->staff_id;
 	j->want_change = 1;
 	return &j->call;
 }
 
 int
-complaints_token_revoke(struct complaints *cx, const struct cx_actor *a,
-    int64_t id, struct cx_error *e)
+complaints_token_revoke(struct complaints *cx, const struct complaints_actor *a,
+    int64_t id, struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_token_revoke_begin(cx, a, id,
 	    e), NULL, e);
@@ -740,9 +800,9 @@ token_row_out(void *arg, const struct db_token_row *r)
 	    xmlio_out_attr(c->o, "active", r->revoked_at ? "false" :
 	    "true") == -1 ||
 	    (r->label && xmlio_out_elem(c->o, "label", r->label) == -1) ||
-	    cx_out_time(c->o, "created", c->cx->timezone,
+	    complaints_out_time(c->o, "created", c->cx->timezone,
 	    (time_t)r->created_at) == -1 ||
-	    cx_out_time(c->o, "expires", c->cx->timezone,
+	    complaints_out_time(c->o, "expires", c->cx->timezone,
 	    (time_t)r->expires_at) == -1 ||
 	    xmlio_out_end(c->o) == -1)
 		c->failed = 1;
@@ -750,14 +810,16 @@ token_row_out(void *arg, const struct db_token_row *r)
 }
 
 int
-complaints_token_list(struct complaints *cx, const struct cx_actor *a,
-    struct buf *out, struct cx_error *e)
+complaints_token_list(struct complaints *cx, const struct complaints_actor *a,
+    struct buf *out, struct complaints_error *e)
 {
 	struct xmlio_out o;
 	struct tok_ctx c = { cx, &o, 0 };
 	struct db *db;
 	int rc;
 
+	if (complaints_actor_check(a, e) == -1)
+		return -1;
 	if (xmlio_out_begin(&o, "tokens") == -1)
 		goto fail;
 	db = db_pool_get(cx->readers);
@@ -768,25 +830,29 @@ complaints_token_list(struct complaints *cx, const struct cx_actor *a,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	cx_error_set(e, 500, "internal", "the tokens cannot be listed");
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the tokens "
+	    "cannot be listed");
 	return -1;
 }
 
 int
-complaints_whoami(const struct cx_actor *a, struct buf *out,
-    struct cx_error *e)
+complaints_whoami(const struct complaints_actor *a, struct buf *out,
+    struct complaints_error *e)
 {
 	struct xmlio_out o;
 
+	if (complaints_actor_check(a, e) == -1)
+		return -1;
 	if (xmlio_out_begin(&o, "me") == -1 ||
 	    xmlio_out_attr(&o, "login", a->login) == -1 ||
-	    xmlio_out_attr(&o, "role", cx_role_name(a->role)) == -1 ||
+	    xmlio_out_attr(&o, "role", complaints_role_name(a->role)) == -1 ||
 	    xmlio_out_attr(&o, "body", a->body) == -1 ||
 	    xmlio_out_elem(&o, "name", a->name) == -1 ||
 	    xmlio_out_elem(&o, "position", a->position) == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		cx_error_set(e, 500, "internal", "out of memory");
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		    "of memory");
 		return -1;
 	}
 	return 0;

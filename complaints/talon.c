@@ -29,7 +29,7 @@ static const unsigned char damm_table[10][10] = {
 };
 
 int
-talon_damm(const char *digits, size_t n)
+complaints_talon_damm(const char *digits, size_t n)
 {
 	int interim = 0;
 
@@ -49,8 +49,8 @@ talon_format(const char d[TALON_DIGITS], char out[TALON_LEN + 1])
 	out[16] = '\0';
 }
 
-enum talon_parse
-talon_parse(const char *in, char out[TALON_LEN + 1])
+enum complaints_talon_check
+complaints_talon_parse(const char *in, char out[TALON_LEN + 1])
 {
 	char d[TALON_DIGITS];
 	size_t n = 0, len = strlen(in);
@@ -67,14 +67,15 @@ talon_parse(const char *in, char out[TALON_LEN + 1])
 	}
 	if (n != TALON_DIGITS)
 		return TALON_MALFORMED;
-	if (talon_damm(d, TALON_DIGITS - 1) != d[TALON_DIGITS - 1] - '0')
+	if (complaints_talon_damm(d,
+	    TALON_DIGITS - 1) != d[TALON_DIGITS - 1] - '0')
 		return TALON_BAD_CHECK;
 	talon_format(d, out);
 	return TALON_OK;
 }
 
 void
-talon_generate(int year, char out[TALON_LEN + 1])
+complaints_talon_generate(int year, char out[TALON_LEN + 1])
 {
 	uint8_t r[32];
 	char d[TALON_DIGITS];
@@ -94,7 +95,7 @@ talon_generate(int year, char out[TALON_LEN + 1])
 		d[i] = (char)('0' + (k < (int)sizeof(r) ? r[k++] % 10 :
 		    randombytes_uniform(10)));
 	}
-	d[13] = (char)('0' + talon_damm(d, 13));
+	d[13] = (char)('0' + complaints_talon_damm(d, 13));
 	talon_format(d, out);
 }
 
@@ -102,7 +103,7 @@ talon_generate(int year, char out[TALON_LEN + 1])
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 void
-access_code_generate(char out[ACCESS_CODE_LEN + 1])
+complaints_access_code_generate(char out[ACCESS_CODE_LEN + 1])
 {
 	uint8_t r[5];
 	uint64_t v = 0;
@@ -117,7 +118,7 @@ access_code_generate(char out[ACCESS_CODE_LEN + 1])
 }
 
 int
-access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1])
+complaints_access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1])
 {
 	size_t n = 0;
 	char c;
@@ -144,7 +145,8 @@ access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1])
 }
 
 void
-access_code_hash(const uint8_t key[32], const char *code, uint8_t out[32])
+complaints_access_code_hash(const uint8_t key[32], const char *code,
+    uint8_t out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)code, strlen(code),
 	    key, 32);

@@ -22,7 +22,7 @@ struct watch_job {
 	struct complaints	*cx;
 	int			 remind;
 	int			 marked;
-	struct cx_error		 err;
+	struct complaints_error		 err;
 };
 
 static int
@@ -39,7 +39,7 @@ watch_run(struct db *db, void *arg)
 	time_t now = clock_now();
 	int n, rc;
 
-	today = cx_today(cx, NULL, now);
+	today = complaints_today(cx, NULL, now);
 	limit = today;
 	if (w->remind)
 		limit = cal_add_working_days(cx->cal, today, cx->remind_days,
@@ -72,7 +72,8 @@ watch_run(struct db *db, void *arg)
 			    "the escalation desk", c.due);
 		}
 		ev.detail = detail;
-		if ((rc = cx_notify(db, cx, &c, &b, w->remind ? "reminder" :
+		if ((rc = complaints_notify(db, cx, &c, &b, w->remind ?
+		    "reminder" :
 		    "overdue", NULL)) != DB_OK)
 			return rc;
 		if ((rc = db_complaint_change(db, &c, &ev)) != DB_OK)
@@ -84,7 +85,7 @@ watch_run(struct db *db, void *arg)
 
 int
 complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	struct watch_job w;
 
@@ -96,13 +97,13 @@ complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
 		if (pass == 1 && cx->remind_days <= 0)
 			break;
 		do {
-			if (cx_run(cx, watch_run, &w, e, &w.err) == -1)
+			if (complaints_run(cx, watch_run, &w, e, &w.err) == -1)
 				return -1;
 			*(pass ? reminded : overdue) += w.marked;
 		} while (w.marked == WATCH_BATCH);
 	}
 	if (*overdue || *reminded)
-		cx_outbox_kick(cx);
+		complaints_outbox_kick(cx);
 	return 0;
 }
 
@@ -110,7 +111,7 @@ static void *
 watch_main(void *arg)
 {
 	struct complaints *cx = arg;
-	struct cx_error e;
+	struct complaints_error e;
 	struct timespec ts;
 	int o, r;
 

@@ -62,7 +62,7 @@ talon_arg(int argc, char **argv, char out[TALON_LEN + 1])
 		fprintf(stderr, "usage: complaintctl %s NUMBER\n", argv[0]);
 		return CTL_USAGE;
 	}
-	switch (talon_parse(argv[1], out)) {
+	switch (complaints_talon_parse(argv[1], out)) {
 	case TALON_MALFORMED:
 		fprintf(stderr, "complaintctl: %s: a talon number has 14 "
 		    "digits, such as 2026-123456789-0\n", argv[1]);

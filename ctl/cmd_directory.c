@@ -233,10 +233,10 @@ dir_load(int argc, char **argv)
 	char schemas[PATH_LEN], file[PATH_LEN], db[PATH_LEN], key[PATH_LEN];
 	char err[600];
 	const char *data = getenv("COMPLAINTS_DATA_DIR"), *sdir = NULL;
-	struct cx_directory_stats st;
+	struct complaints_directory_stats st;
 	struct complaints_conf cc;
 	struct complaints *cx = NULL;
-	struct cx_error e;
+	struct complaints_error e;
 	struct bar bar;
 	struct stat sb;
 	int ch, force = 0, rc = CTL_USAGE;
@@ -316,7 +316,9 @@ dir_load(int argc, char **argv)
 			fprintf(stderr, "\n");
 		fprintf(stderr, "complaintctl: directory load: %s: %s\n",
 		    e.code, e.message);
-		rc = e.status >= 500 ? CTL_UNAVAILABLE : CTL_REFUSED;
+		rc = (e.errc == COMPLAINTS_EINTERNAL ||
+		    e.errc == COMPLAINTS_EUNAVAIL) ? CTL_UNAVAILABLE :
+		    CTL_REFUSED;
 		goto out;
 	}
 	if (bar.drawn)

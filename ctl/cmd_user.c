@@ -363,7 +363,7 @@ cmd_user(int argc, char **argv)
 	};
 	struct user_opts o;
 	struct complaints *cx = NULL;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf body, out;
 	const char *verb, *login = NULL;
 	char pw[300], path[256];
@@ -411,12 +411,15 @@ cmd_user(int argc, char **argv)
 		if ((cx = open_local(&o)) == NULL)
 			return CTL_UNAVAILABLE;
 		if (strcmp(verb, "add") == 0)
-			rc = complaints_staff_add(cx, NULL, login, o.name,
+			rc = complaints_staff_add(cx, &complaints_system, login,
+			    o.name,
 			    o.position, o.body, o.role, pw, &e);
 		else if (strcmp(verb, "passwd") == 0)
-			rc = complaints_staff_passwd(cx, NULL, login, pw, &e);
+			rc = complaints_staff_passwd(cx, &complaints_system,
+			    login, pw, &e);
 		else if (strcmp(verb, "disable") == 0)
-			rc = complaints_staff_disable(cx, NULL, login, &e);
+			rc = complaints_staff_disable(cx, &complaints_system,
+			    login, &e);
 		else if (strcmp(verb, "list") == 0) {
 			buf_init(&out, 4 * 1024 * 1024);
 			rc = complaints_staff_list(cx, &out, &e);
@@ -424,7 +427,8 @@ cmd_user(int argc, char **argv)
 				fwrite(out.data, 1, out.len, stdout);
 			buf_free(&out);
 		} else
-			rc = -1, cx_error_set(&e, 400, "usage", "unknown verb "
+			rc = -1, complaints_error_set(&e, COMPLAINTS_EINVAL,
+			    "usage", "unknown verb "
 			    "%s", verb);
 		sodium_memzero(pw, sizeof(pw));
 		complaints_close(cx);
@@ -432,7 +436,9 @@ cmd_user(int argc, char **argv)
 		if (rc == -1) {
 			fprintf(stderr, "complaintctl: %s: %s\n", e.code,
 			    e.message);
-			return e.status >= 500 ? CTL_UNAVAILABLE : CTL_REFUSED;
+			return (e.errc == COMPLAINTS_EINTERNAL ||
+		    e.errc == COMPLAINTS_EUNAVAIL) ? CTL_UNAVAILABLE :
+		    CTL_REFUSED;
 		}
 		return CTL_OK;
 	}

@@ -400,7 +400,7 @@ ctl_ref(const char *cmd, const char *in, char *out, size_t len)
 		snprintf(out, len, "%lld", id);
 		return 0;
 	}
-	switch (talon_parse(in, t)) {
+	switch (complaints_talon_parse(in, t)) {
 	case TALON_MALFORMED:
 		fprintf(stderr, "complaintctl: %s: %s: neither a complaint's "
 		    "id nor a talon number (14 digits, such as "

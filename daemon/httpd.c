@@ -71,9 +71,36 @@ httpd_no_content(struct req *r)
 	return httpd_respond(r, 204, "text/plain", "", 0);
 }
 
+unsigned
+httpd_status(enum complaints_errc errc)
+{
+	switch (errc) {
+	case COMPLAINTS_OK:
+		return 200;
+	case COMPLAINTS_EINVAL:
+		return 400;
+	case COMPLAINTS_EAUTH:
+		return 401;
+	case COMPLAINTS_EPERM:
+		return 403;
+	case COMPLAINTS_ENOENT:
+		return 404;
+	case COMPLAINTS_ECONFLICT:
+		return 409;
+	case COMPLAINTS_ELIMIT:
+		return 429;
+	case COMPLAINTS_EUNAVAIL:
+		return 503;
+	case COMPLAINTS_EINTERNAL:
+	default:
+		return 500;
+	}
+}
+
 /* An <error> with its status and headers; allow: the 405's methods. */
 static enum MHD_Result
-respond_error_allow(struct req *r, const struct cx_error *e,
+respond_error_allow(struct req *r, unsigned status,
+    const struct complaints_error *e,
     const char *allow)
 {
 	struct MHD_Response *resp;
@@ -86,14 +113,14 @@ respond_error_allow(struct req *r, const struct cx_error *e,
 		return httpd_respond(r, 500, "text/plain; charset=utf-8",
 		    "internal error\n", 15);
 	}
-	if (e->status >= 500)
+	if (status >= 500)
 		log_warnx("http: %s: %s", e->code, e->message);
 	resp = MHD_create_response_from_buffer(b.len, b.data,
 	    MHD_RESPMEM_MUST_COPY);
 	buf_free(&b);
 	if (resp == NULL)
 		return MHD_NO;
-	if (e->status == 401)
+	if (status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate",
 		    "Bearer realm=\"complaintsd\"");
 	if (e->retry_after > 0) {
@@ -102,35 +129,34 @@ respond_error_allow(struct req *r, const struct cx_error *e,
 	}
 	if (allow != NULL)
 		MHD_add_response_header(resp, "Allow", allow);
-	return httpd_queue(r, (unsigned)e->status, resp,
-	    "application/xml; charset=utf-8");
+	return httpd_queue(r, status, resp, "application/xml; charset=utf-8");
 }
 
 enum MHD_Result
-httpd_respond_error(struct req *r, const struct cx_error *e)
+httpd_respond_error(struct req *r, const struct complaints_error *e)
 {
-	return respond_error_allow(r, e, NULL);
+	return respond_error_allow(r, httpd_status(e->errc), e, NULL);
 }
 
 enum MHD_Result
 httpd_fail(struct req *r, int status, const char *code, const char *fmt, ...)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	va_list ap;
 
-	e.status = status;
+	e.errc = status >= 500 ? COMPLAINTS_EINTERNAL : COMPLAINTS_EINVAL;
 	e.retry_after = 0;
 	strlcpy_chk(e.code, code, sizeof(e.code));
 	va_start(ap, fmt);
 	vsnprintf(e.message, sizeof(e.message), fmt, ap);
 	va_end(ap);
 	utf8_trim(e.message);
-	return httpd_respond_error(r, &e);
+	return respond_error_allow(r, (unsigned)status, &e, NULL);
 }
 
 enum MHD_Result
 httpd_answer(struct req *r, int rc, unsigned status, struct buf *b,
-    const struct cx_error *e)
+    const struct complaints_error *e)
 {
 	enum MHD_Result mrc;
 
@@ -142,7 +168,7 @@ httpd_answer(struct req *r, int rc, unsigned status, struct buf *b,
 
 enum MHD_Result
 httpd_answer_as(struct req *r, int rc, const char *type, struct buf *b,
-    const struct cx_error *e)
+    const struct complaints_error *e)
 {
 	enum MHD_Result mrc;
 
@@ -166,9 +192,9 @@ write_done(void *arg)
 
 enum MHD_Result
 httpd_write(struct req *r, struct complaints_call *c, unsigned status,
-    const struct cx_error *e)
+    const struct complaints_error *e)
 {
-	struct cx_error qe;
+	struct complaints_error qe;
 
 	if (c == NULL)
 		return httpd_respond_error(r, e);
@@ -188,7 +214,7 @@ httpd_write(struct req *r, struct complaints_call *c, unsigned status,
 static enum MHD_Result
 write_answer(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	enum MHD_Result rc;
 
@@ -230,14 +256,15 @@ httpd_body(struct req *r)
 
 int
 httpd_arg_ll(struct req *r, const char *name, long long lo, long long hi,
-    long long *v, struct cx_error *e)
+    long long *v, struct complaints_error *e)
 {
 	const char *s = httpd_arg(r, name);
 
 	if (s == NULL)
 		return 0;
 	if (parse_ll(s, lo, hi, v) == -1) {
-		cx_error_set(e, 400, "bad-parameter", "%s: a number from %lld "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
+		    "%s: a number from %lld "
 		    "to %lld", name, lo, hi);
 		return -1;
 	}
@@ -246,7 +273,7 @@ httpd_arg_ll(struct req *r, const char *name, long long lo, long long hi,
 
 int
 httpd_arg_date(struct req *r, const char *name, int64_t *t,
-    struct cx_error *e)
+    struct complaints_error *e)
 {
 	const char *s = httpd_arg(r, name);
 	struct date d;
@@ -254,7 +281,8 @@ httpd_arg_date(struct req *r, const char *name, int64_t *t,
 	if (s == NULL)
 		return 0;
 	if (date_parse(s, &d) == -1) {
-		cx_error_set(e, 400, "bad-parameter", "%s: a date such as "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
+		    "%s: a date such as "
 		    "2026-11-26", name);
 		return -1;
 	}
@@ -290,7 +318,7 @@ int
 httpd_read_doc(struct req *r, const char *name, const char *const names[],
     int n, enum MHD_Result *rc)
 {
-	struct cx_error e;
+	struct complaints_error e;
 
 	free_values(r);
 	if (n > HTTPD_DOC_VALUES) {
@@ -474,7 +502,7 @@ client_address(struct req *r)
 static int
 check_access(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	const char *auth;
 	int wait;
 
@@ -490,7 +518,8 @@ check_access(struct req *r)
 			r->access_rc = route_page_too_many(r, wait);
 			return -1;
 		}
-		cx_error_set(&e, 429, "too-many-lookups", "too many lookups "
+		complaints_error_set(&e, COMPLAINTS_ELIMIT, "too-many-lookups",
+		    "too many lookups "
 		    "from your address; try again in %d s", wait);
 		e.retry_after = wait;
 		r->access_rc = httpd_respond_error(r, &e);
@@ -580,16 +609,17 @@ static enum MHD_Result
 first_call(struct req *r, const char *url, const char *method)
 {
 	char allowed[128];
-	struct cx_error e;
+	struct complaints_error e;
 	int i;
 
 	i = httpd_route_match(method, url, r->seg, &r->nseg, allowed,
 	    sizeof(allowed));
 	r->route = i >= 0 ? &httpd_routes[i] : NULL;
 	if (r->route == NULL && allowed[0]) {
-		cx_error_set(&e, 405, "method-not-allowed", "%s is not "
-		    "allowed here; allowed: %s", method, allowed);
-		return respond_error_allow(r, &e, allowed);
+		complaints_error_set(&e, COMPLAINTS_EINVAL,
+		    "method-not-allowed", "%s is "
+		    "not allowed here; allowed: %s", method, allowed);
+		return respond_error_allow(r, 405, &e, allowed);
 	}
 	if (r->route == NULL)
 		return httpd_fail(r, 404, "not-found", "no such resource");

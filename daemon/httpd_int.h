@@ -89,8 +89,8 @@ struct req {
 	int			 responded;
 	char			 client[48];
 	enum MHD_Result		 access_rc;
-	struct cx_actor		 actor;
-	const struct cx_actor	*who;		/* NULL: not signed in */
+	struct complaints_actor		 actor;
+	const struct complaints_actor *who;	/* NULL: not signed in */
 	/* A write in flight (httpd_write). */
 	struct complaints_call	*call;
 	unsigned		 ok_status;
@@ -111,15 +111,18 @@ enum MHD_Result	httpd_respond(struct req *, unsigned status, const char *type,
 		    const char *data, size_t len);
 enum MHD_Result	httpd_respond_xml(struct req *, unsigned status,
 		    const struct buf *);
-enum MHD_Result	httpd_respond_error(struct req *, const struct cx_error *);
+/* The HTTP status of a kind of failure of the domain: the one map. */
+unsigned	httpd_status(enum complaints_errc);
+enum MHD_Result	httpd_respond_error(struct req *,
+	    const struct complaints_error *);
 enum MHD_Result	httpd_fail(struct req *, int status, const char *code,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The document a domain call wrote (rc 0), or its error; frees b. */
 enum MHD_Result	httpd_answer(struct req *, int rc, unsigned status,
-		    struct buf *b, const struct cx_error *);
+		    struct buf *b, const struct complaints_error *);
 /* The same for a PDF, CSV or text answer. */
 enum MHD_Result	httpd_answer_as(struct req *, int rc, const char *type,
-		    struct buf *b, const struct cx_error *);
+		    struct buf *b, const struct complaints_error *);
 /* 204, nothing in the body. */
 enum MHD_Result	httpd_no_content(struct req *);
 
@@ -130,15 +133,15 @@ enum MHD_Result	httpd_no_content(struct req *);
  * the call could not be made and e says why.  No request thread waits.
  */
 enum MHD_Result	httpd_write(struct req *, struct complaints_call *c,
-		    unsigned status, const struct cx_error *e);
+		    unsigned status, const struct complaints_error *e);
 
 /* The request. */
 const char	*httpd_arg(struct req *, const char *name);	/* NULL: none */
 /* 1 when given and in range, 0 when absent, -1 with e set. */
 int		 httpd_arg_ll(struct req *, const char *name, long long lo,
-		    long long hi, long long *, struct cx_error *);
+		    long long hi, long long *, struct complaints_error *);
 int		 httpd_arg_date(struct req *, const char *name, int64_t *,
-		    struct cx_error *);
+		    struct complaints_error *);
 /* Whether ?format= says format, or Accept names type. */
 int		 httpd_wants(struct req *, const char *format,
 		    const char *type);

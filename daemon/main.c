@@ -83,8 +83,8 @@ read_secret(const char *path, char *out, size_t size)
 static void
 load_directory(struct complaints *cx, const struct conf *conf)
 {
-	struct cx_directory_stats st;
-	struct cx_error e;
+	struct complaints_directory_stats st;
+	struct complaints_error e;
 	char path[1024];
 
 	if (conf->directory[0])

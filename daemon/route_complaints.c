@@ -13,7 +13,7 @@
 enum MHD_Result
 route_register(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 
 	return httpd_write(r, complaints_register_begin(r->h->cx, r->who,
 	    httpd_body(r), r->body.len, &e), 201, &e);
@@ -22,8 +22,8 @@ route_register(struct req *r)
 enum MHD_Result
 route_list(struct req *r)
 {
-	struct cx_list_query q;
-	struct cx_error e;
+	struct complaints_list_query q;
+	struct complaints_error e;
 	struct buf b;
 	long long v;
 	int rc;
@@ -61,7 +61,7 @@ route_list(struct req *r)
 enum MHD_Result
 route_record(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	buf_init(&b, 8 * 1024 * 1024);
@@ -72,7 +72,7 @@ route_record(struct req *r)
 enum MHD_Result
 route_action(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 
 	return httpd_write(r, complaints_act_begin(r->h->cx, r->who,
 	    r->seg[3], httpd_body(r), r->body.len, &e), 200, &e);

@@ -9,7 +9,7 @@
 enum MHD_Result
 route_dir_search(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	long long limit = 20;
 
@@ -26,7 +26,7 @@ route_dir_search(struct req *r)
 enum MHD_Result
 route_dir_body(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	buf_init(&b, 256 * 1024);

@@ -11,7 +11,7 @@
 enum MHD_Result
 route_verify(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	int ok;
 
@@ -43,8 +43,8 @@ enum MHD_Result
 route_journal(struct req *r)
 {
 	struct MHD_Response *resp;
-	struct cx_journal *j;
-	struct cx_error e;
+	struct complaints_journal *j;
+	struct complaints_error e;
 	const char *accept, *fmt = httpd_arg(r, "format");
 	long long year = 0;
 	int csv;

@@ -15,7 +15,7 @@
 enum MHD_Result
 route_notifications(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	long long after = 0, limit = 100;
 
@@ -50,7 +50,7 @@ no_such(struct req *r)
 static enum MHD_Result
 nt_reset(struct req *r, int to_post)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	int64_t id;
 
 	if (nt_id(r, &id) == -1)
@@ -74,7 +74,7 @@ route_nt_to_post(struct req *r)
 enum MHD_Result
 route_nt_posted(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	const char *tracking = httpd_arg(r, "tracking");
 	int64_t id;
 
@@ -90,7 +90,7 @@ route_nt_posted(struct req *r)
 enum MHD_Result
 route_nt_letter(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	int64_t id;
 
@@ -104,7 +104,7 @@ route_nt_letter(struct req *r)
 enum MHD_Result
 route_post_register(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	int csv = httpd_wants(r, "csv", "text/csv");
 

@@ -21,7 +21,7 @@ enum MHD_Result
 route_sign_in(struct req *r)
 {
 	static const char *const names[] = { "login", "password" };
-	struct cx_error e;
+	struct complaints_error e;
 	enum MHD_Result rc;
 
 	if (httpd_read_doc(r, "sign-in", names, 2, &rc) == -1)
@@ -33,7 +33,7 @@ route_sign_in(struct req *r)
 enum MHD_Result
 route_me(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	buf_init(&b, 16 * 1024);
@@ -43,7 +43,7 @@ route_me(struct req *r)
 enum MHD_Result
 route_sign_out(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 
 	return httpd_write(r, complaints_sign_out_begin(r->h->cx, r->who, &e),
 	    204, &e);
@@ -53,7 +53,7 @@ enum MHD_Result
 route_token_new(struct req *r)
 {
 	static const char *const names[] = { "label", "days" };
-	struct cx_error e;
+	struct complaints_error e;
 	long long days = 0;
 	enum MHD_Result rc;
 
@@ -68,7 +68,7 @@ route_token_new(struct req *r)
 enum MHD_Result
 route_token_list(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	buf_init(&b, 256 * 1024);
@@ -79,7 +79,7 @@ route_token_list(struct req *r)
 enum MHD_Result
 route_token_revoke(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	long long id;
 
 	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
@@ -92,10 +92,10 @@ route_token_revoke(struct req *r)
 enum MHD_Result
 route_users(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
-	if (r->who->role != CX_ROLE_ADMIN)
+	if (r->who->role != COMPLAINTS_ROLE_ADMIN)
 		return httpd_fail(r, 403, "forbidden", "only an administrator "
 		    "lists accounts");
 	buf_init(&b, 4 * 1024 * 1024);
@@ -108,10 +108,10 @@ route_user_add(struct req *r)
 {
 	static const char *const names[] = { "login", "name", "position",
 	    "body", "role", "password" };
-	struct cx_error e;
+	struct complaints_error e;
 	enum MHD_Result rc;
 
-	if (r->who->role != CX_ROLE_ADMIN)
+	if (r->who->role != COMPLAINTS_ROLE_ADMIN)
 		return httpd_fail(r, 403, "forbidden", "only an administrator "
 		    "opens accounts");
 	if (httpd_read_doc(r, "account", names, 6, &rc) == -1)
@@ -124,7 +124,7 @@ route_user_add(struct req *r)
 enum MHD_Result
 route_user_disable(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 
 	return httpd_write(r, complaints_staff_disable_begin(r->h->cx, r->who,
 	    r->seg[3], &e), 204, &e);
@@ -134,7 +134,7 @@ enum MHD_Result
 route_user_password(struct req *r)
 {
 	static const char *const names[] = { "password" };
-	struct cx_error e;
+	struct complaints_error e;
 	enum MHD_Result rc;
 
 	if (httpd_read_doc(r, "password-change", names, 1, &rc) == -1)

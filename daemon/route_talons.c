@@ -21,7 +21,7 @@
 enum MHD_Result
 route_status(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	buf_init(&b, 64 * 1024);
@@ -32,7 +32,7 @@ route_status(struct req *r)
 enum MHD_Result
 route_talon(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	buf_init(&b, 64 * 1024);
@@ -43,7 +43,7 @@ route_talon(struct req *r)
 enum MHD_Result
 route_slip(struct req *r)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	int text = httpd_wants(r, "text", "text/plain");
 
@@ -108,8 +108,8 @@ page_lookup(struct req *r, enum web_lang lang, const char *number,
     const char *code)
 {
 	struct web_page p;
-	struct cx_status st;
-	struct cx_error e;
+	struct complaints_talon_status st;
+	struct complaints_error e;
 	unsigned status = 200;
 
 	memset(&p, 0, sizeof(p));
@@ -119,12 +119,12 @@ page_lookup(struct req *r, enum web_lang lang, const char *number,
 	if (complaints_status_info(r->h->cx, number, code, &st, &e) == 0)
 		p.st = &st;
 	else {
-		if (e.status >= 500)
+		status = httpd_status(e.errc);
+		if (status >= 500)
 			log_warnx("http: status page: %s: %s", e.code,
 			    e.message);
 		p.error = e.code;
 		p.retry_after = e.retry_after;
-		status = (unsigned)e.status;
 	}
 	return page_answer(r, status, &p);
 }

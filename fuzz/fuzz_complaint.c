@@ -80,19 +80,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cx_error e;
+	struct complaints_error e;
 	struct complaints_call *r;
 
 	memset(&e, 0, sizeof(e));
-	r = complaints_register_begin(cx, NULL, (const char *)data, size, &e);
+	r = complaints_register_begin(cx, &complaints_system,
+	    (const char *)data, size, &e);
 	if (r != NULL) {
 		complaints_call_free(r);
 		return 0;
 	}
-	if (e.status < 400 || e.status >= 500)
-		fprintf(stderr, "fuzz_complaint: %d %s: %s\n", e.status,
-		    e.code, e.message);
-	FUZZ_CHECK(e.status >= 400 && e.status < 500);
+	/* A bad document is the request's fault, never the server's. */
+	if (e.errc != COMPLAINTS_EINVAL)
+		fprintf(stderr, "fuzz_complaint: %s %s: %s\n",
+		    complaints_strerror(e.errc), e.code, e.message);
+	FUZZ_CHECK(e.errc == COMPLAINTS_EINVAL);
 	FUZZ_CHECK(e.code[0] != '\0');
 	FUZZ_CHECK(memchr(e.message, '\0', sizeof(e.message)) != NULL);
 	return 0;

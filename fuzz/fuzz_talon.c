@@ -1,6 +1,6 @@
 /*
- * fuzz_talon: talon_parse and access_code_normalise on what a person
- * might type.
+ * fuzz_talon: complaints_talon_parse and complaints_access_code_normalise
+ * on what a person might type.
  *
  * Invariants: a parsed number is canonical (YYYY-NNNNNNNNN-C), parses
  * again to itself, and its check digit verifies; changing any one of its
@@ -20,11 +20,11 @@ check_number(const char *in)
 {
 	char out[TALON_LEN + 1], again[TALON_LEN + 1], d[TALON_DIGITS];
 	char typo[TALON_LEN + 1];
-	enum talon_parse rc;
+	enum complaints_talon_check rc;
 	size_t n = 0;
 
 	memset(out, 0x55, sizeof(out));
-	rc = talon_parse(in, out);
+	rc = complaints_talon_parse(in, out);
 	FUZZ_CHECK(rc == TALON_OK || rc == TALON_MALFORMED ||
 	    rc == TALON_BAD_CHECK);
 	if (rc != TALON_OK)
@@ -38,10 +38,11 @@ check_number(const char *in)
 		d[n++] = out[i];
 	}
 	FUZZ_CHECK(n == TALON_DIGITS);
-	FUZZ_CHECK(talon_damm(d, TALON_DIGITS - 1) == d[TALON_DIGITS - 1] -
+	FUZZ_CHECK(complaints_talon_damm(d,
+	    TALON_DIGITS - 1) == d[TALON_DIGITS - 1] -
 	    '0');
-	FUZZ_CHECK(talon_damm(d, TALON_DIGITS) == 0);
-	FUZZ_CHECK(talon_parse(out, again) == TALON_OK);
+	FUZZ_CHECK(complaints_talon_damm(d, TALON_DIGITS) == 0);
+	FUZZ_CHECK(complaints_talon_parse(out, again) == TALON_OK);
 	FUZZ_CHECK(strcmp(out, again) == 0);
 	/* Every single-digit typo is caught. */
 	for (size_t i = 0; i < TALON_LEN; i++) {
@@ -52,7 +53,8 @@ check_number(const char *in)
 				continue;
 			memcpy(typo, out, sizeof(typo));
 			typo[i] = c;
-			FUZZ_CHECK(talon_parse(typo, again) == TALON_BAD_CHECK);
+			FUZZ_CHECK(complaints_talon_parse(typo,
+			    again) == TALON_BAD_CHECK);
 		}
 	}
 	/* Every swap of two different neighbouring digits is caught. */
@@ -64,7 +66,7 @@ check_number(const char *in)
 		memcpy(sw, d, sizeof(sw));
 		sw[i] = d[i + 1];
 		sw[i + 1] = d[i];
-		FUZZ_CHECK(talon_damm(sw, TALON_DIGITS) != 0);
+		FUZZ_CHECK(complaints_talon_damm(sw, TALON_DIGITS) != 0);
 	}
 }
 
@@ -74,13 +76,13 @@ check_code(const char *in)
 	char out[ACCESS_CODE_LEN + 1], again[ACCESS_CODE_LEN + 1];
 
 	memset(out, 0x55, sizeof(out));
-	if (access_code_normalise(in, out) == -1)
+	if (complaints_access_code_normalise(in, out) == -1)
 		return;
 	FUZZ_CHECK(strlen(out) == ACCESS_CODE_LEN);
 	for (size_t i = 0; i < ACCESS_CODE_LEN; i++)
 		FUZZ_CHECK(out[i] != '\0' && strchr(crockford, out[i]) !=
 		    NULL);
-	FUZZ_CHECK(access_code_normalise(out, again) == 0);
+	FUZZ_CHECK(complaints_access_code_normalise(out, again) == 0);
 	FUZZ_CHECK(strcmp(out, again) == 0);
 }
 

@@ -255,7 +255,7 @@ datetime_words(enum web_lang l, const char *date_iso, const char *at,
 }
 
 static const char *
-body_name(enum web_lang l, const struct cx_status *st)
+body_name(enum web_lang l, const struct complaints_talon_status *st)
 {
 	if (l != WEB_KK && st->body_ru[0])
 		return st->body_ru;
@@ -325,7 +325,8 @@ render_error(struct buf *b, const struct web_page *p)
 }
 
 static int
-render_handler(struct buf *b, enum web_lang l, const struct cx_status *st)
+render_handler(struct buf *b, enum web_lang l,
+    const struct complaints_talon_status *st)
 {
 	char due[256];
 	struct var v[4];
@@ -341,7 +342,8 @@ render_handler(struct buf *b, enum web_lang l, const struct cx_status *st)
 }
 
 static int
-render_case(struct buf *b, enum web_lang l, const struct cx_status *st)
+render_case(struct buf *b, enum web_lang l,
+    const struct complaints_talon_status *st)
 {
 	struct buf items;
 	char href[128];
@@ -349,7 +351,7 @@ render_case(struct buf *b, enum web_lang l, const struct cx_status *st)
 	int rc = -1;
 
 	buf_init(&items, PART_CAP);
-	for (int i = 0; i < st->ncase && i < CX_CASE_MAX; i++) {
+	for (int i = 0; i < st->ncase && i < COMPLAINTS_CASE_MAX; i++) {
 		snprintf(href, sizeof(href), "/status/%s?lang=%s",
 		    st->cases[i].number, web_lang_code(l));
 		v[0] = (struct var){ "link", text_of(l, "link",
@@ -370,7 +372,8 @@ out:
 }
 
 static int
-render_decision(struct buf *b, enum web_lang l, const struct cx_status *st)
+render_decision(struct buf *b, enum web_lang l,
+    const struct complaints_talon_status *st)
 {
 	struct buf answer;
 	char decided[256], answered[256];
@@ -403,7 +406,7 @@ out:
 static int
 render_status(struct buf *b, const struct web_page *p)
 {
-	const struct cx_status *st = p->st;
+	const struct complaints_talon_status *st = p->st;
 	enum web_lang l = p->lang;
 	struct buf deadline, handler, kase, decision;
 	char heading[TEXT_CAP], accepted[512], due[256];

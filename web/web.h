@@ -62,7 +62,7 @@ struct web_page {
 	enum web_lang		 lang;
 	const char		*number;	/* as typed; NULL: none */
 	int			 code_given;	/* an access code was sent */
-	const struct cx_status	*st;		/* NULL: the form or an error */
+	const struct complaints_talon_status	*st;		/* NULL: the form or an error */
 	const char		*error;		/* a domain error code */
 	int			 retry_after;	/* seconds, for a 429 */
 };

@@ -113,7 +113,7 @@ static void
 register_then_status(void **state)
 {
 	struct fx *f = *state;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	char *number, *jn, *code, *t;
 	char wrong[TALON_LEN + 1];
@@ -123,7 +123,8 @@ register_then_status(void **state)
 	const char *d = doc("almaty-auezov", "5", "Әбдіхалықова");
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), 0);
 	number = text_of(f, &b, "talon", "number");
 	jn = text_of(f, &b, "talon", "journal-number");
 	code = text_of(f, &b, "talon", "access-code");
@@ -140,19 +141,20 @@ register_then_status(void **state)
 	assert_null(strstr(b.data, "мектепке"));
 	/* The talon again has no access code. */
 	buf_reset(&b);
-	assert_int_equal(complaints_talon(f->cx, NULL, number, &b, &e), 0);
+	assert_int_equal(complaints_talon(f->cx, &complaints_system, number, &b,
+	    &e), 0);
 	assert_null(strstr(b.data, "access-code"));
 	assert_null(strstr(b.data, code));
 	/* A mistyped number is told apart from an unknown one. */
 	memcpy(wrong, number, sizeof(wrong));
 	wrong[8] = wrong[8] == '9' ? '0' : (char)(wrong[8] + 1);
 	assert_int_equal(complaints_status(f->cx, wrong, NULL, &b, &e), -1);
-	assert_int_equal(e.status, 400);
+	assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 	assert_string_equal(e.code, "bad-check-digit");
 	assert_non_null(strstr(e.message, "check digit does not match"));
-	talon_generate(2026, unknown);
+	complaints_talon_generate(2026, unknown);
 	assert_int_equal(complaints_status(f->cx, unknown, NULL, &b, &e), -1);
-	assert_int_equal(e.status, 404);
+	assert_int_equal(e.errc, COMPLAINTS_ENOENT);
 	/* The key for access codes is the owner's only. */
 	snprintf(key, sizeof(key), "%s/secret.key", f->dir);
 	assert_int_equal(stat(key, &st), 0);
@@ -167,7 +169,7 @@ static void
 journal_numbers_gap_free_across_failures(void **state)
 {
 	struct fx *f = *state;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	char *jn;
 	const char *d;
@@ -177,18 +179,21 @@ journal_numbers_gap_free_across_failures(void **state)
 	for (int i = 1; i <= 5; i++) {
 		buf_reset(&b);
 		d = doc("almaty-medeu", "3", "Абаев");
-		assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b,
+		assert_int_equal(complaints_register(f->cx, &complaints_system,
+		    d, strlen(d), &b,
 		    &e), 0);
 		/* A refused one in between takes no number. */
 		d = doc("no-such-body", "3", "Абаев");
-		assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b,
+		assert_int_equal(complaints_register(f->cx, &complaints_system,
+		    d, strlen(d), &b,
 		    &e), -1);
-		assert_int_equal(e.status, 400);
+		assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 		assert_string_equal(e.code, "unknown-body");
 	}
 	buf_reset(&b);
 	d = doc("almaty-medeu", "3", "Абаев");
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), 0);
 	jn = text_of(f, &b, "talon", "journal-number");
 	assert_string_equal(jn, "6");
 	free(jn);
@@ -201,24 +206,28 @@ static void
 bad_documents_store_nothing(void **state)
 {
 	struct fx *f = *state;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	const char *d;
 	int64_t n;
 
 	buf_init(&b, 65536);
 	d = doc("almaty-medeu", "12", "Абаев");
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
-	assert_int_equal(e.status, 400);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), -1);
+	assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 	assert_non_null(strstr(e.message, "service"));
 	d = doc("almaty-medeu", "3", "");
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
-	assert_int_equal(e.status, 400);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), -1);
+	assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 	assert_non_null(strstr(e.message, "surname"));
 	d = doc("almaty-medeu", "3", "   ");
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), -1);
 	d = "<complaint><body>x</body>";
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), -1);
 	assert_string_equal(e.code, "malformed-xml");
 	assert_int_equal(complaints_count(f->cx, &n), 0);
 	assert_int_equal(n, 0);
@@ -233,16 +242,71 @@ static void
 time_shown_in_almaty(void **state)
 {
 	struct fx *f = *state;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	char *at;
 	const char *d = doc("almaty-edu", "8", "Абаев");
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, NULL, d, strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), 0);
 	at = text_of(f, &b, "talon", "accepted-at");
 	assert_non_null(strstr(at, "+05:00"));
 	free(at);
+	buf_free(&b);
+}
+
+/* Nobody signed in is nobody trusted: every call refuses NULL. */
+static void
+no_actor_fails_closed(void **state)
+{
+	struct fx *f = *state;
+	struct complaints_list_query q;
+	struct complaints_error e;
+	struct complaints_journal *j;
+	struct buf b;
+	char *number;
+	int64_t n0, n1;
+	int ok;
+	const char *d = doc("almaty-auezov", "5", "Сейітов");
+	const char *note = "<note><by><name>x</name><position>y</position>"
+	    "<body>almaty-auezov</body></by><text>t</text></note>";
+
+	buf_init(&b, 65536);
+	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
+	    strlen(d), &b, &e), 0);
+	number = text_of(f, &b, "talon", "number");
+	buf_reset(&b);
+	assert_int_equal(complaints_count(f->cx, &n0), 0);
+#define REFUSED(call) do {						\
+	memset(&e, 0, sizeof(e));					\
+	assert_int_equal((call), -1);					\
+	assert_int_equal(e.errc, COMPLAINTS_EAUTH);			\
+} while (0)
+	REFUSED(complaints_register(f->cx, NULL, d, strlen(d), &b, &e));
+	REFUSED(complaints_act(f->cx, NULL, number, note, strlen(note), &b,
+	    &e));
+	REFUSED(complaints_talon(f->cx, NULL, number, &b, &e));
+	REFUSED(complaints_get(f->cx, NULL, number, &b, NULL, &e));
+	memset(&q, 0, sizeof(q));
+	q.overdue = -1;
+	q.body = "almaty-auezov";
+	REFUSED(complaints_list(f->cx, NULL, &q, &b, &e));
+	REFUSED(complaints_verify(f->cx, NULL, &b, &ok, &e));
+	REFUSED(complaints_staff_disable(f->cx, NULL, "nobody", &e));
+	REFUSED(complaints_token_list(f->cx, NULL, &b, &e));
+	REFUSED(complaints_notifications(f->cx, NULL, NULL, "almaty-auezov", 0,
+	    10, &b, &e));
+	j = complaints_journal_open(f->cx, NULL, "almaty-auezov", 2026, 0, &e);
+	assert_null(j);
+	assert_int_equal(e.errc, COMPLAINTS_EAUTH);
+#undef REFUSED
+	/* The refused registration stored nothing; the system may act. */
+	assert_int_equal(complaints_count(f->cx, &n1), 0);
+	assert_int_equal(n1, n0);
+	assert_int_equal(complaints_act(f->cx, &complaints_system, number,
+	    note, strlen(note), &b, &e), 0);
+	free(number);
 	buf_free(&b);
 }
 
@@ -257,6 +321,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(bad_documents_store_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(time_shown_in_almaty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(no_actor_fails_closed, setup,
 		    teardown),
 	};
 

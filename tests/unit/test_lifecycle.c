@@ -43,13 +43,28 @@ static const struct {
 	{ "no-such-action", { NULL } },
 };
 
+/* Where the action of that name leads from the state of that name. */
+static const char *
+transition(const char *action, const char *state)
+{
+	enum complaints_state from, to;
+
+	if (complaints_state_parse(state, &from) == -1)
+		fail_msg("%s: not a state", state);
+	for (int k = 0; k < ACT__MAX; k++)
+		if (strcmp(complaints_action_name(k), action) == 0)
+			return complaints_transition(k, from, &to) == 0 ?
+			    complaints_state_name(to) : NULL;
+	return NULL;
+}
+
 static void
 every_transition(void **state)
 {
 	(void)state;
 	for (size_t a = 0; a < sizeof(expect) / sizeof(expect[0]); a++)
 		for (int s = 0; s < NSTATES; s++) {
-			const char *got = cx_transition(expect[a].action,
+			const char *got = transition(expect[a].action,
 			    states[s]);
 
 			if (expect[a].to[s] == NULL && got != NULL)
@@ -96,8 +111,8 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct cx_directory_stats st;
-	struct cx_error e;
+	struct complaints_directory_stats st;
+	struct complaints_error e;
 
 	xmlio_init();
 	tz_init("Asia/Almaty");
@@ -139,7 +154,7 @@ reg(struct fx *f, const char *body, int service, const char *inst,
 {
 	static char talon[TALON_LEN + 1];
 	char doc[4096], *p;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	snprintf(doc, sizeof(doc), "<complaint><body>%s</body>"
@@ -152,7 +167,8 @@ reg(struct fx *f, const char *body, int service, const char *inst,
 	    "</complaint>", body, service, inst ? "<institution>" : "",
 	    inst ? inst : "", inst ? "</institution>" : "", surname);
 	buf_init(&b, 65536);
-	if (complaints_register(f->cx, NULL, doc, strlen(doc), &b, &e) == -1)
+	if (complaints_register(f->cx, &complaints_system, doc, strlen(doc), &b,
+	    &e) == -1)
 		fail_msg("register: %s: %s", e.code, e.message);
 	p = strstr(b.data, "<number>");
 	assert_non_null(p);
@@ -162,12 +178,12 @@ reg(struct fx *f, const char *body, int service, const char *inst,
 	return talon;
 }
 
-/* Runs an action; returns the HTTP-like status (200 when done). */
+/* Runs an action; returns the kind of failure (COMPLAINTS_OK: done). */
 static int
 act(struct fx *f, const char *ref, const char *body, const char *fmt, ...)
 {
 	char inner[2048], doc[4096], name[64];
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	va_list ap;
 	const char *sp;
@@ -183,9 +199,10 @@ act(struct fx *f, const char *ref, const char *body, const char *fmt, ...)
 	    "басшы</position><body>%s</body></by>%s</%s>", name, body,
 	    sp + 1, name);
 	buf_init(&b, 65536);
-	rc = complaints_act(f->cx, NULL, ref, doc, strlen(doc), &b, &e);
+	rc = complaints_act(f->cx, &complaints_system, ref, doc, strlen(doc),
+	    &b, &e);
 	buf_free(&b);
-	return rc == 0 ? 200 : e.status;
+	return rc == 0 ? COMPLAINTS_OK : e.errc;
 }
 
 static void
@@ -193,7 +210,7 @@ walk_forward_extend_decide_appeal(void **state)
 {
 	struct fx *f = *state;
 	char t[TALON_LEN + 1], t2[TALON_LEN + 1];
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	char *p;
 	int ok;
@@ -201,17 +218,20 @@ walk_forward_extend_decide_appeal(void **state)
 	/* Service 5, a school in Alatau, registered at Auezov. */
 	strcpy(t, reg(f, "almaty-auezov", 5, "school-14", "Абаева"));
 	assert_int_equal(act(f, t, "almaty-medeu",
-	    "assign <assignee>x</assignee>"), 403);
+	    "assign <assignee>x</assignee>"), COMPLAINTS_EPERM);
 	assert_int_equal(act(f, t, "almaty-auezov",
-	    "decide <outcome>upheld</outcome><reasoning>r</reasoning>"), 409);
+	    "decide <outcome>upheld</outcome><reasoning>r</reasoning>"),
+	    COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t, "almaty-auezov",
-	    "forward <to>nowhere</to><reason>r</reason>"), 400);
+	    "forward <to>nowhere</to><reason>r</reason>"), COMPLAINTS_EINVAL);
 	assert_int_equal(act(f, t, "almaty-auezov",
-	    "forward <to>almaty-auezov</to><reason>r</reason>"), 409);
+	    "forward <to>almaty-auezov</to><reason>r</reason>"),
+	    COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t, "almaty-auezov",
-	    "forward <to>almaty-alatau</to><reason>not ours</reason>"), 200);
+	    "forward <to>almaty-alatau</to><reason>not ours</reason>"),
+	    COMPLAINTS_OK);
 	assert_int_equal(act(f, t, "almaty-auezov",
-	    "note <text>after</text>"), 409);
+	    "note <text>after</text>"), COMPLAINTS_ECONFLICT);
 
 	/* The forwarded entry is the case's current one. */
 	buf_init(&b, 65536);
@@ -225,24 +245,27 @@ walk_forward_extend_decide_appeal(void **state)
 	buf_free(&b);
 
 	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>r</reason>"), 409);	/* not in review */
+	    "extend <reason>r</reason>"),
+	    COMPLAINTS_ECONFLICT);	/* not in review */
 	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "assign <assignee>Иванова</assignee>"), 200);
+	    "assign <assignee>Иванова</assignee>"), COMPLAINTS_OK);
 	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>r</reason><until>2099-01-01</until>"), 400);
+	    "extend <reason>r</reason><until>2099-01-01</until>"),
+	    COMPLAINTS_EINVAL);
 	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>more study</reason>"), 200);
+	    "extend <reason>more study</reason>"), COMPLAINTS_OK);
 	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>again</reason>"), 409);
+	    "extend <reason>again</reason>"), COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "appeal <channel>post</channel><reasons>r</reasons>"), 409);
+	    "appeal <channel>post</channel><reasons>r</reasons>"),
+	    COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t2, "almaty-alatau",
 	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
-	    "</reasoning>"), 200);
+	    "</reasoning>"), COMPLAINTS_OK);
 	/* Appeal: Alatau -> the ministry, then no higher body. */
 	assert_int_equal(act(f, t2, "almaty-alatau",
 	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
-	    200);
+	    COMPLAINTS_OK);
 	buf_init(&b, 65536);
 	assert_int_equal(complaints_status(f->cx, t2, NULL, &b, &e), 0);
 	assert_non_null(strstr(b.data, "link=\"appeal-of\""));
@@ -254,19 +277,22 @@ walk_forward_extend_decide_appeal(void **state)
 	t[TALON_LEN] = '\0';
 	buf_free(&b);
 	assert_int_equal(act(f, t, "mes", "assign <assignee>desk</assignee>"),
-	    200);
+	    COMPLAINTS_OK);
 	assert_int_equal(act(f, t, "mes", "decide <outcome>explained"
-	    "</outcome><reasoning>Түсіндірілді.</reasoning>"), 200);
+	    "</outcome><reasoning>Түсіндірілді.</reasoning>"), COMPLAINTS_OK);
 	assert_int_equal(act(f, t, "mes",
-	    "appeal <channel>post</channel><reasons>r</reasons>"), 409);
+	    "appeal <channel>post</channel><reasons>r</reasons>"),
+	    COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t, "mes", "answer <channel>post</channel>"),
-	    200);
+	    COMPLAINTS_OK);
 	assert_int_equal(act(f, t, "mes", "close <reason>done</reason>"),
-	    200);
-	assert_int_equal(act(f, t, "mes", "note <text>x</text>"), 409);
+	    COMPLAINTS_OK);
+	assert_int_equal(act(f, t, "mes", "note <text>x</text>"),
+	    COMPLAINTS_ECONFLICT);
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
+	    &e), 0);
 	assert_true(ok);
 	buf_free(&b);
 }
@@ -288,7 +314,7 @@ static void
 verify_names_the_edited_row(void **state)
 {
 	struct fx *f = *state;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	char sql[256];
 	int ok;
@@ -296,13 +322,15 @@ verify_names_the_edited_row(void **state)
 	reg(f, "almaty-medeu", 3, NULL, "Бірінші");
 	reg(f, "almaty-medeu", 3, NULL, "Екінші");
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
+	    &e), 0);
 	assert_true(ok);
 	/* An edited row. */
 	assert_int_equal(raw(f, "UPDATE complaint SET reasons = 'x' "
 	    "WHERE id = 2"), SQLITE_OK);
 	buf_reset(&b);
-	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
+	    &e), 0);
 	assert_false(ok);
 	assert_non_null(strstr(b.data, "complaint 2"));
 	/* An edited event: the trigger refuses, so drop it first. */
@@ -314,7 +342,8 @@ verify_names_the_edited_row(void **state)
 	    "UPDATE event SET actor = 'Someone' WHERE id = 1");
 	assert_int_equal(raw(f, sql), SQLITE_OK);
 	buf_reset(&b);
-	assert_int_equal(complaints_verify(f->cx, NULL, &b, &ok, &e), 0);
+	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
+	    &e), 0);
 	assert_false(ok);
 	assert_non_null(strstr(b.data, "event 1"));
 	buf_free(&b);
@@ -324,7 +353,7 @@ static void
 watch_marks_overdue_and_reminds(void **state)
 {
 	struct fx *f = *state;
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 	const char *t;
 	int o, r;
@@ -344,7 +373,7 @@ watch_marks_overdue_and_reminds(void **state)
 	p[15] = '\0';
 	assert_int_equal(date_parse(p + 5, &due), 0);
 	buf_free(&b);
-	today = cx_today(f->cx, NULL, clock_now());
+	today = complaints_today(f->cx, NULL, clock_now());
 	days = date_to_days(due) - date_to_days(today);
 	/* The day before the due date: within three working days of it. */
 	clock_set_offset((long long)(days - 1) * 86400);
@@ -364,11 +393,12 @@ watch_marks_overdue_and_reminds(void **state)
 	assert_non_null(strstr(b.data, "<overdue>true</overdue>"));
 	buf_reset(&b);
 	{
-		struct cx_list_query q;
+		struct complaints_list_query q;
 
 		memset(&q, 0, sizeof(q));
 		q.overdue = 1;
-		assert_int_equal(complaints_list(f->cx, NULL, &q, &b, &e), 0);
+		assert_int_equal(complaints_list(f->cx, &complaints_system, &q,
+		    &b, &e), 0);
 		assert_non_null(strstr(b.data, t));
 	}
 	buf_free(&b);
@@ -380,27 +410,31 @@ repeats_are_linked(void **state)
 {
 	struct fx *f = *state;
 	char t[TALON_LEN + 1];
-	struct cx_error e;
+	struct complaints_error e;
 	struct buf b;
 
 	strcpy(t, reg(f, "almaty-zhetysu", 11, NULL, "Қайталау"));
 	/* A different applicant is not a repeat. */
 	reg(f, "almaty-zhetysu", 11, NULL, "Басқа");
 	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "leave-without-consideration <ground>repeated</ground>"), 409);
+	    "leave-without-consideration <ground>repeated</ground>"),
+	    COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "leave-without-consideration <ground>anonymous</ground>"), 409);
+	    "leave-without-consideration <ground>anonymous</ground>"),
+	    COMPLAINTS_ECONFLICT);
 	/* The same applicant, written in capitals. */
 	strcpy(t, reg(f, "almaty-zhetysu", 11, NULL, "ҚАЙТАЛАУ"));
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_get(f->cx, NULL, t, &b, NULL, &e), 0);
+	assert_int_equal(complaints_get(f->cx, &complaints_system, t, &b, NULL,
+	    &e), 0);
 	assert_non_null(strstr(b.data, "<repeat-of>1</repeat-of>"));
 	assert_non_null(strstr(b.data, "repeat of complaint 1"));
 	buf_free(&b);
 	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "leave-without-consideration <ground>repeated</ground>"), 200);
+	    "leave-without-consideration <ground>repeated</ground>"),
+	    COMPLAINTS_OK);
 	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "withdraw <reason>x</reason>"), 409);
+	    "withdraw <reason>x</reason>"), COMPLAINTS_ECONFLICT);
 }
 
 int

@@ -69,7 +69,7 @@ render(const struct web_page *p)
 }
 
 static void
-status_fixture(struct cx_status *st)
+status_fixture(struct complaints_talon_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	SET(st->number, "2026-306816159-1");	/* fixture */
@@ -279,7 +279,7 @@ hostile_number_is_escaped(void **state)
 static void
 values_from_the_store_are_escaped(void **state)
 {
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct web_page p;
 	char *html;
 
@@ -306,7 +306,7 @@ values_from_the_store_are_escaped(void **state)
 static void
 page_has_no_script_and_no_inline_style(void **state)
 {
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct web_page p;
 	char *html;
 
@@ -344,7 +344,7 @@ html_lang_and_switch(void **state)
 	static const char *const want[] = {
 		"<html lang=\"kk\"", "<html lang=\"ru\"", "<html lang=\"en\""
 	};
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct web_page p;
 	char *html;
 
@@ -443,7 +443,7 @@ error_pages(void **state)
 static void
 status_page(void **state)
 {
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct web_page p;
 	char *html;
 
@@ -518,7 +518,7 @@ status_page(void **state)
 static void
 case_and_handler(void **state)
 {
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct web_page p;
 	char *html;
 
@@ -561,7 +561,7 @@ case_and_handler(void **state)
 static void
 every_state_renders(void **state)
 {
-	struct cx_status st;
+	struct complaints_talon_status st;
 	struct web_page p;
 	char *html, want[512];
 
