@@ -9,6 +9,7 @@ that user, with a data folder it owns."""
 import os
 import pwd
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -56,16 +57,18 @@ class RendererTest(PerTestDaemonCase):
     notes = test_delivery.DeliveryTest.notes
     note = test_delivery.DeliveryTest.note
     wait_for = test_delivery.DeliveryTest.wait_for
+    attempts = test_delivery.DeliveryTest.attempts
     COLS = test_delivery.DeliveryTest.COLS
 
     def setUp(self):
         self.seq = 0
 
-    def start(self, timeout):
-        self.d = self.new_daemon({
-            "test_renderer_fault": MARKER, "renderer_timeout": timeout,
-            "status_url": STATUS_URL, "notify_interval": 1,
-            "watch_interval": 0})
+    def start(self, timeout, **extra):
+        conf = {"test_renderer_fault": MARKER, "renderer_timeout": timeout,
+                "status_url": STATUS_URL, "notify_interval": 1,
+                "watch_interval": 0}
+        conf.update(extra)
+        self.d = self.new_daemon(conf)
         return self.d
 
     def renderers(self):
@@ -150,6 +153,33 @@ class RendererTest(PerTestDaemonCase):
             os.kill(first, 0)           # killed and reaped
         self.assertLetterOf(good, "Жақсылықова")
         self.assertTrue(d.running())
+
+    def test_email_retried(self):
+        """A notice whose letter the renderer fails is tried again
+        later, not failed for good; the others go meanwhile."""
+        mail = tempfile.mkdtemp(prefix="cx-it-mail-")
+        self.addCleanup(shutil.rmtree, mail, True)
+        self.start(1, mail_capture=mail, notify_backoff=1,
+                   smtp_from="complaints@example.kz")
+        hung = self.register(surname=MARKER, email="hung@example.kz")
+        fine = self.register(surname="Жақсылықова",
+                             email="fine@example.kz")
+        for c in (hung, fine):
+            self.assign(c)
+            self.decide(c)
+        self.wait_for("the other notice is sent",
+                      lambda: self.note(fine)["state"] == "sent", 30)
+        n = self.wait_for(
+            "two attempts at the hung notice",
+            lambda: (lambda a: a if len(a) >= 2 else None)(
+                self.attempts(self.note(hung)["id"])), 30)
+        for result, detail in n:
+            self.assertEqual(result, "temporary")
+            self.assertIn("renderer", detail)
+        self.assertNotIn(self.note(hung)["state"], ("failed", "sent"))
+        sent = os.listdir(mail)
+        self.assertEqual(len(sent), 1, sent)
+        self.assertTrue(self.d.running())
 
 
 def nobody():

@@ -223,6 +223,32 @@ hang_and_kill_restart(void **state)
 	buf_free(&pdf);
 }
 
+/*
+ * Confined: a glyph DejaVu lacks (the fallback font would be opened now)
+ * still gives a PDF; a file the renderer's user could read is refused.
+ */
+static void
+confined_but_drawing(void **state)
+{
+	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 10,
+	    NULL };
+	struct notify_letter l = letter("Әбілқасымова 漢字");
+	struct buf pdf;
+	char err[512];
+	int pid;
+
+	(void)state;
+	assert_int_equal(notify_renderer_start(&c, err, sizeof(err)), 0);
+	pid = notify_renderer_pid();
+	buf_init(&pdf, NOTIFY_PDF_MAX);
+	assert_int_equal(notify_letter_pdf(&l, "Мәтін ⌘ 漢字 ∰ ☃", &pdf, err,
+	    sizeof(err)), 0);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	assert_int_equal(notify_renderer_pid(), pid);
+	notify_renderer_stop();
+	buf_free(&pdf);
+}
+
 int
 main(void)
 {
@@ -232,6 +258,7 @@ main(void)
 		cmocka_unit_test(same_register),
 		cmocka_unit_test(bad_document_is_not_a_crash),
 		cmocka_unit_test(hang_and_kill_restart),
+		cmocka_unit_test(confined_but_drawing),
 	};
 	const char *build = getenv("BUILD");
 
