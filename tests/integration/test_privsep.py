@@ -194,6 +194,12 @@ def nobody():
 @unittest.skipUnless(ctl_available(), "complaintctl is not built")
 class DropTest(PerTestDaemonCase):
 
+    def wait_for_log(self, d, text, count=1, timeout=15):
+        deadline = time.monotonic() + timeout
+        while d.log().count(text) < count:
+            self.assertLess(time.monotonic(), deadline, text)
+            time.sleep(0.05)
+
     def test_refuses_root_without_user(self):
         d = self.new_daemon({"test_keep_root": "0"}, start=False)
         with self.assertRaises(Exception) as cm:
@@ -207,6 +213,8 @@ class DropTest(PerTestDaemonCase):
         # The user must reach its data folder through the test's own.
         os.chmod(d.tmp, 0o711)
         d.start()
+        # It serves from the moment it listens; it drops just after.
+        self.wait_for_log(d, "as uid %d" % pw.pw_uid)
         for pid in (d.proc.pid, int(STARTED.findall(d.log())[-1])):
             st = proc_status(pid)
             self.assertEqual(st["Uid"], [str(pw.pw_uid)] * 4, pid)
@@ -222,6 +230,7 @@ class DropTest(PerTestDaemonCase):
         number = text_of(r.xml(), "number")
         d.stop()
         d.start()
+        self.wait_for_log(d, "as uid %d" % pw.pw_uid, 2)
         self.assertEqual(d.get("/api/v1/talons/" + number).status, 200)
         self.assertEqual(proc_status(d.proc.pid)["Uid"],
                          [str(pw.pw_uid)] * 4)
