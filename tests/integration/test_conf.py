@@ -72,6 +72,19 @@ class ConfCheckTest(unittest.TestCase):
         self.assertIn("port = 0", p.out)
         self.assertIn("max_body = 1048576", p.out)
 
+    def test_user_and_group_names(self):
+        # Checked by -n whoever runs it; unknown names are refused.
+        for extra, word in [("user = no-such-user-x\n", "no-such-user-x"),
+                            ("user = nobody\ngroup = no-such-group-x\n",
+                             "no-such-group-x"),
+                            ("user = root\n", "root")]:
+            with self.subTest(extra):
+                p = self.check(self.write(self.good(extra)))
+                self.assertEqual(p.returncode, 1, p.err)
+                self.assertIn(word, p.err)
+        p = self.check(self.write(self.good("user = nobody\n")))
+        self.assertEqual(p.returncode, 0, p.err)
+
     def test_unknown_option(self):
         self.assertRejected(self.good("colour = blue\n"), 6,
                             "unknown option", "colour")
