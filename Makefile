@@ -40,7 +40,7 @@ DEPS := build-essential pkg-config libsqlite3-dev sqlite3 libxml2-dev \
 	poppler-utils curl chromium wrk clang libclang-rt-14-dev valgrind \
 	libxslt1-dev xsltproc libseccomp-dev libsystemd-dev libgmime-3.0-dev \
 	libxlsxwriter-dev clang-format debhelper dpkg-dev lintian fakeroot \
-	systemd python3-prometheus-client openssl \
+	systemd python3-prometheus-client openssl debootstrap \
 	$(if $(shell command -v node 2>/dev/null),,nodejs) \
 	$(if $(shell command -v npm 2>/dev/null),,npm)
 
@@ -71,7 +71,8 @@ BUILD ?= build
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) $(FEATURES) \
-	-DDATADIR='"$(DATADIR)"' -MMD -MP $(CPPFLAGS) $(CFLAGS)
+	-DDATADIR='"$(DATADIR)"' \
+	-DSYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP $(CPPFLAGS) $(CFLAGS)
 ALL_LIBS   = $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS   :=
@@ -121,6 +122,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory check-deb
 ifeq ($(CI)$(SANITIZE),true)
 	@$(MAKE) --no-print-directory test SANITIZE=1
 endif
@@ -177,4 +179,5 @@ lint:
 clean:
 	rm -rf build build-san
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/deb -prune -o -name '*.d' \
+	-type f -print 2>/dev/null)

@@ -27,6 +27,7 @@
 #include "daemon/httpd.h"
 #include "daemon/priv.h"
 #include "notify/notify.h"
+#include "daemon/service.h"
 #include "util/util.h"
 #include "web/web.h"
 #include "xmlio/xmlio.h"
@@ -217,7 +218,7 @@ main(int argc, char *argv[])
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!debug && daemon(1, 0) == -1)
+	if (!debug && !service_supervised() && daemon(1, 0) == -1)
 		fatal("daemon");
 
 	memset(&rc, 0, sizeof(rc));
@@ -229,6 +230,8 @@ main(int argc, char *argv[])
 	if (notify_renderer_start(&rc, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)
+		fatalx("data_dir: %s", err);
+	if (dir_lock(conf.data_dir, err, sizeof(err)) == -1)
 		fatalx("data_dir: %s", err);
 
 	xmlio_init();
@@ -291,18 +294,23 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	log_info("complaintsd: listening on %s:%u, data in %s, as uid %d",
 	    conf.listen, httpd_port(h), conf.data_dir, (int)geteuid());
+	service_ready("listening on %s:%u", conf.listen, httpd_port(h));
 
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		if (service_sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
 			log_info("complaintsd: SIGHUP: loading the directory");
+			service_reloading();
 			load_directory(cx, &conf);
+			service_ready("listening on %s:%u", conf.listen,
+			    httpd_port(h));
 			continue;
 		}
 		break;
 	}
 	log_info("complaintsd: signal %d: finishing requests in flight", sig);
+	service_stopping();
 	httpd_drain(h, (int)conf.shutdown_grace);
 	httpd_stop(h);
 	complaints_close(cx);

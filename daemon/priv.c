@@ -16,7 +16,7 @@
 /* What complaints_open() makes in data_dir. */
 static const char *const data_files[] = {
 	"complaints.db", "complaints.db-wal", "complaints.db-shm",
-	"secret.key"
+	"secret.key", DIR_LOCK_FILE
 };
 
 int

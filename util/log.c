@@ -3,19 +3,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "util/util.h"
 
 static int		log_fg = 1;
+static int		log_journal;
 static enum log_level	log_max = LOG_LVL_INFO;
+
+/* Whether stderr is the journal's stream systemd gave the service. */
+static int
+stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *ident, int foreground, enum log_level level)
 {
-	log_fg = foreground;
+	log_journal = stderr_is_journal();
+	log_fg = foreground || log_journal;
 	log_max = level;
-	if (!foreground)
+	if (!log_fg)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
@@ -33,7 +52,9 @@ vlog(enum log_level lvl, int with_errno, const char *fmt, va_list ap)
 		size_t n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
 	}
-	if (log_fg)
+	if (log_journal)
+		fprintf(stderr, "<%d>%s\n", prio[lvl], msg);
+	else if (log_fg)
 		fprintf(stderr, "%s\n", msg);
 	else
 		syslog(prio[lvl], "%s", msg);

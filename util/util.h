@@ -11,7 +11,11 @@
 #include <stdint.h>
 #include <time.h>
 
-/* Logging: stderr with -d, syslog otherwise. */
+/*
+ * Logging: stderr with -d, syslog otherwise; under systemd (stderr is
+ * the journal's stream, $JOURNAL_STREAM) stderr with sd-daemon's
+ * priority prefixes (<3> error ... <7> debug), so journald keeps levels.
+ */
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 void	log_init(const char *ident, int foreground, enum log_level level);
 /* with_errno adds ": " and strerror(errno) as it was on entry. */
@@ -122,6 +126,14 @@ struct date date_add(struct date, long days);
 int	date_cmp(struct date, struct date);
 /* The days of month m (1-12) of year y, Gregorian leap years. */
 int	date_days_in_month(int y, int m);
+
+/*
+ * Takes the exclusive lock of a data folder (the file DIR_LOCK_FILE in
+ * it) without waiting.  Returns the descriptor that holds it, to keep
+ * open; -1 with the reason in err when another process holds it.
+ */
+#define DIR_LOCK_FILE	"complaintsd.lock"
+int	dir_lock(const char *dir, char *err, size_t errlen);
 
 /* The clock: real time, or a fixed offset set by the test-only option. */
 time_t	clock_now(void);
