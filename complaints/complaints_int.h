@@ -58,6 +58,11 @@ struct complaints_entry {
 	time_t		accepted_at;
 	struct db_body	body;
 	char		proposal[32];	/* the competent body, if not this */
+	/* The law as it applied (complaints/law.c). */
+	struct db_law	law;
+	time_t		received_at;	/* when it arrived, if earlier */
+	/* What the service's regulation asks and was not checked. */
+	char		intake_missing[512];
 };
 
 /*
@@ -201,13 +206,53 @@ int	complaints_out_time(struct xmlio_out *, const char *name,
 int	complaints_out_talon(struct xmlio_out *, const char *tz,
 	    const char *talon, const char *access_code, int year,
 	    int64_t journal_no, const struct db_body *, time_t accepted);
+
+/*
+ * The law as it applies to a new entry (complaints/law.c).  complaints_law_due:
+ * the due date under the rule set the rule data chooses for the service
+ * and the level of body b, counted from registration (reg) or from
+ * receipt (received, when earlier than accepted) as the rule set says.
+ * complaints_law_intake: checks the service's intake requirements against the
+ * complaint and the registrar's marks (checked: "what=1;what=0;"), fills
+ * l->intake with the record of what was checked, missing with what is
+ * missing; returns how many are missing.
+ */
+int	complaints_law_due(struct complaints *, const struct db_body *b,
+	    const struct moment *reg, time_t accepted, time_t received,
+	    int service, struct cal_due_out *);
+int	complaints_law_intake(struct complaints *, const struct db_complaint *c,
+	    const char *checked, struct db_law *l, char *missing, size_t len);
+/*
+ * The registrar's marks of an <intake> element (NULL: none) as
+ * "what=1;what=0;" into *out (NULL when there are none); caller frees.
+ * -1 out of memory.
+ */
+int	complaints_intake_marks(xmlNodePtr intake, char **out);
+
+/*
+ * What the law adds to a talon (NULL: nothing): the clause, basis and
+ * start of the due date, the ground, the forwarding deadline, when the
+ * complaint was received (0: at registration), and what the intake
+ * lacked (NULL or "": nothing).
+ */
+struct complaints_talon_law {
+	const struct db_law	*law;
+	time_t			 received_at;
+	const char		*intake_missing;
+};
+int	complaints_talon_law_xml(struct xmlio_out *, const struct complaints_talon_law *);
+/* The law of a stored entry, for its talon; -1 when it cannot be read. */
+int	complaints_law_of(struct db *, int64_t id, struct db_law *,
+	    struct complaints_talon_law *);
+
 /* Writes a <talon>; the access code and proposal only when given. */
 int	complaints_talon_xml(const char *tz, const char *talon,
 	    const char *access_code,
 	    int year, int64_t journal_no, const struct db_body *b,
 	    time_t accepted, const char *name, const char *position,
 	    const char *due, const char *rules, int service,
-	    const char *proposal, struct buf *out, struct complaints_error *e);
+	    const char *proposal, const struct complaints_talon_law *,
+	    struct buf *out, struct complaints_error *e);
 
 /* The key that finds repeated complaints: applicant and subject. */
 void	complaints_applicant_key(const char *surname, const char *name,

@@ -265,11 +265,15 @@ complaints_talon(struct complaints *cx, const struct complaints_actor *a,
 {
 	struct db_status s;
 	struct db_body b, full;
+	struct db_law law;
+	struct complaints_talon_law tl;
 	struct db *db;
-	int rc;
+	int rc, has_law = 0;
 
 	db = db_pool_get(cx->readers);
 	rc = complaints_lookup_talon(cx, db, number, &s, e);
+	if (rc == 0)
+		has_law = complaints_law_of(db, s.id, &law, &tl) == 0;
 	if (rc == 0) {
 		if (db_body_by_code(db, s.body_code, &full) != DB_OK)
 			rc = complaints_db_error(e, DB_ERROR, "the body cannot "
@@ -285,7 +289,7 @@ complaints_talon(struct complaints *cx, const struct complaints_actor *a,
 	    s.talon,
 	    NULL, s.journal_year, s.journal_no, &b, s.accepted_at,
 	    s.registrar_name, s.registrar_position, s.due, s.rules, s.service,
-	    NULL, out, e);
+	    NULL, has_law ? &tl : NULL, out, e);
 }
 
 /* Finds a complaint by id or talon number. */

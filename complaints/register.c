@@ -31,6 +31,7 @@ struct reg_job {
 	char		*surname, *name, *patronymic, *address, *email;
 	char		*phone, *representative_of, *reasons, *demands;
 	char		*registrar_name, *registrar_position;
+	char		*ground, *intake_checked;
 	int		 service, is_signed, has_received_at;
 	time_t		 received_at;
 	struct reg_att	 att[MAX_ATTACHMENTS];
@@ -61,6 +62,8 @@ register_free(struct reg_job *r)
 	free(r->demands);
 	free(r->registrar_name);
 	free(r->registrar_position);
+	free(r->ground);
+	free(r->intake_checked);
 	for (int i = 0; i < r->natt; i++) {
 		free(r->att[i].name);
 		free(r->att[i].media_type);
@@ -178,6 +181,10 @@ complaints_register_begin(struct complaints *cx,
 			r->natt++;
 		}
 	}
+	r->ground = xmlio_child_text(root, "ground");
+	if (complaints_intake_marks(xmlio_child(root, "intake"), &r->intake_checked) ==
+	    -1)
+		goto oom;
 	n = xmlio_child(root, "registrar");
 	r->registrar_name = xmlio_child_text(n, "name");
 	r->registrar_position = xmlio_child_text(n, "position");
@@ -242,9 +249,10 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
     const char *actor, const char *action, const char *detail,
     struct complaints_entry *out, struct complaints_error *e)
 {
-	struct cal_due_in din;
 	struct cal_due_out dout;
 	struct routing_chain chain;
+	struct db_law parent_law;
+	struct date day;
 	struct db_body inst;
 	struct db_event ev;
 	struct moment m;
@@ -262,11 +270,8 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 		    "unknown time zone %s", b->tz);
 		return DB_ERROR;
 	}
-	memset(&din, 0, sizeof(din));
-	din.registered = m;
-	din.rules = cx->rules;
-	din.hours = complaints_hours(cx, b);
-	if (cal_due(cx->cal, &din, &dout) == -1) {
+	if (complaints_law_due(cx, b, &m, out->accepted_at, c->received_at,
+	    c->service, &dout) == -1) {
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "no "
 		    "deadline rule set for "
 		    "%04d-%02d-%02d", m.y, m.m, m.d);
@@ -290,12 +295,38 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 		if (rc != DB_OK)
 			return rc;
 	}
-	if (strcmp(action, "register") == 0 && routing_chain(cx->routing,
-	    c->service, inst.code[0] ? inst.code : NULL,
-	    inst.parent_code[0] ? inst.parent_code : NULL, &chain) ==
-	    ROUTING_OK && chain.n > 0 && strcmp(chain.body[0], b->code) != 0)
+	/* The chain for its ground, with the bodies of the day. */
+	day = (struct date){ m.y, m.m, m.d };
+	if (strcmp(action, "register") == 0 && routing_chain_at(cx->routing,
+	    c->service, c->ground && strcmp(c->ground, "quality") == 0 ?
+	    ROUTING_GROUND_QUALITY : ROUTING_GROUND_GENERAL, day,
+	    inst.code[0] ? inst.code : NULL, inst.parent_code[0] ?
+	    inst.parent_code : NULL, &chain) == ROUTING_OK && chain.n > 0 &&
+	    strcmp(chain.body[0], b->code) != 0) {
 		strlcpy_chk(out->proposal, chain.body[0],
 		    sizeof(out->proposal));
+		/* Not competent: forwarded within the rule set's period. */
+		if (cal_forward_due(cx->cal, dout.rules, dout.start,
+		    complaints_hours(cx, b)->week, &day) == 0)
+			date_iso(day, out->law.forward_due);
+	}
+	strlcpy_chk(out->law.clause, dout.clause, sizeof(out->law.clause));
+	strlcpy_chk(out->law.basis, dout.basis, sizeof(out->law.basis));
+	strlcpy_chk(out->law.count_from, cal_event_name(dout.event),
+	    sizeof(out->law.count_from));
+	if (c->ground != NULL)
+		strlcpy_chk(out->law.ground, c->ground,
+		    sizeof(out->law.ground));
+	else if (c->parent_id == 0 || db_law_get(db, c->parent_id,
+	    &parent_law) != DB_OK || parent_law.ground[0] == '\0')
+		strlcpy_chk(out->law.ground, "decision",
+		    sizeof(out->law.ground));
+	else	/* forwarded or appealed: the same ground */
+		strlcpy_chk(out->law.ground, parent_law.ground,
+		    sizeof(out->law.ground));
+	if (strcmp(action, "register") == 0)
+		(void)complaints_law_intake(cx, c, c->intake_checked, &out->law,
+		    out->intake_missing, sizeof(out->intake_missing));
 
 	/* A repeat: the same applicant, institution and service. */
 	complaints_applicant_key(c->surname, c->name, c->address,
@@ -318,6 +349,7 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	c->accepted_at = out->accepted_at;
 	if (c->received_at == 0)
 		c->received_at = out->accepted_at;
+	out->received_at = c->received_at;
 	c->rules = out->rules;
 	c->due = out->due;
 	c->state = "registered";
@@ -334,6 +366,8 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 		if ((rc = db_attachment_insert(db, out->id, i + 1,
 		    &att[i])) != DB_OK)
 			return rc;
+	if ((rc = db_law_set(db, out->id, &out->law)) != DB_OK)
+		return rc;
 
 	note[0] = '\0';
 	if (detail)
@@ -341,11 +375,18 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	if (out->proposal[0])
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
 		    "%snot competent: the routing rules name %s; forwarding "
-		    "is proposed", note[0] ? "; " : "", out->proposal);
+		    "is proposed%s%s", note[0] ? "; " : "", out->proposal,
+		    out->law.forward_due[0] ? ", by " : "",
+		    out->law.forward_due);
 	if (c->repeat_of)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
 		    "%srepeat of complaint %lld", note[0] ? "; " : "",
 		    (long long)c->repeat_of);
+	if (out->intake_missing[0])
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+		    "%sthe regulation asks for, not checked present: %.300s",
+		    note[0] ? "; " : "", out->intake_missing);
+	utf8_trim(note);
 	memset(&ev, 0, sizeof(ev));
 	ev.body_id = b->id;
 	ev.complaint_id = out->id;
@@ -399,6 +440,8 @@ register_run(struct db *db, void *arg)
 	c.demands = r->demands;
 	c.registrar_name = r->registrar_name;
 	c.registrar_position = r->registrar_position;
+	c.ground = r->ground;
+	c.intake_checked = r->intake_checked;
 	for (int i = 0; i < r->natt; i++) {
 		att[i].name = r->att[i].name;
 		att[i].media_type = r->att[i].media_type;
@@ -414,10 +457,17 @@ complaints_talon_xml(const char *tz, const char *talon,
     const char *access_code, int year, int64_t journal_no,
     const struct db_body *b, time_t accepted, const char *name,
     const char *position, const char *due, const char *rules, int service,
-    const char *proposal, struct buf *out, struct complaints_error *e)
+    const char *proposal, const struct complaints_talon_law *tl,
+    struct buf *out, struct complaints_error *e)
 {
 	struct xmlio_out o;
+	struct moment m;
+	char riso[32] = "";
 
+	/* Received earlier than registered: both, received first. */
+	if (tl != NULL && tl->received_at != 0 && tl->received_at < accepted &&
+	    tz_local(tz, tl->received_at, &m) == 0)
+		moment_iso(&m, riso);
 	if (xmlio_out_begin(&o, "talon") == -1 ||
 	    complaints_out_talon(&o, tz, talon, access_code, year, journal_no,
 	    b, accepted) == -1 ||
@@ -430,6 +480,8 @@ complaints_talon_xml(const char *tz, const char *talon,
 	    xmlio_out_elemf(&o, "service", "%d", service) == -1 ||
 	    (proposal && *proposal && xmlio_out_elem(&o, "forward-proposed",
 	    proposal) == -1) ||
+	    (riso[0] && xmlio_out_elem(&o, "received-at", riso) == -1) ||
+	    complaints_talon_law_xml(&o, tl) == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
@@ -445,12 +497,14 @@ register_finish(struct complaints_call *c, struct buf *out,
     struct complaints_error *e)
 {
 	struct reg_job *r = (struct reg_job *)(void *)c;
+	struct complaints_talon_law tl = { &r->ent.law, r->ent.received_at,
+	    r->ent.intake_missing };
 
 	return complaints_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz :
 	    r->cx->timezone, r->ent.talon, r->ent.access_code, r->ent.year,
 	    r->ent.no, &r->ent.body, r->ent.accepted_at, r->registrar_name,
 	    r->registrar_position, r->ent.due, r->ent.rules, r->service,
-	    r->ent.proposal, out, e);
+	    r->ent.proposal, &tl, out, e);
 }
 
 int

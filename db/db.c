@@ -190,6 +190,28 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_STAFF_EVENT] =
 	    "INSERT INTO staff_event(at, actor, action, target, detail) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_LAW_SET] =
+	    "UPDATE complaint SET due_clause = ?2, due_basis = ?3, "
+	    "count_from = ?4, ground = ?5, intake = ?6, forward_due = ?7 "
+	    "WHERE id = ?1",
+	[ST_LAW_GET] =
+	    "SELECT due_clause, due_basis, count_from, ground, intake, "
+	    "forward_due, forward_reminded_at, forward_overdue_at, "
+	    "received_at, accepted_at FROM complaint WHERE id = ?1",
+	/* Not yet acted on: a complaint taken up is its body's now. */
+	[ST_FORWARD_OVERDUE] =
+	    "SELECT id FROM complaint WHERE open = 1 AND state = 'registered' "
+	    "AND forward_due IS NOT NULL AND forward_overdue_at IS NULL "
+	    "AND forward_due < ?1 ORDER BY forward_due LIMIT ?2",
+	[ST_FORWARD_REMIND] =
+	    "SELECT id FROM complaint WHERE open = 1 AND state = 'registered' "
+	    "AND forward_due IS NOT NULL AND forward_reminded_at IS NULL "
+	    "AND forward_overdue_at IS NULL AND forward_due <= ?1 "
+	    "ORDER BY forward_due LIMIT ?2",
+	[ST_FORWARD_MARK_OVERDUE] =
+	    "UPDATE complaint SET forward_overdue_at = ?2 WHERE id = ?1",
+	[ST_FORWARD_MARK_REMIND] =
+	    "UPDATE complaint SET forward_reminded_at = ?2 WHERE id = ?1",
 	[ST_OUTBOX_COUNT_STATE] =
 	    "SELECT count(*) FROM notification WHERE state = ?1",
 #define LIST_COLS \
@@ -514,6 +536,29 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  target TEXT,"
 	"  detail TEXT);",
+
+	/*
+	 * 5: the law as it applies.  The clause, basis and start event of
+	 * the due date; the ground; the intake the registrar checked; the
+	 * forwarding deadline and its watch; the due date an extension
+	 * notice replaces; the parts of a staff member's name.  Nullable,
+	 * so that no older row's audit hash changes.
+	 */
+	"ALTER TABLE complaint ADD COLUMN due_clause TEXT;"
+	"ALTER TABLE complaint ADD COLUMN due_basis TEXT;"
+	"ALTER TABLE complaint ADD COLUMN count_from TEXT;"
+	"ALTER TABLE complaint ADD COLUMN ground TEXT;"
+	"ALTER TABLE complaint ADD COLUMN intake TEXT;"
+	"ALTER TABLE complaint ADD COLUMN forward_due TEXT;"
+	"ALTER TABLE complaint ADD COLUMN forward_reminded_at INTEGER;"
+	"ALTER TABLE complaint ADD COLUMN forward_overdue_at INTEGER;"
+	"CREATE INDEX complaint_watch_forward ON complaint(forward_due)"
+	"  WHERE open = 1 AND forward_due IS NOT NULL"
+	"  AND forward_overdue_at IS NULL;"
+	"ALTER TABLE notification ADD COLUMN prev_due TEXT;"
+	"ALTER TABLE staff ADD COLUMN surname TEXT;"
+	"ALTER TABLE staff ADD COLUMN given_name TEXT;"
+	"ALTER TABLE staff ADD COLUMN patronymic TEXT;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -108,6 +108,14 @@ struct db_complaint {
 	const char	*lwc_reason;
 	int		 court_told;
 	int		 open;		/* the body must still act */
+	/*
+	 * Given at registration and kept by the domain in the entry's law
+	 * (db_law_set), not by db_complaint_insert: the ground ("decision",
+	 * "quality"; NULL decision) and the intake the registrar checked
+	 * ("what=1;what=0;", NULL none).
+	 */
+	const char	*ground;
+	const char	*intake_checked;
 };
 /*
  * Inserts; DB_CONSTRAINT when the talon number is taken.  hash gets the
@@ -229,6 +237,35 @@ struct db_notification {
 	const char	*due_by;	/* YYYY-MM-DD or NULL */
 };
 int	db_notification_insert(struct db *, const struct db_notification *);
+
+/*
+ * The law as it applies to an entry (db/law.c): set once at
+ * registration, in the caller's transaction, before the row's hash is
+ * taken.  Empty strings are stored as NULL.
+ */
+struct db_law {
+	char		clause[96];	/* "art. 25 p. 2" */
+	char		basis[200];	/* why that rule set */
+	char		count_from[16];	/* "registration", "receipt" */
+	char		ground[16];	/* "decision", "quality" */
+	char		intake[512];	/* "handwritten=no (Регламент ...)" */
+	char		forward_due[11];	/* YYYY-MM-DD or "" */
+	int64_t		forward_reminded_at, forward_overdue_at;
+	/* Read only: when it arrived and when it was registered. */
+	int64_t		received_at, accepted_at;
+};
+int	db_law_set(struct db *, int64_t id, const struct db_law *);
+/* DB_NOTFOUND when there is no such entry. */
+int	db_law_get(struct db *, int64_t id, struct db_law *);
+/*
+ * The forwarding watch: entries still "registered" whose forwarding
+ * deadline is before date (overdue) or at most date (remind) and not yet
+ * marked, at most limit.  db_forward_mark sets the mark; the caller then
+ * appends the event.
+ */
+int	db_forward_watch(struct db *, int remind, const char *date, int limit,
+	    int64_t *ids, int *n);
+int	db_forward_mark(struct db *, int64_t id, int remind, int64_t at);
 
 /* Listing, paged by id. */
 struct db_list_filter {

@@ -68,6 +68,12 @@ enum db_stmt {
 	ST_TOKEN_REVOKE_STAFF,
 	ST_TOKEN_LIST,
 	ST_STAFF_EVENT,
+	ST_LAW_SET,
+	ST_LAW_GET,
+	ST_FORWARD_OVERDUE,
+	ST_FORWARD_REMIND,
+	ST_FORWARD_MARK_OVERDUE,
+	ST_FORWARD_MARK_REMIND,
 	ST__MAX
 };
 
@@ -86,6 +92,12 @@ void	db_hash_str(crypto_generichash_state *, const char *);
 void	db_hash_i64(crypto_generichash_state *, int64_t);
 /* Binds NULL for NULL or an empty string. */
 void	db_bind_opt(sqlite3_stmt *, int, const char *);
+/*
+ * Runs statement stmt with ?1 = date, ?2 = limit and collects the ids of
+ * its first column (the watches).
+ */
+int	db_ids_by_date(struct db *, int stmt, const char *date, int limit,
+	    int64_t *ids, int *n);
 void	db_col_text(sqlite3_stmt *, int, char *, size_t);
 void	db_event_hash(const uint8_t prev[32], const struct db_event *,
 	    const uint8_t content_hash[32], uint8_t out[32]);

@@ -312,17 +312,8 @@ int
 db_watch(struct db *db, int remind, const char *date, int limit,
     int64_t *ids, int *n)
 {
-	sqlite3_stmt *st = db_stmt(db, remind ? ST_WATCH_REMIND :
-	    ST_WATCH_OVERDUE);
-	int rc;
-
-	*n = 0;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
-	while (*n < limit && (rc = db_step(db, st)) == SQLITE_ROW)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return DB_OK;
+	return db_ids_by_date(db, remind ? ST_WATCH_REMIND : ST_WATCH_OVERDUE,
+	    date, limit, ids, n);
 }
 
 int

@@ -570,12 +570,13 @@ def complaint_xml(body="almaty-bostandyk", service=3,
                           "қабылдаған қызметкер қолхат бермеді.",
                   demands="Өтінішімді қарап, баламды мектепке қабылдауды "
                           "және жауапты қызметкерге шара қолдануды сұраймын.",
-                  attachments=(),
+                  attachments=(), ground=None, intake=None,
                   registrar_name="Жұмабекова Динара Асқарқызы",
                   registrar_position="кіріс хат-хабарлар жөніндегі маман",
                   root="complaint", declaration=True):
     """A complaint document with Kazakh text; each element on its own
-    line.  A field given as None is left out."""
+    line.  A field given as None is left out; intake is a dict of
+    requirement: present."""
     def el(indent, tag, value):
         if value is None:
             return []
@@ -593,6 +594,7 @@ def complaint_xml(body="almaty-bostandyk", service=3,
     lines += el(2, "name", subject_name)
     lines += el(2, "official", official)
     lines.append("  </subject>")
+    lines += el(1, "ground", ground)
     lines += el(1, "channel", channel)
     lines += el(1, "received-at", received_at)
     lines.append("  <applicant>")
@@ -613,6 +615,12 @@ def complaint_xml(body="almaty-bostandyk", service=3,
                          % (quoteattr(a_name), quoteattr(a_type),
                             quoteattr(a_sha)))
         lines.append("  </attachments>")
+    if intake:
+        lines.append("  <intake>")
+        for what, present in intake.items():
+            lines.append('    <checked what="%s" present="%s"/>'
+                         % (what, "true" if present else "false"))
+        lines.append("  </intake>")
     lines.append("  <registrar>")
     lines += el(2, "name", registrar_name)
     lines += el(2, "position", registrar_position)

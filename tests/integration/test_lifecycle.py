@@ -593,7 +593,9 @@ class LifecycleTest(LifecycleMixin, DaemonTestCase):
                                         institution_for(4, "almaty-almaly")))
         cid = self.id_of(t["number"])
         due = iso_date(t["due"])
-        ok_until = due + datetime.timedelta(days=30)
+        # A state service: at most 10 working days more (State Services
+        # Law art. 25, see rules.xml); a week is within them.
+        ok_until = due + datetime.timedelta(days=7)
         reason = [("reason", "Қосымша тексеру қажет: мектептен құжаттар "
                    "сұратылды.")]
         # Not before the complaint is taken up.
@@ -604,7 +606,7 @@ class LifecycleTest(LifecycleMixin, DaemonTestCase):
         # The reason is required.
         self.assertRefused(cid, "extend", "almaty-almaly", 400, None,
                            [("until", ok_until.isoformat())])
-        # Beyond the bound: appc-2020 allows at most 2 months.
+        # Beyond the bound.
         self.assertRefused(cid, "extend", "almaty-almaly", 400,
                            "extension-too-long",
                            reason + [("until",
@@ -645,12 +647,12 @@ class LifecycleTest(LifecycleMixin, DaemonTestCase):
         res = self.act_ok(cid, "extend", "almaty-almaly",
                           [("reason", "Сараптама қажет")], state="extended")
         new = iso_date(text_of(res, "due"))
-        self.assertGreaterEqual(new, add_months(due, 2) -
-                                datetime.timedelta(days=3))
-        self.assertLessEqual(new, add_months(due, 2) +
-                             datetime.timedelta(days=10),
-                             "extended from %s to %s: more than 2 months"
-                             % (due, new))
+        # 10 working days: two weeks at least, three with holidays at
+        # most.
+        self.assertGreaterEqual(new, due + datetime.timedelta(days=14))
+        self.assertLessEqual(new, due + datetime.timedelta(days=21),
+                             "extended from %s to %s: more than 10 working "
+                             "days" % (due, new))
 
     # --- 4. Decisions -------------------------------------------------------
 

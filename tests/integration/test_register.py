@@ -39,7 +39,22 @@ def talon_fields(root):
         "due": text_of(root, "due"),
         "rules": text_of(root, "rules"),
         "service": int(text_of(root, "service")),
+        "received-at": text_of(root, "received-at"),
+        "clause": text_of(root, "clause"),
+        "counted-from": text_of(root, "counted-from"),
+        "basis": text_of(root, "basis"),
+        "ground": text_of(root, "ground"),
+        "forward-by": text_of(root, "forward-by"),
+        "intake": text_of(root, "intake"),
     }
+
+
+def registered_fields(root):
+    """The talon fields with those only the registration's answer has."""
+    t = talon_fields(root)
+    t["forward-proposed"] = text_of(root, "forward-proposed")
+    t["intake-missing"] = text_of(root, "intake-missing")
+    return t
 
 
 def parse_accepted(s):
@@ -530,10 +545,104 @@ class DeadlineTest(PerTestDaemonCase):
         self.assertEqual(r.status, 201, r)
         return talon_fields(r.xml())
 
+    def test_state_services_by_default(self):
+        """A complaint about a state service heard at the city department:
+        the State Services Law, art. 25: 5 working days from registration.
+        Wednesday 4 February 2026: 5, 6, 9, 10, 11 February."""
+        self.start((2026, 2, 4, 11, 0))
+        t = self.due_of()
+        self.assertEqual(t["rules"], "state-services-2013", t)
+        self.assertEqual(t["due"], "2026-02-11", t)
+        self.assertEqual(t["clause"], "art. 25 p. 2", t)
+        self.assertEqual(t["counted-from"], "registration", t)
+        self.assertIn("state service", t["basis"])
+
+    def test_received_before_registration(self):
+        """Received on Friday 4 December 2026 at 17:30, registered on
+        Monday 7 December at 10:00 at a district office: the State
+        Services Law counts from registration (Tuesday 8 .. Monday 14);
+        the talon shows when it was received beside the registration."""
+        self.start((2026, 12, 7, 10, 0))
+        r = self.daemon.register(body="almaty-almaly", service=5,
+                                 received_at="2026-12-04T17:30:00+05:00")
+        self.assertEqual(r.status, 201, r)
+        t = talon_fields(r.xml())
+        self.assertEqual(t["due"], "2026-12-14", t)
+        self.assertEqual(t["counted-from"], "registration", t)
+        self.assertEqual(t["received-at"], "2026-12-04T17:30:00+05:00", t)
+        self.assertTrue(t["accepted-at"].startswith("2026-12-07T"), t)
+        # The talon looked up later says the same.
+        again = talon_fields(self.daemon.talon(t["number"]).xml())
+        self.assertEqual(again["received-at"], t["received-at"])
+        self.assertEqual(again["clause"], "art. 25 p. 2")
+
+    def test_appc_counts_from_receipt(self):
+        """Pinned to the Code, the same complaint counts from receipt on
+        Friday 4 December (before closing): 7-11, 14-15, (16 December
+        off), 17-18, 21-25, 28 December is the 15th working day."""
+        self.start((2026, 12, 7, 10, 0), {"rules": "appc-2020"})
+        r = self.daemon.register(body="almaty-almaly", service=5,
+                                 received_at="2026-12-04T17:30:00+05:00")
+        self.assertEqual(r.status, 201, r)
+        t = talon_fields(r.xml())
+        self.assertEqual(t["rules"], "appc-2020", t)
+        self.assertEqual(t["due"], "2026-12-28", t)
+        self.assertEqual(t["counted-from"], "receipt", t)
+        self.assertEqual(t["clause"], "art. 76", t)
+
+    def test_quality_complaint_service_5(self):
+        """Service 5, clause 31: a complaint about the quality of the
+        service goes to the head of the city education department; one
+        registered at the school's district office (school-14, Alatau) is
+        proposed for forwarding there
+        within 3 working days (Tuesday 8, Wednesday 9, Thursday 10)."""
+        self.start((2026, 12, 7, 10, 0))
+        r = self.daemon.register(body="almaty-alatau", service=5,
+                                 subject_institution="school-14",
+                                 ground="quality")
+        self.assertEqual(r.status, 201, r)
+        t = registered_fields(r.xml())
+        self.assertEqual(t["forward-proposed"], "almaty-edu", t)
+        self.assertEqual(t["forward-by"], "2026-12-10", t)
+        self.assertEqual(t["ground"], "quality", t)
+        # On the decision ground the school's district office is
+        # competent.
+        r = self.daemon.register(body="almaty-alatau", service=5,
+                                 subject_institution="school-14")
+        t = registered_fields(r.xml())
+        self.assertIsNone(t["forward-proposed"], t)
+        self.assertEqual(t["ground"], "decision", t)
+
+    def test_intake_warns_never_refuses(self):
+        """Service 3, clause 22: an identity document.  Not checked, the
+        complaint is registered with a warning; checked, no warning; the
+        record keeps what was checked."""
+        self.start((2026, 12, 7, 10, 0))
+        r = self.daemon.register(body="almaty-almaly", service=3)
+        self.assertEqual(r.status, 201, r)
+        t = registered_fields(r.xml())
+        self.assertIn("identity-document", t["intake-missing"])
+        self.assertIn("Регламент 3, 22-тармақ", t["intake-missing"])
+        row = self.daemon.query("SELECT intake FROM complaint WHERE "
+                                "talon = ?", (t["number"],))[0][0]
+        self.assertEqual(row, "identity-document: not checked "
+                         "(Регламент 3, 22-тармақ)")
+        r = self.daemon.register(body="almaty-almaly", service=3,
+                                 intake={"identity-document": True})
+        t = registered_fields(r.xml())
+        self.assertIsNone(t["intake-missing"], t)
+        self.assertEqual(t["intake"], "identity-document: yes "
+                         "(Регламент 3, 22-тармақ)")
+        r = self.daemon.register(body="almaty-almaly", service=3,
+                                 intake={"identity-document": False})
+        self.assertEqual(r.status, 201, r)
+        t = registered_fields(r.xml())
+        self.assertIn("identity-document", t["intake-missing"])
+
     def test_appc_working_days(self):
         """Wednesday 4 February 2026, 11:00: 15 working days under the
         Administrative Procedural Code end on 25 February."""
-        self.start((2026, 2, 4, 11, 0))
+        self.start((2026, 2, 4, 11, 0), {"rules": "appc-2020"})
         t = self.due_of()
         self.assertTrue(t["accepted-at"].startswith("2026-02-04T11:0"), t)
         self.assertEqual(t["rules"], "appc-2020", t)
@@ -542,7 +651,7 @@ class DeadlineTest(PerTestDaemonCase):
     def test_appc_holiday_moved(self):
         """Tuesday 6 October 2026: Republic Day (25 October, a Sunday)
         moves to Monday 26 October, so the 15th working day is the 28th."""
-        self.start((2026, 10, 6, 11, 0))
+        self.start((2026, 10, 6, 11, 0), {"rules": "appc-2020"})
         t = self.due_of()
         self.assertEqual(t["rules"], "appc-2020", t)
         self.assertEqual(t["due"], "2026-10-28", t)
@@ -550,7 +659,7 @@ class DeadlineTest(PerTestDaemonCase):
     def test_appc_after_hours(self):
         """At 19:00, after the office closes, the application counts as
         registered on the next working day (APPK art. 64)."""
-        self.start((2026, 2, 4, 19, 0))
+        self.start((2026, 2, 4, 19, 0), {"rules": "appc-2020"})
         t = self.due_of()
         self.assertEqual(t["rules"], "appc-2020", t)
         self.assertEqual(t["due"], "2026-02-26", t)
