@@ -130,5 +130,7 @@ int	cmd_overdue(int, char **);
 int	cmd_journal(int, char **);
 int	cmd_verify(int, char **);
 int	cmd_directory(int, char **);
+/* backup and restore: argv[0] names which (cmd_backup.c). */
+int	cmd_backup(int, char **);
 
 #endif /* CTL_H */

@@ -69,6 +69,10 @@ static const struct {
 	    "export a body's incoming-correspondence journal" },
 	{ "verify", cmd_verify, "",
 	    "check the journal and the audit trail for tampering" },
+	{ "backup", cmd_backup, "--data-dir DIR [--with-keys] FILE",
+	    "a verified copy of the server's store (the daemon may run)" },
+	{ "restore", cmd_backup, "--data-dir DIR [--force] FILE",
+	    "put a verified copy back (the daemon stopped)" },
 	{ "directory", cmd_directory, "search TEXT... | show CODE |\n"
 	    "            load [--force] [--data-dir DIR] [--schema-dir DIR] "
 	    "[FILE]",

@@ -482,4 +482,20 @@ void		 db_writer_stop(struct db_writer *);
 void		 db_writer_stats(struct db_writer *, uint64_t *batches,
 		    uint64_t *jobs);
 
+/*
+ * Online copies (backup.c).  db_backup_into writes a consistent, compact
+ * copy of the store to path (VACUUM INTO) while others go on writing.
+ * db_integrity runs PRAGMA integrity_check: bad gets the first problem,
+ * empty when the file is sound.  Notes are named values kept in a copy
+ * (the access-code key of a backup); _get answers DB_NOTFOUND when there
+ * is none.
+ */
+int	db_backup_into(struct db *, const char *path);
+int	db_integrity(struct db *, char *bad, size_t badlen);
+int	db_backup_note_put(struct db *, const char *name, const void *,
+	    size_t);
+int	db_backup_note_get(struct db *, const char *name, void *, size_t size,
+	    size_t *len);
+int	db_backup_notes_drop(struct db *);
+
 #endif /* DB_H */

@@ -10,7 +10,7 @@ DEB_UNITS   := debian/complaintsd.service \
 	debian/complaintsd.complaints-backup.service \
 	debian/complaintsd.complaints-backup.timer
 
-.PHONY: deb check-deb
+.PHONY: deb check-deb check-package
 deb:
 	@rm -rf $(DEB_DIR)/src $(DEB_DIR)/*.deb
 	@mkdir -p $(DEB_DIR)/src
@@ -26,3 +26,7 @@ check-deb: deb
 	lintian --fail-on error --display-info --show-overrides \
 		$(DEB_FILE)
 	@sh debian/verify-units.sh $(DEB_FILE)
+
+# Not part of make check: needs root, the network once, and a minute.
+check-package: deb
+	sh debian/check-package.sh $(DEB_FILE) $(BUILD)

@@ -10,7 +10,8 @@ trap 'rm -rf "$root"' EXIT
 dpkg-deb -x "$deb" "$root"
 units=$root/usr/lib/systemd/system
 [ -d "$units" ] || units=$root/lib/systemd/system
-for u in complaintsd.service; do
+for u in complaintsd.service complaints-backup.service \
+    complaints-backup.timer; do
 	[ -f "$units/$u" ] || { echo "verify-units: $u is not in $deb" >&2
 		exit 1; }
 done
@@ -22,7 +23,8 @@ cp -an /lib/systemd/system/. "$units/"
 mkdir -p "$root/bin"
 cp -a /bin/kill "$root/bin/"
 out=$(systemd-analyze verify --man=no --root="$root" \
-    "$units/complaintsd.service" 2>&1) || {
+    "$units/complaintsd.service" "$units/complaints-backup.service" \
+    "$units/complaints-backup.timer" 2>&1) || {
 	echo "$out" >&2; exit 1; }
 if [ -n "$out" ]; then
 	echo "$out" >&2
