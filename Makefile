@@ -132,7 +132,7 @@ else
 	@echo "check: fuzzing skipped (runs with CI=true or FUZZ=1; make fuzz)"
 endif
 
-test: all $(UNIT_BINS)
+test: all $(UNIT_BINS) $(BUILD)/bench/gen
 	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)

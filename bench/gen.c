@@ -4,11 +4,13 @@
  * real insert functions, so the rows, the content hashes, the row hashes
  * and the event chain are what complaintsd itself would have written:
  *
- *   gen -n 1000000 -d bench/data/1000000 [-s seed] [-k samples]
+ *   gen -n 1000000 -d bench/data/1000000 [-s seed] [-k samples] [-b body]
  *
  * writes DIR/complaints.db, DIR/secret.key (the key of the access-code
  * hashes), DIR/talons.txt (a random sample of talon numbers, one a line)
- * and DIR/gen.txt (what was made: rows per body and year).  It writes
+ * and DIR/gen.txt (what was made: rows per body and year).  With -b,
+ * every complaint goes to that one body (a long journal for the tests of
+ * exports).  It writes
  * into DIR.tmp and renames at the end, so a half-made journal is never
  * taken for a whole one.
  *
@@ -128,14 +130,15 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gen [-CFq] -n rows -d dir [-s seed] [-k samples] "
-	    "[-S schema_dir]\n");
+	    "[-S schema_dir] [-b body]\n");
 	exit(2);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *dir = NULL, *schema_dir = "schemas";
+	const char *dir = NULL, *schema_dir = "schemas", *only = NULL;
+	int only_bi = -1;
 	char tmp[1024], path[2400], err[512], cal_path[1024], rules_path[1024];
 	char talon[TALON_LEN + 1], code[ACCESS_CODE_LEN + 1], due[11];
 	char reasons[4096], addr[256], email[128], phone[32], detail[128];
@@ -157,8 +160,11 @@ main(int argc, char *argv[])
 	struct moment mn;
 	char tday[11];
 
-	while ((ch = getopt(argc, argv, "Cd:Fk:n:qS:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:Cd:Fk:n:qS:s:")) != -1) {
 		switch (ch) {
+		case 'b':
+			only = optarg;
+			break;
 		case 'C':
 			noclose = 1;
 			break;
@@ -229,11 +235,19 @@ main(int argc, char *argv[])
 	    " PRAGMA synchronous = OFF; PRAGMA cache_size = -2000000;"
 	    " PRAGMA locking_mode = EXCLUSIVE") == -1)
 		return 1;
-	for (size_t b = 0; b < NELEM(bench_bodies); b++)
+	for (size_t b = 0; b < NELEM(bench_bodies); b++) {
+		if (only != NULL && strcmp(only, bench_bodies[b]) == 0)
+			only_bi = (int)b;
 		if (db_body_by_code(db, bench_bodies[b], &bodies[b]) != DB_OK) {
 			fprintf(stderr, "gen: no body %s\n", bench_bodies[b]);
 			return 1;
 		}
+	}
+	if (only != NULL && only_bi < 0) {
+		fprintf(stderr, "gen: -b %s: not a body of the benchmark\n",
+		    only);
+		return 1;
+	}
 	memset(per, 0, sizeof(per));
 	if ((sample = calloc((size_t)k, sizeof(*sample))) == NULL)
 		return 1;
@@ -261,6 +275,9 @@ main(int argc, char *argv[])
 		struct db_attachment att[2];
 		struct moment m;
 		unsigned bi = bench_body_pick(&rs);
+
+		if (only_bi >= 0)
+			bi = (unsigned)only_bi;
 		const struct db_body *b = &bodies[bi];
 		time_t at = start + (time_t)((double)(now - 60 - start) *
 		    (double)i / (double)n);

@@ -151,6 +151,7 @@ struct complaints_conf {
 	int		 notify_backoff;  /* seconds before the first retry */
 	int		 readers;
 	const char	*test_write_hold; /* tests: a file that stalls writes */
+	int		 reader_wait_ms; /* a request waits for a reader */
 	size_t		 queue_max;
 	size_t		 batch_max;
 };

@@ -149,6 +149,11 @@ int	complaints_letter_pdf(struct complaints *, struct db *, int64_t id,
 	    struct buf *pdf, struct complaints_error *);
 
 /* Maps a storage failure to an answer. */
+/*
+ * A reader of the pool, or NULL with "busy" (EUNAVAIL, Retry-After) in e
+ * when none came free in time.  Give it back with db_pool_put.
+ */
+struct db *complaints_reader(struct complaints *, struct complaints_error *);
 int	complaints_db_error(struct complaints_error *, int rc,
 	    const char *what);
 int	complaints_xml_error(struct complaints_error *,

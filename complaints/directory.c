@@ -363,7 +363,10 @@ complaints_directory_search(struct complaints *cx, const char *text,
 	c.o = &o;
 	if (xmlio_out_begin(&o, "directory-result") == -1)
 		goto fail;
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL) {
+		xmlio_out_free(&o);
+		return -1;
+	}
 	rc = db_body_search(db, q, limit, body_out, &c);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)
@@ -389,7 +392,10 @@ complaints_directory_body(struct complaints *cx, const char *code,
 	c.o = &o;
 	if (xmlio_out_begin(&o, "directory-result") == -1)
 		goto fail;
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL) {
+		xmlio_out_free(&o);
+		return -1;
+	}
 	rc = db_body_detail(db, code, body_out, &c);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK || c.failed)

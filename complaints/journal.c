@@ -1,8 +1,10 @@
 /*
  * complaints: the export of a body's incoming-correspondence journal for
- * a year, as XML or CSV, streamed: rows are read from a cursor and
- * written a chunk at a time, so the export never holds the year in
- * memory.
+ * a year, as XML or CSV, streamed a page of rows at a time, so the export
+ * never holds the year in memory.  Each page borrows a reader and gives
+ * it back before the page is sent: a client that reads slowly, or not at
+ * all, holds no reader while the daemon waits on it.  Journal numbers
+ * only grow, so the next page starts after the last number sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +12,12 @@
 
 #include "complaints/complaints_int.h"
 
+#define PAGE_ROWS	64
+
 struct complaints_journal {
 	struct complaints	*cx;
-	struct db		*db;
-	struct db_cursor	*cur;
 	struct db_body		 body;
+	int64_t			 last_no;	/* the last one sent */
 	int			 csv, year, started, ended;
 	xmlBufferPtr		 xbuf;
 	xmlTextWriterPtr	 w;
@@ -27,9 +30,6 @@ complaints_journal_close(struct complaints_journal *j)
 {
 	if (j == NULL)
 		return;
-	db_journal_close(j->cur);
-	if (j->db)
-		db_pool_put(j->cx->readers, j->db);
 	if (j->w)
 		xmlFreeTextWriter(j->w);
 	if (j->xbuf)
@@ -39,10 +39,12 @@ complaints_journal_close(struct complaints_journal *j)
 }
 
 struct complaints_journal *
-complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
+complaints_journal_open(struct complaints *cx,
+    const struct complaints_actor *a,
     const char *body, int year, int csv, struct complaints_error *e)
 {
 	struct complaints_journal *j;
+	struct db *db = NULL;
 	int rc;
 
 	if (year < 1990 || year > 9999) {
@@ -59,8 +61,9 @@ complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
 	j->csv = csv;
 	j->year = year;
 	buf_init(&j->pending, 1024 * 1024);
-	j->db = db_pool_get(cx->readers);
-	if ((rc = db_body_by_code(j->db, body ? body : "", &j->body)) !=
+	if ((db = complaints_reader(cx, e)) == NULL)
+		goto fail;
+	if ((rc = db_body_by_code(db, body ? body : "", &j->body)) !=
 	    DB_OK) {
 		if (rc == DB_NOTFOUND)
 			complaints_error_set(e, COMPLAINTS_EINVAL,
@@ -71,10 +74,10 @@ complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
 			    "read");
 		goto fail;
 	}
-	if (complaints_may_read(j->db, a, &j->body, 0, e) == -1)
+	if (complaints_may_read(db, a, &j->body, 0, e) == -1)
 		goto fail;
-	if ((j->cur = db_journal_open(j->db, j->body.id, year)) == NULL)
-		goto oom;
+	db_pool_put(cx->readers, db);
+	db = NULL;
 	if (!csv) {
 		if ((j->xbuf = xmlBufferCreate()) == NULL ||
 		    (j->w = xmlNewTextWriterMemory(j->xbuf, 0)) == NULL)
@@ -87,6 +90,7 @@ oom:
 	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
 	    "memory");
 fail:
+	db_pool_put(cx->readers, db);
 	complaints_journal_close(j);
 	return NULL;
 }
@@ -104,7 +108,8 @@ csv_field(struct buf *b, const char *s, int last)
 }
 
 static void
-local_date(struct complaints_journal *j, int64_t t, char out[32], int with_time)
+local_date(struct complaints_journal *j, int64_t t, char out[32],
+    int with_time)
 {
 	struct moment m;
 
@@ -133,32 +138,18 @@ write_elem(xmlTextWriterPtr w, const char *name, const char *v)
 	    BAD_CAST(v ? v : ""));
 }
 
-/* Adds the next rows to pending; 0 when there are no more. */
+/* Formats the rows of one page into pending; -1 on error. */
 static int
-fill(struct complaints_journal *j)
+page(struct complaints_journal *j, struct db_cursor *cur, int *count)
 {
 	struct db_journal_row r;
 	char at[32], ans[32], who[1024], num[24];
 	int rc, n = 0;
 
-	if (!j->started) {
-		j->started = 1;
-		if (j->csv)
-			return buf_puts(&j->pending, "number,date,applicant,"
-			    "address,subject,summary,assigned_to,due,outcome,"
-			    "answered_on,talon,state,service\r\n") == 0 ? 1 :
-			    -1;
-		snprintf(num, sizeof(num), "%d", j->year);
-		if (xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL) < 0 ||
-		    xmlTextWriterStartElement(j->w, BAD_CAST "journal") < 0 ||
-		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "body",
-		    BAD_CAST j->body.code) < 0 ||
-		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "year",
-		    BAD_CAST num) < 0)
-			return -1;
-	}
-	while (n < 64 && (rc = db_journal_next_row(j->cur, &r)) == 1) {
+	while ((rc = db_journal_next_row(cur, &r)) == 1) {
 		n++;
+		*count = n;
+		j->last_no = r.no;
 		local_date(j, r.accepted_at, at, 1);
 		local_date(j, r.answered_at, ans, 0);
 		applicant(&r, who, sizeof(who));
@@ -196,10 +187,54 @@ fill(struct complaints_journal *j)
 			return -1;
 #undef W
 	}
-	if (n == 64)
-		rc = 1;
+	return rc == -1 ? -1 : 0;
+}
+
+/* Adds the next page of rows to pending; 0 when there are no more. */
+static int
+fill(struct complaints_journal *j)
+{
+	struct db_cursor *cur;
+	struct db *db;
+	char num[24];
+	int rc, n = 0;
+
+	if (!j->started) {
+		j->started = 1;
+		if (j->csv)
+			return buf_puts(&j->pending, "number,date,applicant,"
+			    "address,subject,summary,assigned_to,due,outcome,"
+			    "answered_on,talon,state,service\r\n") == 0 ? 1 :
+			    -1;
+		snprintf(num, sizeof(num), "%d", j->year);
+		if (xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL) < 0 ||
+		    xmlTextWriterStartElement(j->w, BAD_CAST "journal") < 0 ||
+		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "body",
+		    BAD_CAST j->body.code) < 0 ||
+		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "year",
+		    BAD_CAST num) < 0)
+			return -1;
+	}
+	/*
+	 * The reader is held only while this page is formatted; none free
+	 * in time ends the stream with an error (the client sees it cut).
+	 */
+	if ((db = db_pool_get(j->cx->readers)) == NULL) {
+		log_warnx("journal: %s: no reader came free; export cut",
+		    j->body.code);
+		return -1;
+	}
+	if ((cur = db_journal_open(db, j->body.id, j->year, j->last_no,
+	    PAGE_ROWS)) == NULL) {
+		db_pool_put(j->cx->readers, db);
+		return -1;
+	}
+	rc = page(j, cur, &n);
+	db_journal_close(cur);
+	db_pool_put(j->cx->readers, db);
 	if (rc == -1)
 		return -1;
+	rc = n == PAGE_ROWS ? 1 : 0;
 	if (rc == 0 && !j->csv && xmlTextWriterEndDocument(j->w) < 0)
 		return -1;
 	if (!j->csv) {

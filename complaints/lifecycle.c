@@ -605,7 +605,8 @@ complaints_act_begin(struct complaints *cx,
 	complaints_call_init(&ap->call, cx, act_run, ap, &ap->err);
 	ap->call.finish = act_finish;
 	ap->call.cleanup = act_cleanup;
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		goto out;
 	rc = complaints_resolve(cx, db, ref, &ap->id, e);
 	db_pool_put(cx->readers, db);
 	if (rc == -1)

@@ -538,6 +538,21 @@ out:
 	buf_free(&msg);
 }
 
+/*
+ * The worker waits for a reader as long as it takes (it holds no client),
+ * but gives up when the daemon stops.
+ */
+static struct db *
+worker_reader(struct complaints *cx)
+{
+	struct db *db;
+
+	while ((db = db_pool_get(cx->readers)) == NULL)
+		if (__atomic_load_n(&cx->outbox_stop, __ATOMIC_RELAXED))
+			return NULL;
+	return db;
+}
+
 static void
 deliver(struct complaints *cx, int64_t id,
     const struct notify_smtp_conf *sc, void **smtp)
@@ -555,7 +570,9 @@ deliver(struct complaints *cx, int64_t id,
 		log_warnx("outbox: %lld: claim: %s", (long long)id, e.message);
 		return;
 	}
-	db = db_pool_get(cx->readers);
+	/* Stopping: a claimed row is retried as after a crash. */
+	if ((db = worker_reader(cx)) == NULL)
+		return;
 	if (item_load(cx, db, id, &it) == -1) {
 		db_pool_put(cx->readers, db);
 		item_free(&it);
@@ -641,7 +658,10 @@ complaints_outbox_once(struct complaints *cx, int *done)
 	*done = 0;
 	do {
 		memset(&d, 0, sizeof(d));
-		db = db_pool_get(cx->readers);
+		if ((db = worker_reader(cx)) == NULL) {
+			rc = DB_SHUTDOWN;
+			break;
+		}
 		rc = db_outbox_due(db, clock_now(), OUTBOX_BATCH, collect, &d);
 		db_pool_put(cx->readers, db);
 		if (rc != DB_OK)
@@ -789,7 +809,8 @@ complaints_notifications(struct complaints *cx,
 	if (limit <= 0 || limit > 500)
 		limit = 100;
 	memset(&b, 0, sizeof(b));
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	/* A body's notifications: an administrator sees no complaint. */
 	if (complaints_actor_check(a, e) == -1)
 		goto out;
@@ -936,7 +957,8 @@ complaints_notification_reset_begin(struct complaints *cx,
 	struct db *db;
 	int rc;
 
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return NULL;
 	rc = nt_check(cx, db, a, id, &it, 1, e);
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
@@ -993,7 +1015,8 @@ complaints_post_sent_begin(struct complaints *cx,
 	struct db *db;
 	int rc;
 
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return NULL;
 	rc = nt_check(cx, db, a, id, &it, 1, e);
 	db_pool_put(cx->readers, db);
 	if (rc == -1)
@@ -1031,7 +1054,8 @@ complaints_notification_letter(struct complaints *cx,
 	struct db *db;
 	int rc;
 
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	rc = nt_check(cx, db, a, id, &it, 0, e);
 	item_free(&it);
 	if (rc == 0)
@@ -1108,7 +1132,10 @@ complaints_post_register(struct complaints *cx,
 		return -1;
 	}
 	rr->cx = cx;
-	rr->db = db_pool_get(cx->readers);
+	if ((rr->db = complaints_reader(cx, e)) == NULL) {
+		free(rr);
+		return -1;
+	}
 	if (db_body_by_code(rr->db, body, &b) != DB_OK) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body", "no "
 		    "body with the code "
@@ -1157,7 +1184,8 @@ complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
 	char journal[32], url[512], err[256];
 	int rc;
 
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	rc = complaints_lookup_talon(cx, db, number, &s, e);
 	if (rc == 0) {
 		if (db_body_by_code(db, s.body_code, &b) != DB_OK)

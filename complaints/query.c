@@ -139,7 +139,8 @@ complaints_status_info(struct complaints *cx, const char *number,
 	const char *tz;
 
 	memset(st, 0, sizeof(*st));
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	if (complaints_lookup_talon(cx, db, number, &s, e) == -1)
 		goto out;
 	if (code != NULL && *code) {
@@ -270,7 +271,8 @@ complaints_talon(struct complaints *cx, const struct complaints_actor *a,
 	struct db *db;
 	int rc, has_law = 0;
 
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	rc = complaints_lookup_talon(cx, db, number, &s, e);
 	if (rc == 0)
 		has_law = complaints_law_of(db, s.id, &law, &tl) == 0;
@@ -392,7 +394,8 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 	const char *tz;
 
 	memset(&o, 0, sizeof(o));
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	if (complaints_resolve(cx, db, ref, &id, e) == -1)
 		goto out;
 	if ((rc = db_complaint_get(db, id, &c, &b)) != DB_OK) {
@@ -557,7 +560,8 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	f.overdue = q->overdue;
 	f.after_id = q->after;
 	f.limit = q->limit > 0 && q->limit <= LIST_MAX ? q->limit : 100;
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	if (complaints_may_list(db, a, q->body, q->overdue, e) == -1)
 		goto out;
 	if (q->body && *q->body) {
@@ -612,7 +616,8 @@ complaints_verify(struct complaints *cx, const struct complaints_actor *a,
 		    "administrator and the escalation desk");
 		return -1;
 	}
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	rc = db_verify(db, &v);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK)
@@ -640,7 +645,7 @@ int
 complaints_count(struct complaints *cx, int64_t *n)
 {
 	struct db *db = db_pool_get(cx->readers);
-	int rc = db_count_complaints(db, n);
+	int rc = db ? db_count_complaints(db, n) : DB_BUSY;
 
 	db_pool_put(cx->readers, db);
 	return rc == DB_OK ? 0 : -1;

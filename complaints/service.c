@@ -145,6 +145,19 @@ copy_delivery(struct complaints *cx, const struct complaints_conf *conf)
 	return 0;
 }
 
+struct db *
+complaints_reader(struct complaints *cx, struct complaints_error *e)
+{
+	struct db *db;
+
+	if ((db = db_pool_get(cx->readers)) == NULL) {
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "busy", "every "
+		    "reader of the journal is in use; try again in a moment");
+		e->retry_after = 1;
+	}
+	return db;
+}
+
 struct complaints *
 complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 {
@@ -189,7 +202,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	    errlen)) == NULL)
 		goto fail;
 	if ((cx->readers = db_pool_open(conf->db_path,
-	    conf->readers > 0 ? conf->readers : 4, err, errlen)) == NULL)
+	    conf->readers > 0 ? conf->readers : 4, conf->reader_wait_ms > 0 ?
+	    conf->reader_wait_ms : 2000, err, errlen)) == NULL)
 		goto fail;
 	if ((cx->writer = db_writer_start(cx->wdb, conf->queue_max,
 	    conf->batch_max)) == NULL)

@@ -415,7 +415,10 @@ complaints_staff_list(struct complaints *cx, struct buf *out,
 
 	if (xmlio_out_begin(&o, "accounts") == -1)
 		goto fail;
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL) {
+		xmlio_out_free(&o);
+		return -1;
+	}
 	rc = db_staff_list(db, staff_out, &c);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)
@@ -571,7 +574,8 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 		e->retry_after = wait;
 		return NULL;
 	}
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return NULL;
 	rc = db_staff_by_login(db, login, &s);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
@@ -661,7 +665,8 @@ complaints_authenticate(struct complaints *cx, const char *token,
 		return -1;
 	}
 	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
 	rc = db_token_by_hash(db, h, &t);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
@@ -822,7 +827,10 @@ complaints_token_list(struct complaints *cx, const struct complaints_actor *a,
 		return -1;
 	if (xmlio_out_begin(&o, "tokens") == -1)
 		goto fail;
-	db = db_pool_get(cx->readers);
+	if ((db = complaints_reader(cx, e)) == NULL) {
+		xmlio_out_free(&o);
+		return -1;
+	}
 	rc = db_token_list(db, a->staff_id, token_row_out, &c);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)

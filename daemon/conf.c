@@ -50,6 +50,7 @@ static const struct opt opts[] = {
 	S(log_level, "info"),
 	I(threads, 4, 1, 64),
 	I(readers, 4, 1, 64),
+	I(reader_wait_ms, 2000, 10, 60000),
 	I(max_connections, 512, 4, 100000),
 	I(max_connections_per_ip, 0, 0, 100000),
 	I(max_body, 1048576, 4096, 67108864),

@@ -29,6 +29,7 @@ struct conf {
 	char		*log_level;
 	long long	 threads;
 	long long	 readers;
+	long long	 reader_wait_ms;
 	long long	 max_connections;
 	long long	 max_connections_per_ip;
 	long long	 max_body;

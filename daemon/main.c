@@ -126,6 +126,23 @@ load_web(const struct conf *conf, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Bounds the stop: whatever still waits (a client, a mail server) when
+ * shutdown_grace and a second have passed, the process ends.  Everything
+ * answered is already on disk, so nothing acknowledged is lost.
+ */
+static void *
+stop_watchdog(void *arg)
+{
+	int grace = *(const int *)arg;
+
+	sleep((unsigned)grace + 1);
+	log_warnx("complaintsd: still stopping after %d s; exiting now",
+	    grace + 1);
+	_exit(1);
+	return NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -138,7 +155,8 @@ main(int argc, char *argv[])
 	struct priv priv;
 	char err[1024], dbpath[1024], secret[1024], smtp_password[256];
 	sigset_t set;
-	int ch, debug = 0, check = 0, verbose = 0, sig;
+	int ch, debug = 0, check = 0, verbose = 0, sig, grace;
+	pthread_t watchdog;
 	enum log_level lvl;
 
 	if (argc == 2 && strcmp(argv[1], "-R") == 0)
@@ -273,6 +291,7 @@ main(int argc, char *argv[])
 	cc.notify_attempts = (int)conf.notify_attempts;
 	cc.notify_backoff = (int)conf.notify_backoff;
 	cc.readers = (int)conf.readers;
+	cc.reader_wait_ms = (int)conf.reader_wait_ms;
 	cc.queue_max = (size_t)conf.queue_max;
 	cc.batch_max = (size_t)conf.batch_max;
 	cc.test_write_hold = conf.test_write_hold;
@@ -311,6 +330,9 @@ main(int argc, char *argv[])
 	}
 	log_info("complaintsd: signal %d: finishing requests in flight", sig);
 	service_stopping();
+	grace = (int)conf.shutdown_grace;
+	if (pthread_create(&watchdog, NULL, stop_watchdog, &grace) == 0)
+		pthread_detach(watchdog);
 	httpd_drain(h, (int)conf.shutdown_grace);
 	httpd_stop(h);
 	complaints_close(cx);

@@ -239,7 +239,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "c.patronymic, c.address, c.subject_name, substr(c.reasons, 1, "
 	    "200), c.assignee, c.due, c.outcome, c.answered_at, c.talon, "
 	    "c.state, c.service FROM complaint c WHERE c.body_id = ?1 AND "
-	    "c.journal_year = ?2 ORDER BY c.journal_no",
+	    "c.journal_year = ?2 AND c.journal_no > ?3 ORDER BY c.journal_no "
+	    "LIMIT ?4",
 	[ST_VERIFY_NEXT_COMPLAINT] =
 	    "SELECT id, talon FROM complaint WHERE id > ?1 ORDER BY id LIMIT 1",
 	[ST_VERIFY_LAST_EVENT] =

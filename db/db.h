@@ -302,8 +302,13 @@ struct db_journal_row {
 	int		 service;
 };
 struct db_cursor;
-/* Opens a cursor on the connection; it holds it until closed. */
-struct db_cursor *db_journal_open(struct db *, int64_t body_id, int year);
+/*
+ * Opens a cursor on the connection over at most limit entries numbered
+ * after `after'; it holds the connection until closed, so a long export
+ * reads a page at a time and gives the connection back between pages.
+ */
+struct db_cursor *db_journal_open(struct db *, int64_t body_id, int year,
+		    int64_t after, int limit);
 /* 1 and a row, 0 at the end, -1 on error. */
 int	db_journal_next_row(struct db_cursor *, struct db_journal_row *);
 void	db_journal_close(struct db_cursor *);
@@ -443,11 +448,13 @@ int	db_staff_event(struct db *, int64_t at, const char *actor,
 int	db_count_complaints(struct db *, int64_t *);
 
 /*
- * A pool of read connections with a cap.  db_pool_get blocks until one is
- * free.
+ * A pool of n read connections.  db_pool_get waits at most wait_ms for a
+ * free one and returns NULL when none came free in time; the caller
+ * answers "busy" (503).  db_pool_put(p, NULL) is a no-op.
  */
 struct db_pool;
-struct db_pool	*db_pool_open(const char *path, int n, char *err, size_t);
+struct db_pool	*db_pool_open(const char *path, int n, int wait_ms, char *err,
+		    size_t);
 struct db	*db_pool_get(struct db_pool *);
 void		 db_pool_put(struct db_pool *, struct db *);
 void		 db_pool_close(struct db_pool *);

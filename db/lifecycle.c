@@ -383,7 +383,8 @@ struct db_cursor {
 };
 
 struct db_cursor *
-db_journal_open(struct db *db, int64_t body_id, int year)
+db_journal_open(struct db *db, int64_t body_id, int year, int64_t after,
+    int limit)
 {
 	struct db_cursor *c;
 
@@ -393,6 +394,8 @@ db_journal_open(struct db *db, int64_t body_id, int year)
 	c->st = db_stmt(db, ST_JOURNAL_EXPORT);
 	sqlite3_bind_int64(c->st, 1, body_id);
 	sqlite3_bind_int(c->st, 2, year);
+	sqlite3_bind_int64(c->st, 3, after);
+	sqlite3_bind_int(c->st, 4, limit);
 	return c;
 }
 

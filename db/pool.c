@@ -1,7 +1,13 @@
-/* db: a capped pool of read connections. */
+/*
+ * db: a capped pool of read connections.  A request that finds none free
+ * waits a bounded time and then gives up, so a web thread never waits
+ * for ever on a reader held by someone else.
+ */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "db/db_int.h"
 
@@ -9,20 +15,27 @@ struct db_pool {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
 	struct db	*free;
+	int		 wait_ms;
 };
 
 struct db_pool *
-db_pool_open(const char *path, int n, char *err, size_t errlen)
+db_pool_open(const char *path, int n, int wait_ms, char *err, size_t errlen)
 {
 	struct db_pool *p;
 	struct db *db;
+	pthread_condattr_t ca;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	p->wait_ms = wait_ms > 0 ? wait_ms : 1;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	/* Deadlines on the monotonic clock: a clock step cannot stretch one. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	for (int i = 0; i < n; i++) {
 		if ((db = db_open(path, 0, err, errlen)) == NULL) {
 			db_pool_close(p);
@@ -37,13 +50,23 @@ db_pool_open(const char *path, int n, char *err, size_t errlen)
 struct db *
 db_pool_get(struct db_pool *p)
 {
-	struct db *db;
+	struct timespec until;
+	struct db *db = NULL;
 
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += p->wait_ms / 1000;
+	until.tv_nsec += (long)(p->wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&p->lock);
 	while (p->free == NULL)
-		pthread_cond_wait(&p->cond, &p->lock);
-	db = p->free;
-	p->free = db->pool_next;
+		if (pthread_cond_timedwait(&p->cond, &p->lock, &until) ==
+		    ETIMEDOUT)
+			break;
+	if ((db = p->free) != NULL)
+		p->free = db->pool_next;
 	pthread_mutex_unlock(&p->lock);
 	return db;
 }
@@ -51,6 +74,8 @@ db_pool_get(struct db_pool *p)
 void
 db_pool_put(struct db_pool *p, struct db *db)
 {
+	if (db == NULL)
+		return;
 	/* A read left open would pin the WAL; end it. */
 	db_reset(db);
 	if (!sqlite3_get_autocommit(db->h))

@@ -803,11 +803,17 @@ class DaemonTestCase(unittest.TestCase):
     def setUpClass(cls):
         cls.daemon = Daemon(cls.CONF, name=cls.__name__)
         try:
+            cls.before_start(cls.daemon)
             cls.daemon.start()
         except Exception:
             sys.stderr.write(cls.daemon.log())
             cls.daemon.cleanup()
             raise
+
+    @classmethod
+    def before_start(cls, daemon):
+        """What a class prepares in the daemon's folder before it starts
+        (a journal made by bench/gen, say)."""
 
     @classmethod
     def tearDownClass(cls):

@@ -11,10 +11,12 @@ Standard library only.
 
 import os
 import socket
+import subprocess
 import threading
 import time
 import unittest
 
+import harness
 from harness import (DaemonTestCase, FileWatch, Response, complaint_xml,
                      make_talon, raw_exchange, text_of)
 
@@ -980,3 +982,114 @@ class SlowClientTest(HostileCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- Exports that stall ----------------------------------------------------
+
+GEN_BIN = os.path.join(os.path.dirname(harness.DAEMON_BIN), "bench", "gen")
+GEN_ROWS = 40000
+GEN_BODY = "almaty-alatau"
+
+
+class StalledExportTest(DaemonTestCase):
+    """Journal exports whose clients stop reading, twice as many as there
+    are readers and web threads, while others look up, register and ask
+    /healthz; then SIGTERM with the exports still stalled.  The journal
+    (40,000 entries of one body, about 13,000 a year) is written by
+    bench/gen in a few seconds, before the daemon starts."""
+
+    CONF = {"threads": 4, "readers": 4, "shutdown_grace": 3}
+    EXPORTERS = 8
+
+    @classmethod
+    def before_start(cls, daemon):
+        p = subprocess.run([GEN_BIN, "-q", "-n", str(GEN_ROWS), "-b",
+                            GEN_BODY, "-k", "10", "-S", harness.SCHEMA_DIR,
+                            "-d", daemon.data_dir],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            raise harness.DaemonError("gen: %s" % p.stderr)
+        cls.years = {}
+        with open(os.path.join(daemon.data_dir, "gen.txt")) as f:
+            for line in f:
+                w = line.split()
+                if w[0] == "journal" and w[1] == GEN_BODY:
+                    cls.years[int(w[2])] = int(w[3])
+
+    def stalled_export(self, token, year):
+        """Asks for the export, reads its first bytes and stops reading.
+        The small receive buffer keeps the daemon's writes blocked."""
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(10)
+        s.connect(("127.0.0.1", self.daemon.port))
+        s.sendall(head("GET", "/api/v1/journal?body=%s&year=%d" %
+                       (GEN_BODY, year), ["Authorization: Bearer " + token]))
+        first = s.recv(1024)
+        self.assertTrue(first.startswith(b"HTTP/1.1 200"), first[:200])
+        return s
+
+    def served(self, token, n=0):
+        """healthz, a list and a registration, each answered in time."""
+        for method, path, body, want in (
+                ("GET", "/healthz", None, 200),
+                ("GET", "/api/v1/complaints?body=%s&limit=1" % GEN_BODY,
+                 None, 200),
+                ("POST", PATH, complaint_xml(body=GEN_BODY,
+                                             surname="Тұрсын%d" % n), 201)):
+            t0 = time.monotonic()
+            h = {"Authorization": "Bearer " + token}
+            if body is not None:
+                h["Content-Type"] = "application/xml"
+                body = body.encode("utf-8")
+            r = self.daemon.request(method, path, body, h, timeout=10)
+            took = time.monotonic() - t0
+            self.assertEqual(r.status, want, "%s %s: %r" % (method, path, r))
+            self.assertLess(took, 5, "%s %s took %.1f s" % (method, path,
+                                                            took))
+
+    def stalled_exports(self):
+        """EXPORTERS stalled exports of a whole year (closed to new
+        entries); returns (token, year, sockets)."""
+        token = self.token("registrar", GEN_BODY)
+        year = min(self.years)
+        return token, year, [self.stalled_export(token, year)
+                             for _ in range(self.EXPORTERS)]
+
+    def test_stalled_exports_hold_no_reader(self):
+        token, year, stalled = self.stalled_exports()
+        try:
+            t0 = time.monotonic()
+            n = 0
+            while time.monotonic() - t0 < 3:
+                self.served(token, n)
+                n += 1
+            # An export read to its end has every entry of the year,
+            # numbered 1..N without a gap, though others stall beside it.
+            r = self.daemon.request("GET", "/api/v1/journal?body=%s&year=%d"
+                                    "&format=csv" % (GEN_BODY, year),
+                                    headers={"Authorization": "Bearer " +
+                                             token}, timeout=60)
+            self.assertEqual(r.status, 200, r)
+            rows = r.body.decode("utf-8").split("\r\n")[1:-1]
+            nos = [int(x.split(",", 1)[0].strip('"')) for x in rows]
+            self.assertEqual(nos, list(range(1, self.years[year] + 1)))
+        finally:
+            for s in stalled:
+                s.close()
+
+    def test_sigterm_with_stalled_exports(self):
+        """The daemon stops within shutdown_grace though exports still
+        wait on their clients; then starts again."""
+        token, year, stalled = self.stalled_exports()
+        try:
+            t0 = time.monotonic()
+            self.daemon.stop(timeout=30)
+            took = time.monotonic() - t0
+            self.assertLess(took, self.CONF["shutdown_grace"] + 2,
+                            "SIGTERM took %.1f s" % took)
+        finally:
+            for s in stalled:
+                s.close()
+        self.daemon.start()
+        self.served(token, 10**6)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -323,13 +324,32 @@ reader_pool(void **state)
 	struct db_body b;
 	char err[256];
 
-	p = db_pool_open(f->path, 2, err, sizeof(err));
+	struct db *r2;
+	struct timespec t0, t1;
+	long ms;
+
+	p = db_pool_open(f->path, 2, 150, err, sizeof(err));
 	assert_non_null(p);
 	r = db_pool_get(p);
 	assert_int_equal(db_body_by_code(r, "mes", &b), DB_OK);
 	assert_string_equal(b.kind, "ministry");
 	/* Readers cannot write. */
 	assert_int_not_equal(db_begin(r), DB_OK);
+	/* Both taken: the third waits its 150 ms, then gives up. */
+	r2 = db_pool_get(p);
+	assert_non_null(r2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_null(db_pool_get(p));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000;
+	assert_true(ms >= 140 && ms < 2000);
+	/* One given back is taken at once. */
+	db_pool_put(p, r2);
+	r2 = db_pool_get(p);
+	assert_non_null(r2);
+	db_pool_put(p, r2);
+	db_pool_put(p, NULL);
 	db_pool_put(p, r);
 	db_pool_close(p);
 }
