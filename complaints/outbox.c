@@ -242,6 +242,25 @@ letter_of(struct complaints *cx, const struct ob_item *it, const char *lang,
 	l->status_url = url[0] ? url : NULL;
 }
 
+/*
+ * The first of the applicant's fields a notice would print that holds a
+ * character the door now refuses (stored before it was refused), or
+ * NULL.  Such a notice is refused with its reason, never a 500.
+ */
+static const char *
+item_unprintable(const struct ob_item *it)
+{
+	const char *name[] = { "surname", "name", "patronymic", "address",
+	    "outcome", "reasoning", "extension reason" };
+	const char *v[] = { it->surname, it->name, it->patronymic,
+	    it->address, it->outcome, it->reasoning, it->extended_reason };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i] != NULL && !utf8_text(v[i], strlen(v[i]), NULL))
+			return name[i];
+	return NULL;
+}
+
 int
 complaints_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
     struct buf *pdf, struct complaints_error *e)
@@ -250,6 +269,7 @@ complaints_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
 	struct notify_letter l;
 	struct buf subject, text;
 	char o[32], j[32], a[11], t[11], url[512], err[256];
+	const char *bad;
 	int rc = -1;
 
 	if (item_load(cx, db, id, &it) == -1) {
@@ -257,6 +277,14 @@ complaints_letter_pdf(struct complaints *cx, struct db *db, int64_t id,
 		complaints_error_set(e, COMPLAINTS_ENOENT,
 		    "no-such-notification", "no notification "
 		    "%lld", (long long)id);
+		return -1;
+	}
+	if ((bad = item_unprintable(&it)) != NULL) {
+		complaints_error_set(e, COMPLAINTS_ECONFLICT,
+		    "unprintable-text", "notification %lld: the applicant's "
+		    "%s holds a control character a letter cannot print",
+		    (long long)id, bad);
+		item_free(&it);
 		return -1;
 	}
 	buf_init(&subject, 1024);
@@ -1072,6 +1100,7 @@ struct reg_rows {
 	struct notify_register_row	 rows[REGISTER_MAX];
 	char				*own[REGISTER_MAX][4];
 	size_t				 n;
+	int				 left_out;	/* unprintable */
 };
 
 static int
@@ -1086,6 +1115,15 @@ reg_collect(void *arg, const struct db_outbox_row *r)
 	if (rr->n == REGISTER_MAX)
 		return 1;
 	if (item_load(rr->cx, rr->db, r->id, &it) == -1) {
+		item_free(&it);
+		return 0;
+	}
+	/* One letter that cannot be printed never stops the day's post. */
+	if (item_unprintable(&it) != NULL) {
+		log_warnx("outbox: %lld: left out of the post register: the "
+		    "applicant's %s cannot be printed", (long long)r->id,
+		    item_unprintable(&it));
+		rr->left_out++;
 		item_free(&it);
 		return 0;
 	}

@@ -328,12 +328,22 @@ cmd_post(int argc, char **argv)
 		    date, csv ? "csv" : "pdf");
 		rc = fetch(q.data, csv ? "text/csv" : "application/pdf", file);
 		buf_free(&q);
-		if (rc != CTL_OK)
-			return rc;
+		if (rc == CTL_UNAVAILABLE && b.letters == 0 && b.failed == 0)
+			return rc;	/* no daemon: nothing was done */
+		/* A register that fails is reported like a letter. */
+		if (rc != CTL_OK) {
+			b.failed++;
+			continue;
+		}
 		printf("%s\n", file);
 	}
-	fprintf(stderr, "%d letters for %s on %s%s\n", b.letters, body, date,
-	    b.failed ? "; some could not be fetched" : "");
+	if (b.failed)
+		fprintf(stderr, "%d letters for %s on %s; %d documents could "
+		    "not be fetched (said above)\n", b.letters, body, date,
+		    b.failed);
+	else
+		fprintf(stderr, "%d letters for %s on %s\n", b.letters, body,
+		    date);
 	return b.failed ? CTL_UNAVAILABLE : CTL_OK;
 }
 

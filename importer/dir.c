@@ -595,23 +595,6 @@ importer_strerror(enum importer_err e)
 	return "unknown error";
 }
 
-/* 0 and the offset of the first character XML 1.0 refuses, or 1. */
-static int
-xml_chars(const char *buf, size_t len, size_t *bad)
-{
-	const unsigned char *s = (const unsigned char *)buf;
-
-	for (size_t i = 0; i < len; i++) {
-		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
-		    s[i] != '\r') || (s[i] == 0xef && i + 2 < len &&
-		    s[i + 1] == 0xbf && (s[i + 2] == 0xbe || s[i + 2] == 0xbf))) {
-			*bad = i;
-			return 0;
-		}
-	}
-	return 1;
-}
-
 enum importer_err
 importer_parse(const char *buf, size_t len, struct importer_dir **dirp)
 {
@@ -625,15 +608,15 @@ importer_parse(const char *buf, size_t len, struct importer_dir **dirp)
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return IMPORTER_ENOMEM;
 	/*
-	 * Text that is not UTF-8, or has characters XML cannot carry (C0
-	 * controls but tab and line ends, U+FFFE, U+FFFF), would reach the
-	 * directory: refuse it whole, naming the line.
+	 * Text that is not UTF-8, or has a control character (C0 but tab
+	 * and line ends, DEL, C1) or U+FFFE, U+FFFF, would reach the
+	 * directory and the notices: refuse it whole, naming the line.
 	 */
-	if (!utf8_valid(buf, len, &bad) || !xml_chars(buf, len, &bad)) {
+	if (!utf8_text(buf, len, &bad)) {
 		for (size_t k = 0; k < bad; k++)
 			line += buf[k] == '\n';
-		imp_problem(&d->p, line, 1, "not UTF-8 text XML can carry, at "
-		    "byte %zu", bad);
+		imp_problem(&d->p, line, 1, "not UTF-8 text without control "
+		    "characters, at byte %zu", bad);
 		*dirp = d;
 		return IMPORTER_EROWS;
 	}

@@ -4,23 +4,11 @@
 
 #include "notify/notify_int.h"
 
-/*
- * Well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF), no
- * NUL and no C0 controls but tab, line feed and carriage return.
- */
+/* Text a notice may print: the rule of utf8_text, as at the door. */
 int
 notify_utf8_text(const char *s, size_t n)
 {
-	if (!utf8_valid(s, n, NULL))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-		    c == 0x7f)
-			return 0;
-	}
-	return 1;
+	return utf8_text(s, n, NULL);
 }
 
 int

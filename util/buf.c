@@ -245,6 +245,31 @@ str_trim(char *s)
 	return s;
 }
 
+int
+utf8_refused(uint32_t cp)
+{
+	return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff;
+}
+
+int
+utf8_text(const char *str, size_t n, size_t *bad)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if ((k = utf8_dec(str + i, n - i, &cp)) == 0 ||
+		    utf8_refused(cp)) {
+			if (bad)
+				*bad = i;
+			return 0;
+		}
+		i += k;
+	}
+	return 1;
+}
+
 void
 utf8_trim(char *s)
 {

@@ -70,6 +70,15 @@ size_t	utf8_dec(const char *s, size_t n, uint32_t *cp);
 /* How many characters (lead bytes) n bytes of UTF-8 hold. */
 size_t	utf8_chars(const char *, size_t n);
 /*
+ * The one rule for text from outside (documents, the seed, what notices
+ * print): well-formed UTF-8 with no control character but tab, line feed
+ * and carriage return (no other C0, no DEL U+007F, no C1 U+0080-U+009F)
+ * and no U+FFFE or U+FFFF.  *bad gets the offset of the first fault.
+ */
+int	utf8_text(const char *, size_t n, size_t *bad);
+/* Whether the code point is one utf8_text refuses. */
+int	utf8_refused(uint32_t cp);
+/*
  * Cuts a string that a bounded copy may have cut inside a UTF-8 sequence
  * back to the last whole character.
  */

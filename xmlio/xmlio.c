@@ -184,6 +184,51 @@ xmlio_validate(const struct xmlio_schemas *set, const char *name,
 	return 0;
 }
 
+/* -1 with the error when s holds a character utf8_text refuses. */
+static int
+text_ok(xmlNodePtr where, const char *elem, const xmlChar *s,
+    struct xmlio_err *e)
+{
+	size_t bad, n = s ? strlen((const char *)s) : 0;
+	uint32_t cp;
+
+	if (n == 0 || utf8_text((const char *)s, n, &bad))
+		return 0;
+	utf8_dec((const char *)s + bad, n - bad, &cp);
+	set_err(e, XMLIO_INVALID, "line %ld: <%s>: the control character "
+	    "U+%04X is not accepted in text", xmlGetLineNo(where), elem,
+	    (unsigned)cp);
+	return -1;
+}
+
+/*
+ * Refuses control characters (DEL, C1; XML 1.0 already refuses C0 but
+ * tab and line ends) in every text and attribute, whatever the schema
+ * says, so nothing stored can later stop a notice from being printed.
+ */
+static int
+doc_text_ok(xmlNodePtr n, struct xmlio_err *e)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (text_ok(n, n->parent && n->parent->name ?
+			    (const char *)n->parent->name : "?", n->content,
+			    e) == -1)
+				return -1;
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlAttrPtr a = n->properties; a != NULL; a = a->next)
+			if (a->children && text_ok(n, (const char *)n->name,
+			    a->children->content, e) == -1)
+				return -1;
+		if (doc_text_ok(n->children, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 xmlio_parse(const struct xmlio_schemas *set, const char *name,
     const char *buf, size_t len, xmlDocPtr *out, struct xmlio_err *e)
@@ -231,7 +276,8 @@ xmlio_parse(const struct xmlio_schemas *set, const char *name,
 		    name);
 		goto fail;
 	}
-	if (xmlio_validate(set, name, doc, e) == -1)
+	if (doc_text_ok(root, e) == -1 ||
+	    xmlio_validate(set, name, doc, e) == -1)
 		goto fail;
 	xmlFreeParserCtxt(pc);
 	*out = doc;

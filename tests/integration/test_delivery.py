@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -629,6 +630,50 @@ class DeliveryTest(PerTestDaemonCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(len(list(csv.reader(io.StringIO(r.text)))),
                          len(cs) + 1)
+
+    def test_unprintable_letter_does_not_stop_the_batch(self):
+        """A letter whose applicant's name holds DEL (stored before the
+        door refused it: written here straight into the file) is refused
+        with its reason (409, not 500); the day's batch reports it and
+        goes on: the other letters and the register come out."""
+        d = self.start_daemon()
+        body = "almaty-medeu"
+        cs = []
+        for i in range(3):
+            c = self.register(body=body, service=5, institution=MEDEU_SCHOOL,
+                              surname="Сапаров%d" % i)
+            self.assign(c)
+            self.decide(c)
+            cs.append(c)
+        self.wait_states(cs, "ready")
+        con = sqlite3.connect(d.db_path, timeout=10)
+        with con:
+            con.execute("UPDATE complaint SET surname = ? WHERE id = ?",
+                        ("Сапа\x7fров1", cs[1]["id"]))
+        con.close()
+        ns = [self.note(c) for c in cs]
+        r = self.staff_get("/api/v1/notifications/%d/letter" % ns[1]["id"],
+                           body)
+        self.assertError(r, 409, "unprintable-text")
+        self.assertIn("surname", r.text)
+        today = almaty_today().isoformat()
+        out = os.path.join(self.tmp, "post")
+        p = self.ctl("post", "batch", "--body", body, "--date", today,
+                     "-o", out, body=body)
+        self.assertExit(p, 3)
+        self.assertIn("unprintable-text", p.err)
+        self.assertIn("2 letters", p.err)
+        self.assertIn("1 documents could not be fetched", p.err)
+        reg = "register-%s-%s" % (body, today)
+        letters = ["letter-%d-%d.pdf" % (n["out_no"], n["out_year"])
+                   for n in (ns[0], ns[2])]
+        self.assertEqual(sorted(os.listdir(out)),
+                         sorted(letters + [reg + ".csv", reg + ".pdf"]))
+        with open(os.path.join(out, reg + ".csv"), encoding="utf-8",
+                  newline="") as f:
+            rows = list(csv.reader(f))
+        self.assertEqual([r[3] for r in rows[1:]],
+                         [cs[0]["number"], cs[2]["number"]])
 
     # === 3. Talon slip =======================================================
 

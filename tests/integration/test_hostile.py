@@ -18,7 +18,7 @@ import unittest
 
 import harness
 from harness import (DaemonTestCase, FileWatch, Response, complaint_xml,
-                     make_talon, raw_exchange, text_of)
+                     make_talon, raw_exchange, text_of, xmllint_validate)
 
 PATH = "/api/v1/complaints"
 MAX_BODY = 262144
@@ -255,6 +255,19 @@ class HostileXmlTest(HostileCase):
             self.refused(self.post(doc, timeout=10), 400,
                          ["forbidden-xml", "malformed-xml"])
         self.assertNoConnection(ls)
+
+    def test_control_character_in_an_action(self):
+        """An action's text is refused at the door like a complaint's; a
+        C1 control in an attribute too."""
+        r = self.post(complaint_xml())
+        self.assertTalon(r)
+        self.before += 1
+        path = "/api/v1/complaints/%s/actions" % text_of(r.xml(), "number")
+        for doc in (b"<note><text>a&#127;b</text></note>",
+                    b"<note x='\xc2\x85'><text>ab</text></note>"):
+            r = self.daemon.post_xml(path, doc)
+            self.refused(r, 400, "invalid-document")
+            self.assertIn("control character", r.text)
 
     def test_xinclude(self):
         doc = complaint_xml(reasons="@X@").replace(
@@ -519,8 +532,31 @@ class HostileXmlTest(HostileCase):
         self.assertEqual(v.status, 200, v)
 
 
+# Control characters the notices cannot print: DEL and C1, as character
+# references and as raw UTF-8 (C0 is not XML 1.0 at all).
+CONTROLS = [(b"&#127;", 0x7f), (b"\x7f", 0x7f), (b"&#x85;", 0x85),
+            (b"\xc2\x80", 0x80), (b"&#159;", 0x9f), (b"\xc2\x9f", 0x9f)]
+
+
+def _control_case(self, field):
+    for bad, cp in CONTROLS:
+        doc = self.bad_bytes_in(field, bad)
+        r = self.post(doc)
+        self.refused(r, 400, "invalid-document")
+        self.assertIn("U+%04X" % cp, r.text)
+        # The schema says the same on its own (xmllint, not the daemon).
+        ok, msg = xmllint_validate(doc, "complaint")
+        self.assertFalse(ok, "complaint.xsd accepts U+%04X in %s" %
+                         (cp, field))
+
+
 def _make_field_tests():
     for field, path, col in TEXT_FIELDS:
+        def control(self, field=field):
+            _control_case(self, field)
+        control.__doc__ = ("DEL and C1 controls in %s: 400 naming the "
+                           "character." % field)
+        setattr(HostileXmlTest, "test_control_character_" + field, control)
         def bad_utf8(self, field=field):
             for bad in (b"\xff\xfe", b"\xc3(", b"\x80", b"\xe2\x82"):
                 self.refused(self.post(self.bad_bytes_in(field, bad)), 400,

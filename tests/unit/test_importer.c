@@ -94,6 +94,33 @@ inst(const struct importer_dir *d, size_t i)
 	return in;
 }
 
+/* DEL or a C1 control anywhere: the whole text refused, the line named. */
+static void
+test_control_character_refused(void **state)
+{
+	const char *bad[] = { "\x7f", "\xc2\x85", "\xc2\x9f" };
+	const struct importer_problem *p;
+	struct importer_dir *d = NULL;
+	struct buf b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_init(&b, 1 << 16);
+		assert_int_equal(buf_puts(&b, head5), 0);
+		assert_int_equal(buf_printf(&b, "1 Мектеп%s\n", bad[i]), 0);
+		assert_int_equal(importer_parse(b.data, b.len, &d),
+		    IMPORTER_EROWS);
+		assert_non_null(d);
+		p = importer_problem_at(d, 0);
+		assert_non_null(p);
+		assert_true(p->error);
+		assert_non_null(strstr(p->msg, "control characters"));
+		importer_free(d);
+		d = NULL;
+		buf_free(&b);
+	}
+}
+
 /* Rule "spaced letters and digits", l. 151, 1012, 2841, 888, 1409. */
 static void
 test_rule_collapse_spaced(void **state)
@@ -850,6 +877,7 @@ main(void)
 		cmocka_unit_test(test_seed_dedup),
 		cmocka_unit_test(test_seed_districts),
 		cmocka_unit_test(test_seed_phones),
+		cmocka_unit_test(test_control_character_refused),
 		cmocka_unit_test(test_seed_schema),
 		cmocka_unit_test(test_seed_committed),
 		cmocka_unit_test(test_seed_stable),

@@ -191,10 +191,45 @@ days_in_month_knows_leap_years(void **state)
 	assert_int_equal(date_days_in_month(2026, 12), 31);
 }
 
+/* The one rule for text: every code point below U+00A0 checked. */
+static void
+utf8_text_refuses_controls(void **state)
+{
+	char s[8];
+	size_t n, bad;
+
+	(void)state;
+	for (unsigned cp = 1; cp < 0xa0; cp++) {
+		int want = cp == '\t' || cp == '\n' || cp == '\r' ||
+		    (cp >= 0x20 && cp < 0x7f);
+
+		s[0] = 'a';
+		if (cp < 0x80) {
+			s[1] = (char)cp;
+			n = 2;
+		} else {
+			s[1] = (char)(0xc0 | cp >> 6);
+			s[2] = (char)(0x80 | (cp & 0x3f));
+			n = 3;
+		}
+		bad = 99;
+		assert_int_equal(utf8_text(s, n, &bad), want);
+		if (!want)
+			assert_int_equal(bad, 1);
+	}
+	assert_true(utf8_text("Әбілқасымова\xc2\xa0Ә", 26, NULL));
+	assert_false(utf8_text("a\xef\xbf\xbe", 4, &bad));	/* U+FFFE */
+	assert_int_equal(bad, 1);
+	assert_false(utf8_text("a\xc0\xaf", 3, &bad));	/* overlong */
+	assert_int_equal(bad, 1);
+	assert_true(utf8_text("\xf0\x9f\x98\x80", 4, NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(utf8_text_refuses_controls),
 		cmocka_unit_test(buf_respects_cap),
 		cmocka_unit_test(parse_ll_is_strict),
 		cmocka_unit_test(dates_round_trip),
