@@ -32,7 +32,16 @@
  */
 #define PW_OPSLIMIT	2
 #define PW_MEMLIMIT	(19U * 1024 * 1024)
+/*
+ * Failed sign-ins: a login from one address waits from its first failure
+ * (doubling up to SIGNIN_MAX_WAIT); an address (an office behind one
+ * router) after SIGNIN_ADDR_FREE failures, so one guesser cannot lock a
+ * whole office out; a login from every address together only after
+ * SIGNIN_LOGIN_FREE, so a guesser elsewhere cannot keep its owner out,
+ * while guessing spread over many addresses still meets a wall.
+ */
 #define SIGNIN_ADDR_FREE	10
+#define SIGNIN_LOGIN_FREE	100
 
 static const char *const role_names[] = {
 	[COMPLAINTS_ROLE_REGISTRAR] = "registrar",
@@ -551,6 +560,15 @@ token_finish(struct complaints_call *c, struct buf *out,
 	    out, e);
 }
 
+/* Takes back an attempt that did not fail: the pair starts afresh. */
+static void
+signin_forgive(struct complaints *cx, const struct limit_rule rules[3])
+{
+	limit_clear(cx->signin, rules[0].key);
+	limit_forgive(cx->signin, &rules[1]);
+	limit_forgive(cx->signin, &rules[2]);
+}
+
 struct complaints_call *
 complaints_sign_in_begin(struct complaints *cx, const char *login,
     const char *password, const char *client, struct complaints_error *e)
@@ -558,41 +576,47 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 	struct token_job *j;
 	struct db_staff s;
 	struct db *db;
-	char lkey[80], ckey[80];
+	char pkey[96], lkey[80], ckey[80];
+	const struct limit_rule rules[] = {
+		{ pkey, 0, SIGNIN_MAX_WAIT },
+		{ lkey, SIGNIN_LOGIN_FREE, SIGNIN_MAX_WAIT },
+		{ ckey, SIGNIN_ADDR_FREE, SIGNIN_MAX_WAIT },
+	};
 	time_t now = clock_now();
 	int wait, rc;
 
+	snprintf(pkey, sizeof(pkey), "pair:%.40s %.48s", client ? client :
+	    "-", login);
 	snprintf(lkey, sizeof(lkey), "login:%.60s", login);
 	snprintf(ckey, sizeof(ckey), "addr:%.60s", client ? client : "-");
-	wait = limit_wait(cx->signin, lkey, now);
-	if (wait < limit_wait(cx->signin, ckey, now))
-		wait = limit_wait(cx->signin, ckey, now);
-	if (wait > 0) {
+	/*
+	 * The attempt is counted as a failure before the password is
+	 * checked, in the same step as the check of the waits, and taken
+	 * back when it succeeds: guesses sent at once cannot all reach
+	 * the password check.
+	 */
+	if ((wait = limit_attempt(cx->signin, rules, 3, now)) > 0) {
 		complaints_error_set(e, COMPLAINTS_ELIMIT, "too-many-attempts",
 		    "too many failed "
 		    "sign-ins; try again in %d s", wait);
 		e->retry_after = wait;
 		return NULL;
 	}
-	if ((db = complaints_reader(cx, e)) == NULL)
+	if ((db = complaints_reader(cx, e)) == NULL) {
+		signin_forgive(cx, rules);
 		return NULL;
+	}
 	rc = db_staff_by_login(db, login, &s);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
+		signin_forgive(cx, rules);
 		complaints_db_error(e, rc, "the accounts cannot be read");
 		return NULL;
 	}
 	/* The same work whether the login exists or not. */
 	if (pw_verify(rc == DB_OK ? s.pw_hash : dummy_hash(), password) != 0 ||
 	    rc != DB_OK || !s.active) {
-		/*
-		 * A login waits from its first failure; an address (an office
-		 * behind one router) only after SIGNIN_ADDR_FREE of them, so
-		 * that one guesser cannot lock a whole office out at once.
-		 */
-		limit_fail(cx->signin, lkey, now, 0, SIGNIN_MAX_WAIT);
-		limit_fail(cx->signin, ckey, now, SIGNIN_ADDR_FREE,
-		    SIGNIN_MAX_WAIT);
+		/* Counted already, by limit_attempt. */
 		log_info("staff: sign-in refused for %.60s from %s", login,
 		    client ? client : "-");
 		complaints_error_set(e, COMPLAINTS_EAUTH, "bad-credentials",
@@ -600,7 +624,7 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 		    "password is wrong, or the account is disabled");
 		return NULL;
 	}
-	limit_clear(cx->signin, lkey);
+	signin_forgive(cx, rules);
 	if ((j = token_job_new(cx, e)) == NULL)
 		return NULL;
 	token_new(j->text, j->hash);

@@ -97,41 +97,64 @@ limit_take(struct limit *l, const char *key, time_t now)
 	return wait;
 }
 
-int
-limit_wait(struct limit *l, const char *key, time_t now)
+/* Whole seconds: a try is allowed only once until has passed.  Locked. */
+static int
+wait_of(struct limit *l, const char *key, time_t now)
 {
 	struct slot *s;
-	int wait = 0;
 
-	pthread_mutex_lock(&l->lock);
-	/* Whole seconds: a try is allowed only once until has passed. */
 	if ((s = find(l, key, now, 0)) != NULL && s->until >= now &&
 	    s->until != 0)
-		wait = (int)(s->until - now) + 1;
-	pthread_mutex_unlock(&l->lock);
-	return wait;
+		return (int)(s->until - now) + 1;
+	return 0;
 }
 
-void
-limit_fail(struct limit *l, const char *key, time_t now, int free,
+/* Counts a failure; after the free ones the wait doubles.  Locked. */
+static void
+fail_locked(struct limit *l, const char *key, time_t now, int free,
     int max_wait)
 {
 	struct slot *s;
 	long wait;
 
-	pthread_mutex_lock(&l->lock);
 	s = find(l, key, now, 1);
 	s->seen = now;
 	if (s->fails < 60)
 		s->fails++;
-	if (s->fails <= free) {
-		pthread_mutex_unlock(&l->lock);
+	if (s->fails <= free)
 		return;
-	}
 	wait = s->fails - free > 20 ? max_wait : 1L << (s->fails - free - 1);
 	if (wait > max_wait)
 		wait = max_wait;
 	s->until = now + wait;
+}
+
+int
+limit_attempt(struct limit *l, const struct limit_rule *r, int n,
+    time_t now)
+{
+	int wait = 0, w;
+
+	pthread_mutex_lock(&l->lock);
+	for (int i = 0; i < n; i++)
+		if ((w = wait_of(l, r[i].key, now)) > wait)
+			wait = w;
+	if (wait == 0)
+		for (int i = 0; i < n; i++)
+			fail_locked(l, r[i].key, now, r[i].free, r[i].max_wait);
+	pthread_mutex_unlock(&l->lock);
+	return wait;
+}
+
+void
+limit_forgive(struct limit *l, const struct limit_rule *r)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&l->lock);
+	if ((s = find(l, r->key, 0, 0)) != NULL && s->fails > 0 &&
+	    --s->fails <= r->free)
+		s->until = 0;
 	pthread_mutex_unlock(&l->lock);
 }
 

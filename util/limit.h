@@ -18,14 +18,26 @@ void		 limit_free(struct limit *);
 /* Takes a token: 0 when allowed, else the seconds to wait (>= 1). */
 int		 limit_take(struct limit *, const char *key, time_t now);
 
-/*
- * Failures: limit_wait says how many seconds the key must still wait
- * (0: may try), limit_fail counts a failure: after the first free ones
- * the wait doubles from 1 s up to max_wait; limit_clear forgets the key.
- */
-int		 limit_wait(struct limit *, const char *key, time_t now);
-void		 limit_fail(struct limit *, const char *key, time_t now,
-		    int free, int max_wait);
+/* Forgets the key. */
 void		 limit_clear(struct limit *, const char *key);
+
+/* A key and its failure rule, for limit_attempt. */
+struct limit_rule {
+	const char	*key;
+	int		 free;		/* failures before the waits start */
+	int		 max_wait;	/* seconds */
+};
+
+/*
+ * Checks every key and, when none must wait, counts the attempt as a
+ * failure of each, in one step: attempts sent at once cannot all pass the
+ * check before any is counted.  0 when the attempt may go on, else the
+ * longest wait in seconds (nothing counted).  A success takes its count
+ * back with limit_forgive (or limit_clear).
+ */
+int		 limit_attempt(struct limit *, const struct limit_rule *,
+		    int n, time_t now);
+/* Takes back one failure of key; its wait ends when within the free. */
+void		 limit_forgive(struct limit *, const struct limit_rule *);
 
 #endif /* LIMIT_H */

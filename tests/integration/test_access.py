@@ -15,6 +15,7 @@ import os
 import re
 import ssl
 import subprocess
+import threading
 import time
 import unittest
 import http.client
@@ -387,6 +388,65 @@ class SessionTest(unittest.TestCase):
         # No password reaches the log.
         self.assertNotIn("wrong-1", d.log())
         self.assertNotIn(PASSWORD, d.log())
+
+    def sign_in_from(self, address, login, pw):
+        """A sign-in sent from a loopback address of our choice."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.d.port,
+                                          timeout=30,
+                                          source_address=(address, 0))
+        try:
+            return self.d.post_xml("/api/v1/session", "<sign-in><login>%s"
+                                   "</login><password>%s</password>"
+                                   "</sign-in>" % (login, pw), auth=False,
+                                   conn=conn)
+        finally:
+            conn.close()
+
+    def test_lockout_from_one_address_spares_the_owner(self):
+        """A guesser at 127.0.0.2 keeps the login waiting there; its owner
+        at 127.0.0.3 signs in with the right password at once."""
+        login = "head.almaty-alatau"
+        self.d.account("head", "almaty-alatau")
+        self.assertEqual(self.sign_in_from("127.0.0.2", login, "x1").status,
+                         401)
+        for i in range(5):
+            r = self.sign_in_from("127.0.0.2", login, "x%d" % i)
+            self.assertEqual(r.status, 429, r)
+        r = self.sign_in_from("127.0.0.3", login, PASSWORD)
+        self.assertEqual(r.status, 201, r)
+        # Still waiting at the guesser's address, right password or not.
+        r = self.sign_in_from("127.0.0.2", login, PASSWORD)
+        self.assertEqual(r.status, 429, r)
+
+    def test_guesses_sent_at_once_meet_one_check(self):
+        """Eight guesses at once from one address for a fresh login: the
+        check and the count are one step, so one reaches the password
+        check (401) and the rest wait (429)."""
+        login = "registrar.almaty-alatau"
+        self.d.account("registrar", "almaty-alatau")
+        barrier = threading.Barrier(8)
+        out = []
+
+        def guess(i):
+            conn = http.client.HTTPConnection("127.0.0.1", self.d.port,
+                                              timeout=30,
+                                              source_address=("127.0.0.4",
+                                                              0))
+            conn.connect()
+            barrier.wait()
+            r = self.d.post_xml("/api/v1/session", "<sign-in><login>%s"
+                                "</login><password>guess-%d</password>"
+                                "</sign-in>" % (login, i), auth=False,
+                                conn=conn)
+            conn.close()
+            out.append(r.status)
+
+        ts = [threading.Thread(target=guess, args=(i,)) for i in range(8)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(60)
+        self.assertEqual(sorted(out), [401] + [429] * 7)
 
 
 class TlsTest(unittest.TestCase):

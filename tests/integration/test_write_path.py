@@ -13,8 +13,8 @@ import threading
 import time
 import unittest
 
-from harness import (DaemonTestCase, PASSWORD, complaint_xml, request,
-                     text_of)
+from harness import (BODIES, DaemonTestCase, PASSWORD, complaint_xml,
+                     request, text_of)
 
 THREADS = 2
 HELD = 3 * THREADS      # more writes in flight than request threads
@@ -116,15 +116,21 @@ class WritePathTest(DaemonTestCase):
         reg = {"Authorization": "Bearer " + d.account(
                    "registrar", "almaty-bostandyk"),
                "Content-Type": "application/xml; charset=utf-8"}
-        sign_in = ("<sign-in><login>registrar.almaty-bostandyk</login>"
-                   "<password>%s</password></sign-in>" % PASSWORD)
+        # A login of its own for each sign-in: one sign-in of a login
+        # from one address is checked at a time (the others get 429).
+        logins = ["registrar.%s" % b for b in BODIES[1:1 + HELD]]
+        for login in logins:
+            d.account("registrar", login.split(".", 1)[1])
+        sign_in = ("<sign-in><login>%s</login><password>" + PASSWORD +
+                   "</password></sign-in>")
         xml = {"Content-Type": "application/xml; charset=utf-8"}
         count = d.count_complaints()
         open(self.hold, "w").close()
         threads, results = self.held_writes(lambda i: (
             ("POST", "/api/v1/complaints",
              complaint_xml().encode("utf-8"), reg) if i % 2 == 0 else
-            ("POST", "/api/v1/session", sign_in.encode("utf-8"), xml)))
+            ("POST", "/api/v1/session",
+             (sign_in % logins[i]).encode("utf-8"), xml)))
         self.assert_reads_answer(talon, results)
         self.assertEqual(d.count_complaints(), count)
         self.finish(threads, results, 201)

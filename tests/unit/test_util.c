@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "util/limit.h"
 #include "util/util.h"
 
 static void
@@ -225,11 +226,43 @@ utf8_text_refuses_controls(void **state)
 	assert_true(utf8_text("\xf0\x9f\x98\x80", 4, NULL));
 }
 
+/* Check and count in one step; a success takes its count back. */
+static void
+limit_attempt_counts_before_the_check(void **state)
+{
+	struct limit *l = limit_new(64, 1, 1);
+	const struct limit_rule pair[] = {
+		{ "pair:a", 0, 900 }, { "login", 3, 900 },
+	};
+	const struct limit_rule other[] = {
+		{ "pair:b", 0, 900 }, { "login", 3, 900 },
+	};
+	time_t t = 1000000;
+
+	(void)state;
+	assert_non_null(l);
+	/* The first is let through and counted; the next waits at once. */
+	assert_int_equal(limit_attempt(l, pair, 2, t), 0);
+	assert_true(limit_attempt(l, pair, 2, t) > 0);
+	/* Another pair shares only the login, whose free is 3. */
+	assert_int_equal(limit_attempt(l, other, 2, t), 0);
+	assert_int_equal(limit_attempt(l, other, 2, t + 2), 0);
+	/* The fourth failure of the login makes every pair wait. */
+	assert_int_equal(limit_attempt(l, pair, 2, t + 5), 0);
+	assert_true(limit_attempt(l, other, 2, t + 6) > 0);
+	/* A success forgives one: the login is within its free again. */
+	limit_clear(l, pair[0].key);
+	limit_forgive(l, &pair[1]);
+	assert_int_equal(limit_attempt(l, pair, 2, t + 6), 0);
+	limit_free(l);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8_text_refuses_controls),
+		cmocka_unit_test(limit_attempt_counts_before_the_check),
 		cmocka_unit_test(buf_respects_cap),
 		cmocka_unit_test(parse_ll_is_strict),
 		cmocka_unit_test(dates_round_trip),
