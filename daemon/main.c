@@ -128,8 +128,10 @@ load_web(const struct conf *conf, char *err, size_t errlen)
 
 /*
  * Bounds the stop: whatever still waits (a client, a mail server) when
- * shutdown_grace and a second have passed, the process ends.  Everything
- * answered is already on disk, so nothing acknowledged is lost.
+ * shutdown_grace and a second have passed, the process ends, as a stop
+ * asked for (status 0).  Everything answered is already on disk, so
+ * nothing acknowledged is lost; a mail cut in flight goes again after the
+ * restart with its Message-ID.
  */
 static void *
 stop_watchdog(void *arg)
@@ -139,7 +141,7 @@ stop_watchdog(void *arg)
 	sleep((unsigned)grace + 1);
 	log_warnx("complaintsd: still stopping after %d s; exiting now",
 	    grace + 1);
-	_exit(1);
+	_exit(0);
 	return NULL;
 }
 

@@ -38,6 +38,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 from xml.etree import ElementTree as ET
@@ -97,6 +98,7 @@ class Daemon:
         self.starts = 0
         self._log = None
         self.tokens = {}        # login -> session token
+        self._account_lock = threading.RLock()
         self.accounts = set()
 
     # The configuration is rewritten at each start, so a test may change
@@ -207,7 +209,13 @@ class Daemon:
 
     def account(self, role, body, name=None, position=None):
         """The token of an account of that role at that body (with that
-        name, when given), made and signed in on first use."""
+        name, when given), made and signed in on first use.  One thread
+        at a time: the daemon lets one sign-in of a login from one
+        address be checked at a time (others get 429)."""
+        with self._account_lock:
+            return self._account(role, body, name, position)
+
+    def _account(self, role, body, name=None, position=None):
         login = "admin" if role == "admin" else "%s.%s" % (role, body)
         if name is not None:
             self.names = getattr(self, "names", {})
