@@ -27,6 +27,7 @@ import re
 import shutil
 import socket
 import sqlite3
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -1249,3 +1250,185 @@ def qr_corner(centres):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- Mail over TLS -----------------------------------------------------------
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl"] + list(args), cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                   timeout=60)
+
+
+def make_certificates(folder):
+    """A test CA (ca.pem) and two server certificates it signs with the
+    openssl command: good.pem for 127.0.0.1, wrong.pem for another name.
+    Returns the folder's paths by name."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+          "-nodes"]
+    openssl("req", "-x509", *ec, "-days", "2", "-keyout", "ca.key",
+            "-out", "ca.pem", "-subj", "/CN=complaints test CA", cwd=folder)
+    for name, san in (("good", "IP:127.0.0.1"),
+                      ("wrong", "DNS:mail.elsewhere.example")):
+        with open(os.path.join(folder, name + ".ext"), "w") as f:
+            f.write("subjectAltName=%s\n" % san)
+        openssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr",
+                "-subj", "/CN=%s" % san.split(":", 1)[1], cwd=folder)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+                "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+                "-extfile", name + ".ext", "-out", name + ".pem", cwd=folder)
+    return {n: os.path.join(folder, n) for n in
+            ("ca.pem", "good.pem", "good.key", "wrong.pem", "wrong.key")}
+
+
+class TlsHandler(Handler):
+    """Also notes each MAIL FROM and whether the session was under TLS
+    by then: nothing may ever be sent in clear."""
+
+    def __init__(self):
+        super().__init__()
+        self.mails = []
+
+    async def handle_MAIL(self, server, session, envelope, address,
+                          mail_options):
+        with self.lock:
+            self.mails.append(server._tls_protocol is not None or
+                              server.transport.get_extra_info("sslcontext")
+                              is not None)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 Ok"
+
+
+@unittest.skipIf(Controller is None, "python3-aiosmtpd is not installed")
+class TlsDeliveryTest(PerTestDaemonCase):
+    """The daemon's mail over STARTTLS (smtp_tls = required, try) and
+    SMTPS to aiosmtpd with a certificate made for the test; a server whose
+    certificate names another host, or that offers no STARTTLS, gets
+    nothing, and the notice waits to be retried."""
+
+    def setUp(self):
+        logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+        self.tmp = tempfile.mkdtemp(prefix="cx-tls-")
+        self.certs = make_certificates(self.tmp)
+        self.handler = TlsHandler()
+        self.controller = None
+
+    def tearDown(self):
+        if self.controller is not None:
+            self.controller.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def server(self, cert, starttls=True, implicit=False):
+        """Starts aiosmtpd on a free port; returns the port."""
+        kw = {}
+        if cert is not None:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(self.certs[cert + ".pem"],
+                                self.certs[cert + ".key"])
+            if implicit:
+                kw["ssl_context"] = ctx
+            elif starttls:
+                kw["tls_context"] = ctx
+                kw["require_starttls"] = True
+        for _ in range(50):
+            port = free_port()
+            c = Controller(self.handler, hostname="127.0.0.1", port=port,
+                           **kw)
+            try:
+                c.start()
+            except (OSError, RuntimeError):
+                time.sleep(0.1)
+                continue
+            self.controller = c
+            return port
+        self.fail("no port for the SMTP server")
+
+    def decision(self, url, tls):
+        """A daemon sending to url with smtp_tls = tls; a complaint with
+        an email address decided.  Returns (daemon, notification id)."""
+        d = self.new_daemon({
+            "smtp_url": url, "smtp_tls": tls,
+            "smtp_ca": self.certs["ca.pem"], "smtp_from": SMTP_FROM,
+            "mail_host": MAIL_HOST, "notify_interval": 1,
+            "notify_backoff": 1, "watch_interval": 0,
+            "smtp_timeout": 10})
+        r = d.register(body="almaty-bostandyk", service=EMAIL_SERVICE,
+                       subject_institution=BOSTANDYK_SCHOOL,
+                       email="tls.test@example.kz")
+        self.assertEqual(r.status, 201, r)
+        cid = d.complaint_id(text_of(r.xml(), "number"))
+        for root, fields in (("assign", "<assignee>Нұрланова Айжан"
+                              "</assignee>"),
+                             ("decide", "<outcome>upheld</outcome>"
+                              "<reasoning>%s</reasoning>" % REASONING)):
+            r = d.post_xml("/api/v1/complaints/%d/actions" % cid,
+                           "<%s><by><name>Оспанов Ерлан</name><position>"
+                           "басшы</position><body>almaty-bostandyk</body>"
+                           "</by>%s</%s>" % (root, fields, root))
+            self.assertEqual(r.status, 200, r)
+        rows = d.query("SELECT id FROM notification WHERE complaint_id = ? "
+                       "AND kind = 'decision'", (cid,))
+        self.assertEqual(len(rows), 1, rows)
+        return d, rows[0][0]
+
+    def state(self, d, nid):
+        return d.query("SELECT state, attempts, last_error FROM "
+                       "notification WHERE id = ?", (nid,))[0]
+
+    def assertArrivesOverTls(self, d, nid):
+        deadline = time.monotonic() + 20
+        while not self.handler.snapshot():
+            if time.monotonic() > deadline:
+                self.fail("no message over TLS: %r" % (self.state(d, nid),))
+            time.sleep(0.1)
+        m = self.handler.snapshot()
+        self.assertEqual(len(m), 1)
+        self.assertEqual(m[0]["to"], ["tls.test@example.kz"])
+        self.assertTrue(all(self.handler.mails), "MAIL FROM in clear")
+        deadline = time.monotonic() + 10
+        while self.state(d, nid)[0] != "sent":
+            if time.monotonic() > deadline:
+                self.fail("not marked sent: %r" % (self.state(d, nid),))
+            time.sleep(0.1)
+
+    def assertWaitsUnsent(self, d, nid):
+        """Tried at least twice, still pending (a temporary failure, to
+        retry later), and the server saw no MAIL FROM at all."""
+        deadline = time.monotonic() + 20
+        while self.state(d, nid)[1] < 2:
+            if time.monotonic() > deadline:
+                self.fail("not retried: %r" % (self.state(d, nid),))
+            time.sleep(0.1)
+        state, attempts, err = self.state(d, nid)
+        self.assertIn(state, ("pending", "sending"), err)
+        self.assertEqual(self.handler.mails, [])
+        self.assertEqual(self.handler.snapshot(), [])
+        return err
+
+    def case(self, cert, tls, arrives, implicit=False):
+        """A server with cert (None: plain, no STARTTLS), the daemon with
+        smtp_tls = tls; the decision arrives over TLS or waits unsent."""
+        port = self.server(cert, implicit=implicit)
+        d, nid = self.decision("%s://127.0.0.1:%d" % (
+            "smtps" if implicit else "smtp", port), tls)
+        if arrives:
+            self.assertArrivesOverTls(d, nid)
+        else:
+            self.assertWaitsUnsent(d, nid)
+
+
+# name: (server certificate or None for no TLS, smtp_tls, arrives, SMTPS)
+TLS_CASES = {
+    "starttls_required": ("good", "required", True, False),
+    "starttls_try": ("good", "try", True, False),
+    "smtps": ("good", "required", True, True),
+    "wrong_certificate_required": ("wrong", "required", False, False),
+    "wrong_certificate_try": ("wrong", "try", False, False),
+    "wrong_certificate_smtps": ("wrong", "required", False, True),
+    "required_but_no_starttls_offered": (None, "required", False, False),
+}
+for _name, (_cert, _tls, _arrives, _smtps) in TLS_CASES.items():
+    setattr(TlsDeliveryTest, "test_" + _name,
+            lambda self, c=_cert, t=_tls, a=_arrives, i=_smtps:
+            self.case(c, t, a, implicit=i))
