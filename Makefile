@@ -133,7 +133,7 @@ else
 endif
 
 test: all $(UNIT_BINS) $(BUILD)/bench/gen
-	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+	@BUILD=$(BUILD) CI=$(CI) sh tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh --unit-only $(UNIT_BINS)

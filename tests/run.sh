@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs the unit test programs given as arguments, then the integration
 # suite and the crash suite (tests/crash), and ends with one line:
-# "N passed, N failed, N skipped".
+# "N passed, N failed, N skipped", followed by the reason of each skip.
 #   --unit-only   only the unit tests
-# Environment: BUILD (the build folder), PYTHON (default /usr/bin/python3).
+# Environment: BUILD (the build folder), PYTHON (default /usr/bin/python3),
+# CI (true: a test that cannot run, such as the browser test, fails).
 unit_only=0
 if [ "$1" = "--unit-only" ]; then
 	unit_only=1
@@ -13,7 +14,8 @@ fi
 : "${PYTHON:=/usr/bin/python3}"
 export BUILD
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+why=$(mktemp)
+trap 'rm -f "$out" "$why"' EXIT
 passed=0 failed=0 skipped=0 broken=""
 # The suites keep their own record of the last run, for README's table.
 mkdir -p tests/output
@@ -66,11 +68,18 @@ for suite in integration crash; do
 	passed=$((passed + ${n:-0} - ${fl:-0} - ${er:-0} - ${sk:-0}))
 	failed=$((failed + bad))
 	skipped=$((skipped + ${sk:-0}))
+	# Each reason once, first line only ("... skipped 'reason'").
+	sed -n "s/.* skipped '\(.*\)'\$/\1/p" "$out" | sort -u >>"$why"
 	printf '| %s | %d | %d | %d |\n' $suite \
 	    $(( ${n:-0} - ${fl:-0} - ${er:-0} - ${sk:-0} )) $bad ${sk:-0} \
 	    >>"$summary"
 done
 
 [ -n "$broken" ] && echo "crashed or failed without a summary:$broken"
-echo "$passed passed, $failed failed, $skipped skipped"
+if [ -s "$why" ]; then
+	echo "$passed passed, $failed failed, $skipped skipped:" \
+	    "$(sort -u "$why" | paste -sd ';' - | sed 's/;/; /g')"
+else
+	echo "$passed passed, $failed failed, $skipped skipped"
+fi
 [ $failed -eq 0 ]

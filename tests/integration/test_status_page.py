@@ -423,6 +423,10 @@ class BrowserTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
         why = browser_missing() or ensure_playwright()
+        if why and os.environ.get("CI") == "true":
+            # CI must not go green without the browser test.
+            raise AssertionError("the browser test cannot run under "
+                                 "CI=true: " + why)
         if why:
             raise unittest.SkipTest("browser test skipped: " + why)
         super().setUpClass()
