@@ -448,4 +448,18 @@ int	complaints_error_xml(const struct complaints_error *, struct buf *);
 /* For health checks and statistics. */
 int	complaints_count(struct complaints *, int64_t *);
 
+/*
+ * The store's state for GET /metrics (gauges.c): notifications by state
+ * with the creation time of the oldest (UTC seconds), open overdue
+ * complaints by body code, the database's size in bytes.  The callbacks
+ * return -1 to stop.
+ */
+struct complaints_gauges {
+	int	(*outbox)(void *, const char *state, int64_t n, int64_t oldest);
+	int	(*overdue)(void *, const char *body, int64_t n, int64_t unused);
+	void	(*size)(void *, int64_t bytes);
+};
+int	complaints_gauges(struct complaints *, const struct complaints_gauges *,
+	    void *arg, struct complaints_error *);
+
 #endif /* COMPLAINTS_H */

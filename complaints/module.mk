@@ -5,3 +5,4 @@ LIB_SRCS += complaints/common.c complaints/service.c complaints/talon.c complain
 	complaints/machine.c complaints/law.c
 UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
 	tests/unit/test_lifecycle.c
+LIB_SRCS += complaints/gauges.c

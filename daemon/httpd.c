@@ -36,6 +36,7 @@ httpd_queue(struct req *r, unsigned status, struct MHD_Response *resp,
 	enum MHD_Result rc;
 
 	r->responded = 1;
+	r->status = status;
 	MHD_add_response_header(resp, "Content-Type", type);
 	if (MHD_get_response_header(resp, "Cache-Control") == NULL)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -645,6 +646,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		r->h = h;
 		r->conn = conn;
+		route_metrics_begin(r, method);
 		buf_init(&r->body, (size_t)h->conf->max_body);
 		*con_cls = r;
 		__atomic_add_fetch(&h->inflight, 1, __ATOMIC_RELAXED);
@@ -707,6 +709,7 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (r == NULL)
 		return;
+	route_metrics_done(r);
 	if (r->route != NULL && r->route->body == BODY_FORM &&
 	    r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);

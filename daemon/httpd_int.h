@@ -98,6 +98,10 @@ struct req {
 	/* A small document's values (httpd_read_doc), kept for the call. */
 	char			*v[HTTPD_DOC_VALUES];
 	int			 nv;
+	/* For GET /metrics (route_metrics.c). */
+	double			 started;
+	const char		*method;
+	unsigned		 status;	/* 0: not answered */
 };
 
 /*
@@ -196,6 +200,11 @@ enum MHD_Result	route_post_register(struct req *);
 /* route_directory.c */
 enum MHD_Result	route_dir_search(struct req *);
 enum MHD_Result	route_dir_body(struct req *);
+/* route_metrics.c: GET /metrics; the count of every request, from
+ * its first call (begin) to its end (done) */
+enum MHD_Result	route_metrics(struct req *);
+void		route_metrics_begin(struct req *, const char *method);
+void		route_metrics_done(struct req *);
 /* route_journal.c: the journal export and verify */
 enum MHD_Result	route_journal(struct req *);
 enum MHD_Result	route_verify(struct req *);

@@ -12,6 +12,8 @@
 const struct route httpd_routes[] = {
 	/* method, pattern, access, handler, body, answer */
 	{ "GET", "/healthz", PUBLIC, route_health, BODY_NONE, ANSWER_XML },
+	/* route_metrics.c: loopback only, checked by the handler */
+	{ "GET", "/metrics", PUBLIC, route_metrics, BODY_NONE, ANSWER_XML },
 	/* route_complaints.c */
 	{ "POST", "/api/v1/complaints", STAFF, route_register,
 	    BODY_XML, ANSWER_XML },

@@ -505,4 +505,18 @@ int	db_backup_note_get(struct db *, const char *name, void *, size_t size,
 	    size_t *len);
 int	db_backup_notes_drop(struct db *);
 
+/*
+ * What GET /metrics reads (gauges.c): notifications by state with the
+ * creation time of the oldest; open overdue complaints by body code; the
+ * database's size in bytes (pages in use and free, not the WAL).  The
+ * callbacks return -1 to stop.
+ */
+int	db_gauge_outbox(struct db *,
+	    int (*)(void *, const char *state, int64_t n, int64_t oldest),
+	    void *);
+int	db_gauge_overdue(struct db *,
+	    int (*)(void *, const char *body, int64_t n, int64_t unused),
+	    void *);
+int	db_gauge_size(struct db *, int64_t *bytes);
+
 #endif /* DB_H */

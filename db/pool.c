@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db/db_int.h"
+#include "metrics/metrics.h"
 
 struct db_pool {
 	pthread_mutex_t	 lock;
@@ -61,6 +62,8 @@ db_pool_get(struct db_pool *p)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&p->lock);
+	if (p->free == NULL)
+		metrics_count(METRICS_POOL_WAITS);
 	while (p->free == NULL)
 		if (pthread_cond_timedwait(&p->cond, &p->lock, &until) ==
 		    ETIMEDOUT)

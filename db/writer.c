@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "metrics/metrics.h"
 #include "util/util.h"
 
 struct db_writer {
@@ -45,6 +46,7 @@ static void
 run_batch(struct db_writer *w, struct db_job *batch)
 {
 	struct db_job *j, *next;
+	size_t n;
 	int rc, crc;
 
 	rc = db_begin(w->db);
@@ -64,7 +66,10 @@ run_batch(struct db_writer *w, struct db_job *batch)
 			rc = DB_ERROR;	/* the transaction is unusable */
 	}
 	if (rc == DB_OK) {
+		double t0 = metrics_now();
+
 		crc = db_commit(w->db);
+		metrics_observe(METRICS_COMMIT_SECONDS, metrics_now() - t0);
 		if (crc != DB_OK) {
 			log_warnx("db: writer: commit: %s", db_strerror(crc));
 			db_rollback(w->db);
@@ -83,6 +88,9 @@ run_batch(struct db_writer *w, struct db_job *batch)
 	 * another process has written. */
 	db_reset(w->db);
 	w->batches++;
+	for (j = batch, n = 0; j != NULL; j = j->next)
+		n++;
+	metrics_observe(METRICS_BATCH_SIZE, (double)n);
 	for (j = batch; j != NULL; j = next) {
 		next = j->next;	/* done() may free the job */
 		w->jobs++;

@@ -61,6 +61,8 @@ ASSIGN = "<assign><assignee>Иванова</assignee></assign>"
 # {U} a login to act on.
 ROUTES = [
     ("GET", "/healthz", None, {c: 200 for c in CALLERS}),
+    # Loopback only, whoever asks (test_metrics: from elsewhere, 403).
+    ("GET", "/metrics", None, {c: 200 for c in CALLERS}),
     ("POST", "/api/v1/complaints", "REGISTER",
      every(201, admin=403)),
     ("GET", "/api/v1/complaints?body=almaty-alatau", None,
