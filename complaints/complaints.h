@@ -306,6 +306,14 @@ int	complaints_directory_body(struct complaints *, const char *code,
 	    struct buf *xml, struct complaints_error *);
 
 /*
+ * A person's name in full from its parts, as a talon prints it:
+ * surname, name and, for those who have one, patronymic (NULL or empty:
+ * none).  -1 when the surname or the name is missing or it does not fit.
+ */
+int	complaints_full_name(const char *surname, const char *given,
+	    const char *patronymic, char *out, size_t len);
+
+/*
  * Accounts.  by is the administrator acting (NULL: the server's own
  * tools, on its database); every change is recorded with who made it.
  * Passwords are hashed with Argon2id (crypto_pwhash_str), never logged.

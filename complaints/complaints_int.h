@@ -246,9 +246,36 @@ struct complaints_talon_law {
 	const char		*intake_missing;
 };
 int	complaints_talon_law_xml(struct xmlio_out *, const struct complaints_talon_law *);
+/*
+ * For the talon slip: when it was received, if before the registration
+ * (ISO 8601, rlen at least 32; "" otherwise), and the rule and clause of
+ * its due date ("state-services-2013, art. 25 p. 2"; "" for an older
+ * entry).
+ */
+void	complaints_slip_law(struct complaints *, struct db *,
+	    const struct db_status *, char *received, size_t rlen, char *rule,
+	    size_t len);
+/* The <law> of a complaint's record (nothing for an older entry). */
+int	complaints_record_law_xml(struct xmlio_out *, struct db *, int64_t id,
+	    const char *tz);
 /* The law of a stored entry, for its talon; -1 when it cannot be read. */
 int	complaints_law_of(struct db *, int64_t id, struct db_law *,
 	    struct complaints_talon_law *);
+
+/* One pass of a deadline watch, in the writer (complaints/watch.c). */
+struct complaints_watch_job {
+	struct complaints	*cx;
+	int			 remind;	/* 1: remind; 0: overdue */
+	int			 marked;	/* how many this batch */
+	struct complaints_error	 err;
+};
+/*
+ * The forwarding watch's batch (complaints/forward_watch.c): marks at
+ * most COMPLAINTS_FORWARD_BATCH entries still "registered" at a body
+ * that must forward them, reminded or overdue as w->remind says.
+ */
+#define COMPLAINTS_FORWARD_BATCH	256
+int	complaints_forward_run(struct db *, void *w);
 
 /* Writes a <talon>; the access code and proposal only when given. */
 int	complaints_talon_xml(const char *tz, const char *talon,
@@ -271,5 +298,9 @@ void	complaints_uid(char out[40]);
 int	complaints_notify(struct db *, struct complaints *,
 	    const struct db_complaint *c,
 	    const struct db_body *b, const char *kind, const char *due_by);
-
+/* As complaints_notify, for an extension: prev_due is the due date it
+   replaces, which the notice gives first. */
+int	complaints_notify_prev(struct db *, struct complaints *,
+	    const struct db_complaint *c, const struct db_body *b,
+	    const char *kind, const char *due_by, const char *prev_due);
 #endif /* COMPLAINTS_INT_H */

@@ -171,3 +171,82 @@ complaints_law_of(struct db *db, int64_t id, struct db_law *law,
 		tl->received_at = (time_t)law->received_at;
 	return 0;
 }
+
+int
+complaints_record_law_xml(struct xmlio_out *o, struct db *db, int64_t id,
+    const char *tz)
+{
+	struct db_law l;
+
+	if (db_law_get(db, id, &l) != DB_OK || (l.clause[0] == '\0' &&
+	    l.forward_due[0] == '\0' && l.ground[0] == '\0'))
+		return 0;	/* registered before the law was recorded */
+	if (xmlio_out_start(o, "law") == -1 ||
+	    (l.clause[0] && xmlio_out_elem(o, "clause", l.clause) == -1) ||
+	    (l.count_from[0] && xmlio_out_elem(o, "counted-from",
+	    l.count_from) == -1) ||
+	    (l.basis[0] && xmlio_out_elem(o, "basis", l.basis) == -1) ||
+	    (l.ground[0] && xmlio_out_elem(o, "ground", l.ground) == -1) ||
+	    (l.intake[0] && xmlio_out_elem(o, "intake", l.intake) == -1) ||
+	    (l.forward_due[0] && xmlio_out_elem(o, "forward-by",
+	    l.forward_due) == -1) ||
+	    (l.forward_reminded_at && complaints_out_time(o, "forward-reminded-at", tz,
+	    (time_t)l.forward_reminded_at) == -1) ||
+	    (l.forward_overdue_at && complaints_out_time(o, "forward-overdue-since", tz,
+	    (time_t)l.forward_overdue_at) == -1) ||
+	    xmlio_out_end(o) == -1)
+		return -1;
+	return 0;
+}
+
+void
+complaints_slip_law(struct complaints *cx, struct db *db,
+    const struct db_status *s, char *received, size_t rlen, char *rule,
+    size_t len)
+{
+	struct db_law law;
+	struct complaints_talon_law tl;
+	struct moment m;
+
+	received[0] = rule[0] = '\0';
+	if (complaints_law_of(db, s->id, &law, &tl) == -1)
+		return;
+	if (tl.received_at != 0 && rlen >= 32 && tz_local(s->body_tz[0] ?
+	    s->body_tz : cx->timezone, tl.received_at, &m) == 0)
+		moment_iso(&m, received);
+	if (law.clause[0] != '\0')
+		snprintf(rule, len, "%s, %s", s->rules, law.clause);
+}
+
+int
+complaints_full_name(const char *surname, const char *given,
+    const char *patronymic, char *out, size_t len)
+{
+	const char *part[3] = { surname, given, patronymic };
+	size_t at = 0;
+
+	if (len == 0)
+		return -1;
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		size_t n;
+		int w;
+
+		if (part[i] == NULL)
+			continue;
+		/* Each part a single trimmed word group, never empty. */
+		while (*part[i] == ' ' || *part[i] == '\t')
+			part[i]++;
+		n = strlen(part[i]);
+		while (n > 0 && (part[i][n - 1] == ' ' || part[i][n - 1] == '\t'))
+			n--;
+		if (n == 0 || memchr(part[i], '\n', n) != NULL)
+			return i == 2 ? 0 : -1;
+		w = snprintf(out + at, len - at, "%s%.*s", at ? " " : "",
+		    (int)n, part[i]);
+		if (w < 0 || (size_t)w >= len - at)
+			return -1;
+		at += (size_t)w;
+	}
+	return at > 0 ? 0 : -1;
+}

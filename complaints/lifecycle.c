@@ -294,7 +294,7 @@ act_extend(struct act_ctx *x)
 	struct act_job *a = x->a;
 	struct date d, bound, want;
 	const char *until = val(x, "until"), *reason = val(x, "reason");
-	char bs[11], text[64];
+	char bs[11], text[64], prev_due[11];
 
 	if (date_parse(x->c.due, &d) == -1 ||
 	    cal_extend(x->cx->cal, x->c.rules, d, x->h->week, &bound) == -1)
@@ -317,6 +317,8 @@ act_extend(struct act_ctx *x)
 		bound = want;
 	}
 	date_iso(bound, a->due);
+	/* The notice gives the term as it was set, then the new one. */
+	strlcpy_chk(prev_due, x->c.due, sizeof(prev_due));
 	x->c.due = a->due;
 	x->c.extended_reason = reason;
 	x->c.overdue_at = 0;
@@ -328,8 +330,8 @@ act_extend(struct act_ctx *x)
 		date_iso(d, x->due_by);
 	else
 		date_iso(x->today, x->due_by);
-	return complaints_notify(x->db, x->cx, &x->c, &x->b, "extended",
-	    x->due_by);
+	return complaints_notify_prev(x->db, x->cx, &x->c, &x->b, "extended",
+	    x->due_by, prev_due);
 }
 
 static int

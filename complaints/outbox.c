@@ -38,7 +38,7 @@
 struct ob_item {
 	int64_t		 id, complaint_id;
 	char		*uid, *kind, *channel, *recipient, *lang, *state;
-	char		*letter_date;
+	char		*letter_date, *prev_due;
 	int		 attempts, out_year;
 	int64_t		 out_no;
 	char		*body_code;
@@ -70,7 +70,7 @@ item_free(struct ob_item *it)
 	    &it->due, &it->rules, &it->extended_reason, &it->outcome,
 	    &it->reasoning, &it->decided_by, &it->subject_institution,
 	    &it->body_address, &it->body_phones, &it->forwarded_to,
-	    &it->forward_reason, &it->appeal_to };
+	    &it->forward_reason, &it->appeal_to, &it->prev_due };
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		free(*s[i]);
@@ -92,6 +92,7 @@ row_copy(void *arg, const struct db_outbox_row *r)
 	it->lang = dup(r->lang);
 	it->state = dup(r->state);
 	it->letter_date = dup(r->letter_date);
+	it->prev_due = dup(r->prev_due);
 	it->attempts = r->attempts;
 	it->out_year = r->out_year;
 	it->out_no = r->out_no;
@@ -230,7 +231,8 @@ letter_of(struct complaints *cx, const struct ob_item *it, const char *lang,
 	l->journal_number = journal;
 	l->accepted_on = accepted;
 	l->service = it->service;
-	l->due = it->due;
+	/* An extension: the term as it was set, then the new one. */
+	l->due = it->prev_due ? it->prev_due : it->due;
 	l->new_due = it->due;
 	l->extension_reason = it->extended_reason;
 	l->forwarded_to_name = it->forwarded_to;
@@ -350,6 +352,14 @@ complaints_notify(struct db *db, struct complaints *cx,
     const struct db_complaint *c, const struct db_body *b, const char *kind,
     const char *due_by)
 {
+	return complaints_notify_prev(db, cx, c, b, kind, due_by, NULL);
+}
+
+int
+complaints_notify_prev(struct db *db, struct complaints *cx,
+    const struct db_complaint *c, const struct db_body *b, const char *kind,
+    const char *due_by, const char *prev_due)
+{
 	struct db_notification n;
 	char uid[40];
 	int internal = strcmp(kind, "overdue") == 0 ||
@@ -363,6 +373,7 @@ complaints_notify(struct db *db, struct complaints *cx,
 	n.lang = "kk";
 	n.created_at = clock_now();
 	n.due_by = due_by;
+	n.prev_due = prev_due;
 	if (internal) {
 		n.channel = "internal";
 		n.recipient = b->code;
@@ -1219,12 +1230,15 @@ complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
 	struct db_status s;
 	struct db_body b;
 	struct db *db;
-	char journal[32], url[512], err[256];
+	char journal[32], url[512], err[256], received[32], rule[160];
 	int rc;
 
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
 	rc = complaints_lookup_talon(cx, db, number, &s, e);
+	if (rc == 0)
+		complaints_slip_law(cx, db, &s, received, sizeof(received),
+		    rule, sizeof(rule));
 	if (rc == 0) {
 		if (db_body_by_code(db, s.body_code, &b) != DB_OK)
 			rc = complaints_db_error(e, DB_ERROR, "the body cannot "
@@ -1253,6 +1267,8 @@ complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
 	t.registrar_name = s.registrar_name;
 	t.registrar_position = s.registrar_position;
 	t.due = st.due;
+	t.received_at = received[0] ? received : NULL;
+	t.due_rule = rule[0] ? rule : NULL;
 	t.status_url = url[0] ? url : NULL;
 	t.lang = lang && strcmp(lang, "ru") == 0 ? "ru" : "kk";
 	if ((rc = text ? notify_talon_text(&t, out) : notify_talon_pdf(&t,

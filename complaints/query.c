@@ -477,7 +477,8 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 		goto fail;
 	if ((c.overdue_at && complaints_out_time(&o, "overdue-since", tz,
 	    c.overdue_at) == -1) ||
-	    opt_elem(&o, "left-without-consideration", c.lwc_reason) == -1)
+	    opt_elem(&o, "left-without-consideration", c.lwc_reason) == -1 ||
+	    complaints_record_law_xml(&o, db, c.id, tz) == -1)
 		goto fail;
 	if (c.repeat_of && xmlio_out_elemf(&o, "repeat-of", "%lld",
 	    (long long)c.repeat_of) == -1)
@@ -532,6 +533,10 @@ list_row(void *arg, const struct db_list_row *r)
 	    xmlio_out_elem(c->o, "due", r->due) == -1 ||
 	    (r->overdue_at && xmlio_out_elem(c->o, "overdue", "true") == -1) ||
 	    opt_elem(c->o, "assignee", r->assignee) == -1 ||
+	    ((r->forward_due && strcmp(r->state, "registered") == 0) &&
+	    (xmlio_out_elem(c->o, "forward-by", r->forward_due) == -1 ||
+	    (r->forward_overdue_at && xmlio_out_elem(c->o,
+	    "forward-overdue", "true") == -1))) ||
 	    xmlio_out_end(c->o) == -1)
 		c->failed = 1;
 	c->n++;

@@ -18,17 +18,10 @@
 
 #define WATCH_BATCH	256
 
-struct watch_job {
-	struct complaints	*cx;
-	int			 remind;
-	int			 marked;
-	struct complaints_error		 err;
-};
-
 static int
 watch_run(struct db *db, void *arg)
 {
-	struct watch_job *w = arg;
+	struct complaints_watch_job *w = arg;
 	struct complaints *cx = w->cx;
 	struct db_complaint c;
 	struct db_body b;
@@ -87,7 +80,7 @@ int
 complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
     struct complaints_error *e)
 {
-	struct watch_job w;
+	struct complaints_watch_job w;
 
 	*overdue = *reminded = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -101,6 +94,12 @@ complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
 				return -1;
 			*(pass ? reminded : overdue) += w.marked;
 		} while (w.marked == WATCH_BATCH);
+		/* The forwarding deadlines, with events only. */
+		do {
+			if (complaints_run(cx, complaints_forward_run, &w, e,
+			    &w.err) == -1)
+				return -1;
+		} while (w.marked == COMPLAINTS_FORWARD_BATCH);
 	}
 	if (*overdue || *reminded)
 		complaints_outbox_kick(cx);

@@ -27,10 +27,12 @@
 #define TOKEN_MAX	128
 
 static const char user_usage_text[] =
-    "usage: complaintctl user add LOGIN --name NAME "
+    "usage: complaintctl user add LOGIN NAME "
     "--position POS --body CODE --role ROLE\n"
-    "       complaintctl user add LOGIN --admin --name NAME "
+    "       complaintctl user add LOGIN --admin NAME "
     "--position POS [--body CODE]\n"
+    "  NAME: --surname S --given-name N [--patronymic P], or --name "
+    "\"FULL NAME\"\n"
     "       complaintctl user passwd LOGIN\n"
     "       complaintctl user disable LOGIN\n"
     "       complaintctl user list\n"
@@ -305,6 +307,7 @@ cmd_token(int argc, char **argv)
 
 struct user_opts {
 	const char	*name, *position, *body, *role, *data_dir, *schema_dir;
+	const char	*surname, *given, *patronymic;
 	int		 admin, from_stdin;
 };
 
@@ -359,9 +362,13 @@ cmd_user(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "schema-dir", required_argument, NULL, 's' },
 		{ "password-stdin", no_argument, NULL, 'i' },
+		{ "surname", required_argument, NULL, 'S' },
+		{ "given-name", required_argument, NULL, 'G' },
+		{ "patronymic", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct user_opts o;
+	char full[512];
 	struct complaints *cx = NULL;
 	struct complaints_error e;
 	struct buf body, out;
@@ -384,6 +391,9 @@ cmd_user(int argc, char **argv)
 		case 'd': o.data_dir = optarg; break;
 		case 's': o.schema_dir = optarg; break;
 		case 'i': o.from_stdin = 1; break;
+		case 'S': o.surname = optarg; break;
+		case 'G': o.given = optarg; break;
+		case 'P': o.patronymic = optarg; break;
 		default: return ctl_usage(user_usage_text);
 		}
 	}
@@ -397,6 +407,17 @@ cmd_user(int argc, char **argv)
 		o.role = "admin";
 		if (o.body == NULL)
 			o.body = "mes";
+	}
+	/*
+	 * The parts of a Kazakh name (the patronymic where the person has
+	 * one), as the talon prints them: surname, name, patronymic.
+	 */
+	if (o.surname != NULL || o.given != NULL || o.patronymic != NULL) {
+		if (o.name != NULL || o.surname == NULL || o.given == NULL ||
+		    complaints_full_name(o.surname, o.given, o.patronymic, full,
+		    sizeof(full)) == -1)
+			return ctl_usage(user_usage_text);
+		o.name = full;
 	}
 	if (strcmp(verb, "add") == 0 && (o.name == NULL ||
 	    o.position == NULL || o.body == NULL || o.role == NULL))

@@ -109,14 +109,15 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "AND due <= ?1 ORDER BY due LIMIT ?2",
 	[ST_NOTIFY_INSERT] =
 	    "INSERT INTO notification(uid, complaint_id, kind, channel, "
-	    "recipient, lang, created_at, due_by, next_attempt_at, body_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, "
-	    "(SELECT body_id FROM complaint WHERE id = ?2))",
+	    "recipient, lang, created_at, due_by, next_attempt_at, body_id, "
+	    "prev_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, "
+	    "(SELECT body_id FROM complaint WHERE id = ?2), ?9)",
 #define OUTBOX_COLS \
 	"n.id, n.uid, n.complaint_id, n.kind, n.channel, n.recipient, " \
 	"n.lang, n.state, n.created_at, n.due_by, n.attempts, " \
 	"n.next_attempt_at, n.last_error, n.sent_at, n.out_year, n.out_no, " \
-	"n.tracking, n.letter_date, n.posted_at, b.code, n.body_id "
+	"n.tracking, n.letter_date, n.posted_at, b.code, n.body_id, " \
+	"n.prev_due "
 	[ST_OUTBOX_DUE] = "SELECT " OUTBOX_COLS "FROM notification n "
 	    "JOIN body b ON b.id = n.body_id WHERE n.state IN ('pending', "
 	    "'sending') AND n.next_attempt_at <= ?1 "
@@ -216,7 +217,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "SELECT count(*) FROM notification WHERE state = ?1",
 #define LIST_COLS \
 	"c.id, c.talon, c.state, b.code, c.service, c.accepted_at, c.due, " \
-	"c.overdue_at, c.journal_year, c.journal_no, c.assignee "
+	"c.overdue_at, c.journal_year, c.journal_no, c.assignee, " \
+	"c.forward_due, c.forward_overdue_at "
 #define LIST_FILTER \
 	"AND (?2 IS NULL OR c.state = ?2) AND (?3 IS NULL OR c.service = ?3) " \
 	"AND (?4 IS NULL OR c.accepted_at >= ?4) " \

@@ -235,6 +235,8 @@ struct db_notification {
 	const char	*lang;
 	int64_t		 created_at;
 	const char	*due_by;	/* YYYY-MM-DD or NULL */
+	/* An extension notice: the due date it replaces; else NULL. */
+	const char	*prev_due;
 };
 int	db_notification_insert(struct db *, const struct db_notification *);
 
@@ -287,6 +289,8 @@ struct db_list_row {
 	int		 journal_year;
 	int64_t		 journal_no;
 	const char	*assignee;
+	const char	*forward_due;	/* NULL: nothing to forward */
+	int64_t		 forward_overdue_at;
 };
 int	db_list(struct db *, const struct db_list_filter *,
 	    int (*cb)(void *, const struct db_list_row *), void *arg);
@@ -370,6 +374,7 @@ struct db_outbox_row {
 	int64_t		 posted_at;
 	const char	*body_code;
 	int64_t		 body_id;
+	const char	*prev_due;	/* an extension's original due date */
 };
 typedef int (*db_outbox_cb)(void *, const struct db_outbox_row *);
 /* Pending (and interrupted) notifications due by now, oldest first. */

@@ -331,6 +331,7 @@ db_notification_insert(struct db *db, const struct db_notification *nt)
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, nt->created_at);
 	db_bind_opt(st, 8, nt->due_by);
+	db_bind_opt(st, 9, nt->prev_due);
 	rc = db_step(db, st);
 	sqlite3_reset(st);
 	return db_rc_from_sqlite(db, rc);
@@ -371,6 +372,8 @@ db_list(struct db *db, const struct db_list_filter *f,
 		r.journal_year = sqlite3_column_int(st, 8);
 		r.journal_no = sqlite3_column_int64(st, 9);
 		r.assignee = db_col_opt(st, 10);
+		r.forward_due = db_col_opt(st, 11);
+		r.forward_overdue_at = col_i64_opt(st, 12);
 		if (cb(arg, &r))
 			break;
 	}

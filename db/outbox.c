@@ -42,6 +42,7 @@ rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
 		r.posted_at = i64_opt(st, 18);
 		r.body_code = db_col_opt(st, 19);
 		r.body_id = sqlite3_column_int64(st, 20);
+		r.prev_due = db_col_opt(st, 21);
 		if (cb(arg, &r))
 			break;
 	}

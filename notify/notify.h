@@ -135,6 +135,14 @@ struct notify_talon {
 	const char	*due;		/* YYYY-MM-DD */
 	const char	*status_url;
 	const char	*lang;		/* "kk" or "ru": the labels */
+	/*
+	 * When it was received, if not at accepted_at (ISO 8601 with
+	 * offset; NULL: at registration): shown as the time of acceptance,
+	 * with the registration time beside it.  The rule and clause that
+	 * gave the due date ("state-services-2013, art. 25 p. 2"), or NULL.
+	 */
+	const char	*received_at;
+	const char	*due_rule;
 };
 
 /*

@@ -164,7 +164,8 @@ static const size_t letter_fields[] = {
 static const size_t talon_fields[] = {
 	TF(number), TF(access_code), TF(journal_number), TF(body_name_kk),
 	TF(body_name_ru), TF(accepted_at), TF(registrar_name),
-	TF(registrar_position), TF(due), TF(status_url), TF(lang)
+	TF(registrar_position), TF(due), TF(status_url), TF(lang),
+	TF(received_at), TF(due_rule)
 };
 #undef TF
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))

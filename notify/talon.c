@@ -20,6 +20,7 @@ struct labels {
 	const char	*number;
 	const char	*journal;
 	const char	*accepted;
+	const char	*registered;
 	const char	*registrar;
 	const char	*due;
 	const char	*code;
@@ -33,6 +34,7 @@ static const struct labels labels_kk = {
 	"Талон нөмірі",
 	"Тіркеу нөмірі",
 	"Қабылданған күні мен уақыты",
+	"Тіркелген күні мен уақыты",
 	"Қабылдаған",
 	"Қарау мерзімі",
 	"Қол жеткізу коды",
@@ -47,6 +49,7 @@ static const struct labels labels_ru = {
 	"Номер талона",
 	"Регистрационный номер",
 	"Дата и время приёма",
+	"Дата и время регистрации",
 	"Принял(а)",
 	"Срок рассмотрения",
 	"Код доступа",
@@ -85,13 +88,52 @@ code_grouped(const char *code, char out[32])
 		snprintf(out, 32, "%s", code);
 }
 
+/*
+ * What the talon shows, worked out once for the text and the PDF: the
+ * time it was received (the regulation's "date and time of acceptance"),
+ * the registration time beside it where they differ, who accepted it,
+ * and the due date with the rule and clause that gave it.
+ */
+struct talon_view {
+	char		at[17], reg[17], code[32];
+	char		due[11 + NOTIFY_VALUE_MAX + 4];
+	struct buf	who;
+};
+
+static int
+talon_view(const struct notify_talon *t, struct talon_view *v)
+{
+	char d[11];
+
+	memset(v, 0, sizeof(*v));
+	buf_init(&v->who, 2 * NOTIFY_VALUE_MAX + 8);
+	if (t->received_at != NULL && strcmp(t->received_at,
+	    t->accepted_at) != 0) {
+		if (when(t->received_at, v->at) == -1 ||
+		    when(t->accepted_at, v->reg) == -1)
+			return -1;
+	} else if (when(t->accepted_at, v->at) == -1)
+		return -1;
+	if (t->registrar_position != NULL)
+		buf_printf(&v->who, "%s, ", t->registrar_position);
+	if (t->registrar_name != NULL)
+		buf_puts(&v->who, t->registrar_name);
+	if (t->due != NULL)
+		snprintf(v->due, sizeof(v->due), "%s%s%s", notify_dmy(t->due,
+		    d) == 0 ? d : t->due, t->due_rule ? " — " : "",
+		    t->due_rule ? t->due_rule : "");
+	if (t->access_code != NULL)
+		code_grouped(t->access_code, v->code);
+	return 0;
+}
+
 static int
 check_talon(const struct notify_talon *t)
 {
 	const char *s[] = { t->number, t->access_code, t->journal_number,
 	    t->body_name_kk, t->body_name_ru, t->accepted_at,
 	    t->registrar_name, t->registrar_position, t->due,
-	    t->status_url };
+	    t->status_url, t->received_at, t->due_rule };
 
 	if (t->number == NULL || t->accepted_at == NULL)
 		return -1;
@@ -235,17 +277,12 @@ notify_talon_text(const struct notify_talon *t, struct buf *out)
 {
 	const struct labels *lb = labels_for(t->lang);
 	const size_t cols = NOTIFY_TALON_COLS;
-	char at[17], due[11], code[32];
-	struct buf who;
+	struct talon_view v;
 	int rc = -1;
 
-	buf_init(&who, 2 * NOTIFY_VALUE_MAX + 8);
-	if (check_talon(t) == -1 || when(t->accepted_at, at) == -1)
+	memset(&v, 0, sizeof(v));
+	if (check_talon(t) == -1 || talon_view(t, &v) == -1)
 		goto out;
-	if (t->registrar_position != NULL)
-		buf_printf(&who, "%s, ", t->registrar_position);
-	if (t->registrar_name != NULL)
-		buf_puts(&who, t->registrar_name);
 
 	if (centred(out, lb->title, cols) == -1 ||
 	    centred(out, lb->subtitle, cols) == -1 || rule(out, cols) == -1)
@@ -257,17 +294,12 @@ notify_talon_text(const struct notify_talon *t, struct buf *out)
 	if (rule(out, cols) == -1 ||
 	    field(out, lb->number, t->number, cols) == -1 ||
 	    field(out, lb->journal, t->journal_number, cols) == -1 ||
-	    field(out, lb->accepted, at, cols) == -1 ||
-	    field(out, lb->registrar, who.data, cols) == -1)
+	    field(out, lb->accepted, v.at, cols) == -1 ||
+	    (v.reg[0] && field(out, lb->registered, v.reg, cols) == -1) ||
+	    field(out, lb->registrar, v.who.data, cols) == -1 ||
+	    (v.due[0] && field(out, lb->due, v.due, cols) == -1) ||
+	    (v.code[0] && field(out, lb->code, v.code, cols) == -1))
 		goto out;
-	if (t->due != NULL && field(out, lb->due, notify_dmy(t->due, due) ==
-	    0 ? due : t->due, cols) == -1)
-		goto out;
-	if (t->access_code != NULL) {
-		code_grouped(t->access_code, code);
-		if (field(out, lb->code, code, cols) == -1)
-			goto out;
-	}
 	if (t->status_url != NULL && (rule(out, cols) == -1 ||
 	    wrap(out, lb->check, cols) == -1 ||
 	    wrap(out, t->status_url, cols) == -1))
@@ -276,7 +308,7 @@ notify_talon_text(const struct notify_talon *t, struct buf *out)
 		goto out;
 	rc = 0;
 out:
-	buf_free(&who);
+	buf_free(&v.who);
 	return rc;
 }
 
@@ -303,23 +335,18 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 	const struct labels *lb = labels_for(t->lang);
 	const double x = TALON_M * MM, w = (TALON_W - 2 * TALON_M) * MM;
 	struct notify_pdf p;
-	struct buf who;
-	char at[17], due[11], code[32];
+	struct talon_view v;
 	double y, qr = 30 * MM;
 	int rc = -1;
 
 	if (notify_renderer_active())
 		return notify_renderer_talon(t, pdf, err, errlen);
-	buf_init(&who, 2 * NOTIFY_VALUE_MAX + 8);
-	if (check_talon(t) == -1 || when(t->accepted_at, at) == -1) {
+	memset(&v, 0, sizeof(v));
+	if (check_talon(t) == -1 || talon_view(t, &v) == -1) {
 		errf(err, errlen, "notify: talon: no number, or the "
 		    "time of acceptance or a field is malformed");
 		goto out;
 	}
-	if (t->registrar_position != NULL)
-		buf_printf(&who, "%s, ", t->registrar_position);
-	if (t->registrar_name != NULL)
-		buf_puts(&who, t->registrar_name);
 	if (notify_pdf_begin(&p, pdf, TALON_W, TALON_H, t->number, err,
 	    errlen) == -1)
 		goto out;
@@ -341,15 +368,11 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 
 	y = pdf_field(p.cr, y, lb->number, t->number, 13, 1);
 	y = pdf_field(p.cr, y, lb->journal, t->journal_number, 9.5, 0);
-	y = pdf_field(p.cr, y, lb->accepted, at, 9.5, 0);
-	y = pdf_field(p.cr, y, lb->registrar, who.data, 9, 0);
-	if (t->due != NULL)
-		y = pdf_field(p.cr, y, lb->due, notify_dmy(t->due, due) == 0 ?
-		    due : t->due, 9.5, 0);
-	if (t->access_code != NULL) {
-		code_grouped(t->access_code, code);
-		y = pdf_field(p.cr, y, lb->code, code, 12, 1);
-	}
+	y = pdf_field(p.cr, y, lb->accepted, v.at, 9.5, 0);
+	y = pdf_field(p.cr, y, lb->registered, v.reg, 9, 0);
+	y = pdf_field(p.cr, y, lb->registrar, v.who.data, 9, 0);
+	y = pdf_field(p.cr, y, lb->due, v.due, 9.5, 0);
+	y = pdf_field(p.cr, y, lb->code, v.code, 12, 1);
 
 	/* The QR code at the foot, the address beside it. */
 	if (t->status_url != NULL) {
@@ -379,6 +402,6 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 	}
 	rc = notify_pdf_finish(&p, err, errlen);
 out:
-	buf_free(&who);
+	buf_free(&v.who);
 	return rc;
 }

@@ -441,6 +441,89 @@ class DeliveryTest(PerTestDaemonCase):
 
     # === 1. Every kind arrives ===============================================
 
+    def test_dates_read_back(self):
+        """Letters and emails are the record the applicant keeps.  Each
+        kind of notice is read back, from the email and from its PDF
+        (pdftotext), and every date in it must be a date of the journal
+        (read from the store, not from the notices); the extension gives
+        the term as it was set first, then the new one."""
+        if shutil.which("pdftotext") is None:
+            self.skipTest("pdftotext is not installed")
+        d = self.start_daemon()
+        a = self.register(email="dates.read.back@example.kz")
+        res = self.act(a, "forward", [("to", "almaty-alatau"),
+                                      ("reason", "Мектеп Алатау ауданында")])
+        nt = res.find("new-talon")
+        a2 = dict(a, number=text_of(nt, "number"), id=int(text_of(nt, "id")),
+                  body="almaty-alatau")
+        self.assign(a2)
+        ext = self.act(a2, "extend", [("reason", "Құжаттар сұратылды")])
+        self.decide(a2)
+        self.wait_for("three emails", lambda: len(self.smtp.messages()) >= 3)
+        self.wait_states([a2], "sent")
+
+        def dmy(iso):
+            y, m, dd = iso.split("-")
+            return "%s.%s.%s" % (dd, m, y)
+
+        def local(ts):
+            return datetime.datetime.fromtimestamp(ts, ALMATY).date()
+
+        # The journal: when each entry was accepted, its due dates (the
+        # register event's and the extension's), and the notices' dates.
+        journal = set()
+        for c in (a, a2):
+            acc, = d.query("SELECT accepted_at FROM complaint WHERE id = ?",
+                           (c["id"],))[0]
+            journal.add(dmy(local(acc).isoformat()))
+        first_due = d.query("SELECT due FROM complaint WHERE id = ?",
+                            (a["id"],))[0][0]
+        journal.add(dmy(first_due))
+        ev = d.query("SELECT detail FROM event WHERE complaint_id = ? AND "
+                     "action = 'extend'", (a2["id"],))
+        self.assertEqual(len(ev), 1, ev)
+        new_due = re.search(r"extended to (\d{4}-\d\d-\d\d)",
+                            ev[0][0]).group(1)
+        self.assertEqual(new_due, text_of(ext, "due"))
+        journal.add(dmy(new_due))
+        self.assertEqual(text_of(ext, "state"), "extended")
+        # a2's due date before the extension: the one on its talon.
+        old_due = text_of(nt, "due")
+        self.assertNotEqual(old_due, new_due)
+        journal.add(dmy(old_due))
+        for n in self.notes(a) + self.notes(a2):
+            for v in d.query("SELECT due_by, letter_date FROM notification "
+                             "WHERE id = ?", (n["id"],))[0]:
+                if v:
+                    journal.add(dmy(v))
+
+        date_re = re.compile(r"\b\d\d\.\d\d\.\d{4}\b")
+        msgs = {m["id"]: m for m in self.smtp.messages()}
+        for kind, c in (("forwarded", a), ("extended", a2),
+                        ("decision", a2)):
+            n = self.note(c, kind)
+            m = msgs["<%s@%s>" % (n["uid"], MAIL_HOST)]
+            text = m["msg"].get_body(preferencelist=("plain",)).get_content()
+            pdf = [p for p in m["msg"].iter_attachments()
+                   if p.get_content_type() == "application/pdf"][0]
+            for where, t in (("email", text),
+                             ("pdf", squash(self.pdf_text(
+                                 pdf.get_content())))):
+                found = date_re.findall(t)
+                self.assertTrue(found, "%s %s: no date" % (kind, where))
+                for x in found:
+                    self.assertIn(x, journal, "%s %s: %s is no date of the "
+                                  "journal %s" % (kind, where, x,
+                                                  sorted(journal)))
+                if kind == "extended":
+                    # The term as set, then the new one, in that order.
+                    self.assertIn(dmy(old_due), t, where)
+                    self.assertIn(dmy(new_due), t, where)
+                    self.assertLess(t.index(dmy(old_due)),
+                                    t.index(dmy(new_due)),
+                                    "%s: the new due date comes first"
+                                    % where)
+
     def test_every_kind_arrives(self):
         d = self.start_daemon()
         a = self.register(email="gauhar.otegenova@example.kz")

@@ -962,6 +962,72 @@ class DeadlineWatchTest(LifecycleMixin, PerTestDaemonCase):
             time.sleep(0.1)
         self.fail("within %.0f s: %s" % (self.WAIT, what))
 
+    def test_forwarding_watch(self):
+        """A complaint registered at a body the routing rules do not name
+        must be forwarded within 3 working days (stored at registration).
+        Registered on Monday 7 December 2026: by Thursday 10 December
+        (8, 9, 10).  The watch reminds the body and marks the complaint
+        overdue, each once; one forwarded in time and one taken up are
+        left alone."""
+        start = datetime.datetime(2026, 12, 7, 10, 0, tzinfo=ALMATY)
+        self.d = self.new_daemon({"watch_interval": 1, "remind_days": 0,
+                                  "test_clock_offset":
+                                  int(start.timestamp() - time.time())})
+        inst = institution_for(5, "almaty-alatau")
+        ids = {}
+        for k in ("x", "y", "z"):
+            t = talon_info(self.register_ok("almaty-almaly", 5, inst))
+            self.assertEqual(t["forward-proposed"], "almaty-alatau", t)
+            ids[k] = self.d.query("SELECT id FROM complaint WHERE talon=?",
+                                  (t["number"],))[0][0]
+            self.assertEqual(self.d.query(
+                "SELECT forward_due FROM complaint WHERE id = ?",
+                (ids[k],))[0][0], "2026-12-10")
+        self.act_ok(ids["y"], "forward", "almaty-almaly",
+                    [("to", "almaty-alatau"),
+                     ("reason", "Алатау ауданының мектебі")],
+                    state="forwarded")
+        self.act_ok(ids["z"], "assign", "almaty-almaly")
+        rec = self.record(ids["x"]).xml()
+        self.assertEqual(text_of(rec, "law/forward-by"), "2026-12-10")
+        items = {int(i.get("id")): i for i in
+                 self.d.get("/api/v1/complaints?body=almaty-almaly")
+                 .xml().findall("item")}
+        self.assertEqual(text_of(items[ids["x"]], "forward-by"),
+                         "2026-12-10")
+        self.assertIsNone(items[ids["z"]].find("forward-by"))
+
+        # Wednesday 9 December, reminders one working day ahead.
+        self.restart_at(datetime.date(2026, 12, 9), remind_days=1)
+        self.wait_for("a forward-remind event",
+                      lambda: self.events(ids["x"], "forward-remind"))
+        time.sleep(2.5)
+        self.assertEqual(len(self.events(ids["x"], "forward-remind")), 1)
+        self.assertEqual(self.events(ids["x"], "forward-overdue"), [])
+        for k in ("y", "z"):
+            self.assertEqual(self.events(ids[k], "forward-remind"), [], k)
+
+        # Friday 11 December: overdue, once.
+        self.restart_at(datetime.date(2026, 12, 11), remind_days=1)
+        self.wait_for("a forward-overdue event",
+                      lambda: self.events(ids["x"], "forward-overdue"))
+        time.sleep(2.5)
+        ev = self.events(ids["x"], "forward-overdue")
+        self.assertEqual(len(ev), 1, ev)
+        self.assertIn("2026-12-10", ev[0][1])
+        for k in ("y", "z"):
+            self.assertEqual(self.events(ids[k], "forward-overdue"), [], k)
+        rec = self.record(ids["x"]).xml()
+        self.assertIsNotNone(rec.find("law/forward-overdue-since"))
+        items = {int(i.get("id")): i for i in
+                 self.d.get("/api/v1/complaints?body=almaty-almaly")
+                 .xml().findall("item")}
+        self.assertEqual(text_of(items[ids["x"]], "forward-overdue"),
+                         "true")
+        # The audit trail still verifies.
+        r = self.d.get("/api/v1/verify")
+        self.assertEqual(r.status, 200, r)
+
     def test_overdue_and_reminders(self):
         self.d = self.new_daemon({"watch_interval": 1, "remind_days": 0})
         inst = institution_for(5, "almaty-alatau")

@@ -4,11 +4,13 @@ import datetime
 import os
 import random
 import re
+import subprocess
 import threading
 import time
 import unittest
 
-from harness import (BODIES, SCHEMA_DIR, Daemon, DaemonTestCase,
+from harness import (BODIES, CTL_BIN, PASSWORD, SCHEMA_DIR, Daemon,
+                     DaemonTestCase,
                      PerTestDaemonCase, adjacent_swaps,
                      complaint_xml, make_talon, random_complaint,
                      single_digit_typos, talon_digits, talon_valid, text_of)
@@ -524,6 +526,50 @@ class NewYearTest(PerTestDaemonCase):
         for t in a:
             r = d.status(t["number"])
             self.assertEqual(r.status, 200, r)
+
+
+class NamePartsTest(PerTestDaemonCase):
+    """Service 11, clause 20: the talon names the employee who accepted
+    the complaint by surname, name and patronymic.  An account opened
+    with the parts of a Kazakh name (the patronymic where there is one)
+    has them in full, in that order."""
+
+    def add_user(self, d, login, *name):
+        p = subprocess.run(
+            [CTL_BIN, "user", "add", login] + list(name) +
+            ["--position", "кіріс хат-хабарлар жөніндегі маман", "--body",
+             "almaty-almaly", "--role", "registrar", "--data-dir",
+             d.data_dir, "--schema-dir", SCHEMA_DIR, "--password-stdin"],
+            input=PASSWORD + "\n", capture_output=True, text=True,
+            timeout=60)
+        return p
+
+    def registered_by(self, d, login):
+        tok = d.sign_in(login)
+        r = d.post_xml("/api/v1/complaints",
+                       complaint_xml(body="almaty-almaly", service=11),
+                       headers={"Authorization": "Bearer " + tok})
+        self.assertEqual(r.status, 201, r)
+        return text_of(r.xml(), "accepted-by/name")
+
+    def test_name_in_parts(self):
+        d = self.new_daemon()
+        p = self.add_user(d, "dinara", "--surname", "Жұмабекова",
+                          "--given-name", "Динара", "--patronymic",
+                          "Асқарқызы")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.registered_by(d, "dinara"),
+                         "Жұмабекова Динара Асқарқызы")
+        # No patronymic: surname and name.
+        p = self.add_user(d, "john", "--surname", "Смит", "--given-name",
+                          "Джон")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.registered_by(d, "john"), "Смит Джон")
+        # A name without its surname, or both forms at once: usage.
+        for bad in (["--given-name", "Динара"],
+                    ["--name", "Жұмабекова Динара", "--surname", "Ж"]):
+            p = self.add_user(d, "bad", *bad)
+            self.assertEqual(p.returncode, 2, p.stderr)
 
 
 class DeadlineTest(PerTestDaemonCase):

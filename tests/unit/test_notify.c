@@ -762,6 +762,51 @@ talon_text_fits_a_receipt(void **state)
 		buf_free(&joined);
 	}
 
+	/*
+	 * Received on Friday, registered on Monday: the time received is the
+	 * time of acceptance, the registration beside it; the due date names
+	 * its rule and clause.
+	 */
+	{
+		struct notify_talon t = sample_talon("kk");
+		struct buf b;
+		const char *rcv, *reg;
+
+		buf_init(&b, 8192);
+		t.received_at = "2026-11-13T17:30:00+05:00";
+		t.due_rule = "state-services-2013, art. 25 p. 2";
+		assert_int_equal(notify_talon_text(&t, &b), 0);
+		rcv = strstr(b.data, "Қабылданған күні мен уақыты");
+		reg = strstr(b.data, "Тіркелген күні мен уақыты");
+		assert_non_null(rcv);
+		assert_non_null(reg);
+		assert_true(rcv < reg);
+		assert_true(strstr(rcv, "13.11.2026 17:30") < reg);
+		assert_non_null(strstr(reg, "16.11.2026 15:42"));
+		/* Wrapped over lines: the words in order, spaces squashed. */
+		{
+			char *w = b.data;
+
+			for (const char *q = b.data; *q; q++) {
+				char ch = *q == '\n' ? ' ' : *q;
+
+				if (ch == ' ' && w > b.data && w[-1] == ' ')
+					continue;
+				*w++ = ch;
+			}
+			*w = '\0';
+		}
+		assert_non_null(strstr(b.data, "state-services-2013, art. 25 "
+		    "p. 2"));
+		buf_free(&b);
+		/* The same time twice: one line. */
+		buf_init(&b, 8192);
+		t.received_at = t.accepted_at;
+		assert_int_equal(notify_talon_text(&t, &b), 0);
+		assert_null(strstr(b.data, "Тіркелген"));
+		buf_free(&b);
+	}
+
 	/* A malformed time of acceptance is refused. */
 	{
 		struct notify_talon t = sample_talon("kk");
