@@ -25,7 +25,7 @@ complaints_forward_run(struct db *db, void *arg)
 	char date[11], detail[128], state[32];
 	uint8_t rowhash[32];
 	time_t now = clock_now();
-	int n, rc;
+	int n, rc, intact;
 
 	limit = complaints_today(w->cx, NULL, now);
 	if (w->remind)
@@ -37,6 +37,15 @@ complaints_forward_run(struct db *db, void *arg)
 	    &n)) != DB_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
+		/* A row changed behind the daemon's back stays unmarked, so
+		   that verify still names it. */
+		if ((rc = db_row_intact(db, ids[i], &intact)) != DB_OK)
+			return rc;
+		if (!intact) {
+			log_warnx("watch: complaint %lld does not match its "
+			    "audit trail; not marked", (long long)ids[i]);
+			continue;
+		}
 		if ((rc = db_complaint_get(db, ids[i], &c, &b)) != DB_OK ||
 		    (rc = db_law_get(db, ids[i], &law)) != DB_OK ||
 		    (rc = db_forward_mark(db, ids[i], w->remind, now)) != DB_OK)

@@ -268,6 +268,12 @@ int	db_law_get(struct db *, int64_t id, struct db_law *);
 int	db_forward_watch(struct db *, int remind, const char *date, int limit,
 	    int64_t *ids, int *n);
 int	db_forward_mark(struct db *, int64_t id, int remind, int64_t at);
+/*
+ * *intact: 1 when the entry's row still hashes to what its latest event
+ * recorded, 0 when it does not (changed behind the daemon's back: a
+ * watch must not bless it with a new event).
+ */
+int	db_row_intact(struct db *, int64_t id, int *intact);
 
 /* Listing, paged by id. */
 struct db_list_filter {

@@ -102,3 +102,26 @@ db_forward_mark(struct db *db, int64_t id, int remind, int64_t at)
 	sqlite3_reset(st);
 	return db_rc_from_sqlite(db, rc);
 }
+
+int
+db_row_intact(struct db *db, int64_t id, int *intact)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_VERIFY_LAST_EVENT);
+	uint8_t now[32], last[32];
+	int rc, have = 0;
+
+	*intact = 0;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = db_step(db, st)) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 1) == 32) {
+		memcpy(last, sqlite3_column_blob(st, 1), 32);
+		have = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_rc_from_sqlite(db, rc);
+	if ((rc = db_complaint_row_hash(db, id, now)) != DB_OK)
+		return rc;
+	*intact = have && memcmp(now, last, 32) == 0;
+	return DB_OK;
+}
