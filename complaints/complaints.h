@@ -469,5 +469,8 @@ struct complaints_gauges {
 };
 int	complaints_gauges(struct complaints *, const struct complaints_gauges *,
 	    void *arg, struct complaints_error *);
+/* The writer's jobs finished so far and those waiting or running. */
+void	complaints_writer_progress(struct complaints *, uint64_t *done,
+	    uint64_t *pending);
 
 #endif /* COMPLAINTS_H */

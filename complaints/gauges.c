@@ -1,6 +1,7 @@
 /*
  * complaints: the store's state for GET /metrics, read on a reader of the
- * pool at the moment of the scrape.
+ * pool at the moment of the scrape, and the writer's progress for the
+ * service manager's watchdog.
  */
 #include <stdio.h>
 
@@ -27,4 +28,11 @@ complaints_gauges(struct complaints *cx, const struct complaints_gauges *g,
 		return -1;
 	}
 	return 0;
+}
+
+void
+complaints_writer_progress(struct complaints *cx, uint64_t *done,
+    uint64_t *pending)
+{
+	db_writer_progress(cx->writer, done, pending);
 }

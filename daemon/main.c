@@ -318,7 +318,7 @@ main(int argc, char *argv[])
 	service_ready("listening on %s:%u", conf.listen, httpd_port(h));
 
 	for (;;) {
-		if (service_sigwait(&set, &sig) != 0)
+		if (service_sigwait(&set, &sig, cx) != 0)
 			continue;
 		if (sig == SIGHUP) {
 			log_info("complaintsd: SIGHUP: loading the directory");

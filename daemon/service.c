@@ -10,6 +10,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "complaints/complaints.h"
 #include "daemon/service.h"
 #include "util/util.h"
 
@@ -52,20 +53,61 @@ service_stopping(void)
 	sd_notify(0, "STOPPING=1\nSTATUS=finishing requests in flight");
 }
 
-int
-service_sigwait(const sigset_t *set, int *sig)
+static uint64_t
+now_usec(void)
 {
 	struct timespec ts;
-	uint64_t usec = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Whether the writer moved within the last interval (or has no work). */
+static int
+writer_moves(struct complaints *cx, uint64_t interval)
+{
+	static uint64_t last_done, since;
+	static int stalled;
+	uint64_t done, pending, now = now_usec();
+
+	if (cx == NULL)
+		return 1;
+	complaints_writer_progress(cx, &done, &pending);
+	if (pending == 0 || done != last_done || since == 0) {
+		if (stalled)
+			log_warnx("writer: moving again; telling the "
+			    "watchdog");
+		last_done = done;
+		since = now;
+		stalled = 0;
+		return 1;
+	}
+	if (now - since < interval)
+		return 1;
+	if (!stalled)
+		log_warnx("writer: %llu jobs waiting, none finished for %llu "
+		    "ms: the watchdog is no longer told",
+		    (unsigned long long)pending,
+		    (unsigned long long)((now - since) / 1000));
+	stalled = 1;
+	return 0;
+}
+
+int
+service_sigwait(const sigset_t *set, int *sig, struct complaints *cx)
+{
+	struct timespec ts;
+	uint64_t usec = 0, half;
 	int s;
 
 	if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
 		return sigwait(set, sig) == 0 ? 0 : -1;
-	usec /= 2;
+	half = usec / 2;
 	for (;;) {
-		sd_notify(0, "WATCHDOG=1");
-		ts.tv_sec = (time_t)(usec / 1000000);
-		ts.tv_nsec = (long)(usec % 1000000) * 1000;
+		if (writer_moves(cx, usec))
+			sd_notify(0, "WATCHDOG=1");
+		ts.tv_sec = (time_t)(half / 1000000);
+		ts.tv_nsec = (long)(half % 1000000) * 1000;
 		if ((s = sigtimedwait(set, NULL, &ts)) > 0) {
 			*sig = s;
 			return 0;

@@ -19,8 +19,12 @@ void	service_reloading(void);
 void	service_stopping(void);
 /*
  * sigwait(3) for the main loop that also pings the watchdog at half its
- * interval while it waits.  Returns 0 with *sig set.
+ * interval while it waits, as long as the writer of cx (may be NULL)
+ * moves: when jobs wait and none finished for a whole interval the pings
+ * stop, and the service manager restarts the daemon.  Returns 0 with
+ * *sig set.
  */
-int	service_sigwait(const sigset_t *, int *sig);
+struct complaints;
+int	service_sigwait(const sigset_t *, int *sig, struct complaints *cx);
 
 #endif /* SERVICE_H */

@@ -499,6 +499,9 @@ void		 db_writer_stop(struct db_writer *);
 /* Batches committed and jobs run, for the statistics. */
 void		 db_writer_stats(struct db_writer *, uint64_t *batches,
 		    uint64_t *jobs);
+/* Jobs finished so far, and those submitted and not finished yet. */
+void		 db_writer_progress(struct db_writer *, uint64_t *done,
+		    uint64_t *pending);
 
 /*
  * Online copies (backup.c).  db_backup_into writes a consistent, compact

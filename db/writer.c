@@ -26,6 +26,7 @@ struct db_writer {
 	size_t		 queued, queue_cap, batch_max;
 	int		 stopping;
 	uint64_t	 batches, jobs;
+	uint64_t	 submitted;	/* jobs accepted by db_writer_submit */
 	char		*hold;		/* tests: no batch while it exists */
 };
 
@@ -93,7 +94,7 @@ run_batch(struct db_writer *w, struct db_job *batch)
 	metrics_observe(METRICS_BATCH_SIZE, (double)n);
 	for (j = batch; j != NULL; j = next) {
 		next = j->next;	/* done() may free the job */
-		w->jobs++;
+		__atomic_add_fetch(&w->jobs, 1, __ATOMIC_RELAXED);
 		j->done(j->arg, j->rc);
 	}
 }
@@ -166,6 +167,7 @@ db_writer_submit(struct db_writer *w, struct db_job *j)
 			w->head = j;
 		w->tail = j;
 		w->queued++;
+		w->submitted++;
 		pthread_cond_signal(&w->cond);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -203,5 +205,14 @@ db_writer_stats(struct db_writer *w, uint64_t *batches, uint64_t *jobs)
 	pthread_mutex_lock(&w->lock);
 	*batches = w->batches;
 	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+db_writer_progress(struct db_writer *w, uint64_t *done, uint64_t *pending)
+{
+	pthread_mutex_lock(&w->lock);
+	*done = __atomic_load_n(&w->jobs, __ATOMIC_RELAXED);
+	*pending = w->submitted - *done;
 	pthread_mutex_unlock(&w->lock);
 }

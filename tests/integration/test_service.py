@@ -6,9 +6,11 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 
-from harness import DAEMON_BIN, DaemonError, PerTestDaemonCase, request
+from harness import (DAEMON_BIN, DaemonError, PerTestDaemonCase,
+                     complaint_xml, request)
 
 
 class Notifications:
@@ -34,6 +36,16 @@ class Notifications:
                 return msg
         raise AssertionError("no %r within %.0f s; seen %r"
                              % (line, timeout, self.seen))
+
+    def drain(self):
+        """Forgets what was sent so far."""
+        self.sock.settimeout(0)
+        try:
+            while True:
+                self.sock.recv(4096)
+        except (BlockingIOError, socket.timeout):
+            pass
+        self.seen = []
 
     def close(self):
         self.sock.close()
@@ -98,6 +110,41 @@ class ServiceTest(PerTestDaemonCase):
             n.wait_for("WATCHDOG=1", timeout=0.5)
         proc.send_signal(signal.SIGTERM)
         self.assertEqual(proc.wait(20), 0)
+
+    def test_watchdog_stops_when_the_writer_stalls(self):
+        hold = None
+        d = self.new_daemon(start=False)
+        hold = os.path.join(d.tmp, "hold")
+        d.extra["test_write_hold"] = hold
+        d.make_admin()
+        d.extra["_no_admin"] = 1
+        proc, n = self.start_supervised(d, 400000)
+        n.wait_for("READY=1")
+        with open(d.port_file, encoding="ascii") as f:
+            d.port = int(f.read())
+        d.accounts.add("admin")
+        token = d.account("registrar", "almaty-bostandyk")
+        n.wait_for("WATCHDOG=1", timeout=2)
+        # Writes wait while the file exists: a registration stalls.
+        open(hold, "w").close()
+        result = []
+        t = threading.Thread(target=lambda: result.append(d.post_xml(
+            "/api/v1/complaints", complaint_xml(),
+            headers={"Authorization": "Bearer " + token})))
+        t.start()
+        time.sleep(1.0)         # more than the interval (0.4 s)
+        n.drain()
+        with self.assertRaises(AssertionError):
+            n.wait_for("WATCHDOG=1", timeout=1.0)
+        os.unlink(hold)
+        t.join(30)
+        self.assertEqual(result[0].status, 201, result)
+        n.wait_for("WATCHDOG=1", timeout=2)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(20), 0)
+        log = d.log()
+        self.assertIn("none finished", log)
+        self.assertIn("moving again", log)
 
     def test_one_daemon_per_data_dir(self):
         d1 = self.new_daemon()
