@@ -142,6 +142,46 @@ write_new(const char *path, const void *data, size_t len, char *err,
 	return 0;
 }
 
+/*
+ * Whether path is a store of ours before SQLite touches it (opened for
+ * writing, an empty or foreign file would become a new store): the
+ * SQLite header, and a schema version (user_version, at byte 60) this
+ * build knows.
+ */
+static int
+check_header(const char *path, long *version, char *err, size_t errlen)
+{
+	unsigned char h[100];
+	ssize_t n;
+	long v;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0) {
+		snprintf(err, errlen, "%s: not an SQLite database", path);
+		return -1;
+	}
+	v = (long)h[60] << 24 | (long)h[61] << 16 | (long)h[62] << 8 | h[63];
+	if (v <= 0) {
+		snprintf(err, errlen, "%s: not a complaintsd store (schema "
+		    "version %ld)", path, v);
+		return -1;
+	}
+	if (v > db_schema_version()) {
+		snprintf(err, errlen, "%s: made by a newer complaintsd "
+		    "(schema %ld; this one knows up to %d)", path, v,
+		    db_schema_version());
+		return -1;
+	}
+	*version = v;
+	return 0;
+}
+
 int
 backup_make(const char *data_dir, const char *file, int with_key,
     struct backup_info *info, char *err, size_t errlen)
@@ -149,6 +189,7 @@ backup_make(const char *data_dir, const char *file, int with_key,
 	struct db *src = NULL, *copy = NULL;
 	uint8_t key[KEY_LEN];
 	char store[1024], keyp[1024], tmp[1100];
+	long version;
 	int fd, rc, ret = -1;
 
 	memset(info, 0, sizeof(*info));
@@ -163,8 +204,14 @@ backup_make(const char *data_dir, const char *file, int with_key,
 	}
 	if (with_key && read_key(keyp, key, err, errlen) == -1)
 		goto out;
-	if (access(store, F_OK) == -1) {
-		snprintf(err, errlen, "%s: %s", store, strerror(errno));
+	if (check_header(store, &version, err, errlen) == -1)
+		goto out;
+	/* The checks of the copy speak this version's schema. */
+	if (version != db_schema_version()) {
+		snprintf(err, errlen, "%s is at schema %ld, this complaintctl "
+		    "at %d: back it up with the complaintctl of its version, "
+		    "or start this version's daemon first (it migrates)",
+		    store, version, db_schema_version());
 		goto out;
 	}
 	if ((src = db_open(store, 0, err, errlen)) == NULL)
@@ -247,45 +294,6 @@ out:
 	return ret;
 }
 
-/*
- * Whether path is a store of ours before SQLite touches it (opened for
- * writing, an empty or foreign file would become a new store): the
- * SQLite header, and a schema version (user_version, at byte 60) this
- * build knows.
- */
-static int
-check_header(const char *path, char *err, size_t errlen)
-{
-	unsigned char h[100];
-	ssize_t n;
-	long v;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = read(fd, h, sizeof(h));
-	close(fd);
-	if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0) {
-		snprintf(err, errlen, "%s: not an SQLite database", path);
-		return -1;
-	}
-	v = (long)h[60] << 24 | (long)h[61] << 16 | (long)h[62] << 8 | h[63];
-	if (v <= 0) {
-		snprintf(err, errlen, "%s: not a complaintsd store (schema "
-		    "version %ld)", path, v);
-		return -1;
-	}
-	if (v > db_schema_version()) {
-		snprintf(err, errlen, "%s: made by a newer complaintsd "
-		    "(schema %ld; this one knows up to %d)", path, v,
-		    db_schema_version());
-		return -1;
-	}
-	return 0;
-}
-
 /* Moves name to name.old (with its -wal and -shm); ENOENT is no error. */
 static int
 keep_old(const char *dir, const char *name, char *err, size_t errlen)
@@ -323,6 +331,7 @@ backup_restore(const char *file, const char *data_dir, int force,
 	uint8_t key[KEY_LEN];
 	char store[1024], keyp[1024], work[1100], keywork[1100];
 	size_t klen = 0;
+	long version;
 	int lock = -1, rc, ret = -1, have_store;
 
 	memset(info, 0, sizeof(*info));
@@ -348,7 +357,7 @@ backup_restore(const char *file, const char *data_dir, int force,
 		    "replaces it (kept as %s.old)", data_dir, STORE_FILE);
 		goto out;
 	}
-	if (check_header(file, err, errlen) == -1)
+	if (check_header(file, &version, err, errlen) == -1)
 		goto out;
 	snprintf(work, sizeof(work), "%s.restoring", store);
 	snprintf(keywork, sizeof(keywork), "%s.restoring", keyp);

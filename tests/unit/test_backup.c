@@ -142,7 +142,8 @@ backup_fails_cleanly(void **state)
 {
 	struct fx *f = *state;
 	struct backup_info info;
-	char file[256], empty[256], err[512];
+	char file[256], empty[256], store[256], sql[64], err[512];
+	sqlite3 *h;
 
 	/* No folder for the copy: nothing left behind, a reason given. */
 	path(file, sizeof(file), f, "no/such/b.db");
@@ -155,6 +156,17 @@ backup_fails_cleanly(void **state)
 	path(file, sizeof(file), f, "b.db");
 	assert_int_equal(backup_make(empty, file, 0, &info, err,
 	    sizeof(err)), -1);
+	assert_false(exists(file));
+	/* A store of another version than this build's: said so. */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    db_schema_version() - 1);
+	snprintf(store, sizeof(store), "%s/complaints.db", f->data);
+	assert_int_equal(sqlite3_open(store, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(backup_make(f->data, file, 0, &info, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "is at schema"));
 	assert_false(exists(file));
 }
 
