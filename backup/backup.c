@@ -189,8 +189,7 @@ backup_make(const char *data_dir, const char *file, int with_key,
 	struct db *src = NULL, *copy = NULL;
 	uint8_t key[KEY_LEN];
 	char store[1024], keyp[1024], tmp[1100];
-	long version;
-	int fd, rc, ret = -1;
+	int fd, rc, ret = -1, version;
 
 	memset(info, 0, sizeof(*info));
 	tmp[0] = '\0';
@@ -204,11 +203,15 @@ backup_make(const char *data_dir, const char *file, int with_key,
 	}
 	if (with_key && read_key(keyp, key, err, errlen) == -1)
 		goto out;
-	if (check_header(store, &version, err, errlen) == -1)
+	if (access(store, F_OK) == -1) {
+		snprintf(err, errlen, "%s: %s", store, strerror(errno));
+		goto out;
+	}
+	if (db_file_version(store, &version, err, errlen) != DB_OK)
 		goto out;
 	/* The checks of the copy speak this version's schema. */
 	if (version != db_schema_version()) {
-		snprintf(err, errlen, "%s is at schema %ld, this complaintctl "
+		snprintf(err, errlen, "%s is at schema %d, this complaintctl "
 		    "at %d: back it up with the complaintctl of its version, "
 		    "or start this version's daemon first (it migrates)",
 		    store, version, db_schema_version());

@@ -109,3 +109,27 @@ db_backup_notes_drop(struct db *db)
 		return db_rc_from_sqlite(db, sqlite3_errcode(db->h));
 	return DB_OK;
 }
+
+int
+db_file_version(const char *path, int *version, char *err, size_t errlen)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = DB_ERROR;
+
+	/* Through SQLite, not the header: in WAL mode the header on disk
+	 * lags behind what the log holds. */
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s: %s", path, h ? sqlite3_errmsg(h) :
+		    "cannot open");
+		goto out;
+	}
+	*version = sqlite3_column_int(st, 0);
+	rc = DB_OK;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return rc;
+}

@@ -518,6 +518,9 @@ int	db_backup_note_put(struct db *, const char *name, const void *,
 int	db_backup_note_get(struct db *, const char *name, void *, size_t size,
 	    size_t *len);
 int	db_backup_notes_drop(struct db *);
+/* The schema version of the store at path, opened read-only. */
+int	db_file_version(const char *path, int *version, char *err,
+	    size_t errlen);
 
 /*
  * What GET /metrics reads (gauges.c): notifications by state with the

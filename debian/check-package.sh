@@ -7,7 +7,7 @@
 # systemd would, makes the first administrator as the README says,
 # registers a complaint with complaintctl, takes a backup with the
 # timer's script, stops the daemon, restores the backup and finds the
-# complaint again.  Needs root.  Not part of make check.
+# complaint again; /metrics counts the registration.  Needs root.  Not part of make check.
 #
 # usage: check-package.sh complaintsd_VERSION_amd64.deb BUILD_DIR
 set -eu
@@ -104,6 +104,11 @@ XML
 	in_root complaintctl register /tmp/complaint.xml | tee "$root/tmp/talon"
 	number=$(sed -n 's/^number: //p' "$root/tmp/talon")
 	[ -n "$number" ] || { echo "check-package: no talon" >&2; exit 1; }
+	# The metrics, from the loopback address (the host's curl, in the
+	# same network namespace).
+	curl -sf http://127.0.0.1:8080/metrics >"$root/tmp/metrics"
+	grep '^complaintsd_registrations_total 1$' "$root/tmp/metrics" ||
+	    { echo "check-package: /metrics does not count it" >&2; exit 1; }
 	echo "check-package: the timer's backup script"
 	# Three, a second apart (their names carry the second): two kept.
 	for i in 1 2 3; do

@@ -161,3 +161,12 @@ class BackupTest(PerTestDaemonCase):
                                                     "complaints.db.old")))
         d.start()
         self.assertEqual(d.count_complaints(), 1)
+
+    def test_backup_of_a_store_the_daemon_made(self):
+        # The daemon made and migrated the store itself and still runs:
+        # what the migrations wrote may be in the write-ahead log only.
+        d = self.new_daemon({"_no_admin": 1})
+        backup = os.path.join(d.tmp, "backup.db")
+        p = ctl("backup", "--data-dir", d.data_dir, backup)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.splitlines()[-1], "ok")
