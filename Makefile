@@ -154,7 +154,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schemas/data \
-		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(SYSCONFDIR) \
+		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(DATADIR)/web/xsl \
+		$(DESTDIR)$(SYSCONFDIR) \
 		$(DESTDIR)$(DATADIR)/notify/templates
 	install -m 755 $(BUILD)/complaintsd $(DESTDIR)$(SBINDIR)/
 	install -m 755 $(BUILD)/complaintctl $(BUILD)/complaints-import \
@@ -162,8 +163,9 @@ install: all
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	for f in schemas/data/*.xml; do [ -f "$$f" ] && \
 		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schemas/data/; done; true
-	install -m 644 web/page.html web/status.css $(DESTDIR)$(DATADIR)/web/
-	install -m 644 web/lang/*.txt $(DESTDIR)$(DATADIR)/web/lang/
+	install -m 644 web/status.css web/desk.css $(DESTDIR)$(DATADIR)/web/
+	install -m 644 web/lang/*.xml $(DESTDIR)$(DATADIR)/web/lang/
+	install -m 644 web/xsl/*.xsl $(DESTDIR)$(DATADIR)/web/xsl/
 	install -m 644 notify/templates/*.txt \
 		$(DESTDIR)$(DATADIR)/notify/templates/
 	for m in $(MAN_PAGES); do s=$${m##*.}; \

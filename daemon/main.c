@@ -103,7 +103,7 @@ load_directory(struct complaints *cx, const struct conf *conf)
 }
 
 /*
- * The status page's texts and skeleton, from web_dir.  Left at its
+ * The pages' stylesheets, texts and style sheets, from web_dir.  Left at its
  * default and missing there (a source tree), the folder beside
  * schema_dir is used.  -1 with the reason in err.
  */
@@ -324,6 +324,11 @@ main(int argc, char *argv[])
 			log_info("complaintsd: SIGHUP: loading the directory");
 			service_reloading();
 			load_directory(cx, &conf);
+			if (load_web(&conf, err, sizeof(err)) == -1)
+				log_warnx("web_dir: %s; the pages loaded "
+				    "before stay", err);
+			else
+				log_info("web_dir: pages and texts loaded");
 			service_ready("listening on %s:%u", conf.listen,
 			    httpd_port(h));
 			continue;

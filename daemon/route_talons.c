@@ -78,7 +78,7 @@ page_answer(struct req *r, unsigned status, const struct web_page *p)
 	char ra[16];
 
 	buf_init(&b, PAGE_CAP);
-	if (web_render(p, &b) == -1) {
+	if (web_status_page(p, &b) == -1) {
 		buf_free(&b);
 		log_warnx("http: status page: cannot render the page");
 		return httpd_respond(r, 500, "text/plain; charset=utf-8",
@@ -108,17 +108,20 @@ page_lookup(struct req *r, enum web_lang lang, const char *number,
     const char *code)
 {
 	struct web_page p;
-	struct complaints_talon_status st;
 	struct complaints_error e;
+	struct buf st;
+	enum MHD_Result rc;
 	unsigned status = 200;
 
 	memset(&p, 0, sizeof(p));
 	p.lang = lang;
 	p.number = number;
 	p.code_given = code != NULL;
-	if (complaints_status_info(r->h->cx, number, code, &st, &e) == 0)
-		p.st = &st;
-	else {
+	buf_init(&st, 64 * 1024);
+	if (complaints_status(r->h->cx, number, code, &st, &e) == 0) {
+		p.status = st.data;
+		p.status_len = st.len;
+	} else {
 		status = httpd_status(e.errc);
 		if (status >= 500)
 			log_warnx("http: status page: %s: %s", e.code,
@@ -126,7 +129,9 @@ page_lookup(struct req *r, enum web_lang lang, const char *number,
 		p.error = e.code;
 		p.retry_after = e.retry_after;
 	}
-	return page_answer(r, status, &p);
+	rc = page_answer(r, status, &p);
+	buf_free(&st);
+	return rc;
 }
 
 /* 429 as a page, from check_access, before any body is read. */
@@ -257,15 +262,20 @@ enum MHD_Result
 route_page_css(struct req *r)
 {
 	struct MHD_Response *resp;
-	const char *css;
-	size_t len;
+	struct buf b;
 
-	css = web_css(&len);
-	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)css,
-	    MHD_RESPMEM_PERSISTENT);
+	buf_init(&b, 256 * 1024);
+	if (web_css(strcmp(r->seg[0], "desk.css") == 0 ? WEB_CSS_DESK :
+	    WEB_CSS_STATUS, &b) == -1) {
+		buf_free(&b);
+		return httpd_fail(r, 500, "internal", "the style sheet is "
+		    "not loaded");
+	}
+	resp = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
+	buf_free(&b);
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Cache-Control", "public, max-age=3600");
 	return httpd_queue(r, 200, resp, "text/css; charset=utf-8");
 }
-

@@ -1,9 +1,13 @@
 /*
- * web: the citizens' status page.  The texts of the three languages and
- * the page's skeleton are files (web/lang/kk.txt, ru.txt, en.txt,
- * web/page.html, web/status.css), loaded once at start by web_init and
- * read-only afterwards, so any thread may render.  The page has no
- * script and no inline style; every value put into it is HTML-escaped.
+ * web: the pages people read, and the one way they are made.  A page is
+ * an XSLT stylesheet (web/xsl/NAME.xsl) over an XML document, the one
+ * the matching /api/v1/... call returns; its texts come from one
+ * catalogue per language (web/lang/kk.xml, ru.xml, en.xml) that a
+ * translator edits without reading code.  web_init loads the catalogues
+ * (every language has exactly the keys English has) and compiles the
+ * stylesheets, at start and again on SIGHUP; any thread may render
+ * meanwhile.  Stylesheets run sandboxed: no file written, no network, no
+ * document read but the catalogues.
  *
  * Functions return 0 on success and -1 on failure.
  */
@@ -11,6 +15,8 @@
 #define WEB_H
 
 #include <stddef.h>
+
+#include <libxml/tree.h>
 
 #include "complaints/complaints.h"
 #include "util/util.h"
@@ -32,48 +38,60 @@ enum web_lang	 web_lang_pick(const char *lang_param,
 const char	*web_lang_code(enum web_lang);
 
 /*
- * Loads dir/lang/{kk,ru,en}.txt ("key = text" lines), dir/page.html and
- * dir/status.css.  English must have every text the page uses; a text
- * missing in kk or ru falls back to English and is counted (see
- * web_missing).  Called again, it replaces what was loaded; not while
- * another thread renders.  -1 with a message naming the file and line.
+ * Loads dir/lang/{kk,ru,en}.xml, dir/status.css, dir/desk.css and
+ * compiles every dir/xsl/NAME.xsl.  Called again (SIGHUP), it replaces
+ * what was loaded once the new set is whole, and keeps the old one when
+ * it fails.  -1 with a message naming the file (and line) in err.
  */
 int		 web_init(const char *dir, char *err, size_t errlen);
 void		 web_cleanup(void);
 
 /*
- * How many texts of a language fell back to English; first (when not
- * NULL) gets the first such key.
+ * The text of a key in a language, NULL when unknown; valid until the
+ * next web_init or web_cleanup (for tests and tools, not for pages).
  */
-int		 web_missing(enum web_lang, char *first, size_t firstlen);
+const char	*web_text(enum web_lang, const char *key);
+
+enum web_css { WEB_CSS_STATUS, WEB_CSS_DESK };
+#define WEB_NCSS	2
+/* Appends a style sheet as loaded to out. */
+int		 web_css(enum web_css, struct buf *out);
 
 /*
- * The text of a key in a language, falling back to English; NULL when
- * unknown.  *own (when not NULL) is 1 when the language's own file has it.
- * Valid until web_cleanup.
+ * Transforms doc with the stylesheet called page, the parameter lang set
+ * to the language's code and params (NULL, or name, value, ... NULL:
+ * plain strings, quoted here), and appends the result to out.  -1 (and a
+ * log line naming the page and the reason) when the page has no
+ * stylesheet, a text is missing from the catalogue, a document() names
+ * anything but a catalogue, or out is full.  The caller keeps doc.
  */
-const char	*web_text(enum web_lang, const char *key, int *own);
+int		 web_view(const char *page, xmlDocPtr doc, enum web_lang,
+		    const char *const *params, struct buf *out);
 
-/* The stylesheet as loaded; valid until web_cleanup. */
-const char	*web_css(size_t *len);
+/*
+ * Copies s into out (outlen bytes with the NUL) for a document: control
+ * characters and bytes that are not UTF-8 become U+FFFD, and it is cut
+ * back to a whole character.  1 when it was cut, 0 when whole.
+ */
+int		 web_clean(const char *s, char *out, size_t outlen);
 
-/* What one page shows. */
+/* What the status page shows. */
 struct web_page {
 	enum web_lang		 lang;
 	const char		*number;	/* as typed; NULL: none */
 	int			 code_given;	/* an access code was sent */
-	const struct complaints_talon_status	*st;		/* NULL: the form or an error */
+	const char		*status;	/* the <status> document, or NULL */
+	size_t			 status_len;
 	const char		*error;		/* a domain error code */
 	int			 retry_after;	/* seconds, for a 429 */
 };
 
 /*
- * Writes the whole HTML page into html (whose cap the caller sets).
- * Error codes: bad-check-digit, malformed-talon-number, talon-not-found,
+ * The citizens' status page (web/xsl/status.xsl) into html.  Error codes
+ * it explains: bad-check-digit, malformed-talon-number, talon-not-found,
  * wrong-access-code, too-many-lookups, missing-talon-number; any other
- * is shown as a fault of the service.  -1 when html is full or web_init
- * has not run.
+ * is shown as a fault of the service.
  */
-int		 web_render(const struct web_page *, struct buf *html);
+int		 web_status_page(const struct web_page *, struct buf *html);
 
 #endif /* WEB_H */

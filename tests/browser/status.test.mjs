@@ -8,11 +8,12 @@
 // the state the talon is in and OUTCOME the decision's outcome, when it has
 // one.  tests/integration/test_status_page.py starts the daemon, registers
 // the complaint and runs this.  The expected words are read from
-// web/lang/*.txt, the files the daemon shows.  Screenshots go to
+// web/lang/*.xml, the catalogues the daemon shows.  Screenshots go to
 // tests/output/.  Exits 0 when every check passed, 1 otherwise.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
 
+import { loadTexts } from './texts.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,20 +35,7 @@ if (!url || !talon || !code) {
 	process.exit(2);
 }
 
-// web/lang/xx.txt: "key = text" lines, as web/load.c reads them.
-function loadTexts(lang) {
-	const texts = {};
-	const file = path.join(REPO, 'web', 'lang', lang + '.txt');
-	for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
-		const line = raw.trim();
-		if (line === '' || line.startsWith('#'))
-			continue;
-		const eq = line.indexOf('=');
-		texts[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-	}
-	return texts;
-}
-const T = Object.fromEntries(LANGS.map((l) => [l, loadTexts(l)]));
+const T = Object.fromEntries(LANGS.map((l) => [l, loadTexts(REPO, l)]));
 
 // The Damm check digit, as complaints/talon.c computes it.
 const DAMM = [

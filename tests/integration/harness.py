@@ -916,3 +916,10 @@ class PerTestDaemonCase(DaemonTestCase):
         finally:
             for d in self._daemons:
                 d.cleanup()
+
+
+def catalogue(lang):
+    """The texts of a language (web/lang/<lang>.xml) as a dict."""
+    import xml.etree.ElementTree as ET
+    root = ET.parse(os.path.join(REPO, "web", "lang", lang + ".xml")).getroot()
+    return {t.get("key"): (t.text or "") for t in root.iter("text")}

@@ -5,6 +5,7 @@ browser (tests/browser/status.test.mjs: Debian's chromium driven by
 playwright-core), skipped with a message when node or chromium is
 missing."""
 
+import html.parser
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ import subprocess
 import unittest
 import urllib.parse
 
-from harness import (REPO, DaemonTestCase, PerTestDaemonCase, complaint_xml,
+from harness import (REPO, DaemonTestCase, catalogue, PerTestDaemonCase, complaint_xml,
                      damm, single_digit_typos, talon_format, text_of)
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -41,20 +42,23 @@ BROWSER_DIR = os.path.join(REPO, "tests", "browser")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def texts(lang):
-    """web/lang/<lang>.txt as a dict."""
-    out = {}
-    with open(os.path.join(REPO, "web", "lang", lang + ".txt"),
-              encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                k, _, v = line.partition("=")
-                out[k.strip()] = v.strip()
-    return out
+T = {lang: catalogue(lang) for lang in ("kk", "ru", "en")}
 
 
-T = {lang: texts(lang) for lang in ("kk", "ru", "en")}
+def attributes(page):
+    """Every (element, attribute, value) of a page, as a browser reads
+    them."""
+    class P(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found += [(tag, k, v) for k, v in attrs]
+
+    p = P()
+    p.feed(page)
+    return p.found
 
 
 def act(d, talon, doc):
@@ -242,9 +246,14 @@ class StatusPageTest(PageCase, DaemonTestCase):
                 r = self.get("/status/%s?lang=en" % urllib.parse.quote(
                     raw, safe=""))
                 html = self.assertPage(r, 400, "en")
-                self.assertNotIn(raw, html)
                 self.assertNotIn("<img", html)
                 self.assertNotIn("<script", html)
+                # What was typed is the number field's value and no more:
+                # no element gains an attribute from it.
+                attrs = attributes(html)
+                self.assertIn(("input", "value", raw), attrs)
+                self.assertFalse([a for a in attrs
+                                  if a[1].startswith("on")], attrs)
         r = self.post_form(self.daemon, {"number": "<script>x</script>"})
         html = self.assertPage(r, 400)
         self.assertIn('value="&lt;script&gt;x&lt;/script&gt;"', html)
