@@ -267,6 +267,24 @@ struct complaints_call *complaints_act_begin(struct complaints *,
 	    size_t len, struct complaints_error *);
 
 /*
+ * The actions (their names, static) the actor may take now on a
+ * complaint of body_code in state: those the state machine allows from
+ * the state and the actor's role and body allow.  Returns how many, at
+ * most max.
+ */
+int	complaints_actions_allowed(const struct complaints_actor *,
+	    const char *body_code, const char *state, const char **names,
+	    int max);
+
+/*
+ * The working days from today (in the service's time zone) to the due
+ * date (YYYY-MM-DD): 0 on the day, negative once past.  -1 when the date
+ * is not one.
+ */
+int	complaints_working_days_left(struct complaints *, const char *due,
+	    int *left);
+
+/*
  * Marks the overdue complaints and sends the reminders now (the watch
  * thread does this every watch_interval seconds).
  */

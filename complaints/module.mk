@@ -2,7 +2,8 @@ LIB_SRCS += complaints/common.c complaints/service.c complaints/talon.c complain
 	complaints/query.c complaints/lifecycle.c complaints/watch.c \
 	complaints/journal.c complaints/directory.c complaints/staff.c \
 	complaints/scope.c complaints/outbox.c complaints/call.c \
-	complaints/machine.c complaints/law.c complaints/forward_watch.c
+	complaints/machine.c complaints/law.c complaints/forward_watch.c \
+	complaints/allowed.c
 UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
 	tests/unit/test_lifecycle.c
 LIB_SRCS += complaints/gauges.c

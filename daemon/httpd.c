@@ -222,6 +222,12 @@ write_answer(struct req *r)
 	if (!__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE))
 		return MHD_YES;
 	buf_init(&b, 64 * 1024);
+	if (r->after != NULL) {
+		rc = r->after(r, complaints_call_result(r->call, &b, &e), &b,
+		    &e);
+		buf_free(&b);
+		return rc;
+	}
 	if (complaints_call_result(r->call, &b, &e) == -1)
 		rc = httpd_respond_error(r, &e);
 	else if (b.len == 0)
@@ -510,6 +516,8 @@ check_access(struct req *r)
 	client_address(r);
 	switch (r->route->access) {
 	case PUBLIC:
+		if (r->route->answer == ANSWER_DESK)
+			return desk_access(r);
 		return 0;
 	case LIMITED:
 		if ((wait = limit_take(r->h->lookups, r->client,
@@ -527,6 +535,8 @@ check_access(struct req *r)
 		return -1;
 	case STAFF:
 		break;
+	case DESK:
+		return desk_access(r);
 	default:
 		log_warnx("http: %s %s: the route has no access rule",
 		    r->route->method, r->route->pattern);
@@ -585,14 +595,15 @@ body_begin(struct req *r)
 		return httpd_fail(r, 400, "bad-request", "more than one "
 		    "Content-Length");
 	ct = httpd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (r->route->body == BODY_FORM) {
+	if (r->route->body == BODY_FORM || r->route->body == BODY_PAGE) {
 		if (!form_content_type(ct))
 			return httpd_fail(r, 415, "unsupported-media-type",
 			    "send the form as "
 			    "application/x-www-form-urlencoded");
-		cap = HTTPD_FORM_MAX;
+		cap = r->route->body == BODY_FORM ? HTTPD_FORM_MAX :
+		    r->h->conf->max_body;
 		buf_free(&r->body);
-		buf_init(&r->body, HTTPD_FORM_MAX);
+		buf_init(&r->body, (size_t)cap);
 	} else {
 		if (!xml_content_type(ct))
 			return httpd_fail(r, 415, "unsupported-media-type",
@@ -710,9 +721,11 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r == NULL)
 		return;
 	route_metrics_done(r);
-	if (r->route != NULL && r->route->body == BODY_FORM &&
-	    r->body.data != NULL)
+	if (r->route != NULL && (r->route->body == BODY_FORM ||
+	    r->route->body == BODY_PAGE) && r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);
+	if (r->page_free != NULL)
+		r->page_free(r->page);
 	buf_free(&r->body);
 	complaints_call_free(r->call);
 	free_values(r);

@@ -38,20 +38,24 @@ enum httpd_access {
 	ACCESS_UNSET,	/* a row that forgot: refused (500), see tests */
 	PUBLIC,		/* anyone */
 	LIMITED,	/* anyone, within the per-address lookup limit */
-	STAFF		/* a session or an API token */
+	STAFF,		/* a session or an API token */
+	DESK		/* the desk's session cookie; a page without one
+			   sends the browser to /desk/login (desk.c) */
 };
 
 /* What a route reads: its content type and cap. */
 enum httpd_body {
 	BODY_NONE,	/* a body is refused (400) */
 	BODY_XML,	/* application/xml, at most max_body */
-	BODY_FORM	/* a urlencoded form, at most HTTPD_FORM_MAX */
+	BODY_FORM,	/* a urlencoded form, at most HTTPD_FORM_MAX */
+	BODY_PAGE	/* a desk's urlencoded form, at most max_body */
 };
 
 /* How a route's refusals before its handler are written. */
 enum httpd_answer {
 	ANSWER_XML,	/* an <error> document */
-	ANSWER_HTML	/* the status page with the error */
+	ANSWER_HTML,	/* the status page with the error */
+	ANSWER_DESK	/* a desk page: a POST must come from our Origin */
 };
 
 #define HTTPD_FORM_MAX		4096	/* a POSTed form */
@@ -95,6 +99,11 @@ struct req {
 	struct complaints_call	*call;
 	unsigned		 ok_status;
 	int			 finished;
+	/* A desk page's answer after its write, and its state (desk.c). */
+	enum MHD_Result		(*after)(struct req *, int rc, struct buf *,
+				    const struct complaints_error *);
+	void			*page;
+	void			(*page_free)(void *);
 	/* A small document's values (httpd_read_doc), kept for the call. */
 	char			*v[HTTPD_DOC_VALUES];
 	int			 nv;
@@ -163,6 +172,14 @@ int		 httpd_read_doc(struct req *, const char *name,
 /* The status page's 429, written before any body is read (talons). */
 enum MHD_Result	route_page_too_many(struct req *, int wait);
 
+/*
+ * The desk (desk.c): who a desk request is (the session cookie, checked
+ * by check_access for DESK routes), and whether a POST to a desk page
+ * comes from this server's own pages (Origin).  -1: answered in
+ * r->access_rc.
+ */
+int		desk_access(struct req *);
+
 /* The handlers, one file per resource. */
 /* route_health.c */
 enum MHD_Result	route_health(struct req *);
@@ -205,6 +222,16 @@ enum MHD_Result	route_dir_body(struct req *);
 enum MHD_Result	route_metrics(struct req *);
 void		route_metrics_begin(struct req *, const char *method);
 void		route_metrics_done(struct req *);
+/* route_desk.c: the staff desk's pages */
+enum MHD_Result	route_desk_login_form(struct req *);
+enum MHD_Result	route_desk_login(struct req *);
+enum MHD_Result	route_desk_logout(struct req *);
+enum MHD_Result	route_desk_inbox(struct req *);
+enum MHD_Result	route_desk_case(struct req *);
+enum MHD_Result	route_desk_act(struct req *);
+enum MHD_Result	route_desk_register_form(struct req *);
+enum MHD_Result	route_desk_register(struct req *);
+enum MHD_Result	route_desk_slip(struct req *);
 /* route_journal.c: the journal export and verify */
 enum MHD_Result	route_journal(struct req *);
 enum MHD_Result	route_verify(struct req *);

@@ -3,7 +3,7 @@ LIB_SRCS += daemon/conf.c daemon/httpd.c daemon/routes.c \
 	daemon/route_health.c daemon/route_complaints.c \
 	daemon/route_talons.c daemon/route_staff.c daemon/route_notify.c \
 	daemon/route_directory.c daemon/route_journal.c \
-	daemon/route_metrics.c
+	daemon/route_metrics.c daemon/desk.c daemon/route_desk.c
 MAN_PAGES += man/complaintsd.8 man/complaintsd.conf.5
 UNIT_TESTS += tests/unit/test_httpd.c
 # sd_notify(3): readiness, reload, stop and the watchdog under systemd.

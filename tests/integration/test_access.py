@@ -18,6 +18,7 @@ import subprocess
 import threading
 import time
 import unittest
+import urllib.parse
 import http.client
 
 from harness import (REPO, Daemon, DaemonTestCase, PASSWORD, complaint_xml,
@@ -119,10 +120,40 @@ ROUTES = [
     ("GET", "/status/{T}", None, {c: 200 for c in CALLERS}),
     ("POST", "/status", "FORM", {c: 200 for c in CALLERS}),
     ("GET", "/status.css", None, {c: 200 for c in CALLERS}),
+    # The desk: the session is a cookie; without one a page sends the
+    # browser to the sign-in (303); its forms carry the CSRF token and
+    # come from the server's own Origin (test_desk.py refuses the rest).
+    ("GET", "/desk/login", None, {c: 200 for c in CALLERS}),
+    ("POST", "/desk/logout", "DESK:", every(303, none=303)),
+    # Each caller signs in with its own account (no session: a wrong
+    # one); after the rows that sign in again, as failures delay those.
+    ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401)),
+    ("GET", "/desk/", None, every(200, none=303, admin=403)),
+    ("GET", "/desk/complaints/{A}", None,
+     every(200, none=303, reg_other=403, head_other=403, desk=403,
+           admin=403)),
+    ("POST", "/desk/complaints/{A}/{NOTE}", "DESK:text=Access+check.",
+     every(303, none=303, reg_other=403, head_other=403, city=403,
+           desk=403, admin=403)),
+    ("GET", "/desk/register", None, every(200, none=303)),
+    ("POST", "/desk/register", "DESK:REGISTER",
+     every(201, none=303, admin=403)),
+    ("POST", "/desk/talons/{T}/slip", "DESK:",
+     every(200, none=303, reg_other=403, head_other=403, desk=403,
+           admin=403)),
+    ("GET", "/desk.css", None, {c: 200 for c in CALLERS}),
 ]
 
+# The register form's fields, as a registrar fills them in.
+DESK_REGISTER = {
+    "service": "5", "subject": "№ 143 мектеп-гимназия", "channel": "post",
+    "surname": "Әбілқасымова", "name": "Әйгерім",
+    "address": "Алматы қ., Әл-Фараби даңғылы, 71", "signed": "1",
+    "reasons": "Баламды қабылдамады.", "demands": "Қабылдауды сұраймын.",
+}
+
 ROUTE_RE = re.compile(r'\{\s*"([A-Z]+)",\s*"([^"]+)",\s*'
-                      r'(PUBLIC|LIMITED|STAFF),\s*route_\w+,')
+                      r'(PUBLIC|LIMITED|STAFF|DESK),\s*route_\w+,')
 
 
 def pattern_of(path):
@@ -205,7 +236,10 @@ class AccessTableTest(DaemonTestCase):
         path = (path.replace("{A}", str(self.cid))
                 .replace("{T}", self.talon).replace("{Y}", self.year)
                 .replace("{D}", "school-14").replace("{N}", str(self.nid))
-                .replace("{D0}", self.today))
+                .replace("{D0}", self.today).replace("{NOTE}", "note"))
+        if path.startswith("/desk"):
+            path, body, headers = self.desk(caller, method, path, body, n)
+            return path, body and body.encode("utf-8"), headers
         if body == "REGISTER":
             body = signed_in_doc()
         elif body == "SIGNIN":
@@ -220,6 +254,43 @@ class AccessTableTest(DaemonTestCase):
             headers["Content-Type"] = ctype
             body = body.encode("utf-8")
         return path, body, headers
+
+    def desk(self, caller, method, path, body, n):
+        """A desk request as the caller's browser sends it: the session
+        cookie, and for a form its CSRF token and the Origin."""
+        d = self.daemon
+        tok = self.tok.get(caller)
+        if path == "/desk/logout" and tok is not None:
+            tok = self.fresh(caller)
+        headers = {"Cookie": "desk=" + tok} if tok else {}
+        if body is None:
+            return path, None, headers
+        fields = {}
+        if path == "/desk/login" or tok is None:
+            r = d.request("GET", "/desk/login", auth=False)
+            cookie = r.header("Set-Cookie").split(";")[0]
+            headers["Cookie"] = "; ".join(
+                [c for c in [headers.get("Cookie"), cookie] if c])
+        else:
+            r = d.request("GET", "/desk/register", headers=headers,
+                          auth=False)
+        m = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text)
+        fields["csrf"] = m.group(1) if m else ""
+        spec = body[len("DESK:"):].replace("{n}", str(n))
+        if spec == "REGISTER":
+            fields.update(DESK_REGISTER)
+        elif spec == "SIGNIN":
+            role, body = ACCOUNTS.get(caller, ("nobody", "x"))
+            fields["login"] = "admin" if role == "admin" else \
+                "%s.%s" % (role, body)
+            fields["password"] = PASSWORD
+        elif spec:
+            fields.update(urllib.parse.parse_qsl(spec))
+        if "/slip" in path:
+            fields["code"] = ""
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Origin"] = d.url()
+        return path, urllib.parse.urlencode(fields), headers
 
     @staticmethod
     def account_doc(login):

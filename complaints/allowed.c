@@ -1,0 +1,64 @@
+/*
+ * complaints: which actions an actor may take on a complaint now, for a
+ * page that offers only those.  The state machine and the scope answer,
+ * as they do when the action is taken.
+ */
+#include <string.h>
+
+#include "complaints/complaints_int.h"
+
+int
+complaints_actions_allowed(const struct complaints_actor *a,
+    const char *body_code, const char *state, const char **names, int max)
+{
+	struct complaints_error e;
+	enum complaints_state from, to;
+	struct db_body b;
+	int n = 0;
+
+	if (a == NULL || complaints_state_parse(state, &from) == -1)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	strlcpy_chk(b.code, body_code, sizeof(b.code));
+	for (int i = 0; i < ACT__MAX && n < max; i++) {
+		const char *name = complaints_action_name(
+		    (enum complaints_action)i);
+
+		if (complaints_transition((enum complaints_action)i, from,
+		    &to) == 0 && complaints_may_act(a, name, &b, NULL,
+		    &e) == 0)
+			names[n++] = name;
+	}
+	return n;
+}
+
+int
+complaints_working_days_left(struct complaints *cx, const char *due,
+    int *left)
+{
+	struct moment m;
+	struct date today, d, end;
+	int n = 0, sign = 1;
+
+	if (date_parse(due, &end) == -1 ||
+	    tz_local(cx->timezone, clock_now(), &m) == -1)
+		return -1;
+	today.y = m.y;
+	today.m = m.m;
+	today.d = m.d;
+	d = today;
+	if (date_cmp(end, today) < 0) {
+		/* Overdue: the working days since the due date, negative. */
+		d = end;
+		end = today;
+		sign = -1;
+	}
+	/* Bounded: a due date years away is counted up to a year. */
+	for (int i = 0; date_cmp(d, end) < 0 && i < 366; i++) {
+		d = date_add(d, 1);
+		if (cal_is_working_day(cx->cal, d, CAL_WEEK_MON_FRI))
+			n++;
+	}
+	*left = sign * n;
+	return 0;
+}

@@ -1,0 +1,335 @@
+"""The staff desk over HTTP, as a browser without script uses it: sign
+in (the cookie), the inbox, registering a complaint (the institution
+found with the search step, the talon page with its access code once, the
+slip), a case and its actions as forms, a domain error shown beside its
+field with everything typed kept, sign out.  Then what protects it: the
+cookie's attributes, the CSRF token of every form and the Origin of
+every POST (403 and nothing changed), the page headers (no script, no
+inline style), and every page in Kazakh, Russian and English with no
+text missing."""
+
+import html.parser
+import re
+import urllib.parse
+
+from harness import (DaemonTestCase, PASSWORD, catalogue, complaint_xml,
+                     text_of)
+
+FORM = "application/x-www-form-urlencoded"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+T = {lang: catalogue(lang) for lang in ("kk", "ru", "en")}
+
+
+class Page(html.parser.HTMLParser):
+    """What a page has: its forms with their fields, links, texts."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.forms, self.links, self.ids = [], [], {}
+        self.attrs = []
+        self.select = self.textarea = None
+        self.feed(text)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea and self.forms:
+            f = self.forms[-1]["fields"]
+            f[self.textarea] = f.get(self.textarea, "") + data
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.attrs += [(tag, k, v) for k, v in attrs]
+        if "id" in a:
+            self.ids[a["id"]] = (tag, a)
+        if tag == "form":
+            self.forms.append({"action": a.get("action"),
+                               "method": a.get("method", "get"),
+                               "fields": {}})
+        elif tag == "option" and self.select and self.forms:
+            f = self.forms[-1]["fields"]
+            if "selected" in a or self.select not in f:
+                f[self.select] = a.get("value", "")
+        elif tag in ("input", "textarea", "select") and self.forms and \
+                a.get("name"):
+            f = self.forms[-1]["fields"]
+            if tag == "select":
+                self.select = a["name"]
+                return
+            if tag == "textarea":
+                self.textarea = a["name"]
+                f[a["name"]] = ""
+                return
+            if a.get("type") in ("radio", "checkbox") and \
+                    "checked" not in a:
+                return
+            if a.get("type") != "submit":
+                f.setdefault(a["name"], a.get("value", ""))
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+    def form(self, action):
+        for f in self.forms:
+            if f["action"] == action:
+                return f
+        raise AssertionError("no form posting to %s in %r"
+                             % (action, [f["action"] for f in self.forms]))
+
+
+class Browser:
+    """Cookies and an Origin, as a browser sends them."""
+
+    def __init__(self, daemon, lang="en"):
+        self.d = daemon
+        self.cookies = {}
+        self.lang = lang
+
+    def send(self, method, path, fields=None, origin=True, headers=None):
+        h = {"Accept-Language": self.lang}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv
+                                    for kv in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields).encode("utf-8")
+            h["Content-Type"] = FORM
+            if origin:
+                h["Origin"] = origin if isinstance(origin, str) else \
+                    self.d.url()
+        h.update(headers or {})
+        r = self.d.request(method, path, body, h, auth=False)
+        for v in r.headers.get_all("Set-Cookie") or []:
+            if v:
+                name, _, rest = v.partition("=")
+                value = rest.split(";")[0]
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        return r
+
+    def get(self, path):
+        return self.send("GET", path)
+
+    def post(self, path, fields, **kw):
+        return self.send("POST", path, fields, **kw)
+
+    def sign_in(self, login):
+        p = Page(self.get("/desk/login").text)
+        f = p.form("/desk/login")
+        f["fields"].update(login=login, password=PASSWORD)
+        r = self.post("/desk/login", f["fields"])
+        assert r.status == 303, r
+        return r
+
+
+class DeskTest(DaemonTestCase):
+    CONF = {"lookup_burst": "100000"}
+
+    def browser(self, role, body, lang="en"):
+        self.daemon.account(role, body)
+        b = Browser(self.daemon, lang)
+        b.sign_in("%s.%s" % (role, body))
+        return b
+
+    def assertPage(self, r, status=200):
+        self.assertEqual(r.status, status, r)
+        self.assertEqual(r.header("Content-Type"),
+                         "text/html; charset=utf-8")
+        self.assertEqual(r.header("Content-Security-Policy"), CSP)
+        self.assertEqual(r.header("X-Frame-Options"), "DENY")
+        self.assertTrue(r.text.startswith("<!DOCTYPE html>\n<html lang="))
+        self.assertNotIn("<script", r.text)
+        self.assertNotIn("style=", r.text)
+        self.assertNotIn("<style", r.text)
+        return Page(r.text)
+
+    def register_api(self, **fields):
+        fields.setdefault("body", "almaty-alatau")
+        r = self.daemon.register(complaint_xml(**fields))
+        self.assertEqual(r.status, 201, r)
+        return text_of(r.xml(), "number")
+
+    # --- Signing in ---------------------------------------------------------
+
+    def test_pages_need_a_session(self):
+        b = Browser(self.daemon)
+        for path in ("/desk/", "/desk/register", "/desk/complaints/1"):
+            r = b.get(path)
+            self.assertEqual(r.status, 303, r)
+            self.assertEqual(r.header("Location"), "/desk/login")
+        r = b.get("/desk/login")
+        p = self.assertPage(r)
+        self.assertIn("password", p.form("/desk/login")["fields"])
+        cookie = r.header("Set-Cookie")
+        self.assertRegex(cookie, r"^desk-login=[0-9a-f]{32}; Path=/; "
+                         r"HttpOnly; SameSite=Strict$")
+
+    def test_sign_in_cookie_and_out(self):
+        self.daemon.account("registrar", "almaty-alatau")
+        b = Browser(self.daemon)
+        p = Page(b.get("/desk/login").text)
+        f = p.form("/desk/login")["fields"]
+        # A wrong password: the page again, the login kept, 401 (another
+        # login: a failure delays the next try of the same one).
+        r = b.post("/desk/login", dict(f, login="nobody.almaty-alatau",
+                                       password="Xq9-not-it"))
+        p = self.assertPage(r, 401)
+        self.assertIn(T["en"]["desk.error.bad-credentials"], r.text)
+        self.assertEqual(p.ids["login"][1]["value"], "nobody.almaty-alatau")
+        self.assertNotIn("Xq9-not-it", r.text)
+        r = b.post("/desk/login", dict(f, login="registrar.almaty-alatau",
+                                       password=PASSWORD))
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/desk/")
+        self.assertRegex(r.header("Set-Cookie"), r"^desk=[^;]+; Path=/; "
+                         r"HttpOnly; SameSite=Strict$")
+        p = self.assertPage(b.get("/desk/"))
+        self.assertIn(T["en"]["desk.logout"], b.get("/desk/").text)
+        # Sign out: the cookie goes and the session ends.
+        token = b.cookies["desk"]
+        r = b.post("/desk/logout", p.form("/desk/logout")["fields"])
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/desk/login")
+        self.assertNotIn("desk", b.cookies)
+        r = self.daemon.request("GET", "/api/v1/session", headers={
+            "Authorization": "Bearer " + token}, auth=False)
+        self.assertEqual(r.status, 401)
+
+    # --- Forgery --------------------------------------------------------------
+
+    def test_csrf_and_origin(self):
+        talon = self.register_api()
+        cid = self.daemon.complaint_id(talon)
+        b = self.browser("head", "almaty-alatau")
+        path = "/desk/complaints/%d" % cid
+        p = Page(b.get(path).text)
+        f = dict(p.form(path + "/note")["fields"], text="Forged note")
+        events = lambda: self.daemon.query(
+            "SELECT count(*) FROM event WHERE complaint_id = ?", (cid,))[0][0]
+        before = events()
+        for what, fields, origin in [
+                ("no token", {k: v for k, v in f.items() if k != "csrf"},
+                 True),
+                ("another token", dict(f, csrf="0" * 32), True),
+                ("another site", f, "http://evil.example"),
+                ("no Origin", f, False)]:
+            with self.subTest(what=what):
+                r = b.post(path + "/note", fields, origin=origin)
+                self.assertEqual(r.status, 403, r)
+        self.assertEqual(events(), before)
+        # Sign-in too: its form's token is its own cookie's.
+        nb = Browser(self.daemon)
+        nb.get("/desk/login")
+        r = nb.post("/desk/login", {"login": "head.almaty-alatau",
+                                    "password": PASSWORD, "csrf": "1" * 32})
+        self.assertEqual(r.status, 403, r)
+        # With all of it, the note is taken.
+        r = b.post(path + "/note", f)
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(events(), before + 1)
+
+    # --- The work -------------------------------------------------------------
+
+    def test_register_forward_assign_decide(self):
+        b = self.browser("registrar", "almaty-alatau")
+        p = self.assertPage(b.get("/desk/register"))
+        f = p.form("/desk/register")["fields"]
+        self.assertRegex(f["received-at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")
+        # The search step, without script: the form comes back with what
+        # was typed and the institutions found.
+        f.update({"service": "5", "q": "мектеп", "surname": "Омарова",
+                  "name": "Дана", "address": "Алматы, Абай даңғылы 1",
+                  "subject": "Мектеп", "reasons": "Баланы қабылдамады.",
+                  "demands": "Қабылдауды талап етемін.",
+                  "channel": "in-person", "find": "1"})
+        r = b.post("/desk/register", f)
+        p = self.assertPage(r)
+        f2 = p.form("/desk/register")["fields"]
+        self.assertEqual(f2["surname"], "Омарова")
+        self.assertEqual(f2["q"], "мектеп")
+        self.assertIn("institution", f2, "no institution found for мектеп")
+        # Register.
+        del f2["q"]
+        r = b.post("/desk/register", f2)
+        p = self.assertPage(r, 201)
+        number = p.ids["talon-number"]
+        code = re.search(r'id="access-code">([A-Z0-9]{8})<', r.text)
+        self.assertIsNotNone(code, r.text[:4000])
+        talon = re.search(r'id="talon-number">([0-9-]{16})<', r.text).group(1)
+        slip = p.form("/desk/talons/%s/slip" % talon)["fields"]
+        r = b.post("/desk/talons/%s/slip" % talon, slip)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.header("Content-Type"), "application/pdf")
+        self.assertTrue(r.body.startswith(b"%PDF-"))
+        cid = self.daemon.complaint_id(talon)
+        # The inbox has it, with its state and due date.
+        p = self.assertPage(b.get("/desk/"))
+        self.assertIn("/desk/complaints/%d" % cid, p.links)
+        # The case: the registrar may not assign (a head's action).
+        path = "/desk/complaints/%d" % cid
+        r = b.get(path)
+        p = self.assertPage(r)
+        actions = [f["action"] for f in p.forms]
+        self.assertIn(path + "/note", actions)
+        self.assertNotIn(path + "/assign", actions)
+        # The head assigns, extends with a bad date (the error beside
+        # the field, the text kept), extends, decides.
+        h = self.browser("head", "almaty-alatau")
+        p = self.assertPage(h.get(path))
+        f = dict(p.form(path + "/assign")["fields"], assignee="Нұрланова А.")
+        self.assertEqual(h.post(path + "/assign", f).status, 303)
+        p = self.assertPage(h.get(path))
+        self.assertIn("Нұрланова А.", h.get(path).text)
+        f = dict(p.form(path + "/extend")["fields"],
+                 reason="Қосымша тексеру қажет.", until="2001-01-01")
+        r = h.post(path + "/extend", f)
+        self.assertGreaterEqual(r.status, 400, r)
+        p = self.assertPage(r, r.status)
+        self.assertIn('role="alert"', r.text)
+        self.assertEqual(p.ids["extend-reason"][0], "textarea")
+        self.assertIn("Қосымша тексеру қажет.", r.text)
+        r = h.post(path + "/extend", dict(f, until=""))
+        self.assertEqual(r.status, 303, r)
+        p = self.assertPage(h.get(path))
+        f = dict(p.form(path + "/decide")["fields"], outcome="rejected",
+                 reasoning="Негізсіз.")
+        self.assertEqual(h.post(path + "/decide", f).status, 303)
+        r = self.daemon.get("/api/v1/complaints/%d" % cid)
+        self.assertEqual(text_of(r.xml(), "state"), "decided")
+
+    def test_every_page_in_every_language(self):
+        talon = self.register_api()
+        cid = self.daemon.complaint_id(talon)
+        for lang in ("kk", "ru", "en"):
+            b = self.browser("head", "almaty-alatau", lang)
+            for path, title in [("/desk/", "desk.inbox.title"),
+                                ("/desk/register", "desk.register.title"),
+                                ("/desk/complaints/%d" % cid,
+                                 "desk.case.timeline")]:
+                with self.subTest(lang=lang, path=path):
+                    r = b.get(path)
+                    self.assertPage(r)
+                    self.assertIn('<html lang="%s"' % lang, r.text)
+                    self.assertIn(T[lang][title], r.text)
+            # ?lang= wins and stays for the next page.
+            other = "ru" if lang != "ru" else "kk"
+            r = b.get("/desk/?lang=" + other)
+            self.assertIn('<html lang="%s"' % other, r.text)
+            self.assertIn('<html lang="%s"' % other, b.get("/desk/").text)
+
+    def test_hostile_values_are_escaped(self):
+        talon = self.register_api(surname="<script>alert(1)</script>",
+                                  reasons="\"><img src=x onerror=alert(1)>")
+        cid = self.daemon.complaint_id(talon)
+        b = self.browser("registrar", "almaty-alatau")
+        r = b.get("/desk/complaints/%d" % cid)
+        p = self.assertPage(r)
+        self.assertNotIn("<img", r.text)
+        self.assertIn("&lt;script&gt;", r.text)
+        self.assertFalse([a for a in p.attrs if a[1].startswith("on")])
