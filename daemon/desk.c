@@ -381,7 +381,11 @@ desk_page(struct req *r, unsigned status, const char *page, xmlDocPtr doc,
 	MHD_add_response_header(resp, "Content-Language",
 	    web_lang_code(lang));
 	MHD_add_response_header(resp, "Content-Security-Policy", page_csp);
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/*
+	 * same-origin, not no-referrer: under no-referrer a browser sends
+	 * "Origin: null" with the forms, and the Origin check needs ours.
+	 */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	if (set_cookie_value != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", set_cookie_value);

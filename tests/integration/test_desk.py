@@ -9,7 +9,10 @@ inline style), and every page in Kazakh, Russian and English with no
 text missing."""
 
 import html.parser
+import os
 import re
+import subprocess
+import unittest
 import urllib.parse
 
 from harness import (DaemonTestCase, PASSWORD, catalogue, complaint_xml,
@@ -143,6 +146,7 @@ class DeskTest(DaemonTestCase):
                          "text/html; charset=utf-8")
         self.assertEqual(r.header("Content-Security-Policy"), CSP)
         self.assertEqual(r.header("X-Frame-Options"), "DENY")
+        self.assertEqual(r.header("Referrer-Policy"), "same-origin")
         self.assertTrue(r.text.startswith("<!DOCTYPE html>\n<html lang="))
         self.assertNotIn("<script", r.text)
         self.assertNotIn("style=", r.text)
@@ -333,3 +337,34 @@ class DeskTest(DaemonTestCase):
         self.assertNotIn("<img", r.text)
         self.assertIn("&lt;script&gt;", r.text)
         self.assertFalse([a for a in p.attrs if a[1].startswith("on")])
+
+
+class DeskBrowserTest(DaemonTestCase):
+    """tests/browser/desk.test.mjs: the journeys in Chromium, with
+    axe-core on every page; skipped (with the reason) as the status
+    page's browser test is."""
+
+    @classmethod
+    def setUpClass(cls):
+        from test_status_page import browser_missing, ensure_playwright
+        why = browser_missing() or ensure_playwright()
+        if why:
+            if os.environ.get("CI") == "true":
+                raise AssertionError("browser test cannot run: " + why)
+            raise unittest.SkipTest("browser test skipped: " + why)
+        super().setUpClass()
+
+    def test_journeys_in_chromium(self):
+        from test_status_page import BROWSER_DIR, CHROMIUM
+        d = self.daemon
+        d.account("registrar", "almaty-alatau")
+        d.account("head", "almaty-almaly")
+        p = subprocess.run(
+            ["node", os.path.join(BROWSER_DIR, "desk.test.mjs"), d.url(),
+             PASSWORD, "registrar.almaty-alatau", "head.almaty-almaly",
+             "almaty-almaly"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=400,
+            env=dict(os.environ, CHROMIUM=CHROMIUM))
+        out = p.stdout.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 0, "the browser test failed:\n" + out)
+        self.assertRegex(out, r"\d+ checks passed, 0 failed")

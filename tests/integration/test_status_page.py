@@ -407,11 +407,11 @@ def browser_missing():
 
 
 def ensure_playwright():
-    """Installs playwright-core into tests/browser/node_modules from the
-    committed package-lock.json when it is missing; the reason it could
-    not, or None."""
-    if os.path.isdir(os.path.join(BROWSER_DIR, "node_modules",
-                                  "playwright-core")):
+    """Installs playwright-core and @axe-core/playwright into
+    tests/browser/node_modules from the committed package-lock.json when
+    one is missing; the reason it could not, or None."""
+    if all(os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", m))
+           for m in ("playwright-core", "@axe-core/playwright")):
         return None
     npm = shutil.which("npm")
     if npm is None:

@@ -1,0 +1,251 @@
+// The staff desk in a real browser: Debian's chromium driven by
+// playwright-core, axe-core on every page.  One journey per role as far
+// as the desk goes: a registrar signs in, registers a complaint about an
+// institution of another district with the keyboard alone (the search
+// step included), prints the slip and forwards the complaint; the head
+// of that district assigns it, extends it and decides.  No violation of
+// impact "serious" or "critical" on any page; no console error (a CSP
+// violation is one).  Screenshots go to tests/output/desk-*.png.
+//
+//	node desk.test.mjs URL PASSWORD REGISTRAR HEAD OTHER-BODY
+//
+// tests/integration/test_desk.py starts the daemon, opens the accounts
+// and runs this.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { loadTexts } from './texts.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const OUT = path.join(REPO, 'tests', 'output');
+const T = { en: loadTexts(REPO, 'en'), kk: loadTexts(REPO, 'kk'),
+    ru: loadTexts(REPO, 'ru') };
+
+const [url, password, registrar, head, other] = process.argv.slice(2);
+if (!other) {
+	console.error('usage: node desk.test.mjs URL PASSWORD REGISTRAR ' +
+	    'HEAD OTHER-BODY');
+	process.exit(2);
+}
+
+let checks = 0;
+const failures = [];
+async function check(name, fn) {
+	try {
+		await fn();
+		checks++;
+		console.log(`ok   ${name}`);
+	} catch (e) {
+		failures.push(name);
+		console.log(`FAIL ${name}\n     ${String(e.message)
+		    .split('\n').join('\n     ')}`);
+	}
+}
+
+async function browser(locale) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-desk-'));
+	const ctx = await chromium.launchPersistentContext(dir, {
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu',
+		    '--disable-background-networking',
+		    '--disable-component-update', '--disable-sync',
+		    '--no-first-run'],
+		viewport: { width: 1280, height: 900 },
+		locale,
+		timeout: 60000,
+		env: { ...process.env, HOME: dir },
+	});
+	ctx.setDefaultTimeout(15000);
+	return { ctx, dir };
+}
+
+function watch(page) {
+	const errors = [];
+	page.on('console', (m) => {
+		if (m.type() === 'error' &&
+		    !m.text().startsWith('Failed to load resource: the server ' +
+		    'responded with a status of'))
+			errors.push(m.text());
+	});
+	page.on('pageerror', (e) => errors.push(String(e)));
+	return errors;
+}
+
+// axe-core on the page as it is: nothing serious or critical.
+async function accessible(page, name) {
+	await check(`${name}: axe-core finds nothing serious`, async () => {
+		const r = await new AxeBuilder({ page }).analyze();
+		const bad = r.violations.filter((v) =>
+		    v.impact === 'serious' || v.impact === 'critical');
+		assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ` +
+		    v.nodes.map((n) => n.target.join(' ')).join(', ')), []);
+	});
+	await page.screenshot({ path: path.join(OUT, `desk-${name}.png`),
+	    fullPage: true });
+}
+
+// Presses Tab until the element matching sel has the focus.
+async function tabTo(page, sel) {
+	for (let i = 0; i < 80; i++) {
+		if (await page.evaluate((s) => document.activeElement &&
+		    document.activeElement.matches(s), sel))
+			return;
+		await page.keyboard.press('Tab');
+	}
+	throw new Error(`Tab never reached ${sel}`);
+}
+
+async function typeInto(page, sel, text) {
+	await tabTo(page, sel);
+	await page.keyboard.type(text);
+}
+
+// Opens the form of an action (the first is open already).
+async function openAction(page, action) {
+	const d = page.locator(`details:has(form[action$="/${action}"])`);
+	if (await d.getAttribute('open') === null)
+		await d.locator('summary').click();
+}
+
+async function signIn(page, login, name) {
+	await page.goto(url + '/desk/login');
+	await accessible(page, `${name}-login`);
+	await typeInto(page, '#login', login);
+	await typeInto(page, '#password', password);
+	await Promise.all([page.waitForNavigation(),
+	    page.keyboard.press('Enter')]);
+	assert.equal(new URL(page.url()).pathname, '/desk/');
+}
+
+fs.mkdirSync(OUT, { recursive: true });
+const reg = await browser('en-GB');
+const page = await reg.ctx.newPage();
+const errors = watch(page);
+let talon = '', code = '';
+
+try {
+	await check('registrar signs in with the keyboard', () =>
+	    signIn(page, registrar, 'registrar'));
+	await accessible(page, 'registrar-inbox');
+
+	await check('the register form, keyboard alone, with the search step',
+	    async () => {
+		await page.goto(url + '/desk/register');
+		await accessible(page, 'register-empty');
+		await tabTo(page, '#service');
+		await page.keyboard.type('5');
+		await typeInto(page, '#q', 'мектеп');
+		await tabTo(page, 'button[name=find]');
+		await Promise.all([page.waitForNavigation(),
+		    page.keyboard.press('Enter')]);
+		assert.equal(await page.inputValue('#q'), 'мектеп');
+		assert.equal(await page.inputValue('#service'), '5');
+		assert.ok(await page.locator('input[name=institution]')
+		    .count() > 0, 'no institution found');
+		await accessible(page, 'register-found');
+		await typeInto(page, '#subject', '№ 14 мектеп');
+		await typeInto(page, '#reasons', 'Баланы бірінші сыныпқа ' +
+		    'қабылдамады.');
+		await typeInto(page, '#demands', 'Қабылдауды талап етемін.');
+		await typeInto(page, '#surname', 'Омарова');
+		await typeInto(page, '#name', 'Дана');
+		await typeInto(page, '#address', 'Алматы, Абай даңғылы, 1');
+		await tabTo(page, 'button.primary');
+		await Promise.all([page.waitForNavigation(),
+		    page.keyboard.press('Enter')]);
+		talon = (await page.textContent('#talon-number')).trim();
+		code = (await page.textContent('#access-code')).trim();
+		assert.match(talon, /^\d{4}-\d{9}-\d$/);
+		assert.match(code, /^[A-Z0-9]{8}$/);
+	});
+	await accessible(page, 'talon');
+
+	await check('Print slip gives the A6 PDF', async () => {
+		const csrf = await page.inputValue('input[name=csrf]');
+		const r = await page.request.post(
+		    `${url}/desk/talons/${talon}/slip`, {
+			form: { csrf, code }, headers: { Origin: url } });
+		assert.equal(r.status(), 200);
+		assert.equal(r.headers()['content-type'], 'application/pdf');
+		assert.ok((await r.body()).subarray(0, 5).toString() ===
+		    '%PDF-');
+	});
+
+	await check('the registrar forwards it to the other district',
+	    async () => {
+		await page.click(`text=${T.en['desk.talon.open']}`);
+		await accessible(page, 'case-registered');
+		await openAction(page, 'forward');
+		await page.fill('#forward-to', other);
+		await page.fill('#forward-reason', 'The school is in ' +
+		    'another district.');
+		await Promise.all([page.waitForNavigation(),
+		    page.click(`form[action$="/forward"] button`)]);
+		assert.ok((await page.textContent('.state-line'))
+		    .includes(T.en['state.forwarded']));
+	});
+	await accessible(page, 'case-forwarded');
+	await check('no console error on the registrar\'s pages', () =>
+	    assert.deepEqual(errors, []));
+} finally {
+	await reg.ctx.close();
+	fs.rmSync(reg.dir, { recursive: true, force: true });
+}
+
+const hd = await browser('kk-KZ');
+const hp = await hd.ctx.newPage();
+const herrors = watch(hp);
+try {
+	await check('the head of the other district signs in (Kazakh)', () =>
+	    signIn(hp, head, 'head'));
+	await accessible(hp, 'head-inbox');
+	await check('the head assigns, extends and decides', async () => {
+		await hp.click('table.inbox tbody a');
+		await openAction(hp, 'assign');
+		await hp.fill('#assign-assignee', 'Нұрланова А.');
+		await Promise.all([hp.waitForNavigation(),
+		    hp.click('form[action$="/assign"] button')]);
+		await openAction(hp, 'extend');
+		await hp.fill('#extend-reason', 'Қосымша тексеру қажет.');
+		await Promise.all([hp.waitForNavigation(),
+		    hp.click('form[action$="/extend"] button')]);
+		assert.ok((await hp.textContent('.state-line'))
+		    .includes(T.kk['state.extended']));
+		await accessible(hp, 'case-extended');
+		await openAction(hp, 'decide');
+		await hp.selectOption('#decide-outcome', 'partly-upheld');
+		await hp.fill('#decide-reasoning', 'Шағымның бір бөлігі ' +
+		    'расталды.');
+		await Promise.all([hp.waitForNavigation(),
+		    hp.click('form[action$="/decide"] button')]);
+		assert.ok((await hp.textContent('.state-line'))
+		    .includes(T.kk['state.decided']));
+	});
+	await accessible(hp, 'case-decided');
+	await check('Russian, and an error beside its field', async () => {
+		await hp.goto(hp.url() + '?lang=ru');
+		await openAction(hp, 'note');
+		await hp.fill('#note-text', ' ');
+		await hp.evaluate(() => document.querySelector('#note-text')
+		    .removeAttribute('required'));
+		await Promise.all([hp.waitForNavigation(),
+		    hp.click('form[action$="/note"] button')]);
+		assert.ok(await hp.locator('#error').count() === 1);
+	});
+	await accessible(hp, 'case-error-ru');
+	await check('no console error on the head\'s pages', () =>
+	    assert.deepEqual(herrors, []));
+} finally {
+	await hd.ctx.close();
+	fs.rmSync(hd.dir, { recursive: true, force: true });
+}
+
+console.log(`${checks} checks passed, ${failures.length} failed; ` +
+    `screenshots in tests/output/desk-*.png`);
+process.exit(failures.length ? 1 : 0);
