@@ -354,6 +354,23 @@ desk_doc_error(xmlNodePtr parent, const struct complaints_error *e)
 
 /* --- Answers ------------------------------------------------------------ */
 
+struct MHD_Response *
+desk_html(const struct buf *b, enum web_lang lang, const char *referrer)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(b->len, b->data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return NULL;
+	MHD_add_response_header(resp, "Content-Language",
+	    web_lang_code(lang));
+	MHD_add_response_header(resp, "Content-Security-Policy", page_csp);
+	MHD_add_response_header(resp, "Referrer-Policy", referrer);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	return resp;
+}
+
 enum MHD_Result
 desk_page(struct req *r, unsigned status, const char *page, xmlDocPtr doc,
     const char *set_cookie_value)
@@ -373,20 +390,14 @@ desk_page(struct req *r, unsigned status, const char *page, xmlDocPtr doc,
 		return httpd_respond(r, 500, "text/plain; charset=utf-8",
 		    "internal error: the page cannot be shown\n", 41);
 	}
-	resp = MHD_create_response_from_buffer(b.len, b.data,
-	    MHD_RESPMEM_MUST_COPY);
-	buf_free(&b);
-	if (resp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Language",
-	    web_lang_code(lang));
-	MHD_add_response_header(resp, "Content-Security-Policy", page_csp);
 	/*
 	 * same-origin, not no-referrer: under no-referrer a browser sends
 	 * "Origin: null" with the forms, and the Origin check needs ours.
 	 */
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	resp = desk_html(&b, lang, "same-origin");
+	buf_free(&b);
+	if (resp == NULL)
+		return MHD_NO;
 	if (set_cookie_value != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", set_cookie_value);
 	if ((p = httpd_arg(r, "lang")) != NULL && web_lang_pick(p, NULL) ==

@@ -55,6 +55,13 @@ int		 desk_doc_error(xmlNodePtr parent,
  */
 enum MHD_Result	 desk_page(struct req *, unsigned status, const char *page,
 		    xmlDocPtr doc, const char *cookie);
+/*
+ * A page's response with the headers every page has: its language, a
+ * Content-Security-Policy without inline script or style, the referrer
+ * policy given, no frames.  NULL when out of memory.
+ */
+struct MHD_Response *desk_html(const struct buf *, enum web_lang,
+		    const char *referrer);
 /* 303 to location, with cookie (or NULL). */
 enum MHD_Result	 desk_redirect(struct req *, const char *location,
 		    const char *cookie);

@@ -373,28 +373,38 @@ static const struct act_form {
 	{ "close", { "reason" } },
 };
 
+/* The document written as a string (caller frees); NULL when !ok. */
+static char *
+out_string(struct xmlio_out *o, int ok)
+{
+	struct buf b;
+
+	if (!ok) {
+		xmlio_out_free(o);
+		return NULL;
+	}
+	buf_init(&b, DOC_CAP);
+	if (xmlio_out_finish(o, &b) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
 /* The action's document from its form; caller frees. */
 static char *
 act_doc(const struct act_form *af, const struct desk_form *f)
 {
 	struct xmlio_out o;
-	struct buf b;
 	const char *v;
+	int ok = 1;
 
 	if (xmlio_out_begin(&o, af->action) == -1)
 		return NULL;
-	for (int i = 0; i < 4 && af->fields[i] != NULL; i++)
-		if ((v = desk_form_get(f, af->fields[i])) != NULL &&
-		    xmlio_out_elem(&o, af->fields[i], v) == -1) {
-			xmlio_out_free(&o);
-			return NULL;
-		}
-	buf_init(&b, DOC_CAP);
-	if (xmlio_out_finish(&o, &b) == -1) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_release(&b, NULL);
+	for (int i = 0; ok && i < 4 && af->fields[i] != NULL; i++)
+		if ((v = desk_form_get(f, af->fields[i])) != NULL)
+			ok = xmlio_out_elem(&o, af->fields[i], v) == 0;
+	return out_string(&o, ok);
 }
 
 static enum MHD_Result
@@ -514,7 +524,6 @@ complaint_doc(struct req *r, const struct desk_form *f)
 	static const char *const applicant[] = { "surname", "name",
 	    "patronymic", "address", "email", "phone", NULL };
 	struct xmlio_out o;
-	struct buf b;
 	const char *v;
 	char at[40];
 	int ok;
@@ -548,16 +557,7 @@ complaint_doc(struct req *r, const struct desk_form *f)
 	    desk_form_get(f, "reasons") : "") == 0 &&
 	    xmlio_out_elem(&o, "demands", desk_form_get(f, "demands") ?
 	    desk_form_get(f, "demands") : "") == 0;
-	if (!ok) {
-		xmlio_out_free(&o);
-		return NULL;
-	}
-	buf_init(&b, DOC_CAP);
-	if (xmlio_out_finish(&o, &b) == -1) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_release(&b, NULL);
+	return out_string(&o, ok);
 }
 
 static enum MHD_Result

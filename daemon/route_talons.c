@@ -15,8 +15,7 @@
 
 #include <sodium.h>
 
-#include "daemon/httpd_int.h"
-#include "web/web.h"
+#include "daemon/desk.h"
 
 enum MHD_Result
 route_status(struct req *r)
@@ -58,9 +57,6 @@ route_slip(struct req *r)
 
 #define PAGE_CAP	(256 * 1024)	/* a rendered page */
 
-static const char page_csp[] = "default-src 'none'; style-src 'self'; "
-    "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'";
 
 static enum web_lang
 page_lang(struct req *r, const char *param)
@@ -84,17 +80,11 @@ page_answer(struct req *r, unsigned status, const struct web_page *p)
 		return httpd_respond(r, 500, "text/plain; charset=utf-8",
 		    "internal error\n", 15);
 	}
-	resp = MHD_create_response_from_buffer(b.len, b.data,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = desk_html(&b, p->lang, "no-referrer");
 	buf_free(&b);
 	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Language",
-	    web_lang_code(p->lang));
 	MHD_add_response_header(resp, "Vary", "Accept-Language");
-	MHD_add_response_header(resp, "Content-Security-Policy", page_csp);
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	if (p->retry_after > 0) {
 		snprintf(ra, sizeof(ra), "%d", p->retry_after);
 		MHD_add_response_header(resp, "Retry-After", ra);
@@ -148,95 +138,38 @@ route_page_too_many(struct req *r, int wait)
 	return page_answer(r, 429, &p);
 }
 
-struct form {
-	char	number[WEB_FIELD_MAX + 1];
-	char	code[WEB_FIELD_MAX + 1];
-	char	lang[8];
-	int	too_long;
-};
-
-static enum MHD_Result
-form_field(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *filename, const char *content_type,
-    const char *transfer_encoding, const char *data, uint64_t off,
-    size_t size)
-{
-	struct form *f = cls;
-	char *dst;
-	size_t cap;
-
-	(void)kind;
-	(void)filename;
-	(void)content_type;
-	(void)transfer_encoding;
-	if (strcmp(key, "number") == 0) {
-		dst = f->number;
-		cap = sizeof(f->number);
-	} else if (strcmp(key, "code") == 0) {
-		dst = f->code;
-		cap = sizeof(f->code);
-	} else if (strcmp(key, "lang") == 0) {
-		dst = f->lang;
-		cap = sizeof(f->lang);
-	} else
-		return MHD_YES;		/* not ours: ignored */
-	if (off >= cap - 1 || size > cap - 1 - off) {
-		/* Keep what fits, for the page to show. */
-		if (off < cap - 1) {
-			memcpy(dst + off, data, cap - 1 - off);
-			dst[cap - 1] = '\0';
-		}
-		f->too_long = dst != f->lang;
-		return MHD_YES;
-	}
-	memcpy(dst + off, data, size);
-	dst[off + size] = '\0';
-	return MHD_YES;
-}
-
-/* Whether s is empty but for spaces. */
-static int
-blank(const char *s)
-{
-	return s[strspn(s, " \t\r\n")] == '\0';
-}
-
 enum MHD_Result
 route_page_post(struct req *r)
 {
-	struct MHD_PostProcessor *pp;
+	struct desk_form f;
 	struct web_page p;
-	struct form f;
-	enum web_lang lang;
+	const char *number, *code, *lg;
+	char shown[WEB_FIELD_MAX + 1];
 	enum MHD_Result rc;
 	int ok;
 
-	memset(&f, 0, sizeof(f));
-	pp = MHD_create_post_processor(r->conn, 1024, form_field, &f);
-	if (pp == NULL)
-		return httpd_fail(r, 415, "unsupported-media-type", "send the "
-		    "form as application/x-www-form-urlencoded");
-	ok = MHD_post_process(pp, r->body.data ? r->body.data : "",
-	    r->body.len) == MHD_YES;
-	/* The last field is handed over when the processor ends. */
-	if (MHD_destroy_post_processor(pp) != MHD_YES)
-		ok = 0;
+	ok = desk_form_read(r, &f) == 0;
 	if (r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);
-	lang = page_lang(r, f.lang[0] ? f.lang : NULL);
+	number = desk_form_get(&f, "number");	/* NULL: blank */
+	code = desk_form_get(&f, "code");
+	lg = desk_form_get(&f, "lang");
 	memset(&p, 0, sizeof(p));
-	p.lang = lang;
-	p.number = f.number;
-	if (!ok || f.too_long) {
+	p.lang = page_lang(r, lg != NULL && strlen(lg) < 8 ? lg : NULL);
+	/* What fits is shown again in the field. */
+	web_clean(number ? number : "", shown, sizeof(shown));
+	p.number = shown;
+	if (!ok || (number != NULL && strlen(number) > WEB_FIELD_MAX) ||
+	    (code != NULL && strlen(code) > WEB_FIELD_MAX)) {
 		p.error = "malformed-talon-number";
 		rc = page_answer(r, 400, &p);
-	} else if (blank(f.number)) {
+	} else if (number == NULL) {
 		p.error = "missing-talon-number";
 		rc = page_answer(r, 400, &p);
 	} else
-		rc = page_lookup(r, lang, f.number, blank(f.code) ? NULL :
-		    f.code);
-	sodium_memzero(&f, sizeof(f));
+		rc = page_lookup(r, p.lang, number, code);
+	desk_form_free(&f);
+	sodium_memzero(shown, sizeof(shown));
 	return rc;
 }
 

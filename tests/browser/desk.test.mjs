@@ -18,7 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { loadTexts } from './texts.mjs';
+import { checker, chromiumOptions, consoleErrors, loadTexts } from
+    './texts.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -33,29 +34,13 @@ if (!other) {
 	process.exit(2);
 }
 
-let checks = 0;
-const failures = [];
-async function check(name, fn) {
-	try {
-		await fn();
-		checks++;
-		console.log(`ok   ${name}`);
-	} catch (e) {
-		failures.push(name);
-		console.log(`FAIL ${name}\n     ${String(e.message)
-		    .split('\n').join('\n     ')}`);
-	}
-}
+const results = checker();
+const { check, failures } = results;
 
 async function browser(locale) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-desk-'));
 	const ctx = await chromium.launchPersistentContext(dir, {
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu',
-		    '--disable-background-networking',
-		    '--disable-component-update', '--disable-sync',
-		    '--no-first-run'],
+		...chromiumOptions(),
 		viewport: { width: 1280, height: 900 },
 		locale,
 		timeout: 60000,
@@ -65,17 +50,6 @@ async function browser(locale) {
 	return { ctx, dir };
 }
 
-function watch(page) {
-	const errors = [];
-	page.on('console', (m) => {
-		if (m.type() === 'error' &&
-		    !m.text().startsWith('Failed to load resource: the server ' +
-		    'responded with a status of'))
-			errors.push(m.text());
-	});
-	page.on('pageerror', (e) => errors.push(String(e)));
-	return errors;
-}
 
 // axe-core on the page as it is: nothing serious or critical.
 async function accessible(page, name) {
@@ -126,7 +100,7 @@ async function signIn(page, login, name) {
 fs.mkdirSync(OUT, { recursive: true });
 const reg = await browser('en-GB');
 const page = await reg.ctx.newPage();
-const errors = watch(page);
+const errors = consoleErrors(page);
 let talon = '', code = '';
 
 try {
@@ -200,7 +174,7 @@ try {
 
 const hd = await browser('kk-KZ');
 const hp = await hd.ctx.newPage();
-const herrors = watch(hp);
+const herrors = consoleErrors(hp);
 try {
 	await check('the head of the other district signs in (Kazakh)', () =>
 	    signIn(hp, head, 'head'));
@@ -246,6 +220,6 @@ try {
 	fs.rmSync(hd.dir, { recursive: true, force: true });
 }
 
-console.log(`${checks} checks passed, ${failures.length} failed; ` +
+console.log(`${results.passed} checks passed, ${failures.length} failed; ` +
     `screenshots in tests/output/desk-*.png`);
 process.exit(failures.length ? 1 : 0);

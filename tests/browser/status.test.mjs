@@ -13,7 +13,8 @@
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
 
-import { loadTexts } from './texts.mjs';
+import { checker, chromiumOptions, consoleErrors, loadTexts } from
+    './texts.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,28 +76,12 @@ function contrast(a, b) {
 	return (x + 0.05) / (y + 0.05);
 }
 
-let checks = 0;
-const failures = [];
-async function check(name, fn) {
-	try {
-		await fn();
-		checks++;
-		console.log(`ok   ${name}`);
-	} catch (e) {
-		failures.push(name);
-		console.log(`FAIL ${name}\n     ${String(e.message)
-		    .split('\n').join('\n     ')}`);
-	}
-}
+const results = checker();
+const { check, failures } = results;
 
 function launchArgs(dir) {
 	return {
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu',
-		    '--disable-background-networking',
-		    '--disable-component-update', '--disable-sync',
-		    '--no-first-run'],
+		...chromiumOptions(),
 		viewport: PHONE,
 		deviceScaleFactor: 2,
 		isMobile: true,
@@ -120,22 +105,13 @@ async function shot(page, name) {
 	await page.screenshot({ path: path.join(OUT, name), fullPage: true });
 }
 
-// Console errors include Content-Security-Policy violations.  A page
-// answered 400 or 404 (and the browser's own /favicon.ico) is logged as
-// "Failed to load resource": that is the test, not a fault.
+// The console errors, and the style sheet failing to load.
 function watch(page) {
-	const errors = [];
-	page.on('console', (m) => {
-		if (m.type() === 'error' &&
-		    !m.text().startsWith('Failed to load resource: the server ' +
-		    'responded with a status of'))
-			errors.push(m.text());
-	});
+	const errors = consoleErrors(page);
 	page.on('response', (r) => {
 		if (r.url().endsWith('/status.css') && r.status() !== 200)
 			errors.push(`${r.url()}: ${r.status()}`);
 	});
-	page.on('pageerror', (e) => errors.push(String(e)));
 	return errors;
 }
 
@@ -403,6 +379,6 @@ try {
 	console.log(`FAIL ${e.stack}`);
 }
 clearTimeout(timer);
-console.log(`${checks} checks passed, ${failures.length} failed; ` +
+console.log(`${results.passed} checks passed, ${failures.length} failed; ` +
     `screenshots in ${OUT}`);
 process.exit(failures.length ? 1 : 0);
