@@ -336,9 +336,21 @@ int	complaints_full_name(const char *surname, const char *given,
  * tools, on its database); every change is recorded with who made it.
  * Passwords are hashed with Argon2id (crypto_pwhash_str), never logged.
  */
+/*
+ * The parts of a Kazakh name, as an account may be given them: surname,
+ * name and, for those who have one, patronymic (NULL: none).
+ */
+struct complaints_name {
+	const char	*surname, *given, *patronymic;
+};
+/*
+ * name: the full name; or NULL with parts, and the full name is made
+ * from them (complaints_full_name) and the parts are kept too.
+ */
 int	complaints_staff_add(struct complaints *,
 	    const struct complaints_actor *by,
-	    const char *login, const char *name, const char *position,
+	    const char *login, const char *name,
+	    const struct complaints_name *parts, const char *position,
 	    const char *body, const char *role, const char *password,
 	    struct complaints_error *);
 int	complaints_staff_passwd(struct complaints *,
@@ -350,7 +362,7 @@ int	complaints_staff_disable(struct complaints *,
 	    struct complaints_error *);
 struct complaints_call *complaints_staff_add_begin(struct complaints *,
 	    const struct complaints_actor *by, const char *login,
-	    const char *name,
+	    const char *name, const struct complaints_name *parts,
 	    const char *position, const char *body, const char *role,
 	    const char *password, struct complaints_error *);
 struct complaints_call *complaints_staff_passwd_begin(struct complaints *,

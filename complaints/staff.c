@@ -200,6 +200,8 @@ struct staff_job {
 	struct complaints	*cx;
 	const struct complaints_actor	*by;
 	const char		*login, *name, *position, *body, *role;
+	struct complaints_name	 parts;
+	char			 full[512];	/* made from parts */
 	char			 hash[crypto_pwhash_STRBYTES];
 	int			 op;	/* 0 add, 1 passwd, 2 disable */
 	struct complaints_error		 err;
@@ -227,6 +229,15 @@ staff_run(struct db *db, void *arg)
 		memset(&s, 0, sizeof(s));
 		strlcpy_chk(s.login, j->login, sizeof(s.login));
 		strlcpy_chk(s.full_name, j->name, sizeof(s.full_name));
+		if (j->parts.surname != NULL) {
+			strlcpy_chk(s.surname, j->parts.surname,
+			    sizeof(s.surname));
+			strlcpy_chk(s.given_name, j->parts.given,
+			    sizeof(s.given_name));
+			if (j->parts.patronymic != NULL)
+				strlcpy_chk(s.patronymic, j->parts.patronymic,
+				    sizeof(s.patronymic));
+		}
 		strlcpy_chk(s.position, j->position, sizeof(s.position));
 		strlcpy_chk(s.body_code, j->body, sizeof(s.body_code));
 		strlcpy_chk(s.role, j->role, sizeof(s.role));
@@ -305,13 +316,25 @@ staff_call(struct complaints *cx, const struct complaints_actor *by, int op,
 struct complaints_call *
 complaints_staff_add_begin(struct complaints *cx,
     const struct complaints_actor *by,
-    const char *login, const char *name, const char *position,
+    const char *login, const char *name,
+    const struct complaints_name *parts, const char *position,
     const char *body, const char *role, const char *password,
     struct complaints_error *e)
 {
 	struct complaints_call *c;
 	struct staff_job *j;
 	enum complaints_role r;
+	char full[512];
+
+	if (name == NULL && (parts == NULL || complaints_full_name(
+	    parts->surname, parts->given, parts->patronymic, full,
+	    sizeof(full)) == -1)) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-name", "give "
+		    "the full name, or the surname and the name");
+		return NULL;
+	}
+	if (name == NULL)
+		name = full;
 
 	if (admin_only(by, e) == -1 || login_ok(login, e) == -1 ||
 	    password_ok(password, e) == -1)
@@ -331,6 +354,11 @@ complaints_staff_add_begin(struct complaints *cx,
 	}
 	if ((c = staff_call(cx, by, 0, login, password, &j, e)) == NULL)
 		return NULL;
+	if (name == full) {
+		strlcpy_chk(j->full, full, sizeof(j->full));
+		name = j->full;
+		j->parts = *parts;
+	}
 	j->name = name;
 	j->position = position;
 	j->body = body;
@@ -340,12 +368,13 @@ complaints_staff_add_begin(struct complaints *cx,
 
 int
 complaints_staff_add(struct complaints *cx, const struct complaints_actor *by,
-    const char *login, const char *name, const char *position,
+    const char *login, const char *name,
+    const struct complaints_name *parts, const char *position,
     const char *body, const char *role, const char *password,
     struct complaints_error *e)
 {
 	return complaints_call_wait(complaints_staff_add_begin(cx, by, login,
-	    name, position, body, role, password, e), NULL, e);
+	    name, parts, position, body, role, password, e), NULL, e);
 }
 
 struct complaints_call *

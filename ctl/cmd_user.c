@@ -368,6 +368,7 @@ cmd_user(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct user_opts o;
+	struct complaints_name parts = { NULL, NULL, NULL };
 	char full[512];
 	struct complaints *cx = NULL;
 	struct complaints_error e;
@@ -417,9 +418,12 @@ cmd_user(int argc, char **argv)
 		    complaints_full_name(o.surname, o.given, o.patronymic, full,
 		    sizeof(full)) == -1)
 			return ctl_usage(user_usage_text);
-		o.name = full;
+		parts.surname = o.surname;
+		parts.given = o.given;
+		parts.patronymic = o.patronymic;
 	}
-	if (strcmp(verb, "add") == 0 && (o.name == NULL ||
+	if (strcmp(verb, "add") == 0 && ((o.name == NULL &&
+	    o.surname == NULL) ||
 	    o.position == NULL || o.body == NULL || o.role == NULL))
 		return ctl_usage(user_usage_text);
 	if ((strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) &&
@@ -433,7 +437,7 @@ cmd_user(int argc, char **argv)
 			return CTL_UNAVAILABLE;
 		if (strcmp(verb, "add") == 0)
 			rc = complaints_staff_add(cx, &complaints_system, login,
-			    o.name,
+			    o.name, o.surname ? &parts : NULL,
 			    o.position, o.body, o.role, pw, &e);
 		else if (strcmp(verb, "passwd") == 0)
 			rc = complaints_staff_passwd(cx, &complaints_system,
@@ -466,12 +470,18 @@ cmd_user(int argc, char **argv)
 
 	/* Over HTTP, as the signed-in administrator. */
 	if (strcmp(verb, "add") == 0) {
-		static const char *const names[] = { "login", "name",
+		static const char *const with_name[] = { "login", "name",
 		    "position", "body", "role", "password" };
-		const char *v[6] = { login, o.name, o.position, o.body, o.role,
+		static const char *const with_parts[] = { "login", "surname",
+		    "given-name", "patronymic", "position", "body", "role",
+		    "password" };
+		const char *v[8] = { login, o.name, o.position, o.body, o.role,
 		    pw };
+		const char *vp[8] = { login, o.surname, o.given, o.patronymic,
+		    o.position, o.body, o.role, pw };
 
-		if (doc(&body, "account", names, v, 6) == -1)
+		if ((o.surname ? doc(&body, "account", with_parts, vp, 8) :
+		    doc(&body, "account", with_name, v, 6)) == -1)
 			return CTL_UNAVAILABLE;
 		rc = exchange("POST", "/api/v1/users", &body, 201, &out);
 	} else if (strcmp(verb, "passwd") == 0) {

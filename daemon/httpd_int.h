@@ -59,7 +59,7 @@ enum httpd_answer {
 };
 
 #define HTTPD_FORM_MAX		4096	/* a POSTed form */
-#define HTTPD_DOC_VALUES	6	/* values of a small document */
+#define HTTPD_DOC_VALUES	9	/* values of a small document */
 
 struct req;
 typedef enum MHD_Result (*httpd_handler)(struct req *);

@@ -107,18 +107,24 @@ enum MHD_Result
 route_user_add(struct req *r)
 {
 	static const char *const names[] = { "login", "name", "position",
-	    "body", "role", "password" };
+	    "body", "role", "password", "surname", "given-name",
+	    "patronymic" };
 	struct complaints_error e;
+	struct complaints_name parts;
 	enum MHD_Result rc;
 
 	if (r->who->role != COMPLAINTS_ROLE_ADMIN)
 		return httpd_fail(r, 403, "forbidden", "only an administrator "
 		    "opens accounts");
-	if (httpd_read_doc(r, "account", names, 6, &rc) == -1)
+	if (httpd_read_doc(r, "account", names, 9, &rc) == -1)
 		return rc;
+	/* The full name, or its parts (account.xsd allows one of them). */
+	parts.surname = r->v[6];
+	parts.given = r->v[7];
+	parts.patronymic = r->v[8];
 	return httpd_write(r, complaints_staff_add_begin(r->h->cx, r->who,
-	    r->v[0], r->v[1], r->v[2], r->v[3], r->v[4], r->v[5], &e), 201,
-	    &e);
+	    r->v[0], r->v[1], r->v[6] ? &parts : NULL, r->v[2], r->v[3],
+	    r->v[4], r->v[5], &e), 201, &e);
 }
 
 enum MHD_Result

@@ -159,8 +159,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	"s.pw_hash, s.created_at, b.id "
 	[ST_STAFF_INSERT] =
 	    "INSERT INTO staff(login, full_name, position, body_id, role, "
-	    "pw_hash, created_at) VALUES (?1, ?2, ?3, (SELECT id FROM body "
-	    "WHERE code = ?4), ?5, ?6, ?7)",
+	    "pw_hash, created_at, surname, given_name, patronymic) VALUES "
+	    "(?1, ?2, ?3, (SELECT id FROM body WHERE code = ?4), ?5, ?6, ?7, "
+	    "?8, ?9, ?10)",
 	[ST_STAFF_BY_LOGIN] = "SELECT " STAFF_COLS "FROM staff s "
 	    "JOIN body b ON b.id = s.body_id WHERE s.login = ?1",
 	[ST_STAFF_BY_ID] = "SELECT " STAFF_COLS "FROM staff s "

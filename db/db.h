@@ -415,6 +415,8 @@ struct db_staff {
 	int64_t	id;
 	char	login[64];
 	char	full_name[256];
+	/* The parts, when the account was given them ("" otherwise). */
+	char	surname[128], given_name[128], patronymic[128];
 	char	position[256];
 	char	body_code[32];
 	int64_t	body_id;

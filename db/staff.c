@@ -46,6 +46,9 @@ db_staff_insert(struct db *db, const struct db_staff *s)
 	sqlite3_bind_text(st, 5, s->role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, s->pw_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, s->created_at);
+	db_bind_opt(st, 8, s->surname[0] ? s->surname : NULL);
+	db_bind_opt(st, 9, s->given_name[0] ? s->given_name : NULL);
+	db_bind_opt(st, 10, s->patronymic[0] ? s->patronymic : NULL);
 	return done(db, st, db_step(db, st));
 }
 

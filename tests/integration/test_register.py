@@ -570,6 +570,30 @@ class NamePartsTest(PerTestDaemonCase):
                     ["--name", "Жұмабекова Динара", "--surname", "Ж"]):
             p = self.add_user(d, "bad", *bad)
             self.assertEqual(p.returncode, 2, p.stderr)
+        # The account keeps the parts.
+        row = d.query("SELECT full_name, surname, given_name, patronymic "
+                      "FROM staff WHERE login = 'dinara'")[0]
+        self.assertEqual(tuple(row), ("Жұмабекова Динара Асқарқызы",
+                                      "Жұмабекова", "Динара", "Асқарқызы"))
+        # Over HTTP, an administrator gives the parts.
+        doc = ("<account><login>aigul</login><surname>Серікбаева</surname>"
+               "<given-name>Айгүл</given-name><position>бас маман"
+               "</position><body>almaty-almaly</body><role>registrar"
+               "</role><password>%s</password></account>" % PASSWORD)
+        r = d.post_xml("/api/v1/users", doc, headers={
+            "Authorization": "Bearer " + d.account_token("admin")})
+        self.assertEqual(r.status, 201, r)
+        row = d.query("SELECT full_name, surname, given_name, patronymic "
+                      "FROM staff WHERE login = 'aigul'")[0]
+        self.assertEqual(tuple(row), ("Серікбаева Айгүл", "Серікбаева",
+                                      "Айгүл", None))
+        self.assertEqual(self.registered_by(d, "aigul"), "Серікбаева Айгүл")
+        # Neither the name nor its parts: refused by the schema.
+        r = d.post_xml("/api/v1/users", doc.replace(
+            "<surname>Серікбаева</surname><given-name>Айгүл</given-name>",
+            "").replace("aigul", "nobody"), headers={
+            "Authorization": "Bearer " + d.account_token("admin")})
+        self.assertEqual(r.status, 400, r)
 
 
 class DeadlineTest(PerTestDaemonCase):
