@@ -698,6 +698,33 @@ malformed_data(void **state)
 	    "/nonexistent/calendar.xml: cannot open");
 	p = write_tmp("h.xml", "<rules/>\n");
 	load_fails(CAL_XML, p, "h.xml: ");
+	/* The choice: a rule set, a period, services and levels it knows. */
+	{
+		static const struct {
+			const char *use, *want;
+		} bad[] = {
+			{ "rules=\"nope\"", "no rule set nope" },
+			{ "rules=\"a\" to=\"nowhere\"",
+			    "has no consideration period to nowhere" },
+			{ "rules=\"a\" services=\"0-3\"", "services \"0-3\"" },
+			{ "rules=\"a\" services=\"7-2\"", "services \"7-2\"" },
+			{ "rules=\"a\" levels=\"court\"", "line 2" },
+		};
+		char doc[512];
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(doc, sizeof(doc), "<rules><ruleset name=\"a\" "
+			    "by-date=\"false\"><counting/><consideration "
+			    "length=\"5\" unit=\"working-days\"/><consideration "
+			    "to=\"p\" length=\"5\" unit=\"working-days\"/>"
+			    "</ruleset><ruleset name=\"b\"><counting/>"
+			    "<consideration length=\"5\" unit=\"working-days\"/>"
+			    "</ruleset><choose>\n<use %s/></choose></rules>\n",
+			    bad[i].use);
+			p = write_tmp("i.xml", doc);
+			load_fails(CAL_XML, p, bad[i].want);
+		}
+	}
 	p = write_tmp("i.xml", "<calendar name=\"x\"/>\n");
 	{
 		char err[512];
