@@ -196,6 +196,28 @@ int		 complaints_register(struct complaints *,
 		    size_t len, struct buf *talon_xml,
 		    struct complaints_error *);
 
+/*
+ * Filing online (filing.c).  A <draft> (draft.xsd) from a citizen is
+ * checked (the service must take complaints electronically, the
+ * institution must be in the directory and routed) and stored without a
+ * journal number; the answer is a <draft-accepted>, and a mail with a
+ * one-time link (a 256-bit token; only its hash is stored) goes to the
+ * applicant's address.  Limits per address and per client (client: the
+ * caller's network address) answer ELIMIT, a full store EUNAVAIL.
+ * Confirming with the token registers the draft as
+ * complaints_register_begin does, at the body the routing rules choose,
+ * with the channel electronic, and deletes the draft in the same
+ * transaction; the result is the <talon> with its access code, which is
+ * also mailed with the slip.  A used or expired token is ENOENT (seen
+ * before the write) or ECONFLICT (taken meanwhile).  Both are EUNAVAIL
+ * when the daemon has no mail server or no status_url.
+ */
+struct complaints_call *complaints_draft_begin(struct complaints *,
+		    const char *xml, size_t len, const char *client,
+		    struct complaints_error *);
+struct complaints_call *complaints_draft_confirm_begin(struct complaints *,
+		    const char *token, struct complaints_error *);
+
 /* The public status of a talon, for the status page. */
 #define COMPLAINTS_CASE_MAX	16
 struct complaints_talon_status {

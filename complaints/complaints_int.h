@@ -44,6 +44,8 @@ struct complaints {
 	pthread_mutex_t		 watch_lock;
 	pthread_cond_t		 watch_cond;
 	int			 watch_running, watch_stop;
+	/* Online filing's mailer and limits (filing.c); NULL: off. */
+	struct filing		*filing;
 };
 
 /* What a new journal entry was given. */
@@ -144,6 +146,9 @@ int	complaints_may_list(struct db *, const struct complaints_actor *,
 int	complaints_outbox_start(struct complaints *);
 void	complaints_outbox_kick(struct complaints *);
 void	complaints_outbox_stop(struct complaints *);
+/* Online filing's mailer (filing.c); off without mail. */
+int	complaints_filing_start(struct complaints *);
+void	complaints_filing_stop(struct complaints *);
 /* The letter of a notification as a PDF. */
 int	complaints_letter_pdf(struct complaints *, struct db *, int64_t id,
 	    struct buf *pdf, struct complaints_error *);

@@ -7,3 +7,5 @@ LIB_SRCS += complaints/common.c complaints/service.c complaints/talon.c complain
 UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
 	tests/unit/test_lifecycle.c
 LIB_SRCS += complaints/gauges.c
+# Filing online.
+LIB_SRCS += complaints/filing.c

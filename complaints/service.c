@@ -211,7 +211,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	if (conf->test_write_hold && *conf->test_write_hold)
 		db_writer_hold(cx->writer, conf->test_write_hold);
 	if (complaints_watch_start(cx) == -1 ||
-	    complaints_outbox_start(cx) == -1)
+	    complaints_outbox_start(cx) == -1 ||
+	    complaints_filing_start(cx) == -1)
 		goto oom;
 	return cx;
 oom:
@@ -228,6 +229,7 @@ complaints_close(struct complaints *cx)
 		return;
 	complaints_watch_stop(cx);
 	complaints_outbox_stop(cx);
+	complaints_filing_stop(cx);
 	db_writer_stop(cx->writer);
 	db_pool_close(cx->readers);
 	db_close(cx->wdb);

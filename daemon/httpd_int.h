@@ -232,6 +232,9 @@ enum MHD_Result	route_desk_act(struct req *);
 enum MHD_Result	route_desk_register_form(struct req *);
 enum MHD_Result	route_desk_register(struct req *);
 enum MHD_Result	route_desk_slip(struct req *);
+/* route_filing.c: citizens filing online */
+enum MHD_Result	route_draft(struct req *);
+enum MHD_Result	route_draft_confirm(struct req *);
 /* route_journal.c: the journal export and verify */
 enum MHD_Result	route_journal(struct req *);
 enum MHD_Result	route_verify(struct req *);

@@ -8,3 +8,5 @@ MAN_PAGES += man/complaintsd.8 man/complaintsd.conf.5
 UNIT_TESTS += tests/unit/test_httpd.c
 # sd_notify(3): readiness, reload, stop and the watchdog under systemd.
 PKGS += libsystemd
+# Filing online.
+LIB_SRCS += daemon/route_filing.c

@@ -54,6 +54,11 @@ const struct route httpd_routes[] = {
 	{ "POST", "/desk/talons/*/slip", DESK, route_desk_slip,
 	    BODY_PAGE, ANSWER_DESK },
 	{ "GET", "/desk.css", PUBLIC, route_page_css, BODY_NONE, ANSWER_XML },
+	/* route_filing.c */
+	{ "POST", "/api/v1/drafts", LIMITED, route_draft, BODY_XML,
+	    ANSWER_XML },
+	{ "POST", "/api/v1/drafts/confirm", LIMITED, route_draft_confirm,
+	    BODY_XML, ANSWER_XML },
 	/* route_journal.c */
 	{ "GET", "/api/v1/journal", STAFF, route_journal,
 	    BODY_NONE, ANSWER_XML },

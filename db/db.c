@@ -216,6 +216,18 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "UPDATE complaint SET forward_reminded_at = ?2 WHERE id = ?1",
 	[ST_OUTBOX_COUNT_STATE] =
 	    "SELECT count(*) FROM notification WHERE state = ?1",
+	[ST_DRAFT_INSERT] = "INSERT INTO draft(token_hash, email_key, "
+	    "client_key, doc, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_DRAFT_GET] = "SELECT doc FROM draft WHERE token_hash = ?1 "
+	    "AND expires_at > ?2",
+	[ST_DRAFT_TAKE] = "DELETE FROM draft WHERE token_hash = ?1 "
+	    "AND expires_at > ?2",
+	[ST_DRAFT_COUNT] = "SELECT (SELECT count(*) FROM draft "
+	    "WHERE email_key = ?1 AND expires_at > ?2), (SELECT count(*) "
+	    "FROM draft WHERE client_key = ?3 AND created_at > ?2 - 3600 "
+	    "AND expires_at > ?2), (SELECT count(*) FROM draft)",
+	[ST_DRAFT_PURGE] = "DELETE FROM draft WHERE expires_at <= ?1",
 #define LIST_COLS \
 	"c.id, c.talon, c.state, b.code, c.service, c.accepted_at, c.due, " \
 	"c.overdue_at, c.journal_year, c.journal_no, c.assignee, " \
@@ -563,6 +575,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE staff ADD COLUMN surname TEXT;"
 	"ALTER TABLE staff ADD COLUMN given_name TEXT;"
 	"ALTER TABLE staff ADD COLUMN patronymic TEXT;",
+
+	/*
+	 * 6: drafts of complaints filed online, waiting for the applicant
+	 * to confirm by email.  Only the hash of the confirmation token is
+	 * kept; a draft holds no journal number and is deleted once it
+	 * expires.
+	 */
+	"CREATE TABLE draft ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  email_key TEXT NOT NULL,"
+	"  client_key TEXT,"
+	"  doc TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX draft_expiry ON draft(expires_at);"
+	"CREATE INDEX draft_email ON draft(email_key, expires_at);"
+	"CREATE INDEX draft_client ON draft(client_key, created_at);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

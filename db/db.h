@@ -457,6 +457,33 @@ int	db_token_list(struct db *, int64_t staff_id,
 int	db_staff_event(struct db *, int64_t at, const char *actor,
 	    const char *action, const char *target, const char *detail);
 
+/*
+ * Drafts of complaints filed online (filing.c).  A draft is the
+ * applicant's document kept until they confirm it; token_hash is the
+ * hash of the confirmation token (the token itself is never stored).
+ * db_draft_take deletes the draft of a token that has not expired:
+ * DB_NOTFOUND when there is none (used, expired or never made).
+ * db_draft_get reads its document (caller frees).  db_draft_counts
+ * gives the drafts not yet expired of an email address, those made by a
+ * client in the last hour, and all drafts stored.
+ */
+struct db_draft {
+	const uint8_t	*token_hash;	/* 32 bytes */
+	const char	*email_key;	/* the address, lower case */
+	const char	*client_key;	/* the client's address, or NULL */
+	const char	*doc;
+	int64_t		 created_at, expires_at;
+};
+int	db_draft_insert(struct db *, const struct db_draft *);
+int	db_draft_get(struct db *, const uint8_t token_hash[32], int64_t now,
+	    char **doc);
+int	db_draft_take(struct db *, const uint8_t token_hash[32], int64_t now);
+int	db_draft_counts(struct db *, const char *email_key,
+	    const char *client_key, int64_t now, int64_t *by_email,
+	    int64_t *by_client, int64_t *all);
+/* Deletes the expired drafts; *n gets how many. */
+int	db_draft_purge(struct db *, int64_t now, int *n);
+
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);
 

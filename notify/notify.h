@@ -36,7 +36,8 @@
  */
 struct notify_letter {
 	const char	*kind;		/* "forwarded", "extended", "decision",
-					   "overdue", "reminder" */
+					   "overdue", "reminder"; "confirm"
+					   and "talon" for online filing */
 	const char	*lang;		/* "kk" or "ru" */
 	const char	*uid;		/* UUID: the stable id of the notice,
 					   Message-ID <uid@host> */
@@ -75,6 +76,8 @@ struct notify_letter {
 	const char	*appeal_to_name;	/* next level; NULL: court */
 	const char	*court_clause;	/* "Регламент 5, 32-тармақ" */
 	const char	*status_url;	/* the talon's public status page */
+	/* confirm: the one-time link of a complaint filed online */
+	const char	*confirm_url;
 };
 
 /* Caps of what the renderers accept and produce. */

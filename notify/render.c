@@ -46,13 +46,14 @@ static const struct field fields[] = {
 	STR(due), STR(new_due), STR(extension_reason),
 	STR(forwarded_to_name), STR(forward_reason),
 	STR(outcome), STR(reasoning), STR(decided_by), STR(appeal_to_name),
-	STR(court_clause), STR(status_url),
+	STR(court_clause), STR(status_url), STR(confirm_url),
 	{ "full_name", F_FULL_NAME, 0 },
 	{ "body_name", F_BODY_NAME, 0 },
 };
 
 static const char *const kinds[] = {
-	"forwarded", "extended", "decision", "overdue", "reminder"
+	"forwarded", "extended", "decision", "overdue", "reminder",
+	"confirm", "talon"
 };
 static const char *const langs[] = { "kk", "ru" };
 static const char *const outcomes[] = {

@@ -13,7 +13,7 @@
 
 #include "xmlio/xmlio.h"
 
-#define XMLIO_MAX_SCHEMAS	32
+#define XMLIO_MAX_SCHEMAS	64
 
 struct xmlio_schema {
 	char		 name[64];

@@ -142,6 +142,11 @@ ROUTES = [
      every(200, none=303, reg_other=403, head_other=403, desk=403,
            admin=403)),
     ("GET", "/desk.css", None, {c: 200 for c in CALLERS}),
+    # Public, limited per address; filing needs mail, which this
+    # daemon has not (test_filing.py files with it).
+    ("POST", "/api/v1/drafts", "<draft/>", {c: 503 for c in CALLERS}),
+    ("POST", "/api/v1/drafts/confirm", "<confirm><token>%s</token>"
+     "</confirm>" % ("0" * 64), {c: 503 for c in CALLERS}),
 ]
 
 # The register form's fields, as a registrar fills them in.

@@ -1,0 +1,849 @@
+/*
+ * complaints: filing online.
+ *
+ * A citizen's complaint first becomes a draft: no journal number, only
+ * the document, kept at most FILING_TTL seconds.  A confirmation mail
+ * carries a one-time link with a 256-bit token; the store keeps only its
+ * BLAKE2b hash.  Following the link registers the draft through the
+ * same call as every registration (complaints_register_begin), at the
+ * body the routing rules choose for the service and the institution,
+ * and the draft is deleted in the same transaction, so a token works
+ * once.  The talon then goes to the same address with the slip attached.
+ *
+ * The mails are sent by a thread of this file from a capped queue in
+ * memory: the clear token exists only there and in the mail.  A daemon
+ * stopped before a confirmation mail left loses it; the draft expires
+ * and the citizen files again.
+ *
+ * Limits: drafts waiting per email address, drafts per client address
+ * an hour, all drafts stored, and draft writes in the writer's queue at
+ * once (so a flood of drafts delays desk registrations by a few jobs at
+ * most); the document's size is the route's body cap and the schema's.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "complaints/complaints_int.h"
+#include "notify/notify.h"
+
+#define FILING_TTL		(24 * 3600)	/* a draft waits */
+#define FILING_PER_EMAIL	3	/* drafts waiting per address */
+#define FILING_PER_CLIENT	10	/* drafts a client makes an hour */
+#define FILING_DRAFTS_MAX	10000	/* drafts stored in all */
+#define FILING_INFLIGHT		4	/* draft writes queued at once */
+#define FILING_QUEUE_MAX	256	/* mails waiting to be sent */
+#define FILING_TRIES		5	/* sending a mail */
+#define FILING_PURGE_EVERY	600	/* seconds between purges */
+#define FILING_PDF_CAP		(1024 * 1024)
+#define FILING_TEXT_CAP		(64 * 1024)
+#define FILING_MAIL_CAP		(2 * 1024 * 1024)
+
+enum filing_kind { MAIL_CONFIRM, MAIL_TALON };
+
+struct filing_mail {
+	enum filing_kind kind;
+	int		 tries;
+	time_t		 next_at;
+	char		 to[256];
+	char		 lang[4];
+	char		 surname[512], name[512], patronymic[512];
+	char		 token[65];
+	char		 talon[TALON_LEN + 1];
+	char		 code[ACCESS_CODE_LEN + 1];
+};
+
+struct filing {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 running, stop;
+	int		 inflight;	/* draft writes queued */
+	struct filing_mail *q;
+	int		 n;
+	char		 confirm_base[600];
+};
+
+static void
+lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+static void
+copy(char *dst, size_t len, const char *src)
+{
+	(void)strlcpy_chk(dst, src ? src : "", len);
+}
+
+/* Queues a mail; -1 when the queue is full. */
+static int
+mail_queue(struct complaints *cx, const struct filing_mail *m)
+{
+	struct filing *f = cx->filing;
+	int rc = -1;
+
+	pthread_mutex_lock(&f->lock);
+	if (f->n < FILING_QUEUE_MAX) {
+		f->q[f->n++] = *m;
+		pthread_cond_signal(&f->cond);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+static int
+ready(struct complaints *cx, struct complaints_error *e)
+{
+	if (cx->filing == NULL || cx->filing->confirm_base[0] == '\0') {
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "filing-unavailable",
+		    "online filing needs a mail server (smtp_url) and the "
+		    "status page's address (status_url, ending in /status/)");
+		return -1;
+	}
+	return 0;
+}
+
+/* --- A draft ---------------------------------------------------------- */
+
+struct draft_job {
+	struct complaints_call	 call;	/* first */
+	struct complaints	*cx;
+	struct complaints_error	 err;
+	uint8_t			 hash[32];
+	char			*doc, *client;
+	char			 email_key[256];
+	time_t			 now;
+	struct filing_mail	 mail;
+};
+
+static int
+draft_run(struct db *db, void *arg)
+{
+	struct draft_job *d = arg;
+	struct db_draft row;
+	int64_t by_email, by_client, all;
+	int rc, n;
+
+	if ((rc = db_draft_purge(db, d->now, &n)) != DB_OK ||
+	    (rc = db_draft_counts(db, d->email_key, d->client, d->now,
+	    &by_email, &by_client, &all)) != DB_OK)
+		return rc;
+	if (by_email >= FILING_PER_EMAIL) {
+		complaints_error_set(&d->err, COMPLAINTS_ELIMIT,
+		    "too-many-drafts", "%d complaints to this address wait for "
+		    "confirmation: follow the links mailed, or wait until they "
+		    "expire", FILING_PER_EMAIL);
+		d->err.retry_after = 3600;
+		return DB_CONSTRAINT;
+	}
+	if (by_client >= FILING_PER_CLIENT) {
+		complaints_error_set(&d->err, COMPLAINTS_ELIMIT,
+		    "too-many-drafts", "at most %d complaints an hour from one "
+		    "address", FILING_PER_CLIENT);
+		d->err.retry_after = 3600;
+		return DB_CONSTRAINT;
+	}
+	if (all >= FILING_DRAFTS_MAX) {
+		complaints_error_set(&d->err, COMPLAINTS_EUNAVAIL,
+		    "drafts-full", "too many complaints wait for confirmation; "
+		    "try again later");
+		d->err.retry_after = 600;
+		return DB_CONSTRAINT;
+	}
+	memset(&row, 0, sizeof(row));
+	row.token_hash = d->hash;
+	row.email_key = d->email_key;
+	row.client_key = d->client;
+	row.doc = d->doc;
+	row.created_at = d->now;
+	row.expires_at = d->now + FILING_TTL;
+	return db_draft_insert(db, &row);
+}
+
+static int
+draft_finish(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
+{
+	struct draft_job *d = (struct draft_job *)(void *)c;
+	struct xmlio_out o;
+
+	if (mail_queue(d->cx, &d->mail) == -1) {
+		log_warnx("filing: the mail queue is full; a draft for %s "
+		    "waits without its link", d->mail.to);
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "mail-queue-full",
+		    "the confirmation mail cannot be sent now; try again "
+		    "later");
+		e->retry_after = 60;
+		return -1;
+	}
+	if (xmlio_out_begin(&o, "draft-accepted") == -1 ||
+	    xmlio_out_elem(&o, "email", d->mail.to) == -1 ||
+	    complaints_out_time(&o, "expires-at", d->cx->timezone,
+	    d->now + FILING_TTL) == -1 ||
+	    xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the answer could not be written");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+draft_cleanup(struct complaints_call *c)
+{
+	struct draft_job *d = (struct draft_job *)(void *)c;
+
+	__atomic_sub_fetch(&d->cx->filing->inflight, 1, __ATOMIC_RELAXED);
+	sodium_memzero(d->mail.token, sizeof(d->mail.token));
+	free(d->doc);
+	free(d->client);
+	free(d);
+}
+
+/* The draft's fields that decide where it goes. */
+struct draft_fields {
+	int	 service;
+	char	*institution, *official, *surname, *name, *patronymic;
+	char	*address, *email, *phone, *reasons, *demands, *lang;
+};
+
+static void
+fields_free(struct draft_fields *df)
+{
+	free(df->institution);
+	free(df->official);
+	free(df->surname);
+	free(df->name);
+	free(df->patronymic);
+	free(df->address);
+	free(df->email);
+	free(df->phone);
+	free(df->reasons);
+	free(df->demands);
+	free(df->lang);
+	memset(df, 0, sizeof(*df));
+}
+
+/*
+ * Reads and checks a draft document: the schema, the electronic
+ * channel of the service, the address, the institution and the body
+ * the routing rules choose (into body, when given).
+ */
+static int
+draft_read(struct complaints *cx, const char *xml, size_t len,
+    struct draft_fields *df, struct db_body *inst, char body[32],
+    struct complaints_error *e)
+{
+	struct routing_chain chain;
+	struct xmlio_err xe;
+	struct date day;
+	xmlNodePtr root, n;
+	xmlDocPtr doc;
+	long long v;
+	struct db *db;
+	char *s;
+	int rc;
+
+	memset(df, 0, sizeof(*df));
+	if (xmlio_parse(cx->schemas, "draft", xml, len, &doc, &xe) == -1) {
+		complaints_xml_error(e, &xe);
+		return -1;
+	}
+	root = xmlDocGetRootElement(doc);
+	s = xmlio_child_text(root, "service");
+	v = s ? strtoll(s, NULL, 10) : 0;
+	free(s);
+	df->service = (int)v;
+	df->institution = xmlio_child_text(root, "institution");
+	df->official = xmlio_child_text(root, "official");
+	n = xmlio_child(root, "applicant");
+	df->surname = xmlio_child_text(n, "surname");
+	df->name = xmlio_child_text(n, "name");
+	df->patronymic = xmlio_child_text(n, "patronymic");
+	df->address = xmlio_child_text(n, "address");
+	df->email = xmlio_child_text(n, "email");
+	df->phone = xmlio_child_text(n, "phone");
+	df->reasons = xmlio_child_text(root, "reasons");
+	df->demands = xmlio_child_text(root, "demands");
+	{
+		xmlChar *l = xmlGetProp(root, BAD_CAST "lang");
+
+		df->lang = strdup(l ? (const char *)l : "kk");
+		xmlFree(l);
+	}
+	xmlFreeDoc(doc);
+	if (df->institution == NULL || df->surname == NULL ||
+	    df->name == NULL || df->address == NULL || df->email == NULL ||
+	    df->reasons == NULL || df->demands == NULL || df->lang == NULL) {
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out of memory");
+		goto fail;
+	}
+	if (!routing_channel_allowed(cx->routing, df->service, "electronic")) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "not-electronic",
+		    "the regulation of service %d does not take complaints "
+		    "electronically: write to the body by post or bring the "
+		    "complaint to its office (GET /api/v1/directory/{code} "
+		    "gives its address)", df->service);
+		goto fail;
+	}
+	if (!notify_email_valid(df->email)) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-document",
+		    "email: \"%.100s\" is not an address mail can be sent to",
+		    df->email);
+		goto fail;
+	}
+	db = db_pool_get(cx->readers);
+	rc = db_body_by_code(db, df->institution, inst);
+	db_pool_put(cx->readers, db);
+	if (rc == DB_NOTFOUND) {
+		complaints_error_set(e, COMPLAINTS_EINVAL,
+		    "unknown-institution", "no institution with the code "
+		    "\"%.40s\" in the directory", df->institution);
+		goto fail;
+	}
+	if (rc != DB_OK) {
+		complaints_db_error(e, rc, "the directory was not read");
+		goto fail;
+	}
+	day = complaints_today(cx, inst, clock_now());
+	if (routing_chain_at(cx->routing, df->service, ROUTING_GROUND_GENERAL,
+	    day, inst->code, inst->parent_code[0] ? inst->parent_code : NULL,
+	    &chain) != ROUTING_OK || chain.n == 0) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "no-route",
+		    "the routing rules name no body for service %d and "
+		    "\"%.40s\"", df->service, df->institution);
+		goto fail;
+	}
+	if (body != NULL)
+		copy(body, 32, chain.body[0]);
+	return 0;
+fail:
+	fields_free(df);
+	return -1;
+}
+
+struct complaints_call *
+complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
+    const char *client, struct complaints_error *e)
+{
+	struct draft_fields df;
+	struct db_body inst;
+	struct draft_job *d;
+	uint8_t token[32];
+
+	if (ready(cx, e) == -1)
+		return NULL;
+	if (draft_read(cx, xml, len, &df, &inst, NULL, e) == -1)
+		return NULL;
+	if (__atomic_add_fetch(&cx->filing->inflight, 1, __ATOMIC_RELAXED) >
+	    FILING_INFLIGHT) {
+		__atomic_sub_fetch(&cx->filing->inflight, 1, __ATOMIC_RELAXED);
+		fields_free(&df);
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "busy",
+		    "too many complaints are being filed at once; try again "
+		    "in a few seconds");
+		e->retry_after = 5;
+		return NULL;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->doc = strndup(xml, len)) == NULL ||
+	    (client && (d->client = strdup(client)) == NULL)) {
+		if (d != NULL)
+			free(d->doc);
+		free(d);
+		__atomic_sub_fetch(&cx->filing->inflight, 1, __ATOMIC_RELAXED);
+		fields_free(&df);
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out of memory");
+		return NULL;
+	}
+	d->cx = cx;
+	complaints_call_init(&d->call, cx, draft_run, d, &d->err);
+	d->call.what = "the draft";
+	d->call.finish = draft_finish;
+	d->call.cleanup = draft_cleanup;
+	d->now = clock_now();
+	randombytes_buf(token, sizeof(token));
+	sodium_bin2hex(d->mail.token, sizeof(d->mail.token), token,
+	    sizeof(token));
+	crypto_generichash(d->hash, sizeof(d->hash), token, sizeof(token),
+	    NULL, 0);
+	sodium_memzero(token, sizeof(token));
+	copy(d->email_key, sizeof(d->email_key), df.email);
+	lower(d->email_key);
+	d->mail.kind = MAIL_CONFIRM;
+	copy(d->mail.to, sizeof(d->mail.to), df.email);
+	copy(d->mail.lang, sizeof(d->mail.lang), df.lang);
+	copy(d->mail.surname, sizeof(d->mail.surname), df.surname);
+	copy(d->mail.name, sizeof(d->mail.name), df.name);
+	copy(d->mail.patronymic, sizeof(d->mail.patronymic), df.patronymic);
+	fields_free(&df);
+	return &d->call;
+}
+
+/* --- Confirmation ----------------------------------------------------- */
+
+struct confirm_job {
+	struct complaints_call	 call;	/* first */
+	struct complaints	*cx;
+	struct complaints_error	 err;
+	struct complaints_call	*reg;	/* the registration it runs */
+	struct buf		 xml;	/* the complaint given to it */
+	uint8_t			 hash[32];
+	struct filing_mail	 mail;
+};
+
+static int
+confirm_run(struct db *db, void *arg)
+{
+	struct confirm_job *j = arg;
+	int rc;
+
+	rc = db_draft_take(db, j->hash, clock_now());
+	if (rc == DB_NOTFOUND) {
+		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
+		    "draft-taken", "this link has been used already or has "
+		    "expired");
+		return rc;
+	}
+	if (rc != DB_OK)
+		return rc;
+	if ((rc = j->reg->run(db, j->reg->arg)) != DB_OK &&
+	    j->reg->err->errc != COMPLAINTS_OK)
+		j->err = *j->reg->err;
+	return rc;
+}
+
+/* The number and access code of the talon written. */
+static int
+talon_of(struct complaints *cx, const struct buf *talon,
+    struct filing_mail *m)
+{
+	struct xmlio_err xe;
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	char *num, *code;
+	int rc = -1;
+
+	if (xmlio_parse(cx->schemas, "talon", talon->data, talon->len, &doc,
+	    &xe) == -1)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	num = xmlio_child_text(root, "number");
+	code = xmlio_child_text(root, "access-code");
+	if (num != NULL && code != NULL) {
+		copy(m->talon, sizeof(m->talon), num);
+		copy(m->code, sizeof(m->code), code);
+		rc = 0;
+	}
+	free(num);
+	if (code != NULL)
+		sodium_memzero(code, strlen(code));
+	free(code);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int
+confirm_finish(struct complaints_call *c, struct buf *out,
+    struct complaints_error *e)
+{
+	struct confirm_job *j = (struct confirm_job *)(void *)c;
+
+	j->reg->rc = DB_OK;
+	if (j->reg->finish(j->reg, out, e) == -1)
+		return -1;
+	j->mail.kind = MAIL_TALON;
+	if (talon_of(j->cx, out, &j->mail) == -1 ||
+	    mail_queue(j->cx, &j->mail) == -1)
+		log_warnx("filing: the talon of a confirmed complaint was not "
+		    "queued for %s", j->mail.to);
+	sodium_memzero(j->mail.code, sizeof(j->mail.code));
+	return 0;
+}
+
+static void
+confirm_cleanup(struct complaints_call *c)
+{
+	struct confirm_job *j = (struct confirm_job *)(void *)c;
+
+	complaints_call_free(j->reg);
+	buf_free(&j->xml);
+	free(j);
+}
+
+/* The <complaint> a draft becomes, at body, as the API takes it. */
+static int
+complaint_doc(const struct draft_fields *df, const struct db_body *inst,
+    const char *body, struct buf *out)
+{
+	struct xmlio_out o;
+
+	if (xmlio_out_begin(&o, "complaint") == -1 ||
+	    xmlio_out_elem(&o, "body", body) == -1 ||
+	    xmlio_out_elemf(&o, "service", "%d", df->service) == -1 ||
+	    xmlio_out_start(&o, "subject") == -1 ||
+	    xmlio_out_elem(&o, "institution", inst->code) == -1 ||
+	    xmlio_out_elem(&o, "name", inst->name_ru[0] ? inst->name_ru :
+	    inst->name_kk) == -1 ||
+	    (df->official && xmlio_out_elem(&o, "official",
+	    df->official) == -1) ||
+	    xmlio_out_end(&o) == -1 ||
+	    xmlio_out_elem(&o, "channel", "electronic") == -1 ||
+	    xmlio_out_start(&o, "applicant") == -1 ||
+	    xmlio_out_elem(&o, "surname", df->surname) == -1 ||
+	    xmlio_out_elem(&o, "name", df->name) == -1 ||
+	    (df->patronymic && xmlio_out_elem(&o, "patronymic",
+	    df->patronymic) == -1) ||
+	    xmlio_out_elem(&o, "address", df->address) == -1 ||
+	    xmlio_out_elem(&o, "email", df->email) == -1 ||
+	    (df->phone && xmlio_out_elem(&o, "phone", df->phone) == -1) ||
+	    xmlio_out_end(&o) == -1 ||
+	    xmlio_out_elem(&o, "signed", "false") == -1 ||
+	    xmlio_out_elem(&o, "reasons", df->reasons) == -1 ||
+	    xmlio_out_elem(&o, "demands", df->demands) == -1 ||
+	    xmlio_out_start(&o, "registrar") == -1 ||
+	    xmlio_out_elem(&o, "name", "Электрондық қабылдау / "
+	    "Электронный приём") == -1 ||
+	    xmlio_out_elem(&o, "position", "email арқылы расталды / "
+	    "подтверждено по электронной почте") == -1 ||
+	    xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		return -1;
+	}
+	return 0;
+}
+
+struct complaints_call *
+complaints_draft_confirm_begin(struct complaints *cx, const char *token,
+    struct complaints_error *e)
+{
+	struct draft_fields df;
+	struct confirm_job *j = NULL;
+	struct db_body inst;
+	uint8_t bin[32], hash[32];
+	char body[32], *doc = NULL;
+	size_t n = 0;
+	struct db *db;
+	int rc;
+
+	if (ready(cx, e) == -1)
+		return NULL;
+	if (token == NULL || strlen(token) != 64 || sodium_hex2bin(bin,
+	    sizeof(bin), token, 64, NULL, &n, NULL) != 0 || n != 32) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-token",
+		    "the link is not whole: copy all of it from the mail");
+		return NULL;
+	}
+	crypto_generichash(hash, sizeof(hash), bin, sizeof(bin), NULL, 0);
+	db = db_pool_get(cx->readers);
+	rc = db_draft_get(db, hash, clock_now(), &doc);
+	db_pool_put(cx->readers, db);
+	if (rc == DB_NOTFOUND) {
+		complaints_error_set(e, COMPLAINTS_ENOENT, "draft-not-found",
+		    "this link has been used already, has expired (after 24 "
+		    "hours) or was never given: file the complaint again");
+		return NULL;
+	}
+	if (rc != DB_OK) {
+		complaints_db_error(e, rc, "the draft was not read");
+		return NULL;
+	}
+	rc = draft_read(cx, doc, strlen(doc), &df, &inst, body, e);
+	free(doc);
+	if (rc == -1)
+		return NULL;
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		goto oom;
+	j->cx = cx;
+	buf_init(&j->xml, 256 * 1024);
+	if (complaint_doc(&df, &inst, body, &j->xml) == -1)
+		goto oom;
+	if ((j->reg = complaints_register_begin(cx, &complaints_system,
+	    j->xml.data, j->xml.len, e)) == NULL)
+		goto fail;
+	complaints_call_init(&j->call, cx, confirm_run, j, &j->err);
+	j->call.what = "the complaint";
+	j->call.finish = confirm_finish;
+	j->call.cleanup = confirm_cleanup;
+	memcpy(j->hash, hash, sizeof(hash));
+	copy(j->mail.to, sizeof(j->mail.to), df.email);
+	copy(j->mail.lang, sizeof(j->mail.lang), df.lang);
+	copy(j->mail.surname, sizeof(j->mail.surname), df.surname);
+	copy(j->mail.name, sizeof(j->mail.name), df.name);
+	copy(j->mail.patronymic, sizeof(j->mail.patronymic), df.patronymic);
+	fields_free(&df);
+	return &j->call;
+oom:
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "out of memory");
+fail:
+	if (j != NULL)
+		buf_free(&j->xml);
+	free(j);
+	fields_free(&df);
+	return NULL;
+}
+
+/* --- The mailer ------------------------------------------------------- */
+
+static const struct notify_transport *
+transport(struct complaints *cx)
+{
+	if (cx->mail_capture && *cx->mail_capture)
+		return &notify_transport_capture;
+	if (cx->smtp_url && *cx->smtp_url)
+		return &notify_transport_smtp;
+	return NULL;
+}
+
+/* Builds and sends one mail: enum notify_result, or -1 for a bad one. */
+static int
+mail_send(struct complaints *cx, const struct filing_mail *m,
+    const struct notify_smtp_conf *sc, void **h, char *detail, size_t dlen)
+{
+	const struct notify_transport *tr = transport(cx);
+	struct complaints_talon_status st;
+	struct complaints_error e;
+	struct notify_letter l;
+	struct notify_mime_in mi;
+	struct buf subj_kk, subj_ru, kk, ru, pdf, msg;
+	char uid[40], url[700];
+	int rc = -1, ru_first = strcmp(m->lang, "kk") != 0;
+
+	buf_init(&subj_kk, 1024);
+	buf_init(&subj_ru, 1024);
+	buf_init(&kk, FILING_TEXT_CAP);
+	buf_init(&ru, FILING_TEXT_CAP);
+	buf_init(&pdf, FILING_PDF_CAP);
+	buf_init(&msg, FILING_MAIL_CAP);
+	complaints_uid(uid);
+	memset(&l, 0, sizeof(l));
+	l.kind = m->kind == MAIL_CONFIRM ? "confirm" : "talon";
+	l.lang = "kk";
+	l.uid = uid;
+	l.surname = m->surname;
+	l.name = m->name;
+	l.patronymic = m->patronymic[0] ? m->patronymic : NULL;
+	l.email = m->to;
+	l.status_url = cx->status_url;
+	if (m->kind == MAIL_CONFIRM) {
+		snprintf(url, sizeof(url), "%s%s", cx->filing->confirm_base,
+		    m->token);
+		l.confirm_url = url;
+	} else {
+		if (complaints_status_info(cx, m->talon, NULL, &st, &e) == -1) {
+			snprintf(detail, dlen, "talon %s: %.200s", m->talon,
+			    e.message);
+			goto out;
+		}
+		l.talon = m->talon;
+		l.accepted_on = st.accepted_on;
+		l.due = st.due;
+		l.body_code = st.body_code;
+		l.body_name_kk = st.body_kk;
+		l.body_name_ru = st.body_ru;
+		if (complaints_talon_slip(cx, &complaints_system, m->talon,
+		    m->code, 0, ru_first ? "ru" : "kk", &pdf, &e) == -1) {
+			snprintf(detail, dlen, "the slip: %.200s", e.message);
+			rc = e.errc == COMPLAINTS_EUNAVAIL ? NOTIFY_TEMPFAIL : -1;
+			goto out;
+		}
+	}
+	if (notify_render(cx->template_dir, &l, &subj_kk, &kk, detail,
+	    dlen) != 0)
+		goto out;
+	l.lang = "ru";
+	if (notify_render(cx->template_dir, &l, &subj_ru, &ru, detail,
+	    dlen) != 0)
+		goto out;
+	memset(&mi, 0, sizeof(mi));
+	mi.from = cx->smtp_from;
+	mi.to = m->to;
+	mi.subject = ru_first ? subj_ru.data : subj_kk.data;
+	mi.date = clock_now();
+	mi.uid = uid;
+	mi.host = cx->mail_host;
+	mi.text_kk = kk.data;
+	mi.text_ru = ru.data;
+	if (m->kind == MAIL_TALON) {
+		mi.pdf = &pdf;
+		mi.pdf_name = "talon.pdf";
+	}
+	if (notify_mime(&mi, &msg) == -1) {
+		snprintf(detail, dlen, "the message cannot be built (check "
+		    "smtp_from and the address)");
+		goto out;
+	}
+	if (*h == NULL)
+		*h = tr->open(sc);
+	rc = *h ? tr->send(*h, cx->smtp_from, m->to, &msg, detail, dlen) :
+	    NOTIFY_TEMPFAIL;
+	if (rc == NOTIFY_TEMPFAIL) {
+		tr->close(*h);
+		*h = NULL;
+	}
+out:
+	buf_free(&subj_kk);
+	buf_free(&subj_ru);
+	buf_free(&kk);
+	buf_free(&ru);
+	buf_free(&pdf);
+	buf_free(&msg);
+	return rc;
+}
+
+static int
+purge_run(struct db *db, void *arg)
+{
+	return db_draft_purge(db, clock_now(), arg);
+}
+
+/* Takes the first mail that is due; 0 when none. */
+static int
+mail_take(struct filing *f, time_t now, struct filing_mail *m)
+{
+	for (int i = 0; i < f->n; i++) {
+		if (f->q[i].next_at > now)
+			continue;
+		*m = f->q[i];
+		sodium_memzero(&f->q[i], sizeof(f->q[i]));
+		memmove(&f->q[i], &f->q[i + 1], (size_t)(f->n - i - 1) *
+		    sizeof(f->q[0]));
+		f->n--;
+		return 1;
+	}
+	return 0;
+}
+
+static void *
+filing_main(void *arg)
+{
+	struct complaints *cx = arg;
+	struct filing *f = cx->filing;
+	struct notify_smtp_conf sc;
+	struct complaints_error e, je;
+	struct filing_mail m;
+	struct timespec ts;
+	time_t last_purge = 0, now;
+	void *h = NULL;
+	char detail[300];
+	int rc, n;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.url = cx->smtp_url;
+	sc.tls = (enum notify_tls)cx->smtp_tls;
+	sc.user = cx->smtp_user;
+	sc.password = cx->smtp_password;
+	sc.ca_file = cx->smtp_ca;
+	sc.capture_dir = cx->mail_capture;
+	sc.connect_timeout = 10;
+	sc.timeout = cx->smtp_timeout;
+	pthread_mutex_lock(&f->lock);
+	while (!f->stop) {
+		now = clock_now();
+		if (!mail_take(f, now, &m)) {
+			if (now - last_purge >= FILING_PURGE_EVERY) {
+				pthread_mutex_unlock(&f->lock);
+				last_purge = now;
+				if (complaints_run(cx, purge_run, &n, &e,
+				    &je) == 0 && n > 0)
+					log_info("filing: %d unconfirmed "
+					    "drafts deleted", n);
+				pthread_mutex_lock(&f->lock);
+				continue;
+			}
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 5;
+			(void)pthread_cond_timedwait(&f->cond, &f->lock, &ts);
+			continue;
+		}
+		pthread_mutex_unlock(&f->lock);
+		detail[0] = '\0';
+		rc = transport(cx) ? mail_send(cx, &m, &sc, &h, detail,
+		    sizeof(detail)) : -1;
+		pthread_mutex_lock(&f->lock);
+		if (rc == NOTIFY_TEMPFAIL && ++m.tries < FILING_TRIES &&
+		    f->n < FILING_QUEUE_MAX) {
+			m.next_at = clock_now() + (30L << m.tries);
+			f->q[f->n++] = m;
+		} else if (rc != NOTIFY_SENT)
+			log_warnx("filing: %s mail to %s not sent: %s",
+			    m.kind == MAIL_CONFIRM ? "confirmation" : "talon",
+			    m.to, detail[0] ? detail : "no mail transport");
+		sodium_memzero(&m, sizeof(m));
+	}
+	if (f->n > 0)
+		log_warnx("filing: %d mails not sent at shutdown", f->n);
+	pthread_mutex_unlock(&f->lock);
+	if (h != NULL)
+		transport(cx)->close(h);
+	return NULL;
+}
+
+int
+complaints_filing_start(struct complaints *cx)
+{
+	struct filing *f;
+	const char *s = cx->status_url;
+	size_t n;
+
+	if (cx->notify_interval <= 0 || transport(cx) == NULL)
+		return 0;	/* no mail: no online filing */
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->q = calloc(FILING_QUEUE_MAX, sizeof(*f->q))) == NULL) {
+		free(f);
+		return -1;
+	}
+	/* The link: the site of the status page, /file/confirm?token=. */
+	n = s ? strlen(s) : 0;
+	if (n >= 8 && strcmp(s + n - 8, "/status/") == 0 &&
+	    n < sizeof(f->confirm_base) - 32)
+		snprintf(f->confirm_base, sizeof(f->confirm_base),
+		    "%.*s/file/confirm?token=", (int)(n - 8), s);
+	else
+		log_warnx("filing: status_url does not end in /status/: "
+		    "online filing is off");
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	cx->filing = f;
+	if (pthread_create(&f->thread, NULL, filing_main, cx) != 0) {
+		cx->filing = NULL;
+		free(f->q);
+		free(f);
+		return -1;
+	}
+	f->running = 1;
+	return 0;
+}
+
+void
+complaints_filing_stop(struct complaints *cx)
+{
+	struct filing *f = cx->filing;
+
+	if (f == NULL)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = 1;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+	if (f->running)
+		pthread_join(f->thread, NULL);
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->cond);
+	sodium_memzero(f->q, FILING_QUEUE_MAX * sizeof(*f->q));
+	free(f->q);
+	free(f);
+	cx->filing = NULL;
+}
