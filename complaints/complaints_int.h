@@ -146,6 +146,9 @@ int	complaints_may_list(struct db *, const struct complaints_actor *,
 int	complaints_outbox_start(struct complaints *);
 void	complaints_outbox_kick(struct complaints *);
 void	complaints_outbox_stop(struct complaints *);
+/* The mail transport's configuration from the service's (outbox.c). */
+struct notify_smtp_conf;
+void	complaints_smtp_conf(struct complaints *, struct notify_smtp_conf *);
 /* Online filing's mailer (filing.c); off without mail. */
 int	complaints_filing_start(struct complaints *);
 void	complaints_filing_stop(struct complaints *);

@@ -136,27 +136,34 @@ draft_run(struct db *db, void *arg)
 	    (rc = db_draft_counts(db, d->email_key, d->client, d->now,
 	    &by_email, &by_client, &all)) != DB_OK)
 		return rc;
-	if (by_email >= FILING_PER_EMAIL) {
-		complaints_error_set(&d->err, COMPLAINTS_ELIMIT,
-		    "too-many-drafts", "%d complaints to this address wait for "
-		    "confirmation: follow the links mailed, or wait until they "
-		    "expire", FILING_PER_EMAIL);
-		d->err.retry_after = 3600;
-		return DB_CONSTRAINT;
-	}
-	if (by_client >= FILING_PER_CLIENT) {
-		complaints_error_set(&d->err, COMPLAINTS_ELIMIT,
-		    "too-many-drafts", "at most %d complaints an hour from one "
-		    "address", FILING_PER_CLIENT);
-		d->err.retry_after = 3600;
-		return DB_CONSTRAINT;
-	}
-	if (all >= FILING_DRAFTS_MAX) {
-		complaints_error_set(&d->err, COMPLAINTS_EUNAVAIL,
-		    "drafts-full", "too many complaints wait for confirmation; "
-		    "try again later");
-		d->err.retry_after = 600;
-		return DB_CONSTRAINT;
+	{
+		const struct {
+			int64_t		 n, max;
+			enum complaints_errc errc;
+			const char	*code, *msg;
+			int		 wait;
+		} lim[] = {
+			{ by_email, FILING_PER_EMAIL, COMPLAINTS_ELIMIT,
+			    "too-many-drafts", "complaints to this address "
+			    "wait for confirmation: follow the links mailed, "
+			    "or wait until they expire", 3600 },
+			{ by_client, FILING_PER_CLIENT, COMPLAINTS_ELIMIT,
+			    "too-many-drafts", "complaints were filed from "
+			    "this address in the last hour", 3600 },
+			{ all, FILING_DRAFTS_MAX, COMPLAINTS_EUNAVAIL,
+			    "drafts-full", "complaints wait for confirmation "
+			    "in all; try again later", 600 },
+		};
+
+		for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+			if (lim[i].n < lim[i].max)
+				continue;
+			complaints_error_set(&d->err, lim[i].errc,
+			    lim[i].code, "%lld %s", (long long)lim[i].max,
+			    lim[i].msg);
+			d->err.retry_after = lim[i].wait;
+			return DB_CONSTRAINT;
+		}
 	}
 	memset(&row, 0, sizeof(row));
 	row.token_hash = d->hash;
@@ -332,6 +339,17 @@ fail:
 	return -1;
 }
 
+/* The applicant a mail goes to. */
+static void
+mail_to(struct filing_mail *m, const struct draft_fields *df)
+{
+	copy(m->to, sizeof(m->to), df->email);
+	copy(m->lang, sizeof(m->lang), df->lang);
+	copy(m->surname, sizeof(m->surname), df->surname);
+	copy(m->name, sizeof(m->name), df->name);
+	copy(m->patronymic, sizeof(m->patronymic), df->patronymic);
+}
+
 struct complaints_call *
 complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
     const char *client, struct complaints_error *e)
@@ -382,11 +400,7 @@ complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
 	copy(d->email_key, sizeof(d->email_key), df.email);
 	lower(d->email_key);
 	d->mail.kind = MAIL_CONFIRM;
-	copy(d->mail.to, sizeof(d->mail.to), df.email);
-	copy(d->mail.lang, sizeof(d->mail.lang), df.lang);
-	copy(d->mail.surname, sizeof(d->mail.surname), df.surname);
-	copy(d->mail.name, sizeof(d->mail.name), df.name);
-	copy(d->mail.patronymic, sizeof(d->mail.patronymic), df.patronymic);
+	mail_to(&d->mail, &df);
 	fields_free(&df);
 	return &d->call;
 }
@@ -577,11 +591,7 @@ complaints_draft_confirm_begin(struct complaints *cx, const char *token,
 	j->call.finish = confirm_finish;
 	j->call.cleanup = confirm_cleanup;
 	memcpy(j->hash, hash, sizeof(hash));
-	copy(j->mail.to, sizeof(j->mail.to), df.email);
-	copy(j->mail.lang, sizeof(j->mail.lang), df.lang);
-	copy(j->mail.surname, sizeof(j->mail.surname), df.surname);
-	copy(j->mail.name, sizeof(j->mail.name), df.name);
-	copy(j->mail.patronymic, sizeof(j->mail.patronymic), df.patronymic);
+	mail_to(&j->mail, &df);
 	fields_free(&df);
 	return &j->call;
 oom:
@@ -618,6 +628,8 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	struct notify_letter l;
 	struct notify_mime_in mi;
 	struct buf subj_kk, subj_ru, kk, ru, pdf, msg;
+	struct buf *const bufs[] = { &subj_kk, &subj_ru, &kk, &ru, &pdf,
+	    &msg };
 	char uid[40], url[700];
 	int rc = -1, ru_first = strcmp(m->lang, "kk") != 0;
 
@@ -694,12 +706,8 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 		*h = NULL;
 	}
 out:
-	buf_free(&subj_kk);
-	buf_free(&subj_ru);
-	buf_free(&kk);
-	buf_free(&ru);
-	buf_free(&pdf);
-	buf_free(&msg);
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_free(bufs[i]);
 	return rc;
 }
 
@@ -740,15 +748,7 @@ filing_main(void *arg)
 	char detail[300];
 	int rc, n;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.url = cx->smtp_url;
-	sc.tls = (enum notify_tls)cx->smtp_tls;
-	sc.user = cx->smtp_user;
-	sc.password = cx->smtp_password;
-	sc.ca_file = cx->smtp_ca;
-	sc.capture_dir = cx->mail_capture;
-	sc.connect_timeout = 10;
-	sc.timeout = cx->smtp_timeout;
+	complaints_smtp_conf(cx, &sc);
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {
 		now = clock_now();

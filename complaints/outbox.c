@@ -676,6 +676,22 @@ collect(void *arg, const struct db_outbox_row *r)
 	return d->n == OUTBOX_BATCH;
 }
 
+
+/* The transport's configuration from the service's (outbox, filing). */
+void
+complaints_smtp_conf(struct complaints *cx, struct notify_smtp_conf *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->url = cx->smtp_url;
+	sc->tls = (enum notify_tls)cx->smtp_tls;
+	sc->user = cx->smtp_user;
+	sc->password = cx->smtp_password;
+	sc->ca_file = cx->smtp_ca;
+	sc->capture_dir = cx->mail_capture;
+	sc->connect_timeout = 10;
+	sc->timeout = cx->smtp_timeout;
+}
+
 int
 complaints_outbox_once(struct complaints *cx, int *done)
 {
@@ -685,15 +701,7 @@ complaints_outbox_once(struct complaints *cx, int *done)
 	void *smtp = NULL;
 	int rc;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.url = cx->smtp_url;
-	sc.tls = (enum notify_tls)cx->smtp_tls;
-	sc.user = cx->smtp_user;
-	sc.password = cx->smtp_password;
-	sc.ca_file = cx->smtp_ca;
-	sc.capture_dir = cx->mail_capture;
-	sc.connect_timeout = 10;
-	sc.timeout = cx->smtp_timeout;
+	complaints_smtp_conf(cx, &sc);
 	*done = 0;
 	do {
 		memset(&d, 0, sizeof(d));
