@@ -235,6 +235,9 @@ enum MHD_Result	route_desk_slip(struct req *);
 /* route_filing.c: citizens filing online */
 enum MHD_Result	route_draft(struct req *);
 enum MHD_Result	route_draft_confirm(struct req *);
+enum MHD_Result	route_file_confirm_page(struct req *);
+enum MHD_Result	route_file_confirm(struct req *);
+enum MHD_Result	route_file_slip(struct req *);
 /* route_journal.c: the journal export and verify */
 enum MHD_Result	route_journal(struct req *);
 enum MHD_Result	route_verify(struct req *);

@@ -9,7 +9,13 @@
  * Both are limited per client address like the status lookups; the
  * domain adds its own limits per email address and on drafts stored.
  */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "daemon/desk.h"
 #include "daemon/httpd_int.h"
+#include "web/web.h"
 
 enum MHD_Result
 route_draft(struct req *r)
@@ -31,4 +37,146 @@ route_draft_confirm(struct req *r)
 		return rc;
 	return httpd_write(r, complaints_draft_confirm_begin(r->h->cx,
 	    r->v[0], &e), 201, &e);
+}
+
+/*
+ * The pages behind the mailed link (web/xsl/file.xsl):
+ *
+ *	GET  /file/confirm?token=	a button that confirms: a mail
+ *					scanner following links confirms
+ *					nothing
+ *	POST /file/confirm		registers; the talon, its access
+ *					code and Download slip
+ *	POST /file/slip			the slip (PDF) of a number and its
+ *					access code
+ */
+
+/* The page's document: <file step=".."> with an attribute or two. */
+static xmlDocPtr
+file_doc(const char *step, const char *name, const char *value)
+{
+	xmlDocPtr d;
+	xmlNodePtr root;
+
+	if ((d = xmlNewDoc(BAD_CAST "1.0")) == NULL)
+		return NULL;
+	if ((root = xmlNewDocNode(d, NULL, BAD_CAST "file", NULL)) == NULL) {
+		xmlFreeDoc(d);
+		return NULL;
+	}
+	xmlDocSetRootElement(d, root);
+	if (xmlSetProp(root, BAD_CAST "step", BAD_CAST step) == NULL ||
+	    (name != NULL && xmlSetProp(root, BAD_CAST name,
+	    BAD_CAST value) == NULL)) {
+		xmlFreeDoc(d);
+		return NULL;
+	}
+	return d;
+}
+
+static enum MHD_Result
+file_error(struct req *r, unsigned status, const char *code)
+{
+	return desk_page(r, status, "file", file_doc("error", "error", code),
+	    NULL);
+}
+
+/* The page's word for a failure of the domain. */
+static enum MHD_Result
+file_failed(struct req *r, const struct complaints_error *e)
+{
+	unsigned status = httpd_status(e->errc);
+
+	if (status >= 500)
+		log_warnx("http: filing: %s: %s", e->code, e->message);
+	return file_error(r, status, e->errc == COMPLAINTS_EINVAL ?
+	    "invalid" : e->errc == COMPLAINTS_ENOENT ||
+	    e->errc == COMPLAINTS_ECONFLICT ? "used" : "unavailable");
+}
+
+enum MHD_Result
+route_file_confirm_page(struct req *r)
+{
+	const char *t = httpd_arg(r, "token");
+	size_t i, n = t ? strlen(t) : 0;
+
+	for (i = 0; i < n && strchr("0123456789abcdef", t[i]); i++)
+		;
+	if (n != 64 || i != n)
+		return file_error(r, 400, "invalid");
+	return desk_page(r, 200, "file", file_doc("confirm", "token", t),
+	    NULL);
+}
+
+static enum MHD_Result
+confirm_done(struct req *r, int rc, struct buf *b,
+    const struct complaints_error *e)
+{
+	xmlDocPtr d;
+
+	if (rc == -1)
+		return file_failed(r, e);
+	if ((d = file_doc("done", NULL, NULL)) == NULL)
+		return MHD_NO;
+	desk_doc_add(xmlDocGetRootElement(d), b->data, b->len);
+	sodium_memzero(b->data, b->len);
+	return desk_page(r, 201, "file", d, NULL);
+}
+
+enum MHD_Result
+route_file_confirm(struct req *r)
+{
+	struct complaints_error e;
+	struct complaints_call *c;
+	struct desk_form f;
+	enum MHD_Result rc;
+
+	if (desk_form_read(r, &f) == -1) {
+		desk_form_free(&f);
+		return file_error(r, 400, "invalid");
+	}
+	c = complaints_draft_confirm_begin(r->h->cx, desk_form_get(&f,
+	    "token"), &e);
+	desk_form_free(&f);
+	if (c == NULL)
+		return file_failed(r, &e);
+	r->after = confirm_done;
+	rc = httpd_write(r, c, 201, &e);
+	return rc;
+}
+
+enum MHD_Result
+route_file_slip(struct req *r)
+{
+	struct complaints_error e;
+	struct desk_form f;
+	enum MHD_Result rc;
+	const char *number, *code;
+	struct buf b;
+
+	if (desk_form_read(r, &f) == -1) {
+		desk_form_free(&f);
+		return file_error(r, 400, "invalid");
+	}
+	number = desk_form_get(&f, "number");
+	code = desk_form_get(&f, "code");
+	buf_init(&b, 64 * 1024);
+	/* The slip only to whoever holds the right access code. */
+	if (number == NULL || code == NULL ||
+	    complaints_status(r->h->cx, number, code, &b, &e) == -1) {
+		if (number == NULL || code == NULL)
+			complaints_error_set(&e, COMPLAINTS_EINVAL,
+			    "invalid-document", "the number and the access "
+			    "code are needed");
+		buf_free(&b);
+		desk_form_free(&f);
+		return httpd_respond_error(r, &e);
+	}
+	buf_free(&b);
+	buf_init(&b, 4 * 1024 * 1024);
+	rc = httpd_answer_as(r, complaints_talon_slip(r->h->cx,
+	    &complaints_system, number, code, 0, web_lang_code(desk_lang(r)),
+	    &b, &e), "application/pdf", &b, &e);
+	desk_form_free(&f);
+	return rc;
 }

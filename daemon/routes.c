@@ -59,6 +59,12 @@ const struct route httpd_routes[] = {
 	    ANSWER_XML },
 	{ "POST", "/api/v1/drafts/confirm", LIMITED, route_draft_confirm,
 	    BODY_XML, ANSWER_XML },
+	{ "GET", "/file/confirm", PUBLIC, route_file_confirm_page,
+	    BODY_NONE, ANSWER_HTML },
+	{ "POST", "/file/confirm", LIMITED, route_file_confirm, BODY_FORM,
+	    ANSWER_HTML },
+	{ "POST", "/file/slip", LIMITED, route_file_slip, BODY_FORM,
+	    ANSWER_HTML },
 	/* route_journal.c */
 	{ "GET", "/api/v1/journal", STAFF, route_journal,
 	    BODY_NONE, ANSWER_XML },

@@ -147,6 +147,11 @@ ROUTES = [
     ("POST", "/api/v1/drafts", "<draft/>", {c: 503 for c in CALLERS}),
     ("POST", "/api/v1/drafts/confirm", "<confirm><token>%s</token>"
      "</confirm>" % ("0" * 64), {c: 503 for c in CALLERS}),
+    ("GET", "/file/confirm?token=%s" % ("0" * 64), None,
+     {c: 200 for c in CALLERS}),
+    ("POST", "/file/confirm", "FORM", {c: 503 for c in CALLERS}),
+    # The form's number without an access code: no slip for anyone.
+    ("POST", "/file/slip", "FORM", {c: 400 for c in CALLERS}),
 ]
 
 # The register form's fields, as a registrar fills them in.

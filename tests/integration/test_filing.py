@@ -149,6 +149,49 @@ class FilingTest(PerTestDaemonCase):
         # The status page knows it.
         self.assertEqual(d.status(number).status, 200)
 
+    def test_pages_of_the_link(self):
+        """The mailed link opens a page with one button; pressing it
+        registers and shows the talon, its access code and Download
+        slip; the link then says it has been used."""
+        d = self.start()
+        self.assertEqual(self.draft().status, 202)
+        token = self.token_of(self.mails(1)[0])
+        r = d.get("/file/confirm?token=" + token + "&lang=en", auth=False)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertIn("default-src 'none'",
+                      r.header("Content-Security-Policy"))
+        self.assertIn('action="/file/confirm"', r.text)
+        self.assertIn('value="%s"' % token, r.text)
+        self.assertNotIn("<script", r.text)
+        # Opening the page registers nothing.
+        self.assertEqual(d.count_complaints(), 0)
+        form = {"Content-Type": "application/x-www-form-urlencoded",
+                "Accept-Language": "en"}
+        r = d.request("POST", "/file/confirm",
+                      ("token=%s&lang=en" % token).encode(), form,
+                      auth=False)
+        self.assertEqual(r.status, 201, r.text)
+        number, = d.query("SELECT talon FROM complaint")[0]
+        self.assertIn(number, r.text)
+        code = re.search(r'id="access-code">([0-9A-Z]{8})<', r.text)
+        self.assertIsNotNone(code, r.text)
+        self.assertIn("Download slip", r.text)
+        r = d.request("POST", "/file/slip", ("number=%s&code=%s" % (
+            number, code.group(1))).encode(), form, auth=False)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.header("Content-Type"), "application/pdf")
+        self.assertTrue(r.body.startswith(b"%PDF-"))
+        wrong = "ZZZZZZZZ" if code.group(1) != "ZZZZZZZZ" else "YYYYYYYY"
+        r = d.request("POST", "/file/slip", ("number=%s&code=%s" % (
+            number, wrong)).encode(), form, auth=False)
+        self.assertEqual(r.status, 403, r.text)
+        r = d.request("POST", "/file/confirm",
+                      ("token=%s" % token).encode(), form, auth=False)
+        self.assertEqual(r.status, 404, r.text)
+        self.assertIn("has been used already", r.text)
+        r = d.get("/file/confirm?token=xyz", auth=False)
+        self.assertEqual(r.status, 400, r.text)
+
     def test_not_electronic_and_bad_input(self):
         self.start()
         # Service 3 takes complaints only in person (routing.xml).
