@@ -578,6 +578,40 @@ class TlsTest(unittest.TestCase):
             con.request("GET", "/healthz")
         con.close()
 
+    def test_desk_cookies_under_tls(self):
+        """Under TLS the desk's cookies are Secure with the __Host-
+        prefix, and a form must come from the https origin."""
+        self.d.start()
+        self.d.account("registrar", "almaty-alatau")
+        r = self.d.request("GET", "/desk/login", auth=False)
+        self.assertEqual(r.status, 200, r)
+        login_cookie = r.header("Set-Cookie")
+        self.assertRegex(login_cookie, r"^__Host-desk-login=[0-9a-f]{32}; "
+                         r"Path=/; HttpOnly; SameSite=Strict; Secure$")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+        form = urllib.parse.urlencode({
+            "csrf": csrf, "login": "registrar.almaty-alatau",
+            "password": PASSWORD})
+        h = {"Content-Type": "application/x-www-form-urlencoded",
+             "Cookie": login_cookie.split(";")[0]}
+        # The http origin of the same host and port is another origin.
+        r = self.d.request("POST", "/desk/login", form, dict(
+            h, Origin="http://127.0.0.1:%d" % self.d.port), auth=False)
+        self.assertEqual(r.status, 403, r)
+        r = self.d.request("POST", "/desk/login", form, dict(
+            h, Origin="https://127.0.0.1:%d" % self.d.port), auth=False)
+        self.assertEqual(r.status, 303, r)
+        self.assertRegex(r.header("Set-Cookie"), r"^__Host-desk=[^;]+; "
+                         r"Path=/; HttpOnly; SameSite=Strict; Secure$")
+        # The cookie without its prefix is not the session.
+        token = r.header("Set-Cookie").split(";")[0].split("=", 1)[1]
+        r = self.d.request("GET", "/desk/", headers={
+            "Cookie": "desk=" + token}, auth=False)
+        self.assertEqual(r.status, 303, r)
+        r = self.d.request("GET", "/desk/", headers={
+            "Cookie": "__Host-desk=" + token}, auth=False)
+        self.assertEqual(r.status, 200, r)
+
     def test_bad_key_stops_start(self):
         with open(os.path.join(self.d.tmp, "bad.pem"), "w") as f:
             f.write("not a key\n")
