@@ -327,6 +327,48 @@ ssize_t		 complaints_journal_read(struct complaints_journal *, char *dst,
 		    size_t max);
 void		 complaints_journal_close(struct complaints_journal *);
 
+/*
+ * Reports for heads and the ministry (report.c, report_out.c): the
+ * figures of a period by one grouping, every figure defined once by the
+ * journal events it counts (db/report_sql.h; complaintsd(8)).  A
+ * registrar or head gets their own body only (EPERM for another); the
+ * escalation desk and administrators any body, or all of them.
+ */
+struct complaints_report_query {
+	const char	*group;		/* body (default), service, institution,
+					   month, channel */
+	const char	*from, *to;	/* YYYY-MM-DD; default: the year so far */
+	const char	*body;		/* NULL: the caller's scope */
+	int		 service;	/* 0: all */
+};
+enum complaints_report_format {
+	COMPLAINTS_REPORT_XML,		/* report.xsd */
+	COMPLAINTS_REPORT_CSV,		/* the grouping asked for */
+	COMPLAINTS_REPORT_XLSX,		/* one sheet per grouping */
+	COMPLAINTS_REPORT_TEXT		/* a table for a terminal */
+};
+int	complaints_report(struct complaints *, const struct complaints_actor *,
+	    const struct complaints_report_query *,
+	    enum complaints_report_format, struct buf *out,
+	    struct complaints_error *);
+/* A chart as SVG: "monthly", "timeliness" or "overdue". */
+int	complaints_report_chart(struct complaints *,
+	    const struct complaints_actor *, const char *name,
+	    const struct complaints_report_query *, struct buf *svg,
+	    struct complaints_error *);
+/* The complaints behind a figure of a report, paged by after. */
+struct complaints_trace_query {
+	struct complaints_report_query	 r;
+	const char	*figure;
+	const char	*channel, *institution, *month;
+	int64_t		 after;
+	int		 limit;
+};
+int	complaints_report_trace(struct complaints *,
+	    const struct complaints_actor *,
+	    const struct complaints_trace_query *, struct buf *xml,
+	    struct complaints_error *);
+
 /* The directory (directory.c). */
 struct complaints_directory_stats {
 	int	bodies, institutions, unchanged;

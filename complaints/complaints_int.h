@@ -311,4 +311,64 @@ int	complaints_notify(struct db *, struct complaints *,
 int	complaints_notify_prev(struct db *, struct complaints *,
 	    const struct db_complaint *c, const struct db_body *b,
 	    const char *kind, const char *due_by, const char *prev_due);
+
+/*
+ * Reports (report.c computes, report_out.c writes XLSX and SVG).  A
+ * figure is a counter of db/report_sql.h or one computed here.
+ */
+enum report_special {
+	RF_OVERDUE_NOW = DB_RF__MAX,	/* open and overdue, received in the
+					   period */
+	RF_DAYS_AVERAGE,		/* working days to decision: mean */
+	RF_DAYS_P90			/* and 90th percentile */
+};
+struct report_figure {
+	const char	*name;		/* in the XML, the trace, the CSV */
+	int		 idx;		/* enum db_report_figure or special */
+	const char	*kk, *ru;	/* column headers */
+};
+extern const struct report_figure	report_figures[];
+extern const size_t			report_nfigures;
+
+#define REPORT_GROUPS_MAX	5000
+#define REPORT_WD_MAX		1000	/* working days; longer ones here */
+
+struct report_group {
+	char	 key[128];		/* body code, service, month, ... */
+	char	 name_kk[256], name_ru[256];
+	int64_t	 v[DB_RF__MAX];
+	int64_t	 overdue;
+	int	 p90;			/* -1: no decision */
+};
+struct report {
+	char			 group[16], from[11], to[11];
+	struct db_body		 body;		/* id 0: every body */
+	int			 service;
+	size_t			 n;
+	struct report_group	*g;
+	struct report_group	 total;
+};
+/* Checks the scope and computes; report_free after either result. */
+int	report_make(struct complaints *, struct db *,
+	    const struct complaints_actor *,
+	    const struct complaints_report_query *, struct report *,
+	    struct complaints_error *);
+void	report_free(struct report *);
+/* A figure's value as a number (the average with a decimal). */
+double	report_value(const struct report_group *, int idx);
+/* Writes the report as XML, CSV or a text table; -1 when out is full. */
+int	report_write(const struct report *, enum complaints_report_format,
+	    struct buf *);
+/*
+ * Fills the working-day table of the reports from the calendar (local
+ * days of zone tz from REPORT_FIRST_YEAR to the end of next year) when it
+ * differs from the stored one, and then counts the journal again; in the
+ * caller's transaction.
+ */
+#define REPORT_FIRST_YEAR	2012
+int	complaints_report_calendar(struct db *, const struct cal *,
+	    const char *tz);
+/* The same through the writer, when the service opens. */
+int	report_open(struct complaints *, char *err, size_t);
+
 #endif /* COMPLAINTS_INT_H */

@@ -95,18 +95,6 @@ fail:
 	return NULL;
 }
 
-static int
-csv_field(struct buf *b, const char *s, int last)
-{
-	int rc = buf_puts(b, "\"");
-
-	for (; rc == 0 && s && *s; s++)
-		rc = *s == '"' ? buf_puts(b, "\"\"") : buf_add(b, s, 1);
-	if (rc == 0)
-		rc = buf_puts(b, last ? "\"\r\n" : "\",");
-	return rc;
-}
-
 static void
 local_date(struct complaints_journal *j, int64_t t, char out[32],
     int with_time)
@@ -155,21 +143,24 @@ page(struct complaints_journal *j, struct db_cursor *cur, int *count)
 		applicant(&r, who, sizeof(who));
 		snprintf(num, sizeof(num), "%lld", (long long)r.no);
 		if (j->csv) {
+			struct buf *p = &j->pending;
 			char svc[8];
 
 			snprintf(svc, sizeof(svc), "%d", r.service);
-			if (csv_field(&j->pending, num, 0) || csv_field(
-			    &j->pending, at, 0) || csv_field(&j->pending, who,
-			    0) || csv_field(&j->pending, r.address, 0) ||
-			    csv_field(&j->pending, r.subject, 0) ||
-			    csv_field(&j->pending, r.summary, 0) ||
-			    csv_field(&j->pending, r.assignee, 0) ||
-			    csv_field(&j->pending, r.due, 0) ||
-			    csv_field(&j->pending, r.outcome, 0) ||
-			    csv_field(&j->pending, ans, 0) ||
-			    csv_field(&j->pending, r.talon, 0) ||
-			    csv_field(&j->pending, r.state, 0) ||
-			    csv_field(&j->pending, svc, 1))
+
+			if (buf_csv_field(p, num, 0) ||
+			    buf_csv_field(p, at, 0) ||
+			    buf_csv_field(p, who, 0) ||
+			    buf_csv_field(p, r.address, 0) ||
+			    buf_csv_field(p, r.subject, 0) ||
+			    buf_csv_field(p, r.summary, 0) ||
+			    buf_csv_field(p, r.assignee, 0) ||
+			    buf_csv_field(p, r.due, 0) ||
+			    buf_csv_field(p, r.outcome, 0) ||
+			    buf_csv_field(p, ans, 0) ||
+			    buf_csv_field(p, r.talon, 0) ||
+			    buf_csv_field(p, r.state, 0) ||
+			    buf_csv_field(p, svc, 1))
 				return -1;
 			continue;
 		}

@@ -9,3 +9,6 @@ UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
 LIB_SRCS += complaints/gauges.c
 # Filing online.
 LIB_SRCS += complaints/filing.c
+# The reports' workbooks (report_out.c).
+PKGS += xlsxwriter
+LIB_SRCS += complaints/report.c complaints/report_out.c

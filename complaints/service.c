@@ -208,6 +208,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	if ((cx->writer = db_writer_start(cx->wdb, conf->queue_max,
 	    conf->batch_max)) == NULL)
 		goto oom;
+	if (report_open(cx, err, errlen) == -1)
+		goto fail;
 	if (conf->test_write_hold && *conf->test_write_hold)
 		db_writer_hold(cx->writer, conf->test_write_hold);
 	if (complaints_watch_start(cx) == -1 ||

@@ -117,6 +117,7 @@ int	cmd_logout(int, char **);
 int	cmd_token(int, char **);
 int	cmd_user(int, char **);
 int	cmd_register(int, char **);
+int	cmd_report(int, char **);
 int	cmd_talon(int, char **);
 int	cmd_status(int, char **);
 int	cmd_deadline(int, char **);

@@ -67,6 +67,9 @@ static const struct {
 	{ "close", cmd_action, "ID [--reason TEXT]", "close the case" },
 	{ "journal", cmd_journal, "--body B --year Y [--csv] [-o FILE]",
 	    "export a body's incoming-correspondence journal" },
+	{ "report", cmd_report, "[--from D] [--to D] [--body B] [--service N] "
+	    "[--group G]\n        [--format text|csv|xlsx|xml] [-o FILE]",
+	    "the figures of a period (see complaintsd(8), REPORTS)" },
 	{ "verify", cmd_verify, "",
 	    "check the journal and the audit trail for tampering" },
 	{ "backup", cmd_backup, "--data-dir DIR [--with-keys] FILE",

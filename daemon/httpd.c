@@ -279,6 +279,24 @@ httpd_arg_ll(struct req *r, const char *name, long long lo, long long hi,
 }
 
 int
+httpd_arg_page(struct req *r, int64_t *after, int *limit,
+    struct complaints_error *e)
+{
+	long long v;
+	int rc;
+
+	if ((rc = httpd_arg_ll(r, "after", 0, INT64_MAX, &v, e)) == -1)
+		return -1;
+	if (rc)
+		*after = v;
+	if ((rc = httpd_arg_ll(r, "limit", 1, 500, &v, e)) == -1)
+		return -1;
+	if (rc)
+		*limit = (int)v;
+	return 0;
+}
+
+int
 httpd_arg_date(struct req *r, const char *name, int64_t *t,
     struct complaints_error *e)
 {

@@ -153,6 +153,9 @@ const char	*httpd_arg(struct req *, const char *name);	/* NULL: none */
 /* 1 when given and in range, 0 when absent, -1 with e set. */
 int		 httpd_arg_ll(struct req *, const char *name, long long lo,
 		    long long hi, long long *, struct complaints_error *);
+/* The paging arguments after= (an id) and limit= (1 to 500). */
+int		 httpd_arg_page(struct req *, int64_t *after, int *limit,
+		    struct complaints_error *);
 int		 httpd_arg_date(struct req *, const char *name, int64_t *,
 		    struct complaints_error *);
 /* Whether ?format= says format, or Accept names type. */
@@ -241,5 +244,9 @@ enum MHD_Result	route_file_slip(struct req *);
 /* route_journal.c: the journal export and verify */
 enum MHD_Result	route_journal(struct req *);
 enum MHD_Result	route_verify(struct req *);
+/* route_reports.c: reports, their traces and charts */
+enum MHD_Result	route_report_summary(struct req *);
+enum MHD_Result	route_report_complaints(struct req *);
+enum MHD_Result	route_report_chart(struct req *);
 
 #endif /* HTTPD_INT_H */

@@ -10,3 +10,4 @@ UNIT_TESTS += tests/unit/test_httpd.c
 PKGS += libsystemd
 # Filing online.
 LIB_SRCS += daemon/route_filing.c
+LIB_SRCS += daemon/route_reports.c

@@ -40,14 +40,8 @@ route_list(struct req *r)
 		return httpd_respond_error(r, &e);
 	if (rc)
 		q.overdue = (int)v;
-	if ((rc = httpd_arg_ll(r, "after", 0, INT64_MAX, &v, &e)) == -1)
+	if (httpd_arg_page(r, &q.after, &q.limit, &e) == -1)
 		return httpd_respond_error(r, &e);
-	if (rc)
-		q.after = v;
-	if ((rc = httpd_arg_ll(r, "limit", 1, 500, &v, &e)) == -1)
-		return httpd_respond_error(r, &e);
-	if (rc)
-		q.limit = (int)v;
 	if (httpd_arg_date(r, "from", &q.from, &e) == -1 ||
 	    httpd_arg_date(r, "to", &q.to, &e) == -1)
 		return httpd_respond_error(r, &e);

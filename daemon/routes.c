@@ -69,6 +69,13 @@ const struct route httpd_routes[] = {
 	{ "GET", "/api/v1/journal", STAFF, route_journal,
 	    BODY_NONE, ANSWER_XML },
 	{ "GET", "/api/v1/verify", STAFF, route_verify, BODY_NONE, ANSWER_XML },
+	/* route_reports.c */
+	{ "GET", "/api/v1/reports/summary", STAFF, route_report_summary,
+	    BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/reports/complaints", STAFF,
+	    route_report_complaints, BODY_NONE, ANSWER_XML },
+	{ "GET", "/api/v1/reports/chart/*", STAFF, route_report_chart,
+	    BODY_NONE, ANSWER_XML },
 	/* route_directory.c */
 	{ "GET", "/api/v1/directory", PUBLIC, route_dir_search,
 	    BODY_NONE, ANSWER_XML },

@@ -292,6 +292,13 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "b.sites, b.schedule FROM body_fts f "
 	    "JOIN body b ON b.id = f.rowid WHERE body_fts MATCH ?1 "
 	    "ORDER BY rank LIMIT ?2",
+	[ST_REPORT_SUM] = REPORT_SQL_SUM,
+	[ST_REPORT_WD] = REPORT_SQL_WD,
+	[ST_REPORT_OVERDUE] = REPORT_SQL_OVERDUE,
+	[ST_REPORT_TRACE] = REPORT_SQL_TRACE,
+	[ST_REPORT_TRACE_OVERDUE] = REPORT_SQL_TRACE_OVERDUE,
+	[ST_REPORT_WORKDAY_PUT] = REPORT_SQL_WORKDAY_PUT,
+	[ST_REPORT_BOUNDS] = REPORT_SQL_BOUNDS,
 };
 
 /*
@@ -593,6 +600,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX draft_expiry ON draft(expires_at);"
 	"CREATE INDEX draft_email ON draft(email_key, expires_at);"
 	"CREATE INDEX draft_client ON draft(client_key, created_at);",
+
+	/*
+	 * 7: the reports: the working-day table, the per-day counters and
+	 * the view that defines each figure (db/report_sql.h).
+	 */
+	REPORT_MIGRATION,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -488,6 +488,64 @@ int	db_draft_purge(struct db *, int64_t now, int *n);
 int	db_count_complaints(struct db *, int64_t *);
 
 /*
+ * The reports (db/report.c).  The figures are defined once, in SQL (the
+ * view report_event in db/report_sql.h), and counted per day by a
+ * trigger in the transaction of each event.  Days are local days of the
+ * service's time zone, given by the working-day table that
+ * db_report_workday_put fills (in the caller's transaction).
+ */
+enum db_report_figure {
+	DB_RF_RECEIVED, DB_RF_REGISTERED_ON_TIME, DB_RF_FORWARDED_IN,
+	DB_RF_APPEALS_IN, DB_RF_FORWARDED_OUT, DB_RF_DECIDED, DB_RF_UPHELD,
+	DB_RF_PARTLY_UPHELD, DB_RF_REJECTED, DB_RF_EXPLAINED,
+	DB_RF_LWC_ANONYMOUS, DB_RF_LWC_REPEATED, DB_RF_WITHDRAWN,
+	DB_RF_EXTENDED, DB_RF_ANSWERED_ON_TIME, DB_RF_ANSWERED_LATE,
+	DB_RF_BECAME_OVERDUE, DB_RF_REPEATED, DB_RF_APPEALED,
+	DB_RF_APPEAL_DECIDED, DB_RF_APPEAL_UPHELD,
+	DB_RF_APPEAL_PARTLY_UPHELD, DB_RF_APPEAL_REJECTED,
+	DB_RF_APPEAL_EXPLAINED, DB_RF_WD_SUM, DB_RF_WD_N,
+	DB_RF__MAX
+};
+struct db_report_q {
+	const char	*group;		/* body service institution month channel */
+	const char	*from, *to;	/* YYYY-MM-DD, both included */
+	int64_t		 body_id;	/* 0: all */
+	int		 service;	/* 0: all */
+	/* The trace only: */
+	const char	*figure;
+	const char	*channel, *institution, *month;	/* NULL: all */
+	int64_t		 after;
+	int		 limit;
+};
+/* One group: its key (valid during the call) and its counters. */
+typedef int (*db_report_sum_cb)(void *, const char *key,
+    const int64_t v[DB_RF__MAX]);
+int	db_report_sum(struct db *, const struct db_report_q *,
+	    db_report_sum_cb, void *);
+/* Decisions by working days taken, per group, by key then days. */
+int	db_report_wd(struct db *, const struct db_report_q *,
+	    int (*cb)(void *, const char *key, int wd, int64_t n), void *);
+/* Complaints received in the period that are open and overdue now. */
+int	db_report_overdue(struct db *, const struct db_report_q *,
+	    int (*cb)(void *, const char *key, int64_t n), void *);
+/* The events (complaints, for overdue-now) behind a figure. */
+struct db_report_trace_row {
+	int64_t		 id;		/* event id; complaint id for overdue */
+	const char	*talon, *body_code;
+	int		 service;
+	int64_t		 at;
+	const char	*action, *state, *day;
+};
+int	db_report_trace(struct db *, const struct db_report_q *,
+	    int (*cb)(void *, const struct db_report_trace_row *), void *);
+/* A day of the working-day table; start is its first second (UTC). */
+int	db_report_workday_put(struct db *, const char *day, int64_t start,
+	    int64_t cum, int wd);
+/* Counts the whole journal again into the counters (after a change of
+ * the calendar); in the caller's transaction. */
+int	db_report_recount(struct db *);
+
+/*
  * A pool of n read connections.  db_pool_get waits at most wait_ms for a
  * free one and returns NULL when none came free in time; the caller
  * answers "busy" (503).  db_pool_put(p, NULL) is a no-op.

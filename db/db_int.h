@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "db/db.h"
+#include "db/report_sql.h"
 
 enum db_stmt {
 	ST_BEGIN,
@@ -79,6 +80,13 @@ enum db_stmt {
 	ST_DRAFT_TAKE,
 	ST_DRAFT_COUNT,
 	ST_DRAFT_PURGE,
+	ST_REPORT_SUM,
+	ST_REPORT_WD,
+	ST_REPORT_OVERDUE,
+	ST_REPORT_TRACE,
+	ST_REPORT_TRACE_OVERDUE,
+	ST_REPORT_WORKDAY_PUT,
+	ST_REPORT_BOUNDS,
 	ST__MAX
 };
 

@@ -324,3 +324,17 @@ parse_ll(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return 0;
 }
+
+int
+buf_csv_field(struct buf *b, const char *s, int last)
+{
+	int rc = buf_puts(b, "\"");
+
+	if (rc == 0 && s && strchr("=+-@\t\r", *s) != NULL && *s != '\0')
+		rc = buf_puts(b, "'");
+	for (; rc == 0 && s && *s; s++)
+		rc = *s == '"' ? buf_puts(b, "\"\"") : buf_add(b, s, 1);
+	if (rc == 0)
+		rc = buf_puts(b, last ? "\"\r\n" : "\",");
+	return rc;
+}

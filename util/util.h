@@ -55,6 +55,13 @@ void	buf_reset(struct buf *);
 void	buf_free(struct buf *);
 /* Hands the data over; the buffer is empty afterwards.  Caller frees. */
 char	*buf_release(struct buf *, size_t *lenp);
+/*
+ * Appends one CSV field, quoted, then a comma or (last) CRLF.  A field
+ * that a spreadsheet would take for a formula (it begins with =, +, -,
+ * @, a tab or a carriage return) gets a leading apostrophe, so it is
+ * opened as text.  -1 when the buffer is full.
+ */
+int	buf_csv_field(struct buf *, const char *, int last);
 
 /*
  * Whether n bytes are well-formed UTF-8 (no overlong forms, surrogates or

@@ -59,7 +59,7 @@ ASSIGN = "<assign><assignee>Иванова</assignee></assign>"
 
 # (method, path, body, {caller: status}).  {A} is the complaint's id,
 # {T} its talon, {Y} the year, {TOK} an API token of the caller's own,
-# {U} a login to act on.
+# {U} a login to act on, {SVG} the file name of a chart.
 ROUTES = [
     ("GET", "/healthz", None, {c: 200 for c in CALLERS}),
     # Loopback only, whoever asks (test_metrics: from elsewhere, 403).
@@ -83,6 +83,14 @@ ROUTES = [
      every(200, reg_other=403, head_other=403, desk=403, admin=403)),
     ("GET", "/api/v1/verify", None,
      every(403, desk=200, admin=200)),
+    # Reports: a registrar or head sees their own body, the escalation
+    # desk and the administrator any.
+    ("GET", "/api/v1/reports/summary?body=almaty-alatau", None,
+     every(200, reg_other=403, head_other=403, city=403)),
+    ("GET", "/api/v1/reports/complaints?figure=received&body=almaty-alatau",
+     None, every(200, reg_other=403, head_other=403, city=403)),
+    ("GET", "/api/v1/reports/chart/{SVG}?body=almaty-alatau", None,
+     every(200, reg_other=403, head_other=403, city=403)),
     ("GET", "/api/v1/directory?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0", None,
      {c: 200 for c in CALLERS}),
     ("GET", "/api/v1/directory/{D}", None, {c: 200 for c in CALLERS}),
@@ -246,7 +254,8 @@ class AccessTableTest(DaemonTestCase):
         path = (path.replace("{A}", str(self.cid))
                 .replace("{T}", self.talon).replace("{Y}", self.year)
                 .replace("{D}", "school-14").replace("{N}", str(self.nid))
-                .replace("{D0}", self.today).replace("{NOTE}", "note"))
+                .replace("{D0}", self.today).replace("{NOTE}", "note")
+                .replace("{SVG}", "monthly.svg"))
         if path.startswith("/desk"):
             path, body, headers = self.desk(caller, method, path, body, n)
             return path, body and body.encode("utf-8"), headers

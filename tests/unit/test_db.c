@@ -207,6 +207,130 @@ complaint_insert_and_status(void **state)
 	    SQLITE_OK);
 }
 
+/* The reports' counters: kept by the trigger, summed, recounted, traced. */
+struct sums {
+	int		n;
+	char		key[32];
+	int64_t		v[DB_RF__MAX];
+};
+
+static int
+sum_cb(void *arg, const char *key, const int64_t v[DB_RF__MAX])
+{
+	struct sums *s = arg;
+
+	s->n++;
+	snprintf(s->key, sizeof(s->key), "%s", key);
+	memcpy(s->v, v, sizeof(s->v));
+	return 0;
+}
+
+static int
+trace_cb(void *arg, const struct db_report_trace_row *r)
+{
+	int *n = arg;
+
+	assert_string_equal(r->action, "decide");
+	assert_string_equal(r->day, "2026-11-30");
+	(*n)++;
+	return 0;
+}
+
+static void
+sums_of(struct db *db, const char *from, const char *to, struct sums *s)
+{
+	struct db_report_q q;
+
+	memset(&q, 0, sizeof(q));
+	memset(s, 0, sizeof(*s));
+	q.group = "body";
+	q.from = from;
+	q.to = to;
+	assert_int_equal(db_report_sum(db, &q, sum_cb, s), DB_OK);
+}
+
+static void
+report_counters(void **state)
+{
+	struct fx *f = *state;
+	struct db_complaint c;
+	struct db_report_q q;
+	struct db_event ev;
+	struct db_body b;
+	struct sums s;
+	uint8_t h[32];
+	int64_t id, cum = 0;
+	int n = 0;
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &b), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	/* 2026-11-23 (a Monday) to 2026-12-13 at UTC+5; no holiday. */
+	for (int64_t d = 20780; d <= 20800; d++) {
+		char day[11];
+		int wd = (d + 3) % 7 < 5;	/* 1970-01-01 was a Thursday */
+		time_t t = (time_t)(d * 86400);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		cum += wd;
+		assert_int_equal(db_report_workday_put(f->db, day,
+		    d * 86400 - 18000, cum, wd), DB_OK);
+	}
+	/* Accepted on Thursday 26 November, decided on Monday 30th. */
+	fill(&c, "2026-000000001-5", b.id, 1);
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h), DB_OK);
+	memset(&ev, 0, sizeof(ev));
+	ev.body_id = b.id;
+	ev.complaint_id = id;
+	ev.at = c.accepted_at;
+	ev.actor = "Registrar";
+	ev.action = "register";
+	ev.state_after = "registered";
+	assert_int_equal(db_event_append(f->db, &ev, h), DB_OK);
+	c.id = id;
+	c.state = "decided";
+	c.outcome = "upheld";
+	c.decided_at = 20787 * 86400LL - 18000 + 11 * 3600;
+	ev.at = c.decided_at;
+	ev.action = "decide";
+	ev.state_before = "registered";
+	ev.state_after = "decided";
+	assert_int_equal(db_complaint_change(f->db, &c, &ev), DB_OK);
+	assert_int_equal(db_commit(f->db), DB_OK);
+
+	sums_of(f->db, "2026-11-01", "2026-11-30", &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.key, "almaty-almaly");
+	assert_int_equal(s.v[DB_RF_RECEIVED], 1);
+	assert_int_equal(s.v[DB_RF_REGISTERED_ON_TIME], 1);
+	assert_int_equal(s.v[DB_RF_DECIDED], 1);
+	assert_int_equal(s.v[DB_RF_UPHELD], 1);
+	assert_int_equal(s.v[DB_RF_REJECTED], 0);
+	assert_int_equal(s.v[DB_RF_WD_SUM], 2);	/* Thursday to Monday */
+	assert_int_equal(s.v[DB_RF_WD_N], 1);
+	/* The decision falls on the 30th, outside a period ending on 29th. */
+	sums_of(f->db, "2026-11-01", "2026-11-29", &s);
+	assert_int_equal(s.v[DB_RF_RECEIVED], 1);
+	assert_int_equal(s.v[DB_RF_DECIDED], 0);
+	/* Counting the journal again gives the same counters. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_report_recount(f->db), DB_OK);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	sums_of(f->db, "2026-11-01", "2026-11-30", &s);
+	assert_int_equal(s.v[DB_RF_RECEIVED], 1);
+	assert_int_equal(s.v[DB_RF_UPHELD], 1);
+	assert_int_equal(s.v[DB_RF_WD_SUM], 2);
+	/* The trace lists the event behind the figure. */
+	memset(&q, 0, sizeof(q));
+	q.from = "2026-11-01";
+	q.to = "2026-11-30";
+	q.figure = "upheld";
+	q.limit = 10;
+	assert_int_equal(db_report_trace(f->db, &q, trace_cb, &n), DB_OK);
+	assert_int_equal(n, 1);
+}
+
 /* Group commit: many jobs from many threads, few commits. */
 struct wctx {
 	struct db_writer *w;
@@ -364,6 +488,8 @@ main(void)
 		    journal_numbers_per_body_and_year, setup, teardown),
 		cmocka_unit_test_setup_teardown(complaint_insert_and_status,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(report_counters, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(reader_pool, setup, teardown),
 	};

@@ -29,6 +29,42 @@ buf_respects_cap(void **state)
 	buf_free(&b);
 }
 
+/* A cell a spreadsheet would run as a formula is written as text. */
+static void
+csv_field_defuses_formulas(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "=SUM(A1)", "\"'=SUM(A1)\"," },
+		{ "+7 701", "\"'+7 701\"," },
+		{ "-1", "\"'-1\"," },
+		{ "@cmd", "\"'@cmd\"," },
+		{ "\tx", "\"'\tx\"," },
+		{ "a=b", "\"a=b\"," },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"," },
+		{ "", "\"\"," },
+	};
+	struct buf b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_init(&b, 64);
+		assert_int_equal(buf_csv_field(&b, cases[i].in, 0), 0);
+		assert_int_equal(buf_add(&b, "", 1), 0);
+		assert_string_equal(b.data, cases[i].out);
+		buf_free(&b);
+	}
+	buf_init(&b, 64);
+	assert_int_equal(buf_csv_field(&b, "x", 1), 0);
+	assert_int_equal(buf_add(&b, "", 1), 0);
+	assert_string_equal(b.data, "\"x\"\r\n");
+	buf_free(&b);
+	buf_init(&b, 4);
+	assert_int_equal(buf_csv_field(&b, "=abcdef", 0), -1);
+	buf_free(&b);
+}
+
 static void
 parse_ll_is_strict(void **state)
 {
@@ -264,6 +300,7 @@ main(void)
 		cmocka_unit_test(utf8_text_refuses_controls),
 		cmocka_unit_test(limit_attempt_counts_before_the_check),
 		cmocka_unit_test(buf_respects_cap),
+		cmocka_unit_test(csv_field_defuses_formulas),
 		cmocka_unit_test(parse_ll_is_strict),
 		cmocka_unit_test(dates_round_trip),
 		cmocka_unit_test(iso_parse_needs_a_zone),

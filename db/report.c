@@ -1,0 +1,156 @@
+/*
+ * db: the reports.  The summary sums the per-day counters that the
+ * trigger report_count keeps (db/report_sql.h); the trace reads the
+ * view that defines them.  Both take the same query structure.
+ */
+#include <string.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+/* ?1 the grouping (or the trace's figure), ?2 to ?5 the query. */
+static void
+bind_q(sqlite3_stmt *st, const char *first, const struct db_report_q *q)
+{
+	sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, q->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, q->to, -1, SQLITE_STATIC);
+	if (q->body_id)
+		sqlite3_bind_int64(st, 4, q->body_id);
+	if (q->service)
+		sqlite3_bind_int(st, 5, q->service);
+}
+
+static const char *
+col_key(sqlite3_stmt *st)
+{
+	const char *k = db_col_opt(st, 0);
+
+	return k ? k : "";
+}
+
+int
+db_report_sum(struct db *db, const struct db_report_q *q,
+    db_report_sum_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REPORT_SUM);
+	int64_t v[DB_RF__MAX];
+	int rc;
+
+	bind_q(st, q->group ? q->group : "body", q);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		for (int i = 0; i < DB_RF__MAX; i++)
+			v[i] = sqlite3_column_int64(st, 1 + i);
+		if (cb(arg, col_key(st), v))
+			break;
+	}
+	return db_rows_end(db, st, rc);
+}
+
+int
+db_report_wd(struct db *db, const struct db_report_q *q,
+    int (*cb)(void *, const char *, int, int64_t), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REPORT_WD);
+	int rc;
+
+	bind_q(st, q->group ? q->group : "body", q);
+	while ((rc = db_step(db, st)) == SQLITE_ROW)
+		if (cb(arg, col_key(st), sqlite3_column_int(st, 1),
+		    sqlite3_column_int64(st, 2)))
+			break;
+	return db_rows_end(db, st, rc);
+}
+
+int
+db_report_overdue(struct db *db, const struct db_report_q *q,
+    int (*cb)(void *, const char *, int64_t), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REPORT_OVERDUE);
+	int rc;
+
+	bind_q(st, q->group ? q->group : "body", q);
+	while ((rc = db_step(db, st)) == SQLITE_ROW)
+		if (cb(arg, col_key(st), sqlite3_column_int64(st, 1)))
+			break;
+	return db_rows_end(db, st, rc);
+}
+
+int
+db_report_trace(struct db *db, const struct db_report_q *q,
+    int (*cb)(void *, const struct db_report_trace_row *), void *arg)
+{
+	struct db_report_trace_row r;
+	sqlite3_stmt *st;
+	int64_t lo = 0, hi = 0;
+	int rc;
+
+	st = db_stmt(db, ST_REPORT_BOUNDS);
+	sqlite3_bind_text(st, 1, q->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, q->to, -1, SQLITE_STATIC);
+	if ((rc = db_step(db, st)) == SQLITE_ROW) {
+		lo = sqlite3_column_int64(st, 0);
+		hi = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_rc_from_sqlite(db, rc);
+	st = db_stmt(db, q->figure && strcmp(q->figure, "overdue-now") == 0 ?
+	    ST_REPORT_TRACE_OVERDUE : ST_REPORT_TRACE);
+	bind_q(st, q->figure ? q->figure : "", q);
+	db_bind_opt(st, 6, q->channel);
+	if (q->institution)	/* "" is a group: no institution named */
+		sqlite3_bind_text(st, 7, q->institution, -1, SQLITE_STATIC);
+	db_bind_opt(st, 8, q->month);
+	sqlite3_bind_int64(st, 9, q->after);
+	sqlite3_bind_int(st, 10, q->limit);
+	if (sqlite3_bind_parameter_count(st) >= 12) {
+		sqlite3_bind_int64(st, 11, lo);
+		sqlite3_bind_int64(st, 12, hi);
+	}
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.talon = db_col_opt(st, 1);
+		r.body_code = db_col_opt(st, 2);
+		r.service = sqlite3_column_int(st, 3);
+		r.at = sqlite3_column_int64(st, 4);
+		r.action = db_col_opt(st, 5);
+		r.state = db_col_opt(st, 6);
+		r.day = db_col_opt(st, 7);
+		if (cb(arg, &r))
+			break;
+	}
+	return db_rows_end(db, st, rc);
+}
+
+int
+db_report_workday_put(struct db *db, const char *day, int64_t start,
+    int64_t cum, int wd)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REPORT_WORKDAY_PUT);
+	int rc;
+
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, start);
+	sqlite3_bind_int64(st, 3, cum);
+	sqlite3_bind_int(st, 4, wd);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_report_recount(struct db *db)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->h, REPORT_RECOUNT, NULL, NULL, &msg) !=
+	    SQLITE_OK) {
+		log_warnx("db: report recount: %s", msg ? msg :
+		    sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return db_rc_from_sqlite(db, sqlite3_errcode(db->h));
+	}
+	return DB_OK;
+}
