@@ -16,9 +16,13 @@ Runs, in this process tree, on 127.0.0.1 only, each server on a free port
   4. lookup        complaintsd: GET /api/v1/talons/{n} of random existing
                    talons with journals of 10 thousand, 1 and 10 million
                    complaints (build/bench/gen, cached in bench/data/N)
-  5. overdue, export   at the largest size: GET /api/v1/complaints?
-                   overdue=1 timed; GET /api/v1/journal?body=B&year=Y
-                   streamed while the daemon's RSS is sampled
+  5. overdue, report, export   at the largest size: GET /api/v1/
+                   complaints?overdue=1 timed; a year's GET /api/v1/reports/
+                   summary by body and by month timed against counting
+                   that year's events by their index (the limit: the
+                   least a report read from the events would cost);
+                   GET /api/v1/journal?body=B&year=Y streamed while the
+                   daemon's RSS is sampled
   6. start-up      exec to /healthz answering, largest journal
 
 and prints a table (throughput, p50/p99, peak RSS of complaintsd from
@@ -34,11 +38,13 @@ bench/wrk/common.lua).
 """
 
 import argparse
+import calendar
 import csv
 import http.client
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import signal
@@ -665,7 +671,11 @@ def phase_register(a, res, http_lim, store_lim, known, auth):
 def ensure_journal(a, n):
     d = os.path.join(DATA, str(n))
     if os.path.exists(os.path.join(d, "gen.txt")):
-        return d
+        if "counters" in gen_info(d):
+            return d
+        # Made before the reports' counters: the daemon would count the
+        # whole journal again at its first start; make it anew instead.
+        shutil.rmtree(d)
     os.makedirs(DATA, exist_ok=True)
     log("gen: writing a journal of %d complaints into %s (cached for the "
         "next runs)" % (n, d))
@@ -700,6 +710,43 @@ def time_overdue(port, token, query="overdue=1", n=21):
         times.append((time.monotonic() - t0) * 1000)
     rows = body.count(b"<item ")
     return st, times, rows
+
+
+def time_report(port, token, year, group, n=11):
+    """A year's summary: the first (cold) and the median of the rest."""
+    hdr = {"Authorization": "Bearer " + token} if token else {}
+    times, st, body = [], None, b""
+    path = ("/api/v1/reports/summary?from=%d-01-01&to=%d-12-31&group=%s"
+            % (year, year, group))
+    for _ in range(n):
+        t0 = time.monotonic()
+        st, body = http_get(port, path, hdr)
+        times.append((time.monotonic() - t0) * 1000)
+    m = re.search(rb'<total[^>]*>\s*<figure name="received"[^>]*>(\d+)<',
+                  body)
+    return {"status": st, "cold": times[0],
+            "warm": statistics.median(times[1:]), "max": max(times),
+            "received": int(m.group(1)) if m else -1}
+
+
+def time_event_count(db_path, year):
+    """The limit: counting the year's events through their index, the
+    least any report read from the events themselves would cost."""
+    lo = calendar.timegm((year, 1, 1, 0, 0, 0)) - 5 * 3600
+    hi = calendar.timegm((year + 1, 1, 1, 0, 0, 0)) - 5 * 3600
+    db = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)
+    try:
+        t0 = time.monotonic()
+        n = db.execute("SELECT count(*) FROM event INDEXED BY event_at "
+                       "WHERE at >= ? AND at < ?", (lo, hi)).fetchone()[0]
+        el = (time.monotonic() - t0) * 1000
+        t0 = time.monotonic()
+        db.execute("SELECT count(*) FROM event INDEXED BY event_at "
+                   "WHERE at >= ? AND at < ?", (lo, hi)).fetchone()
+        warm = (time.monotonic() - t0) * 1000
+    finally:
+        db.close()
+    return {"events": n, "cold": el, "warm": warm}
 
 
 def export_journal(srv, token, body, year):
@@ -812,6 +859,30 @@ def phase_lookups(a, res, http_lim, known, auth):
                             info.get("overdue", "?")))
                 log("  %s: status %d, first %.1f ms, median %.1f ms"
                     % (q, st, times[0], warm))
+            rep = {}
+            for g in ("body", "month"):
+                rep[g] = time_report(srv.port, token, year, g)
+            ev = time_event_count(os.path.join(d, "complaints.db"), year)
+            out["report"] = {"body": rep["body"], "month": rep["month"],
+                             "events": ev, "year": year}
+            for g in ("body", "month"):
+                r = rep[g]
+                res.add(phase="report", size=n, conns=1, p50_ms=r["warm"],
+                        p99_ms=r["max"], peak_rss_mib=srv.hwm_mib(),
+                        limit="events of %d counted by index %.1f ms" % (
+                            year, ev["warm"]),
+                        limit_per_s="", ratio=r["warm"] / ev["warm"]
+                        if ev["warm"] else "",
+                        note="GET /api/v1/reports/summary %d, group=%s: "
+                        "status %d; first (cold) %.1f ms, max of 11 %.1f "
+                        "ms; %d received in the total; %d events in the "
+                        "year (cold count %.0f ms)" % (
+                            year, g, r["status"], r["cold"], r["max"],
+                            r["received"], ev["events"], ev["cold"]))
+                log("  report %d by %s: status %d, first %.1f ms, median "
+                    "%.1f ms; counting the year's events by index %.1f ms"
+                    % (year, g, r["status"], r["cold"], r["warm"],
+                       ev["warm"]))
             tok = token
             e = export_journal(srv, tok, body, year)
             if e["status"] == 403 and auth:
@@ -945,6 +1016,20 @@ def report(a, res, reg, look, mach, elapsed):
                     "journal export streamed with flat RSS: %d rows, RSS "
                     "%.1f MiB before, at most %.1f during (status %d)" %
                     (e["rows"], e["rss_before"], e["rss_max"], e["status"]))
+        if "report" in look:
+            rp = look["report"]
+            for g in ("body", "month"):
+                r = rp[g]
+                verdict(r["status"] == 200 and r["warm"] < 1000 and
+                        r["cold"] < 1000 and r["received"] > 0,
+                        "a year's report (%d, by %s) at %d < 1 s: first "
+                        "%.1f ms, median %.1f ms = %.2f of counting the "
+                        "year's %d events by index (%.1f ms); status %d" % (
+                            rp["year"], g, hi, r["cold"], r["warm"],
+                            r["warm"] / rp["events"]["warm"]
+                            if rp["events"]["warm"] else 0,
+                            rp["events"]["events"], rp["events"]["warm"],
+                            r["status"]))
         verdict(look["startup"] < 1.0, "start-up at %d (exec to /healthz) "
                 "< 1 s: %.0f ms" % (hi, look["startup"] * 1000))
     print()
