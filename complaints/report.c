@@ -711,8 +711,10 @@ complaints_report_trace(struct complaints *cx,
 	rc = 0;
 	goto out;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
-	    "memory");
+	/* The writer's memory, or the answer's cap. */
+	complaints_error_set(e, COMPLAINTS_ELIMIT, "list-too-large", "the "
+	    "list of complaints does not fit in %zu bytes: ask for fewer "
+	    "(limit)", xml->cap);
 out:
 	xmlio_out_free(&o);
 	db_reset(db);

@@ -364,39 +364,6 @@ journal_usage(void)
 	    "[--csv] [-o FILE]\n");
 }
 
-/*
- * A temporary file beside path, so that a failed export leaves path as
- * it was.  *f gets it opened; tmp its name.
- */
-static int
-journal_tmp(const char *path, char *tmp, size_t len, FILE **f)
-{
-	mode_t um;
-	int fd;
-
-	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", path) >= len) {
-		fprintf(stderr, "complaintctl: journal: %s: name too long\n",
-		    path);
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1) {
-		fprintf(stderr, "complaintctl: journal: %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	um = umask(0);
-	umask(um);
-	fchmod(fd, 0666 & ~um);
-	if ((*f = fdopen(fd, "wb")) == NULL) {
-		fprintf(stderr, "complaintctl: journal: %s: %s\n", tmp,
-		    strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int
 cmd_journal(int argc, char **argv)
 {
@@ -409,12 +376,9 @@ cmd_journal(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *body = NULL, *year = NULL, *file = NULL;
-	char tmp[1024];
-	struct buf q, err;
+	struct buf q;
 	long long y;
-	long status = 0;
-	FILE *f = stdout;
-	int ch, csv = 0, r, rc = CTL_USAGE;
+	int ch, csv = 0, rc = CTL_USAGE;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
@@ -452,7 +416,6 @@ cmd_journal(int argc, char **argv)
 		return CTL_USAGE;
 	}
 	buf_init(&q, QUERY_MAX);
-	buf_init(&err, 0);
 	if (buf_puts(&q, "/api/v1/journal") == -1 ||
 	    ctl_query_add(&q, "body", body) == -1 ||
 	    ctl_query_add(&q, "year", year) == -1 ||
@@ -461,38 +424,10 @@ cmd_journal(int argc, char **argv)
 		    "long\n");
 		goto out;
 	}
-	if (file != NULL && strcmp(file, "-") != 0 &&
-	    journal_tmp(file, tmp, sizeof(tmp), &f) == -1) {
-		rc = CTL_REFUSED;
-		goto out;
-	}
-	r = ctl_http_stream(q.data, csv ? "text/csv" : "application/xml", f,
-	    &err, &status);
-	if (r == -2)
-		fprintf(stderr, "complaintctl: journal: %s: %s\n",
-		    f == stdout ? "standard output" : file, strerror(errno));
-	if (r == 0 && status != 200)
-		rc = ctl_report(status, &err);
-	else
-		rc = r == 0 ? CTL_OK : r == -2 ? CTL_REFUSED :
-		    CTL_UNAVAILABLE;
-	if (f != stdout) {
-		if (fclose(f) == EOF && rc == CTL_OK) {
-			fprintf(stderr, "complaintctl: journal: %s: %s\n",
-			    file, strerror(errno));
-			rc = CTL_REFUSED;
-		}
-		if (rc == CTL_OK && rename(tmp, file) == -1) {
-			fprintf(stderr, "complaintctl: journal: %s: %s\n",
-			    file, strerror(errno));
-			rc = CTL_REFUSED;
-		}
-		if (rc != CTL_OK)
-			unlink(tmp);
-	}
+	rc = ctl_download("journal", q.data, csv ? "text/csv" :
+	    "application/xml", file);
 out:
 	buf_free(&q);
-	buf_free(&err);
 	return rc;
 }
 

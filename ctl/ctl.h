@@ -43,6 +43,13 @@ int	ctl_http(const char *method, const char *path, const char *type,
 int	ctl_http_stream(const char *path, const char *accept, FILE *out,
 	    struct buf *err, long *status);
 /*
+ * A GET streamed into file (NULL or "-": the standard output) through a
+ * temporary file beside it, renamed when the whole answer came; errors
+ * reported naming cmd.  Returns the exit status.
+ */
+int	ctl_download(const char *cmd, const char *path, const char *accept,
+	    const char *file);
+/*
  * Prints an <error> document's code and message to stderr; returns the
  * exit status for that HTTP status.
  */

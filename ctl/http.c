@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
@@ -414,4 +416,79 @@ ctl_ref(const char *cmd, const char *in, char *out, size_t len)
 		break;
 	}
 	return strlcpy_chk(out, t, len);
+}
+
+/*
+ * A temporary file beside path, so that a failed download leaves path as
+ * it was.  *f gets it opened; tmp its name.
+ */
+static int
+download_tmp(const char *cmd, const char *path, char *tmp, size_t len,
+    FILE **f)
+{
+	mode_t um;
+	int fd;
+
+	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", path) >= len) {
+		fprintf(stderr, "complaintctl: %s: %s: name too long\n", cmd,
+		    path);
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		fprintf(stderr, "complaintctl: %s: %s: %s\n", cmd, path,
+		    strerror(errno));
+		return -1;
+	}
+	um = umask(0);
+	umask(um);
+	fchmod(fd, 0666 & ~um);
+	if ((*f = fdopen(fd, "wb")) == NULL) {
+		fprintf(stderr, "complaintctl: %s: %s: %s\n", cmd, tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ctl_download(const char *cmd, const char *path, const char *accept,
+    const char *file)
+{
+	char tmp[1024];
+	struct buf err;
+	long status = 0;
+	FILE *f = stdout;
+	int r, rc;
+
+	if (file != NULL && strcmp(file, "-") != 0 &&
+	    download_tmp(cmd, file, tmp, sizeof(tmp), &f) == -1)
+		return CTL_REFUSED;
+	buf_init(&err, 0);
+	r = ctl_http_stream(path, accept, f, &err, &status);
+	if (r == -2)
+		fprintf(stderr, "complaintctl: %s: %s: %s\n", cmd,
+		    f == stdout ? "standard output" : file, strerror(errno));
+	if (r == 0 && status != 200)
+		rc = ctl_report(status, &err);
+	else
+		rc = r == 0 ? CTL_OK : r == -2 ? CTL_REFUSED :
+		    CTL_UNAVAILABLE;
+	buf_free(&err);
+	if (f == stdout)
+		return rc;
+	if (fclose(f) == EOF && rc == CTL_OK) {
+		fprintf(stderr, "complaintctl: %s: %s: %s\n", cmd, file,
+		    strerror(errno));
+		rc = CTL_REFUSED;
+	}
+	if (rc == CTL_OK && rename(tmp, file) == -1) {
+		fprintf(stderr, "complaintctl: %s: %s: %s\n", cmd, file,
+		    strerror(errno));
+		rc = CTL_REFUSED;
+	}
+	if (rc != CTL_OK)
+		unlink(tmp);
+	return rc;
 }

@@ -153,6 +153,19 @@ fill(struct db_complaint *c, const char *talon, int64_t body, int64_t no)
 	c->state = "registered";
 }
 
+/* The register event of entry id, made from c. */
+static void
+register_event(struct db_event *ev, const struct db_complaint *c, int64_t id)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->body_id = c->body_id;
+	ev->complaint_id = id;
+	ev->at = c->accepted_at;
+	ev->actor = "Registrar";
+	ev->action = "register";
+	ev->state_after = "registered";
+}
+
 static void
 complaint_insert_and_status(void **state)
 {
@@ -168,13 +181,7 @@ complaint_insert_and_status(void **state)
 	assert_int_equal(db_begin(f->db), DB_OK);
 	fill(&c, "2026-000000001-5", b.id, 1);
 	assert_int_equal(db_complaint_insert(f->db, &c, &id, h1), DB_OK);
-	memset(&ev, 0, sizeof(ev));
-	ev.body_id = b.id;
-	ev.complaint_id = id;
-	ev.at = c.accepted_at;
-	ev.actor = "Registrar";
-	ev.action = "register";
-	ev.state_after = "registered";
+	register_event(&ev, &c, id);
 	assert_int_equal(db_event_append(f->db, &ev, h1), DB_OK);
 	/* The same talon again is a constraint error, nothing else. */
 	fill(&c, "2026-000000001-5", b.id, 2);
@@ -280,13 +287,7 @@ report_counters(void **state)
 	/* Accepted on Thursday 26 November, decided on Monday 30th. */
 	fill(&c, "2026-000000001-5", b.id, 1);
 	assert_int_equal(db_complaint_insert(f->db, &c, &id, h), DB_OK);
-	memset(&ev, 0, sizeof(ev));
-	ev.body_id = b.id;
-	ev.complaint_id = id;
-	ev.at = c.accepted_at;
-	ev.actor = "Registrar";
-	ev.action = "register";
-	ev.state_after = "registered";
+	register_event(&ev, &c, id);
 	assert_int_equal(db_event_append(f->db, &ev, h), DB_OK);
 	c.id = id;
 	c.state = "decided";
