@@ -10,6 +10,8 @@
  *	GET  /desk/register			the register form
  *	POST /desk/register			register (a write): the talon
  *	POST /desk/talons/{number}/slip		the talon's slip (PDF)
+ *	GET  /desk/admin			accounts, tokens, verify
+ *	POST /desk/admin/users[/{login}/{change}]	open, disable, password
  *
  * Each page is the document of the matching /api/v1 call, from the same
  * function of complaints/ with the session's actor, in a <desk> with who
@@ -261,6 +263,9 @@ route_desk_inbox(struct req *r)
 	unsigned status = 200;
 	int rc = 0;
 
+	/* An administrator works on accounts, not complaints. */
+	if (r->who->role == COMPLAINTS_ROLE_ADMIN)
+		return desk_redirect(r, "/desk/admin", NULL);
 	memset(&q, 0, sizeof(q));
 	q.overdue = -1;
 	q.limit = 50;
@@ -614,4 +619,110 @@ route_desk_slip(struct req *r)
 	return httpd_answer_as(r, complaints_talon_slip(r->h->cx, r->who,
 	    r->seg[2], desk_form_get(&x->f, "code"), 0,
 	    web_lang_code(desk_lang(r)), &b, &e), "application/pdf", &b, &e);
+}
+
+/* --- Administration ----------------------------------------------------- */
+
+static enum MHD_Result
+admin_page(struct req *r, unsigned status, const struct desk_form *f,
+    const char *action, const struct complaints_error *err)
+{
+	struct complaints_error e;
+	xmlNodePtr root;
+	struct buf b;
+	xmlDocPtr d;
+	int ok;
+
+	if ((d = desk_doc(r)) == NULL)
+		return MHD_NO;
+	root = xmlDocGetRootElement(d);
+	if (r->who->role != COMPLAINTS_ROLE_ADMIN) {
+		complaints_error_set(&e, COMPLAINTS_EPERM, "forbidden", "only "
+		    "an administrator manages accounts");
+		desk_doc_error(root, &e);
+		return desk_page(r, 403, "desk-admin", d, NULL);
+	}
+	buf_init(&b, DOC_CAP);
+	if (complaints_staff_list(r->h->cx, &b, &e) == 0)
+		desk_doc_add(root, b.data, b.len);
+	buf_free(&b);
+	buf_init(&b, DOC_CAP);
+	if (complaints_token_list(r->h->cx, r->who, &b, &e) == 0)
+		desk_doc_add(root, b.data, b.len);
+	buf_free(&b);
+	/* verify reads every row: only when asked for. */
+	if (httpd_arg(r, "verify") != NULL) {
+		buf_init(&b, DOC_CAP);
+		if (complaints_verify(r->h->cx, r->who, &b, &ok, &e) == 0)
+			desk_doc_add(root, b.data, b.len);
+		else
+			desk_doc_error(root, &e);
+		buf_free(&b);
+	}
+	if (f != NULL && desk_doc_form(root, f) == 0 && action != NULL)
+		xmlSetProp(child(root, "form"), BAD_CAST "action",
+		    BAD_CAST action);
+	if (err != NULL)
+		desk_doc_error(root, err);
+	return desk_page(r, status, "desk-admin", d, NULL);
+}
+
+enum MHD_Result
+route_desk_admin(struct req *r)
+{
+	return admin_page(r, 200, NULL, NULL, NULL);
+}
+
+static enum MHD_Result
+admin_done(struct req *r, int rc, struct buf *b,
+    const struct complaints_error *e)
+{
+	struct post *x = r->page;
+
+	if (rc == -1)
+		return admin_page(r, httpd_status(e->errc), &x->f, x->ref, e);
+	return desk_redirect(r, "/desk/admin", NULL);
+}
+
+/*
+ * POST /desk/admin/users (open an account), /desk/admin/users/{login}/
+ * disable and /desk/admin/users/{login}/password.
+ */
+enum MHD_Result
+route_desk_admin_act(struct req *r)
+{
+	struct complaints_name parts;
+	struct complaints_error e;
+	struct complaints_call *c;
+	enum MHD_Result rc;
+	const char *act;
+	struct post *x;
+
+	if ((x = post_read(r, &rc)) == NULL)
+		return rc;
+	act = r->nseg > 4 ? r->seg[4] : "add";
+	strlcpy_chk(x->ref, act, sizeof(x->ref));
+	memset(&parts, 0, sizeof(parts));
+	parts.surname = desk_form_get(&x->f, "surname");
+	parts.given = desk_form_get(&x->f, "given");
+	parts.patronymic = desk_form_get(&x->f, "patronymic");
+	if (strcmp(act, "add") == 0)
+		c = complaints_staff_add_begin(r->h->cx, r->who,
+		    desk_form_get(&x->f, "login"), NULL, &parts,
+		    desk_form_get(&x->f, "position"),
+		    desk_form_get(&x->f, "body"), desk_form_get(&x->f, "role"),
+		    desk_form_get(&x->f, "password"), &e);
+	else if (strcmp(act, "disable") == 0)
+		c = complaints_staff_disable_begin(r->h->cx, r->who, r->seg[3],
+		    &e);
+	else if (strcmp(act, "password") == 0)
+		c = complaints_staff_passwd_begin(r->h->cx, r->who, r->seg[3],
+		    desk_form_get(&x->f, "password"), &e);
+	else
+		return httpd_fail(r, 404, "not-found", "no such change of an "
+		    "account");
+	if (c == NULL)
+		return admin_page(r, httpd_status(e.errc), &x->f, act, &e);
+	r->after = admin_done;
+	return httpd_write(r, c, 303, &e);
 }

@@ -53,6 +53,12 @@ const struct route httpd_routes[] = {
 	    BODY_PAGE, ANSWER_DESK },
 	{ "POST", "/desk/talons/*/slip", DESK, route_desk_slip,
 	    BODY_PAGE, ANSWER_DESK },
+	{ "GET", "/desk/admin", DESK, route_desk_admin, BODY_NONE,
+	    ANSWER_DESK },
+	{ "POST", "/desk/admin/users", DESK, route_desk_admin_act,
+	    BODY_PAGE, ANSWER_DESK },
+	{ "POST", "/desk/admin/users/*/*", DESK, route_desk_admin_act,
+	    BODY_PAGE, ANSWER_DESK },
 	{ "GET", "/desk.css", PUBLIC, route_page_css, BODY_NONE, ANSWER_XML },
 	/* route_filing.c */
 	{ "POST", "/api/v1/drafts", LIMITED, route_draft, BODY_XML,

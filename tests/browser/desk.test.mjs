@@ -3,7 +3,8 @@
 // as the desk goes: a registrar signs in, registers a complaint about an
 // institution of another district with the keyboard alone (the search
 // step included), prints the slip and forwards the complaint; the head
-// of that district assigns it, extends it and decides.  No violation of
+// of that district assigns it, extends it and decides; the administrator
+// checks the audit trail and disables the registrar's account.  No violation of
 // impact "serious" or "critical" on any page; no console error (a CSP
 // violation is one).  Screenshots go to tests/output/desk-*.png.
 //
@@ -218,6 +219,40 @@ try {
 } finally {
 	await hd.ctx.close();
 	fs.rmSync(hd.dir, { recursive: true, force: true });
+}
+
+const ad = await browser('ru-RU');
+const ap = await ad.ctx.newPage();
+const aerrors = consoleErrors(ap);
+try {
+	await check('the administrator signs in (Russian)', async () => {
+		await ap.goto(url + '/desk/login');
+		await ap.fill('#login', 'admin');
+		await ap.fill('#password', password);
+		await Promise.all([ap.waitForNavigation(),
+		    ap.click('form[action="/desk/login"] button')]);
+		assert.equal(new URL(ap.url()).pathname, '/desk/admin');
+	});
+	await accessible(ap, 'admin');
+	await check('the administrator verifies and disables the registrar',
+	    async () => {
+		await Promise.all([ap.waitForNavigation(),
+		    ap.click('form[action="/desk/admin"] button')]);
+		assert.ok((await ap.textContent('main')).includes(
+		    T.ru['desk.admin.verify.ok'].split(':')[0]));
+		await Promise.all([ap.waitForNavigation(), ap.click(
+		    `form[action="/desk/admin/users/${registrar}/disable"] ` +
+		    'button')]);
+		assert.equal(await ap.locator(
+		    `form[action="/desk/admin/users/${registrar}/disable"]`)
+		    .count(), 0);
+	});
+	await accessible(ap, 'admin-disabled');
+	await check('no console error on the administrator\'s pages', () =>
+	    assert.deepEqual(aerrors, []));
+} finally {
+	await ad.ctx.close();
+	fs.rmSync(ad.dir, { recursive: true, force: true });
 }
 
 console.log(`${results.passed} checks passed, ${failures.length} failed; ` +

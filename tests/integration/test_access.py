@@ -136,7 +136,7 @@ ROUTES = [
     # Each caller signs in with its own account (no session: a wrong
     # one); after the rows that sign in again, as failures delay those.
     ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401)),
-    ("GET", "/desk/", None, every(200, none=303, admin=403)),
+    ("GET", "/desk/", None, every(200, none=303, admin=303)),
     ("GET", "/desk/complaints/{A}", None,
      every(200, none=303, reg_other=403, head_other=403, desk=403,
            admin=403)),
@@ -149,6 +149,11 @@ ROUTES = [
     ("POST", "/desk/talons/{T}/slip", "DESK:",
      every(200, none=303, reg_other=403, head_other=403, desk=403,
            admin=403)),
+    ("GET", "/desk/admin", None, every(403, none=303, admin=200)),
+    ("POST", "/desk/admin/users", "DESK:ACCOUNT",
+     every(403, none=303, admin=303)),
+    ("POST", "/desk/admin/users/{U}/{DISABLE}", "DESK:",
+     every(403, none=303, admin=303)),
     ("GET", "/desk.css", None, {c: 200 for c in CALLERS}),
     # Public, limited per address; filing needs mail, which this
     # daemon has not (test_filing.py files with it).
@@ -255,7 +260,8 @@ class AccessTableTest(DaemonTestCase):
                 .replace("{T}", self.talon).replace("{Y}", self.year)
                 .replace("{D}", "school-14").replace("{N}", str(self.nid))
                 .replace("{D0}", self.today).replace("{NOTE}", "note")
-                .replace("{SVG}", "monthly.svg"))
+                .replace("{SVG}", "monthly.svg")
+                .replace("{DISABLE}", "disable"))
         if path.startswith("/desk"):
             path, body, headers = self.desk(caller, method, path, body, n)
             return path, body and body.encode("utf-8"), headers
@@ -298,6 +304,11 @@ class AccessTableTest(DaemonTestCase):
         spec = body[len("DESK:"):].replace("{n}", str(n))
         if spec == "REGISTER":
             fields.update(DESK_REGISTER)
+        elif spec == "ACCOUNT":
+            fields.update(login="desknew%d" % n, surname="Тест",
+                          given="Тест", position="тест",
+                          body="almaty-turksib", role="registrar",
+                          password=PASSWORD)
         elif spec == "SIGNIN":
             role, body = ACCOUNTS.get(caller, ("nobody", "x"))
             fields["login"] = "admin" if role == "admin" else \

@@ -327,6 +327,50 @@ class DeskTest(DaemonTestCase):
             self.assertIn('<html lang="%s"' % other, r.text)
             self.assertIn('<html lang="%s"' % other, b.get("/desk/").text)
 
+    def test_administrator(self):
+        d = self.daemon
+        d.account("registrar", "almaty-alatau")
+        a = Browser(d)
+        d.account("admin", "mes")
+        a.sign_in("admin")
+        r = a.get("/desk/")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("Location"), "/desk/admin")
+        p = self.assertPage(a.get("/desk/admin"))
+        self.assertIn("/desk/admin/users/registrar.almaty-alatau/disable",
+                      [f["action"] for f in p.forms])
+        # Verify, on demand.
+        r = a.get("/desk/admin?verify=1")
+        self.assertPage(r)
+        self.assertIn(T["en"]["desk.admin.verify.ok"].split(":")[0], r.text)
+        # Open an account; a bad one comes back with what was typed.
+        f = p.form("/desk/admin/users")["fields"]
+        bad = dict(f, login="zhanar", surname="Ахметова", given="Жанар",
+                   position="маман", body="no-such-body", role="registrar",
+                   password=PASSWORD)
+        r = a.post("/desk/admin/users", bad)
+        p2 = self.assertPage(r, r.status)
+        self.assertGreaterEqual(r.status, 400)
+        self.assertEqual(p2.ids["surname"][1]["value"], "Ахметова")
+        self.assertNotIn(PASSWORD, r.text)
+        r = a.post("/desk/admin/users", dict(bad, body="almaty-medeu"))
+        self.assertEqual(r.status, 303, r)
+        z = Browser(d)
+        z.sign_in("zhanar")
+        self.assertPage(z.get("/desk/"))
+        # Reset her password, then disable her: her session ends.
+        r = a.post("/desk/admin/users/zhanar/password",
+                   dict(f, password="another-password-2"))
+        self.assertEqual(r.status, 303, r)
+        r = a.post("/desk/admin/users/zhanar/disable", f)
+        self.assertEqual(r.status, 303, r)
+        r = z.get("/desk/")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("Location"), "/desk/login")
+        # A registrar is refused the page.
+        b = self.browser("registrar", "almaty-alatau")
+        self.assertPage(b.get("/desk/admin"), 403)
+
     def test_hostile_values_are_escaped(self):
         talon = self.register_api(surname="<script>alert(1)</script>",
                                   reasons="\"><img src=x onerror=alert(1)>")
@@ -359,6 +403,7 @@ class DeskBrowserTest(DaemonTestCase):
         d = self.daemon
         d.account("registrar", "almaty-alatau")
         d.account("head", "almaty-almaly")
+        d.account("admin", "mes")
         p = subprocess.run(
             ["node", os.path.join(BROWSER_DIR, "desk.test.mjs"), d.url(),
              PASSWORD, "registrar.almaty-alatau", "head.almaty-almaly",
