@@ -235,6 +235,7 @@ enum MHD_Result	route_desk_act(struct req *);
 enum MHD_Result	route_desk_register_form(struct req *);
 enum MHD_Result	route_desk_register(struct req *);
 enum MHD_Result	route_desk_slip(struct req *);
+enum MHD_Result	route_desk_escalation(struct req *);
 enum MHD_Result	route_desk_admin(struct req *);
 enum MHD_Result	route_desk_admin_act(struct req *);
 /* route_filing.c: citizens filing online */

@@ -10,6 +10,7 @@
  *	GET  /desk/register			the register form
  *	POST /desk/register			register (a write): the talon
  *	POST /desk/talons/{number}/slip		the talon's slip (PDF)
+ *	GET  /desk/escalation			the ministry's escalation desk
  *	GET  /desk/admin			accounts, tokens, verify
  *	POST /desk/admin/users[/{login}/{change}]	open, disable, password
  *
@@ -263,9 +264,11 @@ route_desk_inbox(struct req *r)
 	unsigned status = 200;
 	int rc = 0;
 
-	/* An administrator works on accounts, not complaints. */
+	/* An administrator works on accounts, the ministry on escalations. */
 	if (r->who->role == COMPLAINTS_ROLE_ADMIN)
 		return desk_redirect(r, "/desk/admin", NULL);
+	if (r->who->role == COMPLAINTS_ROLE_DESK)
+		return desk_redirect(r, "/desk/escalation", NULL);
 	memset(&q, 0, sizeof(q));
 	q.overdue = -1;
 	q.limit = 50;
@@ -725,4 +728,57 @@ route_desk_admin_act(struct req *r)
 		return admin_page(r, httpd_status(e.errc), &x->f, act, &e);
 	r->after = admin_done;
 	return httpd_write(r, c, 303, &e);
+}
+
+/* --- The ministry's escalation desk ------------------------------------- */
+
+/* Adds <list kind="..."> with the <complaints> of a query, or its error. */
+static void
+add_list(struct req *r, xmlNodePtr root, const char *kind,
+    const struct complaints_list_query *q)
+{
+	struct complaints_error e;
+	xmlNodePtr list;
+	struct buf b;
+
+	if ((list = xmlNewChild(root, NULL, BAD_CAST "list", NULL)) == NULL)
+		return;
+	xmlSetProp(list, BAD_CAST "kind", BAD_CAST kind);
+	buf_init(&b, DOC_CAP);
+	if (complaints_list(r->h->cx, r->who, q, &b, &e) == 0) {
+		desk_doc_add(list, b.data, b.len);
+		mark_days_left(r, list->children);
+	} else
+		desk_doc_error(list, &e);
+	buf_free(&b);
+}
+
+enum MHD_Result
+route_desk_escalation(struct req *r)
+{
+	struct complaints_list_query q;
+	struct complaints_error e;
+	xmlNodePtr root;
+	xmlDocPtr d;
+
+	if ((d = desk_doc(r)) == NULL)
+		return MHD_NO;
+	root = xmlDocGetRootElement(d);
+	if (r->who->role != COMPLAINTS_ROLE_DESK) {
+		complaints_error_set(&e, COMPLAINTS_EPERM, "forbidden", "the "
+		    "escalation desk is the ministry's");
+		desk_doc_error(root, &e);
+		return desk_page(r, 403, "desk-escalation", d, NULL);
+	}
+	/* Overdue complaints of every body, then those of the ministry. */
+	memset(&q, 0, sizeof(q));
+	q.overdue = 1;
+	q.limit = 100;
+	add_list(r, root, "overdue", &q);
+	memset(&q, 0, sizeof(q));
+	q.overdue = -1;
+	q.limit = 100;
+	q.body = r->who->body;
+	add_list(r, root, "ministry", &q);
+	return desk_page(r, 200, "desk-escalation", d, NULL);
 }

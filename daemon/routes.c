@@ -53,6 +53,8 @@ const struct route httpd_routes[] = {
 	    BODY_PAGE, ANSWER_DESK },
 	{ "POST", "/desk/talons/*/slip", DESK, route_desk_slip,
 	    BODY_PAGE, ANSWER_DESK },
+	{ "GET", "/desk/escalation", DESK, route_desk_escalation, BODY_NONE,
+	    ANSWER_DESK },
 	{ "GET", "/desk/admin", DESK, route_desk_admin, BODY_NONE,
 	    ANSWER_DESK },
 	{ "POST", "/desk/admin/users", DESK, route_desk_admin_act,

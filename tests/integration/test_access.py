@@ -136,7 +136,8 @@ ROUTES = [
     # Each caller signs in with its own account (no session: a wrong
     # one); after the rows that sign in again, as failures delay those.
     ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401)),
-    ("GET", "/desk/", None, every(200, none=303, admin=303)),
+    ("GET", "/desk/", None, every(200, none=303, desk=303, admin=303)),
+    ("GET", "/desk/escalation", None, every(403, none=303, desk=200)),
     ("GET", "/desk/complaints/{A}", None,
      every(200, none=303, reg_other=403, head_other=403, desk=403,
            admin=403)),

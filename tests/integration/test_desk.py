@@ -327,6 +327,23 @@ class DeskTest(DaemonTestCase):
             self.assertIn('<html lang="%s"' % other, r.text)
             self.assertIn('<html lang="%s"' % other, b.get("/desk/").text)
 
+    def test_escalation_desk(self):
+        talon = self.register_api(body="mes")
+        cid = self.daemon.complaint_id(talon)
+        b = self.browser("desk", "mes")
+        r = b.get("/desk/")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("Location"), "/desk/escalation")
+        r = b.get("/desk/escalation")
+        p = self.assertPage(r)
+        self.assertIn(T["en"]["desk.esc.overdue"], r.text)
+        self.assertIn(T["en"]["desk.esc.ministry"], r.text)
+        self.assertIn("/desk/complaints/%d" % cid, p.links)
+        self.assertPage(b.get("/desk/complaints/%d" % cid))
+        # Another role is refused the page.
+        h = self.browser("head", "almaty-alatau")
+        self.assertPage(h.get("/desk/escalation"), 403)
+
     def test_administrator(self):
         d = self.daemon
         d.account("registrar", "almaty-alatau")

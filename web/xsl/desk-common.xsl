@@ -40,6 +40,9 @@
           <xsl:if test="$me/@role = 'registrar' or $me/@role = 'head'">
             <li><a href="/desk/register"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.register'"/></xsl:call-template></a></li>
           </xsl:if>
+          <xsl:if test="$me/@role = 'desk'">
+            <li><a href="/desk/escalation"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.escalation'"/></xsl:call-template></a></li>
+          </xsl:if>
           <xsl:if test="$me/@role = 'admin'">
             <li><a href="/desk/admin"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.admin'"/></xsl:call-template></a></li>
           </xsl:if>
