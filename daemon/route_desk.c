@@ -531,6 +531,9 @@ complaint_doc(struct req *r, const struct desk_form *f)
 {
 	static const char *const applicant[] = { "surname", "name",
 	    "patronymic", "address", "email", "phone", NULL };
+	static const char *const intake[] = { "identity-document",
+	    "legal-representative", "service-documents", "handwritten", "date",
+	    NULL };
 	struct xmlio_out o;
 	const char *v;
 	char at[40];
@@ -548,6 +551,8 @@ complaint_doc(struct req *r, const struct desk_form *f)
 	    (!(v = desk_form_get(f, "official")) ||
 	    xmlio_out_elem(&o, "official", v) == 0) &&
 	    xmlio_out_end(&o) == 0 &&
+	    (!(v = desk_form_get(f, "ground")) ||
+	    xmlio_out_elem(&o, "ground", v) == 0) &&
 	    xmlio_out_elem(&o, "channel", desk_form_get(f, "channel") ?
 	    desk_form_get(f, "channel") : "") == 0;
 	if (ok && (v = desk_form_get(f, "received-at")) != NULL)
@@ -565,6 +570,21 @@ complaint_doc(struct req *r, const struct desk_form *f)
 	    desk_form_get(f, "reasons") : "") == 0 &&
 	    xmlio_out_elem(&o, "demands", desk_form_get(f, "demands") ?
 	    desk_form_get(f, "demands") : "") == 0;
+	/* The intake marks: what the registrar checked is there. */
+	for (int i = 0, open = 0; ok && intake[i]; i++) {
+		char key[48];
+
+		snprintf(key, sizeof(key), "intake-%s", intake[i]);
+		if (desk_form_get(f, key) == NULL)
+			continue;
+		if (!open++)
+			ok = xmlio_out_start(&o, "intake") == 0;
+		ok = ok && xmlio_out_start(&o, "checked") == 0 &&
+		    xmlio_out_attr(&o, "what", intake[i]) == 0 &&
+		    xmlio_out_attr(&o, "present", "true") == 0 &&
+		    xmlio_out_end(&o) == 0;
+	}
+	/* The last element: finishing the document closes <intake>. */
 	return out_string(&o, ok);
 }
 

@@ -240,6 +240,41 @@ class DeskTest(DaemonTestCase):
 
     # --- The work -------------------------------------------------------------
 
+    def test_register_ground_and_intake(self):
+        """The register form gives the ground and what the registrar
+        checked of the service's intake requirements.  Service 3, clause
+        22 asks for an identity document: not checked, the complaint is
+        registered and the talon page warns; checked, no warning."""
+        b = self.browser("registrar", "almaty-alatau")
+        p = self.assertPage(b.get("/desk/register"))
+        f = p.form("/desk/register")["fields"]
+        self.assertNotIn("intake-identity-document", f)
+        f.update({"service": "3", "surname": "Омарова", "name": "Дана",
+                  "address": "Алматы, Абай даңғылы 1",
+                  "subject": "Балабақша", "reasons": "Кезек жүрмеді.",
+                  "demands": "Кезекке қоюды сұраймын.",
+                  "channel": "in-person", "ground": "quality"})
+        r = b.post("/desk/register", f)
+        p = self.assertPage(r, 201)
+        self.assertIn("intake-missing", p.ids)
+        self.assertIn("identity-document", r.text)
+        talon = re.search(r'id="talon-number">([0-9-]{16})<',
+                          r.text).group(1)
+        row = self.daemon.query("SELECT ground, intake FROM complaint "
+                                "WHERE talon = ?", (talon,))[0]
+        self.assertEqual(row[0], "quality")
+        self.assertIn("identity-document: not checked", row[1])
+        f["intake-identity-document"] = "1"
+        r = b.post("/desk/register", f)
+        p = self.assertPage(r, 201)
+        self.assertNotIn("intake-missing", p.ids)
+        talon = re.search(r'id="talon-number">([0-9-]{16})<',
+                          r.text).group(1)
+        row = self.daemon.query("SELECT intake FROM complaint WHERE "
+                                "talon = ?", (talon,))[0]
+        self.assertEqual(row[0], "identity-document: yes "
+                         "(Регламент 3, 22-тармақ)")
+
     def test_register_forward_assign_decide(self):
         b = self.browser("registrar", "almaty-alatau")
         p = self.assertPage(b.get("/desk/register"))

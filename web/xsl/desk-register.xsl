@@ -40,6 +40,13 @@
           <xsl:if test="not(/desk/directory-result) and $typed/field[@name = 'institution']">
             <input type="hidden" name="institution" value="{$typed/field[@name = 'institution']}"/>
           </xsl:if>
+          <div class="field">
+            <label for="ground"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.ground'"/></xsl:call-template></label>
+            <select id="ground" name="ground">
+              <xsl:call-template name="ground-option"><xsl:with-param name="g" select="'decision'"/></xsl:call-template>
+              <xsl:call-template name="ground-option"><xsl:with-param name="g" select="'quality'"/></xsl:call-template>
+            </select>
+          </div>
           <xsl:call-template name="field"><xsl:with-param name="name" select="'subject'"/><xsl:with-param name="label" select="'desk.register.subject'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
           <xsl:call-template name="field"><xsl:with-param name="name" select="'official'"/><xsl:with-param name="label" select="'desk.register.official'"/></xsl:call-template>
           <div class="field">
@@ -63,6 +70,14 @@
           <xsl:call-template name="field"><xsl:with-param name="name" select="'demands'"/><xsl:with-param name="label" select="'desk.register.demands'"/><xsl:with-param name="type" select="'textarea'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
         </fieldset>
         <fieldset>
+          <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.intake'"/></xsl:call-template></legend>
+          <xsl:call-template name="intake-check"><xsl:with-param name="w" select="'identity-document'"/></xsl:call-template>
+          <xsl:call-template name="intake-check"><xsl:with-param name="w" select="'legal-representative'"/></xsl:call-template>
+          <xsl:call-template name="intake-check"><xsl:with-param name="w" select="'service-documents'"/></xsl:call-template>
+          <xsl:call-template name="intake-check"><xsl:with-param name="w" select="'handwritten'"/></xsl:call-template>
+          <xsl:call-template name="intake-check"><xsl:with-param name="w" select="'date'"/></xsl:call-template>
+        </fieldset>
+        <fieldset>
           <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.applicant'"/></xsl:call-template></legend>
           <xsl:call-template name="field"><xsl:with-param name="name" select="'surname'"/><xsl:with-param name="label" select="'desk.register.surname'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
           <xsl:call-template name="field"><xsl:with-param name="name" select="'name'"/><xsl:with-param name="label" select="'desk.register.name'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
@@ -75,6 +90,27 @@
       </form>
     </xsl:with-param>
   </xsl:call-template>
+</xsl:template>
+
+<xsl:template name="ground-option">
+  <xsl:param name="g"/>
+  <option value="{$g}">
+    <xsl:if test="$typed/field[@name = 'ground'] = $g"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+    <xsl:call-template name="t"><xsl:with-param name="k" select="concat('desk.register.ground.', $g)"/></xsl:call-template>
+  </option>
+</xsl:template>
+
+<!-- What the registrar checked of the service's intake requirements
+     (routing.xml): a mark each; what the service asks and is not marked
+     comes back on the talon page as a warning. -->
+<xsl:template name="intake-check">
+  <xsl:param name="w"/>
+  <div class="field check">
+    <input id="intake-{$w}" name="intake-{$w}" type="checkbox" value="1">
+      <xsl:if test="$typed/field[@name = concat('intake-', $w)]"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+    </input>
+    <label for="intake-{$w}"><xsl:call-template name="t"><xsl:with-param name="k" select="concat('desk.register.intake.', $w)"/></xsl:call-template></label>
+  </div>
 </xsl:template>
 
 <xsl:template name="channel-option">

@@ -28,6 +28,10 @@
               <p class="hint"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.code-once'"/></xsl:call-template></p></dd></div>
           <div><dt><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.body'"/></xsl:call-template></dt>
             <dd><xsl:value-of select="$tal/body"/> (<xsl:value-of select="$tal/body/@code"/>), <xsl:value-of select="$tal/journal-number"/>/<xsl:value-of select="$tal/journal-number/@year"/></dd></div>
+          <xsl:if test="$tal/received-at">
+            <div><dt><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.received'"/></xsl:call-template></dt>
+              <dd id="received-at"><xsl:call-template name="datetime"><xsl:with-param name="at" select="$tal/received-at"/></xsl:call-template></dd></div>
+          </xsl:if>
           <div><dt><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.accepted'"/></xsl:call-template></dt>
             <dd><xsl:call-template name="datetime"><xsl:with-param name="at" select="$tal/accepted-at"/></xsl:call-template>, <xsl:value-of select="$tal/accepted-by/name"/>, <xsl:value-of select="$tal/accepted-by/position"/></dd></div>
           <div><dt><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.due'"/></xsl:call-template></dt>
@@ -38,6 +42,12 @@
               <dd><xsl:value-of select="$tal/forward-proposed"/><xsl:if test="$tal/forward-by"> · <xsl:value-of select="$tal/forward-by"/></xsl:if></dd></div>
           </xsl:if>
         </dl>
+        <xsl:if test="$tal/intake-missing">
+          <div class="notice warning" role="status" id="intake-missing">
+            <p><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.intake-missing'"/></xsl:call-template>:
+              <xsl:value-of select="$tal/intake-missing"/></p>
+          </div>
+        </xsl:if>
         <div class="buttons">
           <form method="post" action="/desk/talons/{$tal/number}/slip" class="inline">
             <xsl:call-template name="csrf"/>
