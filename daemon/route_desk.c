@@ -10,6 +10,10 @@
  *	GET  /desk/register			the register form
  *	POST /desk/register			register (a write): the talon
  *	POST /desk/talons/{number}/slip		the talon's slip (PDF)
+ *	GET  /desk/post				the letters waiting for the post
+ *	GET  /desk/post/letters/{id}		a letter (PDF)
+ *	POST /desk/post/letters/{id}/posted	posted, with its tracking number
+ *	GET  /desk/post/register		the day's register (PDF, CSV)
  *	GET  /desk/escalation			the ministry's escalation desk
  *	GET  /desk/admin			accounts, tokens, verify
  *	POST /desk/admin/users[/{login}/{change}]	open, disable, password
@@ -801,4 +805,119 @@ route_desk_escalation(struct req *r)
 	q.body = r->who->body;
 	add_list(r, root, "ministry", &q);
 	return desk_page(r, 200, "desk-escalation", d, NULL);
+}
+
+/* --- The post ----------------------------------------------------------- */
+
+static enum MHD_Result
+post_page(struct req *r, unsigned status, const struct desk_form *f,
+    const char *id, const struct complaints_error *err)
+{
+	struct complaints_error e;
+	struct moment m;
+	xmlNodePtr root;
+	struct buf b;
+	xmlDocPtr d;
+	char today[11];
+
+	if ((d = desk_doc(r)) == NULL)
+		return MHD_NO;
+	root = xmlDocGetRootElement(d);
+	if (tz_local(r->h->conf->timezone, clock_now(), &m) == 0) {
+		snprintf(today, sizeof(today), "%04d-%02d-%02d", m.y, m.m, m.d);
+		xmlSetProp(root, BAD_CAST "today", BAD_CAST today);
+	}
+	/* The letters waiting for the post, then those posted. */
+	buf_init(&b, DOC_CAP);
+	if (complaints_notifications(r->h->cx, r->who, "ready",
+	    r->who->body, 0, 200, &b, &e) == 0)
+		desk_doc_add(root, b.data, b.len);
+	else {
+		desk_doc_error(root, &e);
+		status = httpd_status(e.errc);
+	}
+	buf_free(&b);
+	if (f != NULL && desk_doc_form(root, f) == 0 && id != NULL)
+		xmlSetProp(child(root, "form"), BAD_CAST "action",
+		    BAD_CAST id);
+	if (err != NULL)
+		desk_doc_error(root, err);
+	return desk_page(r, status, "desk-post", d, NULL);
+}
+
+enum MHD_Result
+route_desk_post(struct req *r)
+{
+	return post_page(r, 200, NULL, NULL, NULL);
+}
+
+/* The letter's PDF (GET /desk/post/letters/{id}). */
+enum MHD_Result
+route_desk_letter(struct req *r)
+{
+	struct complaints_error e;
+	struct buf b;
+	long long id;
+
+	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
+		return httpd_fail(r, 404, "no-such-notification", "no "
+		    "notification %s", r->seg[3]);
+	buf_init(&b, 8 * 1024 * 1024);
+	return httpd_answer_as(r, complaints_notification_letter(r->h->cx,
+	    r->who, id, &b, &e), "application/pdf", &b, &e);
+}
+
+/* The day's postal register (GET /desk/post/register?date=&format=). */
+enum MHD_Result
+route_desk_register_of_post(struct req *r)
+{
+	struct complaints_error e;
+	struct buf b;
+	int csv = httpd_wants(r, "csv", "text/csv");
+
+	buf_init(&b, 8 * 1024 * 1024);
+	return httpd_answer_as(r, complaints_post_register(r->h->cx, r->who,
+	    r->who->body, httpd_arg(r, "date"), csv, &b, &e), csv ?
+	    "text/csv; charset=utf-8" : "application/pdf", &b, &e);
+}
+
+static enum MHD_Result
+posted_done(struct req *r, int rc, struct buf *b,
+    const struct complaints_error *e)
+{
+	struct post *x = r->page;
+
+	if (rc == -1)
+		return post_page(r, httpd_status(e->errc), &x->f, x->ref, e);
+	return desk_redirect(r, "/desk/post", NULL);
+}
+
+/* POST /desk/post/letters/{id}/posted with its tracking number. */
+enum MHD_Result
+route_desk_posted(struct req *r)
+{
+	struct complaints_error e;
+	struct complaints_call *c;
+	enum MHD_Result rc;
+	struct post *x;
+	long long id;
+	const char *tracking;
+
+	if ((x = post_read(r, &rc)) == NULL)
+		return rc;
+	strlcpy_chk(x->ref, r->seg[3], sizeof(x->ref));
+	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
+		return httpd_fail(r, 404, "no-such-notification", "no "
+		    "notification %s", r->seg[3]);
+	tracking = desk_form_get(&x->f, "tracking");
+	if (tracking != NULL && strlen(tracking) > 64) {
+		complaints_error_set(&e, COMPLAINTS_EINVAL, "bad-parameter",
+		    "tracking: at most 64 characters");
+		return post_page(r, 400, &x->f, x->ref, &e);
+	}
+	c = complaints_post_sent_begin(r->h->cx, r->who, id, tracking, &e);
+	if (c == NULL)
+		return post_page(r, httpd_status(e.errc), &x->f, x->ref, &e);
+	r->after = posted_done;
+	return httpd_write(r, c, 303, &e);
 }

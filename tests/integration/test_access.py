@@ -138,6 +138,17 @@ ROUTES = [
     ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401)),
     ("GET", "/desk/", None, every(200, none=303, desk=303, admin=303)),
     ("GET", "/desk/escalation", None, every(403, none=303, desk=200)),
+    # The post of the user's own body: every body (the ministry's too)
+    # sees its own letters; the administrator none.
+    ("GET", "/desk/post", None, every(200, none=303, admin=403)),
+    ("GET", "/desk/post/letters/{N}", None,
+     every(200, none=303, reg_other=403, head_other=403, desk=403,
+           admin=403)),
+    ("POST", "/desk/post/letters/{N}/posted", "DESK:tracking=RR123",
+     every(409, none=303, reg_other=403, head_other=403, city=403,
+           desk=403, admin=403)),
+    ("GET", "/desk/post/register?date={D0}&format=csv", None,
+     every(200, none=303, admin=403)),
     ("GET", "/desk/complaints/{A}", None,
      every(200, none=303, reg_other=403, head_other=403, desk=403,
            admin=403)),

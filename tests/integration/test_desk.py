@@ -12,6 +12,7 @@ import html.parser
 import os
 import re
 import subprocess
+import time
 import unittest
 import urllib.parse
 
@@ -378,6 +379,44 @@ class DeskTest(DaemonTestCase):
         # Another role is refused the page.
         h = self.browser("head", "almaty-alatau")
         self.assertPage(h.get("/desk/escalation"), 403)
+
+    def test_post(self):
+        """A decision answered by post leaves a letter for the day's post:
+        its PDF, then marked posted with its tracking number."""
+        d = self.daemon
+        talon = self.register_api(email=None)
+        for act in ["<assign><assignee>Нұрланова А.</assignee></assign>",
+                    "<decide><outcome>rejected</outcome><reasoning>Негізсіз."
+                    "</reasoning></decide>",
+                    "<answer><channel>post</channel></answer>"]:
+            r = d.post_xml("/api/v1/complaints/%s/actions" % talon, act,
+                           headers={"Authorization": "Bearer " + d.account(
+                               "head", "almaty-alatau")}, auth=False)
+            self.assertEqual(r.status, 200, r)
+        b = self.browser("registrar", "almaty-alatau")
+        for _ in range(100):
+            p = self.assertPage(b.get("/desk/post"))
+            letters = [l for l in p.links if l.startswith("/desk/post/letters/")]
+            if letters:
+                break
+            time.sleep(0.1)
+        self.assertTrue(letters, "no letter waits for the post")
+        r = b.get(letters[0])
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.body.startswith(b"%PDF-"))
+        action = letters[0] + "/posted"
+        f = p.form(action)["fields"]
+        r = b.post(action, dict(f, tracking="x" * 65))
+        self.assertPage(r, 400)
+        self.assertIn("x" * 64, r.text)
+        r = b.post(action, dict(f, tracking="RR123456785KZ"))
+        self.assertEqual(r.status, 303, r)
+        p = self.assertPage(b.get("/desk/post"))
+        self.assertNotIn(letters[0], p.links)
+        r = b.get("/desk/post/register?date=%s&format=csv"
+                  % d.query("SELECT date('now', '+5 hours')")[0][0])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(talon, r.text)
 
     def test_administrator(self):
         d = self.daemon

@@ -39,6 +39,7 @@
           <li><a href="/desk/"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.inbox'"/></xsl:call-template></a></li>
           <xsl:if test="$me/@role = 'registrar' or $me/@role = 'head'">
             <li><a href="/desk/register"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.register'"/></xsl:call-template></a></li>
+            <li><a href="/desk/post"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.post'"/></xsl:call-template></a></li>
           </xsl:if>
           <xsl:if test="$me/@role = 'desk'">
             <li><a href="/desk/escalation"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.escalation'"/></xsl:call-template></a></li>
