@@ -214,6 +214,12 @@ try {
 		assert.ok(await hp.locator('#error').count() === 1);
 	});
 	await accessible(hp, 'case-error-ru');
+	await check('the post page', async () => {
+		await hp.goto(url + '/desk/post');
+		assert.ok((await hp.textContent('h1')).includes(
+		    T.ru['desk.post.title']));
+	});
+	await accessible(hp, 'post');
 	await check('no console error on the head\'s pages', () =>
 	    assert.deepEqual(herrors, []));
 } finally {
@@ -234,6 +240,21 @@ try {
 		assert.equal(new URL(ap.url()).pathname, '/desk/admin');
 	});
 	await accessible(ap, 'admin');
+	await check('the ministry\'s escalation desk', async () => {
+		const eb = await browser('en-GB');
+		const ep = await eb.ctx.newPage();
+		const eerrors = consoleErrors(ep);
+		await ep.goto(url + '/desk/login');
+		await ep.fill('#login', 'desk.mes');
+		await ep.fill('#password', password);
+		await Promise.all([ep.waitForNavigation(),
+		    ep.click('form[action="/desk/login"] button')]);
+		assert.equal(new URL(ep.url()).pathname, '/desk/escalation');
+		await accessible(ep, 'escalation');
+		assert.deepEqual(eerrors, []);
+		await eb.ctx.close();
+		fs.rmSync(eb.dir, { recursive: true, force: true });
+	});
 	await check('the administrator verifies and disables the registrar',
 	    async () => {
 		await Promise.all([ap.waitForNavigation(),

@@ -495,6 +495,7 @@ class DeskBrowserTest(DaemonTestCase):
         d.account("registrar", "almaty-alatau")
         d.account("head", "almaty-almaly")
         d.account("admin", "mes")
+        d.account("desk", "mes")
         p = subprocess.run(
             ["node", os.path.join(BROWSER_DIR, "desk.test.mjs"), d.url(),
              PASSWORD, "registrar.almaty-alatau", "head.almaty-almaly",
