@@ -157,7 +157,8 @@ install: all
 		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(DATADIR)/web/xsl \
 		$(DESTDIR)$(SYSCONFDIR) \
 		$(DESTDIR)$(DATADIR)/notify/templates
-	install -m 755 $(BUILD)/complaintsd $(DESTDIR)$(SBINDIR)/
+	install -m 755 $(BUILD)/complaintsd $(BUILD)/complaints-mailgate \
+		$(DESTDIR)$(SBINDIR)/
 	install -m 755 $(BUILD)/complaintctl $(BUILD)/complaints-import \
 		$(DESTDIR)$(BINDIR)/
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/

@@ -218,6 +218,25 @@ struct complaints_call *complaints_draft_begin(struct complaints *,
 struct complaints_call *complaints_draft_confirm_begin(struct complaints *,
 		    const char *token, struct complaints_error *);
 
+/*
+ * Complaints by email (mail.c).  complaints_mail_begin takes the
+ * <mail> of complaints-mailgate (mail.xsd): stored once per Message-ID
+ * at its body with the time received, in the body's incomplete list;
+ * answers a <mail-received> (duplicate="true" for a delivery again,
+ * nothing stored).  The sender is answered once (RFC 3834) unless the
+ * message says it is automatic, a bounce or list mail, or the sender
+ * was answered within the hour.  complaints_mail_list: the incomplete
+ * list of a body (NULL: the actor's) as <incomplete>.  The actor
+ * posting a mail is complaints_system (the daemon's loopback) or a
+ * registrar or head of the mail's body (EPERM otherwise).
+ */
+struct complaints_call *complaints_mail_begin(struct complaints *,
+		    const struct complaints_actor *, const char *xml,
+		    size_t len, struct complaints_error *);
+int	complaints_mail_list(struct complaints *,
+	    const struct complaints_actor *, const char *body, int64_t after,
+	    int limit, struct buf *xml, struct complaints_error *);
+
 /* The public status of a talon, for the status page. */
 #define COMPLAINTS_CASE_MAX	16
 struct complaints_talon_status {

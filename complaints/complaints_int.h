@@ -149,8 +149,20 @@ void	complaints_outbox_stop(struct complaints *);
 /* The mail transport's configuration from the service's (outbox.c). */
 struct notify_smtp_conf;
 void	complaints_smtp_conf(struct complaints *, struct notify_smtp_conf *);
+/*
+ * Ends a document written into o: ok 1, its text into out; ok 0 (or a
+ * full out), o freed and e says the answer could not be written.
+ */
+int	complaints_out_answer(struct xmlio_out *o, int ok, struct buf *out,
+	    struct complaints_error *e);
 /* Online filing's mailer (filing.c); off without mail. */
 int	complaints_filing_start(struct complaints *);
+/*
+ * Queues the automatic answer (RFC 3834) to a complaint by email that
+ * body b received at; -1 when there is no mail or the queue is full.
+ */
+int	complaints_filing_received(struct complaints *, const char *to,
+	    const char *message_id, const struct db_body *b, time_t at);
 void	complaints_filing_stop(struct complaints *);
 /* The letter of a notification as a PDF. */
 int	complaints_letter_pdf(struct complaints *, struct db *, int64_t id,

@@ -43,7 +43,7 @@
 #define FILING_TEXT_CAP		(64 * 1024)
 #define FILING_MAIL_CAP		(2 * 1024 * 1024)
 
-enum filing_kind { MAIL_CONFIRM, MAIL_TALON };
+enum filing_kind { MAIL_CONFIRM, MAIL_TALON, MAIL_RECEIVED };
 
 struct filing_mail {
 	enum filing_kind kind;
@@ -55,6 +55,10 @@ struct filing_mail {
 	char		 token[65];
 	char		 talon[TALON_LEN + 1];
 	char		 code[ACCESS_CODE_LEN + 1];
+	/* received: the message answered, the body, the day */
+	char		 in_reply_to[256];
+	char		 body_kk[256], body_ru[256];
+	char		 day[11];
 };
 
 struct filing {
@@ -175,6 +179,18 @@ draft_run(struct db *db, void *arg)
 	return db_draft_insert(db, &row);
 }
 
+int
+complaints_out_answer(struct xmlio_out *o, int ok, struct buf *out,
+    struct complaints_error *e)
+{
+	if (ok && xmlio_out_finish(o, out) == 0)
+		return 0;
+	xmlio_out_free(o);
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the answer could not be written");
+	return -1;
+}
+
 static int
 draft_finish(struct complaints_call *c, struct buf *out,
     struct complaints_error *e)
@@ -191,17 +207,11 @@ draft_finish(struct complaints_call *c, struct buf *out,
 		e->retry_after = 60;
 		return -1;
 	}
-	if (xmlio_out_begin(&o, "draft-accepted") == -1 ||
-	    xmlio_out_elem(&o, "email", d->mail.to) == -1 ||
-	    complaints_out_time(&o, "expires-at", d->cx->timezone,
-	    d->now + FILING_TTL) == -1 ||
-	    xmlio_out_finish(&o, out) == -1) {
-		xmlio_out_free(&o);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "the answer could not be written");
-		return -1;
-	}
-	return 0;
+	if (xmlio_out_begin(&o, "draft-accepted") == -1)
+		return complaints_out_answer(&o, 0, out, e);
+	return complaints_out_answer(&o, xmlio_out_elem(&o, "email",
+	    d->mail.to) == 0 && complaints_out_time(&o, "expires-at",
+	    d->cx->timezone, d->now + FILING_TTL) == 0, out, e);
 }
 
 static void
@@ -605,6 +615,29 @@ fail:
 	return NULL;
 }
 
+/* --- The answer to a complaint by email ---------------------------- */
+
+int
+complaints_filing_received(struct complaints *cx, const char *to,
+    const char *message_id, const struct db_body *b, time_t at)
+{
+	struct filing_mail m;
+	struct date d;
+
+	if (cx->filing == NULL)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.kind = MAIL_RECEIVED;
+	copy(m.to, sizeof(m.to), to);
+	copy(m.lang, sizeof(m.lang), "kk");
+	copy(m.in_reply_to, sizeof(m.in_reply_to), message_id);
+	copy(m.body_kk, sizeof(m.body_kk), b->name_kk);
+	copy(m.body_ru, sizeof(m.body_ru), b->name_ru);
+	d = complaints_today(cx, b, at);
+	date_iso(d, m.day);
+	return mail_queue(cx, &m);
+}
+
 /* --- The mailer ------------------------------------------------------- */
 
 static const struct notify_transport *
@@ -641,7 +674,8 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	buf_init(&msg, FILING_MAIL_CAP);
 	complaints_uid(uid);
 	memset(&l, 0, sizeof(l));
-	l.kind = m->kind == MAIL_CONFIRM ? "confirm" : "talon";
+	l.kind = m->kind == MAIL_CONFIRM ? "confirm" : m->kind == MAIL_TALON ?
+	    "talon" : "received";
 	l.lang = "kk";
 	l.uid = uid;
 	l.surname = m->surname;
@@ -653,6 +687,11 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 		snprintf(url, sizeof(url), "%s%s", cx->filing->confirm_base,
 		    m->token);
 		l.confirm_url = url;
+	} else if (m->kind == MAIL_RECEIVED) {
+		l.surname = l.name = NULL;
+		l.body_name_kk = m->body_kk;
+		l.body_name_ru = m->body_ru;
+		l.accepted_on = m->day;
 	} else {
 		if (complaints_status_info(cx, m->talon, NULL, &st, &e) == -1) {
 			snprintf(detail, dlen, "talon %s: %.200s", m->talon,
@@ -688,6 +727,8 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	mi.host = cx->mail_host;
 	mi.text_kk = kk.data;
 	mi.text_ru = ru.data;
+	if (m->kind == MAIL_RECEIVED)
+		mi.in_reply_to = m->in_reply_to;
 	if (m->kind == MAIL_TALON) {
 		mi.pdf = &pdf;
 		mi.pdf_name = "talon.pdf";
@@ -779,7 +820,8 @@ filing_main(void *arg)
 			f->q[f->n++] = m;
 		} else if (rc != NOTIFY_SENT)
 			log_warnx("filing: %s mail to %s not sent: %s",
-			    m.kind == MAIL_CONFIRM ? "confirmation" : "talon",
+			    m.kind == MAIL_CONFIRM ? "confirmation" :
+			    m.kind == MAIL_TALON ? "talon" : "automatic reply",
 			    m.to, detail[0] ? detail : "no mail transport");
 		sodium_memzero(&m, sizeof(m));
 	}

@@ -7,8 +7,8 @@ LIB_SRCS += complaints/common.c complaints/service.c complaints/talon.c complain
 UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
 	tests/unit/test_lifecycle.c
 LIB_SRCS += complaints/gauges.c
-# Filing online.
-LIB_SRCS += complaints/filing.c
 # The reports' workbooks (report_out.c).
 PKGS += xlsxwriter
 LIB_SRCS += complaints/report.c complaints/report_out.c
+# Filing online and complaints by email.
+LIB_SRCS += complaints/filing.c complaints/mail.c

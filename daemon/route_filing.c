@@ -9,7 +9,9 @@
  * Both are limited per client address like the status lookups; the
  * domain adds its own limits per email address and on drafts stored.
  */
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -179,4 +181,50 @@ route_file_slip(struct req *r)
 	    &b, &e), "application/pdf", &b, &e);
 	desk_form_free(&f);
 	return rc;
+}
+
+/*
+ * Complaints by email:
+ *
+ *	POST /api/v1/mail	a <mail> from complaints-mailgate: from the
+ *				loopback (the MTA runs it on this host), or
+ *				with an API token of the body's registrar
+ *	GET  /api/v1/mail?body=	the body's incomplete list, staff
+ */
+enum MHD_Result
+route_mail(struct req *r)
+{
+	const struct complaints_actor *who = &complaints_system;
+	struct complaints_error e;
+	const char *auth;
+
+	if (!httpd_loopback(r->client)) {
+		/* Elsewhere: an API token of the body's registrar or head. */
+		auth = httpd_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+		if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+			return httpd_fail(r, 401, "unauthorized", "complaints "
+			    "by email come from the loopback address or with "
+			    "an API token of the body's registrar");
+		if (complaints_authenticate(r->h->cx, auth + 7, &r->actor,
+		    &e) == -1)
+			return httpd_respond_error(r, &e);
+		who = r->who = &r->actor;
+	}
+	return httpd_write(r, complaints_mail_begin(r->h->cx, who,
+	    httpd_body(r), r->body.len, &e), 201, &e);
+}
+
+enum MHD_Result
+route_mail_list(struct req *r)
+{
+	struct complaints_error e;
+	struct buf b;
+	int64_t after = 0;
+	int limit = 100;
+
+	if (httpd_arg_page(r, &after, &limit, &e) == -1)
+		return httpd_respond_error(r, &e);
+	buf_init(&b, 4 * 1024 * 1024);
+	return httpd_answer(r, complaints_mail_list(r->h->cx, r->who,
+	    httpd_arg(r, "body"), after, limit, &b, &e), 200, &b, &e);
 }

@@ -96,8 +96,8 @@ write_outbox(struct scrape *s)
 	return 0;
 }
 
-static int
-is_loopback(const char *addr)
+int
+httpd_loopback(const char *addr)
 {
 	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
 	    strncmp(addr, "::ffff:127.", 11) == 0;
@@ -115,7 +115,7 @@ route_metrics(struct req *r)
 	struct stat st;
 	char wal[1100];
 
-	if (!is_loopback(r->client))
+	if (!httpd_loopback(r->client))
 		return httpd_fail(r, 403, "metrics-loopback-only", "/metrics "
 		    "is answered to the loopback address only");
 	buf_init(&out, METRICS_MAX);

@@ -80,6 +80,10 @@ const struct route httpd_routes[] = {
 	    ANSWER_HTML },
 	{ "POST", "/file/slip", LIMITED, route_file_slip, BODY_FORM,
 	    ANSWER_HTML },
+	/* complaints-mailgate: loopback only, checked by the handler */
+	{ "POST", "/api/v1/mail", PUBLIC, route_mail, BODY_XML, ANSWER_XML },
+	{ "GET", "/api/v1/mail", STAFF, route_mail_list, BODY_NONE,
+	    ANSWER_XML },
 	/* route_journal.c */
 	{ "GET", "/api/v1/journal", STAFF, route_journal,
 	    BODY_NONE, ANSWER_XML },

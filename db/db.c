@@ -228,6 +228,20 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "FROM draft WHERE client_key = ?3 AND created_at > ?2 - 3600 "
 	    "AND expires_at > ?2), (SELECT count(*) FROM draft)",
 	[ST_DRAFT_PURGE] = "DELETE FROM draft WHERE expires_at <= ?1",
+	[ST_MAIL_INSERT] = "INSERT INTO mail_intake(body_id, message_id, "
+	    "sender, sender_name, subject, text, received_at, no_reply, "
+	    "replied_at, left_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10) ON CONFLICT(message_id) DO NOTHING",
+	[ST_MAIL_ATT_INSERT] = "INSERT INTO mail_attachment(mail_id, seq, "
+	    "name, media_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_MAIL_REPLIED] = "SELECT count(*) FROM mail_intake "
+	    "WHERE sender = ?1 COLLATE NOCASE AND replied_at > ?2",
+	[ST_MAIL_LIST] = "SELECT m.id, m.message_id, m.sender, "
+	    "m.sender_name, m.subject, m.received_at, m.no_reply, "
+	    "(SELECT count(*) FROM mail_attachment a WHERE a.mail_id = m.id), "
+	    "substr(m.text, 1, 300) FROM mail_intake m "
+	    "WHERE m.body_id = ?1 AND m.complaint_id IS NULL AND m.id > ?2 "
+	    "ORDER BY m.id LIMIT ?3",
 #define LIST_COLS \
 	"c.id, c.talon, c.state, b.code, c.service, c.accepted_at, c.due, " \
 	"c.overdue_at, c.journal_year, c.journal_no, c.assignee, " \
@@ -606,6 +620,38 @@ static const char *const migrations[] = {
 	 * the view that defines each figure (db/report_sql.h).
 	 */
 	REPORT_MIGRATION,
+
+	/*
+	 * 8: complaints that arrived by email (complaints-mailgate), each
+	 * once per Message-ID, waiting for the registrar to name the service
+	 * and the institution (complaint_id NULL: incomplete); their
+	 * attachments by name, type, size and hash.
+	 */
+	"CREATE TABLE mail_intake ("
+	"  id INTEGER PRIMARY KEY,"
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  sender TEXT NOT NULL,"
+	"  sender_name TEXT,"
+	"  subject TEXT,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  no_reply TEXT,"
+	"  replied_at INTEGER,"
+	"  left_out INTEGER NOT NULL DEFAULT 0,"
+	"  complaint_id INTEGER REFERENCES complaint(id));"
+	"CREATE INDEX mail_intake_open ON mail_intake(body_id, id)"
+	"  WHERE complaint_id IS NULL;"
+	"CREATE INDEX mail_intake_sender ON mail_intake(sender COLLATE NOCASE,"
+	"  replied_at);"
+	"CREATE TABLE mail_attachment ("
+	"  mail_id INTEGER NOT NULL REFERENCES mail_intake(id),"
+	"  seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  media_type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  PRIMARY KEY (mail_id, seq));",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -484,6 +484,33 @@ int	db_draft_counts(struct db *, const char *email_key,
 /* Deletes the expired drafts; *n gets how many. */
 int	db_draft_purge(struct db *, int64_t now, int *n);
 
+/*
+ * Complaints by email (mail.c).  db_mail_insert stores one with its
+ * attachments; DB_CONSTRAINT when its Message-ID is there already (a
+ * delivery again: nothing is stored).  db_mail_replied counts the
+ * replies to sender since a time.  db_mail_list calls fn for a body's
+ * incomplete ones after id after, at most limit.
+ */
+struct db_mail {
+	int64_t		 id;
+	int64_t		 body_id;
+	const char	*message_id, *sender, *sender_name, *subject, *text;
+	const char	*no_reply;
+	int64_t		 received_at, replied_at;	/* replied: 0 none */
+	int		 left_out;
+	int		 natt;	/* the list: how many attachments */
+};
+struct db_mail_att {
+	const char	*name, *media_type, *sha256;
+	int64_t		 size;
+};
+int	db_mail_insert(struct db *, const struct db_mail *,
+	    const struct db_mail_att *, int natt, int64_t *id);
+int	db_mail_replied(struct db *, const char *sender, int64_t since,
+	    int64_t *n);
+int	db_mail_list(struct db *, int64_t body_id, int64_t after, int limit,
+	    int (*fn)(void *, const struct db_mail *), void *arg);
+
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);
 

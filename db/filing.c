@@ -100,3 +100,92 @@ db_draft_purge(struct db *db, int64_t now, int *n)
 	*n = sqlite3_changes(db->h);
 	return DB_OK;
 }
+
+int
+db_mail_insert(struct db *db, const struct db_mail *m,
+    const struct db_mail_att *att, int natt, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_MAIL_INSERT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, m->body_id);
+	sqlite3_bind_text(st, 2, m->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->sender, -1, SQLITE_STATIC);
+	db_bind_opt(st, 4, m->sender_name);
+	db_bind_opt(st, 5, m->subject);
+	sqlite3_bind_text(st, 6, m->text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, m->received_at);
+	db_bind_opt(st, 8, m->no_reply);
+	if (m->replied_at)
+		sqlite3_bind_int64(st, 9, m->replied_at);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int(st, 10, m->left_out);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_rc_from_sqlite(db, rc);
+	if (sqlite3_changes(db->h) == 0)
+		return DB_CONSTRAINT;
+	*id = sqlite3_last_insert_rowid(db->h);
+	st = db_stmt(db, ST_MAIL_ATT_INSERT);
+	for (int i = 0; i < natt; i++) {
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, att[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, att[i].media_type, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, att[i].size);
+		sqlite3_bind_text(st, 6, att[i].sha256, -1, SQLITE_STATIC);
+		rc = db_step(db, st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_rc_from_sqlite(db, rc);
+	}
+	return DB_OK;
+}
+
+int
+db_mail_replied(struct db *db, const char *sender, int64_t since, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_MAIL_REPLIED);
+	int rc;
+
+	*n = 0;
+	sqlite3_bind_text(st, 1, sender, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	if ((rc = db_step(db, st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
+db_mail_list(struct db *db, int64_t body_id, int64_t after, int limit,
+    int (*fn)(void *, const struct db_mail *), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_MAIL_LIST);
+	struct db_mail m;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, body_id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof(m));
+		m.id = sqlite3_column_int64(st, 0);
+		m.body_id = body_id;
+		m.message_id = db_col_opt(st, 1);
+		m.sender = db_col_opt(st, 2);
+		m.sender_name = db_col_opt(st, 3);
+		m.subject = db_col_opt(st, 4);
+		m.received_at = sqlite3_column_int64(st, 5);
+		m.no_reply = db_col_opt(st, 6);
+		m.natt = sqlite3_column_int(st, 7);
+		m.text = db_col_opt(st, 8);
+		if (fn(arg, &m) == -1)
+			break;
+	}
+	return db_rows_end(db, st, rc);
+}

@@ -276,6 +276,20 @@ out:
 	return rc;
 }
 
+/* A Message-ID's inside (between < and >) as a header may carry it. */
+static int
+msgid_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 250)
+		return 0;
+	for (; *s; s++)
+		if (*s <= ' ' || *s >= 0x7f || *s == '<' || *s == '>')
+			return 0;
+	return 1;
+}
+
 int
 notify_mime(const struct notify_mime_in *in, struct buf *out)
 {
@@ -284,7 +298,8 @@ notify_mime(const struct notify_mime_in *in, struct buf *out)
 	if (!token_ok(in->uid, ID_MAX, "-._") ||
 	    !token_ok(in->host, HOST_MAX, "-.") ||
 	    in->subject == NULL ||
-	    (in->pdf != NULL && !token_ok(in->pdf_name, FILE_MAX, "-._")))
+	    (in->pdf != NULL && !token_ok(in->pdf_name, FILE_MAX, "-._")) ||
+	    (in->in_reply_to != NULL && !msgid_ok(in->in_reply_to)))
 		return -1;
 	snprintf(boundary, sizeof(boundary), "=_notify_%s", in->uid);
 
@@ -296,9 +311,13 @@ notify_mime(const struct notify_mime_in *in, struct buf *out)
 	    date_header(out, in->date, in->tz) == -1 ||
 	    buf_printf(out, "Message-ID: <%s@%s>\r\n", in->uid,
 	    in->host) == -1 ||
-	    buf_puts(out, "MIME-Version: 1.0\r\n"
-	    "Auto-Submitted: auto-generated\r\n"
-	    "Content-Language: kk, ru\r\n") == -1 ||
+	    (in->in_reply_to != NULL && buf_printf(out, "In-Reply-To: <%s>\r\n"
+	    "References: <%s>\r\n", in->in_reply_to, in->in_reply_to) ==
+	    -1) ||
+	    buf_printf(out, "MIME-Version: 1.0\r\n"
+	    "Auto-Submitted: %s\r\n"
+	    "Content-Language: kk, ru\r\n", in->in_reply_to != NULL ?
+	    "auto-replied" : "auto-generated") == -1 ||
 	    buf_printf(out, "Content-Type: multipart/mixed;\r\n"
 	    " boundary=\"%s\"\r\n\r\n", boundary) == -1 ||
 	    buf_puts(out, "This is a message in MIME format.\r\n") == -1)

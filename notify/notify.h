@@ -175,6 +175,9 @@ struct notify_mime_in {
 	const char	*host;
 	const char	*text_kk;	/* the texts, one after the other; */
 	const char	*text_ru;	/* either may be NULL, not both */
+	const char	*in_reply_to;	/* a reply (RFC 3834): the Message-ID
+					   answered, without < >; then
+					   Auto-Submitted: auto-replied */
 	const struct buf *pdf;		/* NULL: no attachment */
 	const char	*pdf_name;	/* ASCII file name of the attachment */
 };

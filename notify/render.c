@@ -53,7 +53,7 @@ static const struct field fields[] = {
 
 static const char *const kinds[] = {
 	"forwarded", "extended", "decision", "overdue", "reminder",
-	"confirm", "talon"
+	"confirm", "talon", "received"
 };
 static const char *const langs[] = { "kk", "ru" };
 static const char *const outcomes[] = {
