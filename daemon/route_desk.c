@@ -318,7 +318,7 @@ case_page(struct req *r, unsigned status, const char *ref,
     const struct desk_form *f, const char *action,
     const struct complaints_error *err)
 {
-	const char *names[ACTIONS_MAX];
+	const char *names[ACTIONS_MAX], *v;
 	struct complaints_error e;
 	xmlNodePtr root, rec, acts, n;
 	xmlChar *body = NULL, *state = NULL;
@@ -329,6 +329,11 @@ case_page(struct req *r, unsigned status, const char *ref,
 	if ((d = desk_doc(r)) == NULL)
 		return MHD_NO;
 	root = xmlDocGetRootElement(d);
+	/* The body the routing rules proposed at registration (the talon
+	 * page links here with it): the forward form starts with it. */
+	if ((v = httpd_arg(r, "forward")) != NULL && strlen(v) < 32 &&
+	    v[strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0')
+		xmlSetProp(root, BAD_CAST "proposed", BAD_CAST v);
 	buf_init(&b, DOC_CAP);
 	if (complaints_get(r->h->cx, r->who, ref, &b, NULL, &e) == -1) {
 		buf_free(&b);

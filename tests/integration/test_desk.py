@@ -311,8 +311,15 @@ class DeskTest(DaemonTestCase):
         # The inbox has it, with its state and due date.
         p = self.assertPage(b.get("/desk/"))
         self.assertIn("/desk/complaints/%d" % cid, p.links)
-        # The case: the registrar may not assign (a head's action).
+        # The talon page opens the case with the routing's proposal, if
+        # any, and the forward form starts with it.
         path = "/desk/complaints/%d" % cid
+        for proposed, shown in [("almaty-medeu", "almaty-medeu"),
+                                ("x\"><b>", "")]:
+            p = self.assertPage(b.get(path + "?forward=" +
+                                      urllib.parse.quote(proposed)))
+            self.assertEqual(p.ids["forward-to"][1]["value"], shown)
+        # The case: the registrar may not assign (a head's action).
         r = b.get(path)
         p = self.assertPage(r)
         actions = [f["action"] for f in p.forms]

@@ -50,6 +50,14 @@
     <dl class="facts">
       <xsl:call-template name="row"><xsl:with-param name="k" select="'desk.case.due'"/>
         <xsl:with-param name="v"><xsl:call-template name="due"><xsl:with-param name="due" select="due"/><xsl:with-param name="open" select="$open"/></xsl:call-template></xsl:with-param></xsl:call-template>
+      <xsl:if test="law/clause">
+        <xsl:call-template name="row"><xsl:with-param name="k" select="'desk.talon.rules'"/>
+          <xsl:with-param name="v"><xsl:value-of select="rules"/> · <xsl:value-of select="law/clause"/></xsl:with-param></xsl:call-template>
+      </xsl:if>
+      <xsl:if test="law/forward-by and $open">
+        <xsl:call-template name="row"><xsl:with-param name="k" select="'desk.case.forward-by'"/>
+          <xsl:with-param name="v"><time datetime="{law/forward-by}"><xsl:call-template name="date"><xsl:with-param name="iso" select="string(law/forward-by)"/></xsl:call-template></time></xsl:with-param></xsl:call-template>
+      </xsl:if>
       <xsl:call-template name="row"><xsl:with-param name="k" select="'desk.case.body'"/>
         <xsl:with-param name="v"><xsl:value-of select="body"/> (<xsl:value-of select="body/@code"/>)</xsl:with-param></xsl:call-template>
       <xsl:call-template name="row"><xsl:with-param name="k" select="'desk.case.journal'"/>
@@ -149,7 +157,7 @@
             </xsl:when>
             <xsl:when test="$a = 'forward'">
               <xsl:call-template name="f"><xsl:with-param name="a" select="$a"/><xsl:with-param name="n" select="'to'"/><xsl:with-param name="req" select="true()"/>
-                <xsl:with-param name="value" select="string($rec/forward-proposed/@code | $rec/forward-proposed[not(@code)])"/>
+                <xsl:with-param name="value" select="string(/desk/@proposed)"/>
                 <xsl:with-param name="hint" select="'field.forward.hint'"/></xsl:call-template>
               <xsl:call-template name="f"><xsl:with-param name="a" select="$a"/><xsl:with-param name="n" select="'reason'"/><xsl:with-param name="req" select="true()"/><xsl:with-param name="type" select="'textarea'"/></xsl:call-template>
             </xsl:when>

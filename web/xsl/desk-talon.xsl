@@ -54,7 +54,8 @@
             <input type="hidden" name="code" value="{$tal/access-code}"/>
             <button type="submit" class="primary"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.print'"/></xsl:call-template></button>
           </form>
-          <a class="button secondary" href="/desk/complaints/{$tal/number}"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.open'"/></xsl:call-template></a>
+          <a class="button secondary">
+            <xsl:attribute name="href">/desk/complaints/<xsl:value-of select="$tal/number"/><xsl:if test="$tal/forward-proposed">?forward=<xsl:value-of select="$tal/forward-proposed"/></xsl:if></xsl:attribute><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.open'"/></xsl:call-template></a>
           <a class="button secondary" href="/desk/register"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.another'"/></xsl:call-template></a>
         </div>
       </section>
