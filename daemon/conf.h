@@ -34,6 +34,8 @@ struct conf {
 	long long	 max_connections_per_ip;
 	long long	 max_body;
 	long long	 connection_timeout;
+	long long	 header_timeout;
+	long long	 body_timeout;
 	long long	 queue_max;
 	long long	 batch_max;
 	long long	 shutdown_grace;

@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "daemon/guard.h"
 #include "daemon/httpd_int.h"
 #include "util/limit.h"
 
@@ -41,6 +42,15 @@ httpd_queue(struct req *r, unsigned status, struct MHD_Response *resp,
 	if (MHD_get_response_header(resp, "Cache-Control") == NULL)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
+	if (r->hold && status >= 400) {
+		/* Sent once the body is in: see struct req. */
+		r->held = resp;
+		r->held_status = status;
+		return MHD_YES;
+	}
 	rc = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return rc;
@@ -575,19 +585,6 @@ check_access(struct req *r)
 	return 0;
 }
 
-static enum MHD_Result
-count_length(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	int *n = cls;
-
-	(void)kind;
-	(void)value;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
-		(*n)++;
-	return MHD_YES;
-}
-
 /* 413 with the route's cap. */
 static enum MHD_Result
 too_large(struct req *r)
@@ -605,11 +602,9 @@ body_begin(struct req *r)
 {
 	const char *cl, *ct;
 	long long len, cap;
-	int nlen = 0;
 
 	/* Two lengths are how requests are smuggled past proxies. */
-	if (MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_length,
-	    &nlen) >= 0 && nlen > 1)
+	if (guard_header_count(r->conn, MHD_HTTP_HEADER_CONTENT_LENGTH) > 1)
 		return httpd_fail(r, 400, "bad-request", "more than one "
 		    "Content-Length");
 	ct = httpd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -633,6 +628,47 @@ body_begin(struct req *r)
 	    len > cap))
 		return too_large(r);
 	return MHD_YES;
+}
+
+/* Bytes of a body read and dropped, at most, before a held answer. */
+static size_t
+drain_max(const struct req *r)
+{
+	return 4 * (size_t)r->h->conf->max_body;
+}
+
+/*
+ * Whether an error answered now should wait for the body: a body is on
+ * its way (chunked, or a length within what we would drain anyway) and
+ * the client did not ask to hear first (Expect: 100-continue).
+ */
+static int
+body_announced(struct req *r)
+{
+	const char *cl = httpd_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *expect = httpd_header(r, MHD_HTTP_HEADER_EXPECT);
+	long long len;
+
+	if (expect != NULL && strcasestr(expect, "100-continue") != NULL)
+		return 0;
+	if (httpd_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return 1;
+	return cl != NULL && parse_ll(cl, 1, INT64_MAX, &len) == 0 &&
+	    (unsigned long long)len <= drain_max(r);
+}
+
+/* Sends the answer held while the body was read and dropped. */
+static enum MHD_Result
+release_held(struct req *r)
+{
+	struct MHD_Response *resp = r->held;
+	enum MHD_Result rc;
+
+	r->held = NULL;
+	guard_served(r->h->guard, r->conn);
+	rc = MHD_queue_response(r->conn, r->held_status, resp);
+	MHD_destroy_response(resp);
+	return rc;
 }
 
 static enum MHD_Result
@@ -668,6 +704,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	struct httpd *h = cls;
 	struct req *r = *con_cls;
 	enum MHD_Result rc;
+	const char *why;
 
 	(void)version;
 	if (r == NULL) {
@@ -679,13 +716,36 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&r->body, (size_t)h->conf->max_body);
 		*con_cls = r;
 		__atomic_add_fetch(&h->inflight, 1, __ATOMIC_RELAXED);
+		guard_body(h->guard, conn);
+		if ((why = guard_framing(conn)) != NULL) {
+			/* Read as a proxy might not: answer and close. */
+			r->close = 1;
+			guard_served(h->guard, conn);
+			return httpd_fail(r, 400, "bad-request", "%s: not "
+			    "accepted", why);
+		}
+		/* Only an answer before the body is read is held. */
+		r->hold = body_announced(r);
 		rc = first_call(r, url, method);
+		r->hold = 0;
 		if (!r->responded)
 			r->phase = PH_BODY;
+		else if (r->held == NULL)
+			guard_served(h->guard, conn);
 		return rc;
 	}
 	if (r->phase == PH_WAIT)
 		return write_answer(r);
+	if (r->held != NULL) {
+		/* Read and drop the body, then answer (struct req). */
+		r->dropped += *upload_data_size;
+		if (*upload_data_size > 0 && r->dropped <= drain_max(r)) {
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		*upload_data_size = 0;
+		return release_held(r);
+	}
 	if (r->responded) {
 		/* Answered already (413, 415, 405): drop what follows. */
 		*upload_data_size = 0;
@@ -719,6 +779,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	guard_served(h->guard, conn);
 	if (r->unexpected_body)
 		return httpd_fail(r, 400, "unexpected-body",
 		    "this request takes no body");
@@ -734,11 +795,13 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct httpd *h = cls;
 	struct req *r = *con_cls;
 
-	(void)conn;
 	(void)toe;
+	guard_next(h->guard, conn);
 	if (r == NULL)
 		return;
 	route_metrics_done(r);
+	if (r->held != NULL)
+		MHD_destroy_response(r->held);
 	if (r->route != NULL && (r->route->body == BODY_FORM ||
 	    r->route->body == BODY_PAGE) && r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);
@@ -813,7 +876,9 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	for (int i = 0; i < 4; i++)
 		tls[i].option = MHD_OPTION_END;
 	if ((h->lookups = limit_new(8192, (double)conf->lookup_burst,
-	    (double)conf->lookup_rate / 60.0)) == NULL) {
+	    (double)conf->lookup_rate / 60.0)) == NULL ||
+	    (h->guard = guard_new((int)conf->header_timeout,
+	    (int)conf->body_timeout)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -854,6 +919,7 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, h->guard,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
@@ -897,6 +963,7 @@ httpd_stop(struct httpd *h)
 		return;
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
+	guard_free(h->guard);
 	limit_free(h->lookups);
 	free_pem(h->tls_cert);
 	free_pem(h->tls_key);

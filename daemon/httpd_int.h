@@ -31,6 +31,7 @@ struct httpd {
 	int			 inflight;
 	struct limit		*lookups;	/* per client address */
 	char			*tls_cert, *tls_key;	/* PEM, while serving */
+	struct guard		*guard;		/* deadlines per request */
 };
 
 /* Who may call a route; the domain checks the body and the role. */
@@ -89,6 +90,15 @@ struct req {
 	struct buf		 body;
 	int			 too_large;
 	size_t			 dropped;	/* bytes past the cap */
+	/*
+	 * An error answered before the body is read waits, held, until the
+	 * body is in (read and dropped, up to HTTPD_DRAIN_MAX): a client
+	 * still sending would otherwise see a reset, not the answer.
+	 */
+	int			 hold;
+	struct MHD_Response	*held;
+	unsigned		 held_status;
+	int			 close;		/* Connection: close */
 	int			 unexpected_body;
 	int			 responded;
 	char			 client[48];

@@ -1,5 +1,5 @@
 DAEMON_SRCS += daemon/main.c daemon/priv.c daemon/service.c
-LIB_SRCS += daemon/conf.c daemon/httpd.c daemon/routes.c \
+LIB_SRCS += daemon/conf.c daemon/httpd.c daemon/guard.c daemon/routes.c \
 	daemon/route_health.c daemon/route_complaints.c \
 	daemon/route_talons.c daemon/route_staff.c daemon/route_notify.c \
 	daemon/route_directory.c daemon/route_journal.c \

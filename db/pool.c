@@ -24,7 +24,6 @@ db_pool_open(const char *path, int n, int wait_ms, char *err, size_t errlen)
 {
 	struct db_pool *p;
 	struct db *db;
-	pthread_condattr_t ca;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -32,11 +31,7 @@ db_pool_open(const char *path, int n, int wait_ms, char *err, size_t errlen)
 	}
 	p->wait_ms = wait_ms > 0 ? wait_ms : 1;
 	pthread_mutex_init(&p->lock, NULL);
-	/* Deadlines on the monotonic clock: a clock step cannot stretch one. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	mono_cond_init(&p->cond);
 	for (int i = 0; i < n; i++) {
 		if ((db = db_open(path, 0, err, errlen)) == NULL) {
 			db_pool_close(p);
@@ -54,13 +49,7 @@ db_pool_get(struct db_pool *p)
 	struct timespec until;
 	struct db *db = NULL;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += p->wait_ms / 1000;
-	until.tv_nsec += (long)(p->wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	mono_deadline(&until, p->wait_ms);
 	pthread_mutex_lock(&p->lock);
 	if (p->free == NULL)
 		metrics_count(METRICS_POOL_WAITS);

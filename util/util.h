@@ -6,6 +6,7 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -153,6 +154,14 @@ int	dir_lock(const char *dir, char *err, size_t errlen);
 
 /* The clock: real time, or a fixed offset set by the test-only option. */
 time_t	clock_now(void);
+/*
+ * The monotonic clock, for deadlines a clock step cannot stretch: now in
+ * milliseconds; a condition variable whose timed waits count on it; the
+ * moment ms from now, for those waits.
+ */
+int64_t	mono_ms(void);
+void	mono_cond_init(pthread_cond_t *);
+void	mono_deadline(struct timespec *, long ms);
 void	clock_set_offset(long long seconds);
 
 #endif /* UTIL_H */

@@ -3,12 +3,16 @@ serving (/healthz) and nothing is stored (the complaint rows are as
 before), unless the case is one that must be stored (SQL fragments,
 kept verbatim).
 
-Three daemons: HostileXmlTest (documents), HostileHttpTest (requests at
-the HTTP level, raw sockets where http.client cannot say it) and
-SlowClientTest (connection_timeout = 2, max_connections = 8).
+Five daemons: HostileXmlTest (documents), HostileHttpTest (requests at
+the HTTP level, raw sockets where http.client cannot say it),
+SlowClientTest (connection_timeout = 2, max_connections = 8),
+TrickleTest (header_timeout = 2, body_timeout = 3: hundreds of trickling
+clients from three loopback addresses) and StalledExportTest (exports
+whose clients stop reading, beside everything else).
 Standard library only.
 """
 
+import http.client
 import os
 import socket
 import subprocess
@@ -18,7 +22,8 @@ import unittest
 
 import harness
 from harness import (DaemonTestCase, FileWatch, Response, complaint_xml,
-                     make_talon, raw_exchange, text_of, xmllint_validate)
+                     make_talon, raw_exchange, request, text_of,
+                     xmllint_validate)
 
 PATH = "/api/v1/complaints"
 MAX_BODY = 262144
@@ -702,12 +707,76 @@ class HostileHttpTest(HostileCase):
                          b"<a/>0")
             self.assertEqual(r.status, 400, (v, r))
 
+    def assertRefusedAndClosed(self, data):
+        """400, and the connection closed right after the answer (within
+        seconds, not at the timeout), whatever else was sent."""
+        s = socket.create_connection(("127.0.0.1", self.daemon.port),
+                                     timeout=10)
+        try:
+            s.sendall(data)
+            t0 = time.monotonic()
+            buf = read_all(s, 8)
+            took = time.monotonic() - t0
+        finally:
+            s.close()
+        self.assertTrue(buf.startswith(b"HTTP/1.1 400 "), buf[:200])
+        self.assertIn(b"<code>bad-request</code>", buf)
+        self.assertLess(took, 3, "the connection stayed open")
+        # One answer only: nothing of the body was read as a request.
+        self.assertEqual(buf.count(b"HTTP/1.1 "), 1, buf)
+
     def test_content_length_and_chunked(self):
+        """RFC 9112 6.1: a proxy in front may read either; refuse both."""
         data = self.post_head(["Content-Length: 5",
                                "Transfer-Encoding: chunked"]) + \
             b"5\r\nabcde\r\n0\r\n\r\n"
-        r = self.raw(data)
-        self.assertEqual(r.status, 400, r)
+        self.assertRefusedAndClosed(data)
+        # On a route without a body too, and with the length first.
+        self.assertRefusedAndClosed(head("GET", "/healthz", [
+            "Transfer-Encoding: chunked", "Content-Length: 3"]) + b"abc")
+
+    def test_unknown_transfer_encodings(self):
+        for te in ("identity", "xchunked", "gzip, chunked", "chunked, gzip",
+                   "chunked\r\nTransfer-Encoding: chunked"):
+            with self.subTest(te=te):
+                self.assertRefusedAndClosed(self.post_head(
+                    ["Transfer-Encoding: " + te]) +
+                    b"5\r\nabcde\r\n0\r\n\r\n")
+
+    def early_answer(self, headers, size):
+        """Sends the headers and a body of size bytes, reading nothing
+        meanwhile (as a simple client does: curl, a form), then reads the
+        answer.  A small send buffer keeps the client sending while the
+        daemon decides: a daemon that closed at once would reset the
+        upload (the send fails) instead of letting the answer be read."""
+        body = b"<complaint>" + b"x" * (size - 11)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+        s.settimeout(20)
+        s.connect(("127.0.0.1", self.daemon.port))
+        try:
+            s.sendall(head("POST", PATH, ["Content-Type: application/xml",
+                                          "Content-Length: %d" % len(body)]
+                           + headers) + body)
+            buf, r = b"", None
+            while r is None:
+                c = s.recv(65536)
+                if not c:
+                    break
+                buf += c
+                r = _parse(buf)
+        finally:
+            s.close()
+        self.assertIsNotNone(r, buf[:300])
+        return r
+
+    def test_401_before_the_body_is_read(self):
+        self.refused(self.early_answer([], 3 * MAX_BODY), 401,
+                     "unauthenticated")
+
+    def test_413_before_the_body_is_read(self):
+        self.refused(self.early_answer([self.auth()], 3 * MAX_BODY), 413,
+                     "body-too-large")
 
     def test_content_length_shorter_than_the_document(self):
         doc = complaint_xml().encode()
@@ -1018,6 +1087,115 @@ class SlowClientTest(HostileCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- Trickling clients -----------------------------------------------------
+
+class TrickleTest(HostileCase):
+    """Hundreds of clients trickling their headers or bodies, each byte
+    well inside connection_timeout, from three loopback addresses: each
+    is cut at its deadline (header_timeout, body_timeout), at most
+    max_connections_per_ip (its default) are held per address, and a
+    client from another address is served all along."""
+
+    CONF = {"header_timeout": 2, "body_timeout": 3}
+    PER_ADDRESS = 200
+
+    @staticmethod
+    def gone(s):
+        """Whether the daemon has closed the socket."""
+        try:
+            s.setblocking(False)
+            return s.recv(4096) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def open_from(self, address, first):
+        """PER_ADDRESS connections from address that each send first:
+        {socket: when it was opened}, without those the daemon refused at
+        once (past max_connections_per_ip)."""
+        socks = {}
+        for _ in range(self.PER_ADDRESS):
+            try:
+                s = socket.create_connection(
+                    ("127.0.0.1", self.daemon.port), timeout=5,
+                    source_address=(address, 0))
+                socks[s] = time.monotonic()
+                s.sendall(first)
+            except OSError:
+                pass
+        time.sleep(0.3)
+        for s in [s for s in socks if self.gone(s)]:
+            s.close()
+            del socks[s]
+        return socks
+
+    def trickle(self, socks, stop):
+        """A byte to each open socket every 0.5 s; returns when stop is
+        set: how long each socket the daemon closed had been open."""
+        closed = {}
+        while not stop.is_set():
+            for s, opened in socks.items():
+                if s in closed:
+                    continue
+                try:
+                    if self.gone(s):
+                        closed[s] = time.monotonic() - opened
+                        continue
+                    s.sendall(b"a")
+                except OSError:
+                    closed[s] = time.monotonic() - opened
+            stop.wait(0.5)
+        return closed
+
+    def run_trickle(self, first, deadline):
+        socks = {}
+        for a in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+            socks.update(self.open_from(a, first))
+        stop = threading.Event()
+        result = {}
+        t = threading.Thread(target=lambda: result.update(
+            closed=self.trickle(socks, stop)))
+        t.start()
+        try:
+            # Meanwhile another address is served, quickly, every time.
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < deadline + 2:
+                conn = http.client.HTTPConnection(
+                    "127.0.0.1", self.daemon.port, timeout=5,
+                    source_address=("127.0.0.9", 0))
+                t1 = time.monotonic()
+                r = request(conn, "GET", "/healthz")
+                self.assertEqual(r.status, 200, r)
+                self.assertLess(time.monotonic() - t1, 1.0)
+                time.sleep(0.2)
+        finally:
+            stop.set()
+            t.join(30)
+            for s in socks:
+                s.close()
+        closed = result["closed"]
+        # The per-address cap (64 by default) held each address down.
+        self.assertLessEqual(len(socks), 3 * 64 + 3)
+        self.assertGreaterEqual(len(socks), 3 * 32)
+        # Every trickler was cut, near its deadline, not at the idle
+        # timeout (30 s) and not before the deadline.
+        self.assertEqual(len(closed), len(socks),
+                         "%d of %d tricklers still open" %
+                         (len(socks) - len(closed), len(socks)))
+        self.assertGreater(min(closed.values()), deadline - 1.0)
+        self.assertLess(max(closed.values()), deadline + 2.0)
+
+    def test_trickled_headers(self):
+        self.run_trickle(b"GET /healthz HTTP/1.1\r\nX-Slow: ", 2)
+
+    def test_trickled_body(self):
+        first = head("POST", PATH, [self.auth(),
+                                    "Content-Type: application/xml",
+                                    "Content-Length: 100000"], b"<")
+        self.run_trickle(first, 3)
 
 
 # --- Exports that stall ----------------------------------------------------
