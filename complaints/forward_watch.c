@@ -4,7 +4,8 @@
  * period (3 working days), stored at registration as forward_due.  While
  * it is still "registered" there, the watch reminds the body (within
  * remind_days working days of that day) and marks it overdue after it,
- * each once, with an event in the body's audit chain.  Taking the
+ * each once, with an event in the body's audit chain and an internal
+ * notice to the body, as for the main deadline.  Taking the
  * complaint up (assigning it) ends the watch: the body keeps it.
  */
 #include <stdio.h>
@@ -63,7 +64,11 @@ complaints_forward_run(struct db *db, void *arg)
 		ev.state_before = state;
 		ev.state_after = state;
 		ev.detail = detail;
-		if ((rc = db_complaint_row_hash(db, ids[i], rowhash)) != DB_OK ||
+		/* As for the main deadline, the body is told (internal);
+		   due_by names the forwarding deadline. */
+		if ((rc = complaints_notify(db, w->cx, &c, &b, w->remind ?
+		    "reminder" : "overdue", law.forward_due)) != DB_OK ||
+		    (rc = db_complaint_row_hash(db, ids[i], rowhash)) != DB_OK ||
 		    (rc = db_event_append(db, &ev, rowhash)) != DB_OK)
 			return rc;
 		w->marked++;

@@ -1004,6 +1004,11 @@ class DeadlineWatchTest(LifecycleMixin, PerTestDaemonCase):
         time.sleep(2.5)
         self.assertEqual(len(self.events(ids["x"], "forward-remind")), 1)
         self.assertEqual(self.events(ids["x"], "forward-overdue"), [])
+        # The body is told, as for the main deadline: internal, naming
+        # the forwarding deadline.
+        rows = self.notifications(ids["x"], "reminder")
+        self.assertEqual([(r[1], r[2], r[3]) for r in rows],
+                         [("internal", "almaty-almaly", "2026-12-10")])
         for k in ("y", "z"):
             self.assertEqual(self.events(ids[k], "forward-remind"), [], k)
 
@@ -1017,6 +1022,10 @@ class DeadlineWatchTest(LifecycleMixin, PerTestDaemonCase):
         self.assertIn("2026-12-10", ev[0][1])
         for k in ("y", "z"):
             self.assertEqual(self.events(ids[k], "forward-overdue"), [], k)
+            self.assertEqual(self.notifications(ids[k], "overdue"), [], k)
+        rows = self.notifications(ids["x"], "overdue")
+        self.assertEqual([(r[1], r[3]) for r in rows],
+                         [("internal", "2026-12-10")])
         rec = self.record(ids["x"]).xml()
         self.assertIsNotNone(rec.find("law/forward-overdue-since"))
         items = {int(i.get("id")): i for i in
