@@ -5,6 +5,7 @@ LIB_SRCS += complaints/common.c complaints/service.c complaints/talon.c complain
 	complaints/machine.c complaints/law.c complaints/forward_watch.c \
 	complaints/allowed.c
 UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \
+	tests/unit/test_allowed.c \
 	tests/unit/test_lifecycle.c
 LIB_SRCS += complaints/gauges.c
 # The reports' workbooks (report_out.c).
