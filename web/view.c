@@ -1,15 +1,16 @@
 /*
  * web: the view layer.  Every page is an XSLT stylesheet (web/xsl/) over
  * an XML document, the one the matching /api/v1/... call returns; the
- * texts come from one catalogue per language (web/lang/LANG.xml) that
- * the stylesheets read with document().  Stylesheets and catalogues are
- * loaded by web_init, at start and on SIGHUP; a reader-writer lock lets
- * any number of threads render while no reload runs.
+ * texts come from one catalogue per language (web/lang/LANG.xml), which
+ * the stylesheets read through the function cx:text (a hash table per
+ * language, built at load: no document is copied or indexed per page).
+ * Stylesheets and catalogues are loaded by web_init, at start and on
+ * SIGHUP; a reader-writer lock lets any number of threads render while
+ * no reload runs.
  *
  * The sandbox: a stylesheet writes no file, makes no folder, reaches no
- * network, and the only documents it may read are the catalogues, which
- * are handed out from memory (the loader below); anything else that
- * document() names fails the page.
+ * network and reads no document: the loader below refuses every
+ * document(), which fails the page.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -19,9 +20,12 @@
 #include <string.h>
 
 #include <libxml/HTMLtree.h>
+#include <libxml/hash.h>
 #include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
 #include <libxml/tree.h>
 #include <libxslt/documents.h>
+#include <libxslt/extensions.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/variables.h>
@@ -35,6 +39,7 @@
 #define SHEETS_MAX	64		/* stylesheets in xsl/ */
 #define PARAMS_MAX	16		/* name-value pairs a page gets */
 #define MSG_MAX		512		/* what a failed page logs */
+#define WEB_NS		"urn:complaints:web"	/* cx:text, cx:has */
 
 struct sheet {
 	char			 name[48];
@@ -46,6 +51,7 @@ struct views {
 	struct sheet	 sheets[SHEETS_MAX];
 	size_t		 nsheets;
 	xmlDocPtr	 cat[WEB_NLANG];
+	xmlHashTablePtr	 texts[WEB_NLANG];	/* key -> text, in cat */
 	char		*css[WEB_NCSS];
 	size_t		 css_len[WEB_NCSS];
 };
@@ -61,51 +67,71 @@ static const char *const lang_files[WEB_NLANG] = {
 	"lang/kk.xml", "lang/ru.xml", "lang/en.xml"
 };
 
-/* The catalogue a URI names (it ends in lang/LANG.xml), or -1. */
-static int
-catalogue_of(const char *uri)
-{
-	size_t n = strlen(uri), m;
-
-	for (int l = 0; l < WEB_NLANG; l++) {
-		m = strlen(lang_files[l]);
-		if (n >= m && strcmp(uri + n - m, lang_files[l]) == 0 &&
-		    (n == m || uri[n - m - 1] == '/'))
-			return l;
-	}
-	return -1;
-}
-
 /*
  * Stylesheets (xsl:import at compile time) come from the files; a
- * document() at transform time is a catalogue from memory or nothing.
+ * document() at transform time is refused, and stops the page (a silent
+ * empty node-set would hide it).
  */
 static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
     xsltLoadType type)
 {
-	int l;
-
 	if (type == XSLT_LOAD_START || type == XSLT_LOAD_STYLESHEET)
 		return default_loader(uri, dict, options, ctxt, type);
-	if ((l = catalogue_of((const char *)uri)) == -1 || V == NULL ||
-	    V->cat[l] == NULL) {
-		/* Stop the page: a silent empty node-set would hide it. */
-		if (type == XSLT_LOAD_DOCUMENT && ctxt != NULL) {
-			xsltTransformError(ctxt, NULL, NULL, "document(): "
-			    "%s is not a catalogue of texts", (const char *)uri);
-			((xsltTransformContextPtr)ctxt)->state =
-			    XSLT_STATE_STOPPED;
-		}
-		return NULL;
+	if (type == XSLT_LOAD_DOCUMENT && ctxt != NULL) {
+		xsltTransformError(ctxt, NULL, NULL, "document(): %s: a page "
+		    "reads no document", (const char *)uri);
+		((xsltTransformContextPtr)ctxt)->state = XSLT_STATE_STOPPED;
 	}
-	return xmlCopyDoc(V->cat[l], 1);
+	return NULL;
 }
 
-static int
-read_ok(xsltSecurityPrefsPtr p, xsltTransformContextPtr t, const char *v)
+/* cx:text(key, lang): the text, or the page stops. */
+static void
+fn_text(xmlXPathParserContextPtr ctxt, int nargs)
 {
-	return catalogue_of(v) != -1;
+	xsltTransformContextPtr t;
+	const xmlChar *v = NULL;
+	xmlChar *key, *lang;
+
+	if (nargs != 2) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	lang = xmlXPathPopString(ctxt);
+	key = xmlXPathPopString(ctxt);
+	for (int l = 0; V != NULL && lang != NULL && key != NULL &&
+	    l < WEB_NLANG; l++)
+		if (strcmp((const char *)lang, web_lang_code(l)) == 0)
+			v = xmlHashLookup(V->texts[l], key);
+	if (v == NULL) {
+		t = xsltXPathGetTransformContext(ctxt);
+		xsltTransformError(t, NULL, NULL, "missing text: %s (%s)",
+		    key ? (const char *)key : "", lang ? (const char *)lang :
+		    "");
+		if (t != NULL)
+			t->state = XSLT_STATE_STOPPED;
+		v = BAD_CAST "";
+	}
+	valuePush(ctxt, xmlXPathNewString(v));
+	xmlFree(key);
+	xmlFree(lang);
+}
+
+/* cx:has(key): whether the catalogues have the key. */
+static void
+fn_has(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlChar *key;
+
+	if (nargs != 1) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	key = xmlXPathPopString(ctxt);
+	valuePush(ctxt, xmlXPathNewBoolean(V != NULL && key != NULL &&
+	    xmlHashLookup(V->texts[WEB_EN], key) != NULL));
+	xmlFree(key);
 }
 
 static int
@@ -141,8 +167,10 @@ views_free(struct views *v)
 		return;
 	for (size_t i = 0; i < v->nsheets; i++)
 		xsltFreeStylesheet(v->sheets[i].s);
-	for (int l = 0; l < WEB_NLANG; l++)
+	for (int l = 0; l < WEB_NLANG; l++) {
+		xmlHashFree(v->texts[l], NULL);
 		xmlFreeDoc(v->cat[l]);
+	}
 	for (int i = 0; i < WEB_NCSS; i++)
 		free(v->css[i]);
 	free(v);
@@ -269,6 +297,31 @@ same_keys(xmlDocPtr a, const char *an, xmlDocPtr b, const char *bn,
 	return 1;
 }
 
+/* The texts of a catalogue by key; the values stay in the document. */
+static xmlHashTablePtr
+texts_of(xmlDocPtr d)
+{
+	xmlHashTablePtr h;
+	xmlNodePtr n;
+	xmlChar *k;
+	int rc;
+
+	if ((h = xmlHashCreate(512)) == NULL)
+		return NULL;
+	for (n = next_text(xmlDocGetRootElement(d)->children); n != NULL;
+	    n = next_text(n->next)) {
+		k = xmlGetProp(n, BAD_CAST "key");
+		rc = k == NULL ? -1 : xmlHashAddEntry(h, k, n->children ?
+		    n->children->content : BAD_CAST "");
+		xmlFree(k);
+		if (rc != 0) {
+			xmlHashFree(h, NULL);
+			return NULL;
+		}
+	}
+	return h;
+}
+
 static int
 sheets_load(struct views *v, const char *dir, char *err, size_t errlen)
 {
@@ -343,7 +396,11 @@ web_init(const char *dir, char *err, size_t errlen)
 		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
 		    refuse) == -1 ||
 		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE,
-		    read_ok) == -1) {
+		    refuse) == -1 ||
+		    xsltRegisterExtModuleFunction(BAD_CAST "text",
+		    BAD_CAST WEB_NS, fn_text) != 0 ||
+		    xsltRegisterExtModuleFunction(BAD_CAST "has",
+		    BAD_CAST WEB_NS, fn_has) != 0) {
 			snprintf(err, errlen, "xslt: out of memory");
 			return -1;
 		}
@@ -361,6 +418,11 @@ web_init(const char *dir, char *err, size_t errlen)
 		    errlen) || !same_keys(v->cat[l], lang_files[l],
 		    v->cat[WEB_EN], lang_files[WEB_EN], err, errlen)))
 			goto fail;
+	for (int l = 0; l < WEB_NLANG; l++)
+		if ((v->texts[l] = texts_of(v->cat[l])) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", lang_files[l]);
+			goto fail;
+		}
 	for (int i = 0; i < WEB_NCSS; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, css_files[i]);
 		if ((v->css[i] = read_whole_file(path, FILE_MAX,
@@ -397,12 +459,9 @@ web_cleanup(void)
 const char *
 web_text(enum web_lang l, const char *key)
 {
-	xmlNodePtr n;
-
-	if (V == NULL || (unsigned)l >= WEB_NLANG ||
-	    (n = find_text(V->cat[l], key)) == NULL)
+	if (V == NULL || (unsigned)l >= WEB_NLANG)
 		return NULL;
-	return n->children != NULL ? (const char *)n->children->content : "";
+	return xmlHashLookup(V->texts[l], BAD_CAST key);
 }
 
 int

@@ -3,25 +3,22 @@
   What every page shares: the texts of the page's language (t, tf), dates
   in words (date, datetime), the placeholder filler.  The texts are
   web/lang/LANG.xml, one catalogue per language; the daemon hands
-  $lang (kk, ru or en) to every page.  A key the catalogue lacks stops
-  the page (xsl:message terminate): never a blank or a key on screen.
+  $lang (kk, ru or en) to every page, and the function cx:text (the
+  catalogues loaded in memory, web/view.c).  A key the catalogue lacks
+  stops the page: never a blank or a key on screen.
 -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:cx="urn:complaints:web" exclude-result-prefixes="cx">
 
 <xsl:param name="lang" select="'kk'"/>
-<xsl:variable name="cat" select="document(concat('../lang/', $lang, '.xml'))/catalogue"/>
 
-<!-- The text of $k in the page's language (or in $in). -->
+<!-- The text of $k in the page's language (or in language $in):
+     cx:text is the daemon's, over the catalogues it loaded; a key no
+     catalogue has stops the page. cx:has says whether there is one. -->
 <xsl:template name="t">
   <xsl:param name="k"/>
-  <xsl:param name="in" select="$cat"/>
-  <xsl:variable name="v" select="$in/text[@key = $k]"/>
-  <xsl:choose>
-    <xsl:when test="$v"><xsl:value-of select="$v"/></xsl:when>
-    <xsl:otherwise>
-      <xsl:message terminate="yes">missing text: <xsl:value-of select="$k"/></xsl:message>
-    </xsl:otherwise>
-  </xsl:choose>
+  <xsl:param name="in" select="$lang"/>
+  <xsl:value-of select="cx:text(string($k), string($in))"/>
 </xsl:template>
 
 <!-- The text of $k with {n1}, {n2}, {n3} filled in. -->

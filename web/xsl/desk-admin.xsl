@@ -106,19 +106,24 @@
       <div class="field">
         <label for="role"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.admin.role'"/></xsl:call-template></label>
         <select id="role" name="role">
-          <xsl:for-each select="document('../lang/en.xml')/catalogue/text[starts-with(@key, 'role.')]">
-            <xsl:variable name="r" select="substring-after(@key, 'role.')"/>
-            <option value="{$r}">
-              <xsl:if test="$typed/field[@name = 'role'] = $r"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
-              <xsl:call-template name="t"><xsl:with-param name="k" select="@key"/></xsl:call-template>
-            </option>
-          </xsl:for-each>
+          <xsl:call-template name="role-option"><xsl:with-param name="r" select="'registrar'"/></xsl:call-template>
+          <xsl:call-template name="role-option"><xsl:with-param name="r" select="'head'"/></xsl:call-template>
+          <xsl:call-template name="role-option"><xsl:with-param name="r" select="'desk'"/></xsl:call-template>
+          <xsl:call-template name="role-option"><xsl:with-param name="r" select="'admin'"/></xsl:call-template>
         </select>
       </div>
       <xsl:call-template name="field"><xsl:with-param name="name" select="'password'"/><xsl:with-param name="id" select="'new-password'"/><xsl:with-param name="label" select="'desk.login.password'"/><xsl:with-param name="type" select="'password'"/><xsl:with-param name="autocomplete" select="'new-password'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
       <button type="submit"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.admin.open'"/></xsl:call-template></button>
     </form>
   </section>
+</xsl:template>
+
+<xsl:template name="role-option">
+  <xsl:param name="r"/>
+  <option value="{$r}">
+    <xsl:if test="$typed/field[@name = 'role'] = $r"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+    <xsl:call-template name="t"><xsl:with-param name="k" select="concat('role.', $r)"/></xsl:call-template>
+  </option>
 </xsl:template>
 
 <xsl:template match="tokens">

@@ -2,7 +2,8 @@
 <!-- GET /desk/complaints/{id}: the <complaint-record> of
      GET /api/v1/complaints/{id}, with <actions> (those this user may take
      in this state) as forms posting to /desk/complaints/{id}/{action}. -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:cx="urn:complaints:web" exclude-result-prefixes="cx">
 <xsl:import href="desk-common.xsl"/>
 <xsl:output method="html" indent="no"/>
 
@@ -130,7 +131,7 @@
   <xsl:param name="a"/>
   <xsl:variable name="k" select="concat('action.', $a)"/>
   <xsl:choose>
-    <xsl:when test="$cat/text[@key = $k]"><xsl:value-of select="$cat/text[@key = $k]"/></xsl:when>
+    <xsl:when test="cx:has(string($k))"><xsl:value-of select="cx:text(string($k), $lang)"/></xsl:when>
     <!-- The watch's own events (overdue, remind) carry no form. -->
     <xsl:otherwise><xsl:value-of select="$a"/></xsl:otherwise>
   </xsl:choose>
@@ -254,7 +255,7 @@
     <option value="{$v}">
       <xsl:if test="$v = $selected"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
       <xsl:choose>
-        <xsl:when test="$cat/text[@key = $k1]"><xsl:value-of select="$cat/text[@key = $k1]"/></xsl:when>
+        <xsl:when test="cx:has(string($k1))"><xsl:value-of select="cx:text(string($k1), $lang)"/></xsl:when>
         <xsl:otherwise><xsl:call-template name="t"><xsl:with-param name="k" select="concat($prefix, $v)"/></xsl:call-template></xsl:otherwise>
       </xsl:choose>
     </option>

@@ -7,7 +7,8 @@
   signed-in user, the document of the matching /api/v1 call, the <form>
   as it was typed and the <error> of the domain.
 -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:cx="urn:complaints:web" exclude-result-prefixes="cx">
 <xsl:import href="common.xsl"/>
 <xsl:output method="html" indent="no"/>
 
@@ -86,7 +87,7 @@
     <xsl:if test="$code = $lang"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
     <xsl:call-template name="t">
       <xsl:with-param name="k" select="'lang.name'"/>
-      <xsl:with-param name="in" select="document(concat('../lang/', $code, '.xml'))/catalogue"/>
+      <xsl:with-param name="in" select="$code"/>
     </xsl:call-template>
   </a></li>
 </xsl:template>
@@ -108,7 +109,7 @@
 <xsl:template name="error-text">
   <xsl:variable name="k" select="concat('desk.error.', $err/@code)"/>
   <xsl:choose>
-    <xsl:when test="$cat/text[@key = $k]">
+    <xsl:when test="cx:has(string($k))">
       <xsl:call-template name="tf">
         <xsl:with-param name="k" select="$k"/>
         <xsl:with-param name="n1" select="'message'"/><xsl:with-param name="v1" select="string($err)"/>

@@ -28,13 +28,9 @@
             <label for="f-state"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.state'"/></xsl:call-template></label>
             <select id="f-state" name="state">
               <option value=""><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.any'"/></xsl:call-template></option>
-              <xsl:for-each select="document('../lang/en.xml')/catalogue/text[starts-with(@key, 'state.') and not(contains(substring-after(@key, 'state.'), '.'))]">
-                <xsl:variable name="s" select="substring-after(@key, 'state.')"/>
-                <option value="{$s}">
-                  <xsl:if test="$q/@state = $s"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
-                  <xsl:call-template name="state-name"><xsl:with-param name="s" select="$s"/></xsl:call-template>
-                </option>
-              </xsl:for-each>
+              <xsl:call-template name="state-options">
+                <xsl:with-param name="states" select="'registered in-review extended decided answered closed forwarded left-without-consideration '"/>
+              </xsl:call-template>
             </select>
           </div>
           <div class="field">
@@ -58,6 +54,20 @@
       <xsl:apply-templates select="/desk/complaints"/>
     </xsl:with-param>
   </xsl:call-template>
+</xsl:template>
+
+<xsl:template name="state-options">
+  <xsl:param name="states"/>
+  <xsl:if test="contains($states, ' ')">
+    <xsl:variable name="s" select="substring-before($states, ' ')"/>
+    <option value="{$s}">
+      <xsl:if test="$q/@state = $s"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+      <xsl:call-template name="state-name"><xsl:with-param name="s" select="$s"/></xsl:call-template>
+    </option>
+    <xsl:call-template name="state-options">
+      <xsl:with-param name="states" select="substring-after($states, ' ')"/>
+    </xsl:call-template>
+  </xsl:if>
 </xsl:template>
 
 <xsl:template name="service-options">

@@ -114,7 +114,7 @@
     <xsl:if test="$code = $lang"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
     <xsl:call-template name="t">
       <xsl:with-param name="k" select="'lang.name'"/>
-      <xsl:with-param name="in" select="document(concat('../lang/', $code, '.xml'))/catalogue"/>
+      <xsl:with-param name="in" select="$code"/>
     </xsl:call-template>
   </a></li>
 </xsl:template>
