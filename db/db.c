@@ -652,6 +652,12 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL,"
 	"  PRIMARY KEY (mail_id, seq));",
+
+	/*
+	 * 9: the reports' per-month counters, kept from the per-day ones by
+	 * triggers, so that a long period reads whole months.
+	 */
+	REPORT_MIGRATION_MONTHS,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

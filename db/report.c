@@ -21,6 +21,50 @@ bind_q(sqlite3_stmt *st, const char *first, const struct db_report_q *q)
 		sqlite3_bind_int(st, 5, q->service);
 }
 
+/*
+ * The period in parts for the counters: ?2, ?3 the days before its first
+ * whole month, ?6, ?7 the days after its last, ?8, ?9 the whole months
+ * (YYYY-MM).  An empty part is a range that holds nothing.
+ */
+static void
+bind_parts(sqlite3_stmt *st, const char *group, const struct db_report_q *q)
+{
+	struct date f, t, mf, ml, d;
+	char b[4][11], mon[2][8];
+
+	bind_q(st, group, q);
+	if (date_parse(q->from, &f) == -1 || date_parse(q->to, &t) == -1)
+		return;		/* then the days of ?2, ?3 are the period */
+	/* The first and the last whole month. */
+	mf = f.d == 1 ? f : date_add((struct date){ f.y, f.m,
+	    date_days_in_month(f.y, f.m) }, 1);
+	ml = t.d == date_days_in_month(t.y, t.m) ? t : date_add(
+	    (struct date){ t.y, t.m, 1 }, -1);
+	mf.d = 1;
+	ml.d = date_days_in_month(ml.y, ml.m);
+	if (date_cmp(mf, ml) > 0) {
+		/* No whole month: every day is in the head. */
+		sqlite3_bind_text(st, 6, "9999-12-31", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, "0000-01-01", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, "9999-12", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, "0000-01", -1, SQLITE_STATIC);
+		return;
+	}
+	date_iso(f, b[0]);
+	d = date_add(mf, -1);
+	date_iso(d, b[1]);
+	d = date_add(ml, 1);
+	date_iso(d, b[2]);
+	date_iso(t, b[3]);
+	snprintf(mon[0], sizeof(mon[0]), "%04d-%02d", mf.y, mf.m);
+	snprintf(mon[1], sizeof(mon[1]), "%04d-%02d", ml.y, ml.m);
+	for (int i = 0; i < 4; i++)
+		sqlite3_bind_text(st, i < 2 ? 2 + i : 4 + i, b[i], -1,
+		    SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, mon[0], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, mon[1], -1, SQLITE_TRANSIENT);
+}
+
 static const char *
 col_key(sqlite3_stmt *st)
 {
@@ -37,7 +81,7 @@ db_report_sum(struct db *db, const struct db_report_q *q,
 	int64_t v[DB_RF__MAX];
 	int rc;
 
-	bind_q(st, q->group ? q->group : "body", q);
+	bind_parts(st, q->group ? q->group : "body", q);
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		for (int i = 0; i < DB_RF__MAX; i++)
 			v[i] = sqlite3_column_int64(st, 1 + i);
@@ -54,7 +98,7 @@ db_report_wd(struct db *db, const struct db_report_q *q,
 	sqlite3_stmt *st = db_stmt(db, ST_REPORT_WD);
 	int rc;
 
-	bind_q(st, q->group ? q->group : "body", q);
+	bind_parts(st, q->group ? q->group : "body", q);
 	while ((rc = db_step(db, st)) == SQLITE_ROW)
 		if (cb(arg, col_key(st), sqlite3_column_int(st, 1),
 		    sqlite3_column_int64(st, 2)))

@@ -35,6 +35,7 @@
 /* The counters again from the whole journal (the calendar changed). */
 #define REPORT_RECOUNT \
 	"DELETE FROM report_day; DELETE FROM report_wd;" \
+	"DELETE FROM report_month; DELETE FROM report_wd_month;" \
 	"INSERT INTO report_day(day, body_id, service, channel," \
 	"  institution, " REPORT_FIGURE_COLS ")" \
 	"SELECT day, body_id, service, channel, institution," \
@@ -206,16 +207,84 @@
 	"  ON CONFLICT DO UPDATE SET n = n + 1;" \
 	"END;"
 
+/*
+ * The per-month counters (migration 8): report_month and report_wd_month
+ * follow report_day and report_wd through their own triggers, so that a
+ * long period reads whole months there and only its first and last
+ * partial months day by day.
+ */
+#define REPORT_FIGS(X) \
+	X(received) X(registered_on_time) X(forwarded_in) X(appeals_in) \
+	X(forwarded_out) X(decided) X(upheld) X(partly_upheld) X(rejected) \
+	X(explained) X(lwc_anonymous) X(lwc_repeated) X(withdrawn) \
+	X(extended) X(answered_on_time) X(answered_late) X(became_overdue) \
+	X(repeated) X(appealed) X(appeal_decided) X(appeal_upheld) \
+	X(appeal_partly_upheld) X(appeal_rejected) X(appeal_explained) \
+	X(wd_sum)
+#define RF_COL_(c)	" " #c " INTEGER NOT NULL,"
+#define RF_NEW_(c)	" new." #c ","
+#define RF_DELTA_(c)	" new." #c " - old." #c ","
+#define RF_SET_(c)	" " #c " = " #c " + excluded." #c ","
+#define RF_SUM_(c)	" sum(" #c "),"
+#define REPORT_KEYS	"body_id, service, channel, institution"
+#define REPORT_MONTH_UPSERT(vals) \
+	"INSERT INTO report_month(month, " REPORT_KEYS ", " \
+	REPORT_FIGURE_COLS ") VALUES (substr(new.day, 1, 7), new.body_id, " \
+	"new.service, new.channel, new.institution," vals ") ON CONFLICT " \
+	"DO UPDATE SET" REPORT_FIGS(RF_SET_) " wd_n = wd_n + excluded.wd_n;"
+#define REPORT_WD_MONTH_UPSERT(n) \
+	"INSERT INTO report_wd_month(month, " REPORT_KEYS ", wd, n) VALUES " \
+	"(substr(new.day, 1, 7), new.body_id, new.service, new.channel, " \
+	"new.institution, new.wd, " n ") ON CONFLICT DO UPDATE SET " \
+	"n = n + excluded.n;"
+#define REPORT_MIGRATION_MONTHS \
+	"CREATE TABLE report_month (month TEXT NOT NULL," \
+	"  body_id INTEGER NOT NULL, service INTEGER NOT NULL," \
+	"  channel TEXT NOT NULL, institution TEXT NOT NULL," \
+	REPORT_FIGS(RF_COL_) " wd_n INTEGER NOT NULL," \
+	"  PRIMARY KEY (month, " REPORT_KEYS ")) WITHOUT ROWID;" \
+	"CREATE TABLE report_wd_month (month TEXT NOT NULL," \
+	"  body_id INTEGER NOT NULL, service INTEGER NOT NULL," \
+	"  channel TEXT NOT NULL, institution TEXT NOT NULL," \
+	"  wd INTEGER NOT NULL, n INTEGER NOT NULL," \
+	"  PRIMARY KEY (month, " REPORT_KEYS ", wd)) WITHOUT ROWID;" \
+	"INSERT INTO report_month(month, " REPORT_KEYS ", " \
+	REPORT_FIGURE_COLS ") SELECT substr(day, 1, 7), " REPORT_KEYS "," \
+	REPORT_FIGS(RF_SUM_) " sum(wd_n) FROM report_day GROUP BY " \
+	"substr(day, 1, 7), " REPORT_KEYS ";" \
+	"INSERT INTO report_wd_month(month, " REPORT_KEYS ", wd, n) " \
+	"SELECT substr(day, 1, 7), " REPORT_KEYS ", wd, sum(n) FROM " \
+	"report_wd GROUP BY substr(day, 1, 7), " REPORT_KEYS ", wd;" \
+	"CREATE TRIGGER report_month_ins AFTER INSERT ON report_day BEGIN " \
+	REPORT_MONTH_UPSERT(REPORT_FIGS(RF_NEW_) " new.wd_n") " END;" \
+	"CREATE TRIGGER report_month_upd AFTER UPDATE ON report_day BEGIN " \
+	REPORT_MONTH_UPSERT(REPORT_FIGS(RF_DELTA_) " new.wd_n - old.wd_n") \
+	" END;" \
+	"CREATE TRIGGER report_wd_month_ins AFTER INSERT ON report_wd BEGIN " \
+	REPORT_WD_MONTH_UPSERT("new.n") " END;" \
+	"CREATE TRIGGER report_wd_month_upd AFTER UPDATE ON report_wd BEGIN " \
+	REPORT_WD_MONTH_UPSERT("new.n - old.n") " END;"
+
 /* The key of a group: ?1 names the grouping. */
 #define REPORT_KEY(day) \
 	"CASE ?1 WHEN 'body' THEN (SELECT code FROM body WHERE id = " \
 	"r.body_id) WHEN 'service' THEN printf('%02d', r.service) " \
 	"WHEN 'institution' THEN r.institution WHEN 'month' THEN " \
 	"substr(" day ", 1, 7) WHEN 'channel' THEN r.channel END"
-/* ?2, ?3 the first and last day; ?4 the body's id, ?5 the service. */
-#define REPORT_WHERE \
-	"r.day >= ?2 AND r.day <= ?3 AND (?4 IS NULL OR r.body_id = ?4) " \
-	"AND (?5 IS NULL OR r.service = ?5)"
+/*
+ * ?2, ?3 the first and last day of the period's head (the days before
+ * its first whole month), ?6, ?7 of its tail (after its last whole
+ * month), ?8, ?9 its whole months; ?4 the body's id, ?5 the service.
+ */
+#define REPORT_FILTER \
+	"AND (?4 IS NULL OR r.body_id = ?4) AND (?5 IS NULL OR r.service = ?5)"
+#define REPORT_PARTS(cols, day_table, month_table) \
+	"SELECT " REPORT_KEY("r.day") " AS k, " cols " FROM " day_table \
+	" r WHERE r.day >= ?2 AND r.day <= ?3 " REPORT_FILTER " UNION ALL " \
+	"SELECT " REPORT_KEY("r.day") " AS k, " cols " FROM " day_table \
+	" r WHERE r.day >= ?6 AND r.day <= ?7 " REPORT_FILTER " UNION ALL " \
+	"SELECT " REPORT_KEY("r.month") " AS k, " cols " FROM " month_table \
+	" r WHERE r.month >= ?8 AND r.month <= ?9 " REPORT_FILTER
 /* The first moment of day d, and of the day after day d. */
 #define REPORT_START_OF(d) \
 	"coalesce((SELECT start FROM report_workday WHERE day = " d "), " \
@@ -226,22 +295,13 @@
 	"AS INTEGER) - 18000)"
 
 #define REPORT_SQL_SUM \
-	"SELECT k, sum(received), sum(registered_on_time), " \
-	"sum(forwarded_in), sum(appeals_in), sum(forwarded_out), " \
-	"sum(decided), sum(upheld), sum(partly_upheld), sum(rejected), " \
-	"sum(explained), sum(lwc_anonymous), sum(lwc_repeated), " \
-	"sum(withdrawn), sum(extended), sum(answered_on_time), " \
-	"sum(answered_late), sum(became_overdue), sum(repeated), " \
-	"sum(appealed), sum(appeal_decided), sum(appeal_upheld), " \
-	"sum(appeal_partly_upheld), sum(appeal_rejected), " \
-	"sum(appeal_explained), sum(wd_sum), sum(wd_n) FROM (SELECT " \
-	REPORT_KEY("r.day") " AS k, r.* FROM report_day r WHERE " \
-	REPORT_WHERE ") GROUP BY k ORDER BY k"
+	"SELECT k," REPORT_FIGS(RF_SUM_) " sum(wd_n) FROM (" \
+	REPORT_PARTS(REPORT_FIGURE_COLS, "report_day", "report_month") \
+	") GROUP BY k ORDER BY k"
 
 #define REPORT_SQL_WD \
-	"SELECT k, wd, sum(n) FROM (SELECT " REPORT_KEY("r.day") " AS k, " \
-	"r.wd, r.n FROM report_wd r WHERE " REPORT_WHERE ") " \
-	"GROUP BY k, wd ORDER BY k, wd"
+	"SELECT k, wd, sum(n) FROM (" REPORT_PARTS("r.wd, r.n", "report_wd", \
+	"report_wd_month") ") GROUP BY k, wd ORDER BY k, wd"
 
 /*
  * The complaints received in the period (?2, ?3), open and marked
