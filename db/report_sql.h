@@ -336,11 +336,26 @@
 	"r.service = ?5) AND (?6 IS NULL OR r.channel = ?6) AND " \
 	"(?7 IS NULL OR r.institution = ?7) AND (?8 IS NULL OR " \
 	"substr(r.day, 1, 7) = ?8) "
+/*
+ * The action a figure counts, as a LIKE pattern: it reaches into the
+ * view, so that only those events are joined with their complaints.
+ */
+#define REPORT_TRACE_ACTION \
+	"CASE WHEN ?1 IN ('received', 'registered-on-time', 'repeated') " \
+	"THEN 'register%' WHEN ?1 = 'forwarded-in' THEN 'register-forwarded' " \
+	"WHEN ?1 = 'appeals-in' THEN 'register-appeal' " \
+	"WHEN ?1 = 'forwarded-out' THEN 'forward' " \
+	"WHEN ?1 LIKE 'lwc-%' THEN 'leave-without-consideration' " \
+	"WHEN ?1 = 'withdrawn' THEN 'withdraw' WHEN ?1 = 'extended' " \
+	"THEN 'extend' WHEN ?1 LIKE 'answered-%' THEN 'answer' " \
+	"WHEN ?1 = 'became-overdue' THEN 'overdue' " \
+	"WHEN ?1 = 'appealed' THEN 'appeal' ELSE 'decide' END"
 #define REPORT_SQL_TRACE \
 	"SELECT r.event_id, c.talon, b.code, c.service, r.at, r.action, " \
 	"c.state, r.day FROM report_event r JOIN complaint c ON c.id = " \
 	"r.complaint_id JOIN body b ON b.id = c.body_id WHERE r.at >= ?11 " \
-	"AND r.at < ?12 AND r.event_id > ?9 AND CASE ?1 " \
+	"AND r.at < ?12 AND r.action LIKE " REPORT_TRACE_ACTION \
+	" AND r.event_id > ?9 AND CASE ?1 " \
 	"WHEN 'received' THEN r.received " \
 	"WHEN 'registered-on-time' THEN r.registered_on_time " \
 	"WHEN 'forwarded-in' THEN r.forwarded_in " \
