@@ -372,10 +372,10 @@ double	report_value(const struct report_group *, int idx);
 int	report_write(const struct report *, enum complaints_report_format,
 	    struct buf *);
 /*
- * Fills the working-day table of the reports from the calendar (local
- * days of zone tz from REPORT_FIRST_YEAR to the end of next year) when it
- * differs from the stored one, and then counts the journal again; in the
- * caller's transaction.
+ * Brings the working-day table of the reports up to the calendar (local
+ * days of zone tz from REPORT_FIRST_YEAR to the end of next year), and
+ * counts the journal again when a day gone by was missing or changed; in
+ * the caller's transaction.
  */
 #define REPORT_FIRST_YEAR	2012
 int	complaints_report_calendar(struct db *, const struct cal *,

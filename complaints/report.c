@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include <libxml/uri.h>
-#include <sodium.h>
 
 #include "complaints/complaints_int.h"
 
@@ -79,39 +78,26 @@ static const char *const groupings[] = { "body", "service", "institution",
 
 /*
  * The working-day table: local days with their first second (UTC), from
- * the first year of the calendar data to the end of next year.
+ * the first year of the calendar data to the end of next year.  Days to
+ * come are added as they enter the range; the counters are counted again
+ * only when a day gone by was missing or has changed (a correction of
+ * the calendar).
  */
 int
 complaints_report_calendar(struct db *db, const struct cal *cal,
     const char *tz)
 {
-	crypto_generichash_state hs;
 	struct date d = { REPORT_FIRST_YEAR, 1, 1 };
 	struct moment m;
-	uint8_t h[32];
-	char hex[65], prev[80], day[11];
-	long first = date_to_days(d), last;
-	int64_t cum = 0, start;
-	int rc, wd;
+	char day[11];
+	long first = date_to_days(d), last, today;
+	int64_t cum = 0, start, old_start, old_cum;
+	int rc, wd, old_wd, recount = 0;
 
 	if (tz_local(tz, clock_now(), &m) == -1)
 		return DB_ERROR;
+	today = date_to_days((struct date){ m.y, m.m, m.d });
 	last = date_to_days((struct date){ m.y + 1, 12, 31 });
-
-	/* The fingerprint of what the table would hold. */
-	crypto_generichash_init(&hs, NULL, 0, 32);
-	crypto_generichash_update(&hs, (const uint8_t *)tz, strlen(tz));
-	for (long i = first; i <= last; i++) {
-		uint8_t b = (uint8_t)cal_is_working_day(cal, date_from_days(i),
-		    CAL_WEEK_MON_FRI);
-
-		crypto_generichash_update(&hs, &b, 1);
-	}
-	crypto_generichash_final(&hs, h, sizeof(h));
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	if (db_meta_get(db, "report-workdays", prev, sizeof(prev)) == DB_OK &&
-	    strcmp(prev, hex) == 0)
-		return DB_OK;
 	for (long i = first; i <= last; i++) {
 		d = date_from_days(i);
 		/* Local midnight: guess with the offset, then correct it. */
@@ -124,13 +110,24 @@ complaints_report_calendar(struct db *db, const struct cal *cal,
 		wd = cal_is_working_day(cal, d, CAL_WEEK_MON_FRI) ? 1 : 0;
 		cum += wd;
 		date_iso(d, day);
+		rc = db_report_workday_get(db, day, &old_start, &old_cum,
+		    &old_wd);
+		if (rc == DB_OK && old_start == start && old_cum == cum &&
+		    old_wd == wd)
+			continue;
+		if (rc != DB_OK && rc != DB_NOTFOUND)
+			return rc;
+		/*
+		 * A day gone by that was missing or is now another: the
+		 * events of the journal may have been counted with it.
+		 */
+		if (i <= today)
+			recount = 1;
 		if ((rc = db_report_workday_put(db, day, start, cum, wd)) !=
 		    DB_OK)
 			return rc;
 	}
-	if ((rc = db_report_recount(db)) != DB_OK)
-		return rc;
-	return db_meta_set(db, "report-workdays", hex);
+	return recount ? db_report_recount(db) : DB_OK;
 }
 
 static int

@@ -313,6 +313,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_REPORT_TRACE_OVERDUE] = REPORT_SQL_TRACE_OVERDUE,
 	[ST_REPORT_WORKDAY_PUT] = REPORT_SQL_WORKDAY_PUT,
 	[ST_REPORT_BOUNDS] = REPORT_SQL_BOUNDS,
+	[ST_REPORT_WORKDAY_GET] =
+	    "SELECT start, cum, wd FROM report_workday WHERE day = ?1",
 };
 
 /*

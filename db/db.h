@@ -565,6 +565,9 @@ struct db_report_trace_row {
 };
 int	db_report_trace(struct db *, const struct db_report_q *,
 	    int (*cb)(void *, const struct db_report_trace_row *), void *);
+/* A day of the working-day table; DB_NOTFOUND when it has none. */
+int	db_report_workday_get(struct db *, const char *day, int64_t *start,
+	    int64_t *cum, int *wd);
 /* A day of the working-day table; start is its first second (UTC). */
 int	db_report_workday_put(struct db *, const char *day, int64_t start,
 	    int64_t cum, int wd);

@@ -169,6 +169,26 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 }
 
 int
+db_report_workday_get(struct db *db, const char *day, int64_t *start,
+    int64_t *cum, int *wd)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REPORT_WORKDAY_GET);
+	int rc;
+
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW) {
+		*start = sqlite3_column_int64(st, 0);
+		*cum = sqlite3_column_int64(st, 1);
+		*wd = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	return rc == SQLITE_ROW ? DB_OK : db_rc_from_sqlite(db, rc);
+}
+
+int
 db_report_workday_put(struct db *db, const char *day, int64_t start,
     int64_t cum, int wd)
 {
