@@ -51,6 +51,9 @@ httpd_queue(struct req *r, unsigned status, struct MHD_Response *resp,
 		r->held_status = status;
 		return MHD_YES;
 	}
+	/* Counted before the client can read the answer, so a scrape that
+	 * follows it sees it. */
+	route_metrics_done(r);
 	rc = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return rc;
@@ -666,6 +669,7 @@ release_held(struct req *r)
 
 	r->held = NULL;
 	guard_served(r->h->guard, r->conn);
+	route_metrics_done(r);
 	rc = MHD_queue_response(r->conn, r->held_status, resp);
 	MHD_destroy_response(resp);
 	return rc;
@@ -799,7 +803,6 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	guard_next(h->guard, conn);
 	if (r == NULL)
 		return;
-	route_metrics_done(r);
 	if (r->held != NULL)
 		MHD_destroy_response(r->held);
 	if (r->route != NULL && (r->route->body == BODY_FORM ||
