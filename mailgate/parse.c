@@ -124,6 +124,49 @@ visit(GMimeObject *parent, GMimeObject *part, gpointer data)
  * CR and controls other than tab and newline dropped, bytes that are not
  * UTF-8 replaced.
  */
+/*
+ * Appends valid UTF-8 s without what the daemon refuses in text: C0
+ * controls but tab and newline (newline too when oneline, as a space),
+ * DEL, the C1 controls, U+FFFE and U+FFFF.
+ */
+static int
+add_clean(struct buf *b, const char *s, int oneline)
+{
+	const char *p, *next;
+	gunichar c;
+
+	for (p = s; *p; p = next) {
+		c = g_utf8_get_char(p);
+		next = g_utf8_next_char(p);
+		if (oneline && (c == '\n' || c == '\t')) {
+			if (buf_puts(b, " ") == -1)
+				return -1;
+			continue;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\n') ||
+		    (c >= 0x7f && c <= 0x9f) || c == 0xfffe || c == 0xffff)
+			continue;
+		if (buf_add(b, p, (size_t)(next - p)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A header's value on one line, cleaned; g_free it (NULL: memory). */
+static char *
+clean_line(const char *s)
+{
+	struct buf c;
+	char *r;
+
+	if (s == NULL)
+		return NULL;
+	buf_init(&c, 64 * 1024);
+	r = add_clean(&c, s, 1) == 0 ? g_strdup(c.data ? c.data : "") : NULL;
+	buf_free(&c);
+	return r;
+}
+
 static int
 add_text(struct buf *b, const unsigned char *d, size_t n, const char *cs)
 {
@@ -137,14 +180,7 @@ add_text(struct buf *b, const unsigned char *d, size_t n, const char *cs)
 		    &wr, NULL);
 	valid = g_utf8_make_valid(u ? u : (const gchar *)d, u ? (gssize)wr :
 	    (gssize)n);
-	for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
-		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-			continue;
-		if (buf_add(b, p, 1) == -1) {
-			rc = -1;
-			break;
-		}
-	}
+	rc = add_clean(b, valid, 0);
 	g_free(valid);
 	g_free(u);
 	return rc;
@@ -289,7 +325,12 @@ header_words(GMimeObject *o, const char *name)
 	}
 	valid = g_utf8_make_valid(out->str, (gssize)out->len);
 	g_string_free(out, TRUE);
-	return valid;
+	{
+		char *r = clean_line(valid);
+
+		g_free(valid);
+		return r;
+	}
 }
 
 /* The display name from the decoded From header: before the <addr>. */
@@ -302,7 +343,10 @@ from_name(GMimeObject *o, const char *fallback)
 	if (v == NULL || strstr(v, "=?") != NULL ||
 	    (lt = strrchr(v, '<')) == NULL) {
 		g_free(v);
-		return dup_or_null(fallback);
+		v = clean_line(fallback);
+		name = dup_or_null(v);
+		g_free(v);
+		return name;
 	}
 	*lt = '\0';
 	s = g_strstrip(v);

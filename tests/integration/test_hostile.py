@@ -3,12 +3,14 @@ serving (/healthz) and nothing is stored (the complaint rows are as
 before), unless the case is one that must be stored (SQL fragments,
 kept verbatim).
 
-Five daemons: HostileXmlTest (documents), HostileHttpTest (requests at
+Six daemons: HostileXmlTest (documents), HostileHttpTest (requests at
 the HTTP level, raw sockets where http.client cannot say it),
 SlowClientTest (connection_timeout = 2, max_connections = 8),
 TrickleTest (header_timeout = 2, body_timeout = 3: hundreds of trickling
-clients from three loopback addresses) and StalledExportTest (exports
-whose clients stop reading, beside everything else).
+clients from three loopback addresses), StalledExportTest (exports
+whose clients stop reading, beside everything else) and
+HostileFilingTest (drafts, the pages of the mailed link, POST
+/api/v1/mail and complaints-mailgate).
 Standard library only.
 """
 
@@ -1307,3 +1309,176 @@ class StalledExportTest(DaemonTestCase):
                 s.close()
         self.daemon.start()
         self.served(token, 10**6)
+
+
+# --- Filing online and complaints by email ------------------------------
+
+MAILGATE = os.path.join(harness.BUILD, "complaints-mailgate")
+
+
+class HostileFilingTest(HostileCase):
+    """/api/v1/drafts, the pages of the mailed link, POST /api/v1/mail and
+    complaints-mailgate: refused with the right status, nothing stored
+    (no draft, no mail), the daemon serving."""
+
+    CONF = {"max_body": MAX_BODY, "notify_interval": 1,
+            "status_url": "https://complaints.example.kz/status/"}
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls.mail_dir = tempfile.mkdtemp(prefix="cx-hostile-mail-")
+        cls.CONF = dict(cls.CONF, mail_capture=cls.mail_dir)
+        super().setUpClass()
+
+    def setUp(self):
+        super().setUp()
+        self.drafts = self.count("draft")
+        self.mails = self.count("mail_intake")
+
+    def tearDown(self):
+        super().tearDown()
+        self.assertEqual(self.count("draft"), self.drafts)
+        self.assertEqual(self.count("mail_intake"), self.mails)
+
+    def count(self, table):
+        return self.daemon.query("SELECT count(*) FROM %s" % table)[0][0]
+
+    def draft(self, doc, **kw):
+        return self.daemon.post_xml("/api/v1/drafts", doc, auth=False, **kw)
+
+    def form(self, path, body):
+        return self.daemon.request(
+            "POST", path, body.encode() if isinstance(body, str) else body,
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            auth=False)
+
+    def gate(self, data, sender="x@example.kz", timeout=30):
+        t0 = time.monotonic()
+        p = subprocess.run([MAILGATE, "-u", self.daemon.url(""), "-f",
+                            sender, "almaty-bostandyk"], input=data,
+                           capture_output=True, timeout=timeout)
+        return p.returncode, p.stderr.decode("utf-8", "replace"), \
+            time.monotonic() - t0
+
+    DRAFT = ("<draft><service>11</service><institution>school-10"
+             "</institution><applicant><surname>%s</surname><name>A</name>"
+             "<address>Almaty</address><email>a@example.kz</email>"
+             "</applicant><reasons>%s</reasons><demands>D</demands>"
+             "</draft>")
+
+    def test_draft_xxe(self):
+        path = os.path.join(self.daemon.tmp, "secret.txt")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("SECRET-FILING-XXE\n")
+        doc = ('<?xml version="1.0"?><!DOCTYPE draft [<!ENTITY x SYSTEM '
+               '"file://%s">]>' % path) + self.DRAFT % ("&x;", "R")
+        r = self.draft(doc)
+        self.refused(r, 400)
+        self.assertNotIn(b"SECRET-FILING-XXE", r.body)
+
+    def test_draft_billion_laughs(self):
+        ents = '<!ENTITY a0 "lol">' + "".join(
+            '<!ENTITY a%d "&a%d;&a%d;&a%d;&a%d;">' % (i, i - 1, i - 1,
+                                                     i - 1, i - 1)
+            for i in range(1, 12))
+        r = self.draft('<?xml version="1.0"?><!DOCTYPE draft [%s]>' %
+                       ents + self.DRAFT % ("&a11;", "R"))
+        self.refused(r, 400)
+
+    def test_draft_over_the_caps(self):
+        self.refused(self.draft(self.DRAFT % ("A", "x" * 20001)), 400)
+        self.refused(self.draft(self.DRAFT % ("A", "x" * (MAX_BODY + 1))),
+                     413)
+
+    def test_draft_control_characters_and_markup(self):
+        self.refused(self.draft(self.DRAFT % ("A\x01", "R")), 400)
+        r = self.draft(self.DRAFT % ("<script>", "R"))
+        self.refused(r, 400)
+
+    def test_link_page_token_injection(self):
+        for t in ("<script>alert(1)</script>", "'\"><img src=x>",
+                  "0" * 63, "0" * 65, "G" * 64, "%00" * 32):
+            from urllib.parse import quote
+            r = self.daemon.get("/file/confirm?token=" + quote(t, safe="%"),
+                                auth=False)
+            self.assertEqual(r.status, 400, t)
+            self.assertNotIn(b"<script>alert", r.body)
+            self.assertNotIn(b"<img src=x>", r.body)
+
+    def test_confirm_form_hostile(self):
+        for body in ("token=" + "0" * 63, "token=" + "0" * 64 + "&token="
+                     "1" * 64, "token=%00%00", "x=" + "A" * 100):
+            r = self.form("/file/confirm", body)
+            self.assertIn(r.status, (400, 404), body)
+        r = self.form("/file/confirm", "token=" + "a" * 5000)
+        self.assertEqual(r.status, 413, r)
+
+    def test_slip_form_with_sql(self):
+        r = self.form("/file/slip", "number=1' OR '1'='1&code=ABCDEFGH")
+        self.assertEqual(r.status, 400, r)
+
+    def test_mail_document_hostile(self):
+        base = ("<mail><body>almaty-bostandyk</body><message-id>%s"
+                "</message-id><from>a@example.kz</from><text>T</text>%s"
+                "</mail>")
+        att = ('<attachment name="a.pdf" media-type="application/pdf" '
+               'size="1" sha256="%s"/>' % ("0" * 64))
+        for doc in (base % ("has space@x", ""),
+                    base % ("<a@x>", ""),
+                    base % ("ok-1@x", "<attachments>%s</attachments>" %
+                            (att * 21)),
+                    base % ("ok-2@x", "<no-reply>please</no-reply>"),
+                    base.replace("almaty-bostandyk", "../../etc") %
+                    ("ok-3@x", "")):
+            r = self.daemon.post_xml("/api/v1/mail", doc, auth=False)
+            self.assertIn(r.status, (400,), doc)
+
+    def test_mailgate_garbage(self):
+        rc, err, took = self.gate(os.urandom(64 * 1024))
+        self.assertEqual(rc, 65, err)
+        rc, err, took = self.gate(b"")
+        self.assertEqual(rc, 65, err)
+
+    def test_mailgate_deep_nesting(self):
+        """A thousand nested multiparts: read or refused, quickly."""
+        depth = 1000
+        parts = [b"From: a@example.kz\r\nSubject: nest\r\n"
+                 b"Message-ID: <nest@example.kz>\r\nMIME-Version: 1.0\r\n"]
+        for i in range(depth):
+            parts.append(b'Content-Type: multipart/mixed; boundary="b%d"'
+                         b'\r\n\r\n--b%d\r\n' % (i, i))
+        parts.append(b"Content-Type: text/plain\r\n\r\ndeep\r\n")
+        for i in reversed(range(depth)):
+            parts.append(b"--b%d--\r\n" % i)
+        rc, err, took = self.gate(b"".join(parts))
+        self.assertIn(rc, (0, 65), err)
+        self.assertLess(took, 20)
+        if rc == 0:
+            self.mails += 1     # read and stored: allowed
+
+    def test_mailgate_header_injection(self):
+        """CR LF and controls encoded in a Subject and a name never reach
+        a header or the store; the text keeps no NUL."""
+        import base64
+        subj = base64.b64encode("Шағым\r\nBcc: evil@x.kz\x07".encode())
+        name = base64.b64encode("Ә\r\nX-Evil: 1".encode())
+        data = (b"From: =?utf-8?b?" + name + b"?= <inj@example.kz>\r\n"
+                b"Subject: =?utf-8?b?" + subj + b"?=\r\n"
+                b"Message-ID: <inj-1@example.kz>\r\n"
+                b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+                b"text\x00with\x01controls\r\n")
+        rc, err, took = self.gate(data, sender="inj@example.kz")
+        self.assertEqual(rc, 0, err)
+        self.mails += 1
+        subject, sender_name, text = self.daemon.query(
+            "SELECT subject, sender_name, text FROM mail_intake "
+            "WHERE message_id = 'inj-1@example.kz'")[0]
+        for v in (subject, sender_name, text):
+            self.assertFalse(any(ord(c) < 32 and c not in "\t\n"
+                                 for c in v), repr(v))
+        self.assertIn("Bcc: evil@x.kz", subject)    # as text, one line
+        # The NUL is replaced (U+FFFD), the other control dropped.
+        self.assertNotIn("\x00", text)
+        self.assertEqual(text.strip().replace("\ufffd", ""),
+                         "textwithcontrols")
