@@ -233,6 +233,16 @@ struct complaints_call *complaints_draft_confirm_begin(struct complaints *,
 struct complaints_call *complaints_mail_begin(struct complaints *,
 		    const struct complaints_actor *, const char *xml,
 		    size_t len, struct complaints_error *);
+/*
+ * The registrar completes a mail (complete.xsd: service, institution,
+ * the applicant's name): it is registered at its body with the channel
+ * email and the time it was received, as complaints_register_begin
+ * does, and the talon goes to the sender unless the letter was
+ * automatic; 409 when it was registered before.
+ */
+struct complaints_call *complaints_mail_register_begin(struct complaints *,
+		    const struct complaints_actor *, int64_t id,
+		    const char *xml, size_t len, struct complaints_error *);
 int	complaints_mail_list(struct complaints *,
 	    const struct complaints_actor *, const char *body, int64_t after,
 	    int limit, struct buf *xml, struct complaints_error *);

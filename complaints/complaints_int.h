@@ -158,6 +158,17 @@ int	complaints_out_answer(struct xmlio_out *o, int ok, struct buf *out,
 /* Online filing's mailer (filing.c); off without mail. */
 int	complaints_filing_start(struct complaints *);
 /*
+ * Registers the <complaint> xml as complaints_register_begin does and,
+ * in the same savepoint, links mail mail_id to the new entry (409 when
+ * it is linked already); after the commit the talon goes to to (NULL:
+ * nobody) with the slip.
+ */
+struct complaints_call *complaints_filing_register(struct complaints *,
+	    const struct complaints_actor *, const char *xml, size_t len,
+	    int64_t mail_id, const char *to, const char *surname,
+	    const char *name, const char *patronymic,
+	    struct complaints_error *);
+/*
  * Queues the automatic answer (RFC 3834) to a complaint by email that
  * body b received at; -1 when there is no mail or the queue is full.
  */

@@ -423,7 +423,8 @@ struct confirm_job {
 	struct complaints_error	 err;
 	struct complaints_call	*reg;	/* the registration it runs */
 	struct buf		 xml;	/* the complaint given to it */
-	uint8_t			 hash[32];
+	uint8_t			 hash[32];	/* a draft's token */
+	int64_t			 mail_id;	/* or a mail's id */
 	struct filing_mail	 mail;
 };
 
@@ -433,7 +434,7 @@ confirm_run(struct db *db, void *arg)
 	struct confirm_job *j = arg;
 	int rc;
 
-	rc = db_draft_take(db, j->hash, clock_now());
+	rc = j->mail_id ? DB_OK : db_draft_take(db, j->hash, clock_now());
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
 		    "draft-taken", "this link has been used already or has "
@@ -442,9 +443,17 @@ confirm_run(struct db *db, void *arg)
 	}
 	if (rc != DB_OK)
 		return rc;
-	if ((rc = j->reg->run(db, j->reg->arg)) != DB_OK &&
-	    j->reg->err->errc != COMPLAINTS_OK)
-		j->err = *j->reg->err;
+	if ((rc = j->reg->run(db, j->reg->arg)) != DB_OK) {
+		if (j->reg->err->errc != COMPLAINTS_OK)
+			j->err = *j->reg->err;
+		return rc;
+	}
+	/* A mail: linked to its entry, once. */
+	if (j->mail_id && (rc = db_mail_registered(db, j->mail_id)) ==
+	    DB_NOTFOUND)
+		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
+		    "registered-already", "this mail has been registered "
+		    "already");
 	return rc;
 }
 
@@ -488,6 +497,8 @@ confirm_finish(struct complaints_call *c, struct buf *out,
 	if (j->reg->finish(j->reg, out, e) == -1)
 		return -1;
 	j->mail.kind = MAIL_TALON;
+	if (j->mail.to[0] == '\0')
+		return 0;	/* no answer to this sender */
 	if (talon_of(j->cx, out, &j->mail) == -1 ||
 	    mail_queue(j->cx, &j->mail) == -1)
 		log_warnx("filing: the talon of a confirmed complaint was not "
@@ -613,6 +624,51 @@ fail:
 	free(j);
 	fields_free(&df);
 	return NULL;
+}
+
+struct complaints_call *
+complaints_filing_register(struct complaints *cx,
+    const struct complaints_actor *who, const char *xml, size_t len,
+    int64_t mail_id, const char *to, const char *surname, const char *name,
+    const char *patronymic, struct complaints_error *e)
+{
+	struct confirm_job *j;
+
+	if (mail_id <= 0 || (j = calloc(1, sizeof(*j))) == NULL) {
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out of memory");
+		return NULL;
+	}
+	j->cx = cx;
+	buf_init(&j->xml, 256 * 1024);
+	if (buf_add(&j->xml, xml, len) == -1 || buf_add(&j->xml, "", 1) ==
+	    -1) {
+		buf_free(&j->xml);
+		free(j);
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out of memory");
+		return NULL;
+	}
+	if ((j->reg = complaints_register_begin(cx, who, j->xml.data, len,
+	    e)) == NULL) {
+		buf_free(&j->xml);
+		free(j);
+		return NULL;
+	}
+	complaints_call_init(&j->call, cx, confirm_run, j, &j->err);
+	j->call.what = "the complaint";
+	j->call.finish = confirm_finish;
+	j->call.cleanup = confirm_cleanup;
+	j->mail_id = mail_id;
+	if (to != NULL && cx->filing != NULL) {
+		copy(j->mail.to, sizeof(j->mail.to), to);
+		copy(j->mail.lang, sizeof(j->mail.lang), "kk");
+		copy(j->mail.surname, sizeof(j->mail.surname), surname);
+		copy(j->mail.name, sizeof(j->mail.name), name);
+		copy(j->mail.patronymic, sizeof(j->mail.patronymic),
+		    patronymic);
+	}
+	return &j->call;
 }
 
 /* --- The answer to a complaint by email ---------------------------- */

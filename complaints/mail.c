@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "complaints/complaints_int.h"
+#include "notify/notify.h"
 
 #define MAIL_ATT_MAX	20
 #define MAIL_REPLY_GAP	3600	/* one answer an hour per sender */
@@ -303,4 +304,148 @@ complaints_mail_list(struct complaints *cx, const struct complaints_actor *a,
 out:
 	db_pool_put(cx->readers, db);
 	return rc;
+}
+
+/* --- Completing a complaint by email ---------------------------------- */
+
+struct mail_row {
+	int64_t	 body_id;
+	time_t	 received_at;
+	char	*sender, *subject, *text, *no_reply;
+};
+
+static int
+mail_copy(void *arg, const struct db_mail *m)
+{
+	struct mail_row *r = arg;
+
+	r->body_id = m->body_id;
+	r->received_at = (time_t)m->received_at;
+	r->sender = strdup(m->sender ? m->sender : "");
+	r->subject = m->subject ? strdup(m->subject) : NULL;
+	r->text = strdup(m->text ? m->text : "");
+	r->no_reply = m->no_reply ? strdup(m->no_reply) : NULL;
+	return r->sender && r->text ? 0 : -1;
+}
+
+/* The letter as the complaint's reasons: its subject, then its text. */
+static int
+reasons_of(const struct mail_row *m, struct buf *b)
+{
+	char *c = strdup(m->text), *t;
+	int rc;
+
+	if (c == NULL)
+		return -1;
+	t = str_trim(c);
+	rc = buf_printf(b, "%s%s%s", m->subject ? m->subject : "",
+	    m->subject && *t ? "\n\n" : "", *t || m->subject ? t :
+	    "(the letter has no text)");
+	free(c);
+	return rc;
+}
+
+struct complaints_call *
+complaints_mail_register_begin(struct complaints *cx,
+    const struct complaints_actor *who, int64_t id, const char *xml,
+    size_t len, struct complaints_error *e)
+{
+	static const char *const names[] = { "service", "institution",
+	    "surname", "name", "patronymic", "address", "demands" };
+	char *v[7] = { NULL };
+	struct complaints_call *c = NULL;
+	struct mail_row m;
+	struct db_body b, inst;
+	struct xmlio_out o;
+	struct moment mo;
+	struct buf doc, reasons;
+	struct db *db;
+	int64_t complaint = 0;
+	char at[32];
+	int rc, ok;
+
+	memset(&m, 0, sizeof(m));
+	buf_init(&doc, 512 * 1024);
+	buf_init(&reasons, 256 * 1024);
+	if (complaints_actor_check(who, e) == -1 ||
+	    complaints_read_doc(cx, "complete", xml, len, names, v, 7, e) ==
+	    -1)
+		goto out;
+	db = db_pool_get(cx->readers);
+	rc = db_mail_get(db, id, &complaint, mail_copy, &m);
+	if (rc == DB_OK && (rc = db_body_by_id(db, m.body_id, &b)) == DB_OK)
+		rc = db_body_by_code(db, v[1], &inst);
+	db_pool_put(cx->readers, db);
+	if (rc == DB_NOTFOUND) {
+		if (m.sender == NULL)
+			complaints_error_set(e, COMPLAINTS_ENOENT,
+			    "mail-not-found", "no mail %lld", (long long)id);
+		else
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "unknown-institution", "no institution with the "
+			    "code \"%.40s\" in the directory", v[1]);
+		goto out;
+	}
+	if (rc != DB_OK) {
+		complaints_db_error(e, rc, "the mail was not read");
+		goto out;
+	}
+	if (complaint != 0) {
+		complaints_error_set(e, COMPLAINTS_ECONFLICT,
+		    "registered-already", "this mail has been registered "
+		    "already");
+		goto out;
+	}
+	if (tz_local(b.tz[0] ? b.tz : cx->timezone, m.received_at, &mo) ==
+	    -1 || reasons_of(&m, &reasons) == -1)
+		goto oom;
+	moment_iso(&mo, at);
+	/* The complaint as the API takes it: received when it arrived. */
+	ok = xmlio_out_begin(&o, "complaint") == 0 &&
+	    xmlio_out_elem(&o, "body", b.code) == 0 &&
+	    xmlio_out_elem(&o, "service", v[0]) == 0 &&
+	    xmlio_out_start(&o, "subject") == 0 &&
+	    xmlio_out_elem(&o, "institution", inst.code) == 0 &&
+	    xmlio_out_elem(&o, "name", inst.name_ru[0] ? inst.name_ru :
+	    inst.name_kk) == 0 && xmlio_out_end(&o) == 0 &&
+	    xmlio_out_elem(&o, "channel", "email") == 0 &&
+	    xmlio_out_elem(&o, "received-at", at) == 0 &&
+	    xmlio_out_start(&o, "applicant") == 0 &&
+	    xmlio_out_elem(&o, "surname", v[2]) == 0 &&
+	    xmlio_out_elem(&o, "name", v[3]) == 0 &&
+	    (!v[4] || xmlio_out_elem(&o, "patronymic", v[4]) == 0) &&
+	    (!v[5] || xmlio_out_elem(&o, "address", v[5]) == 0) &&
+	    (!notify_email_valid(m.sender) ||
+	    xmlio_out_elem(&o, "email", m.sender) == 0) &&
+	    xmlio_out_end(&o) == 0 &&
+	    xmlio_out_elem(&o, "signed", "false") == 0 &&
+	    xmlio_out_elem(&o, "reasons", reasons.data) == 0 &&
+	    xmlio_out_elem(&o, "demands", v[6] ? v[6] : "Хатта жазылған / "
+	    "Изложены в письме") == 0;
+	if (ok && who->role == COMPLAINTS_ROLE_SYSTEM)
+		ok = xmlio_out_start(&o, "registrar") == 0 &&
+		    xmlio_out_elem(&o, "name", "server") == 0 &&
+		    xmlio_out_elem(&o, "position", "server") == 0 &&
+		    xmlio_out_end(&o) == 0;
+	if (complaints_out_answer(&o, ok, &doc, e) == -1)
+		goto out;
+	/* The talon to the sender, unless the letter was automatic. */
+	c = complaints_filing_register(cx, who, doc.data, doc.len, id,
+	    m.no_reply == NULL || strcmp(m.no_reply,
+	    "answered-within-the-hour") == 0 ? m.sender : NULL, v[2], v[3],
+	    v[4], e);
+	goto out;
+oom:
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "out of memory");
+out:
+	for (int i = 0; i < 7; i++)
+		free(v[i]);
+	free(m.sender);
+	free(m.subject);
+	free(m.text);
+	free(m.no_reply);
+	buf_free(&doc);
+	buf_free(&reasons);
+	return c;
 }

@@ -260,6 +260,7 @@ enum MHD_Result	route_file_confirm(struct req *);
 enum MHD_Result	route_file_slip(struct req *);
 enum MHD_Result	route_mail(struct req *);
 enum MHD_Result	route_mail_list(struct req *);
+enum MHD_Result	route_mail_register(struct req *);
 /* Whether a client address is the loopback (route_metrics.c). */
 int		httpd_loopback(const char *addr);
 /* route_journal.c: the journal export and verify */

@@ -215,6 +215,18 @@ route_mail(struct req *r)
 }
 
 enum MHD_Result
+route_mail_register(struct req *r)
+{
+	struct complaints_error e;
+	long long id;
+
+	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
+		return httpd_fail(r, 404, "mail-not-found", "no such mail");
+	return httpd_write(r, complaints_mail_register_begin(r->h->cx,
+	    r->who, id, httpd_body(r), r->body.len, &e), 201, &e);
+}
+
+enum MHD_Result
 route_mail_list(struct req *r)
 {
 	struct complaints_error e;

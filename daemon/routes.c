@@ -84,6 +84,8 @@ const struct route httpd_routes[] = {
 	{ "POST", "/api/v1/mail", PUBLIC, route_mail, BODY_XML, ANSWER_XML },
 	{ "GET", "/api/v1/mail", STAFF, route_mail_list, BODY_NONE,
 	    ANSWER_XML },
+	{ "POST", "/api/v1/mail/*/register", STAFF, route_mail_register,
+	    BODY_XML, ANSWER_XML },
 	/* route_journal.c */
 	{ "GET", "/api/v1/journal", STAFF, route_journal,
 	    BODY_NONE, ANSWER_XML },

@@ -236,6 +236,13 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "name, media_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_MAIL_REPLIED] = "SELECT count(*) FROM mail_intake "
 	    "WHERE sender = ?1 COLLATE NOCASE AND replied_at > ?2",
+	[ST_MAIL_GET] = "SELECT m.body_id, m.message_id, m.sender, "
+	    "m.sender_name, m.subject, m.text, m.received_at, m.no_reply, "
+	    "m.complaint_id FROM mail_intake m WHERE m.id = ?1",
+	/* In the registration's savepoint: its row is the newest. */
+	[ST_MAIL_REGISTERED] = "UPDATE mail_intake SET complaint_id = "
+	    "(SELECT max(id) FROM complaint) WHERE id = ?1 "
+	    "AND complaint_id IS NULL",
 	[ST_MAIL_LIST] = "SELECT m.id, m.message_id, m.sender, "
 	    "m.sender_name, m.subject, m.received_at, m.no_reply, "
 	    "(SELECT count(*) FROM mail_attachment a WHERE a.mail_id = m.id), "

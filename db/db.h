@@ -510,6 +510,17 @@ int	db_mail_replied(struct db *, const char *sender, int64_t since,
 	    int64_t *n);
 int	db_mail_list(struct db *, int64_t body_id, int64_t after, int limit,
 	    int (*fn)(void *, const struct db_mail *), void *arg);
+/*
+ * One mail by id: fn gets it (its strings valid during the call);
+ * *complaint the journal entry it became, 0 while incomplete.
+ */
+int	db_mail_get(struct db *, int64_t id, int64_t *complaint,
+	    int (*fn)(void *, const struct db_mail *), void *arg);
+/*
+ * Links the mail to the entry just registered in this savepoint;
+ * DB_NOTFOUND when it is registered already (or is no mail).
+ */
+int	db_mail_registered(struct db *, int64_t id);
 
 /* Counts for the tests and the operator. */
 int	db_count_complaints(struct db *, int64_t *);

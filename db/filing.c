@@ -9,6 +9,18 @@
 
 #include "db/db_int.h"
 
+/* Runs a change of one row: DB_NOTFOUND when it changed none. */
+static int
+one_row(struct db *db, sqlite3_stmt *st)
+{
+	int rc = db_step(db, st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_rc_from_sqlite(db, rc);
+	return sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+}
+
 int
 db_draft_insert(struct db *db, const struct db_draft *d)
 {
@@ -52,15 +64,10 @@ int
 db_draft_take(struct db *db, const uint8_t token_hash[32], int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_DRAFT_TAKE);
-	int rc;
 
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
-	rc = db_step(db, st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_rc_from_sqlite(db, rc);
-	return sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+	return one_row(db, st);
 }
 
 int
@@ -188,4 +195,42 @@ db_mail_list(struct db *db, int64_t body_id, int64_t after, int limit,
 			break;
 	}
 	return db_rows_end(db, st, rc);
+}
+
+int
+db_mail_get(struct db *db, int64_t id, int64_t *complaint,
+    int (*fn)(void *, const struct db_mail *), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_MAIL_GET);
+	struct db_mail m;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = db_step(db, st)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof(m));
+		m.id = id;
+		m.body_id = sqlite3_column_int64(st, 0);
+		m.message_id = db_col_opt(st, 1);
+		m.sender = db_col_opt(st, 2);
+		m.sender_name = db_col_opt(st, 3);
+		m.subject = db_col_opt(st, 4);
+		m.text = db_col_opt(st, 5);
+		m.received_at = sqlite3_column_int64(st, 6);
+		m.no_reply = db_col_opt(st, 7);
+		*complaint = sqlite3_column_int64(st, 8);
+		rc = fn(arg, &m) == 0 ? DB_OK : DB_ERROR;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NOTFOUND :
+		    db_rc_from_sqlite(db, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_mail_registered(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_MAIL_REGISTERED);
+
+	sqlite3_bind_int64(st, 1, id);
+	return one_row(db, st);
 }

@@ -185,6 +185,10 @@ ROUTES = [
      {c: 201 for c in CALLERS}),
     ("GET", "/api/v1/mail?body=almaty-alatau", None,
      every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+    # No such mail: 404 for staff, 401 without a session.
+    ("POST", "/api/v1/mail/{M}/register", "<complete><service>11"
+     "</service><institution>school-10</institution><surname>A</surname>"
+     "<name>B</name></complete>", every(404)),
 ]
 
 # The register form's fields, as a registrar fills them in.
@@ -278,7 +282,8 @@ class AccessTableTest(DaemonTestCase):
             headers = {"Authorization": "Bearer " + self.fresh(caller)}
         path = (path.replace("{A}", str(self.cid))
                 .replace("{T}", self.talon).replace("{Y}", self.year)
-                .replace("{D}", "school-14").replace("{N}", str(self.nid))
+                .replace("{D}", "school-14").replace("{M}", "999999")
+                .replace("{N}", str(self.nid))
                 .replace("{D0}", self.today).replace("{NOTE}", "note")
                 .replace("{SVG}", "monthly.svg")
                 .replace("{DISABLE}", "disable"))

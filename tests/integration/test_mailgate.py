@@ -143,6 +143,57 @@ class MailgateTest(PerTestDaemonCase):
             "Authorization": "Bearer " + other}, auth=False)
         self.assertEqual(r.status, 403, r.text)
 
+    def test_registrar_completes(self):
+        """The registrar names the service and the institution: the mail
+        is registered at its body with the channel email and the time it
+        was received, leaves the incomplete list, and the talon goes to
+        the sender with the slip."""
+        rc, err = self.gate(message(msgid="<reg-1@example.kz>", pdf=True),
+                            sender="aliya@example.kz")
+        self.assertEqual(rc, EX_OK, err)
+        [row] = self.rows()
+        received = self.d.query("SELECT received_at FROM mail_intake")[0][0]
+        tok = self.d.account("registrar", BODY)
+        auth = {"Authorization": "Bearer " + tok}
+        doc = ("<complete><service>11</service><institution>school-10"
+               "</institution><surname>Жұмабаева</surname><name>Әлия"
+               "</name><patronymic>Нұрланқызы</patronymic></complete>")
+        other = self.d.account("registrar", "almaty-medeu")
+        r = self.d.post_xml("/api/v1/mail/%d/register" % row[0], doc,
+                            headers={"Authorization": "Bearer " + other},
+                            auth=False)
+        self.assertEqual(r.status, 403, r.text)
+        time.sleep(1.1)         # registered after it was received
+        r = self.d.post_xml("/api/v1/mail/%d/register" % row[0], doc,
+                            headers=auth, auth=False)
+        self.assertEqual(r.status, 201, r.text)
+        number = text_of(r.xml(), "number")
+        c = self.d.query("SELECT channel, received_at, accepted_at, "
+                         "email, surname, reasons, service, body_id "
+                         "FROM complaint WHERE talon = ?", (number,))[0]
+        self.assertEqual(c[0], "email")
+        self.assertEqual(c[1], received)
+        self.assertGreater(c[2], received)
+        self.assertEqual(c[3], "aliya@example.kz")
+        self.assertEqual(c[4], "Жұмабаева")
+        self.assertTrue(c[5].startswith("Шағым: № 10 мектеп\n\n"), c[5])
+        self.assertIn(RUSSIAN, c[5])
+        self.assertEqual(c[6], 11)
+        r = self.d.request("GET", "/api/v1/mail?body=" + BODY, headers=auth,
+                           auth=False)
+        self.assertEqual(r.xml().findall("mail"), [])
+        r = self.d.post_xml("/api/v1/mail/%d/register" % row[0], doc,
+                            headers=auth, auth=False)
+        self.assertEqual(r.status, 409, r.text)
+        # The answer on arrival, then the talon with its slip.
+        msgs = self.replies(2)
+        self.assertEqual(len(msgs), 2)
+        talon = msgs[1]
+        self.assertIn(number, talon["Subject"])
+        pdfs = [p for p in talon.iter_attachments()
+                if p.get_content_type() == "application/pdf"]
+        self.assertEqual(len(pdfs), 1)
+
     def test_html_only(self):
         html = ("<html><head><style>p{color:red}</style>"
                 "<script>alert(1)</script></head><body><p>Мектеп "
