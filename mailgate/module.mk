@@ -8,3 +8,7 @@ EXTRA_BINS += $(BUILD)/complaints-mailgate
 $(MAILGATE_OBJS): ALL_CFLAGS += $(GMIME_CFLAGS)
 $(BUILD)/complaints-mailgate: $(MAILGATE_OBJS) $(BUILD)/libcomplaints.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS) $(GMIME_LIBS)
+UNIT_TESTS += tests/unit/test_mailgate.c
+$(BUILD)/tests/test_mailgate: ALL_CFLAGS += $(GMIME_CFLAGS)
+$(BUILD)/tests/test_mailgate: $(BUILD)/mailgate/parse.o
+TEST_LDFLAGS_test_mailgate = $(BUILD)/mailgate/parse.o $(LIBA) $(GMIME_LIBS)
