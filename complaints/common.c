@@ -45,8 +45,7 @@ complaints_error_vset(struct complaints_error *e, enum complaints_errc errc,
 	e->errc = errc;
 	e->retry_after = 0;
 	strlcpy_chk(e->code, code, sizeof(e->code));
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
-	utf8_trim(e->message);
+	verrf(e->message, sizeof(e->message), fmt, ap);
 }
 
 void

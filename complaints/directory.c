@@ -77,16 +77,6 @@ name_in(xmlNodePtr n, const char *lang)
 	return NULL;
 }
 
-static char *
-prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
 /* The calendar's hours type for a kind of body. */
 static const char *
 hours_type(const char *kind)
@@ -111,10 +101,10 @@ load_one(struct db *db, struct dir_load *l, xmlNodePtr n, int institution)
 	size_t off = 0;
 	int rc;
 
-	code = prop(n, "code");
-	kind = prop(n, "kind");
-	parent = prop(n, "parent");
-	district = prop(n, "district");
+	code = xmlio_prop(n, "code");
+	kind = xmlio_prop(n, "kind");
+	parent = xmlio_prop(n, "parent");
+	district = xmlio_prop(n, "district");
 	kk = name_in(n, "kk");
 	ru = name_in(n, "ru");
 	tz = xmlio_child_text(n, "time-zone");
@@ -129,7 +119,7 @@ load_one(struct db *db, struct dir_load *l, xmlNodePtr n, int institution)
 
 		if (c->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)c->name, "provides") != 0 ||
-		    (s = prop(c, "service")) == NULL)
+		    (s = xmlio_prop(c, "service")) == NULL)
 			continue;
 		off += (size_t)snprintf(services + off, sizeof(services) - off,
 		    "%s%s", off ? " " : "", s);

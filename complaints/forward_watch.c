@@ -34,8 +34,8 @@ complaints_forward_run(struct db *db, void *arg)
 		    w->cx->remind_days, CAL_WEEK_MON_FRI);
 	date_iso(limit, date);
 	w->marked = 0;
-	if ((rc = db_forward_watch(db, w->remind, date, COMPLAINTS_FORWARD_BATCH, ids,
-	    &n)) != DB_OK)
+	if ((rc = db_forward_watch(db, w->remind, date,
+	    COMPLAINTS_FORWARD_BATCH, ids, &n)) != DB_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		/* A row changed behind the daemon's back stays unmarked, so

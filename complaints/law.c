@@ -139,7 +139,8 @@ complaints_intake_marks(xmlNodePtr intake, char **out)
 }
 
 int
-complaints_talon_law_xml(struct xmlio_out *o, const struct complaints_talon_law *tl)
+complaints_talon_law_xml(struct xmlio_out *o,
+    const struct complaints_talon_law *tl)
 {
 	const struct db_law *l;
 
@@ -190,10 +191,12 @@ complaints_record_law_xml(struct xmlio_out *o, struct db *db, int64_t id,
 	    (l.intake[0] && xmlio_out_elem(o, "intake", l.intake) == -1) ||
 	    (l.forward_due[0] && xmlio_out_elem(o, "forward-by",
 	    l.forward_due) == -1) ||
-	    (l.forward_reminded_at && complaints_out_time(o, "forward-reminded-at", tz,
-	    (time_t)l.forward_reminded_at) == -1) ||
-	    (l.forward_overdue_at && complaints_out_time(o, "forward-overdue-since", tz,
-	    (time_t)l.forward_overdue_at) == -1) ||
+	    (l.forward_reminded_at && complaints_out_time(o,
+	    "forward-reminded-at", tz, (time_t)l.forward_reminded_at) ==
+	    -1) ||
+	    (l.forward_overdue_at && complaints_out_time(o,
+	    "forward-overdue-since", tz, (time_t)l.forward_overdue_at) ==
+	    -1) ||
 	    xmlio_out_end(o) == -1)
 		return -1;
 	return 0;
@@ -238,7 +241,8 @@ complaints_full_name(const char *surname, const char *given,
 		while (*part[i] == ' ' || *part[i] == '\t')
 			part[i]++;
 		n = strlen(part[i]);
-		while (n > 0 && (part[i][n - 1] == ' ' || part[i][n - 1] == '\t'))
+		while (n > 0 && (part[i][n - 1] == ' ' ||
+		    part[i][n - 1] == '\t'))
 			n--;
 		if (n == 0 || memchr(part[i], '\n', n) != NULL)
 			return i == 2 ? 0 : -1;

@@ -73,16 +73,6 @@ register_free(struct reg_job *r)
 	free(r);
 }
 
-static char *
-attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
 static int register_run(struct db *, void *);
 static int register_finish(struct complaints_call *, struct buf *,
     struct complaints_error *);
@@ -175,9 +165,10 @@ complaints_register_begin(struct complaints *cx,
 				    "at most %d attachments", MAX_ATTACHMENTS);
 				goto fail;
 			}
-			r->att[r->natt].name = attr(a, "name");
-			r->att[r->natt].media_type = attr(a, "media-type");
-			r->att[r->natt].sha256 = attr(a, "sha256");
+			r->att[r->natt].name = xmlio_prop(a, "name");
+			r->att[r->natt].media_type = xmlio_prop(a,
+			    "media-type");
+			r->att[r->natt].sha256 = xmlio_prop(a, "sha256");
 			r->natt++;
 		}
 	}

@@ -113,20 +113,6 @@ set(struct conf *c, const struct opt *o, const char *value, char *err,
 	return 0;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 int
 conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
@@ -154,7 +140,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		}
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
-		p = trim(line);
+		p = str_trim(line);
 		if (*p == '\0')
 			continue;
 		if ((eq = strchr(p, '=')) == NULL) {
@@ -163,8 +149,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 			goto out;
 		}
 		*eq = '\0';
-		name = trim(p);
-		value = trim(eq + 1);
+		name = str_trim(p);
+		value = str_trim(eq + 1);
 		for (i = 0; i < n; i++)
 			if (strcmp(opts[i].name, name) == 0)
 				break;

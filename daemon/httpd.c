@@ -162,9 +162,8 @@ httpd_fail(struct req *r, int status, const char *code, const char *fmt, ...)
 	e.retry_after = 0;
 	strlcpy_chk(e.code, code, sizeof(e.code));
 	va_start(ap, fmt);
-	vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	verrf(e.message, sizeof(e.message), fmt, ap);
 	va_end(ap);
-	utf8_trim(e.message);
 	return respond_error_allow(r, (unsigned)status, &e, NULL);
 }
 
