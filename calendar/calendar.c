@@ -731,40 +731,35 @@ read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *unam
 	return 0;
 }
 
+/* An attribute of two values: absent or first 0, second 1, else -1. */
+static int
+two_way(const char *v, const char *first, const char *second)
+{
+	if (v[0] == '\0' || strcmp(v, first) == 0)
+		return 0;
+	return strcmp(v, second) == 0 ? 1 : -1;
+}
+
 static int
 read_counting(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r)
 {
 	char start[16], after[24], dayoff[24], event[16];
+	int c, a, ev, k;
 
 	if (xmlio_ld_attr(ld, n, "from", event, sizeof(event)) == -1 ||
 	    xmlio_ld_attr(ld, n, "start", start, sizeof(start)) == -1 ||
 	    xmlio_ld_attr(ld, n, "after-hours", after, sizeof(after)) == -1 ||
 	    xmlio_ld_attr(ld, n, "due-on-day-off", dayoff, sizeof(dayoff)) == -1)
 		return -1;
-	if (start[0] == '\0' || strcmp(start, "next-day") == 0)
-		r->count = CAL_COUNT_NEXT_DAY;
-	else if (strcmp(start, "same-day") == 0)
-		r->count = CAL_COUNT_SAME_DAY;
-	else
+	if ((c = two_way(start, "next-day", "same-day")) == -1 ||
+	    (a = two_way(after, "same-day", "next-working-day")) == -1 ||
+	    (ev = two_way(event, "registration", "receipt")) == -1 ||
+	    (k = two_way(dayoff, "next-working-day", "keep")) == -1)
 		goto bad;
-	if (after[0] == '\0' || strcmp(after, "same-day") == 0)
-		r->after_hours_next_day = 0;
-	else if (strcmp(after, "next-working-day") == 0)
-		r->after_hours_next_day = 1;
-	else
-		goto bad;
-	if (event[0] == '\0' || strcmp(event, "registration") == 0)
-		r->event = CAL_EVENT_REGISTRATION;
-	else if (strcmp(event, "receipt") == 0)
-		r->event = CAL_EVENT_RECEIPT;
-	else
-		goto bad;
-	if (dayoff[0] == '\0' || strcmp(dayoff, "next-working-day") == 0)
-		r->roll_forward = 1;
-	else if (strcmp(dayoff, "keep") == 0)
-		r->roll_forward = 0;
-	else
-		goto bad;
+	r->count = c ? CAL_COUNT_SAME_DAY : CAL_COUNT_NEXT_DAY;
+	r->after_hours_next_day = a;
+	r->event = ev ? CAL_EVENT_RECEIPT : CAL_EVENT_REGISTRATION;
+	r->roll_forward = !k;
 	return 0;
 bad:
 	xmlio_ld_err(ld, n, "unknown counting convention");
