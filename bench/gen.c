@@ -480,8 +480,12 @@ main(int argc, char *argv[])
 	snprintf(path, sizeof(path), "%s/talons.txt", tmp);
 	if ((f = fopen(path, "w")) == NULL)
 		return 1;
-	for (int64_t s = 0; s < nsample; s++)
+	for (int64_t s = 0; s < nsample; s++) {
 		fprintf(f, "%s\n", sample[s]);
+		free(sample[s]);
+	}
+	free(sample);
+	sample = NULL;
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/gen.txt", tmp);
 	if ((f = fopen(path, "w")) == NULL)
