@@ -202,25 +202,27 @@ key_part(crypto_generichash_state *hs, const char *s)
 	locale_t loc = utf8_locale(), old = (locale_t)0;
 	mbstate_t ps;
 	char out[MB_LEN_MAX], norm[2048];
-	size_t n, len = 0, k;
-	wchar_t wc;
+	size_t n, len = 0, k, rest = s ? strlen(s) : 0;
+	uint32_t cp;
+	wint_t wc;
 	int space = 0;
 
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
 	memset(&ps, 0, sizeof(ps));
-	for (; s && *s && len + MB_LEN_MAX + 1 < sizeof(norm); s += n) {
-		n = mbrtowc(&wc, s, MB_LEN_MAX, &ps);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+	for (; rest > 0 && len + MB_LEN_MAX + 1 < sizeof(norm); s += n,
+	    rest -= n) {
+		if ((n = utf8_dec(s, rest, &cp)) == 0)
 			break;
-		if (!iswalnum((wint_t)wc)) {
+		wc = (wint_t)cp;
+		if (!iswalnum(wc)) {
 			space = 1;
 			continue;
 		}
 		if (space && len > 0)
 			norm[len++] = ' ';
 		space = 0;
-		k = wcrtomb(out, (wchar_t)towlower((wint_t)wc), &ps);
+		k = wcrtomb(out, (wchar_t)towlower(wc), &ps);
 		if (k != (size_t)-1) {
 			memcpy(norm + len, out, k);
 			len += k;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "notify/notify.h"
 #include "util/util.h"
 
 enum complaints_errc {
@@ -135,20 +136,13 @@ struct complaints_conf {
 	int		 session_hours;	/* a session lasts at most */
 	int		 session_idle;	/* minutes without use end it */
 	int		 token_days;	/* an API token lasts at most */
-	/* Delivery of notifications (outbox.c). */
-	const char	*smtp_url;	/* smtp:// or smtps://; NULL: no email */
-	const char	*smtp_from;
-	const char	*smtp_user, *smtp_password;
-	int		 smtp_tls;	/* 0 none, 1 STARTTLS if offered, 2 must */
-	const char	*smtp_ca;
-	int		 smtp_timeout;	/* seconds a message may take */
-	const char	*mail_capture;	/* a folder: write mail there instead */
-	const char	*template_dir;	/* notify/templates */
-	const char	*mail_host;	/* the right side of Message-IDs */
-	const char	*status_url;	/* the public status page, ends in / */
-	int		 notify_interval; /* seconds; 0: no delivery worker */
-	int		 notify_attempts; /* temporary failures before giving up */
-	int		 notify_backoff;  /* seconds before the first retry */
+	/*
+	 * Delivery of notifications: the outbox worker's settings (its
+	 * store, routing and hook are the service's own); status_url is
+	 * printed on talon slips too.  template_dir NULL: beside the
+	 * schemas, ../notify/templates.
+	 */
+	struct notify_outbox_conf delivery;
 	int		 readers;
 	const char	*test_write_hold; /* tests: a file that stalls writes */
 	int		 reader_wait_ms; /* a request waits for a reader */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "calendar/calendar.h"
+#include "notify/notify.h"
 #include "complaints/complaints.h"
 #include "db/db.h"
 #include "routing/routing.h"
@@ -28,22 +29,10 @@ struct complaints {
 	int			 watch_interval;
 	int			 session_hours, session_idle, token_days;
 	struct limit		*signin;	/* failed sign-ins */
-	/* Delivery (outbox.c). */
-	char			*smtp_url, *smtp_from, *smtp_user;
-	char			*smtp_password, *smtp_ca, *mail_capture;
-	char			*template_dir, *mail_host, *status_url;
-	int			 smtp_tls, notify_interval;
-	int			 notify_attempts, notify_backoff;
-	int			 smtp_timeout;
-	pthread_t		 outbox;
-	pthread_mutex_t		 outbox_lock;
-	pthread_cond_t		 outbox_cond;
-	int			 outbox_running, outbox_stop, outbox_kick;
-	/* The deadline watch. */
-	pthread_t		 watch;
-	pthread_mutex_t		 watch_lock;
-	pthread_cond_t		 watch_cond;
-	int			 watch_running, watch_stop;
+	char			*status_url;	/* on talon slips */
+	struct notify_outbox	*outbox;	/* the delivery worker */
+	const struct notify_outbox_conf *mail;	/* its settings */
+	struct ticker		*watch;		/* the deadline watch */
 	/* Online filing's mailer and limits (filing.c); NULL: off. */
 	struct filing		*filing;
 };
@@ -142,11 +131,14 @@ int	complaints_may_list(struct db *, const struct complaints_actor *,
 	    const char *body,
 	    int overdue, struct complaints_error *);
 
-/* The delivery worker (outbox.c). */
-int	complaints_outbox_start(struct complaints *);
-void	complaints_outbox_kick(struct complaints *);
-void	complaints_outbox_stop(struct complaints *);
-/* The mail transport's configuration from the service's (outbox.c). */
+/*
+ * The outbox worker's hook (notices.c): a notification of complaint_id
+ * has gone out by channel; a decision makes the complaint answered.  In
+ * the writer's transaction; a DB_ code.
+ */
+int	complaints_delivered(void *arg, struct db *, int64_t complaint_id,
+	    const char *kind, const char *channel, const char *detail);
+/* The mail transport's configuration, the outbox worker's (filing). */
 struct notify_smtp_conf;
 void	complaints_smtp_conf(struct complaints *, struct notify_smtp_conf *);
 /*
@@ -175,9 +167,6 @@ struct complaints_call *complaints_filing_register(struct complaints *,
 int	complaints_filing_received(struct complaints *, const char *to,
 	    const char *message_id, const struct db_body *b, time_t at);
 void	complaints_filing_stop(struct complaints *);
-/* The letter of a notification as a PDF. */
-int	complaints_letter_pdf(struct complaints *, struct db *, int64_t id,
-	    struct buf *pdf, struct complaints_error *);
 
 /* Maps a storage failure to an answer. */
 /*

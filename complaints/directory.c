@@ -62,15 +62,15 @@ static char *
 name_in(xmlNodePtr n, const char *lang)
 {
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
-		xmlChar *l;
+		char *l;
 		int match;
 
 		if (c->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)c->name, "name") != 0)
 			continue;
-		l = xmlGetProp(c, BAD_CAST "lang");
-		match = l && strcmp((const char *)l, lang) == 0;
-		xmlFree(l);
+		l = xmlio_prop(c, "lang");
+		match = l && strcmp(l, lang) == 0;
+		free(l);
 		if (match)
 			return xmlio_child_text(c, NULL);
 	}

@@ -699,9 +699,9 @@ complaints_filing_received(struct complaints *cx, const char *to,
 static const struct notify_transport *
 transport(struct complaints *cx)
 {
-	if (cx->mail_capture && *cx->mail_capture)
+	if (cx->mail->mail_capture && *cx->mail->mail_capture)
 		return &notify_transport_capture;
-	if (cx->smtp_url && *cx->smtp_url)
+	if (cx->mail->smtp_url && *cx->mail->smtp_url)
 		return &notify_transport_smtp;
 	return NULL;
 }
@@ -767,20 +767,20 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 			goto out;
 		}
 	}
-	if (notify_render(cx->template_dir, &l, &subj_kk, &kk, detail,
+	if (notify_render(cx->mail->template_dir, &l, &subj_kk, &kk, detail,
 	    dlen) != 0)
 		goto out;
 	l.lang = "ru";
-	if (notify_render(cx->template_dir, &l, &subj_ru, &ru, detail,
+	if (notify_render(cx->mail->template_dir, &l, &subj_ru, &ru, detail,
 	    dlen) != 0)
 		goto out;
 	memset(&mi, 0, sizeof(mi));
-	mi.from = cx->smtp_from;
+	mi.from = cx->mail->smtp_from;
 	mi.to = m->to;
 	mi.subject = ru_first ? subj_ru.data : subj_kk.data;
 	mi.date = clock_now();
 	mi.uid = uid;
-	mi.host = cx->mail_host;
+	mi.host = cx->mail->mail_host;
 	mi.text_kk = kk.data;
 	mi.text_ru = ru.data;
 	if (m->kind == MAIL_RECEIVED)
@@ -796,7 +796,7 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	}
 	if (*h == NULL)
 		*h = tr->open(sc);
-	rc = *h ? tr->send(*h, cx->smtp_from, m->to, &msg, detail, dlen) :
+	rc = *h ? tr->send(*h, cx->mail->smtp_from, m->to, &msg, detail, dlen) :
 	    NOTIFY_TEMPFAIL;
 	if (rc == NOTIFY_TEMPFAIL) {
 		tr->close(*h);
@@ -896,7 +896,7 @@ complaints_filing_start(struct complaints *cx)
 	const char *s = cx->status_url;
 	size_t n;
 
-	if (cx->notify_interval <= 0 || transport(cx) == NULL)
+	if (cx->mail->interval <= 0 || transport(cx) == NULL)
 		return 0;	/* no mail: no online filing */
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->q = calloc(FILING_QUEUE_MAX, sizeof(*f->q))) == NULL) {

@@ -554,7 +554,7 @@ act_finish(struct complaints_call *c, struct buf *out,
 	struct complaints *cx = ap->cx;
 	struct xmlio_out o;
 
-	complaints_outbox_kick(cx);
+	notify_outbox_kick(cx->outbox);
 	if (xmlio_out_begin(&o, "action-result") == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->id) == -1 ||
 	    xmlio_out_elem(&o, "action",

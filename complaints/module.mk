@@ -1,7 +1,7 @@
 LIB_SRCS += complaints/common.c complaints/service.c complaints/talon.c complaints/register.c \
 	complaints/query.c complaints/lifecycle.c complaints/watch.c \
 	complaints/journal.c complaints/directory.c complaints/staff.c \
-	complaints/scope.c complaints/outbox.c complaints/call.c \
+	complaints/scope.c complaints/notices.c complaints/call.c \
 	complaints/machine.c complaints/law.c complaints/forward_watch.c \
 	complaints/allowed.c
 UNIT_TESTS += tests/unit/test_talon.c tests/unit/test_complaints.c \

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "complaints/complaints_int.h"
+#include "notify/notify.h"
 
 #define LIST_MAX	500
 
@@ -260,32 +261,45 @@ fail:
 	return -1;
 }
 
-int
-complaints_talon(struct complaints *cx, const struct complaints_actor *a,
-    const char *number, struct buf *out, struct complaints_error *e)
+/* The talon of number, when the actor may read its complaint. */
+static int
+talon_readable(struct complaints *cx, const struct complaints_actor *a,
+    const char *number, struct db_status *s, struct complaints_error *e)
 {
-	struct db_status s;
-	struct db_body b, full;
-	struct db_law law;
-	struct complaints_talon_law tl;
+	struct db_body full;
 	struct db *db;
-	int rc, has_law = 0;
+	int rc;
 
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
-	rc = complaints_lookup_talon(cx, db, number, &s, e);
-	if (rc == 0)
-		has_law = complaints_law_of(db, s.id, &law, &tl) == 0;
+	rc = complaints_lookup_talon(cx, db, number, s, e);
 	if (rc == 0) {
-		if (db_body_by_code(db, s.body_code, &full) != DB_OK)
+		if (db_body_by_code(db, s->body_code, &full) != DB_OK)
 			rc = complaints_db_error(e, DB_ERROR, "the body cannot "
 			    "be read");
 		else
 			rc = complaints_may_read(db, a, &full, 0, e);
 	}
 	db_pool_put(cx->readers, db);
-	if (rc == -1)
+	return rc;
+}
+
+int
+complaints_talon(struct complaints *cx, const struct complaints_actor *a,
+    const char *number, struct buf *out, struct complaints_error *e)
+{
+	struct db_status s;
+	struct db_body b;
+	struct db_law law;
+	struct complaints_talon_law tl;
+	struct db *db;
+	int has_law;
+
+	if (talon_readable(cx, a, number, &s, e) == -1 ||
+	    (db = complaints_reader(cx, e)) == NULL)
 		return -1;
+	has_law = complaints_law_of(db, s.id, &law, &tl) == 0;
+	db_pool_put(cx->readers, db);
 	status_body(&s, &b);
 	return complaints_talon_xml(s.body_tz[0] ? s.body_tz : cx->timezone,
 	    s.talon,
@@ -654,4 +668,58 @@ complaints_count(struct complaints *cx, int64_t *n)
 
 	db_pool_put(cx->readers, db);
 	return rc == DB_OK ? 0 : -1;
+}
+
+int
+complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
+    const char *number, const char *code, int text, const char *lang,
+    struct buf *out, struct complaints_error *e)
+{
+	struct notify_talon t;
+	struct complaints_talon_status st;
+	struct db_status s;
+	struct db *db;
+	char journal[32], url[512], err[256], received[32], rule[160];
+	int rc;
+
+	if (talon_readable(cx, a, number, &s, e) == -1 ||
+	    (db = complaints_reader(cx, e)) == NULL)
+		return -1;
+	complaints_slip_law(cx, db, &s, received, sizeof(received), rule,
+	    sizeof(rule));
+	db_pool_put(cx->readers, db);
+	/* Checks the code, when given, the way the status page does. */
+	if (complaints_status_info(cx, number, code, &st, e) == -1)
+		return -1;
+	memset(&t, 0, sizeof(t));
+	snprintf(journal, sizeof(journal), "%lld/%d", (long long)s.journal_no,
+	    s.journal_year);
+	url[0] = '\0';
+	if (cx->status_url && *cx->status_url)
+		snprintf(url, sizeof(url), "%s%s", cx->status_url, s.talon);
+	t.number = s.talon;
+	t.access_code = code && *code ? code : NULL;
+	t.journal_number = journal;
+	t.body_name_kk = s.body_name_kk;
+	t.body_name_ru = s.body_name_ru;
+	t.accepted_at = st.accepted_at;
+	t.registrar_name = s.registrar_name;
+	t.registrar_position = s.registrar_position;
+	t.due = st.due;
+	t.received_at = received[0] ? received : NULL;
+	t.due_rule = rule[0] ? rule : NULL;
+	t.status_url = url[0] ? url : NULL;
+	t.lang = lang && strcmp(lang, "ru") == 0 ? "ru" : "kk";
+	if ((rc = text ? notify_talon_text(&t, out) : notify_talon_pdf(&t,
+	    out, err, sizeof(err))) != 0) {
+		if (rc == NOTIFY_RENDERER)
+			complaints_error_set(e, COMPLAINTS_EUNAVAIL,
+			    "renderer-failed", "%s", err);
+		else
+			complaints_error_set(e, COMPLAINTS_EINTERNAL,
+			    "internal", "the talon cannot be "
+			    "written");
+		return -1;
+	}
+	return 0;
 }

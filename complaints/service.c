@@ -104,44 +104,27 @@ open_routing(struct complaints *cx, const struct complaints_conf *conf,
 	return cx->routing ? 0 : -1;
 }
 
+/* The delivery worker of notify/, with its settings and defaults. */
 static int
-copy_opt(char **dst, const char *src, const char *def)
+open_outbox(struct complaints *cx, const struct complaints_conf *conf)
 {
-	const char *v = src && *src ? src : def;
-
-	*dst = NULL;
-	if (v == NULL)
-		return 0;
-	return (*dst = strdup(v)) ? 0 : -1;
-}
-
-/* The delivery settings, with their defaults. */
-static int
-copy_delivery(struct complaints *cx, const struct complaints_conf *conf)
-{
+	struct notify_outbox_conf oc;
 	char tdir[1024];
 
 	snprintf(tdir, sizeof(tdir), "%s/../notify/templates",
 	    conf->schema_dir);
-	cx->smtp_tls = conf->smtp_tls;
-	cx->smtp_timeout = conf->smtp_timeout > 0 ? conf->smtp_timeout : 60;
-	cx->notify_interval = conf->notify_interval;
-	cx->notify_attempts = conf->notify_attempts > 0 ?
-	    conf->notify_attempts : 8;
-	cx->notify_backoff = conf->notify_backoff > 0 ?
-	    conf->notify_backoff : 60;
-	if (copy_opt(&cx->smtp_url, conf->smtp_url, NULL) == -1 ||
-	    copy_opt(&cx->smtp_from, conf->smtp_from,
-	    "complaints@complaints.local") == -1 ||
-	    copy_opt(&cx->smtp_user, conf->smtp_user, NULL) == -1 ||
-	    copy_opt(&cx->smtp_password, conf->smtp_password, NULL) == -1 ||
-	    copy_opt(&cx->smtp_ca, conf->smtp_ca, NULL) == -1 ||
-	    copy_opt(&cx->mail_capture, conf->mail_capture, NULL) == -1 ||
-	    copy_opt(&cx->template_dir, conf->template_dir, tdir) == -1 ||
-	    copy_opt(&cx->mail_host, conf->mail_host, "complaints.local") ==
-	    -1 ||
-	    copy_opt(&cx->status_url, conf->status_url, NULL) == -1)
+	oc = conf->delivery;
+	oc.readers = cx->readers;
+	oc.writer = cx->writer;
+	oc.routing = cx->routing;
+	oc.timezone = cx->timezone;
+	if (oc.template_dir == NULL || *oc.template_dir == '\0')
+		oc.template_dir = tdir;
+	oc.delivered = complaints_delivered;
+	oc.arg = cx;
+	if ((cx->outbox = notify_outbox_new(&oc)) == NULL)
 		return -1;
+	cx->mail = notify_outbox_settings(cx->outbox);
 	return 0;
 }
 
@@ -194,7 +177,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 	cx->session_hours = conf->session_hours > 0 ? conf->session_hours : 12;
 	cx->session_idle = conf->session_idle > 0 ? conf->session_idle : 30;
 	cx->token_days = conf->token_days > 0 ? conf->token_days : 365;
-	if (copy_delivery(cx, conf) == -1)
+	if (conf->delivery.status_url && *conf->delivery.status_url &&
+	    (cx->status_url = strdup(conf->delivery.status_url)) == NULL)
 		goto oom;
 	if ((cx->signin = limit_new(4096, 1, 1)) == NULL)
 		goto oom;
@@ -212,8 +196,9 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 		goto fail;
 	if (conf->test_write_hold && *conf->test_write_hold)
 		db_writer_hold(cx->writer, conf->test_write_hold);
-	if (complaints_watch_start(cx) == -1 ||
-	    complaints_outbox_start(cx) == -1 ||
+	if (open_outbox(cx, conf) == -1 ||
+	    notify_outbox_start(cx->outbox) == -1 ||
+	    complaints_watch_start(cx) == -1 ||
 	    complaints_filing_start(cx) == -1)
 		goto oom;
 	return cx;
@@ -230,24 +215,14 @@ complaints_close(struct complaints *cx)
 	if (cx == NULL)
 		return;
 	complaints_watch_stop(cx);
-	complaints_outbox_stop(cx);
 	complaints_filing_stop(cx);
+	notify_outbox_free(cx->outbox);
 	db_writer_stop(cx->writer);
 	db_pool_close(cx->readers);
 	db_close(cx->wdb);
 	cal_free(cx->cal);
 	routing_free(cx->routing);
 	limit_free(cx->signin);
-	free(cx->smtp_url);
-	free(cx->smtp_from);
-	free(cx->smtp_user);
-	if (cx->smtp_password)
-		sodium_memzero(cx->smtp_password, strlen(cx->smtp_password));
-	free(cx->smtp_password);
-	free(cx->smtp_ca);
-	free(cx->mail_capture);
-	free(cx->template_dir);
-	free(cx->mail_host);
 	free(cx->status_url);
 	xmlio_schemas_free(cx->schemas);
 	free(cx->timezone);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "complaints/complaints_int.h"
+#include "util/ticker.h"
 
 #define WATCH_BATCH	256
 
@@ -102,60 +103,35 @@ complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
 		} while (w.marked == COMPLAINTS_FORWARD_BATCH);
 	}
 	if (*overdue || *reminded)
-		complaints_outbox_kick(cx);
+		notify_outbox_kick(cx->outbox);
 	return 0;
 }
 
-static void *
-watch_main(void *arg)
+static void
+watch_tick(void *arg)
 {
 	struct complaints *cx = arg;
 	struct complaints_error e;
-	struct timespec ts;
 	int o, r;
 
-	pthread_mutex_lock(&cx->watch_lock);
-	while (!cx->watch_stop) {
-		pthread_mutex_unlock(&cx->watch_lock);
-		if (complaints_watch_once(cx, &o, &r, &e) == -1)
-			log_warnx("watch: %s: %s", e.code, e.message);
-		else if (o || r)
-			log_info("watch: %d overdue, %d reminded", o, r);
-		pthread_mutex_lock(&cx->watch_lock);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += cx->watch_interval;
-		while (!cx->watch_stop && pthread_cond_timedwait(
-		    &cx->watch_cond, &cx->watch_lock, &ts) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&cx->watch_lock);
-	return NULL;
+	if (complaints_watch_once(cx, &o, &r, &e) == -1)
+		log_warnx("watch: %s: %s", e.code, e.message);
+	else if (o || r)
+		log_info("watch: %d overdue, %d reminded", o, r);
 }
 
 int
 complaints_watch_start(struct complaints *cx)
 {
-	if (cx->watch_interval <= 0 || cx->watch_running)
+	if (cx->watch_interval <= 0 || cx->watch != NULL)
 		return 0;
-	pthread_mutex_init(&cx->watch_lock, NULL);
-	pthread_cond_init(&cx->watch_cond, NULL);
-	if (pthread_create(&cx->watch, NULL, watch_main, cx) != 0)
-		return -1;
-	cx->watch_running = 1;
-	return 0;
+	cx->watch = ticker_start(cx->watch_interval, watch_tick, cx);
+	return cx->watch != NULL ? 0 : -1;
 }
 
 void
 complaints_watch_stop(struct complaints *cx)
 {
-	if (!cx->watch_running)
-		return;
-	pthread_mutex_lock(&cx->watch_lock);
-	cx->watch_stop = 1;
-	pthread_cond_signal(&cx->watch_cond);
-	pthread_mutex_unlock(&cx->watch_lock);
-	pthread_join(cx->watch, NULL);
-	pthread_mutex_destroy(&cx->watch_lock);
-	pthread_cond_destroy(&cx->watch_cond);
-	cx->watch_running = 0;
+	ticker_stop(cx->watch);
+	cx->watch = NULL;
 }

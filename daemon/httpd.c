@@ -158,11 +158,9 @@ httpd_fail(struct req *r, int status, const char *code, const char *fmt, ...)
 	struct complaints_error e;
 	va_list ap;
 
-	e.errc = status >= 500 ? COMPLAINTS_EINTERNAL : COMPLAINTS_EINVAL;
-	e.retry_after = 0;
-	strlcpy_chk(e.code, code, sizeof(e.code));
 	va_start(ap, fmt);
-	verrf(e.message, sizeof(e.message), fmt, ap);
+	complaints_error_vset(&e, status >= 500 ? COMPLAINTS_EINTERNAL :
+	    COMPLAINTS_EINVAL, code, fmt, ap);
 	va_end(ap);
 	return respond_error_allow(r, (unsigned)status, &e, NULL);
 }

@@ -277,21 +277,21 @@ main(int argc, char *argv[])
 	cc.session_hours = (int)conf.session_hours;
 	cc.session_idle = (int)conf.session_idle;
 	cc.token_days = (int)conf.token_days;
-	cc.smtp_url = conf.smtp_url;
-	cc.smtp_from = conf.smtp_from;
-	cc.smtp_user = conf.smtp_user;
-	cc.smtp_password = smtp_password;
-	cc.smtp_tls = strcmp(conf.smtp_tls, "none") == 0 ? 0 :
+	cc.delivery.smtp_url = conf.smtp_url;
+	cc.delivery.smtp_from = conf.smtp_from;
+	cc.delivery.smtp_user = conf.smtp_user;
+	cc.delivery.smtp_password = smtp_password;
+	cc.delivery.smtp_tls = strcmp(conf.smtp_tls, "none") == 0 ? 0 :
 	    strcmp(conf.smtp_tls, "try") == 0 ? 1 : 2;
-	cc.smtp_ca = conf.smtp_ca;
-	cc.smtp_timeout = (int)conf.smtp_timeout;
-	cc.mail_capture = conf.mail_capture;
-	cc.template_dir = conf.template_dir;
-	cc.mail_host = conf.mail_host;
-	cc.status_url = conf.status_url;
-	cc.notify_interval = (int)conf.notify_interval;
-	cc.notify_attempts = (int)conf.notify_attempts;
-	cc.notify_backoff = (int)conf.notify_backoff;
+	cc.delivery.smtp_ca = conf.smtp_ca;
+	cc.delivery.smtp_timeout = (int)conf.smtp_timeout;
+	cc.delivery.mail_capture = conf.mail_capture;
+	cc.delivery.template_dir = conf.template_dir;
+	cc.delivery.mail_host = conf.mail_host;
+	cc.delivery.status_url = conf.status_url;
+	cc.delivery.interval = (int)conf.notify_interval;
+	cc.delivery.attempts = (int)conf.notify_attempts;
+	cc.delivery.backoff = (int)conf.notify_backoff;
 	cc.readers = (int)conf.readers;
 	cc.reader_wait_ms = (int)conf.reader_wait_ms;
 	cc.queue_max = (size_t)conf.queue_max;

@@ -622,6 +622,12 @@ int		 db_writer_submit(struct db_writer *, struct db_job *);
  * (the jobs wait in the queue), so a test can stall every write.
  */
 void		 db_writer_hold(struct db_writer *, const char *path);
+/*
+ * Runs run(db, arg) as a job of the writer and waits for its commit; its
+ * DB_ code.  For the service's own threads, never a request's.
+ */
+int		 db_writer_run(struct db_writer *,
+		    int (*run)(struct db *, void *), void *arg);
 /* Finishes the queued jobs, stops the thread. */
 void		 db_writer_stop(struct db_writer *);
 /* Batches committed and jobs run, for the statistics. */

@@ -190,6 +190,62 @@ db_writer_stop(struct db_writer *w)
 	free(w);
 }
 
+struct wait_job {
+	struct db_job	 job;
+	int		(*run)(struct db *, void *);
+	void		*arg;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 done, rc;
+};
+
+static int
+wait_run(struct db *db, void *arg)
+{
+	struct wait_job *wj = arg;
+
+	return wj->run(db, wj->arg);
+}
+
+static void
+wait_done(void *arg, int rc)
+{
+	struct wait_job *wj = arg;
+
+	pthread_mutex_lock(&wj->lock);
+	wj->rc = rc;
+	wj->done = 1;
+	pthread_cond_signal(&wj->cond);
+	pthread_mutex_unlock(&wj->lock);
+}
+
+int
+db_writer_run(struct db_writer *w, int (*run)(struct db *, void *),
+    void *arg)
+{
+	struct wait_job wj;
+	int rc;
+
+	memset(&wj, 0, sizeof(wj));
+	wj.run = run;
+	wj.arg = arg;
+	wj.job.run = wait_run;
+	wj.job.arg = &wj;
+	wj.job.done = wait_done;
+	pthread_mutex_init(&wj.lock, NULL);
+	pthread_cond_init(&wj.cond, NULL);
+	if ((rc = db_writer_submit(w, &wj.job)) == DB_OK) {
+		pthread_mutex_lock(&wj.lock);
+		while (!wj.done)
+			pthread_cond_wait(&wj.cond, &wj.lock);
+		pthread_mutex_unlock(&wj.lock);
+		rc = wj.rc;
+	}
+	pthread_mutex_destroy(&wj.lock);
+	pthread_cond_destroy(&wj.cond);
+	return rc;
+}
+
 void
 db_writer_hold(struct db_writer *w, const char *path)
 {

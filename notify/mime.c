@@ -84,13 +84,17 @@ plain_ascii(const char *s)
 static size_t
 utf8_fit(const char *s, size_t max)
 {
-	size_t i = 0, n = strlen(s);
+	size_t i = 0, k, n = strlen(s);
 
 	if (n <= max)
 		return n;
-	i = max;
-	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
-		i--;
+	while (i < n) {
+		if ((k = utf8_dec(s + i, n - i, NULL)) == 0)
+			k = 1;
+		if (i + k > max)
+			break;
+		i += k;
+	}
 	return i;
 }
 

@@ -1,8 +1,9 @@
 # notify: notice texts, letters, the talon slip, the postal register, the
-# MIME message and its transports (SMTP by libcurl, capture for tests).
+# MIME message and its transports (SMTP by libcurl, capture for tests),
+# the outbox worker.
 LIB_SRCS += notify/common.c notify/render.c notify/pdf.c notify/letter.c \
 	notify/talon.c notify/register.c notify/mime.c notify/smtp.c \
-	notify/capture.c notify/renderer.c
+	notify/capture.c notify/renderer.c notify/outbox.c
 UNIT_TESTS += tests/unit/test_notify.c tests/unit/test_renderer.c
 PKGS += pangocairo cairo-pdf libqrencode
 

@@ -3,9 +3,10 @@
  *
  * Rendering (the notice texts from template files, the letter PDF, the
  * talon slip, the postal register), the MIME message, and the transports
- * that carry it (SMTP by libcurl, and a capture backend for tests).  No
- * database: the outbox worker fills these structs from its rows, calls
- * in, and records the attempts.
+ * that carry it (SMTP by libcurl, and a capture backend for tests), and
+ * the outbox worker that takes the notification rows from the store,
+ * fills these structs from them, sends and records the attempts.  Only
+ * the worker (outbox.c) touches the store.
  *
  * Every function is thread-safe and keeps no state between calls except
  * in a transport handle, which one thread uses at a time.  The PDF
@@ -24,6 +25,7 @@
 #define NOTIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -332,6 +334,91 @@ int	notify_renderer_pid(void);
  * returns.
  */
 int	notify_renderer_serve(void) __attribute__((noreturn));
+
+/* --- The outbox worker (outbox.c) --- */
+
+/*
+ * Delivers the notification rows the domain writes: claims, renders,
+ * sends (or prepares for the post), records, on a thread of its own; it
+ * reads and writes the store through db/ (a reader pool, the writer).
+ * The registrar's letter and the day's postal register are made here
+ * too, from the same rows.
+ */
+struct db;
+struct db_pool;
+struct db_writer;
+struct routing;
+struct notify_outbox;
+
+struct notify_outbox_conf {
+	struct db_pool		*readers;
+	struct db_writer	*writer;
+	const struct routing	*routing;	/* the court and the next
+						   level, in decisions */
+	const char	*timezone;	/* of bodies without their own */
+	const char	*template_dir;
+	const char	*status_url;	/* ends in /; NULL: none */
+	const char	*smtp_url;	/* NULL: no email */
+	const char	*smtp_from, *smtp_user, *smtp_password, *smtp_ca;
+	int		 smtp_tls;	/* enum notify_tls */
+	int		 smtp_timeout;	/* seconds a message may take */
+	const char	*mail_capture;	/* a folder: capture, do not send */
+	const char	*mail_host;	/* the right side of Message-IDs */
+	int		 interval;	/* seconds between rounds; 0: no
+					   thread (notify_outbox_once only) */
+	int		 attempts;	/* temporary failures, then failed */
+	int		 backoff;	/* seconds before the first retry */
+	/*
+	 * Called by the writer, in the commit that records a notification
+	 * of complaint_id as gone out (by email, or posted): the domain's
+	 * consequences (a decision sent makes the complaint answered).
+	 * Returns a DB_ code; not DB_OK rolls the record back.
+	 */
+	int		(*delivered)(void *arg, struct db *,
+			    int64_t complaint_id, const char *kind,
+			    const char *channel, const char *detail);
+	void		*arg;
+};
+
+/* Copies the settings; NULL when out of memory.  No thread yet. */
+struct notify_outbox *notify_outbox_new(const struct notify_outbox_conf *);
+/* Starts the worker thread when interval > 0; -1 when it cannot. */
+int	notify_outbox_start(struct notify_outbox *);
+/* Wakes the worker: a notification is due now. */
+void	notify_outbox_kick(struct notify_outbox *);
+/* Delivers what is due now; *done: how many were handled. */
+int	notify_outbox_once(struct notify_outbox *, int *done);
+/* Stops the thread (after the message in hand) and frees. */
+void	notify_outbox_free(struct notify_outbox *);
+/* The settings in use, defaults filled in; valid until the free. */
+const struct notify_outbox_conf *notify_outbox_settings(
+	    const struct notify_outbox *);
+/* The mail transport's configuration from the settings. */
+void	notify_outbox_smtp(const struct notify_outbox *,
+	    struct notify_smtp_conf *);
+
+/* notify_outbox_letter(): no such notification. */
+#define NOTIFY_NOTFOUND		(-4)
+/*
+ * notify_outbox_letter(): the applicant's text holds a character a
+ * letter cannot print (stored before the rule that refuses it).
+ */
+#define NOTIFY_UNPRINTABLE	(-5)
+/*
+ * The letter of notification id as a PDF, read on db.  0, NOTIFY_NOTFOUND,
+ * NOTIFY_UNPRINTABLE, NOTIFY_RENDERER, or -1; the reason in err.
+ */
+int	notify_outbox_letter(struct notify_outbox *, struct db *, int64_t id,
+	    struct buf *pdf, char *err, size_t errlen);
+/*
+ * The postal register of a body for a day (YYYY-MM-DD): the letters
+ * ready for the post, as a PDF (body_name in its title) or CSV; a letter
+ * that cannot be printed is left out and logged.  0,
+ * NOTIFY_RENDERER, or -1 with the reason in err.
+ */
+int	notify_outbox_register(struct notify_outbox *, struct db *,
+	    int64_t body_id, const char *body_name, const char *date, int csv,
+	    struct buf *out, char *err, size_t errlen);
 
 /*
  * The applicant's full name, "Surname Name Patronymic", skipping absent

@@ -149,13 +149,12 @@ check_talon(const struct notify_talon *t)
 static size_t
 utf8_prefix(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, k, len = strlen(s);
 
-	while (s[i] != '\0' && n > 0) {
-		i++;
-		while (((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		n--;
+	for (; i < len && n > 0; n--) {
+		if ((k = utf8_dec(s + i, len - i, NULL)) == 0)
+			k = 1;
+		i += k;
 	}
 	return i;
 }
