@@ -18,7 +18,7 @@ data folder each time.  After every round:
 At the end, after a clean restart and once the outbox has drained, no
 notification is lost or sent twice: every email notification is sent
 and captured (mail_capture), and a Message-ID appears more than once only
-when the kill fell between the send and its record (complaints/outbox.c:
+when the kill fell between the send and its record (notify/outbox.c:
 the daemon then sends again with the same Message-ID); such duplicates
 are counted and reported.
 
