@@ -198,6 +198,7 @@ write_done(void *arg)
 	struct req *r = arg;
 
 	__atomic_store_n(&r->finished, 1, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&r->h->waiting, 1, __ATOMIC_RELAXED);
 	MHD_resume_connection(r->conn);
 }
 
@@ -212,8 +213,10 @@ httpd_write(struct req *r, struct complaints_call *c, unsigned status,
 	r->call = c;
 	r->ok_status = status;
 	r->phase = PH_WAIT;
+	__atomic_add_fetch(&r->h->waiting, 1, __ATOMIC_RELAXED);
 	MHD_suspend_connection(r->conn);
 	if (complaints_call_submit(r->h->cx, c, write_done, r, &qe) == -1) {
+		__atomic_sub_fetch(&r->h->waiting, 1, __ATOMIC_RELAXED);
 		MHD_resume_connection(r->conn);
 		r->phase = PH_BODY;
 		return httpd_respond_error(r, &qe);
@@ -942,7 +945,7 @@ httpd_port(struct httpd *h)
 	return h->port;
 }
 
-void
+int
 httpd_drain(struct httpd *h, int grace)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
@@ -954,6 +957,7 @@ httpd_drain(struct httpd *h, int grace)
 		nanosleep(&ts, NULL);
 		waited++;
 	}
+	return __atomic_load_n(&h->waiting, __ATOMIC_RELAXED);
 }
 
 void

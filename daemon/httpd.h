@@ -17,8 +17,12 @@ struct httpd	*httpd_start(const struct conf *, struct complaints *,
 		    char *err, size_t);
 /* The port actually bound (for port = 0). */
 uint16_t	 httpd_port(struct httpd *);
-/* Stops accepting, waits up to grace seconds for requests in flight. */
-void		 httpd_drain(struct httpd *, int grace);
+/*
+ * Stops accepting, waits up to grace seconds for requests in flight.
+ * Returns how many still wait for the writer: then httpd_stop must not
+ * be called (libmicrohttpd cannot stop with connections suspended).
+ */
+int		 httpd_drain(struct httpd *, int grace);
 void		 httpd_stop(struct httpd *);
 
 /*

@@ -29,6 +29,7 @@ struct httpd {
 	const struct conf	*conf;
 	uint16_t		 port;
 	int			 inflight;
+	int			 waiting;	/* suspended for the writer */
 	struct limit		*lookups;	/* per client address */
 	char			*tls_cert, *tls_key;	/* PEM, while serving */
 	struct guard		*guard;		/* deadlines per request */

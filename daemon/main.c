@@ -340,7 +340,16 @@ main(int argc, char *argv[])
 	grace = (int)conf.shutdown_grace;
 	if (pthread_create(&watchdog, NULL, stop_watchdog, &grace) == 0)
 		pthread_detach(watchdog);
-	httpd_drain(h, (int)conf.shutdown_grace);
+	if (httpd_drain(h, (int)conf.shutdown_grace) > 0) {
+		/*
+		 * Changes still wait for the disk past the grace: their
+		 * clients were told nothing, and the connections, suspended,
+		 * cannot be closed; end as the stop watchdog would.
+		 */
+		log_warnx("complaintsd: changes still wait for the disk after "
+		    "%d s; exiting now", grace);
+		_exit(0);
+	}
 	httpd_stop(h);
 	complaints_close(cx);
 	notify_renderer_stop();
