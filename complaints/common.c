@@ -106,6 +106,20 @@ complaints_xml_error(struct complaints_error *e, const struct xmlio_err *xe)
 	return -1;
 }
 
+/* A reader of the pool, or EUNAVAIL when none frees in time. */
+struct db *
+complaints_reader(struct complaints *cx, struct complaints_error *e)
+{
+	struct db *db;
+
+	if ((db = db_pool_get(cx->readers)) == NULL) {
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "busy", "every "
+		    "reader of the journal is in use; try again in a moment");
+		e->retry_after = 1;
+	}
+	return db;
+}
+
 const struct cal_hours *
 complaints_hours(struct complaints *cx, const struct db_body *b)
 {

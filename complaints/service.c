@@ -128,19 +128,6 @@ open_outbox(struct complaints *cx, const struct complaints_conf *conf)
 	return 0;
 }
 
-struct db *
-complaints_reader(struct complaints *cx, struct complaints_error *e)
-{
-	struct db *db;
-
-	if ((db = db_pool_get(cx->readers)) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "busy", "every "
-		    "reader of the journal is in use; try again in a moment");
-		e->retry_after = 1;
-	}
-	return db;
-}
-
 struct complaints *
 complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 {
