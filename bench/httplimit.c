@@ -1,6 +1,6 @@
 /*
  * httplimit: the limit of the HTTP layer.  libmicrohttpd with the flags,
- * options and thread-pool size of complaintsd (httpd_start in
+ * options and thread-pool size of complaintsd (httpd_serve in
  * daemon/httpd.c), answering every request with one constant <status>
  * document, built per request the way complaintsd answers (a buffer
  * copied into the response, the same three headers).  What complaintsd

@@ -10,6 +10,8 @@
  * waits on the disk.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -716,6 +718,9 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		r->h = h;
 		r->conn = conn;
+		if (!__atomic_exchange_n(&h->first, 1, __ATOMIC_RELAXED))
+			log_debug("http: first request, served as uid %d",
+			    (int)geteuid());
 		route_metrics_begin(r, method);
 		buf_init(&r->body, (size_t)h->conf->max_body);
 		*con_cls = r;
@@ -858,16 +863,49 @@ read_pem(const char *path, char *err, size_t errlen)
 }
 
 
+/*
+ * The listening socket, bound by the caller's user (root may bind below
+ * 1024) before it drops.  SO_REUSEADDR lets a restart bind while the old
+ * connections linger in TIME_WAIT; it never lets a second daemon listen
+ * on the same port (that would be SO_REUSEPORT, which is not set).
+ */
+static int
+listen_socket(const struct conf *conf, char *err, size_t errlen)
+{
+	struct sockaddr_in sin;
+	int fd, one = 1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)conf->port);
+	if (inet_pton(AF_INET, conf->listen, &sin.sin_addr) != 1) {
+		snprintf(err, errlen, "listen: \"%s\" is not an IPv4 address",
+		    conf->listen);
+		return -1;
+	}
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1 || bind(fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1 || listen(fd, SOMAXCONN) == -1) {
+		snprintf(err, errlen, "cannot listen on %s:%lld: %s",
+		    conf->listen, conf->port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct httpd *
-httpd_start(const struct conf *conf, struct complaints *cx, char *err,
+httpd_open(const struct conf *conf, struct complaints *cx, char *err,
     size_t errlen)
 {
 	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
+	socklen_t slen = sizeof(sin);
 	struct httpd *h;
-	struct MHD_OptionItem tls[4];
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -875,22 +913,12 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	}
 	h->cx = cx;
 	h->conf = conf;
-	memset(tls, 0, sizeof(tls));
-	for (int i = 0; i < 4; i++)
-		tls[i].option = MHD_OPTION_END;
+	h->fd = -1;
 	if ((h->lookups = limit_new(8192, (double)conf->lookup_burst,
 	    (double)conf->lookup_rate / 60.0)) == NULL ||
 	    (h->guard = guard_new((int)conf->header_timeout,
 	    (int)conf->body_timeout)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)conf->port);
-	if (inet_pton(AF_INET, conf->listen, &sin.sin_addr) != 1) {
-		snprintf(err, errlen, "listen: \"%s\" is not an IPv4 address",
-		    conf->listen);
 		goto fail;
 	}
 	if (conf->tls_cert[0] || conf->tls_key[0]) {
@@ -903,6 +931,38 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 		    errlen)) == NULL || (h->tls_key = read_pem(conf->tls_key,
 		    err, errlen)) == NULL)
 			goto fail;
+	}
+	if ((h->fd = listen_socket(conf, err, errlen)) == -1)
+		goto fail;
+	if (getsockname(h->fd, (struct sockaddr *)&sin, &slen) == -1) {
+		snprintf(err, errlen, "getsockname: %s", strerror(errno));
+		goto fail;
+	}
+	h->port = ntohs(sin.sin_port);
+	return h;
+fail:
+	httpd_stop(h);
+	return NULL;
+}
+
+void
+httpd_set_complaints(struct httpd *h, struct complaints *cx)
+{
+	h->cx = cx;
+}
+
+int
+httpd_serve(struct httpd *h, char *err, size_t errlen)
+{
+	const struct conf *conf = h->conf;
+	struct MHD_OptionItem tls[4];
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+	memset(tls, 0, sizeof(tls));
+	for (int i = 0; i < 4; i++)
+		tls[i].option = MHD_OPTION_END;
+	if (h->tls_cert) {
 		tls[0].option = MHD_OPTION_HTTPS_MEM_CERT;
 		tls[0].ptr_value = h->tls_cert;
 		tls[1].option = MHD_OPTION_HTTPS_MEM_KEY;
@@ -914,7 +974,7 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	}
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
 	    MHD_OPTION_ARRAY, tls,
-	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)h->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -926,17 +986,13 @@ httpd_start(const struct conf *conf, struct complaints *cx, char *err,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
-		snprintf(err, errlen, "cannot listen on %s:%lld%s",
-		    conf->listen, conf->port, h->tls_cert ? " with TLS (check "
-		    "the certificate and the key)" : "");
-		goto fail;
+		snprintf(err, errlen, "cannot serve on %s:%u%s", conf->listen,
+		    h->port, h->tls_cert ? " with TLS (check the certificate "
+		    "and the key)" : "");
+		return -1;
 	}
-	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	h->port = info ? info->port : (uint16_t)conf->port;
-	return h;
-fail:
-	httpd_stop(h);
-	return NULL;
+	h->fd = -1;		/* MHD's now */
+	return 0;
 }
 
 uint16_t
@@ -968,6 +1024,8 @@ httpd_stop(struct httpd *h)
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
 	guard_free(h->guard);
+	if (h->fd != -1)
+		close(h->fd);
 	limit_free(h->lookups);
 	free_pem(h->tls_cert);
 	free_pem(h->tls_key);

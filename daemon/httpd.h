@@ -13,8 +13,17 @@ struct conf;
 struct complaints;
 struct httpd;
 
-struct httpd	*httpd_start(const struct conf *, struct complaints *,
+/*
+ * Binds and listens on conf's address and reads the TLS certificate and
+ * key, as whoever calls it (root, before it drops, for a port below 1024
+ * and keys only root reads); nothing is served yet.  cx may be NULL
+ * until httpd_set_complaints.  NULL with the reason in err.
+ */
+struct httpd	*httpd_open(const struct conf *, struct complaints *,
 		    char *err, size_t);
+void		 httpd_set_complaints(struct httpd *, struct complaints *);
+/* Starts serving on the socket httpd_open bound: 0, or -1 and err. */
+int		 httpd_serve(struct httpd *, char *err, size_t);
 /* The port actually bound (for port = 0). */
 uint16_t	 httpd_port(struct httpd *);
 /*

@@ -28,6 +28,8 @@ struct httpd {
 	struct complaints	*cx;
 	const struct conf	*conf;
 	uint16_t		 port;
+	int			 fd;		/* listening, until served */
+	int			 first;		/* a request came */
 	int			 inflight;
 	int			 waiting;	/* suspended for the writer */
 	struct limit		*lookups;	/* per client address */

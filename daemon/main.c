@@ -1,10 +1,12 @@
 /*
  * complaintsd: the complaint and appeal tracking daemon.
  *
- * Start-up in a fixed order: parse the configuration; start the
- * renderer process (before the database, the keys and any thread exist,
- * and before the outbox worker could draw a letter itself); open the
- * storage; listen; drop privileges; serve.  SIGTERM and SIGINT drain the
+ * Start-up in a fixed order: parse the configuration; lock the data
+ * folder and bind the listening socket (before going to the background,
+ * so a refusal reaches the terminal); start the renderer process (before
+ * the database, the keys and any thread exist, and before the outbox
+ * worker could draw a letter itself); open the storage; drop privileges;
+ * serve.  SIGTERM and SIGINT drain the
  * requests in flight and exit; SIGHUP is reserved for reloading
  * reference data.  "complaintsd -R" is the renderer process itself
  * (notify/renderer.c), started by the daemon, never by hand.
@@ -217,7 +219,8 @@ main(int argc, char *argv[])
 	    LOG_LVL_INFO;
 	if (verbose)
 		lvl = LOG_LVL_DEBUG;
-	log_init("complaintsd", debug, lvl);
+	/* To the terminal until in the background (below). */
+	log_init("complaintsd", 1, lvl);
 	clock_set_offset(conf.test_clock_offset);
 	if (conf.test_clock_offset != 0)
 		log_warnx("test_clock_offset is %lld s: the clock is not "
@@ -238,8 +241,21 @@ main(int argc, char *argv[])
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/*
+	 * Before going to the background, so that a refusal reaches the
+	 * terminal of whoever started it: the data folder's lock (flock,
+	 * kept by the child of daemon()) and the listening socket, bound
+	 * as root for a port below 1024 but not served until the drop.
+	 */
+	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)
+		fatalx("data_dir: %s", err);
+	if (dir_lock(conf.data_dir, err, sizeof(err)) == -1)
+		fatalx("data_dir: %s", err);
+	if ((h = httpd_open(&conf, NULL, err, sizeof(err))) == NULL)
+		fatalx("http: %s", err);
 	if (!debug && !service_supervised() && daemon(1, 0) == -1)
 		fatal("daemon");
+	log_init("complaintsd", debug, lvl);
 
 	memset(&rc, 0, sizeof(rc));
 	rc.uid = priv.uid;
@@ -249,10 +265,6 @@ main(int argc, char *argv[])
 	    conf.test_renderer_fault : NULL;
 	if (notify_renderer_start(&rc, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)
-		fatalx("data_dir: %s", err);
-	if (dir_lock(conf.data_dir, err, sizeof(err)) == -1)
-		fatalx("data_dir: %s", err);
 
 	xmlio_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -306,13 +318,16 @@ main(int argc, char *argv[])
 	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)
 		fatalx("data_dir: %s", err);
 	load_directory(cx, &conf);
-	if ((h = httpd_start(&conf, cx, err, sizeof(err))) == NULL)
-		fatalx("http: %s", err);
+	httpd_set_complaints(h, cx);
 	if (conf.port_file[0] && write_port_file(conf.port_file,
 	    httpd_port(h)) == -1)
 		fatal("port_file: %s", conf.port_file);
+	/* Connections made until now wait in the socket's backlog: the
+	 * first request is read by the user the daemon becomes. */
 	if (priv_drop(&priv, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (httpd_serve(h, err, sizeof(err)) == -1)
+		fatalx("http: %s", err);
 	log_info("complaintsd: listening on %s:%u, data in %s, as uid %d",
 	    conf.listen, httpd_port(h), conf.data_dir, (int)geteuid());
 	service_ready("listening on %s:%u", conf.listen, httpd_port(h));

@@ -213,7 +213,6 @@ class DropTest(PerTestDaemonCase):
         # The user must reach its data folder through the test's own.
         os.chmod(d.tmp, 0o711)
         d.start()
-        # It serves from the moment it listens; it drops just after.
         self.wait_for_log(d, "as uid %d" % pw.pw_uid)
         for pid in (d.proc.pid, int(STARTED.findall(d.log())[-1])):
             st = proc_status(pid)
@@ -232,6 +231,23 @@ class DropTest(PerTestDaemonCase):
         d.start()
         self.wait_for_log(d, "as uid %d" % pw.pw_uid, 2)
         self.assertEqual(d.get("/api/v1/talons/" + number).status, 200)
+        self.assertEqual(proc_status(d.proc.pid)["Uid"],
+                         [str(pw.pw_uid)] * 4)
+
+    def test_first_request_as_user(self):
+        """The socket is bound as root but served only after the drop: a
+        request made as soon as the port is known waits in the backlog
+        and is read by the user.  The daemon logs the uid it serves its
+        first request with (log_level debug)."""
+        pw = nobody()
+        d = self.new_daemon({"test_keep_root": "0", "user": "nobody",
+                             "log_level": "debug"}, start=False)
+        os.chmod(d.tmp, 0o711)
+        d.start()       # its first request: the harness's /healthz
+        self.wait_for_log(d, "first request, served as uid")
+        self.assertIn("http: first request, served as uid %d" % pw.pw_uid,
+                      d.log())
+        self.assertEqual(d.log().count("first request, served as uid"), 1)
         self.assertEqual(proc_status(d.proc.pid)["Uid"],
                          [str(pw.pw_uid)] * 4)
 

@@ -163,6 +163,25 @@ class ServiceTest(PerTestDaemonCase):
         self.assertEqual(request(d2.connection(), "GET", "/healthz").status,
                          200)
 
+    def test_in_use_told_on_the_terminal(self):
+        """Started by hand, without -d and outside systemd, a second
+        daemon on the data folder says why on its standard error (before
+        it would go to the background) and exits non-zero."""
+        d1 = self.new_daemon()
+        d2 = self.new_daemon({"_no_admin": 1}, start=False)
+        d2.data_dir = d1.data_dir
+        d2.write_conf()
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("NOTIFY_SOCKET", "JOURNAL_STREAM")}
+        p = subprocess.run([DAEMON_BIN, "-f", d2.conf_path], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=30)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(b"is in use by another complaintsd", p.stderr)
+        self.assertFalse(os.path.exists(d2.port_file))
+        self.assertEqual(request(d1.connection(), "GET", "/healthz").status,
+                         200)
+
     def test_one_daemon_per_port(self):
         d1 = self.new_daemon()
         d2 = self.new_daemon({"_no_admin": 1, "port": d1.port},
