@@ -90,6 +90,7 @@ enum complaints_role {
 	COMPLAINTS_ROLE_HEAD,		/* also assigns, extends, decides */
 	COMPLAINTS_ROLE_DESK,		/* the ministry's escalation desk */
 	COMPLAINTS_ROLE_ADMIN,		/* accounts and data, no complaints */
+	COMPLAINTS_ROLE_MONITOR,	/* reads /metrics, nothing else */
 	COMPLAINTS_ROLE_SYSTEM		/* the server's own tools: trusted */
 };
 

@@ -6,7 +6,8 @@
  * and their institutions).  The ministry's escalation desk sees every
  * complaint at ministry level and every overdue one.  An administrator
  * manages accounts and data and sees no complaint.  complaints_system,
- * the server's own tools, may everything; a NULL actor nothing.
+ * the server's own tools, may everything; a NULL actor nothing; a role
+ * not named here (a monitor, a role added later) nothing either.
  */
 #include <string.h>
 
@@ -49,10 +50,16 @@ complaints_may_read(struct db *db, const struct complaints_actor *a,
 		if (strcmp(b->code, a->body) == 0 || overdue)
 			return 0;
 		break;
-	default:
+	case COMPLAINTS_ROLE_REGISTRAR:
+	case COMPLAINTS_ROLE_HEAD:
 		if (above(db, a->body, b))
 			return 0;
 		break;
+	default:
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "%s "
+		    "(%s) may see no complaint", a->login,
+		    complaints_role_name(a->role));
+		return -1;
 	}
 	complaints_error_set(e, COMPLAINTS_EPERM, "other-body", "this "
 	    "complaint is %s's; %s (%s "
@@ -77,6 +84,13 @@ complaints_may_act(const struct complaints_actor *a, const char *action,
 		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "an "
 		    "administrator does not "
 		    "act on complaints");
+		return -1;
+	}
+	if (a->role != COMPLAINTS_ROLE_REGISTRAR &&
+	    a->role != COMPLAINTS_ROLE_HEAD && a->role != COMPLAINTS_ROLE_DESK) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "%s "
+		    "(%s) does not act on complaints", a->login,
+		    complaints_role_name(a->role));
 		return -1;
 	}
 	if (a->role == COMPLAINTS_ROLE_REGISTRAR)

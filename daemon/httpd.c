@@ -677,6 +677,34 @@ release_held(struct req *r)
 	return rc;
 }
 
+/*
+ * Whether the signed-in caller's role may call the route.  The staff's
+ * routes are for the four roles that work on complaints and accounts; a
+ * monitor has its own session and tokens only (it reads /metrics with
+ * one, route_metrics.c); any other role, one this code does not know,
+ * is refused at every STAFF and DESK route: it fails closed.
+ */
+static int
+role_may(const struct req *r)
+{
+	httpd_handler f = r->route->fn;
+
+	switch (r->who->role) {
+	case COMPLAINTS_ROLE_REGISTRAR:
+	case COMPLAINTS_ROLE_HEAD:
+	case COMPLAINTS_ROLE_DESK:
+	case COMPLAINTS_ROLE_ADMIN:
+	case COMPLAINTS_ROLE_SYSTEM:
+		return 1;
+	case COMPLAINTS_ROLE_MONITOR:
+		return f == route_me || f == route_sign_out ||
+		    f == route_token_new || f == route_token_list ||
+		    f == route_token_revoke;
+	default:
+		return 0;
+	}
+}
+
 static enum MHD_Result
 first_call(struct req *r, const char *url, const char *method)
 {
@@ -697,6 +725,9 @@ first_call(struct req *r, const char *url, const char *method)
 		return httpd_fail(r, 404, "not-found", "no such resource");
 	if (check_access(r) == -1)
 		return r->access_rc;
+	if (r->who != NULL && !role_may(r))
+		return httpd_fail(r, 403, "forbidden", "a %s account may "
+		    "not call this route", complaints_role_name(r->who->role));
 	if (r->route->body == BODY_NONE)
 		return MHD_YES;
 	return body_begin(r);

@@ -1,13 +1,15 @@
 /*
  * route_metrics: GET /metrics, the Prometheus text exposition format
- * (version 0.0.4), answered to the loopback address only: the monitoring
- * agent runs on the server, or scrapes through a tunnel.  Also the
+ * (version 0.0.4), answered to the loopback address, or elsewhere to an
+ * API token of a monitor account (complaintctl user add --role monitor);
+ * never to the public.  Also the
  * request hook that counts every answered request.
  *
  * Every metric and its meaning: complaintsd(8), "METRICS".
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "daemon/httpd_int.h"
@@ -103,6 +105,37 @@ httpd_loopback(const char *addr)
 	    strncmp(addr, "::ffff:127.", 11) == 0;
 }
 
+/*
+ * Away from loopback: a bearer token of a monitor account, or nothing.
+ * -1 when the request was answered (r->access_rc).
+ */
+static int
+monitor(struct req *r)
+{
+	struct complaints_error e;
+	const char *auth;
+
+	auth = httpd_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
+		r->access_rc = httpd_fail(r, 403, "metrics-loopback-only",
+		    "/metrics is answered to the loopback address, or to a "
+		    "monitor account's token");
+		return -1;
+	}
+	if (complaints_authenticate(r->h->cx, auth + 7, &r->actor,
+	    &e) == -1) {
+		r->access_rc = httpd_respond_error(r, &e);
+		return -1;
+	}
+	if (r->actor.role != COMPLAINTS_ROLE_MONITOR) {
+		r->access_rc = httpd_fail(r, 403, "forbidden", "/metrics is "
+		    "for a monitor account, not a %s",
+		    complaints_role_name(r->actor.role));
+		return -1;
+	}
+	return 0;
+}
+
 enum MHD_Result
 route_metrics(struct req *r)
 {
@@ -115,9 +148,8 @@ route_metrics(struct req *r)
 	struct stat st;
 	char wal[1100];
 
-	if (!httpd_loopback(r->client))
-		return httpd_fail(r, 403, "metrics-loopback-only", "/metrics "
-		    "is answered to the loopback address only");
+	if (!httpd_loopback(r->client) && monitor(r) == -1)
+		return r->access_rc;
 	buf_init(&out, METRICS_MAX);
 	memset(&s, 0, sizeof(s));
 	s.out = &out;

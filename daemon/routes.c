@@ -12,7 +12,7 @@
 const struct route httpd_routes[] = {
 	/* method, pattern, access, handler, body, answer */
 	{ "GET", "/healthz", PUBLIC, route_health, BODY_NONE, ANSWER_XML },
-	/* route_metrics.c: loopback only, checked by the handler */
+	/* route_metrics.c: loopback or a monitor's token, checked there */
 	{ "GET", "/metrics", PUBLIC, route_metrics, BODY_NONE, ANSWER_XML },
 	/* route_complaints.c */
 	{ "POST", "/api/v1/complaints", STAFF, route_register,

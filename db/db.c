@@ -328,6 +328,19 @@ static const char *const stmt_sql[ST__MAX] = {
  * The migrations, in order; migration i brings user_version from i to
  * i + 1.  Never edit one that has shipped: add the next.
  */
+/* The staff table, as made at schema 4 and rebuilt at schema 10. */
+#define STAFF_TABLE(name, roles, more)					\
+	"CREATE TABLE " name " ("					\
+	"  id INTEGER PRIMARY KEY,"					\
+	"  login TEXT NOT NULL UNIQUE,"					\
+	"  full_name TEXT NOT NULL,"					\
+	"  position TEXT NOT NULL,"					\
+	"  body_id INTEGER NOT NULL REFERENCES body(id),"		\
+	"  role TEXT NOT NULL CHECK (role IN (" roles ")),"		\
+	"  active INTEGER NOT NULL DEFAULT 1,"				\
+	"  pw_hash TEXT NOT NULL,"					\
+	"  created_at INTEGER NOT NULL" more ");"
+
 static const char *const migrations[] = {
 	/* 1: bodies, journal, attachments, the event chain. */
 	"CREATE TABLE body ("
@@ -553,17 +566,7 @@ static const char *const migrations[] = {
 	 * stored as SHA-256 hashes), and the record of what administrators
 	 * do with them.
 	 */
-	"CREATE TABLE staff ("
-	"  id INTEGER PRIMARY KEY,"
-	"  login TEXT NOT NULL UNIQUE,"
-	"  full_name TEXT NOT NULL,"
-	"  position TEXT NOT NULL,"
-	"  body_id INTEGER NOT NULL REFERENCES body(id),"
-	"  role TEXT NOT NULL CHECK (role IN ('registrar', 'head', 'desk',"
-	"    'admin')),"
-	"  active INTEGER NOT NULL DEFAULT 1,"
-	"  pw_hash TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
+	STAFF_TABLE("staff", "'registrar', 'head', 'desk', 'admin'", "")
 	"CREATE TABLE token ("
 	"  id INTEGER PRIMARY KEY,"
 	"  hash BLOB NOT NULL UNIQUE,"
@@ -667,6 +670,22 @@ static const char *const migrations[] = {
 	 * triggers, so that a long period reads whole months.
 	 */
 	REPORT_MIGRATION_MONTHS,
+
+	/*
+	 * 10: the monitor role (reads /metrics).  SQLite cannot change a
+	 * CHECK in place, so the staff table is rebuilt: every row copied
+	 * with its id, while foreign keys are off (migrate()), so the
+	 * tokens keep pointing at their accounts.  No hash covers these
+	 * rows; the journal's chain is not touched.
+	 */
+	STAFF_TABLE("staff_new", "'registrar', 'head', 'desk', 'admin', "
+	    "'monitor'", ", surname TEXT, given_name TEXT, patronymic TEXT")
+	"INSERT INTO staff_new(id, login, full_name, position, body_id, role,"
+	"  active, pw_hash, created_at, surname, given_name, patronymic)"
+	"  SELECT id, login, full_name, position, body_id, role, active,"
+	"  pw_hash, created_at, surname, given_name, patronymic FROM staff;"
+	"DROP TABLE staff;"
+	"ALTER TABLE staff_new RENAME TO staff;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -808,6 +827,27 @@ db_rollback_savepoint(struct db *db)
 	return rc;
 }
 
+/* SQLITE_OK when every foreign key finds its row; else *msg says where. */
+static int
+fk_check(struct db *db, char **msg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1,
+	    &st, NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*msg = sqlite3_mprintf("a row of %s refers to a missing row "
+		    "of %s", sqlite3_column_text(st, 0),
+		    sqlite3_column_text(st, 2));
+		rc = SQLITE_CONSTRAINT_FOREIGNKEY;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int
 migrate(struct db *db, char *err, size_t errlen)
 {
@@ -826,11 +866,22 @@ migrate(struct db *db, char *err, size_t errlen)
 		    "program's %d", version, N_MIGRATIONS);
 		return -1;
 	}
+	/*
+	 * Foreign keys off while a migration runs (a pragma that cannot
+	 * change inside a transaction), so a table others refer to can be
+	 * rebuilt; foreign_key_check proves every reference whole before
+	 * the commit.
+	 */
+	if (version < N_MIGRATIONS && sqlite3_exec(db->h,
+	    "PRAGMA foreign_keys = OFF", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail_msg;
 	for (; version < N_MIGRATIONS; version++) {
 		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL,
 		    &msg) != SQLITE_OK)
 			goto fail_msg;
 		rc = sqlite3_exec(db->h, migrations[version], NULL, NULL, &msg);
+		if (rc == SQLITE_OK)
+			rc = fk_check(db, &msg);
 		if (rc == SQLITE_OK) {
 			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 			    version + 1);
@@ -844,6 +895,9 @@ migrate(struct db *db, char *err, size_t errlen)
 		}
 		log_info("db: migrated to schema %d", version + 1);
 	}
+	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL,
+	    &msg) != SQLITE_OK)
+		goto fail_msg;
 	return 0;
 fail_msg:
 	snprintf(err, errlen, "migration %d: %s", version + 1,

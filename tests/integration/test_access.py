@@ -25,7 +25,7 @@ from harness import (REPO, Daemon, DaemonTestCase, PASSWORD, complaint_xml,
                      text_of)
 
 CALLERS = ["none", "reg", "head", "reg_other", "head_other", "city",
-           "desk", "admin"]
+           "desk", "admin", "monitor"]
 ACCOUNTS = {
     "reg": ("registrar", "almaty-alatau"),
     "head": ("head", "almaty-alatau"),
@@ -34,6 +34,7 @@ ACCOUNTS = {
     "city": ("head", "almaty-edu"),
     "desk": ("desk", "mes"),
     "admin": ("admin", "mes"),
+    "monitor": ("monitor", "mes"),
 }
 
 
@@ -47,8 +48,9 @@ def signed_in_doc():
 
 def every(status, **but):
     """The same status for every caller but no session (401) and those
-    named."""
-    d = {c: status for c in CALLERS}
+    named.  The monitor is always named: it may call nearly nothing, and
+    a row that forgets it fails test_every_rule_names_every_caller."""
+    d = {c: status for c in CALLERS if c != "monitor"}
     d["none"] = 401
     d.update(but)
     return d
@@ -62,68 +64,79 @@ ASSIGN = "<assign><assignee>Иванова</assignee></assign>"
 # {U} a login to act on, {SVG} the file name of a chart.
 ROUTES = [
     ("GET", "/healthz", None, {c: 200 for c in CALLERS}),
-    # Loopback only, whoever asks (test_metrics: from elsewhere, 403).
+    # From loopback, whoever asks (test_metrics: from elsewhere only a
+    # monitor's token).
     ("GET", "/metrics", None, {c: 200 for c in CALLERS}),
     ("POST", "/api/v1/complaints", "REGISTER",
-     every(201, admin=403)),
+     every(201, admin=403, monitor=403)),
     ("GET", "/api/v1/complaints?body=almaty-alatau", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("GET", "/api/v1/complaints/{A}", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("POST", "/api/v1/complaints/{A}/actions", NOTE,
      every(200, reg_other=403, head_other=403, city=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("POST", "/api/v1/complaints/{A}/actions", ASSIGN,
      every(200, reg=403, reg_other=403, head_other=403, city=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("GET", "/api/v1/talons/{T}", None, {c: 200 for c in CALLERS}),
     ("GET", "/api/v1/talons/{T}/talon", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("GET", "/api/v1/journal?body=almaty-alatau&year={Y}", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("GET", "/api/v1/verify", None,
-     every(403, desk=200, admin=200)),
+     every(403, desk=200, admin=200, monitor=403)),
     # Reports: a registrar or head sees their own body, the escalation
     # desk and the administrator any.
     ("GET", "/api/v1/reports/summary?body=almaty-alatau", None,
-     every(200, reg_other=403, head_other=403, city=403)),
+     every(200, reg_other=403, head_other=403, city=403, monitor=403)),
     ("GET", "/api/v1/reports/complaints?figure=received&body=almaty-alatau",
-     None, every(200, reg_other=403, head_other=403, city=403)),
+     None, every(200, reg_other=403, head_other=403, city=403, monitor=403)),
     ("GET", "/api/v1/reports/chart/{SVG}?body=almaty-alatau", None,
-     every(200, reg_other=403, head_other=403, city=403)),
+     every(200, reg_other=403, head_other=403, city=403, monitor=403)),
     ("GET", "/api/v1/directory?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0", None,
      {c: 200 for c in CALLERS}),
     ("GET", "/api/v1/directory/{D}", None, {c: 200 for c in CALLERS}),
     ("POST", "/api/v1/session", "SIGNIN", {c: 401 for c in CALLERS}),
-    ("GET", "/api/v1/session", None, every(200)),
-    ("DELETE", "/api/v1/session", None, every(204)),
+    ("GET", "/api/v1/session", None, every(200, monitor=200)),
+    ("DELETE", "/api/v1/session", None, every(204, monitor=204)),
     ("POST", "/api/v1/tokens",
-     "<token-request><label>script</label></token-request>", every(201)),
-    ("GET", "/api/v1/tokens", None, every(200)),
-    ("DELETE", "/api/v1/tokens/{TOK}", None, every(204)),
-    ("GET", "/api/v1/users", None, every(403, admin=200)),
-    ("POST", "/api/v1/users", "ACCOUNT", every(403, admin=201)),
-    ("POST", "/api/v1/users/{U}/disable", None, every(403, admin=204)),
+     "<token-request><label>script</label></token-request>",
+     every(201, monitor=201)),
+    ("GET", "/api/v1/tokens", None, every(200, monitor=200)),
+    ("DELETE", "/api/v1/tokens/{TOK}", None, every(204, monitor=204)),
+    ("GET", "/api/v1/users", None, every(403, admin=200, monitor=403)),
+    ("POST", "/api/v1/users", "ACCOUNT", every(403, admin=201, monitor=403)),
+    ("POST", "/api/v1/users/{U}/disable", None, every(403, admin=204,
+                                                      monitor=403)),
     ("POST", "/api/v1/users/{U}/password",
      "<password-change><password>another-password-2</password>"
-     "</password-change>", every(403, admin=204)),
+     "</password-change>", every(403, admin=204, monitor=403)),
     ("GET", "/api/v1/notifications?body=almaty-alatau", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("POST", "/api/v1/notifications/{N}/resend", None,
      every(409, reg_other=403, head_other=403, city=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("POST", "/api/v1/notifications/{N}/to-post", None,
      every(204, reg_other=403, head_other=403, city=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("GET", "/api/v1/notifications/{N}/letter", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("POST", "/api/v1/notifications/{N}/posted", None,
      every(409, reg_other=403, head_other=403, city=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("GET", "/api/v1/post/register?body=almaty-alatau&date={D0}&format=csv",
-     None, every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     None, every(200, reg_other=403, head_other=403, desk=403, admin=403,
+                 monitor=403)),
     ("GET", "/api/v1/talons/{T}/slip", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("GET", "/status", None, {c: 200 for c in CALLERS}),
     ("GET", "/status/{T}", None, {c: 200 for c in CALLERS}),
     ("POST", "/status", "FORM", {c: 200 for c in CALLERS}),
@@ -132,40 +145,45 @@ ROUTES = [
     # browser to the sign-in (303); its forms carry the CSRF token and
     # come from the server's own Origin (test_desk.py refuses the rest).
     ("GET", "/desk/login", None, {c: 200 for c in CALLERS}),
-    ("POST", "/desk/logout", "DESK:", every(303, none=303)),
+    # A monitor may sign in (the desk does not know the role yet) but may
+    # not use the desk, not even to sign out (its form's token comes
+    # from a page it may not see).
+    ("POST", "/desk/logout", "DESK:", every(303, none=303, monitor=403)),
     # Each caller signs in with its own account (no session: a wrong
     # one); after the rows that sign in again, as failures delay those.
-    ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401)),
-    ("GET", "/desk/", None, every(200, none=303, desk=303, admin=303)),
-    ("GET", "/desk/escalation", None, every(403, none=303, desk=200)),
+    ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401, monitor=303)),
+    ("GET", "/desk/", None, every(200, none=303, desk=303, admin=303,
+                                 monitor=403)),
+    ("GET", "/desk/escalation", None, every(403, none=303, desk=200, monitor=403)),
     # The post of the user's own body: every body (the ministry's too)
     # sees its own letters; the administrator none.
-    ("GET", "/desk/post", None, every(200, none=303, admin=403)),
+    ("GET", "/desk/post", None,
+     every(200, none=303, admin=403, monitor=403)),
     ("GET", "/desk/post/letters/{N}", None,
      every(200, none=303, reg_other=403, head_other=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("POST", "/desk/post/letters/{N}/posted", "DESK:tracking=RR123",
      every(409, none=303, reg_other=403, head_other=403, city=403,
-           desk=403, admin=403)),
+           desk=403, admin=403, monitor=403)),
     ("GET", "/desk/post/register?date={D0}&format=csv", None,
-     every(200, none=303, admin=403)),
+     every(200, none=303, admin=403, monitor=403)),
     ("GET", "/desk/complaints/{A}", None,
      every(200, none=303, reg_other=403, head_other=403, desk=403,
-           admin=403)),
+           admin=403, monitor=403)),
     ("POST", "/desk/complaints/{A}/{NOTE}", "DESK:text=Access+check.",
      every(303, none=303, reg_other=403, head_other=403, city=403,
-           desk=403, admin=403)),
-    ("GET", "/desk/register", None, every(200, none=303)),
+           desk=403, admin=403, monitor=403)),
+    ("GET", "/desk/register", None, every(200, none=303, monitor=403)),
     ("POST", "/desk/register", "DESK:REGISTER",
-     every(201, none=303, admin=403)),
+     every(201, none=303, admin=403, monitor=403)),
     ("POST", "/desk/talons/{T}/slip", "DESK:",
      every(200, none=303, reg_other=403, head_other=403, desk=403,
-           admin=403)),
-    ("GET", "/desk/admin", None, every(403, none=303, admin=200)),
+           admin=403, monitor=403)),
+    ("GET", "/desk/admin", None, every(403, none=303, admin=200, monitor=403)),
     ("POST", "/desk/admin/users", "DESK:ACCOUNT",
-     every(403, none=303, admin=303)),
+     every(403, none=303, admin=303, monitor=403)),
     ("POST", "/desk/admin/users/{U}/{DISABLE}", "DESK:",
-     every(403, none=303, admin=303)),
+     every(403, none=303, admin=303, monitor=403)),
     ("GET", "/desk.css", None, {c: 200 for c in CALLERS}),
     # Public, limited per address; filing needs mail, which this
     # daemon has not (test_filing.py files with it).
@@ -184,11 +202,12 @@ ROUTES = [
      "</from><text>Access check.</text></mail>",
      {c: 201 for c in CALLERS}),
     ("GET", "/api/v1/mail?body=almaty-alatau", None,
-     every(200, reg_other=403, head_other=403, desk=403, admin=403)),
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     # No such mail: 404 for staff, 401 without a session.
     ("POST", "/api/v1/mail/{M}/register", "<complete><service>11"
      "</service><institution>school-10</institution><surname>A</surname>"
-     "<name>B</name></complete>", every(404)),
+     "<name>B</name></complete>", every(404, monitor=403)),
 ]
 
 # The register form's fields, as a registrar fills them in.
@@ -244,6 +263,11 @@ class AccessTableTest(DaemonTestCase):
         role, body = ACCOUNTS[caller]
         login = "admin" if role == "admin" else "%s.%s" % (role, body)
         return self.daemon.sign_in(login)
+
+    def test_every_rule_names_every_caller(self):
+        for method, path, _, want in ROUTES:
+            self.assertEqual(set(want), set(CALLERS), "%s %s: a rule for "
+                             "every kind of caller" % (method, path))
 
     def test_every_route_has_a_rule(self):
         with open(os.path.join(REPO, "daemon", "routes.c"),

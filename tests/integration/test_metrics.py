@@ -1,12 +1,17 @@
 """GET /metrics: the Prometheus text format, parsed with Debian's
 python3-prometheus-client; every count checked against what the test
-itself did; loopback only."""
+itself did; from loopback, or elsewhere with a monitor account's token."""
 
+import http.client
 import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import time
 
-from harness import PerTestDaemonCase, make_talon, request, text_of
+from harness import (CTL_BIN, PASSWORD, PerTestDaemonCase, make_talon,
+                     request, text_of)
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -151,3 +156,60 @@ class MetricsTest(PerTestDaemonCase):
         self.assertIn(b"metrics-loopback-only", r.body)
         conn = http.client.HTTPConnection(addr, d.port, timeout=10)
         self.assertEqual(request(conn, "GET", "/healthz").status, 200)
+
+    def test_monitor_token_from_elsewhere(self):
+        """Away from loopback, /metrics answers a monitor account's API
+        token (the account opened with complaintctl user add --role
+        monitor, its token made with complaintctl token new), and no
+        other role's; the monitor's token opens no other route."""
+        addr = local_address()
+        if addr is None:
+            self.skipTest("this host has no address but loopback")
+        d = self.new_daemon({"listen": "0.0.0.0"})
+        # As README says: the administrator opens the account.
+        p = subprocess.run(
+            [CTL_BIN, "-u", d.url(), "user", "add", "prometheus", "--name",
+             "Prometheus", "--position", "monitoring", "--body", "mes",
+             "--role", "monitor", "--password-stdin"],
+            input=PASSWORD + "\n", capture_output=True, text=True,
+            timeout=60, env=dict(os.environ,
+                                 COMPLAINTS_TOKEN=d.account_token("admin")))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        tmp = tempfile.mkdtemp(prefix="cx-it-monitor-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        env = dict(os.environ, COMPLAINTS_TOKEN_FILE=os.path.join(
+            tmp, "token"))
+        env.pop("COMPLAINTS_TOKEN", None)
+        for args, stdin in ((["login", "prometheus", "--password-stdin"],
+                             PASSWORD + "\n"),
+                            (["token", "new", "scraper", "30"], None)):
+            p = subprocess.run([CTL_BIN, "-u", d.url()] + args, env=env,
+                               input=stdin, capture_output=True, text=True,
+                               timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        token = p.stdout.splitlines()[0]
+        self.assertRegex(token, r"^[A-Za-z0-9_-]{20,}$")
+
+        def get(path, tok=None):
+            conn = http.client.HTTPConnection(addr, d.port, timeout=10)
+            h = {"Authorization": "Bearer " + tok} if tok else {}
+            return request(conn, "GET", path, headers=h)
+
+        r = get("/metrics", token)
+        self.assertEqual(r.status, 200, r)
+        families = {f.name for f in text_string_to_metric_families(
+            r.body.decode("utf-8"))}
+        self.assertIn("complaintsd_overdue_complaints", families)
+        for role, body in (("admin", "mes"), ("registrar", "almaty-medeu"),
+                           ("desk", "mes")):
+            r = get("/metrics", d.account(role, body))
+            self.assertEqual(r.status, 403, (role, r))
+        self.assertEqual(get("/metrics", "0" * 43).status, 401)
+        self.assertEqual(get("/metrics").status, 403)
+        # Nothing else: not the journal, not the accounts, not a list.
+        for path in ("/api/v1/users", "/api/v1/verify",
+                     "/api/v1/complaints?body=mes",
+                     "/api/v1/notifications?body=mes"):
+            r = get(path, token)
+            self.assertEqual(r.status, 403, (path, r))
+        self.assertEqual(get("/api/v1/session", token).status, 200)

@@ -49,10 +49,21 @@ class UpgradeTest(PerTestDaemonCase):
         before = sqlite3.connect(os.path.join(FIXTURES, name,
                                               "complaints.db"))
         old_version = before.execute("PRAGMA user_version").fetchone()[0]
+        staff_sql = ("SELECT id, login, full_name, position, body_id, role, "
+                     "active, pw_hash, created_at FROM staff ORDER BY id")
+        token_sql = "SELECT * FROM token ORDER BY id"
+        staff = before.execute(staff_sql).fetchall()
+        tokens = before.execute(token_sql).fetchall()
         before.close()
         d = self.open_fixture(name)
         version = d.query("PRAGMA user_version")[0][0]
         self.assertGreaterEqual(version, old_version)
+        # The accounts (their table rebuilt for the monitor role) and
+        # their tokens, row for row, and every reference whole.
+        self.assertTrue(staff)
+        self.assertEqual([tuple(r) for r in d.query(staff_sql)], staff)
+        self.assertEqual([tuple(r) for r in d.query(token_sql)], tokens)
+        self.assertEqual(d.query("PRAGMA foreign_key_check"), [])
         r = d.get("/api/v1/verify")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(text_of(r.xml(), "result"), "ok", r)
