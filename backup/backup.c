@@ -262,6 +262,42 @@ out:
 	return ret;
 }
 
+int
+backup_check(const char *file, struct backup_info *info, char *err,
+    size_t errlen)
+{
+	struct db *db;
+	uint8_t key[KEY_LEN];
+	size_t klen = 0;
+	long version;
+	int rc, ret = -1;
+
+	memset(info, 0, sizeof(*info));
+	if (check_header(file, &version, err, errlen) == -1)
+		return -1;
+	if (version != db_schema_version()) {
+		snprintf(err, errlen, "%s is at schema %ld, this complaintctl "
+		    "at %d: check it with the complaintctl of the daemon's "
+		    "version", file, version, db_schema_version());
+		return -1;
+	}
+	if ((db = db_open(file, 0, err, errlen)) == NULL)
+		return -1;
+	if (check_copy(db, file, info, err, errlen) == -1)
+		goto out;
+	rc = db_backup_note_get(db, KEY_NOTE, key, sizeof(key), &klen);
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
+		snprintf(err, errlen, "%s: the key: %s", file, db_strerror(rc));
+		goto out;
+	}
+	info->with_key = rc == DB_OK && klen == KEY_LEN;
+	ret = 0;
+out:
+	sodium_memzero(key, sizeof(key));
+	db_close(db);
+	return ret;
+}
+
 /* Copies src to a new file dst, 0600, synced. */
 static int
 copy_file(const char *src, const char *dst, char *err, size_t errlen)

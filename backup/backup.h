@@ -27,6 +27,13 @@ struct backup_info {
 int	backup_make(const char *data_dir, const char *file, int with_key,
 	    struct backup_info *, char *err, size_t errlen);
 /*
+ * Checks a copy made elsewhere (complaintctl backup over HTTP, on
+ * arrival): of this version's schema, integrity_check and verify; info
+ * gets its counts and whether it holds the key.  The file is only read.
+ */
+int	backup_check(const char *file, struct backup_info *, char *err,
+	    size_t errlen);
+/*
  * Restores file into data_dir, whose daemon must be stopped (its lock is
  * taken for the time of the restore).  A copy that fails the checks is
  * refused and nothing changes.  An existing store is replaced only with

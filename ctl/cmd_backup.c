@@ -1,8 +1,10 @@
 /*
  * complaintctl backup, restore: verified copies of the server's store,
- * made on the server with --data-dir (the daemon may run), and put back
- * into the data folder of a stopped daemon.
+ * made on the server with --data-dir (the daemon may run) or by the
+ * daemon for its administrator over HTTP, and put back into the data
+ * folder of a stopped daemon.
  */
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@ static int
 backup_usage(const char *cmd)
 {
 	if (strcmp(cmd, "backup") == 0)
-		fprintf(stderr, "usage: complaintctl backup --data-dir DIR "
+		fprintf(stderr, "usage: complaintctl backup [--data-dir DIR] "
 		    "[--with-keys] FILE\n");
 	else
 		fprintf(stderr, "usage: complaintctl restore --data-dir DIR "
@@ -32,6 +34,38 @@ print_info(const char *file, const struct backup_info *info)
 	printf("journals: %lld\n", (long long)info->journals);
 	printf("access-code key: %s\n", info->with_key ? "included" :
 	    "not included");
+}
+
+/*
+ * Through the API, as the administrator: the daemon makes the copy and
+ * checks it (integrity_check, verify) before it sends it; the file is
+ * written 0600, appears only when the whole copy came, and is checked
+ * again here on arrival.
+ */
+static int
+backup_http(const char *file, int with_keys)
+{
+	struct backup_info info;
+	char err[1024];
+	int rc;
+
+	if (strcmp(file, "-") == 0) {
+		fprintf(stderr, "complaintctl: backup: name a file (it is "
+		    "checked once written)\n");
+		return CTL_USAGE;
+	}
+	rc = ctl_download_mode("backup", with_keys ? "/api/v1/backup?keys=1" :
+	    "/api/v1/backup", "application/vnd.sqlite3", file, 0600);
+	if (rc != CTL_OK)
+		return rc;
+	log_init("complaintctl", 1, LOG_LVL_WARN);
+	if (backup_check(file, &info, err, sizeof(err)) == -1) {
+		fprintf(stderr, "complaintctl: backup: %s\n", err);
+		return CTL_UNAVAILABLE;
+	}
+	print_info(file, &info);
+	printf("ok\n");
+	return CTL_OK;
 }
 
 /* backup and restore: argv[0] says which. */
@@ -71,9 +105,12 @@ cmd_backup(int argc, char **argv)
 			return backup_usage(cmd);
 		}
 	}
-	if (optind != argc - 1 || data_dir == NULL || *data_dir == '\0')
+	if (optind != argc - 1 || (restore && (data_dir == NULL ||
+	    *data_dir == '\0')))
 		return backup_usage(cmd);
 	file = argv[optind];
+	if (!restore && (data_dir == NULL || *data_dir == '\0'))
+		return backup_http(file, with_keys);
 	log_init("complaintctl", 1, LOG_LVL_WARN);
 	if ((restore ? backup_restore(file, data_dir, force, &info, err,
 	    sizeof(err)) : backup_make(data_dir, file, with_keys, &info, err,

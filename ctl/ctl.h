@@ -7,6 +7,7 @@
 #define CTL_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <libxml/tree.h>
 
@@ -49,6 +50,9 @@ int	ctl_http_stream(const char *path, const char *accept, FILE *out,
  */
 int	ctl_download(const char *cmd, const char *path, const char *accept,
 	    const char *file);
+/* The same, the file made with mode (0600: none but its owner reads). */
+int	ctl_download_mode(const char *cmd, const char *path,
+	    const char *accept, const char *file, mode_t mode);
 /*
  * Prints an <error> document's code and message to stderr; returns the
  * exit status for that HTTP status.

@@ -424,9 +424,8 @@ ctl_ref(const char *cmd, const char *in, char *out, size_t len)
  */
 static int
 download_tmp(const char *cmd, const char *path, char *tmp, size_t len,
-    FILE **f)
+    mode_t mode, FILE **f)
 {
-	mode_t um;
 	int fd;
 
 	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", path) >= len) {
@@ -439,9 +438,7 @@ download_tmp(const char *cmd, const char *path, char *tmp, size_t len,
 		    strerror(errno));
 		return -1;
 	}
-	um = umask(0);
-	umask(um);
-	fchmod(fd, 0666 & ~um);
+	fchmod(fd, mode);
 	if ((*f = fdopen(fd, "wb")) == NULL) {
 		fprintf(stderr, "complaintctl: %s: %s: %s\n", cmd, tmp,
 		    strerror(errno));
@@ -456,6 +453,16 @@ int
 ctl_download(const char *cmd, const char *path, const char *accept,
     const char *file)
 {
+	mode_t um = umask(0);
+
+	umask(um);
+	return ctl_download_mode(cmd, path, accept, file, 0666 & ~um);
+}
+
+int
+ctl_download_mode(const char *cmd, const char *path, const char *accept,
+    const char *file, mode_t mode)
+{
 	char tmp[1024];
 	struct buf err;
 	long status = 0;
@@ -463,7 +470,7 @@ ctl_download(const char *cmd, const char *path, const char *accept,
 	int r, rc;
 
 	if (file != NULL && strcmp(file, "-") != 0 &&
-	    download_tmp(cmd, file, tmp, sizeof(tmp), &f) == -1)
+	    download_tmp(cmd, file, tmp, sizeof(tmp), mode, &f) == -1)
 		return CTL_REFUSED;
 	buf_init(&err, 0);
 	r = ctl_http_stream(path, accept, f, &err, &status);

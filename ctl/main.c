@@ -72,7 +72,7 @@ static const struct {
 	    "the figures of a period (see complaintsd(8), REPORTS)" },
 	{ "verify", cmd_verify, "",
 	    "check the journal and the audit trail for tampering" },
-	{ "backup", cmd_backup, "--data-dir DIR [--with-keys] FILE",
+	{ "backup", cmd_backup, "[--data-dir DIR] [--with-keys] FILE",
 	    "a verified copy of the server's store (the daemon may run)" },
 	{ "restore", cmd_backup, "--data-dir DIR [--force] FILE",
 	    "put a verified copy back (the daemon stopped)" },

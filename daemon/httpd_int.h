@@ -269,6 +269,8 @@ int		httpd_loopback(const char *addr);
 /* route_journal.c: the journal export and verify */
 enum MHD_Result	route_journal(struct req *);
 enum MHD_Result	route_verify(struct req *);
+/* route_backup.c: a verified copy of the store, for the administrator */
+enum MHD_Result	route_backup(struct req *);
 /* route_reports.c: reports, their traces and charts */
 enum MHD_Result	route_report_summary(struct req *);
 enum MHD_Result	route_report_complaints(struct req *);

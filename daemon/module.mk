@@ -11,3 +11,4 @@ PKGS += libsystemd
 # Filing online.
 LIB_SRCS += daemon/route_filing.c
 LIB_SRCS += daemon/route_reports.c
+LIB_SRCS += daemon/route_backup.c

@@ -90,6 +90,8 @@ const struct route httpd_routes[] = {
 	{ "GET", "/api/v1/journal", STAFF, route_journal,
 	    BODY_NONE, ANSWER_XML },
 	{ "GET", "/api/v1/verify", STAFF, route_verify, BODY_NONE, ANSWER_XML },
+	/* route_backup.c */
+	{ "GET", "/api/v1/backup", STAFF, route_backup, BODY_NONE, ANSWER_XML },
 	/* route_reports.c */
 	{ "GET", "/api/v1/reports/summary", STAFF, route_report_summary,
 	    BODY_NONE, ANSWER_XML },

@@ -90,6 +90,7 @@ ROUTES = [
            monitor=403)),
     ("GET", "/api/v1/verify", None,
      every(403, desk=200, admin=200, monitor=403)),
+    ("GET", "/api/v1/backup", None, every(403, admin=200, monitor=403)),
     # Reports: a registrar or head sees their own body, the escalation
     # desk and the administrator any.
     ("GET", "/api/v1/reports/summary?body=almaty-alatau", None,

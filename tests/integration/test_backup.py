@@ -12,9 +12,10 @@ import time
 from harness import (CTL_BIN, PerTestDaemonCase, complaint_xml, text_of)
 
 
-def ctl(*args, timeout=120):
+def ctl(*args, timeout=120, env=None):
     return subprocess.run([CTL_BIN] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          env=env)
 
 
 def fields(out):
@@ -25,6 +26,15 @@ def fields(out):
 class BackupTest(PerTestDaemonCase):
 
     def test_backup_under_load_and_restore(self):
+        self.backup_under_load_and_restore(api=False)
+
+    def test_backup_through_the_api_under_load_and_restore(self):
+        """The same through the API as the administrator: the daemon
+        makes and checks the copy, complaintctl writes it 0600 and
+        checks it again."""
+        self.backup_under_load_and_restore(api=True)
+
+    def backup_under_load_and_restore(self, api):
         d = self.new_daemon()
         bodies = ["almaty-bostandyk", "almaty-auezov", "almaty-medeu"]
         for b in bodies:
@@ -60,8 +70,13 @@ class BackupTest(PerTestDaemonCase):
             with lock:
                 n_before = len(acked)
             backup = os.path.join(d.tmp, "backup.db")
-            p = ctl("backup", "--data-dir", d.data_dir, "--with-keys",
-                    backup)
+            if api:
+                p = ctl("-u", d.url(), "backup", "--with-keys", backup,
+                        env=dict(os.environ,
+                                 COMPLAINTS_TOKEN=d.account_token("admin")))
+            else:
+                p = ctl("backup", "--data-dir", d.data_dir, "--with-keys",
+                        backup)
             after_backup = time.monotonic()
             with lock:
                 n_after = len(acked)
@@ -109,6 +124,10 @@ class BackupTest(PerTestDaemonCase):
         r = d2.get("/api/v1/verify")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(text_of(r.xml(), "result"), "ok", r)
+        if api:
+            # The daemon's copy under its data folder is gone.
+            self.assertEqual([f for f in os.listdir(d.data_dir)
+                              if f.startswith("backup.")], [])
 
     def test_restore_refuses_what_fails_verify(self):
         d = self.new_daemon()
@@ -170,3 +189,33 @@ class BackupTest(PerTestDaemonCase):
         p = ctl("backup", "--data-dir", d.data_dir, backup)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stdout.splitlines()[-1], "ok")
+
+
+class BackupApiTest(PerTestDaemonCase):
+
+    def test_only_the_administrator_and_no_key_unasked(self):
+        d = self.new_daemon()
+        for _ in range(3):
+            self.assertEqual(d.register().status, 201)
+        backup = os.path.join(d.tmp, "api.db")
+        for role, body in (("registrar", "almaty-alatau"), ("desk", "mes")):
+            p = ctl("-u", d.url(), "backup", backup, env=dict(
+                os.environ, COMPLAINTS_TOKEN=d.account(role, body)))
+            self.assertNotEqual(p.returncode, 0, (role, p.stdout))
+            self.assertIn("forbidden", p.stderr)
+            self.assertFalse(os.path.exists(backup))
+        r = d.get("/api/v1/backup?keys=yes")
+        self.assertEqual(r.status, 400, r)
+        p = ctl("-u", d.url(), "backup", backup, env=dict(
+            os.environ, COMPLAINTS_TOKEN=d.account_token("admin")))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        info = fields(p.stdout)
+        self.assertEqual(info["access-code key"], "not included")
+        self.assertEqual(int(info["complaints"]), 3)
+        self.assertEqual(stat.S_IMODE(os.stat(backup).st_mode), 0o600)
+        db = sqlite3.connect(backup)
+        self.assertEqual(db.execute("PRAGMA integrity_check").fetchone(),
+                         ("ok",))
+        self.assertEqual(db.execute("SELECT count(*) FROM complaint")
+                         .fetchone(), (3,))
+        db.close()

@@ -231,6 +231,52 @@ restore_refuses(void **state)
 	assert_true(exists(p));
 }
 
+/* A copy that arrived over HTTP: checked where it lies, only read. */
+static void
+check_copy_as_received(void **state)
+{
+	struct fx *f = *state;
+	struct backup_info info;
+	struct stat before, after;
+	char file[256], bad[256], err[512];
+	sqlite3 *h;
+	FILE *out;
+
+	path(file, sizeof(file), f, "with.db");
+	assert_int_equal(backup_make(f->data, file, 1, &info, err,
+	    sizeof(err)), 0);
+	assert_int_equal(stat(file, &before), 0);
+	memset(&info, 0xff, sizeof(info));
+	assert_int_equal(backup_check(file, &info, err, sizeof(err)), 0);
+	assert_int_equal(info.with_key, 1);
+	assert_int_equal(info.complaints, 0);
+	assert_int_equal(stat(file, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(after.st_mtime, before.st_mtime);
+
+	path(file, sizeof(file), f, "without.db");
+	assert_int_equal(backup_make(f->data, file, 0, &info, err,
+	    sizeof(err)), 0);
+	assert_int_equal(backup_check(file, &info, err, sizeof(err)), 0);
+	assert_int_equal(info.with_key, 0);
+
+	/* Another version's copy: refused, named. */
+	assert_int_equal(sqlite3_open(file, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 9999", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(backup_check(file, &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "schema 9999"));
+
+	/* Not a store: a page of an error, say. */
+	path(bad, sizeof(bad), f, "junk.db");
+	assert_non_null(out = fopen(bad, "w"));
+	fputs("<error/>\n", out);
+	fclose(out);
+	assert_int_equal(backup_check(bad, &info, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not an SQLite database"));
+}
+
 int
 main(void)
 {
@@ -242,6 +288,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(backup_fails_cleanly, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(restore_refuses, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(check_copy_as_received, setup,
 		    teardown),
 	};
 
