@@ -998,6 +998,37 @@ db_col_opt(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+int64_t
+db_col_i64_opt(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, i);
+}
+
+void
+db_row_read(sqlite3_stmt *st, const struct db_col *cols, size_t ncols,
+    void *row, size_t size)
+{
+	char *base = row;
+
+	memset(row, 0, size);
+	for (size_t i = 0; i < ncols; i++) {
+		void *at = base + cols[i].off;
+
+		switch (cols[i].kind) {
+		case DB_COL_TEXT:
+			*(const char **)at = db_col_opt(st, (int)i);
+			break;
+		case DB_COL_I64:
+			*(int64_t *)at = db_col_i64_opt(st, (int)i);
+			break;
+		case DB_COL_INT:
+			*(int *)at = (int)db_col_i64_opt(st, (int)i);
+			break;
+		}
+	}
+}
+
 void
 db_col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 {

@@ -2,6 +2,8 @@
 #ifndef DB_INT_H
 #define DB_INT_H
 
+#include <stddef.h>
+
 #include <sqlite3.h>
 
 #include "db/db.h"
@@ -128,6 +130,29 @@ void	db_event_hash(const uint8_t prev[32], const struct db_event *,
 int	db_rows_end(struct db *, sqlite3_stmt *, int rc);
 /* The text of a column, or NULL when it is NULL. */
 const char *db_col_opt(sqlite3_stmt *, int);
+/* An integer column, 0 when it is NULL. */
+int64_t	db_col_i64_opt(sqlite3_stmt *, int);
+
+/*
+ * How the columns of a statement fill a row structure: entry i reads
+ * column i into the field at off.  A reader of rows is a table of these
+ * and one call of db_row_read per row, not a line per field.
+ */
+enum db_col_kind {
+	DB_COL_TEXT,	/* const char *, NULL when NULL; valid until the
+			 * next step of the statement */
+	DB_COL_I64,	/* int64_t, 0 when NULL */
+	DB_COL_INT	/* int, 0 when NULL */
+};
+struct db_col {
+	enum db_col_kind kind;
+	size_t		 off;
+};
+#define DB_COL(kind, type, field) { DB_COL_##kind, offsetof(type, field) }
+#define DB_NCOLS(t)	(sizeof(t) / sizeof((t)[0]))
+/* Fills row (zeroed first, size bytes) from the statement's current row. */
+void	db_row_read(sqlite3_stmt *, const struct db_col *, size_t ncols,
+	    void *row, size_t size);
 int	db_rc_from_sqlite(struct db *, int);
 sqlite3_stmt *db_stmt(struct db *, enum db_stmt);
 

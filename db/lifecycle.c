@@ -10,13 +10,6 @@
 #include "db/db_int.h"
 #include "util/util.h"
 
-static int64_t
-col_i64_opt(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
-	    sqlite3_column_int64(st, i);
-}
-
 void
 db_reset(struct db *db)
 {
@@ -66,21 +59,21 @@ db_complaint_get(struct db *db, int64_t id, struct db_complaint *c,
 	c->rules = db_col_opt(st, i++);
 	c->due = db_col_opt(st, i++);
 	c->state = db_col_opt(st, i++);
-	c->case_id = col_i64_opt(st, i++);
-	c->parent_id = col_i64_opt(st, i++);
+	c->case_id = db_col_i64_opt(st, i++);
+	c->parent_id = db_col_i64_opt(st, i++);
 	c->link = db_col_opt(st, i++);
 	c->level = sqlite3_column_int(st, i++);
-	c->repeat_of = col_i64_opt(st, i++);
+	c->repeat_of = db_col_i64_opt(st, i++);
 	c->assignee = db_col_opt(st, i++);
 	c->extended_reason = db_col_opt(st, i++);
 	c->outcome = db_col_opt(st, i++);
 	c->reasoning = db_col_opt(st, i++);
 	c->decided_by = db_col_opt(st, i++);
-	c->decided_at = col_i64_opt(st, i++);
-	c->answered_at = col_i64_opt(st, i++);
+	c->decided_at = db_col_i64_opt(st, i++);
+	c->answered_at = db_col_i64_opt(st, i++);
 	c->answer_channel = db_col_opt(st, i++);
-	c->overdue_at = col_i64_opt(st, i++);
-	c->reminded_at = col_i64_opt(st, i++);
+	c->overdue_at = db_col_i64_opt(st, i++);
+	c->reminded_at = db_col_i64_opt(st, i++);
 	c->lwc_reason = db_col_opt(st, i++);
 	c->court_told = sqlite3_column_int(st, i++);
 	c->open = sqlite3_column_int(st, i++);
@@ -215,6 +208,17 @@ db_complaint_change(struct db *db, const struct db_complaint *c,
 	return db_event_append(db, e, h);
 }
 
+static const struct db_col event_cols[] = {
+	DB_COL(I64, struct db_event_row, id),
+	DB_COL(TEXT, struct db_event_row, body_code),
+	DB_COL(I64, struct db_event_row, at),
+	DB_COL(TEXT, struct db_event_row, actor),
+	DB_COL(TEXT, struct db_event_row, action),
+	DB_COL(TEXT, struct db_event_row, state_before),
+	DB_COL(TEXT, struct db_event_row, state_after),
+	DB_COL(TEXT, struct db_event_row, detail),
+};
+
 int
 db_events_of(struct db *db, int64_t id,
     int (*cb)(void *, const struct db_event_row *), void *arg)
@@ -225,14 +229,7 @@ db_events_of(struct db *db, int64_t id,
 
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.body_code = db_col_opt(st, 1);
-		r.at = sqlite3_column_int64(st, 2);
-		r.actor = db_col_opt(st, 3);
-		r.action = db_col_opt(st, 4);
-		r.state_before = db_col_opt(st, 5);
-		r.state_after = db_col_opt(st, 6);
-		r.detail = db_col_opt(st, 7);
+		db_row_read(st, event_cols, DB_NCOLS(event_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}
@@ -255,7 +252,7 @@ db_case_of(struct db *db, int64_t case_id,
 		r.body_code = db_col_opt(st, 3);
 		r.body_name = db_col_opt(st, 4);
 		r.link = db_col_opt(st, 5);
-		r.parent_id = col_i64_opt(st, 6);
+		r.parent_id = db_col_i64_opt(st, 6);
 		r.due = db_col_opt(st, 7);
 		r.level = sqlite3_column_int(st, 8);
 		r.accepted_at = sqlite3_column_int64(st, 9);
@@ -300,7 +297,7 @@ db_repeat_find(struct db *db, const uint8_t key[32], int service,
 	rc = db_step(db, st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		*case_id = col_i64_opt(st, 1);
+		*case_id = db_col_i64_opt(st, 1);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -368,12 +365,12 @@ db_list(struct db *db, const struct db_list_filter *f,
 		r.service = sqlite3_column_int(st, 4);
 		r.accepted_at = sqlite3_column_int64(st, 5);
 		r.due = db_col_opt(st, 6);
-		r.overdue_at = col_i64_opt(st, 7);
+		r.overdue_at = db_col_i64_opt(st, 7);
 		r.journal_year = sqlite3_column_int(st, 8);
 		r.journal_no = sqlite3_column_int64(st, 9);
 		r.assignee = db_col_opt(st, 10);
 		r.forward_due = db_col_opt(st, 11);
-		r.forward_overdue_at = col_i64_opt(st, 12);
+		r.forward_overdue_at = db_col_i64_opt(st, 12);
 		if (cb(arg, &r))
 			break;
 	}
@@ -423,7 +420,7 @@ db_journal_next_row(struct db_cursor *c, struct db_journal_row *r)
 	r->assignee = db_col_opt(st, 8);
 	r->due = db_col_opt(st, 9);
 	r->outcome = db_col_opt(st, 10);
-	r->answered_at = col_i64_opt(st, 11);
+	r->answered_at = db_col_i64_opt(st, 11);
 	r->talon = db_col_opt(st, 12);
 	r->state = db_col_opt(st, 13);
 	r->service = sqlite3_column_int(st, 14);
@@ -599,6 +596,22 @@ db_body_upsert(struct db *db, const struct db_body_in *b)
 	return db_rc_from_sqlite(db, rc);
 }
 
+static const struct db_col body_cols[] = {
+	DB_COL(I64, struct db_body_row, id),
+	DB_COL(TEXT, struct db_body_row, code),
+	DB_COL(TEXT, struct db_body_row, kind),
+	DB_COL(TEXT, struct db_body_row, name_kk),
+	DB_COL(TEXT, struct db_body_row, name_ru),
+	DB_COL(TEXT, struct db_body_row, address),
+	DB_COL(TEXT, struct db_body_row, phones),
+	DB_COL(TEXT, struct db_body_row, district),
+	DB_COL(TEXT, struct db_body_row, services),
+	DB_COL(TEXT, struct db_body_row, parent_code),
+	DB_COL(TEXT, struct db_body_row, emails),
+	DB_COL(TEXT, struct db_body_row, sites),
+	DB_COL(TEXT, struct db_body_row, schedule),
+};
+
 static int
 body_rows(struct db *db, sqlite3_stmt *st,
     int (*cb)(void *, const struct db_body_row *), void *arg)
@@ -607,19 +620,7 @@ body_rows(struct db *db, sqlite3_stmt *st,
 	int rc;
 
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.code = db_col_opt(st, 1);
-		r.kind = db_col_opt(st, 2);
-		r.name_kk = db_col_opt(st, 3);
-		r.name_ru = db_col_opt(st, 4);
-		r.address = db_col_opt(st, 5);
-		r.phones = db_col_opt(st, 6);
-		r.district = db_col_opt(st, 7);
-		r.services = db_col_opt(st, 8);
-		r.parent_code = db_col_opt(st, 9);
-		r.emails = db_col_opt(st, 10);
-		r.sites = db_col_opt(st, 11);
-		r.schedule = db_col_opt(st, 12);
+		db_row_read(st, body_cols, DB_NCOLS(body_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}

@@ -7,12 +7,30 @@
 
 #include "db/db_int.h"
 
-static int64_t
-i64_opt(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
-	    sqlite3_column_int64(st, i);
-}
+static const struct db_col outbox_cols[] = {
+	DB_COL(I64, struct db_outbox_row, id),
+	DB_COL(TEXT, struct db_outbox_row, uid),
+	DB_COL(I64, struct db_outbox_row, complaint_id),
+	DB_COL(TEXT, struct db_outbox_row, kind),
+	DB_COL(TEXT, struct db_outbox_row, channel),
+	DB_COL(TEXT, struct db_outbox_row, recipient),
+	DB_COL(TEXT, struct db_outbox_row, lang),
+	DB_COL(TEXT, struct db_outbox_row, state),
+	DB_COL(I64, struct db_outbox_row, created_at),
+	DB_COL(TEXT, struct db_outbox_row, due_by),
+	DB_COL(INT, struct db_outbox_row, attempts),
+	DB_COL(I64, struct db_outbox_row, next_attempt_at),
+	DB_COL(TEXT, struct db_outbox_row, last_error),
+	DB_COL(I64, struct db_outbox_row, sent_at),
+	DB_COL(INT, struct db_outbox_row, out_year),
+	DB_COL(I64, struct db_outbox_row, out_no),
+	DB_COL(TEXT, struct db_outbox_row, tracking),
+	DB_COL(TEXT, struct db_outbox_row, letter_date),
+	DB_COL(I64, struct db_outbox_row, posted_at),
+	DB_COL(TEXT, struct db_outbox_row, body_code),
+	DB_COL(I64, struct db_outbox_row, body_id),
+	DB_COL(TEXT, struct db_outbox_row, prev_due),
+};
 
 static int
 rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
@@ -21,28 +39,7 @@ rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
 	int rc;
 
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.uid = db_col_opt(st, 1);
-		r.complaint_id = sqlite3_column_int64(st, 2);
-		r.kind = db_col_opt(st, 3);
-		r.channel = db_col_opt(st, 4);
-		r.recipient = db_col_opt(st, 5);
-		r.lang = db_col_opt(st, 6);
-		r.state = db_col_opt(st, 7);
-		r.created_at = sqlite3_column_int64(st, 8);
-		r.due_by = db_col_opt(st, 9);
-		r.attempts = sqlite3_column_int(st, 10);
-		r.next_attempt_at = i64_opt(st, 11);
-		r.last_error = db_col_opt(st, 12);
-		r.sent_at = i64_opt(st, 13);
-		r.out_year = (int)i64_opt(st, 14);
-		r.out_no = i64_opt(st, 15);
-		r.tracking = db_col_opt(st, 16);
-		r.letter_date = db_col_opt(st, 17);
-		r.posted_at = i64_opt(st, 18);
-		r.body_code = db_col_opt(st, 19);
-		r.body_id = sqlite3_column_int64(st, 20);
-		r.prev_due = db_col_opt(st, 21);
+		db_row_read(st, outbox_cols, DB_NCOLS(outbox_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}

@@ -120,6 +120,17 @@ db_report_overdue(struct db *db, const struct db_report_q *q,
 	return db_rows_end(db, st, rc);
 }
 
+static const struct db_col trace_cols[] = {
+	DB_COL(I64, struct db_report_trace_row, id),
+	DB_COL(TEXT, struct db_report_trace_row, talon),
+	DB_COL(TEXT, struct db_report_trace_row, body_code),
+	DB_COL(INT, struct db_report_trace_row, service),
+	DB_COL(I64, struct db_report_trace_row, at),
+	DB_COL(TEXT, struct db_report_trace_row, action),
+	DB_COL(TEXT, struct db_report_trace_row, state),
+	DB_COL(TEXT, struct db_report_trace_row, day),
+};
+
 int
 db_report_trace(struct db *db, const struct db_report_q *q,
     int (*cb)(void *, const struct db_report_trace_row *), void *arg)
@@ -153,15 +164,7 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 		sqlite3_bind_int64(st, 12, hi);
 	}
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		r.id = sqlite3_column_int64(st, 0);
-		r.talon = db_col_opt(st, 1);
-		r.body_code = db_col_opt(st, 2);
-		r.service = sqlite3_column_int(st, 3);
-		r.at = sqlite3_column_int64(st, 4);
-		r.action = db_col_opt(st, 5);
-		r.state = db_col_opt(st, 6);
-		r.day = db_col_opt(st, 7);
+		db_row_read(st, trace_cols, DB_NCOLS(trace_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}
