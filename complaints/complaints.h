@@ -190,6 +190,17 @@ int		 complaints_register(struct complaints *,
 		    const struct complaints_actor *, const char *xml,
 		    size_t len, struct buf *talon_xml,
 		    struct complaints_error *);
+/*
+ * What registering the <complaint> would give, written nowhere: a
+ * <registration-preview> with the receiving body, the due date and rule
+ * set, the competent body when it is not this one (forward-proposed,
+ * with the forwarding deadline), the clause and the intake warnings.
+ * The same computation as registration's, on a reader.
+ */
+int		 complaints_register_preview(struct complaints *,
+		    const struct complaints_actor *, const char *xml,
+		    size_t len, struct buf *out,
+		    struct complaints_error *);
 
 /*
  * Filing online (filing.c).  A <draft> (draft.xsd) from a citizen is

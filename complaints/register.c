@@ -74,6 +74,8 @@ register_free(struct reg_job *r)
 }
 
 static int register_run(struct db *, void *);
+static void register_fill(const struct reg_job *, struct db_complaint *,
+    struct db_attachment *);
 static int register_finish(struct complaints_call *, struct buf *,
     struct complaints_error *);
 
@@ -233,11 +235,15 @@ fail:
 	return NULL;
 }
 
-int
-complaints_entry_insert(struct db *db, struct complaints *cx,
-    struct db_complaint *c,
-    const struct db_body *b, const struct db_attachment *att, int natt,
-    const char *actor, const char *action, const char *detail,
+/*
+ * What the law and the routing rules give a new entry at body b, read
+ * only: the due date and its rule set and clause, the competent body when
+ * it is not b and the forwarding deadline, the ground and the intake
+ * check.  Registration and its preview both come through here.
+ */
+static int
+entry_law(struct db *db, struct complaints *cx, const struct db_complaint *c,
+    const struct db_body *b, const char *action, struct moment *mp,
     struct complaints_entry *out, struct complaints_error *e)
 {
 	struct cal_due_out dout;
@@ -245,12 +251,8 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	struct db_law parent_law;
 	struct date day;
 	struct db_body inst;
-	struct db_event ev;
 	struct moment m;
-	uint8_t ahash[32], key[32], chash[32], rowhash[32];
-	char note[512];
-	int64_t rid = 0, rcase = 0;
-	int rc, i;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->body = *b;
@@ -318,6 +320,26 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	if (strcmp(action, "register") == 0)
 		(void)complaints_law_intake(cx, c, c->intake_checked, &out->law,
 		    out->intake_missing, sizeof(out->intake_missing));
+	*mp = m;
+	return DB_OK;
+}
+
+int
+complaints_entry_insert(struct db *db, struct complaints *cx,
+    struct db_complaint *c,
+    const struct db_body *b, const struct db_attachment *att, int natt,
+    const char *actor, const char *action, const char *detail,
+    struct complaints_entry *out, struct complaints_error *e)
+{
+	struct db_event ev;
+	struct moment m;
+	uint8_t ahash[32], key[32], chash[32], rowhash[32];
+	char note[512];
+	int64_t rid = 0, rcase = 0;
+	int rc, i;
+
+	if ((rc = entry_law(db, cx, c, b, action, &m, out, e)) != DB_OK)
+		return rc;
 
 	/* A repeat: the same applicant, institution and service. */
 	complaints_applicant_key(c->surname, c->name, c->address,
@@ -412,6 +434,18 @@ register_run(struct db *db, void *arg)
 	if (!routing_channel_allowed(r->cx->routing, r->service, r->channel))
 		log_debug("complaints: service %d does not list the channel "
 		    "%s; registered all the same", r->service, r->channel);
+	register_fill(r, &c, att);
+	return complaints_entry_insert(db, r->cx, &c, &b, att, r->natt,
+	    r->registrar_name, "register", NULL, &r->ent, &r->err);
+}
+
+/* The stored form of the parsed complaint r (its strings stay r's). */
+static void
+register_fill(const struct reg_job *r, struct db_complaint *cp,
+    struct db_attachment *att)
+{
+	struct db_complaint c;
+
 	memset(&c, 0, sizeof(c));
 	c.received_at = r->has_received_at ? r->received_at : 0;
 	c.channel = r->channel;
@@ -438,8 +472,7 @@ register_run(struct db *db, void *arg)
 		att[i].media_type = r->att[i].media_type;
 		att[i].sha256 = r->att[i].sha256;
 	}
-	return complaints_entry_insert(db, r->cx, &c, &b, att, r->natt,
-	    r->registrar_name, "register", NULL, &r->ent, &r->err);
+	*cp = c;
 }
 
 /* Writes a <talon>; the access code only when given. */
@@ -504,4 +537,73 @@ complaints_register(struct complaints *cx, const struct complaints_actor *a,
 {
 	return complaints_call_wait(complaints_register_begin(cx, a, xml, len,
 	    e), out, e);
+}
+
+int
+complaints_register_preview(struct complaints *cx,
+    const struct complaints_actor *a, const char *xml, size_t len,
+    struct buf *out, struct complaints_error *e)
+{
+	struct db_attachment att[MAX_ATTACHMENTS];
+	struct complaints_talon_law tl;
+	struct complaints_call *call;
+	struct complaints_entry ent;
+	struct db_complaint c;
+	struct xmlio_out o;
+	struct reg_job *r;
+	struct db_body b, pb;
+	struct moment m;
+	struct db *db;
+	int rc;
+
+	if ((call = complaints_register_begin(cx, a, xml, len, e)) == NULL)
+		return -1;
+	r = (struct reg_job *)(void *)call;
+	if ((db = complaints_reader(cx, e)) == NULL) {
+		complaints_call_free(call);
+		return -1;
+	}
+	register_fill(r, &c, att);
+	memset(&pb, 0, sizeof(pb));
+	e->errc = COMPLAINTS_OK;
+	rc = db_body_by_code(db, r->body, &b);
+	if (rc == DB_NOTFOUND)
+		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
+		    "no body with the code \"%s\"", r->body);
+	else if (rc != DB_OK)
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the body cannot be read");
+	else if ((rc = entry_law(db, cx, &c, &b, "register", &m, &ent,
+	    e)) != DB_OK && e->errc == COMPLAINTS_OK)
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the directory cannot be read");
+	/* The competent body's name, when it is not this one. */
+	if (rc == DB_OK && ent.proposal[0])
+		(void)db_body_by_code(db, ent.proposal, &pb);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK) {
+		complaints_call_free(call);
+		return -1;
+	}
+	tl = (struct complaints_talon_law){ &ent.law, 0, ent.intake_missing };
+	if (xmlio_out_begin(&o, "registration-preview") == -1 ||
+	    complaints_out_body(&o, &b) == -1 ||
+	    xmlio_out_elem(&o, "due", ent.due) == -1 ||
+	    xmlio_out_elem(&o, "rules", ent.rules) == -1 ||
+	    xmlio_out_elemf(&o, "service", "%d", r->service) == -1 ||
+	    (ent.proposal[0] && (xmlio_out_start(&o, "forward-proposed") ==
+	    -1 || (pb.name_kk[0] && xmlio_out_attr(&o, "name",
+	    pb.name_kk) == -1) || (pb.name_ru[0] && xmlio_out_attr(&o,
+	    "name-ru", pb.name_ru) == -1) || xmlTextWriterWriteString(o.w,
+	    BAD_CAST ent.proposal) < 0 || xmlio_out_end(&o) == -1)) ||
+	    complaints_talon_law_xml(&o, &tl) == -1 ||
+	    xmlio_out_finish(&o, out) == -1) {
+		xmlio_out_free(&o);
+		complaints_call_free(call);
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		    "preview could not be written");
+		return -1;
+	}
+	complaints_call_free(call);
+	return 0;
 }

@@ -8,7 +8,10 @@
  *	GET  /desk/complaints/{id}		a case and its actions
  *	POST /desk/complaints/{id}/{action}	an action (a write)
  *	GET  /desk/register			the register form
- *	POST /desk/register			register (a write): the talon
+ *	POST /desk/register			the preview (routing, due date;
+ *						nothing written), the form again
+ *						(find, change), or with confirm
+ *						register (a write): the talon
  *	POST /desk/talons/{number}/slip		the talon's slip (PDF)
  *	GET  /desk/post				the letters waiting for the post
  *	GET  /desk/post/letters/{id}		a letter (PDF)
@@ -613,6 +616,33 @@ register_done(struct req *r, int rc, struct buf *b,
 	return desk_page(r, 201, "desk-talon", d, NULL);
 }
 
+/* The preview: routing and due date as registration would give them. */
+static enum MHD_Result
+register_preview(struct req *r, struct post *x)
+{
+	struct complaints_error e;
+	xmlNodePtr root;
+	struct buf b;
+	xmlDocPtr d;
+
+	buf_init(&b, DOC_CAP);
+	if (complaints_register_preview(r->h->cx, r->who, x->xml,
+	    strlen(x->xml), &b, &e) == -1) {
+		buf_free(&b);
+		return register_page(r, httpd_status(e.errc), &x->f, &e);
+	}
+	if ((d = desk_doc(r)) == NULL) {
+		buf_free(&b);
+		return MHD_NO;
+	}
+	root = xmlDocGetRootElement(d);
+	desk_doc_add(root, b.data, b.len);
+	buf_free(&b);
+	mark_days_left(r, root->children);
+	desk_doc_form(root, &x->f);
+	return desk_page(r, 200, "desk-register-preview", d, NULL);
+}
+
 enum MHD_Result
 route_desk_register(struct req *r)
 {
@@ -623,12 +653,16 @@ route_desk_register(struct req *r)
 
 	if ((x = post_read(r, &rc)) == NULL)
 		return rc;
-	/* The search step, or the registration itself. */
-	if (desk_form_get(&x->f, "find") != NULL)
+	/* The search step, or back to the form from the preview. */
+	if (desk_form_get(&x->f, "find") != NULL ||
+	    desk_form_get(&x->f, "change") != NULL)
 		return register_page(r, 200, &x->f, NULL);
 	if ((x->xml = complaint_doc(r, &x->f)) == NULL)
 		return httpd_fail(r, 500, "internal", "the complaint's "
 		    "document cannot be written");
+	/* Where it would go and by when, before anything is written. */
+	if (desk_form_get(&x->f, "confirm") == NULL)
+		return register_preview(r, x);
 	c = complaints_register_begin(r->h->cx, r->who, x->xml,
 	    strlen(x->xml), &e);
 	if (c == NULL)

@@ -134,7 +134,28 @@ try {
 		await tabTo(page, 'button.primary');
 		await Promise.all([page.waitForNavigation(),
 		    page.keyboard.press('Enter')]);
+		// The preview: where the routing rules send it and by when,
+		// nothing registered yet.  Change brings the form back filled.
+		await page.waitForSelector('#preview-due');
+		await accessible(page, 'register-preview');
+		await tabTo(page, 'button[name=change]');
+		await Promise.all([page.waitForNavigation(),
+		    page.keyboard.press('Enter')]);
+		assert.equal(await page.inputValue('#surname'), 'Омарова');
+		assert.equal(await page.inputValue('#reasons'),
+		    'Баланы бірінші сыныпқа қабылдамады.');
+		await tabTo(page, 'button.primary');
+		await Promise.all([page.waitForNavigation(),
+		    page.keyboard.press('Enter')]);
+		const due = await page.getAttribute('#preview-due',
+		    'datetime');
+		assert.match(due, /^\d{4}-\d\d-\d\d$/);
+		await tabTo(page, 'button[name=confirm]');
+		await Promise.all([page.waitForNavigation(),
+		    page.keyboard.press('Enter')]);
 		talon = (await page.textContent('#talon-number')).trim();
+		assert.equal(await page.getAttribute('section.talon time',
+		    'datetime'), due);
 		code = (await page.textContent('#access-code')).trim();
 		assert.match(talon, /^\d{4}-\d{9}-\d$/);
 		assert.match(code, /^[A-Z0-9]{8}$/);

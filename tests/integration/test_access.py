@@ -217,6 +217,7 @@ DESK_REGISTER = {
     "surname": "Әбілқасымова", "name": "Әйгерім",
     "address": "Алматы қ., Әл-Фараби даңғылы, 71", "signed": "1",
     "reasons": "Баламды қабылдамады.", "demands": "Қабылдауды сұраймын.",
+    "confirm": "1",
 }
 
 ROUTE_RE = re.compile(r'\{\s*"([A-Z]+)",\s*"([^"]+)",\s*'

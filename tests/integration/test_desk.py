@@ -254,7 +254,8 @@ class DeskTest(DaemonTestCase):
                   "address": "Алматы, Абай даңғылы 1",
                   "subject": "Балабақша", "reasons": "Кезек жүрмеді.",
                   "demands": "Кезекке қоюды сұраймын.",
-                  "channel": "in-person", "ground": "quality"})
+                  "channel": "in-person", "ground": "quality",
+                  "confirm": "1"})
         r = b.post("/desk/register", f)
         p = self.assertPage(r, 201)
         self.assertIn("intake-missing", p.ids)
@@ -276,6 +277,79 @@ class DeskTest(DaemonTestCase):
         self.assertEqual(row[0], "identity-document: yes "
                          "(Регламент 3, 22-тармақ)")
 
+    def test_register_preview(self):
+        """Before confirming, the registrar sees the body, whether it is
+        competent or to whom the complaint goes, the rule set and the
+        due date: the ones the talon then carries.  The preview writes
+        nothing; Change gives the form back as typed; Confirm
+        registers."""
+        b = self.browser("registrar", "almaty-alatau")
+        p = self.assertPage(b.get("/desk/register"))
+        f = p.form("/desk/register")["fields"]
+        # A school of another district, found with the search step.
+        other = self.daemon.query(
+            "SELECT code FROM body WHERE kind NOT IN ('ministry', "
+            "'city-department', 'district-office') AND parent_code "
+            "LIKE 'almaty-%' AND parent_code != 'almaty-alatau' "
+            "ORDER BY code LIMIT 1")[0][0]
+        f.update({"service": "3", "institution": other,
+                  "surname": "Омарова", "name": "Дана",
+                  "address": "Алматы, Абай даңғылы 1 & <2>",
+                  "subject": "Мектеп", "reasons": "Баланы қабылдамады.\n"
+                  "Екінші жол.", "demands": "Қабылдауды талап етемін.",
+                  "channel": "in-person", "ground": "quality"})
+        count = "SELECT count(*) FROM complaint"
+        evs = "SELECT count(*) FROM event"
+        before = (self.daemon.query(count)[0][0],
+                  self.daemon.query(evs)[0][0])
+        r = b.post("/desk/register", f)
+        p = self.assertPage(r)
+        self.assertIn(T["en"]["desk.preview.title"], r.text)
+        self.assertNotIn("talon-number", p.ids)
+        self.assertEqual((self.daemon.query(count)[0][0],
+                          self.daemon.query(evs)[0][0]), before)
+        self.assertIn("almaty-alatau", text_of_id(r.text, "preview-body"))
+        due = p.ids["preview-due"][1]["datetime"]
+        self.assertRegex(due, r"^\d{4}-\d\d-\d\d$")
+        self.assertGreaterEqual(due, time.strftime("%Y-%m-%d"))
+        parent = self.daemon.query("SELECT parent_code FROM body WHERE "
+                                   "code = ?", (other,))[0][0]
+        self.assertIn("(%s)" % parent, text_of_id(r.text,
+                                                  "preview-forward"))
+        self.assertIn("intake-missing", p.ids)
+        # Every typed value is carried, the token too, no button value.
+        pf = p.form("/desk/register")["fields"]
+        for k, v in f.items():
+            if k not in ("q", "find"):
+                self.assertEqual(pf.get(k), v, k)
+        self.assertNotIn("confirm", pf)
+        # Without the token: 403, nothing written.
+        r = b.post("/desk/register", dict(pf, csrf="0" * 32, confirm="1"))
+        self.assertEqual(r.status, 403, r)
+        # Change: the form, filled.
+        r = b.post("/desk/register", dict(pf, change="1"))
+        p = self.assertPage(r)
+        back = p.form("/desk/register")["fields"]
+        for k in ("surname", "address", "reasons", "institution",
+                  "service", "ground"):
+            self.assertEqual(back[k], f[k], k)
+        self.assertEqual((self.daemon.query(count)[0][0],
+                          self.daemon.query(evs)[0][0]), before)
+        # Confirm: registered, with the preview's due date and body.
+        r = b.post("/desk/register", dict(pf, confirm="1"))
+        p = self.assertPage(r, 201)
+        talon = re.search(r'id="talon-number">([0-9-]{16})<',
+                          r.text).group(1)
+        self.assertEqual(self.daemon.query(count)[0][0], before[0] + 1)
+        row = self.daemon.query(
+            "SELECT c.due, b.code, c.reasons, c.address FROM complaint c "
+            "JOIN body b ON b.id = c.body_id WHERE c.talon = ?",
+            (talon,))[0]
+        self.assertEqual(row, (due, "almaty-alatau", f["reasons"],
+                               f["address"]))
+        self.assertIn('datetime="%s"' % due, r.text)
+        self.assertIn(parent, r.text)
+
     def test_register_forward_assign_decide(self):
         b = self.browser("registrar", "almaty-alatau")
         p = self.assertPage(b.get("/desk/register"))
@@ -294,9 +368,11 @@ class DeskTest(DaemonTestCase):
         self.assertEqual(f2["surname"], "Омарова")
         self.assertEqual(f2["q"], "мектеп")
         self.assertIn("institution", f2, "no institution found for мектеп")
-        # Register.
+        # The preview, then Confirm: the talon.
         del f2["q"]
-        r = b.post("/desk/register", f2)
+        p = self.assertPage(b.post("/desk/register", f2))
+        r = b.post("/desk/register",
+                   dict(p.form("/desk/register")["fields"], confirm="1"))
         p = self.assertPage(r, 201)
         number = p.ids["talon-number"]
         code = re.search(r'id="access-code">([A-Z0-9]{8})<', r.text)
@@ -512,3 +588,11 @@ class DeskBrowserTest(DaemonTestCase):
         out = p.stdout.decode("utf-8", "replace")
         self.assertEqual(p.returncode, 0, "the browser test failed:\n" + out)
         self.assertRegex(out, r"\d+ checks passed, 0 failed")
+
+
+def text_of_id(text, ident):
+    """The text inside the element with the id ident (no nesting of the
+    same tag)."""
+    m = re.search(r'id="%s"[^>]*>(.*?)</' % re.escape(ident), text, re.S)
+    assert m, ident
+    return re.sub(r"<[^>]+>", "", m.group(1))
