@@ -1,0 +1,155 @@
+"""Every command README.md shows, read from README.md itself.
+
+The fenced blocks of README.md hold the commands: in a block with
+prompts ("$ " or "# "), the prompted lines (with their "\\"
+continuations) are commands and the other lines what they print; in a
+block without prompts every line is a command.  The commands of the
+sections in RUN_SECTIONS run in README's order, through the shell,
+against a real daemon on a free loopback port with a private data
+folder; a command that fails fails the test.  Every other command must
+be in ALLOWED with the reason it cannot run in a test; a command README
+shows that is neither run nor allowed fails the test, so README cannot
+drift from what the programs do.
+"""
+
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+from harness import (BUILD, CTL_BIN, PASSWORD, REPO, SCHEMA_DIR, Daemon,
+                     ctl_available)
+
+README = os.path.join(REPO, "README.md")
+
+# The sections whose commands run, in order, on one daemon.
+RUN_SECTIONS = ("A first day, step by step", "Reports")
+
+# Commands that cannot run in a test: (pattern matched at the start of the
+# command, reason).
+ALLOWED = [
+    # starts a foreground daemon on the fixed port 8080 (the test starts
+    # its own through the harness)
+    (r"make run\b", "foreground daemon on a fixed port"),
+    # is the suite that runs this test
+    (r"make check\b", "runs this very test"),
+    # installs a package on the machine
+    (r"apt install ", "installs the package system-wide"),
+    # needs systemd and the package's units
+    (r"systemctl ", "needs systemd and the installed units"),
+    # needs the package's system user _complaints and /var/lib/complaints;
+    # the same commands without runuser run in test_backup.py and
+    # test_ctl_lifecycle.py
+    (r"runuser -u _complaints ", "needs the installed package's user"),
+    # an administrator's machine talking to a production server
+    (r"complaintctl -u https://complaints\.example\.kz ",
+     "a remote production server"),
+    # verify after an upgrade of the installed package
+    (r"complaintctl verify$", "the installed package after an upgrade"),
+    # HTTPS needs the daemon restarted with a certificate in make run's
+    # configuration; test_access.py covers TLS
+    (r"openssl req ", "part of the HTTPS setup of make run's folder"),
+    (r"printf 'tls_cert = ", "part of the HTTPS setup of make run's folder"),
+    (r"COMPLAINTS_CACERT=cert\.pem ",
+     "part of the HTTPS setup of make run's folder"),
+]
+
+PROMPT = re.compile(r"^([$#]) (.*)$")
+
+
+def readme_commands(path=README):
+    """[(section, command, lines printed after it)] in README's order."""
+    out = []
+    section = "(top)"
+    block = None
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for line in lines:
+        if block is None:
+            if line.startswith("## "):
+                section = line[3:].strip()
+            elif line.startswith("```"):
+                block = []
+            continue
+        if not line.startswith("```"):
+            block.append(line)
+            continue
+        prompted = any(PROMPT.match(l) for l in block)
+        cmd = None
+        for l in block:
+            m = PROMPT.match(l) if prompted else None
+            if cmd is not None and cmd[1].endswith("\\"):
+                cmd[1] = cmd[1][:-1].rstrip() + " " + l.strip()
+            elif m or (not prompted and l.strip()):
+                cmd = [section, m.group(2) if m else l.strip(), []]
+                out.append(cmd)
+            elif cmd is not None:
+                cmd[2].append(l)
+        block = None
+    return [(s, re.sub(r"\s+#\s.*$", "", c).strip(), o)
+            for s, c, o in out]
+
+
+def allowed(cmd):
+    return any(re.match(p, cmd) for p, _ in ALLOWED)
+
+
+@unittest.skipUnless(ctl_available(), "complaintctl is not built")
+class ReadmeTest(unittest.TestCase):
+
+    def test_commands_are_run_or_allowed(self):
+        cmds = readme_commands()
+        self.assertTrue(any(s == "A first day, step by step"
+                            for s, _, _ in cmds), "README has no first day")
+        for s, c, _ in cmds:
+            if s not in RUN_SECTIONS:
+                self.assertTrue(allowed(c), "README.md, %s: %r is neither "
+                                "run by this test nor in ALLOWED" % (s, c))
+
+    def test_first_day(self):
+        # The administrator is made by README's own command.
+        d = Daemon(conf={"_no_admin": "1"})
+        self.addCleanup(d.cleanup)
+        d.start()
+        work = tempfile.mkdtemp(prefix="readme-", dir=d.tmp)
+        # What must be substituted, and nothing else: README's programs
+        # are in ./build and its daemon keeps its data in ./run, with the
+        # schemas in ./schemas, at 127.0.0.1:8080; here they are the
+        # build being tested, the daemon's private folder and port.
+        subst = [
+            ("./build/complaintctl", CTL_BIN),
+            ("--data-dir run ", "--data-dir %s " % d.data_dir),
+            ("--schema-dir schemas", "--schema-dir %s" % SCHEMA_DIR),
+        ]
+        env = dict(os.environ)
+        env.update({
+            "COMPLAINTS_URL": d.url(),
+            "COMPLAINTS_TOKEN_FILE": os.path.join(work, "token"),
+            "PATH": BUILD + os.pathsep + env.get("PATH", ""),
+        })
+        env.pop("COMPLAINTS_TOKEN", None)
+        ran = 0
+        for s, c, printed in readme_commands():
+            if s not in RUN_SECTIONS or allowed(c):
+                continue
+            run = c
+            for a, b in subst:
+                run = run.replace(a, b)
+            # A password is typed where README shows the prompt.
+            asks = any(l.strip() in ("New password:", "Password:")
+                       for l in printed)
+            p = subprocess.run(["/bin/sh", "-c", run], cwd=work, env=env,
+                               input=(PASSWORD + "\n") if asks else "",
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0,
+                             "README.md, %s: %r (run as %r) exited %d\n"
+                             "stdout: %s\nstderr: %s\nlog: %s"
+                             % (s, c, run, p.returncode, p.stdout,
+                                p.stderr, d.log()[-2000:]))
+            ran += 1
+        self.assertGreaterEqual(ran, 8)
+
+
+if __name__ == "__main__":
+    unittest.main()
