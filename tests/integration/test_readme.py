@@ -41,8 +41,8 @@ ALLOWED = [
     # needs systemd and the package's units
     (r"systemctl ", "needs systemd and the installed units"),
     # needs the package's system user _complaints and /var/lib/complaints;
-    # the same commands without runuser run in test_backup.py and
-    # test_ctl_lifecycle.py
+    # backup and restore without runuser run in test_backup.py, user add
+    # --data-dir in the harness (every Daemon's first administrator)
     (r"runuser -u _complaints ", "needs the installed package's user"),
     # an administrator's machine talking to a production server
     (r"complaintctl -u https://complaints\.example\.kz ",
