@@ -296,6 +296,12 @@ struct complaints_watch_job {
  */
 #define COMPLAINTS_FORWARD_BATCH	256
 int	complaints_forward_run(struct db *, void *w);
+/*
+ * For the watches: *intact 0 (and a warning logged) when the entry's row
+ * was changed behind the daemon's back; a watch leaves it unmarked, so
+ * that verify still names it.
+ */
+int	complaints_watch_intact(struct db *, int64_t id, int *intact);
 
 /* Writes a <talon>; the access code and proposal only when given. */
 int	complaints_talon_xml(const char *tz, const char *talon,

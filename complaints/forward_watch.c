@@ -14,6 +14,17 @@
 #include "complaints/complaints_int.h"
 
 int
+complaints_watch_intact(struct db *db, int64_t id, int *intact)
+{
+	int rc;
+
+	if ((rc = db_row_intact(db, id, intact)) == DB_OK && !*intact)
+		log_warnx("watch: complaint %lld does not match its audit "
+		    "trail; not marked", (long long)id);
+	return rc;
+}
+
+int
 complaints_forward_run(struct db *db, void *arg)
 {
 	struct complaints_watch_job *w = arg;
@@ -38,15 +49,11 @@ complaints_forward_run(struct db *db, void *arg)
 	    COMPLAINTS_FORWARD_BATCH, ids, &n)) != DB_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
-		/* A row changed behind the daemon's back stays unmarked, so
-		   that verify still names it. */
-		if ((rc = db_row_intact(db, ids[i], &intact)) != DB_OK)
+		if ((rc = complaints_watch_intact(db, ids[i], &intact)) !=
+		    DB_OK)
 			return rc;
-		if (!intact) {
-			log_warnx("watch: complaint %lld does not match its "
-			    "audit trail; not marked", (long long)ids[i]);
+		if (!intact)
 			continue;
-		}
 		if ((rc = db_complaint_get(db, ids[i], &c, &b)) != DB_OK ||
 		    (rc = db_law_get(db, ids[i], &law)) != DB_OK ||
 		    (rc = db_forward_mark(db, ids[i], w->remind, now)) != DB_OK)

@@ -31,7 +31,7 @@ watch_run(struct db *db, void *arg)
 	struct date today, limit;
 	char date[11], detail[128], state[32];
 	time_t now = clock_now();
-	int n, rc;
+	int n, rc, intact;
 
 	today = complaints_today(cx, NULL, now);
 	limit = today;
@@ -44,6 +44,11 @@ watch_run(struct db *db, void *arg)
 	    DB_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
+		if ((rc = complaints_watch_intact(db, ids[i], &intact)) !=
+		    DB_OK)
+			return rc;
+		if (!intact)
+			continue;
 		if ((rc = db_complaint_get(db, ids[i], &c, &b)) != DB_OK)
 			return rc;
 		/* A copy: c's strings live in the statement. */

@@ -1123,6 +1123,34 @@ class DeadlineWatchTest(LifecycleMixin, PerTestDaemonCase):
                          [ids["y"]])
         self.assertEqual(text_of(self.verify(), "result"), "ok")
 
+    def test_watch_leaves_a_tampered_row(self):
+        """A complaint edited behind the daemon's back is not marked
+        overdue by the watch (that would record a new hash over the
+        edited row), so verify still names it; the intact one beside it
+        is marked."""
+        self.d = self.new_daemon({"watch_interval": 1, "remind_days": 0})
+        inst = institution_for(5, "almaty-alatau")
+        x = talon_info(self.register_ok("almaty-alatau", 5, inst))
+        y = talon_info(self.register_ok("almaty-alatau", 5, inst))
+        ids = {}
+        for k, t in (("x", x), ("y", y)):
+            ids[k] = self.d.query("SELECT id FROM complaint WHERE talon=?",
+                                  (t["number"],))[0][0]
+        self.assertEqual(text_of(self.verify(), "result"), "ok")
+        subprocess.run(["sqlite3", self.d.db_path,
+                        "UPDATE complaint SET surname='X' WHERE id=%d" %
+                        ids["x"]], check=True, timeout=30,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.restart_at(iso_date(x["due"]) + datetime.timedelta(days=1))
+        self.wait_for("an overdue event for y",
+                      lambda: self.events(ids["y"], "overdue"))
+        time.sleep(2.5)
+        self.assertEqual(self.events(ids["x"], "overdue"), [])
+        self.assertEqual(self.notifications(ids["x"], "overdue"), [])
+        v = self.verify()
+        self.assertEqual(text_of(v, "result"), "tampered")
+        self.assertIn("complaint %d" % ids["x"], text_of(v, "first-bad"))
+
 
 if __name__ == "__main__":
     unittest.main()
