@@ -421,6 +421,11 @@ int	complaints_directory_search(struct complaints *, const char *text,
 	    int limit, struct buf *xml, struct complaints_error *);
 int	complaints_directory_body(struct complaints *, const char *code,
 	    struct buf *xml, struct complaints_error *);
+/*
+ * The body that stands for code today (its successor once it has ended,
+ * as the routing rules declare), or code itself.
+ */
+const char	*complaints_body_today(struct complaints *, const char *code);
 
 /*
  * A person's name in full from its parts, as a talon prints it:

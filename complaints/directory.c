@@ -406,3 +406,10 @@ fail:
 	    "directory cannot be read");
 	return -1;
 }
+
+const char *
+complaints_body_today(struct complaints *cx, const char *code)
+{
+	return routing_body_at(cx->routing, code, complaints_today(cx, NULL,
+	    clock_now()));
+}

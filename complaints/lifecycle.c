@@ -198,20 +198,29 @@ att_free(struct att_copy *ac)
 		free(ac->s[i]);
 }
 
-/* The chain of the complaint's service, for its institution. */
+/*
+ * The chain of the complaint's service and ground, for its institution,
+ * with the bodies that exist on the action's day (a successor for a body
+ * that has ended).
+ */
 static int
-chain_of(struct db *db, struct complaints *cx, const struct db_complaint *c,
-    struct routing_chain *ch)
+chain_of(struct act_ctx *x, struct routing_chain *ch)
 {
 	struct db_body inst;
-	int has = 0;
+	struct db_law law;
+	const struct db_complaint *c = &x->c;
+	int has = 0, quality;
 
 	memset(&inst, 0, sizeof(inst));
 	if (c->subject_institution && *c->subject_institution &&
-	    db_body_by_code(db, c->subject_institution, &inst) == DB_OK)
+	    db_body_by_code(x->db, c->subject_institution, &inst) == DB_OK)
 		has = 1;
-	return routing_chain(cx->routing, c->service, has ? inst.code : NULL,
-	    has && inst.parent_code[0] ? inst.parent_code : NULL, ch);
+	quality = db_law_get(x->db, c->id, &law) == DB_OK &&
+	    strcmp(law.ground, "quality") == 0;
+	return routing_chain_at(x->cx->routing, c->service, quality ?
+	    ROUTING_GROUND_QUALITY : ROUTING_GROUND_GENERAL, x->today,
+	    has ? inst.code : NULL, has && inst.parent_code[0] ?
+	    inst.parent_code : NULL, ch);
 }
 
 /* "text" or "text: more", when more is given. */
@@ -257,7 +266,7 @@ act_forward(struct act_ctx *x)
 	copy_content(&n, &x->c);
 	n.link = "forwarded-from";
 	n.level = x->c.level;
-	if (chain_of(x->db, x->cx, &x->c, &ch) == ROUTING_OK &&
+	if (chain_of(x, &ch) == ROUTING_OK &&
 	    (level = routing_level_of(&ch, to.code)) >= 0)
 		n.level = level;
 	n.registrar_name = a->by_name;
@@ -344,7 +353,7 @@ act_decide(struct act_ctx *x)
 	x->c.decided_by = x->a->by_name;
 	x->c.decided_at = x->now;
 	/* At the last level the applicant is told of the court. */
-	if (chain_of(x->db, x->cx, &x->c, &ch) == ROUTING_OK &&
+	if (chain_of(x, &ch) == ROUTING_OK &&
 	    routing_next(&ch, x->b.code) == NULL)
 		x->c.court_told = 1;
 	snprintf(x->detail, sizeof(x->detail), "%s%s", x->c.outcome,
@@ -363,7 +372,7 @@ act_appeal(struct act_ctx *x)
 	const char *next, *state = x->c.state;
 	int rc, level;
 
-	if (chain_of(x->db, x->cx, &x->c, &ch) != ROUTING_OK)
+	if (chain_of(x, &ch) != ROUTING_OK)
 		return refuse(x, COMPLAINTS_ECONFLICT, "no-route", "the "
 		    "routing rules give no chain for service %d",
 		    x->c.service);

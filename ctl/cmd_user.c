@@ -373,7 +373,7 @@ cmd_user(int argc, char **argv)
 	struct complaints *cx = NULL;
 	struct complaints_error e;
 	struct buf body, out;
-	const char *verb, *login = NULL;
+	const char *verb, *login = NULL, *ministry = NULL;
 	char pw[300], path[256];
 	int ch, rc = CTL_OK;
 
@@ -404,10 +404,15 @@ cmd_user(int argc, char **argv)
 		login = argv[optind];
 	} else if (optind != argc)
 		return ctl_usage(user_usage_text);
+	/*
+	 * The first administrator belongs by default to the ministry: the
+	 * one the regulations name, or the body that took its place, on
+	 * the day (resolved once the database is open).
+	 */
 	if (o.admin) {
 		o.role = "admin";
 		if (o.body == NULL)
-			o.body = "mes";
+			o.body = ministry = "mes";
 	}
 	/*
 	 * The parts of a Kazakh name (the patronymic where the person has
@@ -426,6 +431,11 @@ cmd_user(int argc, char **argv)
 	    o.surname == NULL) ||
 	    o.position == NULL || o.body == NULL || o.role == NULL))
 		return ctl_usage(user_usage_text);
+	if (ministry != NULL && (o.data_dir == NULL || *o.data_dir == '\0')) {
+		fprintf(stderr, "complaintctl: --admin over HTTP needs "
+		    "--body\n");
+		return CTL_USAGE;
+	}
 	if ((strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) &&
 	    read_password("New password: ", o.from_stdin, pw,
 	    sizeof(pw)) == -1)
@@ -435,6 +445,8 @@ cmd_user(int argc, char **argv)
 		/* Directly on the server's database. */
 		if ((cx = open_local(&o)) == NULL)
 			return CTL_UNAVAILABLE;
+		if (ministry != NULL)
+			o.body = complaints_body_today(cx, ministry);
 		if (strcmp(verb, "add") == 0)
 			rc = complaints_staff_add(cx, &complaints_system, login,
 			    o.name, o.surname ? &parts : NULL,

@@ -686,6 +686,16 @@ static const char *const migrations[] = {
 	"  pw_hash, created_at, surname, given_name, patronymic FROM staff;"
 	"DROP TABLE staff;"
 	"ALTER TABLE staff_new RENAME TO staff;",
+
+	/*
+	 * 11: the Ministry of Enlightenment, which took over school and
+	 * preschool education from the Ministry of Education and Science
+	 * on 11 June 2022: appeals routed since then reach it.
+	 */
+	"INSERT OR IGNORE INTO body(code, kind, name_kk, name_ru, parent_code)"
+	" VALUES ('mop', 'ministry',"
+	"  'Қазақстан Республикасы Оқу-ағарту министрлігі',"
+	"  'Министерство просвещения Республики Казахстан', NULL);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

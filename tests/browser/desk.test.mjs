@@ -266,7 +266,7 @@ try {
 		const ep = await eb.ctx.newPage();
 		const eerrors = consoleErrors(ep);
 		await ep.goto(url + '/desk/login');
-		await ep.fill('#login', 'desk.mes');
+		await ep.fill('#login', 'desk.mop');
 		await ep.fill('#password', password);
 		await Promise.all([ep.waitForNavigation(),
 		    ep.click('form[action="/desk/login"] button')]);

@@ -231,7 +231,7 @@ class CrashTest(PerTestDaemonCase):
         for b in OFFICES:
             d.account("registrar", b)
             d.account("head", b)
-        d.account("admin", "mes")
+        d.account("admin", "mop")
         load = Load()
         load.owned = [[] for _ in range(CLIENTS)]
         crng = [random.Random(rng.random()) for _ in range(CLIENTS)]
@@ -339,7 +339,7 @@ class CrashTest(PerTestDaemonCase):
         self.assertEqual(text_of(r.xml(), "result"), "ok", "%s: %r" % (
             where, r))
         env = dict(os.environ, COMPLAINTS_TOKEN=self.d.account("admin",
-                                                               "mes"))
+                                                               "mop"))
         p = subprocess.run([CTL_BIN, "-u", self.d.url(), "verify"],
                            capture_output=True, text=True, env=env,
                            timeout=60)

@@ -81,7 +81,7 @@ class StorageTest(PerTestDaemonCase):
         """Sign in now: a full disk must not be needed for that."""
         d.account("registrar", BODY)
         d.account("head", BODY)
-        d.account("admin", "mes")
+        d.account("admin", "mop")
 
     def known_bug(self, what):
         # Both bugs this caught are fixed: a regression fails.

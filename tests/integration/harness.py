@@ -298,10 +298,10 @@ class Daemon:
         if what == "complaints":
             if "body" in args:
                 return ("head", args["body"])
-            return ("desk", "mes")
+            return ("desk", "mop")
         if what == "journal":
             return ("head", args.get("body", "almaty-bostandyk"))
-        return ("admin", "mes")
+        return ("admin", "mop")
 
     def _reap(self):
         self.proc = None
@@ -418,11 +418,11 @@ class Daemon:
             if b:
                 return self.account("head", b)
         if args and args[0] == "verify":
-            return self.account("admin", "mes")
+            return self.account("admin", "mop")
         if args and args[0] in ("list", "journal") and "--body" in args:
             return self.account("head", args[args.index("--body") + 1])
         if args and args[0] == "overdue":
-            return self.account("desk", "mes")
+            return self.account("desk", "mop")
         return self.account("head", "almaty-bostandyk")
 
     def get(self, path, **kw):

@@ -32,9 +32,9 @@ ACCOUNTS = {
     "reg_other": ("registrar", "almaty-medeu"),
     "head_other": ("head", "almaty-medeu"),
     "city": ("head", "almaty-edu"),
-    "desk": ("desk", "mes"),
-    "admin": ("admin", "mes"),
-    "monitor": ("monitor", "mes"),
+    "desk": ("desk", "mop"),
+    "admin": ("admin", "mop"),
+    "monitor": ("monitor", "mop"),
 }
 
 
@@ -495,7 +495,7 @@ class SessionTest(unittest.TestCase):
         # Disabling the account ends its sessions and tokens.
         r = d.request("POST", "/api/v1/users/registrar.almaty-medeu/disable",
                       headers={"Authorization": "Bearer " +
-                               d.account("admin", "mes")}, auth=False)
+                               d.account("admin", "mop")}, auth=False)
         self.assertEqual(r.status, 204, r)
         self.assertEqual(self.me(tok), 401)
         r = d.post_xml("/api/v1/session", "<sign-in><login>registrar."

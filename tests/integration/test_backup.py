@@ -198,7 +198,7 @@ class BackupApiTest(PerTestDaemonCase):
         for _ in range(3):
             self.assertEqual(d.register().status, 201)
         backup = os.path.join(d.tmp, "api.db")
-        for role, body in (("registrar", "almaty-alatau"), ("desk", "mes")):
+        for role, body in (("registrar", "almaty-alatau"), ("desk", "mop")):
             p = ctl("-u", d.url(), "backup", backup, env=dict(
                 os.environ, COMPLAINTS_TOKEN=d.account(role, body)))
             self.assertNotEqual(p.returncode, 0, (role, p.stdout))

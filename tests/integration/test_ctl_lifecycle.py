@@ -171,14 +171,16 @@ class CtlLifecycleTest(CtlMixin, DaemonTestCase):
         self.assertEqual(root.findtext("decision/reasoning").strip(),
                          "Ішінара қанағаттандырылды.\n" + AWKWARD)
 
-        # The appeal goes up to the ministry.
+        # The appeal goes up to the ministry of the day: the Ministry of
+        # Enlightenment (mop) since 11 June 2022, not the Ministry of
+        # Education and Science (mes) that the regulations name.
         p = self.ctl("appeal", second, "--channel", "electronic",
                      "--reasons", "Шешіммен келіспеймін",
                      "--demands", "Толық қанағаттандыру", who=ALATAU)
         self.assertExit(p, 0)
         self.assertEqual(self.field(p.out, "action"), "appeal")
         self.assertEqual(self.field(p.out, "state"), "decided")
-        self.assertIn("(mes)", self.field(p.out, "new-talon body"))
+        self.assertIn("(mop)", self.field(p.out, "new-talon body"))
         third = NEW_TALON.search(p.out).group(1)
         p = self.ctl("status", third)
         self.assertExit(p, 0)
@@ -201,7 +203,7 @@ class CtlLifecycleTest(CtlMixin, DaemonTestCase):
         self.assertEqual(p.err, "")
         self.assertEventLines(p.out, [("appeal", "decided \u2192 decided")])
         case = p.out.split("\ncase:\n", 1)[1].split("\nevents:\n", 1)[0]
-        self.assertRegex(case, r"%s\s+mes\s+registered\s+id \d+  "
+        self.assertRegex(case, r"%s\s+mop\s+registered\s+id \d+  "
                                r"appeal-of" % third)
 
     def assertEventLines(self, out, want):
@@ -263,6 +265,20 @@ class CtlLifecycleTest(CtlMixin, DaemonTestCase):
         p = self.ctl("case", a)
         self.assertExit(p, 0)
         self.assertIn(AWKWARD, p.out)
+
+    def test_first_admin_at_the_ministry_of_the_day(self):
+        """user add --admin without --body: the ministry as it exists
+        today (the Ministry of Enlightenment since 11 June 2022), not the
+        one the regulations name; over HTTP --body is needed."""
+        rows = self.daemon.query(
+            "SELECT b.code FROM staff s JOIN body b ON b.id = s.body_id "
+            "WHERE s.login = 'admin'")
+        self.assertEqual([r[0] for r in rows], ["mop"])
+        p = self.ctl("user", "add", "admin2", "--admin", "--name", "Әкімші",
+                     "--position", "әкімші", "--password-stdin",
+                     stdin=b"x-password-1\n")
+        self.assertExit(p, 2)
+        self.assertIn("--admin over HTTP needs --body", p.err)
 
     def test_usage(self):
         a = self.register(body="almaty-alatau", service=5)

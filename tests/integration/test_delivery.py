@@ -1113,7 +1113,7 @@ class DeliveryTest(PerTestDaemonCase):
         self.assign(c)
         self.decide(c)
         self.wait_states([c], "ready")
-        admin = {"Authorization": "Bearer " + d.account("admin", "mes")}
+        admin = {"Authorization": "Bearer " + d.account("admin", "mop")}
         r = d.get("/api/v1/notifications?body=almaty-bostandyk",
                   headers=admin)
         self.assertEqual(r.status, 403, r)

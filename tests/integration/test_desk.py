@@ -447,9 +447,9 @@ class DeskTest(DaemonTestCase):
             self.assertIn('<html lang="%s"' % other, b.get("/desk/").text)
 
     def test_escalation_desk(self):
-        talon = self.register_api(body="mes")
+        talon = self.register_api(body="mop")
         cid = self.daemon.complaint_id(talon)
-        b = self.browser("desk", "mes")
+        b = self.browser("desk", "mop")
         r = b.get("/desk/")
         self.assertEqual(r.status, 303)
         self.assertEqual(r.header("Location"), "/desk/escalation")
@@ -505,7 +505,7 @@ class DeskTest(DaemonTestCase):
         d = self.daemon
         d.account("registrar", "almaty-alatau")
         a = Browser(d)
-        d.account("admin", "mes")
+        d.account("admin", "mop")
         a.sign_in("admin")
         r = a.get("/desk/")
         self.assertEqual(r.status, 303)
@@ -577,8 +577,8 @@ class DeskBrowserTest(DaemonTestCase):
         d = self.daemon
         d.account("registrar", "almaty-alatau")
         d.account("head", "almaty-almaly")
-        d.account("admin", "mes")
-        d.account("desk", "mes")
+        d.account("admin", "mop")
+        d.account("desk", "mop")
         p = subprocess.run(
             ["node", os.path.join(BROWSER_DIR, "desk.test.mjs"), d.url(),
              PASSWORD, "registrar.almaty-alatau", "head.almaty-almaly",

@@ -178,7 +178,7 @@ class MetricsTest(PerTestDaemonCase):
         # As README says: the administrator opens the account.
         p = subprocess.run(
             [CTL_BIN, "-u", d.url(), "user", "add", "prometheus", "--name",
-             "Prometheus", "--position", "monitoring", "--body", "mes",
+             "Prometheus", "--position", "monitoring", "--body", "mop",
              "--role", "monitor", "--password-stdin"],
             input=PASSWORD + "\n", capture_output=True, text=True,
             timeout=60, env=dict(os.environ,
@@ -209,8 +209,8 @@ class MetricsTest(PerTestDaemonCase):
         families = {f.name for f in text_string_to_metric_families(
             r.body.decode("utf-8"))}
         self.assertIn("complaintsd_overdue_complaints", families)
-        for role, body in (("admin", "mes"), ("registrar", "almaty-medeu"),
-                           ("desk", "mes")):
+        for role, body in (("admin", "mop"), ("registrar", "almaty-medeu"),
+                           ("desk", "mop")):
             r = get("/metrics", d.account(role, body))
             self.assertEqual(r.status, 403, (role, r))
         self.assertEqual(get("/metrics", "0" * 43).status, 401)

@@ -304,8 +304,8 @@ class ReportsTest(DaemonTestCase):
         res = cls.act(made[au + "-5"], "appeal", au)
         appeal = text_of(res, "new-talon/number")
         cls.talons.append(appeal)
-        cls.act(appeal, "assign", "mes")
-        cls.act(appeal, "decide", "mes",
+        cls.act(appeal, "assign", "mop")
+        cls.act(appeal, "decide", "mop",
                 [("outcome", "upheld"), ("reasoning", "Шағым негізді.")])
         cls.made = made
         cls.appeal = appeal
@@ -326,7 +326,7 @@ class ReportsTest(DaemonTestCase):
         if fmt:
             q["format"] = fmt
         headers = {"Authorization": "Bearer " + (
-            token or self.daemon.account("desk", "mes"))}
+            token or self.daemon.account("desk", "mop"))}
         return self.daemon.get("/api/v1/reports/summary?" +
                                urllib.parse.urlencode(q), headers=headers)
 
@@ -406,7 +406,7 @@ class ReportsTest(DaemonTestCase):
                 if name.startswith("days-"):
                     continue
                 r = d.get(f.get("href") + "&limit=500", headers={
-                    "Authorization": "Bearer " + d.account("desk", "mes")})
+                    "Authorization": "Bearer " + d.account("desk", "mop")})
                 self.assertEqual(r.status, 200, r)
                 self.assertValid(r.body, "report")
                 rows = r.xml().findall("complaint")
@@ -421,7 +421,7 @@ class ReportsTest(DaemonTestCase):
         # The decisions behind days-to-decision, the answers late.
         r = d.get("/api/v1/reports/complaints?figure=answered-late&from=%s"
                   "&to=%s" % (FROM, TO), headers={
-                      "Authorization": "Bearer " + d.account("desk", "mes")})
+                      "Authorization": "Bearer " + d.account("desk", "mop")})
         late = {c.get("talon") for c in r.xml().findall("complaint")}
         want = {e.talon for e in self.entries.values() for day, a in
                 e.events if a == "answer" and day > e.due}
@@ -429,7 +429,7 @@ class ReportsTest(DaemonTestCase):
         self.assertEqual(late, want)
         r = d.get("/api/v1/reports/complaints?figure=nonsense",
                   headers={"Authorization": "Bearer " +
-                           d.account("desk", "mes")})
+                           d.account("desk", "mop")})
         self.assertEqual(r.status, 400, r)
 
     def test_csv_matches(self):
@@ -486,7 +486,7 @@ class ReportsTest(DaemonTestCase):
 
     def test_ctl_report(self):
         d = self.daemon
-        tok = d.account("desk", "mes")
+        tok = d.account("desk", "mop")
         env = dict(os.environ, COMPLAINTS_URL=d.url(), COMPLAINTS_TOKEN=tok)
         p = subprocess.run([CTL_BIN, "report", "--from", FROM, "--to", TO,
                             "--group", "channel"], env=env,
@@ -512,7 +512,7 @@ class ReportsTest(DaemonTestCase):
 
     def test_charts(self):
         d = self.daemon
-        tok = d.account("desk", "mes")
+        tok = d.account("desk", "mop")
         for name, labels in [
                 ("monthly", ["2025-01", "2025-02", "Удовлетворено",
                              "Поступило"]),
@@ -564,7 +564,7 @@ class ReportsTest(DaemonTestCase):
                 r = self.daemon.get("/api/v1/reports/summary?" + q,
                                     headers={"Authorization": "Bearer " +
                                              self.daemon.account("desk",
-                                                                 "mes")})
+                                                                 "mop")})
                 self.assertEqual(r.status, 400, r)
                 self.assertEqual(text_of(r.xml(), "code"), code)
 

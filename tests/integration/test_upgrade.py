@@ -90,7 +90,7 @@ class UpgradeTest(PerTestDaemonCase):
                           "complaint WHERE talon = ?", (talon,))
             self.assertEqual(rec[0][0], journal)
         # And complaintctl verify says so too.
-        env = dict(os.environ, COMPLAINTS_TOKEN=d.account("admin", "mes"))
+        env = dict(os.environ, COMPLAINTS_TOKEN=d.account("admin", "mop"))
         p = subprocess.run([CTL_BIN, "-u", d.url(), "verify"], env=env,
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)

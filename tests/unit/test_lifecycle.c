@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -262,32 +263,35 @@ walk_forward_extend_decide_appeal(void **state)
 	assert_int_equal(act(f, t2, "almaty-alatau",
 	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
 	    "</reasoning>"), COMPLAINTS_OK);
-	/* Appeal: Alatau -> the ministry, then no higher body. */
+	/*
+	 * Appeal: Alatau -> the ministry of the day (the Ministry of
+	 * Enlightenment since 11 June 2022), then no higher body.
+	 */
 	assert_int_equal(act(f, t2, "almaty-alatau",
 	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
 	    COMPLAINTS_OK);
 	buf_init(&b, 65536);
 	assert_int_equal(complaints_status(f->cx, t2, NULL, &b, &e), 0);
 	assert_non_null(strstr(b.data, "link=\"appeal-of\""));
-	p = strstr(b.data, "body=\"mes\"");
+	p = strstr(b.data, "body=\"mop\"");
 	assert_non_null(p);
 	while (p > b.data && strncmp(p, "<talon number=\"", 15) != 0)
 		p--;
 	memcpy(t, p + 15, TALON_LEN);
 	t[TALON_LEN] = '\0';
 	buf_free(&b);
-	assert_int_equal(act(f, t, "mes", "assign <assignee>desk</assignee>"),
+	assert_int_equal(act(f, t, "mop", "assign <assignee>desk</assignee>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mes", "decide <outcome>explained"
+	assert_int_equal(act(f, t, "mop", "decide <outcome>explained"
 	    "</outcome><reasoning>Түсіндірілді.</reasoning>"), COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mes",
+	assert_int_equal(act(f, t, "mop",
 	    "appeal <channel>post</channel><reasons>r</reasons>"),
 	    COMPLAINTS_ECONFLICT);
-	assert_int_equal(act(f, t, "mes", "answer <channel>post</channel>"),
+	assert_int_equal(act(f, t, "mop", "answer <channel>post</channel>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mes", "close <reason>done</reason>"),
+	assert_int_equal(act(f, t, "mop", "close <reason>done</reason>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mes", "note <text>x</text>"),
+	assert_int_equal(act(f, t, "mop", "note <text>x</text>"),
 	    COMPLAINTS_ECONFLICT);
 
 	buf_init(&b, 65536);
@@ -405,6 +409,44 @@ watch_marks_overdue_and_reminds(void **state)
 	clock_set_offset(0);
 }
 
+/*
+ * The same appeal decided and appealed in March 2021, before the
+ * Ministry of Education and Science was divided: it goes to that
+ * ministry, and the record keeps naming it after the clock passes
+ * June 2022.
+ */
+static void
+appeal_reaches_the_ministry_of_its_day(void **state)
+{
+	struct fx *f = *state;
+	struct complaints_error e;
+	struct buf b;
+	struct tm tm;
+	char t[TALON_LEN + 1];
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 2021 - 1900;
+	tm.tm_mon = 2;
+	tm.tm_mday = 1;
+	tm.tm_hour = 5;		/* 11:00 in Almaty, a Monday */
+	clock_set_offset((long long)timegm(&tm) - (long long)time(NULL));
+	strcpy(t, reg(f, "almaty-alatau", 5, "school-14", "Ертеде"));
+	assert_int_equal(act(f, t, "almaty-alatau",
+	    "assign <assignee>x</assignee>"), COMPLAINTS_OK);
+	assert_int_equal(act(f, t, "almaty-alatau",
+	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
+	    "</reasoning>"), COMPLAINTS_OK);
+	assert_int_equal(act(f, t, "almaty-alatau",
+	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
+	    COMPLAINTS_OK);
+	clock_set_offset(0);
+	buf_init(&b, 65536);
+	assert_int_equal(complaints_status(f->cx, t, NULL, &b, &e), 0);
+	assert_non_null(strstr(b.data, "body=\"mes\""));
+	assert_null(strstr(b.data, "body=\"mop\""));
+	buf_free(&b);
+}
+
 static void
 repeats_are_linked(void **state)
 {
@@ -448,6 +490,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    watch_marks_overdue_and_reminds, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    appeal_reaches_the_ministry_of_its_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(repeats_are_linked, setup,
 		    teardown),
 	};
