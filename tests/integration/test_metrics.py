@@ -217,8 +217,8 @@ class MetricsTest(PerTestDaemonCase):
         self.assertEqual(get("/metrics").status, 403)
         # Nothing else: not the journal, not the accounts, not a list.
         for path in ("/api/v1/users", "/api/v1/verify",
-                     "/api/v1/complaints?body=mes",
-                     "/api/v1/notifications?body=mes"):
+                     "/api/v1/complaints?body=mop",
+                     "/api/v1/notifications?body=mop"):
             r = get(path, token)
             self.assertEqual(r.status, 403, (path, r))
         self.assertEqual(get("/api/v1/session", token).status, 200)
