@@ -206,6 +206,18 @@ act(struct fx *f, const char *ref, const char *body, const char *fmt, ...)
 	return rc == 0 ? COMPLAINTS_OK : e.errc;
 }
 
+/* body rejects the complaint, and the applicant appeals. */
+static void
+reject_and_appeal(struct fx *f, const char *t, const char *body)
+{
+	assert_int_equal(act(f, t, body,
+	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
+	    "</reasoning>"), COMPLAINTS_OK);
+	assert_int_equal(act(f, t, body,
+	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
+	    COMPLAINTS_OK);
+}
+
 static void
 walk_forward_extend_decide_appeal(void **state)
 {
@@ -260,16 +272,11 @@ walk_forward_extend_decide_appeal(void **state)
 	assert_int_equal(act(f, t2, "almaty-alatau",
 	    "appeal <channel>post</channel><reasons>r</reasons>"),
 	    COMPLAINTS_ECONFLICT);
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
-	    "</reasoning>"), COMPLAINTS_OK);
 	/*
 	 * Appeal: Alatau -> the ministry of the day (the Ministry of
 	 * Enlightenment since 11 June 2022), then no higher body.
 	 */
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
-	    COMPLAINTS_OK);
+	reject_and_appeal(f, t2, "almaty-alatau");
 	buf_init(&b, 65536);
 	assert_int_equal(complaints_status(f->cx, t2, NULL, &b, &e), 0);
 	assert_non_null(strstr(b.data, "link=\"appeal-of\""));
@@ -433,12 +440,7 @@ appeal_reaches_the_ministry_of_its_day(void **state)
 	strcpy(t, reg(f, "almaty-alatau", 5, "school-14", "Ертеде"));
 	assert_int_equal(act(f, t, "almaty-alatau",
 	    "assign <assignee>x</assignee>"), COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "almaty-alatau",
-	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
-	    "</reasoning>"), COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "almaty-alatau",
-	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
-	    COMPLAINTS_OK);
+	reject_and_appeal(f, t, "almaty-alatau");
 	clock_set_offset(0);
 	buf_init(&b, 65536);
 	assert_int_equal(complaints_status(f->cx, t, NULL, &b, &e), 0);
