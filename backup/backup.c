@@ -17,10 +17,10 @@
 #include "db/db.h"
 #include "util/util.h"
 
-#define STORE_FILE	"complaints.db"
-#define KEY_FILE	"secret.key"
-#define KEY_NOTE	"secret.key"
-#define KEY_LEN		32
+#define STORE_FILE "complaints.db"
+#define KEY_FILE   "secret.key"
+#define KEY_NOTE   "secret.key"
+#define KEY_LEN	   32
 
 static int
 path_in(char *out, size_t len, const char *dir, const char *name)
@@ -74,8 +74,8 @@ unlink_store(const char *path)
  * the first problem in err.
  */
 static int
-check_copy(struct db *db, const char *name, struct backup_info *info,
-    char *err, size_t errlen)
+check_copy(struct db *db, const char *name, struct backup_info *info, char *err,
+    size_t errlen)
 {
 	struct db_verify v;
 	char bad[512];
@@ -125,14 +125,14 @@ read_key(const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
 }
 
 static int
-write_new(const char *path, const void *data, size_t len, char *err,
-    size_t errlen)
+write_new(
+    const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
 	int fd;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || write(fd, data, len) != (ssize_t)len ||
-	    fsync(fd) == -1) {
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
+		-1 ||
+	    write(fd, data, len) != (ssize_t)len || fsync(fd) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -168,14 +168,17 @@ check_header(const char *path, long *version, char *err, size_t errlen)
 	}
 	v = (long)h[60] << 24 | (long)h[61] << 16 | (long)h[62] << 8 | h[63];
 	if (v <= 0) {
-		snprintf(err, errlen, "%s: not a complaintsd store (schema "
-		    "version %ld)", path, v);
+		snprintf(err, errlen,
+		    "%s: not a complaintsd store (schema "
+		    "version %ld)",
+		    path, v);
 		return -1;
 	}
 	if (v > db_schema_version()) {
-		snprintf(err, errlen, "%s: made by a newer complaintsd "
-		    "(schema %ld; this one knows up to %d)", path, v,
-		    db_schema_version());
+		snprintf(err, errlen,
+		    "%s: made by a newer complaintsd "
+		    "(schema %ld; this one knows up to %d)",
+		    path, v, db_schema_version());
 		return -1;
 	}
 	*version = v;
@@ -196,7 +199,7 @@ backup_make(const char *data_dir, const char *file, int with_key,
 	if (path_in(store, sizeof(store), data_dir, STORE_FILE) == -1 ||
 	    path_in(keyp, sizeof(keyp), data_dir, KEY_FILE) == -1 ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >=
-	    sizeof(tmp)) {
+		sizeof(tmp)) {
 		snprintf(err, errlen, "%s: the path is too long", file);
 		tmp[0] = '\0';
 		goto out;
@@ -211,7 +214,8 @@ backup_make(const char *data_dir, const char *file, int with_key,
 		goto out;
 	/* The checks of the copy speak this version's schema. */
 	if (version != db_schema_version()) {
-		snprintf(err, errlen, "%s is at schema %d, this complaintctl "
+		snprintf(err, errlen,
+		    "%s is at schema %d, this complaintctl "
 		    "at %d: back it up with the complaintctl of its version, "
 		    "or start this version's daemon first (it migrates)",
 		    store, version, db_schema_version());
@@ -228,16 +232,16 @@ backup_make(const char *data_dir, const char *file, int with_key,
 	fchmod(fd, 0600);
 	close(fd);
 	if ((rc = db_backup_into(src, tmp)) != DB_OK) {
-		snprintf(err, errlen, "%s: copying: %s", store,
-		    db_strerror(rc));
+		snprintf(
+		    err, errlen, "%s: copying: %s", store, db_strerror(rc));
 		goto out;
 	}
 	db_close(src);
 	src = NULL;
 	if ((copy = db_open(tmp, DB_OPEN_WRITE, err, errlen)) == NULL)
 		goto out;
-	if (with_key && (rc = db_backup_note_put(copy, KEY_NOTE, key,
-	    KEY_LEN)) != DB_OK) {
+	if (with_key &&
+	    (rc = db_backup_note_put(copy, KEY_NOTE, key, KEY_LEN)) != DB_OK) {
 		snprintf(err, errlen, "%s: the key: %s", tmp, db_strerror(rc));
 		goto out;
 	}
@@ -263,8 +267,8 @@ out:
 }
 
 int
-backup_check(const char *file, struct backup_info *info, char *err,
-    size_t errlen)
+backup_check(
+    const char *file, struct backup_info *info, char *err, size_t errlen)
 {
 	struct db *db;
 	uint8_t key[KEY_LEN];
@@ -276,9 +280,11 @@ backup_check(const char *file, struct backup_info *info, char *err,
 	if (check_header(file, &version, err, errlen) == -1)
 		return -1;
 	if (version != db_schema_version()) {
-		snprintf(err, errlen, "%s is at schema %ld, this complaintctl "
+		snprintf(err, errlen,
+		    "%s is at schema %ld, this complaintctl "
 		    "at %d: check it with the complaintctl of the daemon's "
-		    "version", file, version, db_schema_version());
+		    "version",
+		    file, version, db_schema_version());
 		return -1;
 	}
 	if ((db = db_open(file, 0, err, errlen)) == NULL)
@@ -310,8 +316,8 @@ copy_file(const char *src, const char *dst, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", src, strerror(errno));
 		return -1;
 	}
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1) {
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
+	    -1) {
 		snprintf(err, errlen, "%s: %s", dst, strerror(errno));
 		goto out;
 	}
@@ -386,14 +392,18 @@ backup_restore(const char *file, const char *data_dir, int force,
 	}
 	if ((lock = dir_lock(data_dir, err, errlen)) == -1) {
 		if (strstr(err, "in use") != NULL)
-			snprintf(err, errlen, "%s is in use by a running "
-			    "complaintsd: stop it first", data_dir);
+			snprintf(err, errlen,
+			    "%s is in use by a running "
+			    "complaintsd: stop it first",
+			    data_dir);
 		goto out;
 	}
 	have_store = access(store, F_OK) == 0;
 	if (have_store && !force) {
-		snprintf(err, errlen, "%s already holds a journal; --force "
-		    "replaces it (kept as %s.old)", data_dir, STORE_FILE);
+		snprintf(err, errlen,
+		    "%s already holds a journal; --force "
+		    "replaces it (kept as %s.old)",
+		    data_dir, STORE_FILE);
 		goto out;
 	}
 	if (check_header(file, &version, err, errlen) == -1)
@@ -423,7 +433,7 @@ backup_restore(const char *file, const char *data_dir, int force,
 		snprintf(err, errlen, "%s: %s", work, db_strerror(rc));
 		goto out;
 	}
-	db_close(db);	/* checkpoints: the store is one file again */
+	db_close(db); /* checkpoints: the store is one file again */
 	db = NULL;
 	if (have_store) {
 		if (keep_old(data_dir, STORE_FILE, err, errlen) == -1)

@@ -39,15 +39,15 @@
 
 #include <sodium.h>
 
+#include "bench/text.h"
 #include "calendar/calendar.h"
 #include "complaints/complaints_int.h"
 #include "db/db_int.h"
 #include "util/util.h"
-#include "bench/text.h"
 
-#define TXN_ROWS	20000
-#define CLOSE_AFTER	(45 * 86400)
-#define TALON_TRIES	8
+#define TXN_ROWS    20000
+#define CLOSE_AFTER (45 * 86400)
+#define TALON_TRIES 8
 
 static double
 now_s(void)
@@ -69,8 +69,8 @@ progress(int64_t done, int64_t n, double t0)
 		bar[i] = i < fill ? '#' : ' ';
 	bar[w] = '\0';
 	fprintf(stderr, "\rgen: [%s] %3d%% %lld/%lld %.0f rows/s ETA %.0f s  ",
-	    bar, n ? (int)(100 * done / n) : 100, (long long)done,
-	    (long long)n, rate, rate > 0 ? (n - done) / rate : 0.0);
+	    bar, n ? (int)(100 * done / n) : 100, (long long)done, (long long)n,
+	    rate, rate > 0 ? (n - done) / rate : 0.0);
 }
 
 static void
@@ -130,7 +130,8 @@ write_secret(const char *path, uint8_t key[32], uint64_t *rs)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen [-CFq] -n rows -d dir [-s seed] [-k samples] "
+	fprintf(stderr,
+	    "usage: gen [-CFq] -n rows -d dir [-s seed] [-k samples] "
 	    "[-S schema_dir] [-b body]\n");
 	exit(2);
 }
@@ -204,12 +205,12 @@ main(int argc, char *argv[])
 		fprintf(stderr, "gen: libsodium or the time zone\n");
 		return 1;
 	}
-	snprintf(cal_path, sizeof(cal_path), "%s/data/calendar-kz.xml",
-	    schema_dir);
-	snprintf(rules_path, sizeof(rules_path), "%s/data/rules.xml",
-	    schema_dir);
-	if ((cal = cal_load(cal_path, rules_path, schema_dir, err,
-	    sizeof(err))) == NULL) {
+	snprintf(
+	    cal_path, sizeof(cal_path), "%s/data/calendar-kz.xml", schema_dir);
+	snprintf(
+	    rules_path, sizeof(rules_path), "%s/data/rules.xml", schema_dir);
+	if ((cal = cal_load(
+		 cal_path, rules_path, schema_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "gen: calendar: %s\n", err);
 		return 1;
 	}
@@ -232,13 +233,15 @@ main(int argc, char *argv[])
 		fprintf(stderr, "gen: %s\n", err);
 		return 1;
 	}
-	if (exec(db, "PRAGMA journal_mode = DELETE; PRAGMA journal_mode = OFF;"
-	    " PRAGMA synchronous = OFF; PRAGMA cache_size = -2000000;"
-	    " PRAGMA locking_mode = EXCLUSIVE") == -1)
+	if (exec(db,
+		"PRAGMA journal_mode = DELETE; PRAGMA journal_mode = OFF;"
+		" PRAGMA synchronous = OFF; PRAGMA cache_size = -2000000;"
+		" PRAGMA locking_mode = EXCLUSIVE") == -1)
 		return 1;
 	/* The reports' working days first: the counters use them. */
-	if (db_begin(db) != DB_OK || complaints_report_calendar(db, cal,
-	    "Asia/Almaty") != DB_OK || db_commit(db) != DB_OK) {
+	if (db_begin(db) != DB_OK ||
+	    complaints_report_calendar(db, cal, "Asia/Almaty") != DB_OK ||
+	    db_commit(db) != DB_OK) {
 		fprintf(stderr, "gen: the working-day table: %s\n",
 		    sqlite3_errmsg(db->h));
 		return 1;
@@ -252,8 +255,8 @@ main(int argc, char *argv[])
 		}
 	}
 	if (only != NULL && only_bi < 0) {
-		fprintf(stderr, "gen: -b %s: not a body of the benchmark\n",
-		    only);
+		fprintf(
+		    stderr, "gen: -b %s: not a body of the benchmark\n", only);
 		return 1;
 	}
 	memset(per, 0, sizeof(per));
@@ -266,7 +269,7 @@ main(int argc, char *argv[])
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = base_year - 1900;
 	tm.tm_mday = 1;
-	start = timegm(&tm) - 5 * 3600 + 8 * 3600;	/* 08:00 in Almaty */
+	start = timegm(&tm) - 5 * 3600 + 8 * 3600; /* 08:00 in Almaty */
 	tz_local("Asia/Almaty", now, &mn);
 	today.y = mn.y;
 	today.m = mn.m;
@@ -287,8 +290,9 @@ main(int argc, char *argv[])
 		if (only_bi >= 0)
 			bi = (unsigned)only_bi;
 		const struct db_body *b = &bodies[bi];
-		time_t at = start + (time_t)((double)(now - 60 - start) *
-		    (double)i / (double)n);
+		time_t at = start +
+		    (time_t)((double)(now - 60 - start) * (double)i /
+			(double)n);
 		int natt, tries, later;
 
 		if (tz_local("Asia/Almaty", at, &m) == -1)
@@ -303,19 +307,21 @@ main(int argc, char *argv[])
 		date_iso(dout.due, due);
 
 		memset(&c, 0, sizeof(c));
-		c.channel = bench_channels[bench_below(&rs,
-		    NELEM(bench_channels))];
+		c.channel =
+		    bench_channels[bench_below(&rs, NELEM(bench_channels))];
 		c.service = 1 + (int)bench_below(&rs, 11);
-		c.subject_name = bench_subjects[bench_below(&rs,
-		    NELEM(bench_subjects))];
+		c.subject_name =
+		    bench_subjects[bench_below(&rs, NELEM(bench_subjects))];
 		c.subject_official = bench_below(&rs, 2) ?
 		    bench_officials[bench_below(&rs, NELEM(bench_officials))] :
 		    NULL;
-		c.surname = bench_surnames[bench_below(&rs,
-		    NELEM(bench_surnames))];
+		c.surname =
+		    bench_surnames[bench_below(&rs, NELEM(bench_surnames))];
 		c.name = bench_names[bench_below(&rs, NELEM(bench_names))];
-		c.patronymic = bench_below(&rs, 4) ? bench_patronymics[
-		    bench_below(&rs, NELEM(bench_patronymics))] : NULL;
+		c.patronymic = bench_below(&rs, 4) ?
+		    bench_patronymics[bench_below(
+			&rs, NELEM(bench_patronymics))] :
+		    NULL;
 		snprintf(addr, sizeof(addr), "Алматы қ., %s, %s, %u, %u-пәтер",
 		    bench_districts[bench_below(&rs, NELEM(bench_districts))],
 		    bench_streets[bench_below(&rs, NELEM(bench_streets))],
@@ -332,12 +338,12 @@ main(int argc, char *argv[])
 		bench_reasons_text(&rs, 1 + (int)bench_below(&rs, 6), reasons,
 		    sizeof(reasons));
 		c.reasons = reasons;
-		c.demands = bench_demands[bench_below(&rs,
-		    NELEM(bench_demands))];
-		c.registrar_name = bench_registrars[bench_below(&rs,
-		    NELEM(bench_registrars))];
-		c.registrar_position = bench_positions[bench_below(&rs,
-		    NELEM(bench_positions))];
+		c.demands =
+		    bench_demands[bench_below(&rs, NELEM(bench_demands))];
+		c.registrar_name =
+		    bench_registrars[bench_below(&rs, NELEM(bench_registrars))];
+		c.registrar_position =
+		    bench_positions[bench_below(&rs, NELEM(bench_positions))];
 		c.rules = dout.rules;
 		c.due = due;
 		c.state = "registered";
@@ -345,8 +351,8 @@ main(int argc, char *argv[])
 		c.journal_year = m.y;
 		c.accepted_at = at;
 		c.received_at = at;
-		complaints_applicant_key(c.surname, c.name, c.address, NULL,
-		    c.subject_name, akey);
+		complaints_applicant_key(
+		    c.surname, c.name, c.address, NULL, c.subject_name, akey);
 		c.applicant_key = akey;
 		access_make(&rs, code);
 		complaints_access_code_hash(key, code, ahash);
@@ -366,15 +372,17 @@ main(int argc, char *argv[])
 		if (rc != DB_OK)
 			goto dberr;
 		c.id = id;
-		natt = bench_below(&rs, 10) == 0 ? 1 + (int)bench_below(&rs, 2)
-		    : 0;
+		natt = bench_below(&rs, 10) == 0 ?
+		    1 + (int)bench_below(&rs, 2) :
+		    0;
 		for (int a = 0; a < natt; a++) {
 			att[a].name = a ? "анықтама.pdf" : "өтініш.pdf";
 			att[a].media_type = "application/pdf";
-			att[a].sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2"
+			att[a].sha256 =
+			    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2"
 			    "b0b822cd15d6c15b0f00a08";
-			if ((rc = db_attachment_insert(db, id, a + 1,
-			    &att[a])) != DB_OK)
+			if ((rc = db_attachment_insert(
+				 db, id, a + 1, &att[a])) != DB_OK)
 				goto dberr;
 		}
 		memset(&ev, 0, sizeof(ev));
@@ -390,12 +398,11 @@ main(int argc, char *argv[])
 		 * hash: verify compares a row with its latest event only, so
 		 * it still passes; the chain is whole either way.
 		 */
-		later = !noclose && (now - at > CLOSE_AFTER ||
-		    strcmp(due, tday) < 0);
+		later = !noclose &&
+		    (now - at > CLOSE_AFTER || strcmp(due, tday) < 0);
 		if (fast && later)
 			memcpy(rowhash, chash, 32);
-		else if ((rc = db_complaint_row_hash(db, id, rowhash)) !=
-		    DB_OK)
+		else if ((rc = db_complaint_row_hash(db, id, rowhash)) != DB_OK)
 			goto dberr;
 		if ((rc = db_event_append(db, &ev, rowhash)) != DB_OK)
 			goto dberr;
@@ -404,8 +411,7 @@ main(int argc, char *argv[])
 		if (now - at > CLOSE_AFTER && !noclose) {
 			time_t dec = at + 7 * 86400;
 
-			c.outcome = bench_below(&rs, 3) ? "rejected" :
-			    "upheld";
+			c.outcome = bench_below(&rs, 3) ? "rejected" : "upheld";
 			c.reasoning = "Өтініш қаралды, шешім қабылданды.";
 			c.decided_by = "Бөлім басшысы";
 			c.decided_at = dec;
@@ -426,23 +432,27 @@ main(int argc, char *argv[])
 				c.open = 1;
 				c.reminded_at = at + 86400;
 				c.overdue_at = at + 30 * 86400 < now ?
-				    at + 30 * 86400 : now - 3600;
-				snprintf(detail, sizeof(detail), "was due on "
-				    "%s; on the escalation desk", due);
+				    at + 30 * 86400 :
+				    now - 3600;
+				snprintf(detail, sizeof(detail),
+				    "was due on "
+				    "%s; on the escalation desk",
+				    due);
 				ev.at = c.overdue_at;
 				ev.actor = "deadline watch";
 				ev.action = "overdue";
 				ev.state_before = "registered";
 				ev.state_after = "registered";
 				ev.detail = detail;
-				if ((rc = db_complaint_change(db, &c,
-				    &ev)) != DB_OK)
+				if ((rc = db_complaint_change(db, &c, &ev)) !=
+				    DB_OK)
 					goto dberr;
 				overdue++;
 			}
 		}
-		per[bi][m.y - base_year < 0 ? 0 : m.y - base_year > 3 ? 3 :
-		    m.y - base_year]++;
+		per[bi][m.y - base_year < 0 ? 0 :
+			m.y - base_year > 3 ? 3 :
+					      m.y - base_year]++;
 
 		/* Reservoir sampling of talon numbers. */
 		if (nsample < k) {
@@ -466,9 +476,11 @@ main(int argc, char *argv[])
 		goto dberr;
 	if (!quiet)
 		progress(n, n, t0);
-	fprintf(stderr, "\ngen: %lld rows in %.1f s (%lld closed, %lld "
-	    "overdue, %lld talon retries); checkpointing\n", n, now_s() - t0,
-	    (long long)closed, (long long)overdue, (long long)retries);
+	fprintf(stderr,
+	    "\ngen: %lld rows in %.1f s (%lld closed, %lld "
+	    "overdue, %lld talon retries); checkpointing\n",
+	    n, now_s() - t0, (long long)closed, (long long)overdue,
+	    (long long)retries);
 	/*
 	 * No ANALYZE (nor PRAGMA optimize): complaintsd never runs it, and
 	 * with statistics the planner takes other paths (see BENCHMARKS.md).
@@ -491,8 +503,8 @@ main(int argc, char *argv[])
 	if ((f = fopen(path, "w")) == NULL)
 		return 1;
 	fprintf(f, "counters %d\n", db_schema_version());
-	fprintf(f, "rows %lld\nseed %lld\nclosed %lld\noverdue %lld\n", n,
-	    seed, (long long)closed, (long long)overdue);
+	fprintf(f, "rows %lld\nseed %lld\nclosed %lld\noverdue %lld\n", n, seed,
+	    (long long)closed, (long long)overdue);
 	for (size_t b = 0; b < NELEM(bench_bodies); b++)
 		for (int y = 0; y < 4; y++)
 			if (per[b][y])
@@ -501,8 +513,8 @@ main(int argc, char *argv[])
 				    (long long)per[b][y]);
 	fprintf(f, "seconds %.1f\n", now_s() - t0);
 	fclose(f);
-	snprintf(path, sizeof(path), "rm -rf '%s' && mv '%s' '%s'", dir, tmp,
-	    dir);
+	snprintf(
+	    path, sizeof(path), "rm -rf '%s' && mv '%s' '%s'", dir, tmp, dir);
 	if (system(path) != 0)
 		return 1;
 	return 0;

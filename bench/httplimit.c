@@ -47,7 +47,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)method;
 	(void)version;
 	(void)upload_data;
-	if (*con_cls == NULL) {		/* the headers: wait for any body */
+	if (*con_cls == NULL) { /* the headers: wait for any body */
 		*con_cls = &first;
 		return MHD_YES;
 	}
@@ -55,12 +55,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	resp = MHD_create_response_from_buffer(sizeof(doc) - 1,
-	    (void *)(uintptr_t)doc, MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(
+	    sizeof(doc) - 1, (void *)(uintptr_t)doc, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type",
-	    "application/xml; charset=utf-8");
+	MHD_add_response_header(
+	    resp, "Content-Type", "application/xml; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	rc = MHD_queue_response(conn, 200, resp);
@@ -71,7 +71,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: httplimit [-t threads] [-c max_connections] "
+	fprintf(stderr,
+	    "usage: httplimit [-t threads] [-c max_connections] "
 	    "-p port_file\n");
 	exit(2);
 }
@@ -117,17 +118,14 @@ main(int argc, char *argv[])
 	sin.sin_family = AF_INET;
 	sin.sin_port = 0;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, NULL,
-	    MHD_OPTION_SOCK_ADDR, &sin,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, maxconn,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+		MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, access_cb, NULL, MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+	    maxconn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-	    MHD_OPTION_END);
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "httplimit: cannot listen\n");
 		return 1;

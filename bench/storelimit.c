@@ -21,10 +21,10 @@
 
 #include <sodium.h>
 
+#include "bench/text.h"
 #include "complaints/complaints.h"
 #include "db/db.h"
 #include "util/util.h"
-#include "bench/text.h"
 
 static double
 now_s(void)
@@ -49,26 +49,25 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 	time_t now = time(NULL);
 	int rc, tries;
 
-	if ((rc = db_body_by_code(db, bench_bodies[bench_body_pick(rs)],
-	    &b)) != DB_OK)
+	if ((rc = db_body_by_code(db, bench_bodies[bench_body_pick(rs)], &b)) !=
+	    DB_OK)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	c.channel = bench_channels[bench_below(rs, NELEM(bench_channels))];
 	c.service = 1 + (int)bench_below(rs, 11);
-	c.subject_name = bench_subjects[bench_below(rs,
-	    NELEM(bench_subjects))];
+	c.subject_name = bench_subjects[bench_below(rs, NELEM(bench_subjects))];
 	c.surname = bench_surnames[bench_below(rs, NELEM(bench_surnames))];
 	c.name = bench_names[bench_below(rs, NELEM(bench_names))];
-	c.patronymic = bench_patronymics[bench_below(rs,
-	    NELEM(bench_patronymics))];
+	c.patronymic =
+	    bench_patronymics[bench_below(rs, NELEM(bench_patronymics))];
 	snprintf(addr, sizeof(addr), "Алматы қ., %s, %s, %lld-үй",
 	    bench_districts[bench_below(rs, NELEM(bench_districts))],
 	    bench_streets[bench_below(rs, NELEM(bench_streets))],
 	    (long long)(seq % 300 + 1));
 	c.address = addr;
 	c.is_signed = 1;
-	bench_reasons_text(rs, 1 + (int)bench_below(rs, 6), reasons,
-	    sizeof(reasons));
+	bench_reasons_text(
+	    rs, 1 + (int)bench_below(rs, 6), reasons, sizeof(reasons));
 	c.reasons = reasons;
 	c.demands = bench_demands[bench_below(rs, NELEM(bench_demands))];
 	c.registrar_name = bench_registrars[0];
@@ -80,11 +79,11 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 	c.journal_year = 2026;
 	c.accepted_at = now;
 	c.received_at = now;
-	crypto_generichash(akey, 32, (const uint8_t *)addr, strlen(addr),
-	    NULL, 0);
+	crypto_generichash(
+	    akey, 32, (const uint8_t *)addr, strlen(addr), NULL, 0);
 	c.applicant_key = akey;
 	if (db_repeat_find(db, akey, c.service, now - 365 * 86400, 0, &rid,
-	    &rcase) == DB_OK)
+		&rcase) == DB_OK)
 		c.repeat_of = rid;
 	if ((rc = db_journal_next(db, b.id, 2026, &no)) != DB_OK)
 		return rc;
@@ -116,7 +115,8 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: storelimit -d dir [-b 1,8,64,512] "
+	fprintf(stderr,
+	    "usage: storelimit -d dir [-b 1,8,64,512] "
 	    "[-t seconds] [-s seed]\n");
 	exit(2);
 }
@@ -161,7 +161,7 @@ main(int argc, char *argv[])
 	memset(key, 7, sizeof(key));
 	snprintf(list, sizeof(list), "%s", batches);
 	for (p = strtok_r(list, ",", &save); p != NULL;
-	    p = strtok_r(NULL, ",", &save)) {
+	     p = strtok_r(NULL, ",", &save)) {
 		int64_t rows = 0, commits = 0;
 		double t0, el;
 
@@ -195,8 +195,8 @@ main(int argc, char *argv[])
 			commits++;
 		} while ((el = now_s() - t0) < (double)secs);
 		printf("batch %lld rows %lld seconds %.3f rate %.1f commits "
-		    "%lld\n", bsz, (long long)rows, el, rows / el,
-		    (long long)commits);
+		       "%lld\n",
+		    bsz, (long long)rows, el, rows / el, (long long)commits);
 		fflush(stdout);
 		db_close(db);
 		unlink(path);

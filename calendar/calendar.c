@@ -20,68 +20,66 @@
 #include "calendar/calendar.h"
 #include "xmlio/xmlio.h"
 
-#define NWEEKS			2
-#define SRC_FIXED_MAX		256	/* holidays on a fixed day */
-#define SRC_DATED_MAX		2048	/* holidays on a date per year */
-#define SRC_TRANSFERS_MAX	4096
-#define HOURS_MAX		32
-#define RULES_MAX		32
+#define NWEEKS		  2
+#define SRC_FIXED_MAX	  256  /* holidays on a fixed day */
+#define SRC_DATED_MAX	  2048 /* holidays on a date per year */
+#define SRC_TRANSFERS_MAX 4096
+#define HOURS_MAX	  32
+#define RULES_MAX	  32
 
 /* Transfer applies to: a bit per enum cal_week. */
-#define WEEK_BIT(w)		(1 << (w))
-#define WEEK_ALL		(WEEK_BIT(CAL_WEEK_MON_FRI) | \
-				    WEEK_BIT(CAL_WEEK_MON_SAT))
+#define WEEK_BIT(w) (1 << (w))
+#define WEEK_ALL    (WEEK_BIT(CAL_WEEK_MON_FRI) | WEEK_BIT(CAL_WEEK_MON_SAT))
 
 /* Per-day flags while building. */
-#define F_WEEKEND		0x01
-#define F_HOLIDAY		0x02
-#define F_CARRY			0x04	/* a holiday that moves when off */
-#define F_CARRIED		0x08	/* the day a holiday moved to */
+#define F_WEEKEND 0x01
+#define F_HOLIDAY 0x02
+#define F_CARRY	  0x04 /* a holiday that moves when off */
+#define F_CARRIED 0x08 /* the day a holiday moved to */
 
-const struct cal_hours cal_hours_office = {
-	CAL_WEEK_MON_FRI, 9 * 60, 18 * 60, 13 * 60, 14 * 60
-};
+const struct cal_hours cal_hours_office = { CAL_WEEK_MON_FRI, 9 * 60, 18 * 60,
+	13 * 60, 14 * 60 };
 
 struct hours_def {
-	char			type[CAL_NAME_MAX];
-	struct cal_hours	h;
+	char type[CAL_NAME_MAX];
+	struct cal_hours h;
 };
 
 struct cal {
-	long			 base;		/* days of CAL_YEAR_MIN-01-01 */
-	long			 ndays;		/* 0: weekends only */
-	unsigned char		*off[NWEEKS];	/* a set bit is a day off */
-	struct cal_rules	*rules;
-	int			 nrules;
-	struct hours_def	*hours;
-	int			 nhours;
-	struct cal_choice	*choices;
-	int			 nchoices;
+	long base;		    /* days of CAL_YEAR_MIN-01-01 */
+	long ndays;		    /* 0: weekends only */
+	unsigned char *off[NWEEKS]; /* a set bit is a day off */
+	struct cal_rules *rules;
+	int nrules;
+	struct hours_def *hours;
+	int nhours;
+	struct cal_choice *choices;
+	int nchoices;
 };
 
 /* What the calendar files say, before the days are worked out. */
 struct src_fixed {
-	int	m, d, from, to, carry;
+	int m, d, from, to, carry;
 };
 
 struct src_dated {
-	long	day;
-	int	carry;
+	long day;
+	int carry;
 };
 
 struct src_transfer {
-	long	day;
-	int	off;		/* 1: becomes a day off; 0: a working day */
-	int	weeks;		/* WEEK_BIT mask */
+	long day;
+	int off;   /* 1: becomes a day off; 0: a working day */
+	int weeks; /* WEEK_BIT mask */
 };
 
 struct src {
-	struct src_fixed	fixed[SRC_FIXED_MAX];
-	int			nfixed;
-	struct src_dated	dated[SRC_DATED_MAX];
-	int			ndated;
-	struct src_transfer	tr[SRC_TRANSFERS_MAX];
-	int			ntr;
+	struct src_fixed fixed[SRC_FIXED_MAX];
+	int nfixed;
+	struct src_dated dated[SRC_DATED_MAX];
+	int ndated;
+	struct src_transfer tr[SRC_TRANSFERS_MAX];
+	int ntr;
 };
 
 static int
@@ -124,8 +122,8 @@ add_hours(struct cal *c, const char *type, const struct cal_hours *h)
 	if (i == HOURS_MAX)
 		return;
 	if (i == c->nhours) {
-		(void)strlcpy_chk(c->hours[i].type, type,
-		    sizeof(c->hours[i].type));
+		(void)strlcpy_chk(
+		    c->hours[i].type, type, sizeof(c->hours[i].type));
 		c->nhours++;
 	}
 	c->hours[i].h = *h;
@@ -141,8 +139,10 @@ cal_builtin(void)
 		return NULL;
 	r = &c->rules[c->nrules++];
 	(void)strlcpy_chk(r->name, "law-221", sizeof(r->name));
-	(void)strlcpy_chk(r->title, "Law No. 221-III of 12 January 2007 "
-	    "(built in)", sizeof(r->title));
+	(void)strlcpy_chk(r->title,
+	    "Law No. 221-III of 12 January 2007 "
+	    "(built in)",
+	    sizeof(r->title));
 	/* Open-ended both ways: the only rule set there is. */
 	r->by_date = 1;
 	r->count = CAL_COUNT_NEXT_DAY;
@@ -150,11 +150,11 @@ cal_builtin(void)
 	r->event = CAL_EVENT_REGISTRATION;
 	r->consider = (struct cal_span){ 15, CAL_UNIT_CALENDAR, "art. 8 p. 1" };
 	r->extra_study = (struct cal_span){ 30, CAL_UNIT_CALENDAR,
-	    "art. 8 p. 1" };
+		"art. 8 p. 1" };
 	r->extension = (struct cal_span){ 30, CAL_UNIT_CALENDAR,
-	    "art. 8 p. 2" };
+		"art. 8 p. 2" };
 	r->notify_extension = (struct cal_span){ 3, CAL_UNIT_CALENDAR,
-	    "art. 8 p. 2" };
+		"art. 8 p. 2" };
 	r->forward = (struct cal_span){ 3, CAL_UNIT_WORKING, "art. 7" };
 	add_hours(c, "office", &cal_hours_office);
 	return c;
@@ -196,8 +196,7 @@ cal_roll_forward(const struct cal *c, struct date d, enum cal_week w)
 }
 
 struct date
-cal_add_working_days(const struct cal *c, struct date d, int n,
-    enum cal_week w)
+cal_add_working_days(const struct cal *c, struct date d, int n, enum cal_week w)
 {
 	while (n > 0) {
 		d = date_add(d, 1);
@@ -208,8 +207,8 @@ cal_add_working_days(const struct cal *c, struct date d, int n,
 }
 
 struct date
-cal_add_calendar_days(const struct cal *c, struct date d, int n,
-    enum cal_week w)
+cal_add_calendar_days(
+    const struct cal *c, struct date d, int n, enum cal_week w)
 {
 	return cal_roll_forward(c, date_add(d, n), w);
 }
@@ -230,8 +229,8 @@ add_months(struct date d, int n)
 }
 
 int
-cal_span_end(const struct cal *c, const struct cal_rules *r,
-    struct cal_span s, struct date from, enum cal_week w, struct date *out)
+cal_span_end(const struct cal *c, const struct cal_rules *r, struct cal_span s,
+    struct date from, enum cal_week w, struct date *out)
 {
 	int same = r->count == CAL_COUNT_SAME_DAY;
 	struct date d;
@@ -296,9 +295,8 @@ cal_rules_at(const struct cal *c, struct date d)
 }
 
 /* The level names of a choice, in the order of its mask's bits. */
-static const char *const level_names[] = {
-	"institution", "district", "city", "ministry", "quality-control"
-};
+static const char *const level_names[] = { "institution", "district", "city",
+	"ministry", "quality-control" };
 
 const char *
 cal_level_name(int i)
@@ -336,11 +334,12 @@ cal_choose(const struct cal *c, struct date d, int service, const char *level)
 		if ((ch->from.y != 0 && date_cmp(d, ch->from) < 0) ||
 		    (ch->until.y != 0 && date_cmp(d, ch->until) > 0))
 			continue;
-		if (ch->services != 0 && (service < 1 || service > 31 ||
-		    (ch->services & (1u << service)) == 0))
+		if (ch->services != 0 &&
+		    (service < 1 || service > 31 ||
+			(ch->services & (1u << service)) == 0))
 			continue;
-		if (ch->levels != 0 && (li < 0 || (ch->levels & (1u << li)) ==
-		    0))
+		if (ch->levels != 0 &&
+		    (li < 0 || (ch->levels & (1u << li)) == 0))
 			continue;
 		return ch;
 	}
@@ -355,8 +354,8 @@ valid_moment(const struct moment *m)
 }
 
 int
-cal_due(const struct cal *c, const struct cal_due_in *in,
-    struct cal_due_out *out)
+cal_due(
+    const struct cal *c, const struct cal_due_in *in, struct cal_due_out *out)
 {
 	const struct cal_hours *h = in->hours ? in->hours : &cal_hours_office;
 	const struct cal_choice *ch = NULL;
@@ -365,18 +364,18 @@ cal_due(const struct cal *c, const struct cal_due_in *in,
 	const struct moment *ev;
 	const char *target = in->target, *basis;
 	struct date reg = { in->registered.y, in->registered.m,
-	    in->registered.d }, day;
+		in->registered.d },
+		    day;
 	int minute;
 
-	if (!valid_moment(&in->registered) || (in->has_received &&
-	    !valid_moment(&in->received)))
+	if (!valid_moment(&in->registered) ||
+	    (in->has_received && !valid_moment(&in->received)))
 		return -1;
 	if (in->rules != NULL) {
 		r = cal_rules_find(c, in->rules);
 		basis = "pinned by the configuration";
-	} else if ((ch = cal_choose(c, reg, in->service, in->level)) !=
-	    NULL) {
-		r = cal_rules_find(c, ch->rules);	/* checked at load */
+	} else if ((ch = cal_choose(c, reg, in->service, in->level)) != NULL) {
+		r = cal_rules_find(c, ch->rules); /* checked at load */
 		basis = ch->basis;
 		if (target == NULL && ch->target[0] != '\0')
 			target = ch->target;
@@ -396,7 +395,7 @@ cal_due(const struct cal *c, const struct cal_due_in *in,
 	ev = &in->registered;
 	if (r->event == CAL_EVENT_RECEIPT && in->has_received) {
 		struct date rd = { in->received.y, in->received.m,
-		    in->received.d };
+			in->received.d };
 
 		if (date_cmp(rd, reg) <= 0)
 			ev = &in->received;
@@ -446,8 +445,8 @@ int
 cal_extend(const struct cal *c, const char *rules, struct date due,
     enum cal_week w, struct date *out)
 {
-	return period(c, rules, offsetof(struct cal_rules, extension), due,
-	    w, out);
+	return period(
+	    c, rules, offsetof(struct cal_rules, extension), due, w, out);
 }
 
 int
@@ -459,11 +458,11 @@ cal_notify_due(const struct cal *c, const char *rules, struct date decided,
 }
 
 int
-cal_forward_due(const struct cal *c, const char *rules,
-    struct date registered, enum cal_week w, struct date *out)
+cal_forward_due(const struct cal *c, const char *rules, struct date registered,
+    enum cal_week w, struct date *out)
 {
-	return period(c, rules, offsetof(struct cal_rules, forward),
-	    registered, w, out);
+	return period(
+	    c, rules, offsetof(struct cal_rules, forward), registered, w, out);
 }
 
 int
@@ -501,7 +500,8 @@ attr_time(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int *out)
 	if (strlen(v) != 5 || v[2] != ':' || v[0] < '0' || v[0] > '2' ||
 	    v[1] < '0' || v[1] > '9' || v[3] < '0' || v[3] > '5' ||
 	    v[4] < '0' || v[4] > '9' || (v[0] - '0') * 10 + v[1] - '0' > 23) {
-		xmlio_ld_err(ld, n, "attribute %s: \"%s\" is not HH:MM", name, v);
+		xmlio_ld_err(
+		    ld, n, "attribute %s: \"%s\" is not HH:MM", name, v);
 		return -1;
 	}
 	*out = ((v[0] - '0') * 10 + v[1] - '0') * 60 + (v[3] - '0') * 10 +
@@ -536,8 +536,8 @@ read_fixed(struct xmlio_ld *ld, xmlNodePtr n, struct src *s)
 		return -1;
 	}
 	if (f.from > f.to) {
-		xmlio_ld_err(ld, n, "from-year %d is after to-year %d", f.from,
-		    f.to);
+		xmlio_ld_err(
+		    ld, n, "from-year %d is after to-year %d", f.from, f.to);
 		return -1;
 	}
 	if (s->nfixed == SRC_FIXED_MAX) {
@@ -601,16 +601,18 @@ read_transfers(struct xmlio_ld *ld, xmlNodePtr n, struct src *s)
 		else if (strcmp(week, "all") == 0)
 			t.weeks = WEEK_ALL;
 		else {
-			xmlio_ld_err(ld, k, "week \"%s\" is not mon-fri, mon-sat "
-			    "or all", week);
+			xmlio_ld_err(ld, k,
+			    "week \"%s\" is not mon-fri, mon-sat "
+			    "or all",
+			    week);
 			return -1;
 		}
 		t.day = date_to_days(d);
 		if (!in_range(t.day))
 			continue;
 		if (s->ntr == SRC_TRANSFERS_MAX) {
-			xmlio_ld_err(ld, k, "more than %d transfers",
-			    SRC_TRANSFERS_MAX);
+			xmlio_ld_err(
+			    ld, k, "more than %d transfers", SRC_TRANSFERS_MAX);
 			return -1;
 		}
 		s->tr[s->ntr++] = t;
@@ -640,12 +642,13 @@ read_hours(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 	else if (strcmp(week, "mon-sat") == 0)
 		h.week = CAL_WEEK_MON_SAT;
 	else {
-		xmlio_ld_err(ld, n, "week \"%s\" is not mon-fri or mon-sat", week);
+		xmlio_ld_err(
+		    ld, n, "week \"%s\" is not mon-fri or mon-sat", week);
 		return -1;
 	}
 	if ((h.lunch_from == -1) != (h.lunch_to == -1)) {
-		xmlio_ld_err(ld, n, "hours %s: lunch-from and lunch-to go together",
-		    type);
+		xmlio_ld_err(ld, n,
+		    "hours %s: lunch-from and lunch-to go together", type);
 		return -1;
 	}
 	if (h.lunch_from == -1) {
@@ -654,8 +657,10 @@ read_hours(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 	}
 	if (h.open < 0 || h.open >= h.close || h.lunch_from < h.open ||
 	    h.lunch_from > h.lunch_to || h.lunch_to > h.close) {
-		xmlio_ld_err(ld, n, "hours %s: need open <= lunch-from <= lunch-to "
-		    "<= close and open < close", type);
+		xmlio_ld_err(ld, n,
+		    "hours %s: need open <= lunch-from <= lunch-to "
+		    "<= close and open < close",
+		    type);
 		return -1;
 	}
 	if (cal_hours_for(c, type) == NULL && c->nhours == HOURS_MAX) {
@@ -667,8 +672,8 @@ read_hours(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 }
 
 static int
-read_calendar(const struct xmlio_schemas *set, struct xmlio_ld *ld, struct cal *c,
-    struct src *s)
+read_calendar(const struct xmlio_schemas *set, struct xmlio_ld *ld,
+    struct cal *c, struct src *s)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, n;
@@ -701,8 +706,8 @@ out:
 }
 
 static int
-read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *uname,
-    struct cal_span *s)
+read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname,
+    const char *uname, struct cal_span *s)
 {
 	char unit[32];
 	int rc;
@@ -710,12 +715,11 @@ read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *unam
 	if (xmlio_ld_int(ld, n, lname, 1, 366, 0, &s->n) != 0 ||
 	    (rc = xmlio_ld_attr(ld, n, uname, unit, sizeof(unit))) != 1) {
 		if (ld->err[0] == '\0')
-			xmlio_ld_err(ld, n, "%s needs %s and %s", n->name, lname,
-			    uname);
+			xmlio_ld_err(
+			    ld, n, "%s needs %s and %s", n->name, lname, uname);
 		return -1;
 	}
-	if (xmlio_ld_attr(ld, n, "source", s->source, sizeof(s->source)) ==
-	    -1)
+	if (xmlio_ld_attr(ld, n, "source", s->source, sizeof(s->source)) == -1)
 		return -1;
 	if (strcmp(unit, "calendar-days") == 0)
 		s->unit = CAL_UNIT_CALENDAR;
@@ -724,8 +728,10 @@ read_span(struct xmlio_ld *ld, xmlNodePtr n, const char *lname, const char *unam
 	else if (strcmp(unit, "months") == 0 && s->n <= 24)
 		s->unit = CAL_UNIT_MONTHS;
 	else {
-		xmlio_ld_err(ld, n, "%s: unit \"%s\" is not calendar-days, "
-		    "working-days or months (at most 24)", n->name, unit);
+		xmlio_ld_err(ld, n,
+		    "%s: unit \"%s\" is not calendar-days, "
+		    "working-days or months (at most 24)",
+		    n->name, unit);
 		return -1;
 	}
 	return 0;
@@ -749,7 +755,8 @@ read_counting(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r)
 	if (xmlio_ld_attr(ld, n, "from", event, sizeof(event)) == -1 ||
 	    xmlio_ld_attr(ld, n, "start", start, sizeof(start)) == -1 ||
 	    xmlio_ld_attr(ld, n, "after-hours", after, sizeof(after)) == -1 ||
-	    xmlio_ld_attr(ld, n, "due-on-day-off", dayoff, sizeof(dayoff)) == -1)
+	    xmlio_ld_attr(ld, n, "due-on-day-off", dayoff, sizeof(dayoff)) ==
+		-1)
 		return -1;
 	if ((c = two_way(start, "next-day", "same-day")) == -1 ||
 	    (a = two_way(after, "same-day", "next-working-day")) == -1 ||
@@ -767,8 +774,8 @@ bad:
 }
 
 static int
-read_consideration(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r,
-    int *have_default)
+read_consideration(
+    struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r, int *have_default)
 {
 	struct cal_target *t;
 	char to[CAL_NAME_MAX];
@@ -778,21 +785,25 @@ read_consideration(struct xmlio_ld *ld, xmlNodePtr n, struct cal_rules *r,
 		return -1;
 	if (rc == 0) {
 		if ((*have_default)++) {
-			xmlio_ld_err(ld, n, "rule set %s: two consideration periods "
-			    "without \"to\"", r->name);
+			xmlio_ld_err(ld, n,
+			    "rule set %s: two consideration periods "
+			    "without \"to\"",
+			    r->name);
 			return -1;
 		}
 		return read_span(ld, n, "length", "unit", &r->consider);
 	}
 	for (int i = 0; i < r->ntargets; i++)
 		if (strcmp(r->targets[i].name, to) == 0) {
-			xmlio_ld_err(ld, n, "rule set %s: two consideration periods "
-			    "to %s", r->name, to);
+			xmlio_ld_err(ld, n,
+			    "rule set %s: two consideration periods "
+			    "to %s",
+			    r->name, to);
 			return -1;
 		}
 	if (r->ntargets == CAL_TARGETS_MAX) {
-		xmlio_ld_err(ld, n, "rule set %s: more than %d targets", r->name,
-		    CAL_TARGETS_MAX);
+		xmlio_ld_err(ld, n, "rule set %s: more than %d targets",
+		    r->name, CAL_TARGETS_MAX);
 		return -1;
 	}
 	t = &r->targets[r->ntargets++];
@@ -829,7 +840,8 @@ read_ruleset(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 	}
 	if (r->from.y != 0 && r->until.y != 0 &&
 	    date_cmp(r->from, r->until) > 0) {
-		xmlio_ld_err(ld, n, "rule set %s: from is after until", r->name);
+		xmlio_ld_err(
+		    ld, n, "rule set %s: from is after until", r->name);
 		return -1;
 	}
 	for (k = n->children; k != NULL; k = k->next) {
@@ -840,8 +852,8 @@ read_ruleset(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 				xmlio_ld_err(ld, k, "out of memory");
 				return -1;
 			}
-			if (strlcpy_chk(r->title, title,
-			    sizeof(r->title)) == -1) {
+			if (strlcpy_chk(r->title, title, sizeof(r->title)) ==
+			    -1) {
 				free(title);
 				xmlio_ld_err(ld, k, "title too long");
 				return -1;
@@ -854,28 +866,30 @@ read_ruleset(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 			if (read_consideration(ld, k, r, &have_default) == -1)
 				return -1;
 		} else if (xmlio_is_elem(k, "extra-study")) {
-			if (read_span(ld, k, "length", "unit",
-			    &r->extra_study) == -1)
+			if (read_span(
+				ld, k, "length", "unit", &r->extra_study) == -1)
 				return -1;
 		} else if (xmlio_is_elem(k, "extension")) {
-			if (read_span(ld, k, "length", "unit",
-			    &r->extension) == -1 ||
+			if (read_span(ld, k, "length", "unit", &r->extension) ==
+				-1 ||
 			    read_span(ld, k, "notify", "notify-unit",
-			    &r->notify_extension) == -1)
+				&r->notify_extension) == -1)
 				return -1;
 		} else if (xmlio_is_elem(k, "forward")) {
-			if (read_span(ld, k, "length", "unit",
-			    &r->forward) == -1)
+			if (read_span(ld, k, "length", "unit", &r->forward) ==
+			    -1)
 				return -1;
 		} else if (xmlio_is_elem(k, "appeal-forward")) {
 			if (read_span(ld, k, "length", "unit",
-			    &r->appeal_forward) == -1)
+				&r->appeal_forward) == -1)
 				return -1;
 		}
 	}
 	if (!have_default) {
-		xmlio_ld_err(ld, n, "rule set %s: no consideration period without "
-		    "\"to\"", r->name);
+		xmlio_ld_err(ld, n,
+		    "rule set %s: no consideration period without "
+		    "\"to\"",
+		    r->name);
 		return -1;
 	}
 	c->nrules++;
@@ -900,10 +914,11 @@ check_overlap(struct xmlio_ld *ld, const struct cal *c)
 			bf = b->from.y ? date_to_days(b->from) : -1000000L;
 			bu = b->until.y ? date_to_days(b->until) : 1000000L;
 			if (af <= bu && bf <= au) {
-				xmlio_ld_err(ld, NULL, "rule sets %s and %s are both "
+				xmlio_ld_err(ld, NULL,
+				    "rule sets %s and %s are both "
 				    "in force on some day; set until, or "
-				    "by-date=\"false\" on one", a->name,
-				    b->name);
+				    "by-date=\"false\" on one",
+				    a->name, b->name);
 				return -1;
 			}
 		}
@@ -956,10 +971,9 @@ read_choice(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 	}
 	ch = &c->choices[c->nchoices];
 	memset(ch, 0, sizeof(*ch));
-	if (xmlio_ld_attr(ld, n, "rules", ch->rules, sizeof(ch->rules)) !=
-	    1 || xmlio_ld_attr(ld, n, "to", ch->target,
-	    sizeof(ch->target)) == -1 || xmlio_ld_attr(ld, n, "basis",
-	    ch->basis, sizeof(ch->basis)) == -1 ||
+	if (xmlio_ld_attr(ld, n, "rules", ch->rules, sizeof(ch->rules)) != 1 ||
+	    xmlio_ld_attr(ld, n, "to", ch->target, sizeof(ch->target)) == -1 ||
+	    xmlio_ld_attr(ld, n, "basis", ch->basis, sizeof(ch->basis)) == -1 ||
 	    xmlio_ld_date(ld, n, "from", 0, &ch->from) == -1 ||
 	    xmlio_ld_date(ld, n, "until", 0, &ch->until) == -1) {
 		if (ld->err[0] == '\0')
@@ -975,9 +989,10 @@ read_choice(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 		for (int i = 0; i < r->ntargets; i++)
 			found |= strcmp(r->targets[i].name, ch->target) == 0;
 		if (!found) {
-			xmlio_ld_err(ld, n, "<use>: rule set %s has no "
-			    "consideration period to %s", ch->rules,
-			    ch->target);
+			xmlio_ld_err(ld, n,
+			    "<use>: rule set %s has no "
+			    "consideration period to %s",
+			    ch->rules, ch->target);
 			return -1;
 		}
 	}
@@ -986,12 +1001,13 @@ read_choice(struct xmlio_ld *ld, xmlNodePtr n, struct cal *c)
 
 		if ((rc = xmlio_ld_attr(ld, n, name, v, sizeof(v))) == -1)
 			return -1;
-		if (rc == 1 && parse_mask(v, k, k ? &ch->levels :
-		    &ch->services) == -1) {
-			xmlio_ld_err(ld, n, "%s \"%s\": %s", name, v, k ?
-			    "each must be institution, district, city, "
-			    "ministry or quality-control" : "not a list of "
-			    "numbers or ranges from 1 to 31");
+		if (rc == 1 &&
+		    parse_mask(v, k, k ? &ch->levels : &ch->services) == -1) {
+			xmlio_ld_err(ld, n, "%s \"%s\": %s", name, v,
+			    k ? "each must be institution, district, city, "
+				"ministry or quality-control" :
+				"not a list of "
+				"numbers or ranges from 1 to 31");
 			return -1;
 		}
 	}
@@ -1042,8 +1058,8 @@ mark(unsigned char *fl, long i, long ndays, int carry)
 
 /* Works out every day of the range for one kind of week. */
 static void
-build_week(const struct cal *c, const struct src *s, int w,
-    unsigned char *fl, unsigned char *bits)
+build_week(const struct cal *c, const struct src *s, int w, unsigned char *fl,
+    unsigned char *bits)
 {
 	const struct src_fixed *f;
 	long i, j;
@@ -1058,14 +1074,17 @@ build_week(const struct cal *c, const struct src *s, int w,
 	for (int k = 0; k < s->nfixed; k++) {
 		f = &s->fixed[k];
 		for (y = f->from < CAL_YEAR_MIN ? CAL_YEAR_MIN : f->from;
-		    y <= f->to && y <= CAL_YEAR_MAX; y++)
+		     y <= f->to && y <= CAL_YEAR_MAX; y++)
 			if (f->d <= date_days_in_month(y, f->m))
-				mark(fl, date_to_days((struct date){ y, f->m,
-				    f->d }) - c->base, c->ndays, f->carry);
+				mark(fl,
+				    date_to_days(
+					(struct date){ y, f->m, f->d }) -
+					c->base,
+				    c->ndays, f->carry);
 	}
 	for (int k = 0; k < s->ndated; k++)
-		mark(fl, s->dated[k].day - c->base, c->ndays,
-		    s->dated[k].carry);
+		mark(
+		    fl, s->dated[k].day - c->base, c->ndays, s->dated[k].carry);
 
 	/*
 	 * A holiday on a day off gives the next day that is neither a day
@@ -1145,8 +1164,7 @@ cal_load_with_overrides(const char *calendar_xml_path,
 		xmlio_ld_err(&ld, NULL, "calendar.xsd or rules.xsd is missing");
 		goto out;
 	}
-	if ((c = cal_alloc()) == NULL || (s = calloc(1, sizeof(*s))) ==
-	    NULL) {
+	if ((c = cal_alloc()) == NULL || (s = calloc(1, sizeof(*s))) == NULL) {
 		xmlio_ld_err(&ld, NULL, "out of memory");
 		goto out;
 	}
@@ -1178,6 +1196,6 @@ struct cal *
 cal_load(const char *calendar_xml_path, const char *rules_xml_path,
     const char *schema_dir, char *err, size_t errlen)
 {
-	return cal_load_with_overrides(calendar_xml_path, NULL,
-	    rules_xml_path, schema_dir, err, errlen);
+	return cal_load_with_overrides(
+	    calendar_xml_path, NULL, rules_xml_path, schema_dir, err, errlen);
 }

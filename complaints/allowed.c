@@ -24,17 +24,16 @@ complaints_actions_allowed(const struct complaints_actor *a,
 		const char *name = complaints_action_name(
 		    (enum complaints_action)i);
 
-		if (complaints_transition((enum complaints_action)i, from,
-		    &to) == 0 && complaints_may_act(a, name, &b, NULL,
-		    &e) == 0)
+		if (complaints_transition(
+			(enum complaints_action)i, from, &to) == 0 &&
+		    complaints_may_act(a, name, &b, NULL, &e) == 0)
 			names[n++] = name;
 	}
 	return n;
 }
 
 int
-complaints_working_days_left(struct complaints *cx, const char *due,
-    int *left)
+complaints_working_days_left(struct complaints *cx, const char *due, int *left)
 {
 	struct moment m;
 	struct date today, d, end;

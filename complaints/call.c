@@ -67,8 +67,8 @@ complaints_call_submit(struct complaints *cx, struct complaints_call *c,
 }
 
 int
-complaints_call_result(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+complaints_call_result(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	char what[64];
 
@@ -95,9 +95,9 @@ complaints_call_free(struct complaints_call *c)
 }
 
 struct waiter {
-	pthread_mutex_t	lock;
-	pthread_cond_t	cond;
-	int		finished;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int finished;
 };
 
 static void
@@ -112,8 +112,8 @@ wake(void *arg)
 }
 
 static int
-call_wait(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+call_wait(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	struct waiter w;
 	int rc = -1;
@@ -134,8 +134,8 @@ call_wait(struct complaints_call *c, struct buf *out,
 }
 
 int
-complaints_call_wait(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+complaints_call_wait(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	int rc;
 
@@ -148,8 +148,7 @@ complaints_call_wait(struct complaints_call *c, struct buf *out,
 
 int
 complaints_run(struct complaints *cx, int (*run)(struct db *, void *),
-    void *arg,
-    struct complaints_error *e, struct complaints_error *job_err)
+    void *arg, struct complaints_error *e, struct complaints_error *job_err)
 {
 	struct complaints_call c;
 

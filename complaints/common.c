@@ -64,17 +64,20 @@ complaints_db_error(struct complaints_error *e, int rc, const char *what)
 {
 	if (rc == DB_FULL || rc == DB_READONLY || rc == DB_BUSY)
 		complaints_error_set(e, COMPLAINTS_EUNAVAIL,
-		    "storage-unavailable", "%s: the journal "
+		    "storage-unavailable",
+		    "%s: the journal "
 		    "cannot be written now (%s); nothing was changed, try "
-		    "again later", what, db_strerror(rc));
+		    "again later",
+		    what, db_strerror(rc));
 	else if (rc == DB_QUEUE_FULL || rc == DB_SHUTDOWN)
-		complaints_error_set(e, COMPLAINTS_EUNAVAIL, rc == DB_SHUTDOWN ?
-		    "shutting-down" :
-		    "overloaded", "%s; try again later", db_strerror(rc));
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL,
+		    rc == DB_SHUTDOWN ? "shutting-down" : "overloaded",
+		    "%s; try again later", db_strerror(rc));
 	else
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "%s: "
-		    "%s", what,
-		    db_strerror(rc));
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "%s: "
+		    "%s",
+		    what, db_strerror(rc));
 	return -1;
 }
 
@@ -83,24 +86,24 @@ complaints_xml_error(struct complaints_error *e, const struct xmlio_err *xe)
 {
 	switch (xe->kind) {
 	case XMLIO_MALFORMED:
-		complaints_error_set(e, COMPLAINTS_EINVAL, "malformed-xml",
-		    "%s", xe->message);
+		complaints_error_set(
+		    e, COMPLAINTS_EINVAL, "malformed-xml", "%s", xe->message);
 		break;
 	case XMLIO_FORBIDDEN:
-		complaints_error_set(e, COMPLAINTS_EINVAL, "forbidden-xml",
-		    "%s", xe->message);
+		complaints_error_set(
+		    e, COMPLAINTS_EINVAL, "forbidden-xml", "%s", xe->message);
 		break;
 	case XMLIO_INVALID:
 		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-document",
 		    "%s", xe->message);
 		break;
 	case XMLIO_WRONG_DOCUMENT:
-		complaints_error_set(e, COMPLAINTS_EINVAL, "wrong-document",
-		    "%s", xe->message);
+		complaints_error_set(
+		    e, COMPLAINTS_EINVAL, "wrong-document", "%s", xe->message);
 		break;
 	default:
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "%s",
-		    xe->message);
+		complaints_error_set(
+		    e, COMPLAINTS_EINTERNAL, "internal", "%s", xe->message);
 		break;
 	}
 	return -1;
@@ -113,7 +116,8 @@ complaints_reader(struct complaints *cx, struct complaints_error *e)
 	struct db *db;
 
 	if ((db = db_pool_get(cx->readers)) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "busy", "every "
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "busy",
+		    "every "
 		    "reader of the journal is in use; try again in a moment");
 		e->retry_after = 1;
 	}
@@ -159,8 +163,8 @@ complaints_out_body(struct xmlio_out *o, const struct db_body *b)
 }
 
 int
-complaints_out_time(struct xmlio_out *o, const char *name, const char *tz,
-    time_t t)
+complaints_out_time(
+    struct xmlio_out *o, const char *name, const char *tz, time_t t)
 {
 	struct moment m;
 	char iso[32];
@@ -181,8 +185,8 @@ complaints_out_talon(struct xmlio_out *o, const char *tz, const char *talon,
 	snprintf(y, sizeof(y), "%d", year);
 	snprintf(no, sizeof(no), "%lld", (long long)journal_no);
 	if (xmlio_out_elem(o, "number", talon) == -1 ||
-	    (access_code && xmlio_out_elem(o, "access-code",
-	    access_code) == -1) ||
+	    (access_code &&
+		xmlio_out_elem(o, "access-code", access_code) == -1) ||
 	    xmlio_out_start(o, "journal-number") == -1 ||
 	    xmlio_out_attr(o, "year", y) == -1 ||
 	    xmlTextWriterWriteString(o->w, BAD_CAST no) < 0 ||
@@ -224,8 +228,8 @@ key_part(crypto_generichash_state *hs, const char *s)
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
 	memset(&ps, 0, sizeof(ps));
-	for (; rest > 0 && len + MB_LEN_MAX + 1 < sizeof(norm); s += n,
-	    rest -= n) {
+	for (; rest > 0 && len + MB_LEN_MAX + 1 < sizeof(norm);
+	     s += n, rest -= n) {
 		if ((n = utf8_dec(s, rest, &cp)) == 0)
 			break;
 		wc = (wint_t)cp;
@@ -250,8 +254,8 @@ key_part(crypto_generichash_state *hs, const char *s)
 
 void
 complaints_applicant_key(const char *surname, const char *name,
-    const char *address,
-    const char *institution, const char *subject, uint8_t out[32])
+    const char *address, const char *institution, const char *subject,
+    uint8_t out[32])
 {
 	crypto_generichash_state hs;
 
@@ -270,11 +274,13 @@ complaints_uid(char out[40])
 	uint8_t r[16];
 
 	randombytes_buf(r, sizeof(r));
-	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);	/* a version 4 UUID */
+	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40); /* a version 4 UUID */
 	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
-	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
-	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+	snprintf(out, 40,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x",
+	    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+	    r[11], r[12], r[13], r[14], r[15]);
 }
 
 int

@@ -17,19 +17,19 @@
 
 #include "complaints/complaints_int.h"
 
-#define DIRECTORY_MAX	(32 * 1024 * 1024)
-#define LIST_TEXT_MAX	4096
+#define DIRECTORY_MAX (32 * 1024 * 1024)
+#define LIST_TEXT_MAX 4096
 
 struct dir_load {
-	struct complaints	*cx;
-	xmlDocPtr		 doc;
-	char			 sha[65];
-	int			 force;
-	void			(*progress)(void *, size_t, size_t);
-	void			*parg;
-	size_t			 total, done;
+	struct complaints *cx;
+	xmlDocPtr doc;
+	char sha[65];
+	int force;
+	void (*progress)(void *, size_t, size_t);
+	void *parg;
+	size_t total, done;
 	struct complaints_directory_stats *stats;
-	struct complaints_error		 err;
+	struct complaints_error err;
 };
 
 /* The text of every child called name, joined with "; ". */
@@ -144,14 +144,16 @@ load_one(struct db *db, struct dir_load *l, xmlNodePtr n, int institution)
 	in.services = services[0] ? services : NULL;
 	if (code == NULL || kind == NULL) {
 		complaints_error_set(&l->err, COMPLAINTS_EINVAL,
-		    "invalid-directory", "line %ld: a "
-		    "body without code or kind", xmlGetLineNo(n));
+		    "invalid-directory",
+		    "line %ld: a "
+		    "body without code or kind",
+		    xmlGetLineNo(n));
 		rc = DB_CONSTRAINT;
 	} else
 		rc = db_body_upsert(db, &in);
 	if (rc == DB_OK && l->stats)
 		(institution ? &l->stats->institutions :
-		    &l->stats->bodies)[0]++;
+			       &l->stats->bodies)[0]++;
 	free(code);
 	free(kind);
 	free(parent);
@@ -176,8 +178,9 @@ load_run(struct db *db, void *arg)
 	char prev[80];
 	int rc;
 
-	if (!l->force && db_meta_get(db, "directory-sha256", prev,
-	    sizeof(prev)) == DB_OK && strcmp(prev, l->sha) == 0) {
+	if (!l->force &&
+	    db_meta_get(db, "directory-sha256", prev, sizeof(prev)) == DB_OK &&
+	    strcmp(prev, l->sha) == 0) {
 		if (l->stats)
 			l->stats->unchanged = 1;
 		return DB_OK;
@@ -191,8 +194,8 @@ load_run(struct db *db, void *arg)
 			if ((rc = load_one(db, l, n, s == 1)) != DB_OK)
 				return rc;
 			l->done++;
-			if (l->progress && (l->done % 25 == 0 ||
-			    l->done == l->total))
+			if (l->progress &&
+			    (l->done % 25 == 0 || l->done == l->total))
 				l->progress(l->parg, l->done, l->total);
 		}
 	}
@@ -216,7 +219,7 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
 	if ((text = read_whole_file(path, DIRECTORY_MAX, &len, e->message,
-	    sizeof(e->message))) == NULL) {
+		 sizeof(e->message))) == NULL) {
 		e->errc = COMPLAINTS_EINVAL;
 		e->retry_after = 0;
 		strlcpy_chk(e->code, "no-directory", sizeof(e->code));
@@ -224,11 +227,11 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	}
 	crypto_hash_sha256(h, (const unsigned char *)text, len);
 	sodium_bin2hex(l.sha, sizeof(l.sha), h, sizeof(h));
-	if (xmlio_parse(cx->schemas, "directory", text, len, &l.doc,
-	    &xe) == -1) {
+	if (xmlio_parse(cx->schemas, "directory", text, len, &l.doc, &xe) ==
+	    -1) {
 		complaints_xml_error(e, &xe);
-		snprintf(e->message + strlen(e->message), sizeof(e->message) -
-		    strlen(e->message), " (%s)", path);
+		snprintf(e->message + strlen(e->message),
+		    sizeof(e->message) - strlen(e->message), " (%s)", path);
 		goto out;
 	}
 	root = xmlDocGetRootElement(l.doc);
@@ -251,8 +254,8 @@ out:
 }
 
 struct search_ctx {
-	struct xmlio_out	*o;
-	int			 failed, n;
+	struct xmlio_out *o;
+	int failed, n;
 };
 
 static int
@@ -269,10 +272,10 @@ body_out(void *arg, const struct db_body_row *r)
 	if (xmlio_out_start(c->o, "entry") == -1 ||
 	    xmlio_out_attr(c->o, "code", r->code) == -1 ||
 	    xmlio_out_attr(c->o, "kind", r->kind) == -1 ||
-	    (r->parent_code && xmlio_out_attr(c->o, "parent",
-	    r->parent_code) == -1) ||
-	    (r->district && xmlio_out_attr(c->o, "district",
-	    r->district) == -1) ||
+	    (r->parent_code &&
+		xmlio_out_attr(c->o, "parent", r->parent_code) == -1) ||
+	    (r->district &&
+		xmlio_out_attr(c->o, "district", r->district) == -1) ||
 	    xmlio_out_elem(c->o, "name", r->name_kk) == -1 ||
 	    opt(c->o, "name-ru", r->name_ru) == -1 ||
 	    opt(c->o, "address", r->address) == -1 ||
@@ -293,8 +296,8 @@ separator(const unsigned char *p)
 {
 	if (p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb))
 		return 2;
-	if (p[0] < 0x80 && p[0] != '\0' && strchr(" \t\r\n,.;:\"'()*-^+{}[]",
-	    p[0]) != NULL)
+	if (p[0] < 0x80 && p[0] != '\0' &&
+	    strchr(" \t\r\n,.;:\"'()*-^+{}[]", p[0]) != NULL)
 		return 1;
 	return 0;
 }
@@ -334,8 +337,8 @@ fts_query(const char *text, char *q, size_t size)
 }
 
 int
-complaints_directory_search(struct complaints *cx, const char *text,
-    int limit, struct buf *out, struct complaints_error *e)
+complaints_directory_search(struct complaints *cx, const char *text, int limit,
+    struct buf *out, struct complaints_error *e)
 {
 	struct search_ctx c;
 	struct xmlio_out o;
@@ -344,7 +347,8 @@ complaints_directory_search(struct complaints *cx, const char *text,
 	int rc;
 
 	if (strlen(text) > 200 || fts_query(text, q, sizeof(q)) == -1) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-query", "give "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-query",
+		    "give "
 		    "one or more words of "
 		    "a name or an address, at most 200 characters");
 		return -1;
@@ -364,7 +368,8 @@ complaints_directory_search(struct complaints *cx, const char *text,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the search "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the search "
 	    "failed");
 	return -1;
 }
@@ -394,7 +399,8 @@ complaints_directory_body(struct complaints *cx, const char *code,
 		xmlio_out_free(&o);
 		complaints_error_set(e, COMPLAINTS_ENOENT, "body-not-found",
 		    "no body or "
-		    "institution with the code \"%s\"", code);
+		    "institution with the code \"%s\"",
+		    code);
 		return -1;
 	}
 	if (xmlio_out_finish(&o, out) == -1)
@@ -402,7 +408,8 @@ complaints_directory_body(struct complaints *cx, const char *code,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the "
 	    "directory cannot be read");
 	return -1;
 }
@@ -410,6 +417,6 @@ fail:
 const char *
 complaints_body_today(struct complaints *cx, const char *code)
 {
-	return routing_body_at(cx->routing, code, complaints_today(cx, NULL,
-	    clock_now()));
+	return routing_body_at(
+	    cx->routing, code, complaints_today(cx, NULL, clock_now()));
 }

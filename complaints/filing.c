@@ -31,45 +31,45 @@
 #include "complaints/complaints_int.h"
 #include "notify/notify.h"
 
-#define FILING_TTL		(24 * 3600)	/* a draft waits */
-#define FILING_PER_EMAIL	3	/* drafts waiting per address */
-#define FILING_PER_CLIENT	10	/* drafts a client makes an hour */
-#define FILING_DRAFTS_MAX	10000	/* drafts stored in all */
-#define FILING_INFLIGHT		4	/* draft writes queued at once */
-#define FILING_QUEUE_MAX	256	/* mails waiting to be sent */
-#define FILING_TRIES		5	/* sending a mail */
-#define FILING_PURGE_EVERY	600	/* seconds between purges */
-#define FILING_PDF_CAP		(1024 * 1024)
-#define FILING_TEXT_CAP		(64 * 1024)
-#define FILING_MAIL_CAP		(2 * 1024 * 1024)
+#define FILING_TTL	   (24 * 3600) /* a draft waits */
+#define FILING_PER_EMAIL   3	       /* drafts waiting per address */
+#define FILING_PER_CLIENT  10	       /* drafts a client makes an hour */
+#define FILING_DRAFTS_MAX  10000       /* drafts stored in all */
+#define FILING_INFLIGHT	   4	       /* draft writes queued at once */
+#define FILING_QUEUE_MAX   256	       /* mails waiting to be sent */
+#define FILING_TRIES	   5	       /* sending a mail */
+#define FILING_PURGE_EVERY 600	       /* seconds between purges */
+#define FILING_PDF_CAP	   (1024 * 1024)
+#define FILING_TEXT_CAP	   (64 * 1024)
+#define FILING_MAIL_CAP	   (2 * 1024 * 1024)
 
 enum filing_kind { MAIL_CONFIRM, MAIL_TALON, MAIL_RECEIVED };
 
 struct filing_mail {
 	enum filing_kind kind;
-	int		 tries;
-	time_t		 next_at;
-	char		 to[256];
-	char		 lang[4];
-	char		 surname[512], name[512], patronymic[512];
-	char		 token[65];
-	char		 talon[TALON_LEN + 1];
-	char		 code[ACCESS_CODE_LEN + 1];
+	int tries;
+	time_t next_at;
+	char to[256];
+	char lang[4];
+	char surname[512], name[512], patronymic[512];
+	char token[65];
+	char talon[TALON_LEN + 1];
+	char code[ACCESS_CODE_LEN + 1];
 	/* received: the message answered, the body, the day */
-	char		 in_reply_to[256];
-	char		 body_kk[256], body_ru[256];
-	char		 day[11];
+	char in_reply_to[256];
+	char body_kk[256], body_ru[256];
+	char day[11];
 };
 
 struct filing {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 running, stop;
-	int		 inflight;	/* draft writes queued */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int running, stop;
+	int inflight; /* draft writes queued */
 	struct filing_mail *q;
-	int		 n;
-	char		 confirm_base[600];
+	int n;
+	char confirm_base[600];
 };
 
 static void
@@ -107,7 +107,8 @@ static int
 ready(struct complaints *cx, struct complaints_error *e)
 {
 	if (cx->filing == NULL || cx->filing->confirm_base[0] == '\0') {
-		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "filing-unavailable",
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL,
+		    "filing-unavailable",
 		    "online filing needs a mail server (smtp_url) and the "
 		    "status page's address (status_url, ending in /status/)");
 		return -1;
@@ -118,14 +119,14 @@ ready(struct complaints *cx, struct complaints_error *e)
 /* --- A draft ---------------------------------------------------------- */
 
 struct draft_job {
-	struct complaints_call	 call;	/* first */
-	struct complaints	*cx;
-	struct complaints_error	 err;
-	uint8_t			 hash[32];
-	char			*doc, *client;
-	char			 email_key[256];
-	time_t			 now;
-	struct filing_mail	 mail;
+	struct complaints_call call; /* first */
+	struct complaints *cx;
+	struct complaints_error err;
+	uint8_t hash[32];
+	char *doc, *client;
+	char email_key[256];
+	time_t now;
+	struct filing_mail mail;
 };
 
 static int
@@ -138,33 +139,38 @@ draft_run(struct db *db, void *arg)
 
 	if ((rc = db_draft_purge(db, d->now, &n)) != DB_OK ||
 	    (rc = db_draft_counts(db, d->email_key, d->client, d->now,
-	    &by_email, &by_client, &all)) != DB_OK)
+		 &by_email, &by_client, &all)) != DB_OK)
 		return rc;
 	{
 		const struct {
-			int64_t		 n, max;
+			int64_t n, max;
 			enum complaints_errc errc;
-			const char	*code, *msg;
-			int		 wait;
+			const char *code, *msg;
+			int wait;
 		} lim[] = {
 			{ by_email, FILING_PER_EMAIL, COMPLAINTS_ELIMIT,
-			    "too-many-drafts", "complaints to this address "
+			    "too-many-drafts",
+			    "complaints to this address "
 			    "wait for confirmation: follow the links mailed, "
-			    "or wait until they expire", 3600 },
+			    "or wait until they expire",
+			    3600 },
 			{ by_client, FILING_PER_CLIENT, COMPLAINTS_ELIMIT,
-			    "too-many-drafts", "complaints were filed from "
-			    "this address in the last hour", 3600 },
+			    "too-many-drafts",
+			    "complaints were filed from "
+			    "this address in the last hour",
+			    3600 },
 			{ all, FILING_DRAFTS_MAX, COMPLAINTS_EUNAVAIL,
-			    "drafts-full", "complaints wait for confirmation "
-			    "in all; try again later", 600 },
+			    "drafts-full",
+			    "complaints wait for confirmation "
+			    "in all; try again later",
+			    600 },
 		};
 
 		for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
 			if (lim[i].n < lim[i].max)
 				continue;
-			complaints_error_set(&d->err, lim[i].errc,
-			    lim[i].code, "%lld %s", (long long)lim[i].max,
-			    lim[i].msg);
+			complaints_error_set(&d->err, lim[i].errc, lim[i].code,
+			    "%lld %s", (long long)lim[i].max, lim[i].msg);
 			d->err.retry_after = lim[i].wait;
 			return DB_CONSTRAINT;
 		}
@@ -180,8 +186,8 @@ draft_run(struct db *db, void *arg)
 }
 
 int
-complaints_out_answer(struct xmlio_out *o, int ok, struct buf *out,
-    struct complaints_error *e)
+complaints_out_answer(
+    struct xmlio_out *o, int ok, struct buf *out, struct complaints_error *e)
 {
 	if (ok && xmlio_out_finish(o, out) == 0)
 		return 0;
@@ -192,15 +198,16 @@ complaints_out_answer(struct xmlio_out *o, int ok, struct buf *out,
 }
 
 static int
-draft_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+draft_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	struct draft_job *d = (struct draft_job *)(void *)c;
 	struct xmlio_out o;
 
 	if (mail_queue(d->cx, &d->mail) == -1) {
 		log_warnx("filing: the mail queue is full; a draft for %s "
-		    "waits without its link", d->mail.to);
+			  "waits without its link",
+		    d->mail.to);
 		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "mail-queue-full",
 		    "the confirmation mail cannot be sent now; try again "
 		    "later");
@@ -209,9 +216,11 @@ draft_finish(struct complaints_call *c, struct buf *out,
 	}
 	if (xmlio_out_begin(&o, "draft-accepted") == -1)
 		return complaints_out_answer(&o, 0, out, e);
-	return complaints_out_answer(&o, xmlio_out_elem(&o, "email",
-	    d->mail.to) == 0 && complaints_out_time(&o, "expires-at",
-	    d->cx->timezone, d->now + FILING_TTL) == 0, out, e);
+	return complaints_out_answer(&o,
+	    xmlio_out_elem(&o, "email", d->mail.to) == 0 &&
+		complaints_out_time(&o, "expires-at", d->cx->timezone,
+		    d->now + FILING_TTL) == 0,
+	    out, e);
 }
 
 static void
@@ -228,9 +237,9 @@ draft_cleanup(struct complaints_call *c)
 
 /* The draft's fields that decide where it goes. */
 struct draft_fields {
-	int	 service;
-	char	*institution, *official, *surname, *name, *patronymic;
-	char	*address, *email, *phone, *reasons, *demands, *lang;
+	int service;
+	char *institution, *official, *surname, *name, *patronymic;
+	char *address, *email, *phone, *reasons, *demands, *lang;
 };
 
 static void
@@ -301,8 +310,8 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
 	if (df->institution == NULL || df->surname == NULL ||
 	    df->name == NULL || df->address == NULL || df->email == NULL ||
 	    df->reasons == NULL || df->demands == NULL || df->lang == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "out of memory");
+		complaints_error_set(
+		    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 		goto fail;
 	}
 	if (!routing_channel_allowed(cx->routing, df->service, "electronic")) {
@@ -310,7 +319,8 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
 		    "the regulation of service %d does not take complaints "
 		    "electronically: write to the body by post or bring the "
 		    "complaint to its office (GET /api/v1/directory/{code} "
-		    "gives its address)", df->service);
+		    "gives its address)",
+		    df->service);
 		goto fail;
 	}
 	if (!notify_email_valid(df->email)) {
@@ -324,8 +334,10 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
 	db_pool_put(cx->readers, db);
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(e, COMPLAINTS_EINVAL,
-		    "unknown-institution", "no institution with the code "
-		    "\"%.40s\" in the directory", df->institution);
+		    "unknown-institution",
+		    "no institution with the code "
+		    "\"%.40s\" in the directory",
+		    df->institution);
 		goto fail;
 	}
 	if (rc != DB_OK) {
@@ -334,11 +346,14 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
 	}
 	day = complaints_today(cx, inst, clock_now());
 	if (routing_chain_at(cx->routing, df->service, ROUTING_GROUND_GENERAL,
-	    day, inst->code, inst->parent_code[0] ? inst->parent_code : NULL,
-	    &chain) != ROUTING_OK || chain.n == 0) {
+		day, inst->code,
+		inst->parent_code[0] ? inst->parent_code : NULL,
+		&chain) != ROUTING_OK ||
+	    chain.n == 0) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "no-route",
 		    "the routing rules name no body for service %d and "
-		    "\"%.40s\"", df->service, df->institution);
+		    "\"%.40s\"",
+		    df->service, df->institution);
 		goto fail;
 	}
 	if (body != NULL)
@@ -391,8 +406,8 @@ complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
 		free(d);
 		__atomic_sub_fetch(&cx->filing->inflight, 1, __ATOMIC_RELAXED);
 		fields_free(&df);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "out of memory");
+		complaints_error_set(
+		    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 		return NULL;
 	}
 	d->cx = cx;
@@ -402,10 +417,10 @@ complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
 	d->call.cleanup = draft_cleanup;
 	d->now = clock_now();
 	randombytes_buf(token, sizeof(token));
-	sodium_bin2hex(d->mail.token, sizeof(d->mail.token), token,
-	    sizeof(token));
-	crypto_generichash(d->hash, sizeof(d->hash), token, sizeof(token),
-	    NULL, 0);
+	sodium_bin2hex(
+	    d->mail.token, sizeof(d->mail.token), token, sizeof(token));
+	crypto_generichash(
+	    d->hash, sizeof(d->hash), token, sizeof(token), NULL, 0);
 	sodium_memzero(token, sizeof(token));
 	copy(d->email_key, sizeof(d->email_key), df.email);
 	lower(d->email_key);
@@ -418,14 +433,14 @@ complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
 /* --- Confirmation ----------------------------------------------------- */
 
 struct confirm_job {
-	struct complaints_call	 call;	/* first */
-	struct complaints	*cx;
-	struct complaints_error	 err;
-	struct complaints_call	*reg;	/* the registration it runs */
-	struct buf		 xml;	/* the complaint given to it */
-	uint8_t			 hash[32];	/* a draft's token */
-	int64_t			 mail_id;	/* or a mail's id */
-	struct filing_mail	 mail;
+	struct complaints_call call; /* first */
+	struct complaints *cx;
+	struct complaints_error err;
+	struct complaints_call *reg; /* the registration it runs */
+	struct buf xml;		     /* the complaint given to it */
+	uint8_t hash[32];	     /* a draft's token */
+	int64_t mail_id;	     /* or a mail's id */
+	struct filing_mail mail;
 };
 
 static int
@@ -437,7 +452,8 @@ confirm_run(struct db *db, void *arg)
 	rc = j->mail_id ? DB_OK : db_draft_take(db, j->hash, clock_now());
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
-		    "draft-taken", "this link has been used already or has "
+		    "draft-taken",
+		    "this link has been used already or has "
 		    "expired");
 		return rc;
 	}
@@ -449,18 +465,18 @@ confirm_run(struct db *db, void *arg)
 		return rc;
 	}
 	/* A mail: linked to its entry, once. */
-	if (j->mail_id && (rc = db_mail_registered(db, j->mail_id)) ==
-	    DB_NOTFOUND)
+	if (j->mail_id &&
+	    (rc = db_mail_registered(db, j->mail_id)) == DB_NOTFOUND)
 		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
-		    "registered-already", "this mail has been registered "
+		    "registered-already",
+		    "this mail has been registered "
 		    "already");
 	return rc;
 }
 
 /* The number and access code of the talon written. */
 static int
-talon_of(struct complaints *cx, const struct buf *talon,
-    struct filing_mail *m)
+talon_of(struct complaints *cx, const struct buf *talon, struct filing_mail *m)
 {
 	struct xmlio_err xe;
 	xmlDocPtr doc;
@@ -468,8 +484,8 @@ talon_of(struct complaints *cx, const struct buf *talon,
 	char *num, *code;
 	int rc = -1;
 
-	if (xmlio_parse(cx->schemas, "talon", talon->data, talon->len, &doc,
-	    &xe) == -1)
+	if (xmlio_parse(
+		cx->schemas, "talon", talon->data, talon->len, &doc, &xe) == -1)
 		return -1;
 	root = xmlDocGetRootElement(doc);
 	num = xmlio_child_text(root, "number");
@@ -488,8 +504,8 @@ talon_of(struct complaints *cx, const struct buf *talon,
 }
 
 static int
-confirm_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+confirm_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	struct confirm_job *j = (struct confirm_job *)(void *)c;
 
@@ -498,11 +514,12 @@ confirm_finish(struct complaints_call *c, struct buf *out,
 		return -1;
 	j->mail.kind = MAIL_TALON;
 	if (j->mail.to[0] == '\0')
-		return 0;	/* no answer to this sender */
+		return 0; /* no answer to this sender */
 	if (talon_of(j->cx, out, &j->mail) == -1 ||
 	    mail_queue(j->cx, &j->mail) == -1)
 		log_warnx("filing: the talon of a confirmed complaint was not "
-		    "queued for %s", j->mail.to);
+			  "queued for %s",
+		    j->mail.to);
 	sodium_memzero(j->mail.code, sizeof(j->mail.code));
 	return 0;
 }
@@ -529,17 +546,17 @@ complaint_doc(const struct draft_fields *df, const struct db_body *inst,
 	    xmlio_out_elemf(&o, "service", "%d", df->service) == -1 ||
 	    xmlio_out_start(&o, "subject") == -1 ||
 	    xmlio_out_elem(&o, "institution", inst->code) == -1 ||
-	    xmlio_out_elem(&o, "name", inst->name_ru[0] ? inst->name_ru :
-	    inst->name_kk) == -1 ||
-	    (df->official && xmlio_out_elem(&o, "official",
-	    df->official) == -1) ||
+	    xmlio_out_elem(&o, "name",
+		inst->name_ru[0] ? inst->name_ru : inst->name_kk) == -1 ||
+	    (df->official &&
+		xmlio_out_elem(&o, "official", df->official) == -1) ||
 	    xmlio_out_end(&o) == -1 ||
 	    xmlio_out_elem(&o, "channel", "electronic") == -1 ||
 	    xmlio_out_start(&o, "applicant") == -1 ||
 	    xmlio_out_elem(&o, "surname", df->surname) == -1 ||
 	    xmlio_out_elem(&o, "name", df->name) == -1 ||
-	    (df->patronymic && xmlio_out_elem(&o, "patronymic",
-	    df->patronymic) == -1) ||
+	    (df->patronymic &&
+		xmlio_out_elem(&o, "patronymic", df->patronymic) == -1) ||
 	    xmlio_out_elem(&o, "address", df->address) == -1 ||
 	    xmlio_out_elem(&o, "email", df->email) == -1 ||
 	    (df->phone && xmlio_out_elem(&o, "phone", df->phone) == -1) ||
@@ -548,10 +565,12 @@ complaint_doc(const struct draft_fields *df, const struct db_body *inst,
 	    xmlio_out_elem(&o, "reasons", df->reasons) == -1 ||
 	    xmlio_out_elem(&o, "demands", df->demands) == -1 ||
 	    xmlio_out_start(&o, "registrar") == -1 ||
-	    xmlio_out_elem(&o, "name", "Электрондық қабылдау / "
-	    "Электронный приём") == -1 ||
-	    xmlio_out_elem(&o, "position", "email арқылы расталды / "
-	    "подтверждено по электронной почте") == -1 ||
+	    xmlio_out_elem(&o, "name",
+		"Электрондық қабылдау / "
+		"Электронный приём") == -1 ||
+	    xmlio_out_elem(&o, "position",
+		"email арқылы расталды / "
+		"подтверждено по электронной почте") == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
 		return -1;
@@ -560,8 +579,8 @@ complaint_doc(const struct draft_fields *df, const struct db_body *inst,
 }
 
 struct complaints_call *
-complaints_draft_confirm_begin(struct complaints *cx, const char *token,
-    struct complaints_error *e)
+complaints_draft_confirm_begin(
+    struct complaints *cx, const char *token, struct complaints_error *e)
 {
 	struct draft_fields df;
 	struct confirm_job *j = NULL;
@@ -574,8 +593,9 @@ complaints_draft_confirm_begin(struct complaints *cx, const char *token,
 
 	if (ready(cx, e) == -1)
 		return NULL;
-	if (token == NULL || strlen(token) != 64 || sodium_hex2bin(bin,
-	    sizeof(bin), token, 64, NULL, &n, NULL) != 0 || n != 32) {
+	if (token == NULL || strlen(token) != 64 ||
+	    sodium_hex2bin(bin, sizeof(bin), token, 64, NULL, &n, NULL) != 0 ||
+	    n != 32) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-token",
 		    "the link is not whole: copy all of it from the mail");
 		return NULL;
@@ -604,8 +624,8 @@ complaints_draft_confirm_begin(struct complaints *cx, const char *token,
 	buf_init(&j->xml, 256 * 1024);
 	if (complaint_doc(&df, &inst, body, &j->xml) == -1)
 		goto oom;
-	if ((j->reg = complaints_register_begin(cx, &complaints_system,
-	    j->xml.data, j->xml.len, e)) == NULL)
+	if ((j->reg = complaints_register_begin(
+		 cx, &complaints_system, j->xml.data, j->xml.len, e)) == NULL)
 		goto fail;
 	complaints_call_init(&j->call, cx, confirm_run, j, &j->err);
 	j->call.what = "the complaint";
@@ -616,8 +636,8 @@ complaints_draft_confirm_begin(struct complaints *cx, const char *token,
 	fields_free(&df);
 	return &j->call;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-	    "out of memory");
+	complaints_error_set(
+	    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 fail:
 	if (j != NULL)
 		buf_free(&j->xml);
@@ -635,22 +655,21 @@ complaints_filing_register(struct complaints *cx,
 	struct confirm_job *j;
 
 	if (mail_id <= 0 || (j = calloc(1, sizeof(*j))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "out of memory");
+		complaints_error_set(
+		    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 		return NULL;
 	}
 	j->cx = cx;
 	buf_init(&j->xml, 256 * 1024);
-	if (buf_add(&j->xml, xml, len) == -1 || buf_add(&j->xml, "", 1) ==
-	    -1) {
+	if (buf_add(&j->xml, xml, len) == -1 || buf_add(&j->xml, "", 1) == -1) {
 		buf_free(&j->xml);
 		free(j);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "out of memory");
+		complaints_error_set(
+		    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 		return NULL;
 	}
-	if ((j->reg = complaints_register_begin(cx, who, j->xml.data, len,
-	    e)) == NULL) {
+	if ((j->reg = complaints_register_begin(
+		 cx, who, j->xml.data, len, e)) == NULL) {
 		buf_free(&j->xml);
 		free(j);
 		return NULL;
@@ -665,8 +684,8 @@ complaints_filing_register(struct complaints *cx,
 		copy(j->mail.lang, sizeof(j->mail.lang), "kk");
 		copy(j->mail.surname, sizeof(j->mail.surname), surname);
 		copy(j->mail.name, sizeof(j->mail.name), name);
-		copy(j->mail.patronymic, sizeof(j->mail.patronymic),
-		    patronymic);
+		copy(
+		    j->mail.patronymic, sizeof(j->mail.patronymic), patronymic);
 	}
 	return &j->call;
 }
@@ -717,8 +736,7 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	struct notify_letter l;
 	struct notify_mime_in mi;
 	struct buf subj_kk, subj_ru, kk, ru, pdf, msg;
-	struct buf *const bufs[] = { &subj_kk, &subj_ru, &kk, &ru, &pdf,
-	    &msg };
+	struct buf *const bufs[] = { &subj_kk, &subj_ru, &kk, &ru, &pdf, &msg };
 	char uid[40], url[700];
 	int rc = -1, ru_first = strcmp(m->lang, "kk") != 0;
 
@@ -730,8 +748,9 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	buf_init(&msg, FILING_MAIL_CAP);
 	complaints_uid(uid);
 	memset(&l, 0, sizeof(l));
-	l.kind = m->kind == MAIL_CONFIRM ? "confirm" : m->kind == MAIL_TALON ?
-	    "talon" : "received";
+	l.kind = m->kind == MAIL_CONFIRM ? "confirm" :
+	    m->kind == MAIL_TALON	 ? "talon" :
+					   "received";
 	l.lang = "kk";
 	l.uid = uid;
 	l.surname = m->surname;
@@ -761,18 +780,19 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 		l.body_name_kk = st.body_kk;
 		l.body_name_ru = st.body_ru;
 		if (complaints_talon_slip(cx, &complaints_system, m->talon,
-		    m->code, 0, ru_first ? "ru" : "kk", &pdf, &e) == -1) {
+			m->code, 0, ru_first ? "ru" : "kk", &pdf, &e) == -1) {
 			snprintf(detail, dlen, "the slip: %.200s", e.message);
-			rc = e.errc == COMPLAINTS_EUNAVAIL ? NOTIFY_TEMPFAIL : -1;
+			rc = e.errc == COMPLAINTS_EUNAVAIL ? NOTIFY_TEMPFAIL :
+							     -1;
 			goto out;
 		}
 	}
-	if (notify_render(cx->mail->template_dir, &l, &subj_kk, &kk, detail,
-	    dlen) != 0)
+	if (notify_render(
+		cx->mail->template_dir, &l, &subj_kk, &kk, detail, dlen) != 0)
 		goto out;
 	l.lang = "ru";
-	if (notify_render(cx->mail->template_dir, &l, &subj_ru, &ru, detail,
-	    dlen) != 0)
+	if (notify_render(
+		cx->mail->template_dir, &l, &subj_ru, &ru, detail, dlen) != 0)
 		goto out;
 	memset(&mi, 0, sizeof(mi));
 	mi.from = cx->mail->smtp_from;
@@ -790,14 +810,15 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 		mi.pdf_name = "talon.pdf";
 	}
 	if (notify_mime(&mi, &msg) == -1) {
-		snprintf(detail, dlen, "the message cannot be built (check "
+		snprintf(detail, dlen,
+		    "the message cannot be built (check "
 		    "smtp_from and the address)");
 		goto out;
 	}
 	if (*h == NULL)
 		*h = tr->open(sc);
 	rc = *h ? tr->send(*h, cx->mail->smtp_from, m->to, &msg, detail, dlen) :
-	    NOTIFY_TEMPFAIL;
+		  NOTIFY_TEMPFAIL;
 	if (rc == NOTIFY_TEMPFAIL) {
 		tr->close(*h);
 		*h = NULL;
@@ -823,8 +844,8 @@ mail_take(struct filing *f, time_t now, struct filing_mail *m)
 			continue;
 		*m = f->q[i];
 		sodium_memzero(&f->q[i], sizeof(f->q[i]));
-		memmove(&f->q[i], &f->q[i + 1], (size_t)(f->n - i - 1) *
-		    sizeof(f->q[0]));
+		memmove(&f->q[i], &f->q[i + 1],
+		    (size_t)(f->n - i - 1) * sizeof(f->q[0]));
 		f->n--;
 		return 1;
 	}
@@ -853,10 +874,12 @@ filing_main(void *arg)
 			if (now - last_purge >= FILING_PURGE_EVERY) {
 				pthread_mutex_unlock(&f->lock);
 				last_purge = now;
-				if (complaints_run(cx, purge_run, &n, &e,
-				    &je) == 0 && n > 0)
+				if (complaints_run(
+					cx, purge_run, &n, &e, &je) == 0 &&
+				    n > 0)
 					log_info("filing: %d unconfirmed "
-					    "drafts deleted", n);
+						 "drafts deleted",
+					    n);
 				pthread_mutex_lock(&f->lock);
 				continue;
 			}
@@ -867,8 +890,9 @@ filing_main(void *arg)
 		}
 		pthread_mutex_unlock(&f->lock);
 		detail[0] = '\0';
-		rc = transport(cx) ? mail_send(cx, &m, &sc, &h, detail,
-		    sizeof(detail)) : -1;
+		rc = transport(cx) ?
+		    mail_send(cx, &m, &sc, &h, detail, sizeof(detail)) :
+		    -1;
 		pthread_mutex_lock(&f->lock);
 		if (rc == NOTIFY_TEMPFAIL && ++m.tries < FILING_TRIES &&
 		    f->n < FILING_QUEUE_MAX) {
@@ -876,8 +900,9 @@ filing_main(void *arg)
 			f->q[f->n++] = m;
 		} else if (rc != NOTIFY_SENT)
 			log_warnx("filing: %s mail to %s not sent: %s",
-			    m.kind == MAIL_CONFIRM ? "confirmation" :
-			    m.kind == MAIL_TALON ? "talon" : "automatic reply",
+			    m.kind == MAIL_CONFIRM   ? "confirmation" :
+				m.kind == MAIL_TALON ? "talon" :
+						       "automatic reply",
 			    m.to, detail[0] ? detail : "no mail transport");
 		sodium_memzero(&m, sizeof(m));
 	}
@@ -897,7 +922,7 @@ complaints_filing_start(struct complaints *cx)
 	size_t n;
 
 	if (cx->mail->interval <= 0 || transport(cx) == NULL)
-		return 0;	/* no mail: no online filing */
+		return 0; /* no mail: no online filing */
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->q = calloc(FILING_QUEUE_MAX, sizeof(*f->q))) == NULL) {
 		free(f);
@@ -911,7 +936,7 @@ complaints_filing_start(struct complaints *cx)
 		    "%.*s/file/confirm?token=", (int)(n - 8), s);
 	else
 		log_warnx("filing: status_url does not end in /status/: "
-		    "online filing is off");
+			  "online filing is off");
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	cx->filing = f;

@@ -20,7 +20,8 @@ complaints_watch_intact(struct db *db, int64_t id, int *intact)
 
 	if ((rc = db_row_intact(db, id, intact)) == DB_OK && !*intact)
 		log_warnx("watch: complaint %lld does not match its audit "
-		    "trail; not marked", (long long)id);
+			  "trail; not marked",
+		    (long long)id);
 	return rc;
 }
 
@@ -41,12 +42,12 @@ complaints_forward_run(struct db *db, void *arg)
 
 	limit = complaints_today(w->cx, NULL, now);
 	if (w->remind)
-		limit = cal_add_working_days(w->cx->cal, limit,
-		    w->cx->remind_days, CAL_WEEK_MON_FRI);
+		limit = cal_add_working_days(
+		    w->cx->cal, limit, w->cx->remind_days, CAL_WEEK_MON_FRI);
 	date_iso(limit, date);
 	w->marked = 0;
 	if ((rc = db_forward_watch(db, w->remind, date,
-	    COMPLAINTS_FORWARD_BATCH, ids, &n)) != DB_OK)
+		 COMPLAINTS_FORWARD_BATCH, ids, &n)) != DB_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		if ((rc = complaints_watch_intact(db, ids[i], &intact)) !=
@@ -73,9 +74,11 @@ complaints_forward_run(struct db *db, void *arg)
 		ev.detail = detail;
 		/* As for the main deadline, the body is told (internal);
 		   due_by names the forwarding deadline. */
-		if ((rc = complaints_notify(db, w->cx, &c, &b, w->remind ?
-		    "reminder" : "overdue", law.forward_due)) != DB_OK ||
-		    (rc = db_complaint_row_hash(db, ids[i], rowhash)) != DB_OK ||
+		if ((rc = complaints_notify(db, w->cx, &c, &b,
+			 w->remind ? "reminder" : "overdue",
+			 law.forward_due)) != DB_OK ||
+		    (rc = db_complaint_row_hash(db, ids[i], rowhash)) !=
+			DB_OK ||
 		    (rc = db_event_append(db, &ev, rowhash)) != DB_OK)
 			return rc;
 		w->marked++;

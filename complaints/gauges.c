@@ -23,16 +23,17 @@ complaints_gauges(struct complaints *cx, const struct complaints_gauges *g,
 	db_reset(db);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK) {
-		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "store-unavailable",
-		    "the store cannot be read: %s", db_strerror(rc));
+		complaints_error_set(e, COMPLAINTS_EUNAVAIL,
+		    "store-unavailable", "the store cannot be read: %s",
+		    db_strerror(rc));
 		return -1;
 	}
 	return 0;
 }
 
 void
-complaints_writer_progress(struct complaints *cx, uint64_t *done,
-    uint64_t *pending)
+complaints_writer_progress(
+    struct complaints *cx, uint64_t *done, uint64_t *pending)
 {
 	db_writer_progress(cx->writer, done, pending);
 }

@@ -12,17 +12,17 @@
 
 #include "complaints/complaints_int.h"
 
-#define PAGE_ROWS	64
+#define PAGE_ROWS 64
 
 struct complaints_journal {
-	struct complaints	*cx;
-	struct db_body		 body;
-	int64_t			 last_no;	/* the last one sent */
-	int			 csv, year, started, ended;
-	xmlBufferPtr		 xbuf;
-	xmlTextWriterPtr	 w;
-	struct buf		 pending;
-	size_t			 off;
+	struct complaints *cx;
+	struct db_body body;
+	int64_t last_no; /* the last one sent */
+	int csv, year, started, ended;
+	xmlBufferPtr xbuf;
+	xmlTextWriterPtr w;
+	struct buf pending;
+	size_t off;
 };
 
 void
@@ -39,8 +39,7 @@ complaints_journal_close(struct complaints_journal *j)
 }
 
 struct complaints_journal *
-complaints_journal_open(struct complaints *cx,
-    const struct complaints_actor *a,
+complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
     const char *body, int year, int csv, struct complaints_error *e)
 {
 	struct complaints_journal *j;
@@ -48,12 +47,14 @@ complaints_journal_open(struct complaints *cx,
 	int rc;
 
 	if (year < 1990 || year > 9999) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-year", "give "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-year",
+		    "give "
 		    "the year, such as 2026");
 		return NULL;
 	}
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		return NULL;
 	}
@@ -63,14 +64,16 @@ complaints_journal_open(struct complaints *cx,
 	buf_init(&j->pending, 1024 * 1024);
 	if ((db = complaints_reader(cx, e)) == NULL)
 		goto fail;
-	if ((rc = db_body_by_code(db, body ? body : "", &j->body)) !=
-	    DB_OK) {
+	if ((rc = db_body_by_code(db, body ? body : "", &j->body)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-body", "no body with the "
-			    "code \"%s\"", body ? body : "");
+			    "unknown-body",
+			    "no body with the "
+			    "code \"%s\"",
+			    body ? body : "");
 		else
-			complaints_db_error(e, rc, "the journal cannot be "
+			complaints_db_error(e, rc,
+			    "the journal cannot be "
 			    "read");
 		goto fail;
 	}
@@ -87,7 +90,8 @@ complaints_journal_open(struct complaints *cx,
 	}
 	return j;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "out of "
 	    "memory");
 fail:
 	db_pool_put(cx->readers, db);
@@ -96,14 +100,14 @@ fail:
 }
 
 static void
-local_date(struct complaints_journal *j, int64_t t, char out[32],
-    int with_time)
+local_date(struct complaints_journal *j, int64_t t, char out[32], int with_time)
 {
 	struct moment m;
 
 	out[0] = '\0';
-	if (t == 0 || tz_local(j->body.tz[0] ? j->body.tz : j->cx->timezone,
-	    (time_t)t, &m) == -1)
+	if (t == 0 ||
+	    tz_local(j->body.tz[0] ? j->body.tz : j->cx->timezone, (time_t)t,
+		&m) == -1)
 		return;
 	if (with_time)
 		moment_iso(&m, out);
@@ -115,15 +119,17 @@ static int
 applicant(const struct db_journal_row *r, char *out, size_t size)
 {
 	return snprintf(out, size, "%s %s%s%s", r->surname, r->name,
-	    r->patronymic ? " " : "", r->patronymic ? r->patronymic : "") <
-	    (int)size ? 0 : -1;
+		   r->patronymic ? " " : "",
+		   r->patronymic ? r->patronymic : "") < (int)size ?
+	    0 :
+	    -1;
 }
 
 static int
 write_elem(xmlTextWriterPtr w, const char *name, const char *v)
 {
-	return xmlTextWriterWriteElement(w, BAD_CAST name,
-	    BAD_CAST(v ? v : ""));
+	return xmlTextWriterWriteElement(
+	    w, BAD_CAST name, BAD_CAST(v ? v : ""));
 }
 
 /* Formats the rows of one page into pending; -1 on error. */
@@ -172,8 +178,8 @@ page(struct complaints_journal *j, struct db_cursor *cur, int *count)
 		    W("due", r.due) || W("outcome", r.outcome) ||
 		    W("answered-on", ans) || W("talon", r.talon) ||
 		    W("state", r.state) ||
-		    xmlTextWriterWriteFormatElement(j->w, BAD_CAST "service",
-		    "%d", r.service) < 0 ||
+		    xmlTextWriterWriteFormatElement(
+			j->w, BAD_CAST "service", "%d", r.service) < 0 ||
 		    xmlTextWriterEndElement(j->w) < 0)
 			return -1;
 #undef W
@@ -193,17 +199,21 @@ fill(struct complaints_journal *j)
 	if (!j->started) {
 		j->started = 1;
 		if (j->csv)
-			return buf_puts(&j->pending, "number,date,applicant,"
-			    "address,subject,summary,assigned_to,due,outcome,"
-			    "answered_on,talon,state,service\r\n") == 0 ? 1 :
+			return buf_puts(&j->pending,
+				   "number,date,applicant,"
+				   "address,subject,summary,assigned_to,due,"
+				   "outcome,"
+				   "answered_on,talon,state,service\r\n") == 0 ?
+			    1 :
 			    -1;
 		snprintf(num, sizeof(num), "%d", j->year);
-		if (xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL) < 0 ||
+		if (xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL) <
+			0 ||
 		    xmlTextWriterStartElement(j->w, BAD_CAST "journal") < 0 ||
-		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "body",
-		    BAD_CAST j->body.code) < 0 ||
-		    xmlTextWriterWriteAttribute(j->w, BAD_CAST "year",
-		    BAD_CAST num) < 0)
+		    xmlTextWriterWriteAttribute(
+			j->w, BAD_CAST "body", BAD_CAST j->body.code) < 0 ||
+		    xmlTextWriterWriteAttribute(
+			j->w, BAD_CAST "year", BAD_CAST num) < 0)
 			return -1;
 	}
 	/*
@@ -215,8 +225,8 @@ fill(struct complaints_journal *j)
 		    j->body.code);
 		return -1;
 	}
-	if ((cur = db_journal_open(db, j->body.id, j->year, j->last_no,
-	    PAGE_ROWS)) == NULL) {
+	if ((cur = db_journal_open(
+		 db, j->body.id, j->year, j->last_no, PAGE_ROWS)) == NULL) {
 		db_pool_put(j->cx->readers, db);
 		return -1;
 	}
@@ -231,7 +241,7 @@ fill(struct complaints_journal *j)
 	if (!j->csv) {
 		xmlTextWriterFlush(j->w);
 		if (buf_add(&j->pending, xmlBufferContent(j->xbuf),
-		    (size_t)xmlBufferLength(j->xbuf)) == -1)
+			(size_t)xmlBufferLength(j->xbuf)) == -1)
 			return -1;
 		xmlBufferEmpty(j->xbuf);
 	}

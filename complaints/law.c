@@ -26,8 +26,9 @@ complaints_law_due(struct complaints *cx, const struct db_body *b,
 	din.service = service;
 	din.level = routing_level(cx->routing, b->code);
 	/* Received before it was registered: the APPK counts from then. */
-	if (received != 0 && received < accepted && tz_local(b->tz[0] ?
-	    b->tz : cx->timezone, received, &din.received) == 0)
+	if (received != 0 && received < accepted &&
+	    tz_local(
+		b->tz[0] ? b->tz : cx->timezone, received, &din.received) == 0)
 		din.has_received = 1;
 	return cal_due(cx->cal, &din, out);
 }
@@ -38,7 +39,7 @@ checked(const char *list, const char *what)
 {
 	size_t n = strlen(what);
 
-	for (const char *p = list; p != NULL && *p; ) {
+	for (const char *p = list; p != NULL && *p;) {
 		if (strncmp(p, what, n) == 0 && p[n] == '=')
 			return p[n + 1] == '1';
 		if ((p = strchr(p, ';')) != NULL)
@@ -86,8 +87,11 @@ complaints_law_intake(struct complaints *cx, const struct db_complaint *c,
 		/* The record keeps what was checked, and against which
 		   clause; a cut record still ends on a whole entry. */
 		w = snprintf(l->intake + at, sizeof(l->intake) - at,
-		    "%s%s: %s (%s)", at ? "; " : "", q[i].what, ok ? "yes" :
-		    mark == 0 ? "no" : "not checked", q[i].clause);
+		    "%s%s: %s (%s)", at ? "; " : "", q[i].what,
+		    ok		  ? "yes" :
+			mark == 0 ? "no" :
+				    "not checked",
+		    q[i].clause);
 		if (w > 0 && (size_t)w < sizeof(l->intake) - at)
 			at += (size_t)w;
 		else
@@ -95,8 +99,8 @@ complaints_law_intake(struct complaints *cx, const struct db_complaint *c,
 		if (ok)
 			continue;
 		nmissing++;
-		w = snprintf(missing + mat, len - mat, "%s%s (%s)", mat ? "; " :
-		    "", q[i].what, q[i].clause);
+		w = snprintf(missing + mat, len - mat, "%s%s (%s)",
+		    mat ? "; " : "", q[i].what, q[i].clause);
 		if (w > 0 && (size_t)w < len - mat)
 			mat += (size_t)w;
 		else if (mat < len)
@@ -121,9 +125,10 @@ complaints_intake_marks(xmlNodePtr intake, char **out)
 		what = xmlio_prop(k, "what");
 		present = xmlio_prop(k, "present");
 		/* The schema allows the names; true or 1 is present. */
-		if (what == NULL || present == NULL || buf_printf(&b, "%s=%d;",
-		    what, strcmp(present, "true") == 0 ||
-		    strcmp(present, "1") == 0) == -1) {
+		if (what == NULL || present == NULL ||
+		    buf_printf(&b, "%s=%d;", what,
+			strcmp(present, "true") == 0 ||
+			    strcmp(present, "1") == 0) == -1) {
 			free(what);
 			free(present);
 			buf_free(&b);
@@ -139,23 +144,23 @@ complaints_intake_marks(xmlNodePtr intake, char **out)
 }
 
 int
-complaints_talon_law_xml(struct xmlio_out *o,
-    const struct complaints_talon_law *tl)
+complaints_talon_law_xml(
+    struct xmlio_out *o, const struct complaints_talon_law *tl)
 {
 	const struct db_law *l;
 
 	if (tl == NULL || (l = tl->law) == NULL)
 		return 0;
 	if ((l->clause[0] && xmlio_out_elem(o, "clause", l->clause) == -1) ||
-	    (l->count_from[0] && xmlio_out_elem(o, "counted-from",
-	    l->count_from) == -1) ||
+	    (l->count_from[0] &&
+		xmlio_out_elem(o, "counted-from", l->count_from) == -1) ||
 	    (l->basis[0] && xmlio_out_elem(o, "basis", l->basis) == -1) ||
 	    (l->ground[0] && xmlio_out_elem(o, "ground", l->ground) == -1) ||
-	    (l->forward_due[0] && xmlio_out_elem(o, "forward-by",
-	    l->forward_due) == -1) ||
+	    (l->forward_due[0] &&
+		xmlio_out_elem(o, "forward-by", l->forward_due) == -1) ||
 	    (l->intake[0] && xmlio_out_elem(o, "intake", l->intake) == -1) ||
 	    (tl->intake_missing && tl->intake_missing[0] &&
-	    xmlio_out_elem(o, "intake-missing", tl->intake_missing) == -1))
+		xmlio_out_elem(o, "intake-missing", tl->intake_missing) == -1))
 		return -1;
 	return 0;
 }
@@ -174,29 +179,30 @@ complaints_law_of(struct db *db, int64_t id, struct db_law *law,
 }
 
 int
-complaints_record_law_xml(struct xmlio_out *o, struct db *db, int64_t id,
-    const char *tz)
+complaints_record_law_xml(
+    struct xmlio_out *o, struct db *db, int64_t id, const char *tz)
 {
 	struct db_law l;
 
-	if (db_law_get(db, id, &l) != DB_OK || (l.clause[0] == '\0' &&
-	    l.forward_due[0] == '\0' && l.ground[0] == '\0'))
-		return 0;	/* registered before the law was recorded */
+	if (db_law_get(db, id, &l) != DB_OK ||
+	    (l.clause[0] == '\0' && l.forward_due[0] == '\0' &&
+		l.ground[0] == '\0'))
+		return 0; /* registered before the law was recorded */
 	if (xmlio_out_start(o, "law") == -1 ||
 	    (l.clause[0] && xmlio_out_elem(o, "clause", l.clause) == -1) ||
-	    (l.count_from[0] && xmlio_out_elem(o, "counted-from",
-	    l.count_from) == -1) ||
+	    (l.count_from[0] &&
+		xmlio_out_elem(o, "counted-from", l.count_from) == -1) ||
 	    (l.basis[0] && xmlio_out_elem(o, "basis", l.basis) == -1) ||
 	    (l.ground[0] && xmlio_out_elem(o, "ground", l.ground) == -1) ||
 	    (l.intake[0] && xmlio_out_elem(o, "intake", l.intake) == -1) ||
-	    (l.forward_due[0] && xmlio_out_elem(o, "forward-by",
-	    l.forward_due) == -1) ||
-	    (l.forward_reminded_at && complaints_out_time(o,
-	    "forward-reminded-at", tz, (time_t)l.forward_reminded_at) ==
-	    -1) ||
-	    (l.forward_overdue_at && complaints_out_time(o,
-	    "forward-overdue-since", tz, (time_t)l.forward_overdue_at) ==
-	    -1) ||
+	    (l.forward_due[0] &&
+		xmlio_out_elem(o, "forward-by", l.forward_due) == -1) ||
+	    (l.forward_reminded_at &&
+		complaints_out_time(o, "forward-reminded-at", tz,
+		    (time_t)l.forward_reminded_at) == -1) ||
+	    (l.forward_overdue_at &&
+		complaints_out_time(o, "forward-overdue-since", tz,
+		    (time_t)l.forward_overdue_at) == -1) ||
 	    xmlio_out_end(o) == -1)
 		return -1;
 	return 0;
@@ -214,8 +220,9 @@ complaints_slip_law(struct complaints *cx, struct db *db,
 	received[0] = rule[0] = '\0';
 	if (complaints_law_of(db, s->id, &law, &tl) == -1)
 		return;
-	if (tl.received_at != 0 && rlen >= 32 && tz_local(s->body_tz[0] ?
-	    s->body_tz : cx->timezone, tl.received_at, &m) == 0)
+	if (tl.received_at != 0 && rlen >= 32 &&
+	    tz_local(s->body_tz[0] ? s->body_tz : cx->timezone, tl.received_at,
+		&m) == 0)
 		moment_iso(&m, received);
 	if (law.clause[0] != '\0')
 		snprintf(rule, len, "%s, %s", s->rules, law.clause);
@@ -241,8 +248,8 @@ complaints_full_name(const char *surname, const char *given,
 		while (*part[i] == ' ' || *part[i] == '\t')
 			part[i]++;
 		n = strlen(part[i]);
-		while (n > 0 && (part[i][n - 1] == ' ' ||
-		    part[i][n - 1] == '\t'))
+		while (
+		    n > 0 && (part[i][n - 1] == ' ' || part[i][n - 1] == '\t'))
 			n--;
 		if (n == 0 || memchr(part[i], '\n', n) != NULL)
 			return i == 2 ? 0 : -1;

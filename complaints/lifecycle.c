@@ -26,38 +26,38 @@ state_is_open(enum complaints_state s)
 	    s == STATE_EXTENDED;
 }
 
-#define ACT_FIELDS	3
+#define ACT_FIELDS 3
 
 /* An action as parsed, then as done. */
 struct act_job {
-	struct complaints_call	 call;	/* first: the call frees the whole */
-	struct complaints	*cx;
+	struct complaints_call call; /* first: the call frees the whole */
+	struct complaints *cx;
 	const struct complaints_actor *actor;
-	enum complaints_action	 kind;
-	const char		*ref;
-	char			*by_name, *by_position, *by_body;
-	char			*v[ACT_FIELDS];	/* the row's fields, in order */
-	time_t			 received_at;
+	enum complaints_action kind;
+	const char *ref;
+	char *by_name, *by_position, *by_body;
+	char *v[ACT_FIELDS]; /* the row's fields, in order */
+	time_t received_at;
 	/* Results. */
-	struct complaints_error	 err;
-	char			 before[32], after[32], due[11];
-	int64_t			 id;
-	struct complaints_entry	 ent;	/* forward and appeal */
-	int			 has_ent;
+	struct complaints_error err;
+	char before[32], after[32], due[11];
+	int64_t id;
+	struct complaints_entry ent; /* forward and appeal */
+	int has_ent;
 };
 
 /* What an action's function works on, in the writer's transaction. */
 struct act_ctx {
-	struct act_job		*a;
-	struct db		*db;
-	struct complaints	*cx;
-	struct db_complaint	 c;	/* the row, changed by the function */
-	struct db_body		 b;	/* its body */
-	const struct cal_hours	*h;
-	struct date		 today;
-	time_t			 now;
-	char			 detail[1024];
-	char			 due_by[11];
+	struct act_job *a;
+	struct db *db;
+	struct complaints *cx;
+	struct db_complaint c; /* the row, changed by the function */
+	struct db_body b;      /* its body */
+	const struct cal_hours *h;
+	struct date today;
+	time_t now;
+	char detail[1024];
+	char due_by[11];
 };
 
 static int act_assign(struct act_ctx *);
@@ -78,16 +78,15 @@ static int act_close(struct act_ctx *);
  * follows the new state (else it stays as it was).
  */
 static const struct action {
-	const char	*name;
-	const char	*fields[ACT_FIELDS];
-	int		(*run)(struct act_ctx *);
-	int		 sets_open;
+	const char *name;
+	const char *fields[ACT_FIELDS];
+	int (*run)(struct act_ctx *);
+	int sets_open;
 } actions[ACT__MAX] = {
 	[ACT_ASSIGN] = { "assign", { "assignee", "note" }, act_assign, 0 },
 	[ACT_FORWARD] = { "forward", { "to", "reason" }, act_forward, 1 },
 	[ACT_EXTEND] = { "extend", { "reason", "until" }, act_extend, 0 },
-	[ACT_DECIDE] = { "decide", { "outcome", "reasoning" }, act_decide,
-	    1 },
+	[ACT_DECIDE] = { "decide", { "outcome", "reasoning" }, act_decide, 1 },
 	[ACT_APPEAL] = { "appeal", { "channel", "reasons", "demands" },
 	    act_appeal, 0 },
 	[ACT_WITHDRAW] = { "withdraw", { "reason" }, act_withdraw, 1 },
@@ -168,9 +167,9 @@ copy_content(struct db_complaint *n, const struct db_complaint *c)
 }
 
 struct att_copy {
-	struct db_attachment	 a[MAX_ATTACHMENTS];
-	char			*s[MAX_ATTACHMENTS * 3];
-	int			 n;
+	struct db_attachment a[MAX_ATTACHMENTS];
+	char *s[MAX_ATTACHMENTS * 3];
+	int n;
 };
 
 static int
@@ -184,8 +183,8 @@ att_collect(void *arg, const struct db_attachment_row *r)
 	ac->s[ac->n * 3 + 1] = strdup(r->media_type);
 	ac->s[ac->n * 3 + 2] = strdup(r->sha256);
 	ac->a[ac->n].name = ac->s[ac->n * 3] ? ac->s[ac->n * 3] : "";
-	ac->a[ac->n].media_type = ac->s[ac->n * 3 + 1] ?
-	    ac->s[ac->n * 3 + 1] : "";
+	ac->a[ac->n].media_type = ac->s[ac->n * 3 + 1] ? ac->s[ac->n * 3 + 1] :
+							 "";
 	ac->a[ac->n].sha256 = ac->s[ac->n * 3 + 2] ? ac->s[ac->n * 3 + 2] : "";
 	ac->n++;
 	return 0;
@@ -217,18 +216,18 @@ chain_of(struct act_ctx *x, struct routing_chain *ch)
 		has = 1;
 	quality = db_law_get(x->db, c->id, &law) == DB_OK &&
 	    strcmp(law.ground, "quality") == 0;
-	return routing_chain_at(x->cx->routing, c->service, quality ?
-	    ROUTING_GROUND_QUALITY : ROUTING_GROUND_GENERAL, x->today,
-	    has ? inst.code : NULL, has && inst.parent_code[0] ?
-	    inst.parent_code : NULL, ch);
+	return routing_chain_at(x->cx->routing, c->service,
+	    quality ? ROUTING_GROUND_QUALITY : ROUTING_GROUND_GENERAL, x->today,
+	    has ? inst.code : NULL,
+	    has && inst.parent_code[0] ? inst.parent_code : NULL, ch);
 }
 
 /* "text" or "text: more", when more is given. */
 static void
 detail_with(struct act_ctx *x, const char *text, const char *more)
 {
-	snprintf(x->detail, sizeof(x->detail), "%s%s%s", text,
-	    more ? ": " : "", more ? more : "");
+	snprintf(x->detail, sizeof(x->detail), "%s%s%s", text, more ? ": " : "",
+	    more ? more : "");
 }
 
 static int
@@ -256,12 +255,15 @@ act_forward(struct act_ctx *x)
 	int rc, level;
 
 	if ((rc = db_body_by_code(x->db, code, &to)) == DB_NOTFOUND)
-		return refuse(x, COMPLAINTS_EINVAL, "unknown-body", "no body "
-		    "with the code \"%s\"", code);
+		return refuse(x, COMPLAINTS_EINVAL, "unknown-body",
+		    "no body "
+		    "with the code \"%s\"",
+		    code);
 	if (rc != DB_OK)
 		return rc;
 	if (to.id == x->b.id)
-		return refuse(x, COMPLAINTS_ECONFLICT, "same-body", "a "
+		return refuse(x, COMPLAINTS_ECONFLICT, "same-body",
+		    "a "
 		    "complaint cannot be forwarded to its own body");
 	copy_content(&n, &x->c);
 	n.link = "forwarded-from";
@@ -273,8 +275,10 @@ act_forward(struct act_ctx *x)
 	n.registrar_position = a->by_position;
 	memset(&ac, 0, sizeof(ac));
 	db_attachments_of(x->db, x->c.id, att_collect, &ac);
-	snprintf(x->detail, sizeof(x->detail), "forwarded from %s (talon %s): "
-	    "%s", x->b.code, x->c.talon, reason);
+	snprintf(x->detail, sizeof(x->detail),
+	    "forwarded from %s (talon %s): "
+	    "%s",
+	    x->b.code, x->c.talon, reason);
 	rc = complaints_entry_insert(x->db, x->cx, &n, &to, ac.a, ac.n,
 	    a->by_name, "register-forwarded", x->detail, &a->ent, &a->err);
 	att_free(&ac);
@@ -288,13 +292,13 @@ act_forward(struct act_ctx *x)
 	x->c.open = 0;
 	snprintf(x->detail, sizeof(x->detail), "forwarded to %s, talon %s: %s",
 	    to.code, a->ent.talon, reason);
-	if (cal_forward_due(x->cx->cal, x->c.rules, date_from_days(
-	    date_to_days(x->today)), x->h->week, &d) == 0)
+	if (cal_forward_due(x->cx->cal, x->c.rules,
+		date_from_days(date_to_days(x->today)), x->h->week, &d) == 0)
 		date_iso(d, x->due_by);
 	else
 		date_iso(x->today, x->due_by);
-	return complaints_notify(x->db, x->cx, &x->c, &x->b, "forwarded",
-	    x->due_by);
+	return complaints_notify(
+	    x->db, x->cx, &x->c, &x->b, "forwarded", x->due_by);
 }
 
 static int
@@ -307,21 +311,27 @@ act_extend(struct act_ctx *x)
 
 	if (date_parse(x->c.due, &d) == -1 ||
 	    cal_extend(x->cx->cal, x->c.rules, d, x->h->week, &bound) == -1)
-		return refuse(x, COMPLAINTS_ECONFLICT, "no-extension", "the "
-		    "rule set %s allows no extension", x->c.rules);
+		return refuse(x, COMPLAINTS_ECONFLICT, "no-extension",
+		    "the "
+		    "rule set %s allows no extension",
+		    x->c.rules);
 	if (until != NULL) {
 		if (date_parse(until, &want) == -1)
 			return refuse(x, COMPLAINTS_EINVAL, "invalid-document",
 			    "until: not a date");
 		if (date_cmp(want, d) <= 0)
 			return refuse(x, COMPLAINTS_EINVAL,
-			    "extension-too-short", "the new due date must be "
-			    "after %s", x->c.due);
+			    "extension-too-short",
+			    "the new due date must be "
+			    "after %s",
+			    x->c.due);
 		if (date_cmp(want, bound) > 0) {
 			date_iso(bound, bs);
 			return refuse(x, COMPLAINTS_EINVAL,
-			    "extension-too-long", "under %s the deadline can "
-			    "be extended to %s at the latest", x->c.rules, bs);
+			    "extension-too-long",
+			    "under %s the deadline can "
+			    "be extended to %s at the latest",
+			    x->c.rules, bs);
 		}
 		bound = want;
 	}
@@ -334,13 +344,13 @@ act_extend(struct act_ctx *x)
 	x->c.reminded_at = 0;
 	snprintf(text, sizeof(text), "extended to %s", a->due);
 	detail_with(x, text, reason);
-	if (cal_notify_due(x->cx->cal, x->c.rules, x->today, x->h->week,
-	    &d) == 0)
+	if (cal_notify_due(x->cx->cal, x->c.rules, x->today, x->h->week, &d) ==
+	    0)
 		date_iso(d, x->due_by);
 	else
 		date_iso(x->today, x->due_by);
-	return complaints_notify_prev(x->db, x->cx, &x->c, &x->b, "extended",
-	    x->due_by, prev_due);
+	return complaints_notify_prev(
+	    x->db, x->cx, &x->c, &x->b, "extended", x->due_by, prev_due);
 }
 
 static int
@@ -358,7 +368,8 @@ act_decide(struct act_ctx *x)
 		x->c.court_told = 1;
 	snprintf(x->detail, sizeof(x->detail), "%s%s", x->c.outcome,
 	    x->c.court_told ? "; the applicant is told of the right to go to "
-	    "court" : "");
+			      "court" :
+			      "");
 	return complaints_notify(x->db, x->cx, &x->c, &x->b, "decision", NULL);
 }
 
@@ -373,36 +384,46 @@ act_appeal(struct act_ctx *x)
 	int rc, level;
 
 	if (chain_of(x, &ch) != ROUTING_OK)
-		return refuse(x, COMPLAINTS_ECONFLICT, "no-route", "the "
+		return refuse(x, COMPLAINTS_ECONFLICT, "no-route",
+		    "the "
 		    "routing rules give no chain for service %d",
 		    x->c.service);
 	if ((next = routing_next(&ch, x->b.code)) == NULL)
-		return refuse(x, COMPLAINTS_ECONFLICT, "no-higher-body", "%s "
+		return refuse(x, COMPLAINTS_ECONFLICT, "no-higher-body",
+		    "%s "
 		    "is the last level for service %d: the applicant may go "
-		    "to court (%s)", x->b.code, x->c.service,
-		    ch.court_clause);
+		    "to court (%s)",
+		    x->b.code, x->c.service, ch.court_clause);
 	if ((rc = db_body_by_code(x->db, next, &to)) != DB_OK)
-		return rc == DB_NOTFOUND ? refuse(x, COMPLAINTS_EINTERNAL,
-		    "internal", "the routing rules name %s, which is not in "
-		    "the directory", next) : rc;
+		return rc == DB_NOTFOUND ?
+		    refuse(x, COMPLAINTS_EINTERNAL, "internal",
+			"the routing rules name %s, which is not in "
+			"the directory",
+			next) :
+		    rc;
 	if (strcmp(a->by_body, x->b.code) != 0 &&
 	    strcmp(a->by_body, to.code) != 0)
-		return refuse(x, COMPLAINTS_EPERM, "other-body", "an appeal is "
-		    "registered by %s or %s", x->b.code, to.code);
+		return refuse(x, COMPLAINTS_EPERM, "other-body",
+		    "an appeal is "
+		    "registered by %s or %s",
+		    x->b.code, to.code);
 	copy_content(&n, &x->c);
 	n.link = "appeal-of";
 	n.level = (level = routing_level_of(&ch, to.code)) >= 0 ?
-	    level : x->c.level + 1;
+	    level :
+	    x->c.level + 1;
 	n.channel = val(x, "channel");
 	n.received_at = a->received_at;
 	n.reasons = val(x, "reasons");
 	n.demands = val(x, "demands") ? val(x, "demands") : x->c.demands;
 	n.registrar_name = a->by_name;
 	n.registrar_position = a->by_position;
-	snprintf(x->detail, sizeof(x->detail), "appeal of the decision of %s "
-	    "(talon %s)", x->b.code, x->c.talon);
-	rc = complaints_entry_insert(x->db, x->cx, &n, &to, NULL, 0,
-	    a->by_name, "register-appeal", x->detail, &a->ent, &a->err);
+	snprintf(x->detail, sizeof(x->detail),
+	    "appeal of the decision of %s "
+	    "(talon %s)",
+	    x->b.code, x->c.talon);
+	rc = complaints_entry_insert(x->db, x->cx, &n, &to, NULL, 0, a->by_name,
+	    "register-appeal", x->detail, &a->ent, &a->err);
 	if (rc != DB_OK)
 		return rc;
 	a->has_ent = 1;
@@ -429,10 +450,12 @@ act_lwc(struct act_ctx *x)
 
 	if (strcmp(ground, "anonymous") == 0 && x->c.is_signed &&
 	    x->c.address && *x->c.address)
-		return refuse(x, COMPLAINTS_ECONFLICT, "not-anonymous", "the "
+		return refuse(x, COMPLAINTS_ECONFLICT, "not-anonymous",
+		    "the "
 		    "complaint is signed and gives a postal address");
 	if (strcmp(ground, "repeated") == 0 && x->c.repeat_of == 0)
-		return refuse(x, COMPLAINTS_ECONFLICT, "not-repeated", "no "
+		return refuse(x, COMPLAINTS_ECONFLICT, "not-repeated",
+		    "no "
 		    "earlier complaint of this applicant on this subject is "
 		    "on record");
 	x->c.lwc_reason = ground;
@@ -454,8 +477,7 @@ act_answer(struct act_ctx *x)
 
 	x->c.answered_at = x->now;
 	x->c.answer_channel = val(x, "channel");
-	snprintf(text, sizeof(text), "answer sent by %s",
-	    x->c.answer_channel);
+	snprintf(text, sizeof(text), "answer sent by %s", x->c.answer_channel);
 	detail_with(x, text, val(x, "note"));
 	return DB_OK;
 }
@@ -495,25 +517,31 @@ act_run(struct db *db, void *arg)
 	}
 	strlcpy_chk(a->before, x.c.state, sizeof(a->before));
 	if (complaints_state_parse(x.c.state, &from) == -1)
-		return refuse(&x, COMPLAINTS_EINTERNAL, "internal", "the "
-		    "complaint is in an unknown state, %s", x.c.state);
+		return refuse(&x, COMPLAINTS_EINTERNAL, "internal",
+		    "the "
+		    "complaint is in an unknown state, %s",
+		    x.c.state);
 	/* The role may do this; the body is checked below. */
-	if (complaints_may_act(a->actor, row->name, &x.b, a->by_body,
-	    &a->err) == -1)
+	if (complaints_may_act(
+		a->actor, row->name, &x.b, a->by_body, &a->err) == -1)
 		return DB_CONSTRAINT;
 	/* A body acts on its own complaints; an appeal also at the next. */
 	if (strcmp(a->by_body, x.b.code) != 0 && a->kind != ACT_APPEAL)
-		return refuse(&x, COMPLAINTS_EPERM, "other-body", "the "
-		    "complaint is %s's; %s cannot act on it", x.b.code,
-		    a->by_body);
+		return refuse(&x, COMPLAINTS_EPERM, "other-body",
+		    "the "
+		    "complaint is %s's; %s cannot act on it",
+		    x.b.code, a->by_body);
 	if (complaints_transition(a->kind, from, &to) == -1) {
 		if (a->kind == ACT_EXTEND && from == STATE_EXTENDED)
 			return refuse(&x, COMPLAINTS_ECONFLICT,
-			    "already-extended", "the deadline was extended "
+			    "already-extended",
+			    "the deadline was extended "
 			    "once already; it cannot be extended again");
 		return refuse(&x, COMPLAINTS_ECONFLICT,
-		    "transition-not-allowed", "%s is not allowed when the "
-		    "complaint is %s", row->name, x.c.state);
+		    "transition-not-allowed",
+		    "%s is not allowed when the "
+		    "complaint is %s",
+		    row->name, x.c.state);
 	}
 	x.h = complaints_hours(x.cx, &x.b);
 	x.today = complaints_today(x.cx, &x.b, x.now);
@@ -556,8 +584,8 @@ act_cleanup(struct complaints_call *c)
 
 /* After the commit: the <action-result>. */
 static int
-act_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+act_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	const struct act_job *ap = (const struct act_job *)(void *)c;
 	struct complaints *cx = ap->cx;
@@ -566,34 +594,38 @@ act_finish(struct complaints_call *c, struct buf *out,
 	notify_outbox_kick(cx->outbox);
 	if (xmlio_out_begin(&o, "action-result") == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->id) == -1 ||
-	    xmlio_out_elem(&o, "action",
-	    complaints_action_name(ap->kind)) == -1 ||
+	    xmlio_out_elem(&o, "action", complaints_action_name(ap->kind)) ==
+		-1 ||
 	    xmlio_out_elem(&o, "state-before", ap->before) == -1 ||
 	    xmlio_out_elem(&o, "state", ap->after) == -1 ||
 	    xmlio_out_elem(&o, "due", ap->due) == -1)
 		goto fail;
-	if (ap->has_ent && (xmlio_out_start(&o, "new-talon") == -1 ||
-	    xmlio_out_elemf(&o, "id", "%lld", (long long)ap->ent.id) == -1 ||
-	    complaints_out_talon(&o, ap->ent.body.tz[0] ? ap->ent.body.tz :
-	    cx->timezone, ap->ent.talon, ap->ent.access_code, ap->ent.year,
-	    ap->ent.no, &ap->ent.body, ap->ent.accepted_at) == -1 ||
-	    xmlio_out_elem(&o, "due", ap->ent.due) == -1 ||
-	    xmlio_out_end(&o) == -1))
+	if (ap->has_ent &&
+	    (xmlio_out_start(&o, "new-talon") == -1 ||
+		xmlio_out_elemf(&o, "id", "%lld", (long long)ap->ent.id) ==
+		    -1 ||
+		complaints_out_talon(&o,
+		    ap->ent.body.tz[0] ? ap->ent.body.tz : cx->timezone,
+		    ap->ent.talon, ap->ent.access_code, ap->ent.year,
+		    ap->ent.no, &ap->ent.body, ap->ent.accepted_at) == -1 ||
+		xmlio_out_elem(&o, "due", ap->ent.due) == -1 ||
+		xmlio_out_end(&o) == -1))
 		goto fail;
 	if (xmlio_out_finish(&o, out) == -1)
 		goto fail;
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the result "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the result "
 	    "could not be written");
 	return -1;
 }
 
 struct complaints_call *
 complaints_act_begin(struct complaints *cx,
-    const struct complaints_actor *actor,
-    const char *ref, const char *xml, size_t len, struct complaints_error *e)
+    const struct complaints_actor *actor, const char *ref, const char *xml,
+    size_t len, struct complaints_error *e)
 {
 	struct xmlio_err xe;
 	struct act_job *ap;
@@ -606,7 +638,8 @@ complaints_act_begin(struct complaints *cx,
 	if (complaints_actor_check(actor, e) == -1)
 		return NULL;
 	if ((ap = calloc(1, sizeof(*ap))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		return NULL;
 	}
@@ -645,7 +678,8 @@ complaints_act_begin(struct complaints *cx,
 		}
 		if (k < 0) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-action", "the document "
+			    "unknown-action",
+			    "the document "
 			    "must be one of assign, forward, extend, decide, "
 			    "appeal, withdraw, leave-without-consideration, "
 			    "note, answer, close");
@@ -653,8 +687,8 @@ complaints_act_begin(struct complaints *cx,
 		}
 	}
 	ap->kind = (enum complaints_action)k;
-	if (xmlio_parse(cx->schemas, actions[k].name, xml, len, &doc,
-	    &xe) == -1) {
+	if (xmlio_parse(cx->schemas, actions[k].name, xml, len, &doc, &xe) ==
+	    -1) {
 		complaints_xml_error(e, &xe);
 		goto out;
 	}
@@ -670,7 +704,8 @@ complaints_act_begin(struct complaints *cx,
 		ap->by_body = by_part(root, "body");
 		if (xmlio_child(root, "by") == NULL) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "invalid-document", "say <by> "
+			    "invalid-document",
+			    "say <by> "
 			    "whom, or sign in");
 			goto out;
 		}
@@ -684,7 +719,8 @@ complaints_act_begin(struct complaints *cx,
 		    ap->received_at > clock_now() + 3600) {
 			free(s);
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "invalid-document", "received-at: "
+			    "invalid-document",
+			    "received-at: "
 			    "give a date and time with a zone, not in the "
 			    "future");
 			goto out;
@@ -693,7 +729,8 @@ complaints_act_begin(struct complaints *cx,
 	}
 	if (ap->by_name == NULL || ap->by_position == NULL ||
 	    ap->by_body == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		goto out;
 	}
@@ -710,6 +747,6 @@ complaints_act(struct complaints *cx, const struct complaints_actor *actor,
     const char *ref, const char *xml, size_t len, struct buf *out,
     struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_act_begin(cx, actor, ref, xml,
-	    len, e), out, e);
+	return complaints_call_wait(
+	    complaints_act_begin(cx, actor, ref, xml, len, e), out, e);
 }

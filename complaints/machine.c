@@ -40,8 +40,8 @@ complaints_state_parse(const char *name, enum complaints_state *s)
  * leads.  An action in a state without a row is refused (ECONFLICT).
  */
 static const struct transition {
-	enum complaints_action	act;
-	enum complaints_state	from, to;
+	enum complaints_action act;
+	enum complaints_state from, to;
 } machine[] = {
 	{ ACT_ASSIGN, STATE_REGISTERED, STATE_IN_REVIEW },
 	{ ACT_ASSIGN, STATE_IN_REVIEW, STATE_IN_REVIEW },

@@ -16,27 +16,27 @@
 #include "complaints/complaints_int.h"
 #include "notify/notify.h"
 
-#define MAIL_ATT_MAX	20
-#define MAIL_REPLY_GAP	3600	/* one answer an hour per sender */
-#define MAIL_LIST_MAX	500
+#define MAIL_ATT_MAX   20
+#define MAIL_REPLY_GAP 3600 /* one answer an hour per sender */
+#define MAIL_LIST_MAX  500
 
 struct mail_job {
-	struct complaints_call	 call;	/* first */
-	struct complaints	*cx;
-	struct complaints_error	 err;
-	struct db_body		 body;
-	char			*message_id, *from, *from_name, *subject;
-	char			*text, *no_reply;
-	int			 left_out, natt;
+	struct complaints_call call; /* first */
+	struct complaints *cx;
+	struct complaints_error err;
+	struct db_body body;
+	char *message_id, *from, *from_name, *subject;
+	char *text, *no_reply;
+	int left_out, natt;
 	struct {
-		char	*name, *media_type, *sha256;
-		int64_t	 size;
-	}			 att[MAIL_ATT_MAX];
+		char *name, *media_type, *sha256;
+		int64_t size;
+	} att[MAIL_ATT_MAX];
 	/* From the writer. */
-	int64_t			 id;
-	time_t			 received_at;
-	int			 duplicate, reply;
-	const char		*why;	/* no reply: why */
+	int64_t id;
+	time_t received_at;
+	int duplicate, reply;
+	const char *why; /* no reply: why */
 };
 
 static void
@@ -70,8 +70,9 @@ mail_run(struct db *db, void *arg)
 	j->received_at = clock_now();
 	j->why = j->no_reply;
 	if (j->why == NULL) {
-		if ((rc = db_mail_replied(db, j->from, (int64_t)j->received_at -
-		    MAIL_REPLY_GAP, &n)) != DB_OK)
+		if ((rc = db_mail_replied(db, j->from,
+			 (int64_t)j->received_at - MAIL_REPLY_GAP, &n)) !=
+		    DB_OK)
 			return rc;
 		if (n > 0)
 			j->why = "answered-within-the-hour";
@@ -106,8 +107,8 @@ mail_run(struct db *db, void *arg)
 }
 
 static int
-mail_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+mail_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	struct mail_job *j = (struct mail_job *)(void *)c;
 	struct xmlio_out o;
@@ -116,24 +117,25 @@ mail_finish(struct complaints_call *c, struct buf *out,
 
 	if (j->reply)
 		queued = complaints_filing_received(j->cx, j->from,
-		    j->message_id, &j->body, j->received_at) == 0;
+			     j->message_id, &j->body, j->received_at) == 0;
 	if (xmlio_out_begin(&o, "mail-received") == -1)
 		return complaints_out_answer(&o, 0, out, e);
-	return complaints_out_answer(&o, xmlio_out_attr(&o, "duplicate",
-	    j->duplicate ? "true" : "false") == 0 &&
-	    (j->duplicate || (xmlio_out_elemf(&o, "id", "%lld",
-	    (long long)j->id) == 0 &&
-	    complaints_out_time(&o, "received-at", tz, j->received_at) ==
-	    0)) &&
-	    complaints_out_body(&o, &j->body) == 0 &&
-	    xmlio_out_elem(&o, "reply", queued ? "queued" : "none") == 0 &&
-	    (!j->why || xmlio_out_elem(&o, "no-reply", j->why) == 0), out, e);
+	return complaints_out_answer(&o,
+	    xmlio_out_attr(&o, "duplicate", j->duplicate ? "true" : "false") ==
+		    0 &&
+		(j->duplicate ||
+		    (xmlio_out_elemf(&o, "id", "%lld", (long long)j->id) == 0 &&
+			complaints_out_time(
+			    &o, "received-at", tz, j->received_at) == 0)) &&
+		complaints_out_body(&o, &j->body) == 0 &&
+		xmlio_out_elem(&o, "reply", queued ? "queued" : "none") == 0 &&
+		(!j->why || xmlio_out_elem(&o, "no-reply", j->why) == 0),
+	    out, e);
 }
 
 struct complaints_call *
-complaints_mail_begin(struct complaints *cx,
-    const struct complaints_actor *who, const char *xml, size_t len,
-    struct complaints_error *e)
+complaints_mail_begin(struct complaints *cx, const struct complaints_actor *who,
+    const char *xml, size_t len, struct complaints_error *e)
 {
 	struct xmlio_err xe;
 	struct mail_job *j;
@@ -177,7 +179,8 @@ complaints_mail_begin(struct complaints *cx,
 			    j->natt == MAIL_ATT_MAX)
 				continue;
 			j->att[j->natt].name = xmlio_prop(a, "name");
-			j->att[j->natt].media_type = xmlio_prop(a, "media-type");
+			j->att[j->natt].media_type = xmlio_prop(
+			    a, "media-type");
 			j->att[j->natt].sha256 = xmlio_prop(a, "sha256");
 			s = xmlio_prop(a, "size");
 			j->att[j->natt].size = s ? strtoll(s, NULL, 10) : 0;
@@ -207,8 +210,10 @@ complaints_mail_begin(struct complaints *cx,
 	if (rc != DB_OK) {
 		if (rc == DB_NOTFOUND)
 			complaints_error_set(e, COMPLAINTS_ENOENT,
-			    "unknown-body", "no body with the code \"%.40s\": "
-			    "check the mailgate's argument", body);
+			    "unknown-body",
+			    "no body with the code \"%.40s\": "
+			    "check the mailgate's argument",
+			    body);
 		else
 			complaints_db_error(e, rc, "the body was not read");
 		free(body);
@@ -217,8 +222,8 @@ complaints_mail_begin(struct complaints *cx,
 	}
 	if (who->role != COMPLAINTS_ROLE_SYSTEM &&
 	    ((who->role != COMPLAINTS_ROLE_REGISTRAR &&
-	    who->role != COMPLAINTS_ROLE_HEAD) ||
-	    strcmp(who->body, j->body.code) != 0)) {
+		 who->role != COMPLAINTS_ROLE_HEAD) ||
+		strcmp(who->body, j->body.code) != 0)) {
 		complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
 		    "a token of %.40s's registrar takes its mail, not %.40s's",
 		    who->body, j->body.code);
@@ -229,15 +234,15 @@ complaints_mail_begin(struct complaints *cx,
 	free(body);
 	return &j->call;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-	    "out of memory");
+	complaints_error_set(
+	    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 	return NULL;
 }
 
 struct list_out {
-	struct xmlio_out	*o;
-	const char		*tz;
-	int			 n;
+	struct xmlio_out *o;
+	const char *tz;
+	int n;
 };
 
 static int
@@ -248,16 +253,19 @@ list_one(void *arg, const struct db_mail *m)
 
 	l->n++;
 	return xmlio_out_start(o, "mail") == -1 ||
-	    xmlio_out_elemf(o, "id", "%lld", (long long)m->id) == -1 ||
-	    complaints_out_time(o, "received-at", l->tz, m->received_at) ==
-	    -1 ||
-	    xmlio_out_elem(o, "from", m->sender) == -1 ||
-	    (m->sender_name && xmlio_out_elem(o, "from-name",
-	    m->sender_name) == -1) ||
-	    (m->subject && xmlio_out_elem(o, "subject", m->subject) == -1) ||
-	    xmlio_out_elem(o, "excerpt", m->text ? m->text : "") == -1 ||
-	    xmlio_out_elemf(o, "attachments", "%d", m->natt) == -1 ||
-	    xmlio_out_end(o) == -1 ? -1 : 0;
+		xmlio_out_elemf(o, "id", "%lld", (long long)m->id) == -1 ||
+		complaints_out_time(o, "received-at", l->tz, m->received_at) ==
+		    -1 ||
+		xmlio_out_elem(o, "from", m->sender) == -1 ||
+		(m->sender_name &&
+		    xmlio_out_elem(o, "from-name", m->sender_name) == -1) ||
+		(m->subject &&
+		    xmlio_out_elem(o, "subject", m->subject) == -1) ||
+		xmlio_out_elem(o, "excerpt", m->text ? m->text : "") == -1 ||
+		xmlio_out_elemf(o, "attachments", "%d", m->natt) == -1 ||
+		xmlio_out_end(o) == -1 ?
+	    -1 :
+	    0;
 }
 
 int
@@ -292,8 +300,9 @@ complaints_mail_list(struct complaints *cx, const struct complaints_actor *a,
 	l.tz = b.tz[0] ? b.tz : cx->timezone;
 	if (xmlio_out_begin(&o, "incomplete") == -1 ||
 	    xmlio_out_attr(&o, "body", b.code) == -1 ||
-	    db_mail_list(db, b.id, after, limit > 0 && limit <=
-	    MAIL_LIST_MAX ? limit : 100, list_one, &l) != DB_OK ||
+	    db_mail_list(db, b.id, after,
+		limit > 0 && limit <= MAIL_LIST_MAX ? limit : 100, list_one,
+		&l) != DB_OK ||
 	    xmlio_out_finish(&o, xml) == -1) {
 		xmlio_out_free(&o);
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
@@ -309,9 +318,9 @@ out:
 /* --- Completing a complaint by email ---------------------------------- */
 
 struct mail_row {
-	int64_t	 body_id;
-	time_t	 received_at;
-	char	*sender, *subject, *text, *no_reply;
+	int64_t body_id;
+	time_t received_at;
+	char *sender, *subject, *text, *no_reply;
 };
 
 static int
@@ -339,19 +348,19 @@ reasons_of(const struct mail_row *m, struct buf *b)
 		return -1;
 	t = str_trim(c);
 	rc = buf_printf(b, "%s%s%s", m->subject ? m->subject : "",
-	    m->subject && *t ? "\n\n" : "", *t || m->subject ? t :
-	    "(the letter has no text)");
+	    m->subject && *t ? "\n\n" : "",
+	    *t || m->subject ? t : "(the letter has no text)");
 	free(c);
 	return rc;
 }
 
 struct complaints_call *
 complaints_mail_register_begin(struct complaints *cx,
-    const struct complaints_actor *who, int64_t id, const char *xml,
-    size_t len, struct complaints_error *e)
+    const struct complaints_actor *who, int64_t id, const char *xml, size_t len,
+    struct complaints_error *e)
 {
 	static const char *const names[] = { "service", "institution",
-	    "surname", "name", "patronymic", "address", "demands" };
+		"surname", "name", "patronymic", "address", "demands" };
 	char *v[7] = { NULL };
 	struct complaints_call *c = NULL;
 	struct mail_row m;
@@ -368,8 +377,7 @@ complaints_mail_register_begin(struct complaints *cx,
 	buf_init(&doc, 512 * 1024);
 	buf_init(&reasons, 256 * 1024);
 	if (complaints_actor_check(who, e) == -1 ||
-	    complaints_read_doc(cx, "complete", xml, len, names, v, 7, e) ==
-	    -1)
+	    complaints_read_doc(cx, "complete", xml, len, names, v, 7, e) == -1)
 		goto out;
 	db = db_pool_get(cx->readers);
 	rc = db_mail_get(db, id, &complaint, mail_copy, &m);
@@ -382,8 +390,10 @@ complaints_mail_register_begin(struct complaints *cx,
 			    "mail-not-found", "no mail %lld", (long long)id);
 		else
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-institution", "no institution with the "
-			    "code \"%.40s\" in the directory", v[1]);
+			    "unknown-institution",
+			    "no institution with the "
+			    "code \"%.40s\" in the directory",
+			    v[1]);
 		goto out;
 	}
 	if (rc != DB_OK) {
@@ -392,12 +402,13 @@ complaints_mail_register_begin(struct complaints *cx,
 	}
 	if (complaint != 0) {
 		complaints_error_set(e, COMPLAINTS_ECONFLICT,
-		    "registered-already", "this mail has been registered "
+		    "registered-already",
+		    "this mail has been registered "
 		    "already");
 		goto out;
 	}
-	if (tz_local(b.tz[0] ? b.tz : cx->timezone, m.received_at, &mo) ==
-	    -1 || reasons_of(&m, &reasons) == -1)
+	if (tz_local(b.tz[0] ? b.tz : cx->timezone, m.received_at, &mo) == -1 ||
+	    reasons_of(&m, &reasons) == -1)
 		goto oom;
 	moment_iso(&mo, at);
 	/* The complaint as the API takes it: received when it arrived. */
@@ -406,8 +417,9 @@ complaints_mail_register_begin(struct complaints *cx,
 	    xmlio_out_elem(&o, "service", v[0]) == 0 &&
 	    xmlio_out_start(&o, "subject") == 0 &&
 	    xmlio_out_elem(&o, "institution", inst.code) == 0 &&
-	    xmlio_out_elem(&o, "name", inst.name_ru[0] ? inst.name_ru :
-	    inst.name_kk) == 0 && xmlio_out_end(&o) == 0 &&
+	    xmlio_out_elem(&o, "name",
+		inst.name_ru[0] ? inst.name_ru : inst.name_kk) == 0 &&
+	    xmlio_out_end(&o) == 0 &&
 	    xmlio_out_elem(&o, "channel", "email") == 0 &&
 	    xmlio_out_elem(&o, "received-at", at) == 0 &&
 	    xmlio_out_start(&o, "applicant") == 0 &&
@@ -416,12 +428,14 @@ complaints_mail_register_begin(struct complaints *cx,
 	    (!v[4] || xmlio_out_elem(&o, "patronymic", v[4]) == 0) &&
 	    (!v[5] || xmlio_out_elem(&o, "address", v[5]) == 0) &&
 	    (!notify_email_valid(m.sender) ||
-	    xmlio_out_elem(&o, "email", m.sender) == 0) &&
+		xmlio_out_elem(&o, "email", m.sender) == 0) &&
 	    xmlio_out_end(&o) == 0 &&
 	    xmlio_out_elem(&o, "signed", "false") == 0 &&
 	    xmlio_out_elem(&o, "reasons", reasons.data) == 0 &&
-	    xmlio_out_elem(&o, "demands", v[6] ? v[6] : "Хатта жазылған / "
-	    "Изложены в письме") == 0;
+	    xmlio_out_elem(&o, "demands",
+		v[6] ? v[6] :
+		       "Хатта жазылған / "
+		       "Изложены в письме") == 0;
 	if (ok && who->role == COMPLAINTS_ROLE_SYSTEM)
 		ok = xmlio_out_start(&o, "registrar") == 0 &&
 		    xmlio_out_elem(&o, "name", "server") == 0 &&
@@ -431,13 +445,15 @@ complaints_mail_register_begin(struct complaints *cx,
 		goto out;
 	/* The talon to the sender, unless the letter was automatic. */
 	c = complaints_filing_register(cx, who, doc.data, doc.len, id,
-	    m.no_reply == NULL || strcmp(m.no_reply,
-	    "answered-within-the-hour") == 0 ? m.sender : NULL, v[2], v[3],
-	    v[4], e);
+	    m.no_reply == NULL ||
+		    strcmp(m.no_reply, "answered-within-the-hour") == 0 ?
+		m.sender :
+		NULL,
+	    v[2], v[3], v[4], e);
 	goto out;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-	    "out of memory");
+	complaints_error_set(
+	    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 out:
 	for (int i = 0; i < 7; i++)
 		free(v[i]);

@@ -47,21 +47,21 @@ complaints_notify_prev(struct db *db, struct complaints *cx,
 	if (internal) {
 		n.channel = "internal";
 		n.recipient = b->code;
-	} else if (c->email && *c->email && routing_answer_channel_allowed(
-	    cx->routing, c->service, "email")) {
+	} else if (c->email && *c->email &&
+	    routing_answer_channel_allowed(cx->routing, c->service, "email")) {
 		n.channel = "email";
 		n.recipient = c->email;
 	} else {
 		n.channel = "post";
-		n.recipient = c->address;	/* NULL: no address */
+		n.recipient = c->address; /* NULL: no address */
 	}
 	return db_notification_insert(db, &n);
 }
 
 /* Marks the complaint answered when its decision has gone out. */
 static int
-answer_complaint(struct db *db, int64_t cid, const char *channel,
-    const char *how)
+answer_complaint(
+    struct db *db, int64_t cid, const char *channel, const char *how)
 {
 	struct db_complaint c;
 	struct db_body b;
@@ -75,7 +75,7 @@ answer_complaint(struct db *db, int64_t cid, const char *channel,
 	if (complaints_state_parse(c.state, &from) == -1 ||
 	    complaints_transition(ACT_ANSWER, from, &to) == -1 ||
 	    from != STATE_DECIDED)
-		return DB_OK;	/* answered already, or moved on */
+		return DB_OK; /* answered already, or moved on */
 	strlcpy_chk(before, c.state, sizeof(before));
 	snprintf(detail, sizeof(detail), "the answer went out by %s%s%.150s",
 	    channel, how ? ": " : "", how ? how : "");
@@ -105,14 +105,13 @@ complaints_delivered(void *arg, struct db *db, int64_t complaint_id,
 	return answer_complaint(db, complaint_id, channel, detail);
 }
 
-
 /* --- What the registrar sees and does with notifications --- */
 
 struct nt_list {
-	struct complaints	*cx;
-	struct xmlio_out	*o;
-	int			 failed, n;
-	int64_t			 last;
+	struct complaints *cx;
+	struct xmlio_out *o;
+	int failed, n;
+	int64_t last;
 };
 
 static int
@@ -127,17 +126,17 @@ nt_out(void *arg, const struct db_outbox_row *r)
 	    xmlio_out_attr(l->o, "kind", r->kind) == -1 ||
 	    xmlio_out_attr(l->o, "channel", r->channel) == -1 ||
 	    xmlio_out_attr(l->o, "state", r->state) == -1 ||
-	    xmlio_out_elemf(l->o, "complaint", "%lld",
-	    (long long)r->complaint_id) == -1 ||
+	    xmlio_out_elemf(
+		l->o, "complaint", "%lld", (long long)r->complaint_id) == -1 ||
 	    xmlio_out_elem(l->o, "body", r->body_code) == -1 ||
-	    (r->recipient && xmlio_out_elem(l->o, "recipient",
-	    r->recipient) == -1) ||
+	    (r->recipient &&
+		xmlio_out_elem(l->o, "recipient", r->recipient) == -1) ||
 	    complaints_out_time(l->o, "created", l->cx->timezone,
-	    (time_t)r->created_at) == -1 ||
+		(time_t)r->created_at) == -1 ||
 	    (r->due_by && xmlio_out_elem(l->o, "due-by", r->due_by) == -1) ||
 	    xmlio_out_elemf(l->o, "attempts", "%d", r->attempts) == -1 ||
-	    (r->last_error && xmlio_out_elem(l->o, "last-error",
-	    r->last_error) == -1))
+	    (r->last_error &&
+		xmlio_out_elem(l->o, "last-error", r->last_error) == -1))
 		l->failed = 1;
 	if (!l->failed && r->out_no) {
 		snprintf(no, sizeof(no), "%lld/%d", (long long)r->out_no,
@@ -145,12 +144,15 @@ nt_out(void *arg, const struct db_outbox_row *r)
 		if (xmlio_out_elem(l->o, "outgoing-number", no) == -1)
 			l->failed = 1;
 	}
-	if (!l->failed && ((r->letter_date && xmlio_out_elem(l->o,
-	    "letter-date", r->letter_date) == -1) ||
-	    (r->sent_at && complaints_out_time(l->o, "sent", l->cx->timezone,
-	    (time_t)r->sent_at) == -1) ||
-	    (r->tracking && xmlio_out_elem(l->o, "tracking",
-	    r->tracking) == -1) || xmlio_out_end(l->o) == -1))
+	if (!l->failed &&
+	    ((r->letter_date &&
+		 xmlio_out_elem(l->o, "letter-date", r->letter_date) == -1) ||
+		(r->sent_at &&
+		    complaints_out_time(l->o, "sent", l->cx->timezone,
+			(time_t)r->sent_at) == -1) ||
+		(r->tracking &&
+		    xmlio_out_elem(l->o, "tracking", r->tracking) == -1) ||
+		xmlio_out_end(l->o) == -1))
 		l->failed = 1;
 	l->n++;
 	l->last = r->id;
@@ -159,9 +161,8 @@ nt_out(void *arg, const struct db_outbox_row *r)
 
 int
 complaints_notifications(struct complaints *cx,
-    const struct complaints_actor *a,
-    const char *state, const char *body, int64_t after, int limit,
-    struct buf *out, struct complaints_error *e)
+    const struct complaints_actor *a, const char *state, const char *body,
+    int64_t after, int limit, struct buf *out, struct complaints_error *e)
 {
 	struct nt_list l;
 	struct xmlio_out o;
@@ -178,7 +179,8 @@ complaints_notifications(struct complaints *cx,
 	if (complaints_actor_check(a, e) == -1)
 		goto out;
 	if (a->role == COMPLAINTS_ROLE_ADMIN) {
-		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "an "
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "an "
 		    "administrator does not "
 		    "see complaints or their notifications");
 		goto out;
@@ -188,8 +190,10 @@ complaints_notifications(struct complaints *cx,
 	if (body != NULL) {
 		if (db_body_by_code(db, body, &b) != DB_OK) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-body", "no body with the "
-			    "code \"%s\"", body);
+			    "unknown-body",
+			    "no body with the "
+			    "code \"%s\"",
+			    body);
 			goto out;
 		}
 		if (complaints_may_read(db, a, &b, 0, e) == -1)
@@ -200,12 +204,15 @@ complaints_notifications(struct complaints *cx,
 	l.o = &o;
 	if (xmlio_out_begin(&o, "notifications") == -1 ||
 	    db_outbox_list(db, state, b.id, after, limit, nt_out, &l) !=
-	    DB_OK || l.failed ||
-	    (l.n == limit && xmlio_out_elemf(&o, "next-after", "%lld",
-	    (long long)l.last) == -1) ||
+		DB_OK ||
+	    l.failed ||
+	    (l.n == limit &&
+		xmlio_out_elemf(&o, "next-after", "%lld", (long long)l.last) ==
+		    -1) ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the "
 		    "notifications cannot be "
 		    "listed");
 		goto out;
@@ -218,10 +225,10 @@ out:
 
 /* A notification as the registrar's operations see it. */
 struct nt_item {
-	int64_t		 complaint_id;
-	char		 kind[24], channel[16], state[16];
-	char		*recipient, *address;
-	struct db_body	 body;
+	int64_t complaint_id;
+	char kind[24], channel[16], state[16];
+	char *recipient, *address;
+	struct db_body body;
 };
 
 static void
@@ -267,8 +274,10 @@ nt_check(struct db *db, const struct complaints_actor *a, int64_t id,
 {
 	if (nt_load(db, id, it) == -1) {
 		complaints_error_set(e, COMPLAINTS_ENOENT,
-		    "no-such-notification", "no notification "
-		    "%lld", (long long)id);
+		    "no-such-notification",
+		    "no notification "
+		    "%lld",
+		    (long long)id);
 		return -1;
 	}
 	if (act)
@@ -278,8 +287,8 @@ nt_check(struct db *db, const struct complaints_actor *a, int64_t id,
 
 /* nt_check for acting, on a reader of its own; it is zeroed first. */
 static int
-nt_checked(struct complaints *cx, const struct complaints_actor *a,
-    int64_t id, struct nt_item *it, struct complaints_error *e)
+nt_checked(struct complaints *cx, const struct complaints_actor *a, int64_t id,
+    struct nt_item *it, struct complaints_error *e)
 {
 	struct db *db;
 	int rc;
@@ -293,13 +302,13 @@ nt_checked(struct complaints *cx, const struct complaints_actor *a,
 }
 
 struct nt_job {
-	struct complaints_call call;	/* first: the call frees the whole */
-	int64_t		 id;
-	char		*channel, *recipient;
-	const char	*tracking;
-	int		 op;	/* 0 reset, 1 posted */
+	struct complaints_call call; /* first: the call frees the whole */
+	int64_t id;
+	char *channel, *recipient;
+	const char *tracking;
+	int op; /* 0 reset, 1 posted */
 	struct complaints *cx;
-	struct complaints_error	 err;
+	struct complaints_error err;
 };
 
 static int
@@ -310,21 +319,21 @@ nt_run(struct db *db, void *arg)
 	int rc;
 
 	if (j->op == 0)
-		return db_outbox_reset(db, j->id, clock_now(), j->channel,
-		    j->recipient);
+		return db_outbox_reset(
+		    db, j->id, clock_now(), j->channel, j->recipient);
 	if ((rc = db_outbox_set(db, j->id, "sent", 0, NULL, clock_now(),
-	    clock_now(), j->tracking)) != DB_OK)
+		 clock_now(), j->tracking)) != DB_OK)
 		return rc;
-	if ((rc = db_outbox_attempt(db, j->id, clock_now(), "posted",
-	    j->tracking)) != DB_OK)
+	if ((rc = db_outbox_attempt(
+		 db, j->id, clock_now(), "posted", j->tracking)) != DB_OK)
 		return rc;
 	memset(&it, 0, sizeof(it));
 	if (db_outbox_get(db, j->id, nt_row, &it) != DB_OK) {
 		nt_item_free(&it);
 		return DB_ERROR;
 	}
-	rc = complaints_delivered(j->cx, db, it.complaint_id, it.kind, "post",
-	    j->tracking);
+	rc = complaints_delivered(
+	    j->cx, db, it.complaint_id, it.kind, "post", j->tracking);
 	nt_item_free(&it);
 	return rc;
 }
@@ -341,8 +350,8 @@ nt_cleanup(struct complaints_call *c)
 
 /* After the commit: a letter to send again wakes the worker. */
 static int
-nt_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+nt_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	(void)out;
 	(void)e;
@@ -351,13 +360,14 @@ nt_finish(struct complaints_call *c, struct buf *out,
 }
 
 static struct nt_job *
-nt_job_new(struct complaints *cx, int64_t id, int op,
-    struct complaints_error *e)
+nt_job_new(
+    struct complaints *cx, int64_t id, int op, struct complaints_error *e)
 {
 	struct nt_job *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		return NULL;
 	}
@@ -379,11 +389,12 @@ complaints_notification_reset_begin(struct complaints *cx,
 	struct nt_job *j;
 	if (nt_checked(cx, a, id, &it, e) == -1)
 		goto out;
-	if (strcmp(it.state, "failed") != 0 && !(to_post &&
-	    strcmp(it.state, "pending") == 0)) {
+	if (strcmp(it.state, "failed") != 0 &&
+	    !(to_post && strcmp(it.state, "pending") == 0)) {
 		complaints_error_set(e, COMPLAINTS_ECONFLICT, "not-failed",
 		    "notification %lld is %s; "
-		    "only a failed one is sent again", (long long)id, it.state);
+		    "only a failed one is sent again",
+		    (long long)id, it.state);
 		goto out;
 	}
 	if (to_post && (it.address == NULL || *it.address == '\0')) {
@@ -399,9 +410,11 @@ complaints_notification_reset_begin(struct complaints *cx,
 	if ((to_post ? it.address : it.recipient) != NULL)
 		j->recipient = strdup(to_post ? it.address : it.recipient);
 	c = &j->call;
-	if (j->channel == NULL || ((to_post ? it.address : it.recipient) !=
-	    NULL && j->recipient == NULL)) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+	if (j->channel == NULL ||
+	    ((to_post ? it.address : it.recipient) != NULL &&
+		j->recipient == NULL)) {
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		complaints_call_free(c);
 		c = NULL;
@@ -416,14 +429,15 @@ complaints_notification_reset(struct complaints *cx,
     const struct complaints_actor *a, int64_t id, int to_post,
     struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_notification_reset_begin(cx, a,
-	    id, to_post, e), NULL, e);
+	return complaints_call_wait(
+	    complaints_notification_reset_begin(cx, a, id, to_post, e), NULL,
+	    e);
 }
 
 struct complaints_call *
 complaints_post_sent_begin(struct complaints *cx,
-    const struct complaints_actor *a,
-    int64_t id, const char *tracking, struct complaints_error *e)
+    const struct complaints_actor *a, int64_t id, const char *tracking,
+    struct complaints_error *e)
 {
 	struct complaints_call *c = NULL;
 	struct nt_item it;
@@ -450,8 +464,8 @@ int
 complaints_post_sent(struct complaints *cx, const struct complaints_actor *a,
     int64_t id, const char *tracking, struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_post_sent_begin(cx, a, id,
-	    tracking, e), NULL, e);
+	return complaints_call_wait(
+	    complaints_post_sent_begin(cx, a, id, tracking, e), NULL, e);
 }
 
 int
@@ -468,8 +482,9 @@ complaints_notification_letter(struct complaints *cx,
 		return -1;
 	rc = nt_check(db, a, id, &it, 0, e);
 	nt_item_free(&it);
-	if (rc == 0 && (rc = notify_outbox_letter(cx->outbox, db, id, pdf,
-	    err, sizeof(err))) != 0) {
+	if (rc == 0 &&
+	    (rc = notify_outbox_letter(
+		 cx->outbox, db, id, pdf, err, sizeof(err))) != 0) {
 		if (rc == NOTIFY_NOTFOUND)
 			complaints_error_set(e, COMPLAINTS_ENOENT,
 			    "no-such-notification", "%s", err);
@@ -507,20 +522,22 @@ complaints_post_register(struct complaints *cx,
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
 	if (db_body_by_code(db, body, &b) != DB_OK) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body", "no "
-		    "body with the code \"%s\"", body);
+		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
+		    "no "
+		    "body with the code \"%s\"",
+		    body);
 		goto out;
 	}
 	if (complaints_may_read(db, a, &b, 0, e) == -1)
 		goto out;
-	if ((rc = notify_outbox_register(cx->outbox, db, b.id, b.name_kk,
-	    date, csv, out, err, sizeof(err))) != 0) {
+	if ((rc = notify_outbox_register(cx->outbox, db, b.id, b.name_kk, date,
+		 csv, out, err, sizeof(err))) != 0) {
 		if (rc == NOTIFY_RENDERER)
 			complaints_error_set(e, COMPLAINTS_EUNAVAIL,
 			    "renderer-failed", "%s", err);
 		else
-			complaints_error_set(e, COMPLAINTS_EINTERNAL,
-			    "internal", "%s", err);
+			complaints_error_set(
+			    e, COMPLAINTS_EINTERNAL, "internal", "%s", err);
 		rc = -1;
 	}
 out:

@@ -12,12 +12,11 @@
 #include "complaints/complaints_int.h"
 #include "notify/notify.h"
 
-#define LIST_MAX	500
+#define LIST_MAX 500
 
 int
 complaints_lookup_talon(struct complaints *cx, struct db *db,
-    const char *number,
-    struct db_status *s, struct complaints_error *e)
+    const char *number, struct db_status *s, struct complaints_error *e)
 {
 	char talon[TALON_LEN + 1];
 	int rc;
@@ -25,7 +24,8 @@ complaints_lookup_talon(struct complaints *cx, struct db *db,
 	switch (complaints_talon_parse(number, talon)) {
 	case TALON_MALFORMED:
 		complaints_error_set(e, COMPLAINTS_EINVAL,
-		    "malformed-talon-number", "a talon number "
+		    "malformed-talon-number",
+		    "a talon number "
 		    "has 14 digits, such as 2026-123456789-0");
 		return -1;
 	case TALON_BAD_CHECK:
@@ -40,7 +40,8 @@ complaints_lookup_talon(struct complaints *cx, struct db *db,
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(e, COMPLAINTS_ENOENT, "talon-not-found",
 		    "no complaint has the "
-		    "talon number %s", talon);
+		    "talon number %s",
+		    talon);
 		return -1;
 	}
 	if (rc != DB_OK)
@@ -60,9 +61,9 @@ status_body(const struct db_status *s, struct db_body *b)
 }
 
 struct case_ctx {
-	struct complaints_talon_status	*st;
-	int64_t			 self;
-	int			 n, cur_open;
+	struct complaints_talon_status *st;
+	int64_t self;
+	int n, cur_open;
 };
 
 static int
@@ -83,12 +84,12 @@ case_collect(void *arg, const struct db_case_row *r)
 
 	c->n++;
 	if (open || !c->cur_open) {
-		strlcpy_chk(st->handler_code, r->body_code,
-		    sizeof(st->handler_code));
+		strlcpy_chk(
+		    st->handler_code, r->body_code, sizeof(st->handler_code));
 		strlcpy_chk(st->handler_kk, r->body_name ? r->body_name : "",
 		    sizeof(st->handler_kk));
-		strlcpy_chk(st->handler_state, r->state,
-		    sizeof(st->handler_state));
+		strlcpy_chk(
+		    st->handler_state, r->state, sizeof(st->handler_state));
 		strlcpy_chk(st->handler_due, r->due, sizeof(st->handler_due));
 		st->has_handler = r->id != c->self;
 		c->cur_open = open;
@@ -152,7 +153,8 @@ complaints_status_info(struct complaints *cx, const char *number,
 		if (complaints_access_code_normalise(code, norm) == -1 ||
 		    sodium_memcmp(h, s.access_hash, 32) != 0) {
 			complaints_error_set(e, COMPLAINTS_EPERM,
-			    "wrong-access-code", "the access "
+			    "wrong-access-code",
+			    "the access "
 			    "code does not match this talon");
 			goto out;
 		}
@@ -179,8 +181,9 @@ complaints_status_info(struct complaints *cx, const char *number,
 		date_of(tz, c.decided_at, st->decided_on);
 		if (c.answered_at) {
 			date_of(tz, c.answered_at, st->answered_on);
-			strlcpy_chk(st->answer_channel, c.answer_channel ?
-			    c.answer_channel : "post", sizeof(st->answer_channel));
+			strlcpy_chk(st->answer_channel,
+			    c.answer_channel ? c.answer_channel : "post",
+			    sizeof(st->answer_channel));
 		}
 	}
 	root = c.case_id ? c.case_id : c.id;
@@ -198,8 +201,8 @@ out:
 }
 
 int
-complaints_status(struct complaints *cx, const char *number,
-    const char *code, struct buf *out, struct complaints_error *e)
+complaints_status(struct complaints *cx, const char *number, const char *code,
+    struct buf *out, struct complaints_error *e)
 {
 	struct complaints_talon_status st;
 	struct xmlio_out o;
@@ -219,22 +222,25 @@ complaints_status(struct complaints *cx, const char *number,
 	    xmlio_out_elem(&o, "due", st.due) == -1 ||
 	    (st.overdue && xmlio_out_elem(&o, "overdue", "true") == -1))
 		goto fail;
-	if (st.has_handler && (xmlio_out_start(&o, "handled-by") == -1 ||
-	    xmlio_out_start(&o, "body-ref") == -1 ||
-	    xmlio_out_attr(&o, "code", st.handler_code) == -1 ||
-	    xmlTextWriterWriteString(o.w, BAD_CAST st.handler_kk) < 0 ||
-	    xmlio_out_end(&o) == -1 ||
-	    xmlio_out_elem(&o, "state", st.handler_state) == -1 ||
-	    xmlio_out_elem(&o, "due", st.handler_due) == -1 ||
-	    xmlio_out_end(&o) == -1))
+	if (st.has_handler &&
+	    (xmlio_out_start(&o, "handled-by") == -1 ||
+		xmlio_out_start(&o, "body-ref") == -1 ||
+		xmlio_out_attr(&o, "code", st.handler_code) == -1 ||
+		xmlTextWriterWriteString(o.w, BAD_CAST st.handler_kk) < 0 ||
+		xmlio_out_end(&o) == -1 ||
+		xmlio_out_elem(&o, "state", st.handler_state) == -1 ||
+		xmlio_out_elem(&o, "due", st.handler_due) == -1 ||
+		xmlio_out_end(&o) == -1))
 		goto fail;
-	if (st.has_decision && (xmlio_out_start(&o, "decision") == -1 ||
-	    xmlio_out_elem(&o, "outcome", st.outcome) == -1 ||
-	    xmlio_out_elem(&o, "decided-on", st.decided_on) == -1 ||
-	    (st.answered_on[0] && (xmlio_out_elem(&o, "answered-on",
-	    st.answered_on) == -1 || xmlio_out_elem(&o, "answer-channel",
-	    st.answer_channel) == -1)) ||
-	    xmlio_out_end(&o) == -1))
+	if (st.has_decision &&
+	    (xmlio_out_start(&o, "decision") == -1 ||
+		xmlio_out_elem(&o, "outcome", st.outcome) == -1 ||
+		xmlio_out_elem(&o, "decided-on", st.decided_on) == -1 ||
+		(st.answered_on[0] &&
+		    (xmlio_out_elem(&o, "answered-on", st.answered_on) == -1 ||
+			xmlio_out_elem(
+			    &o, "answer-channel", st.answer_channel) == -1)) ||
+		xmlio_out_end(&o) == -1))
 		goto fail;
 	if (st.ncase > 0) {
 		if (xmlio_out_start(&o, "case") == -1)
@@ -242,10 +248,14 @@ complaints_status(struct complaints *cx, const char *number,
 		for (int i = 0; i < st.ncase; i++)
 			if (xmlio_out_start(&o, "talon") == -1 ||
 			    xmlio_out_attr(&o, "number", st.cases[i].number) ==
-			    -1 || xmlio_out_attr(&o, "body", st.cases[i].body) ==
-			    -1 || xmlio_out_attr(&o, "state",
-			    st.cases[i].state) == -1 || (st.cases[i].link[0] &&
-			    xmlio_out_attr(&o, "link", st.cases[i].link) == -1) ||
+				-1 ||
+			    xmlio_out_attr(&o, "body", st.cases[i].body) ==
+				-1 ||
+			    xmlio_out_attr(&o, "state", st.cases[i].state) ==
+				-1 ||
+			    (st.cases[i].link[0] &&
+				xmlio_out_attr(&o, "link", st.cases[i].link) ==
+				    -1) ||
 			    xmlio_out_end(&o) == -1)
 				goto fail;
 		if (xmlio_out_end(&o) == -1)
@@ -256,7 +266,8 @@ complaints_status(struct complaints *cx, const char *number,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the status "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the status "
 	    "could not be written");
 	return -1;
 }
@@ -275,7 +286,8 @@ talon_readable(struct complaints *cx, const struct complaints_actor *a,
 	rc = complaints_lookup_talon(cx, db, number, s, e);
 	if (rc == 0) {
 		if (db_body_by_code(db, s->body_code, &full) != DB_OK)
-			rc = complaints_db_error(e, DB_ERROR, "the body cannot "
+			rc = complaints_db_error(e, DB_ERROR,
+			    "the body cannot "
 			    "be read");
 		else
 			rc = complaints_may_read(db, a, &full, 0, e);
@@ -302,8 +314,7 @@ complaints_talon(struct complaints *cx, const struct complaints_actor *a,
 	db_pool_put(cx->readers, db);
 	status_body(&s, &b);
 	return complaints_talon_xml(s.body_tz[0] ? s.body_tz : cx->timezone,
-	    s.talon,
-	    NULL, s.journal_year, s.journal_no, &b, s.accepted_at,
+	    s.talon, NULL, s.journal_year, s.journal_no, &b, s.accepted_at,
 	    s.registrar_name, s.registrar_position, s.due, s.rules, s.service,
 	    NULL, has_law ? &tl : NULL, out, e);
 }
@@ -327,9 +338,9 @@ complaints_resolve(struct complaints *cx, struct db *db, const char *ref,
 }
 
 struct rec_ctx {
-	struct xmlio_out	*o;
-	const char		*tz;
-	int			 failed;
+	struct xmlio_out *o;
+	const char *tz;
+	int failed;
 };
 
 static int
@@ -359,8 +370,8 @@ rec_event(void *arg, const struct db_event_row *r)
 	    complaints_out_time(c->o, "at", c->tz, r->at) == -1 ||
 	    xmlio_out_elem(c->o, "actor", r->actor) == -1 ||
 	    xmlio_out_elem(c->o, "action", r->action) == -1 ||
-	    (r->state_before && xmlio_out_elem(c->o, "state-before",
-	    r->state_before) == -1) ||
+	    (r->state_before &&
+		xmlio_out_elem(c->o, "state-before", r->state_before) == -1) ||
 	    xmlio_out_elem(c->o, "state-after", r->state_after) == -1 ||
 	    (r->detail && xmlio_out_elem(c->o, "detail", r->detail) == -1) ||
 	    xmlio_out_end(c->o) == -1)
@@ -415,10 +426,13 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 	if ((rc = db_complaint_get(db, id, &c, &b)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
 			complaints_error_set(e, COMPLAINTS_ENOENT,
-			    "complaint-not-found", "no "
-			    "complaint %s", ref);
+			    "complaint-not-found",
+			    "no "
+			    "complaint %s",
+			    ref);
 		else
-			complaints_db_error(e, rc, "the journal cannot be "
+			complaints_db_error(e, rc,
+			    "the journal cannot be "
 			    "read");
 		rc = -1;
 		goto out;
@@ -441,8 +455,7 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 	    xmlio_out_start(&o, "journal-number") == -1 ||
 	    xmlio_out_attr(&o, "year", y) == -1 ||
 	    xmlTextWriterWriteString(o.w, BAD_CAST num) < 0 ||
-	    xmlio_out_end(&o) == -1 ||
-	    complaints_out_body(&o, &b) == -1 ||
+	    xmlio_out_end(&o) == -1 || complaints_out_body(&o, &b) == -1 ||
 	    xmlio_out_elem(&o, "state", c.state) == -1 ||
 	    xmlio_out_elemf(&o, "service", "%d", c.service) == -1 ||
 	    xmlio_out_start(&o, "subject") == -1 ||
@@ -463,7 +476,7 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 	    opt_elem(&o, "representative-of", c.representative_of) == -1 ||
 	    xmlio_out_end(&o) == -1 ||
 	    xmlio_out_elem(&o, "signed", c.is_signed ? "true" : "false") ==
-	    -1 ||
+		-1 ||
 	    xmlio_out_elem(&o, "reasons", c.reasons) == -1 ||
 	    xmlio_out_elem(&o, "demands", c.demands) == -1 ||
 	    xmlio_out_start(&o, "accepted-by") == -1 ||
@@ -475,44 +488,47 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 	    opt_elem(&o, "assignee", c.assignee) == -1 ||
 	    opt_elem(&o, "extension-reason", c.extended_reason) == -1)
 		goto fail;
-	if (c.outcome && (xmlio_out_start(&o, "decision") == -1 ||
-	    xmlio_out_elem(&o, "outcome", c.outcome) == -1 ||
-	    xmlio_out_elem(&o, "reasoning", c.reasoning ? c.reasoning : "") ==
-	    -1 ||
-	    xmlio_out_elem(&o, "decided-by", c.decided_by ? c.decided_by :
-	    "") == -1 ||
-	    complaints_out_time(&o, "decided-at", tz, c.decided_at) == -1 ||
-	    (c.answered_at && complaints_out_time(&o, "answered-at", tz,
-	    c.answered_at) == -1) ||
-	    opt_elem(&o, "answer-channel", c.answer_channel) == -1 ||
-	    (c.court_told && xmlio_out_elem(&o, "court-rights-told",
-	    "true") == -1) ||
-	    xmlio_out_end(&o) == -1))
+	if (c.outcome &&
+	    (xmlio_out_start(&o, "decision") == -1 ||
+		xmlio_out_elem(&o, "outcome", c.outcome) == -1 ||
+		xmlio_out_elem(
+		    &o, "reasoning", c.reasoning ? c.reasoning : "") == -1 ||
+		xmlio_out_elem(
+		    &o, "decided-by", c.decided_by ? c.decided_by : "") == -1 ||
+		complaints_out_time(&o, "decided-at", tz, c.decided_at) == -1 ||
+		(c.answered_at &&
+		    complaints_out_time(&o, "answered-at", tz, c.answered_at) ==
+			-1) ||
+		opt_elem(&o, "answer-channel", c.answer_channel) == -1 ||
+		(c.court_told &&
+		    xmlio_out_elem(&o, "court-rights-told", "true") == -1) ||
+		xmlio_out_end(&o) == -1))
 		goto fail;
-	if ((c.overdue_at && complaints_out_time(&o, "overdue-since", tz,
-	    c.overdue_at) == -1) ||
+	if ((c.overdue_at &&
+		complaints_out_time(&o, "overdue-since", tz, c.overdue_at) ==
+		    -1) ||
 	    opt_elem(&o, "left-without-consideration", c.lwc_reason) == -1 ||
 	    complaints_record_law_xml(&o, db, c.id, tz) == -1)
 		goto fail;
-	if (c.repeat_of && xmlio_out_elemf(&o, "repeat-of", "%lld",
-	    (long long)c.repeat_of) == -1)
+	if (c.repeat_of &&
+	    xmlio_out_elemf(&o, "repeat-of", "%lld", (long long)c.repeat_of) ==
+		-1)
 		goto fail;
 	if (xmlio_out_start(&o, "attachments") == -1 ||
 	    db_attachments_of(db, c.id, rec_attachment, &r) != DB_OK ||
 	    r.failed || xmlio_out_end(&o) == -1 ||
 	    xmlio_out_start(&o, "case") == -1 ||
 	    db_case_of(db, root, rec_case, &r) != DB_OK || r.failed ||
-	    xmlio_out_end(&o) == -1 ||
-	    xmlio_out_start(&o, "events") == -1 ||
+	    xmlio_out_end(&o) == -1 || xmlio_out_start(&o, "events") == -1 ||
 	    db_events_of(db, c.id, rec_event, &r) != DB_OK || r.failed ||
-	    xmlio_out_end(&o) == -1 ||
-	    xmlio_out_finish(&o, out) == -1)
+	    xmlio_out_end(&o) == -1 || xmlio_out_finish(&o, out) == -1)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the record "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the record "
 	    "could not be written");
 out:
 	db_pool_put(cx->readers, db);
@@ -520,10 +536,10 @@ out:
 }
 
 struct list_ctx {
-	struct complaints	*cx;
-	struct xmlio_out	*o;
-	int			 n, failed;
-	int64_t			 last;
+	struct complaints *cx;
+	struct xmlio_out *o;
+	int n, failed;
+	int64_t last;
 };
 
 static int
@@ -542,15 +558,16 @@ list_row(void *arg, const struct db_list_row *r)
 	    xmlio_out_elem(c->o, "body", r->body_code) == -1 ||
 	    xmlio_out_elem(c->o, "state", r->state) == -1 ||
 	    xmlio_out_elemf(c->o, "service", "%d", r->service) == -1 ||
-	    complaints_out_time(c->o, "accepted-at", c->cx->timezone,
-	    r->accepted_at) == -1 ||
+	    complaints_out_time(
+		c->o, "accepted-at", c->cx->timezone, r->accepted_at) == -1 ||
 	    xmlio_out_elem(c->o, "due", r->due) == -1 ||
 	    (r->overdue_at && xmlio_out_elem(c->o, "overdue", "true") == -1) ||
 	    opt_elem(c->o, "assignee", r->assignee) == -1 ||
 	    ((r->forward_due && strcmp(r->state, "registered") == 0) &&
-	    (xmlio_out_elem(c->o, "forward-by", r->forward_due) == -1 ||
-	    (r->forward_overdue_at && xmlio_out_elem(c->o,
-	    "forward-overdue", "true") == -1))) ||
+		(xmlio_out_elem(c->o, "forward-by", r->forward_due) == -1 ||
+		    (r->forward_overdue_at &&
+			xmlio_out_elem(c->o, "forward-overdue", "true") ==
+			    -1))) ||
 	    xmlio_out_end(c->o) == -1)
 		c->failed = 1;
 	c->n++;
@@ -586,8 +603,10 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	if (q->body && *q->body) {
 		if (db_body_by_code(db, q->body, &b) != DB_OK) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-body", "no body with the "
-			    "code \"%s\"", q->body);
+			    "unknown-body",
+			    "no body with the "
+			    "code \"%s\"",
+			    q->body);
 			goto out;
 		}
 		f.body_id = b.id;
@@ -609,7 +628,8 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	goto out;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the list "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the list "
 	    "could not be written");
 out:
 	db_pool_put(cx->readers, db);
@@ -630,7 +650,8 @@ complaints_verify(struct complaints *cx, const struct complaints_actor *a,
 	if (a->role != COMPLAINTS_ROLE_ADMIN &&
 	    a->role != COMPLAINTS_ROLE_DESK &&
 	    a->role != COMPLAINTS_ROLE_SYSTEM) {
-		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "verify "
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "verify "
 		    "is for the "
 		    "administrator and the escalation desk");
 		return -1;
@@ -644,15 +665,16 @@ complaints_verify(struct complaints *cx, const struct complaints_actor *a,
 	*ok = v.bad[0] == '\0';
 	if (xmlio_out_begin(&o, "verify") == -1 ||
 	    xmlio_out_elem(&o, "result", *ok ? "ok" : "tampered") == -1 ||
-	    xmlio_out_elemf(&o, "complaints", "%lld",
-	    (long long)v.complaints) == -1 ||
+	    xmlio_out_elemf(
+		&o, "complaints", "%lld", (long long)v.complaints) == -1 ||
 	    xmlio_out_elemf(&o, "events", "%lld", (long long)v.events) == -1 ||
-	    xmlio_out_elemf(&o, "journals", "%lld",
-	    (long long)v.journals) == -1 ||
+	    xmlio_out_elemf(&o, "journals", "%lld", (long long)v.journals) ==
+		-1 ||
 	    (!*ok && xmlio_out_elem(&o, "first-bad", v.bad) == -1) ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the "
 		    "result could not be "
 		    "written");
 		return -1;
@@ -685,8 +707,8 @@ complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
 	if (talon_readable(cx, a, number, &s, e) == -1 ||
 	    (db = complaints_reader(cx, e)) == NULL)
 		return -1;
-	complaints_slip_law(cx, db, &s, received, sizeof(received), rule,
-	    sizeof(rule));
+	complaints_slip_law(
+	    cx, db, &s, received, sizeof(received), rule, sizeof(rule));
 	db_pool_put(cx->readers, db);
 	/* Checks the code, when given, the way the status page does. */
 	if (complaints_status_info(cx, number, code, &st, e) == -1)
@@ -710,14 +732,15 @@ complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
 	t.due_rule = rule[0] ? rule : NULL;
 	t.status_url = url[0] ? url : NULL;
 	t.lang = lang && strcmp(lang, "ru") == 0 ? "ru" : "kk";
-	if ((rc = text ? notify_talon_text(&t, out) : notify_talon_pdf(&t,
-	    out, err, sizeof(err))) != 0) {
+	if ((rc = text ? notify_talon_text(&t, out) :
+			 notify_talon_pdf(&t, out, err, sizeof(err))) != 0) {
 		if (rc == NOTIFY_RENDERER)
 			complaints_error_set(e, COMPLAINTS_EUNAVAIL,
 			    "renderer-failed", "%s", err);
 		else
 			complaints_error_set(e, COMPLAINTS_EINTERNAL,
-			    "internal", "the talon cannot be "
+			    "internal",
+			    "the talon cannot be "
 			    "written");
 		return -1;
 	}

@@ -15,30 +15,30 @@
 #include "complaints/complaints_int.h"
 #include "notify/notify.h"
 
-#define TALON_TRIES	8
+#define TALON_TRIES 8
 
 struct reg_att {
-	char	*name, *media_type, *sha256;
+	char *name, *media_type, *sha256;
 };
 
 /* One complaint as parsed, then as stored. */
 struct reg_job {
-	struct complaints_call call;	/* first: the call frees the whole */
+	struct complaints_call call; /* first: the call frees the whole */
 	struct complaints *cx;
 	/* From the document. */
-	char		*body, *subject_institution, *subject_name;
-	char		*subject_official, *channel;
-	char		*surname, *name, *patronymic, *address, *email;
-	char		*phone, *representative_of, *reasons, *demands;
-	char		*registrar_name, *registrar_position;
-	char		*ground, *intake_checked;
-	int		 service, is_signed, has_received_at;
-	time_t		 received_at;
-	struct reg_att	 att[MAX_ATTACHMENTS];
-	int		 natt;
+	char *body, *subject_institution, *subject_name;
+	char *subject_official, *channel;
+	char *surname, *name, *patronymic, *address, *email;
+	char *phone, *representative_of, *reasons, *demands;
+	char *registrar_name, *registrar_position;
+	char *ground, *intake_checked;
+	int service, is_signed, has_received_at;
+	time_t received_at;
+	struct reg_att att[MAX_ATTACHMENTS];
+	int natt;
 	/* From the writer. */
-	struct complaints_error	 err;
-	struct complaints_entry	 ent;
+	struct complaints_error err;
+	struct complaints_entry ent;
 };
 
 static void
@@ -74,10 +74,10 @@ register_free(struct reg_job *r)
 }
 
 static int register_run(struct db *, void *);
-static void register_fill(const struct reg_job *, struct db_complaint *,
-    struct db_attachment *);
-static int register_finish(struct complaints_call *, struct buf *,
-    struct complaints_error *);
+static void register_fill(
+    const struct reg_job *, struct db_complaint *, struct db_attachment *);
+static int register_finish(
+    struct complaints_call *, struct buf *, struct complaints_error *);
 
 static void
 register_cleanup(struct complaints_call *c)
@@ -87,8 +87,8 @@ register_cleanup(struct complaints_call *c)
 
 struct complaints_call *
 complaints_register_begin(struct complaints *cx,
-    const struct complaints_actor *who,
-    const char *xml, size_t len, struct complaints_error *e)
+    const struct complaints_actor *who, const char *xml, size_t len,
+    struct complaints_error *e)
 {
 	struct xmlio_err xe;
 	struct reg_job *r = NULL;
@@ -129,7 +129,8 @@ complaints_register_begin(struct complaints *cx,
 	if ((s = xmlio_child_text(root, "received-at")) != NULL) {
 		if (iso_parse(s, &r->received_at) == -1) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "invalid-document", "received-at: "
+			    "invalid-document",
+			    "received-at: "
 			    "give a date and time with a zone, such as "
 			    "2026-11-26T10:15:00+05:00");
 			free(s);
@@ -139,7 +140,8 @@ complaints_register_begin(struct complaints *cx,
 		free(s);
 		if (r->received_at > clock_now() + 3600) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "invalid-document", "received-at: "
+			    "invalid-document",
+			    "received-at: "
 			    "the complaint cannot be received in the future");
 			goto fail;
 		}
@@ -168,15 +170,15 @@ complaints_register_begin(struct complaints *cx,
 				goto fail;
 			}
 			r->att[r->natt].name = xmlio_prop(a, "name");
-			r->att[r->natt].media_type = xmlio_prop(a,
-			    "media-type");
+			r->att[r->natt].media_type = xmlio_prop(
+			    a, "media-type");
 			r->att[r->natt].sha256 = xmlio_prop(a, "sha256");
 			r->natt++;
 		}
 	}
 	r->ground = xmlio_child_text(root, "ground");
-	if (complaints_intake_marks(xmlio_child(root, "intake"), &r->intake_checked) ==
-	    -1)
+	if (complaints_intake_marks(
+		xmlio_child(root, "intake"), &r->intake_checked) == -1)
 		goto oom;
 	n = xmlio_child(root, "registrar");
 	r->registrar_name = xmlio_child_text(n, "name");
@@ -185,7 +187,8 @@ complaints_register_begin(struct complaints *cx,
 	if (r->email != NULL && !notify_email_valid(r->email)) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "invalid-document",
 		    "email: \"%.100s\" is "
-		    "not an address mail can be sent to", r->email);
+		    "not an address mail can be sent to",
+		    r->email);
 		goto fail;
 	}
 	/* The registrar and the body come from the session. */
@@ -199,7 +202,8 @@ complaints_register_begin(struct complaints *cx,
 		if (r->body != NULL && strcmp(r->body, who->body) != 0) {
 			complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
 			    "you register for "
-			    "%s, not %s", who->body, r->body);
+			    "%s, not %s",
+			    who->body, r->body);
 			goto fail;
 		}
 		free(r->body);
@@ -227,7 +231,8 @@ complaints_register_begin(struct complaints *cx,
 	xmlFreeDoc(doc);
 	return &r->call;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "out of "
 	    "memory");
 fail:
 	xmlFreeDoc(doc);
@@ -257,17 +262,19 @@ entry_law(struct db *db, struct complaints *cx, const struct db_complaint *c,
 	memset(out, 0, sizeof(*out));
 	out->body = *b;
 	out->accepted_at = clock_now();
-	if (tz_local(b->tz[0] ? b->tz : cx->timezone, out->accepted_at,
-	    &m) == -1) {
+	if (tz_local(b->tz[0] ? b->tz : cx->timezone, out->accepted_at, &m) ==
+	    -1) {
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
 		    "unknown time zone %s", b->tz);
 		return DB_ERROR;
 	}
 	if (complaints_law_due(cx, b, &m, out->accepted_at, c->received_at,
-	    c->service, &dout) == -1) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "no "
+		c->service, &dout) == -1) {
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "no "
 		    "deadline rule set for "
-		    "%04d-%02d-%02d", m.y, m.m, m.d);
+		    "%04d-%02d-%02d",
+		    m.y, m.m, m.d);
 		return DB_ERROR;
 	}
 	date_iso(dout.due, out->due);
@@ -280,7 +287,8 @@ entry_law(struct db *db, struct complaints *cx, const struct db_complaint *c,
 		rc = db_body_by_code(db, c->subject_institution, &inst);
 		if (rc == DB_NOTFOUND) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-institution", "no "
+			    "unknown-institution",
+			    "no "
 			    "institution with the code \"%s\" in the directory",
 			    c->subject_institution);
 			return rc;
@@ -290,17 +298,20 @@ entry_law(struct db *db, struct complaints *cx, const struct db_complaint *c,
 	}
 	/* The chain for its ground, with the bodies of the day. */
 	day = (struct date){ m.y, m.m, m.d };
-	if (strcmp(action, "register") == 0 && routing_chain_at(cx->routing,
-	    c->service, c->ground && strcmp(c->ground, "quality") == 0 ?
-	    ROUTING_GROUND_QUALITY : ROUTING_GROUND_GENERAL, day,
-	    inst.code[0] ? inst.code : NULL, inst.parent_code[0] ?
-	    inst.parent_code : NULL, &chain) == ROUTING_OK && chain.n > 0 &&
-	    strcmp(chain.body[0], b->code) != 0) {
-		strlcpy_chk(out->proposal, chain.body[0],
-		    sizeof(out->proposal));
+	if (strcmp(action, "register") == 0 &&
+	    routing_chain_at(cx->routing, c->service,
+		c->ground && strcmp(c->ground, "quality") == 0 ?
+		    ROUTING_GROUND_QUALITY :
+		    ROUTING_GROUND_GENERAL,
+		day, inst.code[0] ? inst.code : NULL,
+		inst.parent_code[0] ? inst.parent_code : NULL,
+		&chain) == ROUTING_OK &&
+	    chain.n > 0 && strcmp(chain.body[0], b->code) != 0) {
+		strlcpy_chk(
+		    out->proposal, chain.body[0], sizeof(out->proposal));
 		/* Not competent: forwarded within the rule set's period. */
 		if (cal_forward_due(cx->cal, dout.rules, dout.start,
-		    complaints_hours(cx, b)->week, &day) == 0)
+			complaints_hours(cx, b)->week, &day) == 0)
 			date_iso(day, out->law.forward_due);
 	}
 	strlcpy_chk(out->law.clause, dout.clause, sizeof(out->law.clause));
@@ -308,13 +319,14 @@ entry_law(struct db *db, struct complaints *cx, const struct db_complaint *c,
 	strlcpy_chk(out->law.count_from, cal_event_name(dout.event),
 	    sizeof(out->law.count_from));
 	if (c->ground != NULL)
-		strlcpy_chk(out->law.ground, c->ground,
-		    sizeof(out->law.ground));
-	else if (c->parent_id == 0 || db_law_get(db, c->parent_id,
-	    &parent_law) != DB_OK || parent_law.ground[0] == '\0')
-		strlcpy_chk(out->law.ground, "decision",
-		    sizeof(out->law.ground));
-	else	/* forwarded or appealed: the same ground */
+		strlcpy_chk(
+		    out->law.ground, c->ground, sizeof(out->law.ground));
+	else if (c->parent_id == 0 ||
+	    db_law_get(db, c->parent_id, &parent_law) != DB_OK ||
+	    parent_law.ground[0] == '\0')
+		strlcpy_chk(
+		    out->law.ground, "decision", sizeof(out->law.ground));
+	else /* forwarded or appealed: the same ground */
 		strlcpy_chk(out->law.ground, parent_law.ground,
 		    sizeof(out->law.ground));
 	if (strcmp(action, "register") == 0)
@@ -326,10 +338,10 @@ entry_law(struct db *db, struct complaints *cx, const struct db_complaint *c,
 
 int
 complaints_entry_insert(struct db *db, struct complaints *cx,
-    struct db_complaint *c,
-    const struct db_body *b, const struct db_attachment *att, int natt,
-    const char *actor, const char *action, const char *detail,
-    struct complaints_entry *out, struct complaints_error *e)
+    struct db_complaint *c, const struct db_body *b,
+    const struct db_attachment *att, int natt, const char *actor,
+    const char *action, const char *detail, struct complaints_entry *out,
+    struct complaints_error *e)
 {
 	struct db_event ev;
 	struct moment m;
@@ -346,8 +358,9 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	    c->subject_institution, c->subject_name, key);
 	c->applicant_key = key;
 	if (strcmp(action, "register") == 0 && c->repeat_of == 0 &&
-	    db_repeat_find(db, key, c->service, (int64_t)out->accepted_at -
-	    (int64_t)cx->repeat_days * 86400, 0, &rid, &rcase) == DB_OK)
+	    db_repeat_find(db, key, c->service,
+		(int64_t)out->accepted_at - (int64_t)cx->repeat_days * 86400, 0,
+		&rid, &rcase) == DB_OK)
 		c->repeat_of = rid;
 
 	if ((rc = db_journal_next(db, b->id, m.y, &out->no)) != DB_OK)
@@ -376,8 +389,8 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 		return rc;
 	c->id = out->id;
 	for (i = 0; i < natt; i++)
-		if ((rc = db_attachment_insert(db, out->id, i + 1,
-		    &att[i])) != DB_OK)
+		if ((rc = db_attachment_insert(db, out->id, i + 1, &att[i])) !=
+		    DB_OK)
 			return rc;
 	if ((rc = db_law_set(db, out->id, &out->law)) != DB_OK)
 		return rc;
@@ -388,7 +401,8 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	if (out->proposal[0])
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
 		    "%snot competent: the routing rules name %s; forwarding "
-		    "is proposed%s%s", note[0] ? "; " : "", out->proposal,
+		    "is proposed%s%s",
+		    note[0] ? "; " : "", out->proposal,
 		    out->law.forward_due[0] ? ", by " : "",
 		    out->law.forward_due);
 	if (c->repeat_of)
@@ -433,7 +447,8 @@ register_run(struct db *db, void *arg)
 		return rc;
 	if (!routing_channel_allowed(r->cx->routing, r->service, r->channel))
 		log_debug("complaints: service %d does not list the channel "
-		    "%s; registered all the same", r->service, r->channel);
+			  "%s; registered all the same",
+		    r->service, r->channel);
 	register_fill(r, &c, att);
 	return complaints_entry_insert(db, r->cx, &c, &b, att, r->natt,
 	    r->registrar_name, "register", NULL, &r->ent, &r->err);
@@ -441,8 +456,8 @@ register_run(struct db *db, void *arg)
 
 /* The stored form of the parsed complaint r (its strings stay r's). */
 static void
-register_fill(const struct reg_job *r, struct db_complaint *cp,
-    struct db_attachment *att)
+register_fill(
+    const struct reg_job *r, struct db_complaint *cp, struct db_attachment *att)
 {
 	struct db_complaint c;
 
@@ -477,11 +492,10 @@ register_fill(const struct reg_job *r, struct db_complaint *cp,
 
 /* Writes a <talon>; the access code only when given. */
 int
-complaints_talon_xml(const char *tz, const char *talon,
-    const char *access_code, int year, int64_t journal_no,
-    const struct db_body *b, time_t accepted, const char *name,
-    const char *position, const char *due, const char *rules, int service,
-    const char *proposal, const struct complaints_talon_law *tl,
+complaints_talon_xml(const char *tz, const char *talon, const char *access_code,
+    int year, int64_t journal_no, const struct db_body *b, time_t accepted,
+    const char *name, const char *position, const char *due, const char *rules,
+    int service, const char *proposal, const struct complaints_talon_law *tl,
     struct buf *out, struct complaints_error *e)
 {
 	struct xmlio_out o;
@@ -494,21 +508,21 @@ complaints_talon_xml(const char *tz, const char *talon,
 		moment_iso(&m, riso);
 	if (xmlio_out_begin(&o, "talon") == -1 ||
 	    complaints_out_talon(&o, tz, talon, access_code, year, journal_no,
-	    b, accepted) == -1 ||
+		b, accepted) == -1 ||
 	    xmlio_out_start(&o, "accepted-by") == -1 ||
 	    xmlio_out_elem(&o, "name", name) == -1 ||
 	    xmlio_out_elem(&o, "position", position) == -1 ||
-	    xmlio_out_end(&o) == -1 ||
-	    xmlio_out_elem(&o, "due", due) == -1 ||
+	    xmlio_out_end(&o) == -1 || xmlio_out_elem(&o, "due", due) == -1 ||
 	    xmlio_out_elem(&o, "rules", rules) == -1 ||
 	    xmlio_out_elemf(&o, "service", "%d", service) == -1 ||
-	    (proposal && *proposal && xmlio_out_elem(&o, "forward-proposed",
-	    proposal) == -1) ||
+	    (proposal && *proposal &&
+		xmlio_out_elem(&o, "forward-proposed", proposal) == -1) ||
 	    (riso[0] && xmlio_out_elem(&o, "received-at", riso) == -1) ||
 	    complaints_talon_law_xml(&o, tl) == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the "
 		    "talon could not be written");
 		return -1;
 	}
@@ -517,26 +531,26 @@ complaints_talon_xml(const char *tz, const char *talon,
 
 /* After the commit: the <talon>, with the access code. */
 static int
-register_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+register_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	struct reg_job *r = (struct reg_job *)(void *)c;
 	struct complaints_talon_law tl = { &r->ent.law, r->ent.received_at,
-	    r->ent.intake_missing };
+		r->ent.intake_missing };
 
-	return complaints_talon_xml(r->ent.body.tz[0] ? r->ent.body.tz :
-	    r->cx->timezone, r->ent.talon, r->ent.access_code, r->ent.year,
-	    r->ent.no, &r->ent.body, r->ent.accepted_at, r->registrar_name,
-	    r->registrar_position, r->ent.due, r->ent.rules, r->service,
-	    r->ent.proposal, &tl, out, e);
+	return complaints_talon_xml(
+	    r->ent.body.tz[0] ? r->ent.body.tz : r->cx->timezone, r->ent.talon,
+	    r->ent.access_code, r->ent.year, r->ent.no, &r->ent.body,
+	    r->ent.accepted_at, r->registrar_name, r->registrar_position,
+	    r->ent.due, r->ent.rules, r->service, r->ent.proposal, &tl, out, e);
 }
 
 int
 complaints_register(struct complaints *cx, const struct complaints_actor *a,
     const char *xml, size_t len, struct buf *out, struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_register_begin(cx, a, xml, len,
-	    e), out, e);
+	return complaints_call_wait(
+	    complaints_register_begin(cx, a, xml, len, e), out, e);
 }
 
 int
@@ -573,8 +587,9 @@ complaints_register_preview(struct complaints *cx,
 	else if (rc != DB_OK)
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
 		    "the body cannot be read");
-	else if ((rc = entry_law(db, cx, &c, &b, "register", &m, &ent,
-	    e)) != DB_OK && e->errc == COMPLAINTS_OK)
+	else if ((rc = entry_law(db, cx, &c, &b, "register", &m, &ent, e)) !=
+		DB_OK &&
+	    e->errc == COMPLAINTS_OK)
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
 		    "the directory cannot be read");
 	/* The competent body's name, when it is not this one. */
@@ -591,16 +606,20 @@ complaints_register_preview(struct complaints *cx,
 	    xmlio_out_elem(&o, "due", ent.due) == -1 ||
 	    xmlio_out_elem(&o, "rules", ent.rules) == -1 ||
 	    xmlio_out_elemf(&o, "service", "%d", r->service) == -1 ||
-	    (ent.proposal[0] && (xmlio_out_start(&o, "forward-proposed") ==
-	    -1 || (pb.name_kk[0] && xmlio_out_attr(&o, "name",
-	    pb.name_kk) == -1) || (pb.name_ru[0] && xmlio_out_attr(&o,
-	    "name-ru", pb.name_ru) == -1) || xmlTextWriterWriteString(o.w,
-	    BAD_CAST ent.proposal) < 0 || xmlio_out_end(&o) == -1)) ||
+	    (ent.proposal[0] &&
+		(xmlio_out_start(&o, "forward-proposed") == -1 ||
+		    (pb.name_kk[0] &&
+			xmlio_out_attr(&o, "name", pb.name_kk) == -1) ||
+		    (pb.name_ru[0] &&
+			xmlio_out_attr(&o, "name-ru", pb.name_ru) == -1) ||
+		    xmlTextWriterWriteString(o.w, BAD_CAST ent.proposal) < 0 ||
+		    xmlio_out_end(&o) == -1)) ||
 	    complaints_talon_law_xml(&o, &tl) == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
 		complaints_call_free(call);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the "
 		    "preview could not be written");
 		return -1;
 	}

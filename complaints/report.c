@@ -17,7 +17,7 @@
 
 #include "complaints/complaints_int.h"
 
-#define TRACE_MAX	500
+#define TRACE_MAX 500
 
 const struct report_figure report_figures[] = {
 	{ "received", DB_RF_RECEIVED, "Түскені", "Поступило" },
@@ -52,8 +52,7 @@ const struct report_figure report_figures[] = {
 	{ "days-to-decision-average", RF_DAYS_AVERAGE,
 	    "Шешімге дейін жұмыс күні (орташа)",
 	    "Рабочих дней до решения (среднее)" },
-	{ "days-to-decision-p90", RF_DAYS_P90,
-	    "Шешімге дейін жұмыс күні (90%)",
+	{ "days-to-decision-p90", RF_DAYS_P90, "Шешімге дейін жұмыс күні (90%)",
 	    "Рабочих дней до решения (90%)" },
 	{ "appealed", DB_RF_APPEALED, "Шағым жасалды", "Обжаловано" },
 	{ "appeal-decided", DB_RF_APPEAL_DECIDED,
@@ -74,7 +73,7 @@ const size_t report_nfigures = sizeof(report_figures) /
     sizeof(report_figures[0]);
 
 static const char *const groupings[] = { "body", "service", "institution",
-    "month", "channel", NULL };
+	"month", "channel", NULL };
 
 /*
  * The working-day table: local days with their first second (UTC), from
@@ -84,8 +83,7 @@ static const char *const groupings[] = { "body", "service", "institution",
  * the calendar).
  */
 int
-complaints_report_calendar(struct db *db, const struct cal *cal,
-    const char *tz)
+complaints_report_calendar(struct db *db, const struct cal *cal, const char *tz)
 {
 	struct date d = { REPORT_FIRST_YEAR, 1, 1 };
 	struct moment m;
@@ -110,8 +108,8 @@ complaints_report_calendar(struct db *db, const struct cal *cal,
 		wd = cal_is_working_day(cal, d, CAL_WEEK_MON_FRI) ? 1 : 0;
 		cum += wd;
 		date_iso(d, day);
-		rc = db_report_workday_get(db, day, &old_start, &old_cum,
-		    &old_wd);
+		rc = db_report_workday_get(
+		    db, day, &old_start, &old_cum, &old_wd);
 		if (rc == DB_OK && old_start == start && old_cum == cum &&
 		    old_wd == wd)
 			continue;
@@ -141,8 +139,8 @@ valid_grouping(const char *g)
 
 /* Who sees which bodies: the caller's own, or any for desk and admin. */
 static int
-report_scope(struct db *db, const struct complaints_actor *a,
-    const char *body, struct db_body *b, struct complaints_error *e)
+report_scope(struct db *db, const struct complaints_actor *a, const char *body,
+    struct db_body *b, struct complaints_error *e)
 {
 	int rc, all;
 
@@ -150,8 +148,7 @@ report_scope(struct db *db, const struct complaints_actor *a,
 	if (complaints_actor_check(a, e) == -1)
 		return -1;
 	all = a->role == COMPLAINTS_ROLE_SYSTEM ||
-	    a->role == COMPLAINTS_ROLE_DESK ||
-	    a->role == COMPLAINTS_ROLE_ADMIN;
+	    a->role == COMPLAINTS_ROLE_DESK || a->role == COMPLAINTS_ROLE_ADMIN;
 	if (body == NULL || *body == '\0') {
 		if (all)
 			return 0;
@@ -166,8 +163,8 @@ report_scope(struct db *db, const struct complaints_actor *a,
 		return complaints_db_error(e, rc, "the bodies cannot be read");
 	if (!all && strcmp(b->code, a->body) != 0) {
 		complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
-		    "%s (%s of %s) sees the reports of %s only",
-		    a->login, complaints_role_name(a->role), a->body, a->body);
+		    "%s (%s of %s) sees the reports of %s only", a->login,
+		    complaints_role_name(a->role), a->body, a->body);
 		return -1;
 	}
 	return 0;
@@ -241,12 +238,12 @@ group_get(struct report *r, const char *key)
 }
 
 struct collect {
-	struct report	*r;
-	int		 full;
+	struct report *r;
+	int full;
 	/* The distribution of the days to decision. */
-	const char	*cur;
-	int64_t		 seen;
-	int64_t		*hist;		/* REPORT_WD_MAX + 1, all groups */
+	const char *cur;
+	int64_t seen;
+	int64_t *hist; /* REPORT_WD_MAX + 1, all groups */
 };
 
 static int
@@ -317,16 +314,16 @@ label(struct db *db, const struct report *r, struct report_group *g)
 	const char *key = g->key;
 
 	if (strcmp(r->group, "service") == 0) {
-		snprintf(g->name_kk, sizeof(g->name_kk), "%d-қызмет",
-		    atoi(key));
-		snprintf(g->name_ru, sizeof(g->name_ru), "Услуга %d",
-		    atoi(key));
+		snprintf(
+		    g->name_kk, sizeof(g->name_kk), "%d-қызмет", atoi(key));
+		snprintf(
+		    g->name_ru, sizeof(g->name_ru), "Услуга %d", atoi(key));
 		snprintf(g->key, sizeof(g->key), "%d", atoi(key));
 		return;
 	}
 	if ((strcmp(r->group, "body") == 0 ||
-	    strcmp(r->group, "institution") == 0) && *key &&
-	    db_body_by_code(db, key, &b) == DB_OK) {
+		strcmp(r->group, "institution") == 0) &&
+	    *key && db_body_by_code(db, key, &b) == DB_OK) {
 		strlcpy_chk(g->name_kk, b.name_kk, sizeof(g->name_kk));
 		strlcpy_chk(g->name_ru, b.name_ru, sizeof(g->name_ru));
 		return;
@@ -368,8 +365,8 @@ report_make(struct complaints *cx, struct db *db,
 		return -1;
 	}
 	if (q->service < 0 || q->service > 11) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
-		    "service: 1 to 11");
+		complaints_error_set(
+		    e, COMPLAINTS_EINVAL, "bad-parameter", "service: 1 to 11");
 		return -1;
 	}
 	r->service = q->service;
@@ -385,8 +382,8 @@ report_make(struct complaints *cx, struct db *db,
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	if ((c.hist = calloc(REPORT_WD_MAX + 1, sizeof(*c.hist))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "out of memory");
+		complaints_error_set(
+		    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
 		return -1;
 	}
 	rc = db_report_sum(db, &dq, sum_cb, &c);
@@ -402,7 +399,8 @@ report_make(struct complaints *cx, struct db *db,
 		free(c.hist);
 		complaints_error_set(e, COMPLAINTS_ELIMIT, "too-many-groups",
 		    "more than %d groups: choose a body, a service or a "
-		    "shorter period", REPORT_GROUPS_MAX);
+		    "shorter period",
+		    REPORT_GROUPS_MAX);
 		return -1;
 	}
 	rank = p90_rank(r->total.v[DB_RF_WD_N]);
@@ -428,8 +426,9 @@ report_value(const struct report_group *g, int idx)
 	case RF_OVERDUE_NOW:
 		return (double)g->overdue;
 	case RF_DAYS_AVERAGE:
-		return g->v[DB_RF_WD_N] ? (double)g->v[DB_RF_WD_SUM] /
-		    (double)g->v[DB_RF_WD_N] : 0.0;
+		return g->v[DB_RF_WD_N] ?
+		    (double)g->v[DB_RF_WD_SUM] / (double)g->v[DB_RF_WD_N] :
+		    0.0;
 	case RF_DAYS_P90:
 		return g->p90 < 0 ? 0.0 : (double)g->p90;
 	}
@@ -451,18 +450,20 @@ static void
 trace_href(const struct report *r, const char *figure, const char *key,
     char *out, size_t size)
 {
-	char *enc = key ? (char *)xmlURIEscapeStr(BAD_CAST key,
-	    BAD_CAST "") : NULL;
+	char *enc = key ? (char *)xmlURIEscapeStr(BAD_CAST key, BAD_CAST "") :
+			  NULL;
 	int n;
 
-	n = snprintf(out, size, "/api/v1/reports/complaints?figure=%s&from=%s"
-	    "&to=%s", figure, r->from, r->to);
+	n = snprintf(out, size,
+	    "/api/v1/reports/complaints?figure=%s&from=%s"
+	    "&to=%s",
+	    figure, r->from, r->to);
 	if (r->body.id && n > 0 && (size_t)n < size)
-		n += snprintf(out + n, size - (size_t)n, "&body=%s",
-		    r->body.code);
+		n += snprintf(
+		    out + n, size - (size_t)n, "&body=%s", r->body.code);
 	if (r->service && n > 0 && (size_t)n < size)
-		n += snprintf(out + n, size - (size_t)n, "&service=%d",
-		    r->service);
+		n += snprintf(
+		    out + n, size - (size_t)n, "&service=%d", r->service);
 	if (key && n > 0 && (size_t)n < size &&
 	    !(strcmp(r->group, "body") == 0 && r->body.id))
 		snprintf(out + n, size - (size_t)n, "&%s=%s", r->group,
@@ -485,8 +486,10 @@ xml_group(struct xmlio_out *o, const struct report *r,
 		const struct report_figure *f = &report_figures[i];
 
 		value_text(g, f->idx, v, sizeof(v));
-		trace_href(r, f->idx == RF_DAYS_AVERAGE || f->idx ==
-		    RF_DAYS_P90 ? "days-to-decision" : f->name,
+		trace_href(r,
+		    f->idx == RF_DAYS_AVERAGE || f->idx == RF_DAYS_P90 ?
+			"days-to-decision" :
+			f->name,
 		    total ? NULL : g->key, href, sizeof(href));
 		if (xmlio_out_start(o, "figure") == -1 ||
 		    xmlio_out_attr(o, "name", f->name) == -1 ||
@@ -534,19 +537,18 @@ write_csv(const struct report *r, struct buf *out)
 	rc = buf_csv_field(out, "key", 0) || buf_csv_field(out, "name_kk", 0) ||
 	    buf_csv_field(out, "name_ru", 0);
 	for (size_t i = 0; rc == 0 && i < report_nfigures; i++)
-		rc = buf_csv_field(out, report_figures[i].name,
-		    i + 1 == report_nfigures);
+		rc = buf_csv_field(
+		    out, report_figures[i].name, i + 1 == report_nfigures);
 	for (size_t i = 0; rc == 0 && i <= r->n; i++) {
-		const struct report_group *g = i < r->n ? &r->g[i] :
-		    &r->total;
+		const struct report_group *g = i < r->n ? &r->g[i] : &r->total;
 
 		rc = buf_csv_field(out, i < r->n ? g->key : "total", 0) ||
 		    buf_csv_field(out, g->name_kk, 0) ||
 		    buf_csv_field(out, g->name_ru, 0);
 		for (size_t f = 0; rc == 0 && f < report_nfigures; f++) {
 			value_text(g, report_figures[f].idx, v, sizeof(v));
-			rc = buf_printf(out, "%s%s", v, f + 1 ==
-			    report_nfigures ? "\r\n" : ",");
+			rc = buf_printf(out, "%s%s", v,
+			    f + 1 == report_nfigures ? "\r\n" : ",");
 		}
 	}
 	return rc ? -1 : 0;
@@ -559,26 +561,25 @@ write_text(const struct report *r, struct buf *out)
 	char v[32];
 	int rc;
 
-	rc = buf_printf(out, "period: %s .. %s\nbody: %s\ngroup: %s\n",
-	    r->from, r->to, r->body.id ? r->body.code : "all", r->group);
+	rc = buf_printf(out, "period: %s .. %s\nbody: %s\ngroup: %s\n", r->from,
+	    r->to, r->body.id ? r->body.code : "all", r->group);
 	for (size_t i = 0; rc == 0 && i <= r->n; i++) {
-		const struct report_group *g = i < r->n ? &r->g[i] :
-		    &r->total;
+		const struct report_group *g = i < r->n ? &r->g[i] : &r->total;
 
 		rc = buf_printf(out, "\n%s%s%s\n", i < r->n ? g->key : "total",
 		    i < r->n ? "  " : "", i < r->n ? g->name_ru : "");
 		for (size_t f = 0; rc == 0 && f < report_nfigures; f++) {
 			value_text(g, report_figures[f].idx, v, sizeof(v));
-			rc = buf_printf(out, "  %-26s %10s\n",
-			    report_figures[f].name, v);
+			rc = buf_printf(
+			    out, "  %-26s %10s\n", report_figures[f].name, v);
 		}
 	}
 	return rc ? -1 : 0;
 }
 
 int
-report_write(const struct report *r, enum complaints_report_format fmt,
-    struct buf *out)
+report_write(
+    const struct report *r, enum complaints_report_format fmt, struct buf *out)
 {
 	switch (fmt) {
 	case COMPLAINTS_REPORT_CSV:
@@ -604,10 +605,10 @@ valid_figure(const char *name)
 }
 
 struct trace_out {
-	struct xmlio_out	*o;
-	const char		*tz;
-	int			 n, err;
-	int64_t			 last;
+	struct xmlio_out *o;
+	const char *tz;
+	int n, err;
+	int64_t last;
 };
 
 static int
@@ -624,8 +625,8 @@ trace_cb(void *arg, const struct db_report_trace_row *t)
 	snprintf(svc, sizeof(svc), "%d", t->service);
 	if (xmlio_out_start(o, "complaint") == -1 ||
 	    xmlio_out_attr(o, "talon", t->talon ? t->talon : "") == -1 ||
-	    xmlio_out_attr(o, "body", t->body_code ? t->body_code : "") ==
-	    -1 || xmlio_out_attr(o, "service", svc) == -1 ||
+	    xmlio_out_attr(o, "body", t->body_code ? t->body_code : "") == -1 ||
+	    xmlio_out_attr(o, "service", svc) == -1 ||
 	    xmlio_out_attr(o, "day", t->day ? t->day : "") == -1 ||
 	    xmlio_out_attr(o, "at", at) == -1 ||
 	    xmlio_out_attr(o, "event", t->action ? t->action : "") == -1 ||
@@ -638,9 +639,9 @@ trace_cb(void *arg, const struct db_report_trace_row *t)
 }
 
 int
-complaints_report_trace(struct complaints *cx,
-    const struct complaints_actor *a, const struct complaints_trace_query *q,
-    struct buf *xml, struct complaints_error *e)
+complaints_report_trace(struct complaints *cx, const struct complaints_actor *a,
+    const struct complaints_trace_query *q, struct buf *xml,
+    struct complaints_error *e)
 {
 	struct db *db;
 	struct report r;
@@ -661,8 +662,8 @@ complaints_report_trace(struct complaints *cx,
 		goto out;
 	}
 	if (q->r.service < 0 || q->r.service > 11) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
-		    "service: 1 to 11");
+		complaints_error_set(
+		    e, COMPLAINTS_EINVAL, "bad-parameter", "service: 1 to 11");
 		goto out;
 	}
 	if (period(cx, &q->r, &r, e) == -1 ||
@@ -678,8 +679,7 @@ complaints_report_trace(struct complaints *cx,
 	dq.institution = q->institution;
 	dq.month = q->month;
 	dq.after = q->after;
-	dq.limit = q->limit > 0 && q->limit <= TRACE_MAX ? q->limit :
-	    TRACE_MAX;
+	dq.limit = q->limit > 0 && q->limit <= TRACE_MAX ? q->limit : TRACE_MAX;
 	if (xmlio_out_begin(&o, "report-complaints") == -1 ||
 	    xmlio_out_attr(&o, "figure", q->figure) == -1 ||
 	    xmlio_out_attr(&o, "from", r.from) == -1 ||
@@ -709,9 +709,11 @@ complaints_report_trace(struct complaints *cx,
 	goto out;
 oom:
 	/* The writer's memory, or the answer's cap. */
-	complaints_error_set(e, COMPLAINTS_ELIMIT, "list-too-large", "the "
+	complaints_error_set(e, COMPLAINTS_ELIMIT, "list-too-large",
+	    "the "
 	    "list of complaints does not fit in %zu bytes: ask for fewer "
-	    "(limit)", xml->cap);
+	    "(limit)",
+	    xml->cap);
 out:
 	xmlio_out_free(&o);
 	db_reset(db);

@@ -22,10 +22,10 @@
 
 #include "complaints/complaints_int.h"
 
-#define XLSX_MAX	(32 * 1024 * 1024)
+#define XLSX_MAX (32 * 1024 * 1024)
 
 static const struct {
-	const char	*group, *sheet;
+	const char *group, *sheet;
 } sheets[] = {
 	{ "body", "Органдар - Органы" },
 	{ "service", "Қызметтер - Услуги" },
@@ -35,7 +35,7 @@ static const struct {
 };
 
 struct xfmt {
-	lxw_format	*title, *head, *date, *month, *num, *dec, *bold;
+	lxw_format *title, *head, *date, *month, *num, *dec, *bold;
 };
 
 static lxw_datetime
@@ -65,8 +65,8 @@ xlsx_key(lxw_worksheet *ws, int row, const struct report *r,
 		t = to_datetime(month);
 		worksheet_write_datetime(ws, (lxw_row_t)row, 0, &t, f->month);
 	} else if (strcmp(r->group, "service") == 0)
-		worksheet_write_number(ws, (lxw_row_t)row, 0, atoi(g->key),
-		    NULL);
+		worksheet_write_number(
+		    ws, (lxw_row_t)row, 0, atoi(g->key), NULL);
 	else
 		worksheet_write_string(ws, (lxw_row_t)row, 0, g->key, NULL);
 }
@@ -80,8 +80,10 @@ xlsx_sheet(lxw_workbook *wb, const char *name, const struct report *r,
 	char line[600];
 	int row = 5;
 
-	worksheet_write_string(ws, 0, 0, "Шағымдар бойынша есеп - "
-	    "Отчёт по жалобам", f->title);
+	worksheet_write_string(ws, 0, 0,
+	    "Шағымдар бойынша есеп - "
+	    "Отчёт по жалобам",
+	    f->title);
 	worksheet_write_string(ws, 1, 0, "Кезең - Период", f->bold);
 	t = to_datetime(r->from);
 	worksheet_write_datetime(ws, 1, 1, &t, f->date);
@@ -103,10 +105,10 @@ xlsx_sheet(lxw_workbook *wb, const char *name, const struct report *r,
 	worksheet_write_string(ws, 4, 0, "Ключ", f->head);
 	worksheet_write_string(ws, 4, 1, "Наименование", f->head);
 	for (size_t i = 0; i < report_nfigures; i++) {
-		worksheet_write_string(ws, 3, (lxw_col_t)(2 + i),
-		    report_figures[i].kk, f->head);
-		worksheet_write_string(ws, 4, (lxw_col_t)(2 + i),
-		    report_figures[i].ru, f->head);
+		worksheet_write_string(
+		    ws, 3, (lxw_col_t)(2 + i), report_figures[i].kk, f->head);
+		worksheet_write_string(
+		    ws, 4, (lxw_col_t)(2 + i), report_figures[i].ru, f->head);
 	}
 	for (size_t i = 0; i <= r->n; i++, row++) {
 		const struct report_group *g = i < r->n ? &r->g[i] : &r->total;
@@ -118,18 +120,18 @@ xlsx_sheet(lxw_workbook *wb, const char *name, const struct report *r,
 		else
 			snprintf(line, sizeof(line), "%s - %s", g->name_kk,
 			    g->name_ru);
-		worksheet_write_string(ws, (lxw_row_t)row, 1, line,
-		    i < r->n ? NULL : f->bold);
+		worksheet_write_string(
+		    ws, (lxw_row_t)row, 1, line, i < r->n ? NULL : f->bold);
 		for (size_t k = 0; k < report_nfigures; k++)
 			worksheet_write_number(ws, (lxw_row_t)row,
-			    (lxw_col_t)(2 + k), report_value(g,
-			    report_figures[k].idx), report_figures[k].idx ==
-			    RF_DAYS_AVERAGE ? f->dec : f->num);
+			    (lxw_col_t)(2 + k),
+			    report_value(g, report_figures[k].idx),
+			    report_figures[k].idx == RF_DAYS_AVERAGE ? f->dec :
+								       f->num);
 	}
 	worksheet_set_column(ws, 0, 0, 16, NULL);
 	worksheet_set_column(ws, 1, 1, 48, NULL);
-	worksheet_set_column(ws, 2, (lxw_col_t)(1 + report_nfigures), 16,
-	    NULL);
+	worksheet_set_column(ws, 2, (lxw_col_t)(1 + report_nfigures), 16, NULL);
 	worksheet_set_row(ws, 3, 45, NULL);
 	worksheet_set_row(ws, 4, 45, NULL);
 	worksheet_freeze_panes(ws, 5, 2);
@@ -217,7 +219,8 @@ report_xlsx(struct complaints *cx, struct db *db,
 	goto out;
 fail:
 	rc = -1;
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the "
 	    "workbook cannot be written");
 out:
 	if (wb)
@@ -232,19 +235,26 @@ out:
 /* ---- Charts ---------------------------------------------------------- */
 
 #define SVG_W		800
-#define SVG_LABEL	350	/* the column of the row labels */
-#define SVG_BARS	380	/* the width of the longest bar */
-#define SVG_LABEL_CHARS	46	/* longer labels are cut, with an ellipsis */
+#define SVG_LABEL	350 /* the column of the row labels */
+#define SVG_BARS	380 /* the width of the longest bar */
+#define SVG_LABEL_CHARS 46  /* longer labels are cut, with an ellipsis */
 #define SVG_ROW		20
 #define SVG_MAX_ROWS	400
 
 /* The series a chart can show, each with its pattern and legend. */
 enum series {
-	S_RECEIVED, S_UPHELD, S_PARTLY, S_REJECTED, S_EXPLAINED,
-	S_ON_TIME, S_LATE, S_OVERDUE, S__MAX
+	S_RECEIVED,
+	S_UPHELD,
+	S_PARTLY,
+	S_REJECTED,
+	S_EXPLAINED,
+	S_ON_TIME,
+	S_LATE,
+	S_OVERDUE,
+	S__MAX
 };
 static const struct {
-	const char	*id, *kk, *ru;
+	const char *id, *kk, *ru;
 } series[S__MAX] = {
 	[S_RECEIVED] = { "p-received", "Түскені", "Поступило" },
 	[S_UPHELD] = { "p-upheld", "Қанағаттандырылды", "Удовлетворено" },
@@ -257,7 +267,9 @@ static const struct {
 	    "Просрочено сейчас" },
 };
 
-#define W(x)	if ((x) < 0) return -1
+#define W(x) \
+	if ((x) < 0) \
+	return -1
 
 static int
 svg_attrf(xmlTextWriterPtr w, const char *name, double v)
@@ -276,9 +288,9 @@ static int
 svg_defs(xmlTextWriterPtr w)
 {
 	static const struct {
-		enum series	 s;
-		const char	*path;	/* drawn on an 8x8 white tile */
-		int		 solid;
+		enum series s;
+		const char *path; /* drawn on an 8x8 white tile */
+		int solid;
 	} p[] = {
 		{ S_RECEIVED, "M0,4 H8", 0 },
 		{ S_UPHELD, NULL, 1 },
@@ -349,17 +361,17 @@ svg_rect(xmlTextWriterPtr w, double x, double y, double wd, double h,
 
 /* One bar of a chart: stacked segments of some series (n 0: a heading). */
 struct svg_bar {
-	char		 label[300];
-	int		 n;
-	enum series	 s[4];
-	int64_t		 v[4];
+	char label[300];
+	int n;
+	enum series s[4];
+	int64_t v[4];
 };
 
 struct svg_chart {
-	const char	*title, *desc;
-	struct svg_bar	*bars;
-	size_t		 nbars;
-	int		 used[S__MAX];
+	const char *title, *desc;
+	struct svg_bar *bars;
+	size_t nbars;
+	int used[S__MAX];
 };
 
 /* Copies at most SVG_LABEL_CHARS characters of label, then an ellipsis. */
@@ -379,8 +391,8 @@ label_cut(char *dst, size_t size, const char *label)
 }
 
 static int
-bar_add(struct svg_chart *c, const char *label, int n,
-    const enum series *s, const int64_t *v)
+bar_add(struct svg_chart *c, const char *label, int n, const enum series *s,
+    const int64_t *v)
 {
 	struct svg_bar *b;
 
@@ -421,8 +433,8 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 	W(svg_attr(w, "xmlns", "http://www.w3.org/2000/svg"));
 	W(svg_attrf(w, "width", SVG_W));
 	W(svg_attrf(w, "height", h));
-	W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "viewBox",
-	    "0 0 %d %.0f", SVG_W, h));
+	W(xmlTextWriterWriteFormatAttribute(
+	    w, BAD_CAST "viewBox", "0 0 %d %.0f", SVG_W, h));
 	W(svg_attr(w, "role", "img"));
 	W(svg_attr(w, "aria-labelledby", "title desc"));
 	W(xmlTextWriterStartElement(w, BAD_CAST "title"));
@@ -434,15 +446,17 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 	W(xmlTextWriterWriteString(w, BAD_CAST c->desc));
 	W(xmlTextWriterEndElement(w));
 	W(xmlTextWriterStartElement(w, BAD_CAST "style"));
-	W(xmlTextWriterWriteString(w, BAD_CAST "text{font-family:'DejaVu "
+	W(xmlTextWriterWriteString(w,
+	    BAD_CAST
+	    "text{font-family:'DejaVu "
 	    "Sans',sans-serif;font-size:12px;fill:#000}.h{font-size:15px;"
 	    "font-weight:bold}.s{font-weight:bold}.v{font-size:11px}"));
 	W(xmlTextWriterEndElement(w));
 	W(svg_defs(w));
 	/* The title: Kazakh, then Russian on the next line. */
 	sep = strstr(c->title, " / ");
-	snprintf(tip, sizeof(tip), "%.*s", sep ? (int)(sep - c->title) :
-	    (int)strlen(c->title), c->title);
+	snprintf(tip, sizeof(tip), "%.*s",
+	    sep ? (int)(sep - c->title) : (int)strlen(c->title), c->title);
 	W(svg_text(w, 10, 22, NULL, "h", tip));
 	if (sep)
 		W(svg_text(w, 10, 42, NULL, "h", sep + 3));
@@ -452,8 +466,8 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 	for (int s = 0; s < S__MAX; s++) {
 		if (!c->used[s])
 			continue;
-		snprintf(tip, sizeof(tip), "%s / %s", series[s].kk,
-		    series[s].ru);
+		snprintf(
+		    tip, sizeof(tip), "%s / %s", series[s].kk, series[s].ru);
 		W(svg_rect(w, x, legend_y, 14, 14, (enum series)s, tip));
 		W(svg_text(w, x + 18, legend_y + 12, NULL, "v", tip));
 		x += 28 + 7.0 * (double)strlen(tip) / 1.6;
@@ -483,21 +497,21 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 			    (long long)b->v[k]);
 			W(svg_rect(w, x, y, wd, SVG_ROW, b->s[k], tip));
 			/* The number inside when it fits, on white. */
-			snprintf(num, sizeof(num), "%lld",
-			    (long long)b->v[k]);
+			snprintf(num, sizeof(num), "%lld", (long long)b->v[k]);
 			if (wd >= 8.0 * (double)strlen(num) + 6) {
-				W(xmlTextWriterStartElement(w,
-				    BAD_CAST "rect"));
-				W(svg_attrf(w, "x", x + wd / 2 - 4.0 *
-				    (double)strlen(num) - 2));
+				W(xmlTextWriterStartElement(
+				    w, BAD_CAST "rect"));
+				W(svg_attrf(w, "x",
+				    x + wd / 2 - 4.0 * (double)strlen(num) -
+					2));
 				W(svg_attrf(w, "y", y + 3));
-				W(svg_attrf(w, "width", 8.0 *
-				    (double)strlen(num) + 4));
+				W(svg_attrf(
+				    w, "width", 8.0 * (double)strlen(num) + 4));
 				W(svg_attrf(w, "height", SVG_ROW - 6));
 				W(svg_attr(w, "fill", "#ffffff"));
 				W(xmlTextWriterEndElement(w));
-				W(svg_text(w, x + wd / 2, y + 14, "middle",
-				    "v", num));
+				W(svg_text(
+				    w, x + wd / 2, y + 14, "middle", "v", num));
 			}
 			x += wd;
 		}
@@ -513,8 +527,9 @@ row_label(const struct report *r, const struct report_group *g, char *out,
     size_t size, const char *suffix)
 {
 	if (strcmp(r->group, "month") == 0 || strcmp(r->group, "service") == 0)
-		snprintf(out, size, "%s%s", strcmp(r->group, "service") ==
-		    0 ? g->name_ru : g->key, suffix);
+		snprintf(out, size, "%s%s",
+		    strcmp(r->group, "service") == 0 ? g->name_ru : g->key,
+		    suffix);
 	else
 		snprintf(out, size, "%s%s", g->name_ru, suffix);
 }
@@ -523,16 +538,16 @@ static int
 chart_monthly(struct svg_chart *c, const struct report *r)
 {
 	static const enum series dec[] = { S_UPHELD, S_PARTLY, S_REJECTED,
-	    S_EXPLAINED };
+		S_EXPLAINED };
 	static const enum series rec[] = { S_RECEIVED };
 	char label[300];
 	int64_t v[4];
 
 	c->title = "Түскені және шешімдер, айлар бойынша / Поступило и "
-	    "решено по месяцам";
+		   "решено по месяцам";
 	c->desc = "Per month two bars: complaints received, and decisions "
-	    "stacked by outcome (upheld, partly upheld, rejected, "
-	    "explained); each segment carries its number.";
+		  "stacked by outcome (upheld, partly upheld, rejected, "
+		  "explained); each segment carries its number.";
 	for (size_t i = 0; i < r->n; i++) {
 		const struct report_group *g = &r->g[i];
 
@@ -559,9 +574,9 @@ chart_timeliness(struct svg_chart *c, const struct report *r)
 	int64_t v[2];
 
 	c->title = "Мерзімінде және кешігіп берілген жауаптар / Ответы в "
-	    "срок и с нарушением срока";
+		   "срок и с нарушением срока";
 	c->desc = "Per body, answers sent within the term and after it, "
-	    "stacked; each segment carries its number.";
+		  "stacked; each segment carries its number.";
 	for (size_t i = 0; i < r->n; i++) {
 		v[0] = r->g[i].v[DB_RF_ANSWERED_ON_TIME];
 		v[1] = r->g[i].v[DB_RF_ANSWERED_LATE];
@@ -626,12 +641,13 @@ report_svg(struct complaints *cx, struct db *db,
 	else if (strcmp(name, "timeliness") == 0)
 		rc = chart_timeliness(&c, &r[0]);
 	else {
-		c.title = "Қазір мерзімі өткен шағымдар: органдар мен "
+		c.title =
+		    "Қазір мерзімі өткен шағымдар: органдар мен "
 		    "қызметтер / Просроченные сейчас: по органам и услугам";
 		c.desc = "Complaints received in the period that are open "
-		    "and overdue now: first per body, then per service.";
-		rc = bar_add(&c, "Органдар бойынша / По органам", 0, NULL,
-		    NULL);
+			 "and overdue now: first per body, then per service.";
+		rc = bar_add(
+		    &c, "Органдар бойынша / По органам", 0, NULL, NULL);
 		if (rc == 0)
 			rc = chart_overdue(&c, &r[0]);
 		if (rc == 0)
@@ -662,7 +678,8 @@ report_svg(struct complaints *cx, struct db *db,
 	rc = 0;
 	goto out;
 oom:
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out of "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "out of "
 	    "memory");
 out:
 	if (w)
@@ -679,9 +696,8 @@ out:
 
 int
 complaints_report(struct complaints *cx, const struct complaints_actor *a,
-    const struct complaints_report_query *q,
-    enum complaints_report_format fmt, struct buf *out,
-    struct complaints_error *e)
+    const struct complaints_report_query *q, enum complaints_report_format fmt,
+    struct buf *out, struct complaints_error *e)
 {
 	struct report r;
 	struct db *db;
@@ -694,8 +710,10 @@ complaints_report(struct complaints *cx, const struct complaints_actor *a,
 	else if (report_make(cx, db, a, q, &r, e) == 0) {
 		if ((rc = report_write(&r, fmt, out)) == -1)
 			complaints_error_set(e, COMPLAINTS_ELIMIT,
-			    "report-too-large", "the report does not fit in "
-			    "%zu bytes", out->cap);
+			    "report-too-large",
+			    "the report does not fit in "
+			    "%zu bytes",
+			    out->cap);
 		report_free(&r);
 	}
 	db_reset(db);
@@ -704,9 +722,8 @@ complaints_report(struct complaints *cx, const struct complaints_actor *a,
 }
 
 int
-complaints_report_chart(struct complaints *cx,
-    const struct complaints_actor *a, const char *name,
-    const struct complaints_report_query *q, struct buf *svg,
+complaints_report_chart(struct complaints *cx, const struct complaints_actor *a,
+    const char *name, const struct complaints_report_query *q, struct buf *svg,
     struct complaints_error *e)
 {
 	struct db *db;

@@ -13,7 +13,7 @@
 
 #include "complaints/complaints_int.h"
 
-#define SCOPE_DEPTH	6
+#define SCOPE_DEPTH 6
 
 /* Whether ancestor is body b or above it in the parent chain. */
 static int
@@ -36,8 +36,7 @@ above(struct db *db, const char *ancestor, const struct db_body *b)
 
 int
 complaints_may_read(struct db *db, const struct complaints_actor *a,
-    const struct db_body *b,
-    int overdue, struct complaints_error *e)
+    const struct db_body *b, int overdue, struct complaints_error *e)
 {
 	if (complaints_actor_check(a, e) == -1)
 		return -1;
@@ -56,16 +55,17 @@ complaints_may_read(struct db *db, const struct complaints_actor *a,
 			return 0;
 		break;
 	default:
-		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "%s "
-		    "(%s) may see no complaint", a->login,
-		    complaints_role_name(a->role));
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "%s "
+		    "(%s) may see no complaint",
+		    a->login, complaints_role_name(a->role));
 		return -1;
 	}
-	complaints_error_set(e, COMPLAINTS_EPERM, "other-body", "this "
+	complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
+	    "this "
 	    "complaint is %s's; %s (%s "
-	    "of %s) may not see it", b->code, a->login,
-	    complaints_role_name(a->role),
-	    a->body);
+	    "of %s) may not see it",
+	    b->code, a->login, complaints_role_name(a->role), a->body);
 	return -1;
 }
 
@@ -73,40 +73,46 @@ int
 complaints_may_act(const struct complaints_actor *a, const char *action,
     const struct db_body *b, const char *also, struct complaints_error *e)
 {
-	static const char *const head_only[] = { "assign", "extend",
-	    "decide", NULL };
+	static const char *const head_only[] = { "assign", "extend", "decide",
+		NULL };
 
 	if (complaints_actor_check(a, e) == -1)
 		return -1;
 	if (a->role == COMPLAINTS_ROLE_SYSTEM)
 		return 0;
 	if (a->role == COMPLAINTS_ROLE_ADMIN) {
-		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "an "
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "an "
 		    "administrator does not "
 		    "act on complaints");
 		return -1;
 	}
 	if (a->role != COMPLAINTS_ROLE_REGISTRAR &&
-	    a->role != COMPLAINTS_ROLE_HEAD && a->role != COMPLAINTS_ROLE_DESK) {
-		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "%s "
-		    "(%s) does not act on complaints", a->login,
-		    complaints_role_name(a->role));
+	    a->role != COMPLAINTS_ROLE_HEAD &&
+	    a->role != COMPLAINTS_ROLE_DESK) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "%s "
+		    "(%s) does not act on complaints",
+		    a->login, complaints_role_name(a->role));
 		return -1;
 	}
 	if (a->role == COMPLAINTS_ROLE_REGISTRAR)
 		for (int i = 0; head_only[i]; i++)
 			if (strcmp(action, head_only[i]) == 0) {
 				complaints_error_set(e, COMPLAINTS_EPERM,
-				    "forbidden", "%s is for "
+				    "forbidden",
+				    "%s is for "
 				    "the head of the body, not a registrar",
 				    action);
 				return -1;
 			}
-	if (strcmp(b->code, a->body) != 0 && (also == NULL ||
-	    strcmp(also, a->body) != 0)) {
-		complaints_error_set(e, COMPLAINTS_EPERM, "other-body", "the "
+	if (strcmp(b->code, a->body) != 0 &&
+	    (also == NULL || strcmp(also, a->body) != 0)) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
+		    "the "
 		    "complaint is %s's; %s "
-		    "cannot act on it", b->code, a->body);
+		    "cannot act on it",
+		    b->code, a->body);
 		return -1;
 	}
 	return 0;
@@ -114,8 +120,7 @@ complaints_may_act(const struct complaints_actor *a, const char *action,
 
 int
 complaints_may_list(struct db *db, const struct complaints_actor *a,
-    const char *body,
-    int overdue, struct complaints_error *e)
+    const char *body, int overdue, struct complaints_error *e)
 {
 	struct db_body b;
 
@@ -128,13 +133,16 @@ complaints_may_list(struct db *db, const struct complaints_actor *a,
 	if (body == NULL) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
 		    "body: whose complaints "
-		    "to list (yours is %s)", a->body);
+		    "to list (yours is %s)",
+		    a->body);
 		return -1;
 	}
 	if (db_body_by_code(db, body, &b) != DB_OK) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body", "no "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
+		    "no "
 		    "body with the code "
-		    "\"%s\"", body);
+		    "\"%s\"",
+		    body);
 		return -1;
 	}
 	if (a->role == COMPLAINTS_ROLE_DESK && overdue == 1)

@@ -34,8 +34,8 @@ load_secret(const char *path, uint8_t key[32], char *err, size_t errlen)
 		return 0;
 	}
 	if (errno != ENOENT ||
-	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
+	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
+		-1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -60,10 +60,10 @@ open_calendar(struct complaints *cx, const struct complaints_conf *conf,
 {
 	char cal[1024], rules[1024];
 
-	snprintf(cal, sizeof(cal), "%s", conf->calendar_xml ?
-	    conf->calendar_xml : "");
-	snprintf(rules, sizeof(rules), "%s", conf->rules_xml ?
-	    conf->rules_xml : "");
+	snprintf(cal, sizeof(cal), "%s",
+	    conf->calendar_xml ? conf->calendar_xml : "");
+	snprintf(
+	    rules, sizeof(rules), "%s", conf->rules_xml ? conf->rules_xml : "");
 	if (cal[0] == '\0')
 		snprintf(cal, sizeof(cal), "%s/data/calendar-kz.xml",
 		    conf->schema_dir);
@@ -73,13 +73,16 @@ open_calendar(struct complaints *cx, const struct complaints_conf *conf,
 	if (access(cal, R_OK) == -1 && conf->calendar_xml == NULL &&
 	    access(rules, R_OK) == -1 && conf->rules_xml == NULL) {
 		log_warnx("calendar: no calendar data in %s/data: weekends "
-		    "and Law No. 221 only", conf->schema_dir);
+			  "and Law No. 221 only",
+		    conf->schema_dir);
 		cx->cal = cal_builtin();
 		return cx->cal ? 0 : -1;
 	}
-	cx->cal = cal_load_with_overrides(cal, conf->calendar_local &&
-	    *conf->calendar_local ? conf->calendar_local : NULL, rules,
-	    conf->schema_dir, err, errlen);
+	cx->cal = cal_load_with_overrides(cal,
+	    conf->calendar_local && *conf->calendar_local ?
+		conf->calendar_local :
+		NULL,
+	    rules, conf->schema_dir, err, errlen);
 	if (cx->cal == NULL)
 		return -1;
 	if (cx->rules != NULL && cal_rules_find(cx->cal, cx->rules) == NULL) {
@@ -111,8 +114,8 @@ open_outbox(struct complaints *cx, const struct complaints_conf *conf)
 	struct notify_outbox_conf oc;
 	char tdir[1024];
 
-	snprintf(tdir, sizeof(tdir), "%s/../notify/templates",
-	    conf->schema_dir);
+	snprintf(
+	    tdir, sizeof(tdir), "%s/../notify/templates", conf->schema_dir);
 	oc = conf->delivery;
 	oc.readers = cx->readers;
 	oc.writer = cx->writer;
@@ -147,8 +150,8 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 		goto oom;
 	if (load_secret(conf->secret_path, cx->secret, err, errlen) == -1)
 		goto fail;
-	if ((cx->schemas = xmlio_schemas_load(conf->schema_dir, err,
-	    errlen)) == NULL)
+	if ((cx->schemas = xmlio_schemas_load(conf->schema_dir, err, errlen)) ==
+	    NULL)
 		goto fail;
 	if (!xmlio_schemas_has(cx->schemas, "complaint")) {
 		snprintf(err, errlen, "%s: no complaint.xsd", conf->schema_dir);
@@ -169,15 +172,16 @@ complaints_open(const struct complaints_conf *conf, char *err, size_t errlen)
 		goto oom;
 	if ((cx->signin = limit_new(4096, 1, 1)) == NULL)
 		goto oom;
-	if ((cx->wdb = db_open(conf->db_path, DB_OPEN_WRITE, err,
-	    errlen)) == NULL)
+	if ((cx->wdb = db_open(conf->db_path, DB_OPEN_WRITE, err, errlen)) ==
+	    NULL)
 		goto fail;
 	if ((cx->readers = db_pool_open(conf->db_path,
-	    conf->readers > 0 ? conf->readers : 4, conf->reader_wait_ms > 0 ?
-	    conf->reader_wait_ms : 2000, err, errlen)) == NULL)
+		 conf->readers > 0 ? conf->readers : 4,
+		 conf->reader_wait_ms > 0 ? conf->reader_wait_ms : 2000, err,
+		 errlen)) == NULL)
 		goto fail;
-	if ((cx->writer = db_writer_start(cx->wdb, conf->queue_max,
-	    conf->batch_max)) == NULL)
+	if ((cx->writer = db_writer_start(
+		 cx->wdb, conf->queue_max, conf->batch_max)) == NULL)
 		goto oom;
 	if (report_open(cx, err, errlen) == -1)
 		goto fail;

@@ -21,17 +21,17 @@
 
 #define TOKEN_PREFIX	"cs_"
 #define TOKEN_BYTES	32
-#define TOKEN_TEXT	(3 + 43)	/* prefix and base64url of 32 bytes */
+#define TOKEN_TEXT	(3 + 43) /* prefix and base64url of 32 bytes */
 #define PASSWORD_MIN	10
 #define PASSWORD_MAX	256
-#define SIGNIN_MAX_WAIT	900
+#define SIGNIN_MAX_WAIT 900
 /*
  * Argon2id with 19 MiB and two passes (OWASP's recommended minimum for
  * Argon2id): strong against guessing, and a sign-in does not double the
  * daemon's memory.  Hashes made with other settings still verify.
  */
-#define PW_OPSLIMIT	2
-#define PW_MEMLIMIT	(19U * 1024 * 1024)
+#define PW_OPSLIMIT 2
+#define PW_MEMLIMIT (19U * 1024 * 1024)
 /*
  * Failed sign-ins: a login from one address waits from its first failure
  * (doubling up to SIGNIN_MAX_WAIT); an address (an office behind one
@@ -40,8 +40,8 @@
  * SIGNIN_LOGIN_FREE, so a guesser elsewhere cannot keep its owner out,
  * while guessing spread over many addresses still meets a wall.
  */
-#define SIGNIN_ADDR_FREE	10
-#define SIGNIN_LOGIN_FREE	100
+#define SIGNIN_ADDR_FREE  10
+#define SIGNIN_LOGIN_FREE 100
 
 static const char *const role_names[] = {
 	[COMPLAINTS_ROLE_REGISTRAR] = "registrar",
@@ -66,12 +66,13 @@ complaints_role_name(enum complaints_role r)
 }
 
 int
-complaints_actor_check(const struct complaints_actor *a,
-    struct complaints_error *e)
+complaints_actor_check(
+    const struct complaints_actor *a, struct complaints_error *e)
 {
 	if (a != NULL)
 		return 0;
-	complaints_error_set(e, COMPLAINTS_EAUTH, "unauthenticated", "sign in "
+	complaints_error_set(e, COMPLAINTS_EAUTH, "unauthenticated",
+	    "sign in "
 	    "first");
 	return -1;
 }
@@ -88,8 +89,8 @@ complaints_role_parse(const char *s, enum complaints_role *r)
 	return -1;
 }
 
-static sem_t		hash_slots;
-static pthread_once_t	hash_once = PTHREAD_ONCE_INIT;
+static sem_t hash_slots;
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 
 static void
 hash_init(void)
@@ -126,8 +127,8 @@ pw_verify(const char *hash, const char *pw)
 }
 
 /* A real hash of a random password: the work done for unknown logins. */
-static char		dummy[crypto_pwhash_STRBYTES];
-static pthread_once_t	dummy_once = PTHREAD_ONCE_INIT;
+static char dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void
 dummy_init(void)
@@ -154,9 +155,11 @@ password_ok(const char *pw, struct complaints_error *e)
 	size_t n = strlen(pw);
 
 	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "weak-password", "a "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "weak-password",
+		    "a "
 		    "password has %d to "
-		    "%d characters", PASSWORD_MIN, PASSWORD_MAX);
+		    "%d characters",
+		    PASSWORD_MIN, PASSWORD_MAX);
 		return -1;
 	}
 	return 0;
@@ -169,11 +172,12 @@ login_ok(const char *login, struct complaints_error *e)
 
 	for (size_t i = 0; i < n; i++)
 		if (!((login[i] >= 'a' && login[i] <= 'z') ||
-		    (login[i] >= '0' && login[i] <= '9') || login[i] == '.' ||
-		    login[i] == '-' || login[i] == '_'))
+			(login[i] >= '0' && login[i] <= '9') ||
+			login[i] == '.' || login[i] == '-' || login[i] == '_'))
 			n = 0;
 	if (n == 0 || n > 60) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-login", "a "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-login",
+		    "a "
 		    "login is 1 to 60 lower-"
 		    "case letters, digits, dots, hyphens or underscores");
 		return -1;
@@ -188,7 +192,8 @@ admin_only(const struct complaints_actor *by, struct complaints_error *e)
 		return -1;
 	if (by->role != COMPLAINTS_ROLE_ADMIN &&
 	    by->role != COMPLAINTS_ROLE_SYSTEM) {
-		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden", "only "
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "only "
 		    "an administrator "
 		    "manages accounts");
 		return -1;
@@ -197,15 +202,15 @@ admin_only(const struct complaints_actor *by, struct complaints_error *e)
 }
 
 struct staff_job {
-	struct complaints_call	 call;	/* first: the call frees the whole */
-	struct complaints	*cx;
-	const struct complaints_actor	*by;
-	const char		*login, *name, *position, *body, *role;
-	struct complaints_name	 parts;
-	char			 full[512];	/* made from parts */
-	char			 hash[crypto_pwhash_STRBYTES];
-	int			 op;	/* 0 add, 1 passwd, 2 disable */
-	struct complaints_error		 err;
+	struct complaints_call call; /* first: the call frees the whole */
+	struct complaints *cx;
+	const struct complaints_actor *by;
+	const char *login, *name, *position, *body, *role;
+	struct complaints_name parts;
+	char full[512]; /* made from parts */
+	char hash[crypto_pwhash_STRBYTES];
+	int op; /* 0 add, 1 passwd, 2 disable */
+	struct complaints_error err;
 };
 
 static int
@@ -221,8 +226,10 @@ staff_run(struct db *db, void *arg)
 	case 0:
 		if ((rc = db_body_by_code(db, j->body, &b)) == DB_NOTFOUND) {
 			complaints_error_set(&j->err, COMPLAINTS_EINVAL,
-			    "unknown-body", "no body "
-			    "with the code \"%s\"", j->body);
+			    "unknown-body",
+			    "no body "
+			    "with the code \"%s\"",
+			    j->body);
 			return rc;
 		}
 		if (rc != DB_OK)
@@ -231,10 +238,10 @@ staff_run(struct db *db, void *arg)
 		strlcpy_chk(s.login, j->login, sizeof(s.login));
 		strlcpy_chk(s.full_name, j->name, sizeof(s.full_name));
 		if (j->parts.surname != NULL) {
-			strlcpy_chk(s.surname, j->parts.surname,
-			    sizeof(s.surname));
-			strlcpy_chk(s.given_name, j->parts.given,
-			    sizeof(s.given_name));
+			strlcpy_chk(
+			    s.surname, j->parts.surname, sizeof(s.surname));
+			strlcpy_chk(
+			    s.given_name, j->parts.given, sizeof(s.given_name));
 			if (j->parts.patronymic != NULL)
 				strlcpy_chk(s.patronymic, j->parts.patronymic,
 				    sizeof(s.patronymic));
@@ -246,8 +253,10 @@ staff_run(struct db *db, void *arg)
 		s.created_at = clock_now();
 		if ((rc = db_staff_insert(db, &s)) == DB_CONSTRAINT) {
 			complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
-			    "login-taken", "the login "
-			    "\"%s\" is taken", j->login);
+			    "login-taken",
+			    "the login "
+			    "\"%s\" is taken",
+			    j->login);
 			return rc;
 		}
 		break;
@@ -264,15 +273,16 @@ staff_run(struct db *db, void *arg)
 	}
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(&j->err, COMPLAINTS_ENOENT,
-		    "no-such-login", "no account \"%s\"",
-		    j->login);
+		    "no-such-login", "no account \"%s\"", j->login);
 		return rc;
 	}
 	if (rc != DB_OK)
 		return rc;
-	return db_staff_event(db, clock_now(), actor, j->op == 0 ?
-	    "add" : j->op == 1 ? "passwd" : "disable", j->login,
-	    j->op == 0 ? j->role : NULL);
+	return db_staff_event(db, clock_now(), actor,
+	    j->op == 0	   ? "add" :
+		j->op == 1 ? "passwd" :
+			     "disable",
+	    j->login, j->op == 0 ? j->role : NULL);
 }
 
 static void
@@ -293,7 +303,8 @@ staff_call(struct complaints *cx, const struct complaints_actor *by, int op,
 	struct staff_job *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		return NULL;
 	}
@@ -304,7 +315,8 @@ staff_call(struct complaints *cx, const struct complaints_actor *by, int op,
 	j->login = login;
 	j->op = op;
 	if (password != NULL && pw_hash(password, j->hash) != 0) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory for the hash");
 		staff_cleanup(&j->call);
 		return NULL;
@@ -316,21 +328,21 @@ staff_call(struct complaints *cx, const struct complaints_actor *by, int op,
 
 struct complaints_call *
 complaints_staff_add_begin(struct complaints *cx,
-    const struct complaints_actor *by,
-    const char *login, const char *name,
-    const struct complaints_name *parts, const char *position,
-    const char *body, const char *role, const char *password,
-    struct complaints_error *e)
+    const struct complaints_actor *by, const char *login, const char *name,
+    const struct complaints_name *parts, const char *position, const char *body,
+    const char *role, const char *password, struct complaints_error *e)
 {
 	struct complaints_call *c;
 	struct staff_job *j;
 	enum complaints_role r;
 	char full[512];
 
-	if (name == NULL && (parts == NULL || complaints_full_name(
-	    parts->surname, parts->given, parts->patronymic, full,
-	    sizeof(full)) == -1)) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-name", "give "
+	if (name == NULL &&
+	    (parts == NULL ||
+		complaints_full_name(parts->surname, parts->given,
+		    parts->patronymic, full, sizeof(full)) == -1)) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-name",
+		    "give "
 		    "the full name, or the surname and the name");
 		return NULL;
 	}
@@ -341,14 +353,16 @@ complaints_staff_add_begin(struct complaints *cx,
 	    password_ok(password, e) == -1)
 		return NULL;
 	if (complaints_role_parse(role, &r) == -1) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-role", "a role "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-role",
+		    "a role "
 		    "is registrar, head, "
 		    "desk or admin");
 		return NULL;
 	}
 	if (name[0] == '\0' || position[0] == '\0' || strlen(name) > 200 ||
 	    strlen(position) > 200) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-name", "give "
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-name",
+		    "give "
 		    "the full name and the "
 		    "position, at most 200 characters each");
 		return NULL;
@@ -369,23 +383,25 @@ complaints_staff_add_begin(struct complaints *cx,
 
 int
 complaints_staff_add(struct complaints *cx, const struct complaints_actor *by,
-    const char *login, const char *name,
-    const struct complaints_name *parts, const char *position,
-    const char *body, const char *role, const char *password,
-    struct complaints_error *e)
+    const char *login, const char *name, const struct complaints_name *parts,
+    const char *position, const char *body, const char *role,
+    const char *password, struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_staff_add_begin(cx, by, login,
-	    name, parts, position, body, role, password, e), NULL, e);
+	return complaints_call_wait(
+	    complaints_staff_add_begin(
+		cx, by, login, name, parts, position, body, role, password, e),
+	    NULL, e);
 }
 
 struct complaints_call *
 complaints_staff_passwd_begin(struct complaints *cx,
-    const struct complaints_actor *by,
-    const char *login, const char *password, struct complaints_error *e)
+    const struct complaints_actor *by, const char *login, const char *password,
+    struct complaints_error *e)
 {
 	if (complaints_actor_check(by, e) == -1 ||
 	    ((by->role == COMPLAINTS_ROLE_SYSTEM ||
-	    strcmp(by->login, login) != 0) && admin_only(by, e) == -1))
+		 strcmp(by->login, login) != 0) &&
+		admin_only(by, e) == -1))
 		return NULL;
 	if (password_ok(password, e) == -1)
 		return NULL;
@@ -394,11 +410,11 @@ complaints_staff_passwd_begin(struct complaints *cx,
 
 int
 complaints_staff_passwd(struct complaints *cx,
-    const struct complaints_actor *by,
-    const char *login, const char *password, struct complaints_error *e)
+    const struct complaints_actor *by, const char *login, const char *password,
+    struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_staff_passwd_begin(cx, by, login,
-	    password, e), NULL, e);
+	return complaints_call_wait(
+	    complaints_staff_passwd_begin(cx, by, login, password, e), NULL, e);
 }
 
 struct complaints_call *
@@ -413,16 +429,16 @@ complaints_staff_disable_begin(struct complaints *cx,
 
 int
 complaints_staff_disable(struct complaints *cx,
-    const struct complaints_actor *by,
-    const char *login, struct complaints_error *e)
+    const struct complaints_actor *by, const char *login,
+    struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_staff_disable_begin(cx, by,
-	    login, e), NULL, e);
+	return complaints_call_wait(
+	    complaints_staff_disable_begin(cx, by, login, e), NULL, e);
 }
 
 struct list_ctx {
-	struct xmlio_out	*o;
-	int			 failed;
+	struct xmlio_out *o;
+	int failed;
 };
 
 static int
@@ -435,7 +451,7 @@ staff_out(void *arg, const struct db_staff *s)
 	    xmlio_out_attr(c->o, "role", s->role) == -1 ||
 	    xmlio_out_attr(c->o, "body", s->body_code) == -1 ||
 	    xmlio_out_attr(c->o, "active", s->active ? "true" : "false") ==
-	    -1 ||
+		-1 ||
 	    xmlio_out_elem(c->o, "name", s->full_name) == -1 ||
 	    xmlio_out_elem(c->o, "position", s->position) == -1 ||
 	    xmlio_out_end(c->o) == -1)
@@ -444,8 +460,8 @@ staff_out(void *arg, const struct db_staff *s)
 }
 
 int
-complaints_staff_list(struct complaints *cx, struct buf *out,
-    struct complaints_error *e)
+complaints_staff_list(
+    struct complaints *cx, struct buf *out, struct complaints_error *e)
 {
 	struct xmlio_out o;
 	struct list_ctx c = { &o, 0 };
@@ -465,7 +481,8 @@ complaints_staff_list(struct complaints *cx, struct buf *out,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the "
 	    "accounts cannot be listed");
 	return -1;
 }
@@ -484,19 +501,19 @@ token_new(char text[TOKEN_TEXT + 1], uint8_t hash[32])
 }
 
 struct token_job {
-	struct complaints_call call;	/* first: the call frees the whole */
-	int64_t		 staff_id, id;
-	const char	*kind, *label;
-	uint8_t		 hash[32];
-	int64_t		 now, expires;
-	int64_t		 revoke_id, revoke_staff;
-	int		 changed, want_change;
-	struct complaints_error	 err;
+	struct complaints_call call; /* first: the call frees the whole */
+	int64_t staff_id, id;
+	const char *kind, *label;
+	uint8_t hash[32];
+	int64_t now, expires;
+	int64_t revoke_id, revoke_staff;
+	int changed, want_change;
+	struct complaints_error err;
 	/* For the answer: the token, once, and whose it is. */
-	const char	*root;		/* session, api-token; NULL: none */
-	char		 text[TOKEN_TEXT + 1];
-	struct db_staff	 s;
-	char		 client[64];
+	const char *root; /* session, api-token; NULL: none */
+	char text[TOKEN_TEXT + 1];
+	struct db_staff s;
+	char client[64];
 };
 
 static void
@@ -509,8 +526,8 @@ token_cleanup(struct complaints_call *c)
 }
 
 static int token_run(struct db *, void *);
-static int token_finish(struct complaints_call *, struct buf *,
-    struct complaints_error *);
+static int
+token_finish(struct complaints_call *, struct buf *, struct complaints_error *);
 
 static struct token_job *
 token_job_new(struct complaints *cx, struct complaints_error *e)
@@ -518,7 +535,8 @@ token_job_new(struct complaints *cx, struct complaints_error *e)
 	struct token_job *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		return NULL;
 	}
@@ -535,8 +553,8 @@ token_run(struct db *db, void *arg)
 	struct token_job *j = arg;
 
 	if (j->revoke_id)
-		return db_token_revoke(db, j->revoke_id, j->revoke_staff,
-		    j->now, &j->changed);
+		return db_token_revoke(
+		    db, j->revoke_id, j->revoke_staff, j->now, &j->changed);
 	return db_token_insert(db, j->hash, j->staff_id, j->kind, j->label,
 	    j->now, j->expires, &j->id);
 }
@@ -551,8 +569,8 @@ token_out(struct complaints *cx, const char *root, const char *text,
 	if (xmlio_out_begin(&o, root) == -1 ||
 	    xmlio_out_elem(&o, "token", text) == -1 ||
 	    xmlio_out_elemf(&o, "id", "%lld", (long long)id) == -1 ||
-	    complaints_out_time(&o, "expires", cx->timezone,
-	    (time_t)expires) == -1 ||
+	    complaints_out_time(&o, "expires", cx->timezone, (time_t)expires) ==
+		-1 ||
 	    xmlio_out_start(&o, "staff") == -1 ||
 	    xmlio_out_attr(&o, "login", s->login) == -1 ||
 	    xmlio_out_attr(&o, "role", s->role) == -1 ||
@@ -561,7 +579,8 @@ token_out(struct complaints *cx, const char *root, const char *text,
 	    xmlio_out_elem(&o, "position", s->position) == -1 ||
 	    xmlio_out_end(&o) == -1 || xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "the "
 		    "token could not be "
 		    "written");
 		return -1;
@@ -571,23 +590,24 @@ token_out(struct complaints *cx, const char *root, const char *text,
 
 /* After the commit: the new token, or that a revocation found it. */
 static int
-token_finish(struct complaints_call *c, struct buf *out,
-    struct complaints_error *e)
+token_finish(
+    struct complaints_call *c, struct buf *out, struct complaints_error *e)
 {
 	struct token_job *j = (struct token_job *)(void *)c;
 
 	if (j->want_change && !j->changed) {
 		complaints_error_set(e, COMPLAINTS_ENOENT, "no-such-token",
 		    "no active token %lld "
-		    "of yours", (long long)j->revoke_id);
+		    "of yours",
+		    (long long)j->revoke_id);
 		return -1;
 	}
 	if (j->root == NULL)
 		return 0;
 	if (strcmp(j->root, "session") == 0)
 		log_info("staff: %s signed in from %s", j->s.login, j->client);
-	return token_out(c->cx, j->root, j->text, &j->s, j->id, j->expires,
-	    out, e);
+	return token_out(
+	    c->cx, j->root, j->text, &j->s, j->id, j->expires, out, e);
 }
 
 /* Takes back an attempt that did not fail: the pair starts afresh. */
@@ -615,8 +635,8 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 	time_t now = clock_now();
 	int wait, rc;
 
-	snprintf(pkey, sizeof(pkey), "pair:%.40s %.48s", client ? client :
-	    "-", login);
+	snprintf(pkey, sizeof(pkey), "pair:%.40s %.48s", client ? client : "-",
+	    login);
 	snprintf(lkey, sizeof(lkey), "login:%.60s", login);
 	snprintf(ckey, sizeof(ckey), "addr:%.60s", client ? client : "-");
 	/*
@@ -628,7 +648,8 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 	if ((wait = limit_attempt(cx->signin, rules, 3, now)) > 0) {
 		complaints_error_set(e, COMPLAINTS_ELIMIT, "too-many-attempts",
 		    "too many failed "
-		    "sign-ins; try again in %d s", wait);
+		    "sign-ins; try again in %d s",
+		    wait);
 		e->retry_after = wait;
 		return NULL;
 	}
@@ -675,14 +696,14 @@ complaints_sign_in(struct complaints *cx, const char *login,
     const char *password, const char *client, struct buf *out,
     struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_sign_in_begin(cx, login,
-	    password, client, e), out, e);
+	return complaints_call_wait(
+	    complaints_sign_in_begin(cx, login, password, client, e), out, e);
 }
 
 /* Records a use now and then, off the request's path. */
 struct touch_job {
-	struct db_job	job;
-	int64_t		id, now;
+	struct db_job job;
+	int64_t id, now;
 };
 
 static int
@@ -724,11 +745,13 @@ complaints_authenticate(struct complaints *cx, const char *token,
 	rc = db_token_by_hash(db, h, &t);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
-		return complaints_db_error(e, rc, "the sessions cannot be "
+		return complaints_db_error(e, rc,
+		    "the sessions cannot be "
 		    "read");
 	if (rc == DB_NOTFOUND || t.revoked_at || !t.staff.active ||
-	    t.expires_at <= now || (strcmp(t.kind, "session") == 0 &&
-	    now - t.last_used > (int64_t)cx->session_idle * 60)) {
+	    t.expires_at <= now ||
+	    (strcmp(t.kind, "session") == 0 &&
+		now - t.last_used > (int64_t)cx->session_idle * 60)) {
 		complaints_error_set(e, COMPLAINTS_EAUTH, "unauthenticated",
 		    "the session has "
 		    "ended or the token is not valid: sign in again");
@@ -757,8 +780,7 @@ complaints_authenticate(struct complaints *cx, const char *token,
 
 struct complaints_call *
 complaints_sign_out_begin(struct complaints *cx,
-    const struct complaints_actor *a,
-    struct complaints_error *e)
+    const struct complaints_actor *a, struct complaints_error *e)
 {
 	struct token_job *j;
 
@@ -775,14 +797,14 @@ int
 complaints_sign_out(struct complaints *cx, const struct complaints_actor *a,
     struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_sign_out_begin(cx, a, e), NULL,
-	    e);
+	return complaints_call_wait(
+	    complaints_sign_out_begin(cx, a, e), NULL, e);
 }
 
 struct complaints_call *
 complaints_token_create_begin(struct complaints *cx,
-    const struct complaints_actor *a,
-    const char *label, int days, struct complaints_error *e)
+    const struct complaints_actor *a, const char *label, int days,
+    struct complaints_error *e)
 {
 	struct token_job *j;
 
@@ -799,8 +821,8 @@ complaints_token_create_begin(struct complaints *cx,
 	j->label = label;
 	j->expires = j->now + (int64_t)days * 86400;
 	strlcpy_chk(j->s.login, a->login, sizeof(j->s.login));
-	strlcpy_chk(j->s.role, complaints_role_name(a->role),
-	    sizeof(j->s.role));
+	strlcpy_chk(
+	    j->s.role, complaints_role_name(a->role), sizeof(j->s.role));
 	strlcpy_chk(j->s.body_code, a->body, sizeof(j->s.body_code));
 	strlcpy_chk(j->s.full_name, a->name, sizeof(j->s.full_name));
 	strlcpy_chk(j->s.position, a->position, sizeof(j->s.position));
@@ -811,14 +833,13 @@ int
 complaints_token_create(struct complaints *cx, const struct complaints_actor *a,
     const char *label, int days, struct buf *out, struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_token_create_begin(cx, a, label,
-	    days, e), out, e);
+	return complaints_call_wait(
+	    complaints_token_create_begin(cx, a, label, days, e), out, e);
 }
 
 struct complaints_call *
 complaints_token_revoke_begin(struct complaints *cx,
-    const struct complaints_actor *a,
-    int64_t id, struct complaints_error *e)
+    const struct complaints_actor *a, int64_t id, struct complaints_error *e)
 {
 	struct token_job *j;
 
@@ -836,14 +857,14 @@ int
 complaints_token_revoke(struct complaints *cx, const struct complaints_actor *a,
     int64_t id, struct complaints_error *e)
 {
-	return complaints_call_wait(complaints_token_revoke_begin(cx, a, id,
-	    e), NULL, e);
+	return complaints_call_wait(
+	    complaints_token_revoke_begin(cx, a, id, e), NULL, e);
 }
 
 struct tok_ctx {
-	struct complaints	*cx;
-	struct xmlio_out	*o;
-	int			 failed;
+	struct complaints *cx;
+	struct xmlio_out *o;
+	int failed;
 };
 
 static int
@@ -856,13 +877,13 @@ token_row_out(void *arg, const struct db_token_row *r)
 	if (xmlio_out_start(c->o, "token") == -1 ||
 	    xmlio_out_attr(c->o, "id", id) == -1 ||
 	    xmlio_out_attr(c->o, "kind", r->kind) == -1 ||
-	    xmlio_out_attr(c->o, "active", r->revoked_at ? "false" :
-	    "true") == -1 ||
+	    xmlio_out_attr(c->o, "active", r->revoked_at ? "false" : "true") ==
+		-1 ||
 	    (r->label && xmlio_out_elem(c->o, "label", r->label) == -1) ||
 	    complaints_out_time(c->o, "created", c->cx->timezone,
-	    (time_t)r->created_at) == -1 ||
+		(time_t)r->created_at) == -1 ||
 	    complaints_out_time(c->o, "expires", c->cx->timezone,
-	    (time_t)r->expires_at) == -1 ||
+		(time_t)r->expires_at) == -1 ||
 	    xmlio_out_end(c->o) == -1)
 		c->failed = 1;
 	return c->failed;
@@ -892,7 +913,8 @@ complaints_token_list(struct complaints *cx, const struct complaints_actor *a,
 	return 0;
 fail:
 	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "the tokens "
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "the tokens "
 	    "cannot be listed");
 	return -1;
 }
@@ -913,7 +935,8 @@ complaints_whoami(const struct complaints_actor *a, struct buf *out,
 	    xmlio_out_elem(&o, "position", a->position) == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal", "out "
+		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+		    "out "
 		    "of memory");
 		return -1;
 	}

@@ -67,8 +67,8 @@ complaints_talon_parse(const char *in, char out[TALON_LEN + 1])
 	}
 	if (n != TALON_DIGITS)
 		return TALON_MALFORMED;
-	if (complaints_talon_damm(d,
-	    TALON_DIGITS - 1) != d[TALON_DIGITS - 1] - '0')
+	if (complaints_talon_damm(d, TALON_DIGITS - 1) !=
+	    d[TALON_DIGITS - 1] - '0')
 		return TALON_BAD_CHECK;
 	talon_format(d, out);
 	return TALON_OK;
@@ -92,8 +92,9 @@ complaints_talon_generate(int year, char out[TALON_LEN + 1])
 	for (i = 4; i < 13; i++) {
 		while (k < (int)sizeof(r) && r[k] >= 250)
 			k++;
-		d[i] = (char)('0' + (k < (int)sizeof(r) ? r[k++] % 10 :
-		    randombytes_uniform(10)));
+		d[i] = (char)('0' +
+		    (k < (int)sizeof(r) ? r[k++] % 10 :
+					  randombytes_uniform(10)));
 	}
 	d[13] = (char)('0' + complaints_talon_damm(d, 13));
 	talon_format(d, out);
@@ -145,9 +146,9 @@ complaints_access_code_normalise(const char *in, char out[ACCESS_CODE_LEN + 1])
 }
 
 void
-complaints_access_code_hash(const uint8_t key[32], const char *code,
-    uint8_t out[32])
+complaints_access_code_hash(
+    const uint8_t key[32], const char *code, uint8_t out[32])
 {
-	crypto_generichash(out, 32, (const unsigned char *)code, strlen(code),
-	    key, 32);
+	crypto_generichash(
+	    out, 32, (const unsigned char *)code, strlen(code), key, 32);
 }

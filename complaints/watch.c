@@ -17,7 +17,7 @@
 #include "complaints/complaints_int.h"
 #include "util/ticker.h"
 
-#define WATCH_BATCH	256
+#define WATCH_BATCH 256
 
 static int
 watch_run(struct db *db, void *arg)
@@ -36,12 +36,11 @@ watch_run(struct db *db, void *arg)
 	today = complaints_today(cx, NULL, now);
 	limit = today;
 	if (w->remind)
-		limit = cal_add_working_days(cx->cal, today, cx->remind_days,
-		    CAL_WEEK_MON_FRI);
+		limit = cal_add_working_days(
+		    cx->cal, today, cx->remind_days, CAL_WEEK_MON_FRI);
 	date_iso(limit, date);
 	w->marked = 0;
-	if ((rc = db_watch(db, w->remind, date, WATCH_BATCH, ids, &n)) !=
-	    DB_OK)
+	if ((rc = db_watch(db, w->remind, date, WATCH_BATCH, ids, &n)) != DB_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		if ((rc = complaints_watch_intact(db, ids[i], &intact)) !=
@@ -67,13 +66,14 @@ watch_run(struct db *db, void *arg)
 		} else {
 			c.overdue_at = now;
 			ev.action = "overdue";
-			snprintf(detail, sizeof(detail), "was due on %s; on "
-			    "the escalation desk", c.due);
+			snprintf(detail, sizeof(detail),
+			    "was due on %s; on "
+			    "the escalation desk",
+			    c.due);
 		}
 		ev.detail = detail;
-		if ((rc = complaints_notify(db, cx, &c, &b, w->remind ?
-		    "reminder" :
-		    "overdue", NULL)) != DB_OK)
+		if ((rc = complaints_notify(db, cx, &c, &b,
+			 w->remind ? "reminder" : "overdue", NULL)) != DB_OK)
 			return rc;
 		if ((rc = db_complaint_change(db, &c, &ev)) != DB_OK)
 			return rc;
@@ -103,7 +103,7 @@ complaints_watch_once(struct complaints *cx, int *overdue, int *reminded,
 		/* The forwarding deadlines, with events only. */
 		do {
 			if (complaints_run(cx, complaints_forward_run, &w, e,
-			    &w.err) == -1)
+				&w.err) == -1)
 				return -1;
 		} while (w.marked == COMPLAINTS_FORWARD_BATCH);
 	}

@@ -18,75 +18,66 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define ACT_FIELDS	4
-#define ACT_MAX_TEXT	(1024 * 1024)	/* a --NAME-file, in bytes */
-#define ACT_MAX_DOC	(4 * 1024 * 1024)
-#define ACT_REF_LEN	64
+#define ACT_FIELDS   4
+#define ACT_MAX_TEXT (1024 * 1024) /* a --NAME-file, in bytes */
+#define ACT_MAX_DOC  (4 * 1024 * 1024)
+#define ACT_REF_LEN  64
 
 enum fkind {
-	F_LINE,		/* one line: types.xsd "line" */
-	F_TEXT,		/* free text, several lines; also --NAME-file */
-	F_CODE,		/* a body's code */
-	F_CHOICE,	/* one of choices */
-	F_DATE,		/* YYYY-MM-DD */
-	F_TIME		/* ISO 8601 with an offset */
+	F_LINE,	  /* one line: types.xsd "line" */
+	F_TEXT,	  /* free text, several lines; also --NAME-file */
+	F_CODE,	  /* a body's code */
+	F_CHOICE, /* one of choices */
+	F_DATE,	  /* YYYY-MM-DD */
+	F_TIME	  /* ISO 8601 with an offset */
 };
 
 struct field {
-	const char		*name;	/* the option and the element */
-	enum fkind		 kind;
-	int			 required;
-	const char *const	*choices;
+	const char *name; /* the option and the element */
+	enum fkind kind;
+	int required;
+	const char *const *choices;
 };
 
 struct action {
-	const char	*cmd;
-	const char	*root;
-	struct field	 f[ACT_FIELDS];
+	const char *cmd;
+	const char *root;
+	struct field f[ACT_FIELDS];
 };
 
-static const char *const outcomes[] = {
-	"upheld", "partly-upheld", "rejected", "explained", NULL
-};
-static const char *const appeal_channels[] = {
-	"post", "in-person", "electronic", "phone", "oral", NULL
-};
-static const char *const answer_channels[] = {
-	"post", "email", "in-person", NULL
-};
+static const char *const outcomes[] = { "upheld", "partly-upheld", "rejected",
+	"explained", NULL };
+static const char *const appeal_channels[] = { "post", "in-person",
+	"electronic", "phone", "oral", NULL };
+static const char *const answer_channels[] = { "post", "email", "in-person",
+	NULL };
 static const char *const grounds[] = { "anonymous", "repeated", NULL };
 
 /* In each, the elements after <by> in the order the schema wants. */
 static const struct action actions[] = {
-	{ "assign", "assign", {
-	    { "assignee", F_LINE, 1, NULL },
-	    { "note", F_TEXT, 0, NULL } } },
-	{ "forward", "forward", {
-	    { "to", F_CODE, 1, NULL },
-	    { "reason", F_TEXT, 1, NULL } } },
-	{ "extend", "extend", {
-	    { "reason", F_TEXT, 1, NULL },
-	    { "until", F_DATE, 0, NULL } } },
-	{ "decide", "decide", {
-	    { "outcome", F_CHOICE, 1, outcomes },
-	    { "reasoning", F_TEXT, 1, NULL } } },
-	{ "appeal", "appeal", {
-	    { "channel", F_CHOICE, 1, appeal_channels },
-	    { "received-at", F_TIME, 0, NULL },
-	    { "reasons", F_TEXT, 1, NULL },
-	    { "demands", F_TEXT, 0, NULL } } },
-	{ "withdraw", "withdraw", {
-	    { "reason", F_TEXT, 0, NULL } } },
-	{ "leave", "leave-without-consideration", {
-	    { "ground", F_CHOICE, 1, grounds },
-	    { "reason", F_TEXT, 0, NULL } } },
-	{ "note", "note", {
-	    { "text", F_TEXT, 1, NULL } } },
-	{ "answer", "answer", {
-	    { "channel", F_CHOICE, 1, answer_channels },
-	    { "note", F_TEXT, 0, NULL } } },
-	{ "close", "close", {
-	    { "reason", F_TEXT, 0, NULL } } },
+	{ "assign", "assign",
+	    { { "assignee", F_LINE, 1, NULL }, { "note", F_TEXT, 0, NULL } } },
+	{ "forward", "forward",
+	    { { "to", F_CODE, 1, NULL }, { "reason", F_TEXT, 1, NULL } } },
+	{ "extend", "extend",
+	    { { "reason", F_TEXT, 1, NULL }, { "until", F_DATE, 0, NULL } } },
+	{ "decide", "decide",
+	    { { "outcome", F_CHOICE, 1, outcomes },
+		{ "reasoning", F_TEXT, 1, NULL } } },
+	{ "appeal", "appeal",
+	    { { "channel", F_CHOICE, 1, appeal_channels },
+		{ "received-at", F_TIME, 0, NULL },
+		{ "reasons", F_TEXT, 1, NULL },
+		{ "demands", F_TEXT, 0, NULL } } },
+	{ "withdraw", "withdraw", { { "reason", F_TEXT, 0, NULL } } },
+	{ "leave", "leave-without-consideration",
+	    { { "ground", F_CHOICE, 1, grounds },
+		{ "reason", F_TEXT, 0, NULL } } },
+	{ "note", "note", { { "text", F_TEXT, 1, NULL } } },
+	{ "answer", "answer",
+	    { { "channel", F_CHOICE, 1, answer_channels },
+		{ "note", F_TEXT, 0, NULL } } },
+	{ "close", "close", { { "reason", F_TEXT, 0, NULL } } },
 };
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
 
@@ -100,7 +91,7 @@ enum {
 };
 
 struct who {
-	const char	*name, *position, *body;
+	const char *name, *position, *body;
 };
 
 static void
@@ -116,8 +107,8 @@ act_usage(const struct action *a)
 		switch (f->kind) {
 		case F_CHOICE:
 			for (c = f->choices; *c; c++)
-				fprintf(stderr, "%s%s", c == f->choices ? "" :
-				    "|", *c);
+				fprintf(stderr, "%s%s",
+				    c == f->choices ? "" : "|", *c);
 			break;
 		case F_DATE:
 			fprintf(stderr, "YYYY-MM-DD");
@@ -135,9 +126,11 @@ act_usage(const struct action *a)
 		if (!f->required)
 			fprintf(stderr, "]");
 	}
-	fprintf(stderr, "\n\t[--by-name NAME] [--by-position POSITION] "
+	fprintf(stderr,
+	    "\n\t[--by-name NAME] [--by-position POSITION] "
 	    "[--by-body CODE]\n");
-	fprintf(stderr, "  a TEXT option --NAME may be given as --NAME-file "
+	fprintf(stderr,
+	    "  a TEXT option --NAME may be given as --NAME-file "
 	    "FILE (- for standard input)\n");
 }
 
@@ -182,8 +175,8 @@ bad_text(const char *s, int lines)
 		}
 		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
 		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) ||
-		    cp == 0xfffe || cp == 0xffff)
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+		    cp == 0xffff)
 			return "is not UTF-8 that XML allows";
 	}
 	return NULL;
@@ -208,27 +201,35 @@ read_text(const char *cmd, const char *opt, const char *path, struct buf *b)
 	if (strcmp(path, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "complaintctl: %s: --%s-file: %s: cannot "
-		    "open\n", cmd, opt, path);
+		fprintf(stderr,
+		    "complaintctl: %s: --%s-file: %s: cannot "
+		    "open\n",
+		    cmd, opt, path);
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_add(b, chunk, n) == -1) {
-			fprintf(stderr, "complaintctl: %s: --%s-file: %s: more "
-			    "than %d bytes\n", cmd, opt, path, ACT_MAX_TEXT);
+			fprintf(stderr,
+			    "complaintctl: %s: --%s-file: %s: more "
+			    "than %d bytes\n",
+			    cmd, opt, path, ACT_MAX_TEXT);
 			goto out;
 		}
 	if (ferror(f)) {
-		fprintf(stderr, "complaintctl: %s: --%s-file: %s: read "
-		    "error\n", cmd, opt, path);
+		fprintf(stderr,
+		    "complaintctl: %s: --%s-file: %s: read "
+		    "error\n",
+		    cmd, opt, path);
 		goto out;
 	}
 	if (memchr(b->data ? b->data : "", '\0', b->len) != NULL) {
-		fprintf(stderr, "complaintctl: %s: --%s-file: %s: not a "
-		    "text\n", cmd, opt, path);
+		fprintf(stderr,
+		    "complaintctl: %s: --%s-file: %s: not a "
+		    "text\n",
+		    cmd, opt, path);
 		goto out;
 	}
-	if (buf_add(b, "", 0) == -1)	/* data non-NULL, terminated */
+	if (buf_add(b, "", 0) == -1) /* data non-NULL, terminated */
 		goto out;
 	rc = 0;
 out:
@@ -250,22 +251,25 @@ check_field(const struct action *a, const struct field *f, const char *v)
 		for (c = f->choices; *c; c++)
 			if (strcmp(*c, v) == 0)
 				return 0;
-		fprintf(stderr, "complaintctl: %s: --%s must be one of:",
-		    a->cmd, f->name);
+		fprintf(stderr,
+		    "complaintctl: %s: --%s must be one of:", a->cmd, f->name);
 		for (c = f->choices; *c; c++)
 			fprintf(stderr, " %s", *c);
 		fprintf(stderr, "\n");
 		return -1;
 	case F_DATE:
 		if (date_parse(v, &d) == -1) {
-			fprintf(stderr, "complaintctl: %s: --%s \"%s\" is not "
-			    "a date YYYY-MM-DD\n", a->cmd, f->name, v);
+			fprintf(stderr,
+			    "complaintctl: %s: --%s \"%s\" is not "
+			    "a date YYYY-MM-DD\n",
+			    a->cmd, f->name, v);
 			return -1;
 		}
 		return 0;
 	case F_TIME:
 		if (iso_parse(v, &t) == -1) {
-			fprintf(stderr, "complaintctl: %s: --%s \"%s\" is not "
+			fprintf(stderr,
+			    "complaintctl: %s: --%s \"%s\" is not "
 			    "a time such as 2026-11-26T14:05:00+05:00\n",
 			    a->cmd, f->name, v);
 			return -1;
@@ -307,8 +311,8 @@ static int
 check_who(const struct action *a, struct who *w)
 {
 	const struct {
-		const char	**v;
-		const char	 *opt, *env;
+		const char **v;
+		const char *opt, *env;
 	} tab[] = {
 		{ &w->name, "by-name", "COMPLAINTS_NAME" },
 		{ &w->position, "by-position", "COMPLAINTS_POSITION" },
@@ -345,9 +349,10 @@ check_who(const struct action *a, struct who *w)
 	for (i = 0; i < n; i++)
 		if (*tab[i].v == NULL)
 			break;
-	fprintf(stderr, "complaintctl: %s: who acts is not known: sign in "
-	    "(complaintctl login), or give --%s or set %s\n", a->cmd,
-	    tab[i].opt, tab[i].env);
+	fprintf(stderr,
+	    "complaintctl: %s: who acts is not known: sign in "
+	    "(complaintctl login), or give --%s or set %s\n",
+	    a->cmd, tab[i].opt, tab[i].env);
 	return -1;
 }
 
@@ -362,11 +367,12 @@ build(const struct action *a, const struct who *w,
 
 	if (xmlio_out_begin(&o, a->root) == -1)
 		goto fail;
-	if (w->name != NULL && (xmlio_out_start(&o, "by") == -1 ||
-	    xmlio_out_elem(&o, "name", w->name) == -1 ||
-	    xmlio_out_elem(&o, "position", w->position) == -1 ||
-	    xmlio_out_elem(&o, "body", w->body) == -1 ||
-	    xmlio_out_end(&o) == -1))
+	if (w->name != NULL &&
+	    (xmlio_out_start(&o, "by") == -1 ||
+		xmlio_out_elem(&o, "name", w->name) == -1 ||
+		xmlio_out_elem(&o, "position", w->position) == -1 ||
+		xmlio_out_elem(&o, "body", w->body) == -1 ||
+		xmlio_out_end(&o) == -1))
 		goto fail;
 	for (int i = 0; i < ACT_FIELDS && a->f[i].name; i++) {
 		if (v[i] == NULL)
@@ -413,20 +419,20 @@ cmd_action(int argc, char **argv)
 
 	for (nf = 0; nf < ACT_FIELDS && a->f[nf].name; nf++) {
 		lo[n++] = (struct option){ a->f[nf].name, required_argument,
-		    NULL, OPT_FIELD + nf };
+			NULL, OPT_FIELD + nf };
 		if (a->f[nf].kind != F_TEXT)
 			continue;
-		snprintf(fnames[nf], sizeof(fnames[nf]), "%s-file",
-		    a->f[nf].name);
-		lo[n++] = (struct option){ fnames[nf], required_argument,
-		    NULL, OPT_FILE + nf };
+		snprintf(
+		    fnames[nf], sizeof(fnames[nf]), "%s-file", a->f[nf].name);
+		lo[n++] = (struct option){ fnames[nf], required_argument, NULL,
+			OPT_FILE + nf };
 	}
 	lo[n++] = (struct option){ "by-name", required_argument, NULL,
-	    OPT_BY_NAME };
+		OPT_BY_NAME };
 	lo[n++] = (struct option){ "by-position", required_argument, NULL,
-	    OPT_BY_POSITION };
+		OPT_BY_POSITION };
 	lo[n++] = (struct option){ "by-body", required_argument, NULL,
-	    OPT_BY_BODY };
+		OPT_BY_BODY };
 	lo[n++] = (struct option){ "dry-run", no_argument, NULL, 'n' };
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
@@ -458,7 +464,8 @@ cmd_action(int argc, char **argv)
 	if (argc - optind != 1) {
 		fprintf(stderr, "complaintctl: %s: %s\n", a->cmd,
 		    argc == optind ? "which complaint? give its id or talon "
-		    "number" : "one complaint at a time");
+				     "number" :
+				     "one complaint at a time");
 		act_usage(a);
 		goto out;
 	}
@@ -467,18 +474,21 @@ cmd_action(int argc, char **argv)
 	for (i = 0; i < nf; i++) {
 		if (file[i] != NULL) {
 			if (v[i] != NULL) {
-				fprintf(stderr, "complaintctl: %s: --%s or "
-				    "--%s-file, not both\n", a->cmd,
-				    a->f[i].name, a->f[i].name);
+				fprintf(stderr,
+				    "complaintctl: %s: --%s or "
+				    "--%s-file, not both\n",
+				    a->cmd, a->f[i].name, a->f[i].name);
 				goto out;
 			}
 			if (strcmp(file[i], "-") == 0 && stdin_used++) {
-				fprintf(stderr, "complaintctl: %s: standard "
-				    "input can be read only once\n", a->cmd);
+				fprintf(stderr,
+				    "complaintctl: %s: standard "
+				    "input can be read only once\n",
+				    a->cmd);
 				goto out;
 			}
-			if (read_text(a->cmd, a->f[i].name, file[i],
-			    &text[i]) == -1)
+			if (read_text(
+				a->cmd, a->f[i].name, file[i], &text[i]) == -1)
 				goto out;
 			v[i] = text[i].data;
 		}

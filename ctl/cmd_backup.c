@@ -4,11 +4,11 @@
  * daemon for its administrator over HTTP, and put back into the data
  * folder of a stopped daemon.
  */
-#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "backup/backup.h"
 #include "ctl/ctl.h"
@@ -17,10 +17,12 @@ static int
 backup_usage(const char *cmd)
 {
 	if (strcmp(cmd, "backup") == 0)
-		fprintf(stderr, "usage: complaintctl backup [--data-dir DIR] "
+		fprintf(stderr,
+		    "usage: complaintctl backup [--data-dir DIR] "
 		    "[--with-keys] FILE\n");
 	else
-		fprintf(stderr, "usage: complaintctl restore --data-dir DIR "
+		fprintf(stderr,
+		    "usage: complaintctl restore --data-dir DIR "
 		    "[--force] FILE\n");
 	return CTL_USAGE;
 }
@@ -32,8 +34,8 @@ print_info(const char *file, const struct backup_info *info)
 	printf("complaints: %lld\n", (long long)info->complaints);
 	printf("events: %lld\n", (long long)info->events);
 	printf("journals: %lld\n", (long long)info->journals);
-	printf("access-code key: %s\n", info->with_key ? "included" :
-	    "not included");
+	printf("access-code key: %s\n",
+	    info->with_key ? "included" : "not included");
 }
 
 /*
@@ -50,12 +52,14 @@ backup_http(const char *file, int with_keys)
 	int rc;
 
 	if (strcmp(file, "-") == 0) {
-		fprintf(stderr, "complaintctl: backup: name a file (it is "
+		fprintf(stderr,
+		    "complaintctl: backup: name a file (it is "
 		    "checked once written)\n");
 		return CTL_USAGE;
 	}
-	rc = ctl_download_mode("backup", with_keys ? "/api/v1/backup?keys=1" :
-	    "/api/v1/backup", "application/vnd.sqlite3", file, 0600);
+	rc = ctl_download_mode("backup",
+	    with_keys ? "/api/v1/backup?keys=1" : "/api/v1/backup",
+	    "application/vnd.sqlite3", file, 0600);
 	if (rc != CTL_OK)
 		return rc;
 	log_init("complaintctl", 1, LOG_LVL_WARN);
@@ -75,8 +79,7 @@ cmd_backup(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "with-keys", no_argument, NULL, 'k' },
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 }
+		{ "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 }
 	};
 	const char *cmd = argv[0], *data_dir, *file;
 	struct backup_info info;
@@ -105,16 +108,17 @@ cmd_backup(int argc, char **argv)
 			return backup_usage(cmd);
 		}
 	}
-	if (optind != argc - 1 || (restore && (data_dir == NULL ||
-	    *data_dir == '\0')))
+	if (optind != argc - 1 ||
+	    (restore && (data_dir == NULL || *data_dir == '\0')))
 		return backup_usage(cmd);
 	file = argv[optind];
 	if (!restore && (data_dir == NULL || *data_dir == '\0'))
 		return backup_http(file, with_keys);
 	log_init("complaintctl", 1, LOG_LVL_WARN);
-	if ((restore ? backup_restore(file, data_dir, force, &info, err,
-	    sizeof(err)) : backup_make(data_dir, file, with_keys, &info, err,
-	    sizeof(err))) == -1) {
+	if ((restore ? backup_restore(
+			   file, data_dir, force, &info, err, sizeof(err)) :
+		       backup_make(data_dir, file, with_keys, &info, err,
+			   sizeof(err))) == -1) {
 		fprintf(stderr, "complaintctl: %s: %s\n", cmd, err);
 		return restore ? CTL_REFUSED : CTL_UNAVAILABLE;
 	}
@@ -123,8 +127,8 @@ cmd_backup(int argc, char **argv)
 		printf("replaced: %s/complaints.db.old\n", data_dir);
 	if (restore && !info.with_key)
 		printf("warning: the copy holds no access-code key: access "
-		    "codes handed out before need the data folder's own "
-		    "secret.key\n");
+		       "codes handed out before need the data folder's own "
+		       "secret.key\n");
 	printf("ok\n");
 	return CTL_OK;
 }

@@ -16,8 +16,8 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define CASE_REF_LEN	64
-#define QUERY_MAX	4096	/* a path with its query string */
+#define CASE_REF_LEN 64
+#define QUERY_MAX    4096 /* a path with its query string */
 
 /* A child's text, or "" (never NULL).  Caller frees. */
 static char *
@@ -55,14 +55,14 @@ print_record(xmlNodePtr root)
 				a[0] = ctl_attr(g, "name");
 				a[1] = ctl_attr(g, "media-type");
 				a[2] = ctl_attr(g, "sha256");
-				printf("attachment: %s (%s) sha256 %s\n",
-				    a[0], a[1], a[2]);
+				printf("attachment: %s (%s) sha256 %s\n", a[0],
+				    a[1], a[2]);
 				for (i = 0; i < 3; i++)
 					free(a[i]);
 			}
 		} else if (strcmp(name, "case") == 0 ||
 		    strcmp(name, "events") == 0) {
-			continue;	/* below, after the fields */
+			continue; /* below, after the fields */
 		} else if (xmlio_child(c, NULL) != NULL)
 			ctl_print_tree(name, c);
 		else
@@ -78,8 +78,8 @@ print_record(xmlNodePtr root)
 			a[2] = ctl_attr(g, "state");
 			a[3] = ctl_attr(g, "link");
 			a[4] = ctl_attr(g, "id");
-			printf("  %-16s  %-18s  %-26s  id %s%s%s\n", a[0],
-			    a[1], a[2], a[4], *a[3] ? "  " : "", a[3]);
+			printf("  %-16s  %-18s  %-26s  id %s%s%s\n", a[0], a[1],
+			    a[2], a[4], *a[3] ? "  " : "", a[3]);
 			for (i = 0; i < 5; i++)
 				free(a[i]);
 		}
@@ -147,18 +147,20 @@ cmd_case(int argc, char **argv)
 /* --- list, overdue --- */
 
 struct list_opts {
-	const char	*body, *state, *service, *from, *to, *limit, *after;
-	int		 overdue;
+	const char *body, *state, *service, *from, *to, *limit, *after;
+	int overdue;
 };
 
 static void
 list_usage(const char *cmd)
 {
 	if (strcmp(cmd, "overdue") == 0)
-		fprintf(stderr, "usage: complaintctl overdue [--body CODE] "
+		fprintf(stderr,
+		    "usage: complaintctl overdue [--body CODE] "
 		    "[--limit N] [--after ID]\n");
 	else
-		fprintf(stderr, "usage: complaintctl list [--body CODE] "
+		fprintf(stderr,
+		    "usage: complaintctl list [--body CODE] "
 		    "[--state STATE] [--service N] [--overdue]\n"
 		    "\t[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] "
 		    "[--after ID]\n");
@@ -171,25 +173,31 @@ list_check(const char *cmd, const struct list_opts *o)
 	long long v;
 
 	if (o->service && parse_ll(o->service, 1, 11, &v) == -1) {
-		fprintf(stderr, "complaintctl: %s: --service: a number from 1 "
-		    "to 11\n", cmd);
+		fprintf(stderr,
+		    "complaintctl: %s: --service: a number from 1 "
+		    "to 11\n",
+		    cmd);
 		return -1;
 	}
 	if (o->limit && parse_ll(o->limit, 1, 500, &v) == -1) {
-		fprintf(stderr, "complaintctl: %s: --limit: a number from 1 "
-		    "to 500\n", cmd);
+		fprintf(stderr,
+		    "complaintctl: %s: --limit: a number from 1 "
+		    "to 500\n",
+		    cmd);
 		return -1;
 	}
 	if (o->after && parse_ll(o->after, 0, INT64_MAX, &v) == -1) {
-		fprintf(stderr, "complaintctl: %s: --after: the id of the "
-		    "last complaint seen\n", cmd);
+		fprintf(stderr,
+		    "complaintctl: %s: --after: the id of the "
+		    "last complaint seen\n",
+		    cmd);
 		return -1;
 	}
 	if ((o->from && date_parse(o->from, &d) == -1) ||
 	    (o->to && date_parse(o->to, &d) == -1)) {
 		fprintf(stderr, "complaintctl: %s: --%s: a date YYYY-MM-DD\n",
-		    cmd, o->from && date_parse(o->from, &d) == -1 ? "from" :
-		    "to");
+		    cmd,
+		    o->from && date_parse(o->from, &d) == -1 ? "from" : "to");
 		return -1;
 	}
 	return 0;
@@ -245,8 +253,8 @@ list_run(const char *cmd, const struct list_opts *o)
 	    ctl_query_add(&q, "to", o->to) == -1 ||
 	    ctl_query_add(&q, "limit", o->limit) == -1 ||
 	    ctl_query_add(&q, "after", o->after) == -1) {
-		fprintf(stderr, "complaintctl: %s: the query is too long\n",
-		    cmd);
+		fprintf(
+		    stderr, "complaintctl: %s: the query is too long\n", cmd);
 		rc = CTL_USAGE;
 		goto out;
 	}
@@ -271,8 +279,8 @@ out:
 static int
 list_main(int argc, char **argv, int overdue_only)
 {
-	static const struct option lo[] = {
-		{ "body", required_argument, NULL, 'b' },
+	static const struct option lo[] = { { "body", required_argument, NULL,
+						'b' },
 		{ "state", required_argument, NULL, 's' },
 		{ "service", required_argument, NULL, 'S' },
 		{ "overdue", no_argument, NULL, 'o' },
@@ -280,9 +288,7 @@ list_main(int argc, char **argv, int overdue_only)
 		{ "to", required_argument, NULL, 't' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "after", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	struct list_opts o;
 	int ch;
 
@@ -293,8 +299,10 @@ list_main(int argc, char **argv, int overdue_only)
 		/* overdue takes --body and paging, nothing else */
 		if (overdue_only && ch != 'b' && ch != 'l' && ch != 'a' &&
 		    ch != 'h' && ch != '?' && ch != ':') {
-			fprintf(stderr, "complaintctl: overdue: %s is for "
-			    "list\n", argv[optind - 1]);
+			fprintf(stderr,
+			    "complaintctl: overdue: %s is for "
+			    "list\n",
+			    argv[optind - 1]);
 			list_usage(argv[0]);
 			return CTL_USAGE;
 		}
@@ -333,8 +341,10 @@ list_main(int argc, char **argv, int overdue_only)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "complaintctl: %s: unexpected argument "
-		    "\"%s\"\n", argv[0], argv[optind]);
+		fprintf(stderr,
+		    "complaintctl: %s: unexpected argument "
+		    "\"%s\"\n",
+		    argv[0], argv[optind]);
 		list_usage(argv[0]);
 		return CTL_USAGE;
 	}
@@ -360,21 +370,20 @@ cmd_overdue(int argc, char **argv)
 static void
 journal_usage(void)
 {
-	fprintf(stderr, "usage: complaintctl journal --body CODE --year YYYY "
+	fprintf(stderr,
+	    "usage: complaintctl journal --body CODE --year YYYY "
 	    "[--csv] [-o FILE]\n");
 }
 
 int
 cmd_journal(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "body", required_argument, NULL, 'b' },
+	static const struct option lo[] = { { "body", required_argument, NULL,
+						'b' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "csv", no_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *body = NULL, *year = NULL, *file = NULL;
 	struct buf q;
 	long long y;
@@ -405,13 +414,15 @@ cmd_journal(int argc, char **argv)
 		}
 	}
 	if (optind != argc || body == NULL || year == NULL) {
-		fprintf(stderr, "complaintctl: journal: %s\n", optind != argc ?
-		    "unexpected argument" : "--body and --year are needed");
+		fprintf(stderr, "complaintctl: journal: %s\n",
+		    optind != argc ? "unexpected argument" :
+				     "--body and --year are needed");
 		journal_usage();
 		return CTL_USAGE;
 	}
 	if (parse_ll(year, 1990, 9999, &y) == -1) {
-		fprintf(stderr, "complaintctl: journal: --year: such as "
+		fprintf(stderr,
+		    "complaintctl: journal: --year: such as "
 		    "2026\n");
 		return CTL_USAGE;
 	}
@@ -420,12 +431,13 @@ cmd_journal(int argc, char **argv)
 	    ctl_query_add(&q, "body", body) == -1 ||
 	    ctl_query_add(&q, "year", year) == -1 ||
 	    ctl_query_add(&q, "format", csv ? "csv" : NULL) == -1) {
-		fprintf(stderr, "complaintctl: journal: the query is too "
+		fprintf(stderr,
+		    "complaintctl: journal: the query is too "
 		    "long\n");
 		goto out;
 	}
-	rc = ctl_download("journal", q.data, csv ? "text/csv" :
-	    "application/xml", file);
+	rc = ctl_download(
+	    "journal", q.data, csv ? "text/csv" : "application/xml", file);
 out:
 	buf_free(&q);
 	return rc;
@@ -447,8 +459,8 @@ cmd_verify(int argc, char **argv)
 		fprintf(stderr, "usage: complaintctl verify\n");
 		return CTL_USAGE;
 	}
-	if (ctl_http("GET", "/api/v1/verify", NULL, NULL, 0, &out,
-	    &status) == -1) {
+	if (ctl_http("GET", "/api/v1/verify", NULL, NULL, 0, &out, &status) ==
+	    -1) {
 		buf_free(&out);
 		return CTL_UNAVAILABLE;
 	}
@@ -463,14 +475,17 @@ cmd_verify(int argc, char **argv)
 		result = xmlio_child_text(root, "result");
 	ctl_print_doc(&out);
 	if (result == NULL) {
-		fprintf(stderr, "complaintctl: verify: the answer has no "
+		fprintf(stderr,
+		    "complaintctl: verify: the answer has no "
 		    "<result>\n");
 		rc = CTL_UNAVAILABLE;
 	} else if (strcmp(result, "ok") == 0)
 		rc = CTL_OK;
 	else {
-		fprintf(stderr, "complaintctl: verify: %s: the journal or "
-		    "the audit trail was changed\n", result);
+		fprintf(stderr,
+		    "complaintctl: verify: %s: the journal or "
+		    "the audit trail was changed\n",
+		    result);
 		rc = CTL_REFUSED;
 	}
 	free(result);

@@ -7,7 +7,7 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define CTL_MAX_DOCUMENT	(64 * 1024 * 1024)
+#define CTL_MAX_DOCUMENT (64 * 1024 * 1024)
 
 static int
 read_file(const char *path, struct buf *b)
@@ -64,12 +64,16 @@ talon_arg(int argc, char **argv, char out[TALON_LEN + 1])
 	}
 	switch (complaints_talon_parse(argv[1], out)) {
 	case TALON_MALFORMED:
-		fprintf(stderr, "complaintctl: %s: a talon number has 14 "
-		    "digits, such as 2026-123456789-0\n", argv[1]);
+		fprintf(stderr,
+		    "complaintctl: %s: a talon number has 14 "
+		    "digits, such as 2026-123456789-0\n",
+		    argv[1]);
 		return CTL_USAGE;
 	case TALON_BAD_CHECK:
-		fprintf(stderr, "complaintctl: %s: check digit does not "
-		    "match: the number was mistyped\n", argv[1]);
+		fprintf(stderr,
+		    "complaintctl: %s: check digit does not "
+		    "match: the number was mistyped\n",
+		    argv[1]);
 		return CTL_USAGE;
 	case TALON_OK:
 		break;

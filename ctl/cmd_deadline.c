@@ -13,22 +13,23 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define CAL_FILE	"schemas/data/calendar-kz.xml"
-#define LOCAL_FILE	"schemas/data/calendar-local.xml"
-#define RULES_FILE	"schemas/data/rules.xml"
-#define SCHEMA_DIR	"schemas"
+#define CAL_FILE   "schemas/data/calendar-kz.xml"
+#define LOCAL_FILE "schemas/data/calendar-local.xml"
+#define RULES_FILE "schemas/data/rules.xml"
+#define SCHEMA_DIR "schemas"
 
 struct dl_opts {
-	const char	*rules, *from, *at, *hours, *target;
-	const char	*service, *level, *received;
-	const char	*calendar, *local, *rules_file, *schemas;
-	int		 extended, extra_study;
+	const char *rules, *from, *at, *hours, *target;
+	const char *service, *level, *received;
+	const char *calendar, *local, *rules_file, *schemas;
+	int extended, extra_study;
 };
 
 static void
 dl_usage(void)
 {
-	fprintf(stderr, "usage: complaintctl deadline [--rules NAME] "
+	fprintf(stderr,
+	    "usage: complaintctl deadline [--rules NAME] "
 	    "--from YYYY-MM-DD [--at HH:MM]\n"
 	    "\t[--extended] [--extra-study] [--hours TYPE] [--to KIND]\n"
 	    "\t[--service N] [--level LEVEL] [--received YYYY-MM-DD[THH:MM]]\n"
@@ -113,12 +114,13 @@ dl_explain(const struct cal *c, const struct cal_due_out *d, int extended)
 	if (d->target != NULL)
 		printf(" (to %s)", d->target);
 	if (extended && r != NULL)
-		printf("; extended under %s", r->extension.source[0] ?
-		    r->extension.source : "the rule set");
+		printf("; extended under %s",
+		    r->extension.source[0] ? r->extension.source :
+					     "the rule set");
 	date_iso(d->start, start);
 	printf("\ncounted from: %s, %s%s\n", cal_event_name(d->event), start,
 	    d->moved ? " (after hours or on a day off: the next working day)" :
-	    "");
+		       "");
 	printf("chosen: %s\n", d->basis);
 }
 
@@ -127,9 +129,9 @@ static int
 dl_parse(int argc, char **argv, struct dl_opts *o)
 {
 	const struct {
-		const char	 *name;
-		const char	**val;	/* an option with a value */
-		int		 *flag;	/* or a flag */
+		const char *name;
+		const char **val; /* an option with a value */
+		int *flag;	  /* or a flag */
 	} tab[] = {
 		{ "rules", &o->rules, NULL },
 		{ "from", &o->from, NULL },
@@ -153,8 +155,10 @@ dl_parse(int argc, char **argv, struct dl_opts *o)
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
 		if (strncmp(arg, "--", 2) != 0) {
-			fprintf(stderr, "complaintctl: deadline: unexpected "
-			    "argument \"%s\"\n", arg);
+			fprintf(stderr,
+			    "complaintctl: deadline: unexpected "
+			    "argument \"%s\"\n",
+			    arg);
 			return -1;
 		}
 		arg += 2;
@@ -165,14 +169,18 @@ dl_parse(int argc, char **argv, struct dl_opts *o)
 			    strncmp(tab[k].name, arg, nlen) == 0)
 				break;
 		if (k == sizeof(tab) / sizeof(tab[0])) {
-			fprintf(stderr, "complaintctl: deadline: unknown "
-			    "option \"%s\"\n", argv[i]);
+			fprintf(stderr,
+			    "complaintctl: deadline: unknown "
+			    "option \"%s\"\n",
+			    argv[i]);
 			return -1;
 		}
 		if (tab[k].flag != NULL) {
 			if (eq != NULL) {
-				fprintf(stderr, "complaintctl: deadline: "
-				    "--%s takes no value\n", tab[k].name);
+				fprintf(stderr,
+				    "complaintctl: deadline: "
+				    "--%s takes no value\n",
+				    tab[k].name);
 				return -1;
 			}
 			*tab[k].flag = 1;
@@ -183,8 +191,10 @@ dl_parse(int argc, char **argv, struct dl_opts *o)
 		else if (i + 1 < argc)
 			val = argv[++i];
 		else {
-			fprintf(stderr, "complaintctl: deadline: --%s needs a "
-			    "value\n", tab[k].name);
+			fprintf(stderr,
+			    "complaintctl: deadline: --%s needs a "
+			    "value\n",
+			    tab[k].name);
 			return -1;
 		}
 		*tab[k].val = val;
@@ -216,71 +226,89 @@ cmd_deadline(int argc, char **argv)
 		return CTL_USAGE;
 	}
 	if (date_parse(o.from, &from) == -1) {
-		fprintf(stderr, "complaintctl: deadline: --from \"%s\" is not "
-		    "a date YYYY-MM-DD\n", o.from);
+		fprintf(stderr,
+		    "complaintctl: deadline: --from \"%s\" is not "
+		    "a date YYYY-MM-DD\n",
+		    o.from);
 		return CTL_USAGE;
 	}
 	if (o.at != NULL && dl_time(o.at, &hh, &mm) == -1) {
-		fprintf(stderr, "complaintctl: deadline: --at \"%s\" is not "
-		    "a time HH:MM\n", o.at);
+		fprintf(stderr,
+		    "complaintctl: deadline: --at \"%s\" is not "
+		    "a time HH:MM\n",
+		    o.at);
 		return CTL_USAGE;
 	}
 	if (o.service != NULL && parse_ll(o.service, 1, 31, &service) == -1) {
-		fprintf(stderr, "complaintctl: deadline: --service \"%s\" is "
-		    "not a service number\n", o.service);
+		fprintf(stderr,
+		    "complaintctl: deadline: --service \"%s\" is "
+		    "not a service number\n",
+		    o.service);
 		return CTL_USAGE;
 	}
 	if (o.level != NULL && !dl_level_known(o.level)) {
-		fprintf(stderr, "complaintctl: deadline: --level \"%s\" is not "
-		    "institution, district, city, ministry or quality-control\n",
+		fprintf(stderr,
+		    "complaintctl: deadline: --level \"%s\" is not "
+		    "institution, district, city, ministry or "
+		    "quality-control\n",
 		    o.level);
 		return CTL_USAGE;
 	}
-	if (o.received != NULL && dl_received(o.received, &rcv, &rhh,
-	    &rmm) == -1) {
-		fprintf(stderr, "complaintctl: deadline: --received \"%s\" is "
-		    "not YYYY-MM-DD or YYYY-MM-DDTHH:MM\n", o.received);
+	if (o.received != NULL &&
+	    dl_received(o.received, &rcv, &rhh, &rmm) == -1) {
+		fprintf(stderr,
+		    "complaintctl: deadline: --received \"%s\" is "
+		    "not YYYY-MM-DD or YYYY-MM-DDTHH:MM\n",
+		    o.received);
 		return CTL_USAGE;
 	}
 
 	/* The local additions that go with the installed calendar. */
-	if (o.local == NULL && o.calendar == NULL && dl_find(LOCAL_FILE,
-	    local_path, sizeof(local_path)) == 0)
+	if (o.local == NULL && o.calendar == NULL &&
+	    dl_find(LOCAL_FILE, local_path, sizeof(local_path)) == 0)
 		o.local = local_path;
-	if (o.calendar == NULL && dl_find(CAL_FILE, cal_path,
-	    sizeof(cal_path)) == 0)
+	if (o.calendar == NULL &&
+	    dl_find(CAL_FILE, cal_path, sizeof(cal_path)) == 0)
 		o.calendar = cal_path;
-	if (o.rules_file == NULL && dl_find(RULES_FILE, rules_path,
-	    sizeof(rules_path)) == 0)
+	if (o.rules_file == NULL &&
+	    dl_find(RULES_FILE, rules_path, sizeof(rules_path)) == 0)
 		o.rules_file = rules_path;
-	if (o.schemas == NULL && dl_find(SCHEMA_DIR "/calendar.xsd", schemas,
-	    sizeof(schemas)) == 0) {
+	if (o.schemas == NULL &&
+	    dl_find(SCHEMA_DIR "/calendar.xsd", schemas, sizeof(schemas)) ==
+		0) {
 		/* The folder of the schema found. */
 		schemas[strlen(schemas) - strlen("/calendar.xsd")] = '\0';
 		o.schemas = schemas;
 	}
 	if (o.calendar == NULL || o.rules_file == NULL || o.schemas == NULL) {
-		fprintf(stderr, "complaintctl: deadline: cannot find %s under "
-		    "%s or .\n", o.calendar == NULL ? CAL_FILE :
-		    o.rules_file == NULL ? RULES_FILE : SCHEMA_DIR,
+		fprintf(stderr,
+		    "complaintctl: deadline: cannot find %s under "
+		    "%s or .\n",
+		    o.calendar == NULL	     ? CAL_FILE :
+			o.rules_file == NULL ? RULES_FILE :
+					       SCHEMA_DIR,
 		    ctl_share_dir());
 		return CTL_REFUSED;
 	}
 
 	xmlio_init();
 	if ((c = cal_load_with_overrides(o.calendar, o.local, o.rules_file,
-	    o.schemas, err, sizeof(err))) == NULL) {
+		 o.schemas, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "complaintctl: deadline: %s\n", err);
 		goto out;
 	}
 	if (o.hours != NULL && (h = cal_hours_for(c, o.hours)) == NULL) {
-		fprintf(stderr, "complaintctl: deadline: no hours of type "
-		    "\"%s\" in %s\n", o.hours, o.calendar);
+		fprintf(stderr,
+		    "complaintctl: deadline: no hours of type "
+		    "\"%s\" in %s\n",
+		    o.hours, o.calendar);
 		goto out;
 	}
 	if (o.rules != NULL && cal_rules_find(c, o.rules) == NULL) {
-		fprintf(stderr, "complaintctl: deadline: no rule set \"%s\" "
-		    "in %s\n", o.rules, o.rules_file);
+		fprintf(stderr,
+		    "complaintctl: deadline: no rule set \"%s\" "
+		    "in %s\n",
+		    o.rules, o.rules_file);
 		goto out;
 	}
 
@@ -307,14 +335,18 @@ cmd_deadline(int argc, char **argv)
 		in.received.mm = rhh >= 0 ? rmm : h->open % 60;
 	}
 	if (cal_due(c, &in, &due) == -1) {
-		fprintf(stderr, "complaintctl: deadline: no rule set in force "
-		    "on %s\n", o.from);
+		fprintf(stderr,
+		    "complaintctl: deadline: no rule set in force "
+		    "on %s\n",
+		    o.from);
 		goto out;
 	}
-	if (o.extended && cal_extend(c, due.rules, due.due, h->week,
-	    &due.due) == -1) {
-		fprintf(stderr, "complaintctl: deadline: rule set %s has no "
-		    "extension\n", due.rules);
+	if (o.extended &&
+	    cal_extend(c, due.rules, due.due, h->week, &due.due) == -1) {
+		fprintf(stderr,
+		    "complaintctl: deadline: rule set %s has no "
+		    "extension\n",
+		    due.rules);
 		goto out;
 	}
 	date_iso(due.due, out);

@@ -16,15 +16,16 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define DATA_DIR	"/var/lib/complaints"	/* complaintsd.conf(5) */
-#define SEARCH_MAX	1024	/* the words, joined */
-#define PATH_LEN	1024
-#define BAR_WIDTH	30
+#define DATA_DIR   "/var/lib/complaints" /* complaintsd.conf(5) */
+#define SEARCH_MAX 1024			 /* the words, joined */
+#define PATH_LEN   1024
+#define BAR_WIDTH  30
 
 static void
 dir_usage(void)
 {
-	fprintf(stderr, "usage: complaintctl directory search [--limit N] "
+	fprintf(stderr,
+	    "usage: complaintctl directory search [--limit N] "
 	    "TEXT ...\n"
 	    "       complaintctl directory show CODE\n"
 	    "       complaintctl directory load [--force] [--data-dir DIR] "
@@ -40,7 +41,8 @@ print_entry(xmlNodePtr e, int all)
 {
 	static const char *const brief[] = { "address", "phones", NULL };
 	char *code = ctl_attr(e, "code"), *kind = ctl_attr(e, "kind");
-	char *parent = ctl_attr(e, "parent"), *district = ctl_attr(e, "district");
+	char *parent = ctl_attr(e, "parent"),
+	     *district = ctl_attr(e, "district");
 	char *name = xmlio_child_text(e, "name"), *t, label[80];
 	xmlNodePtr c;
 
@@ -101,7 +103,8 @@ dir_get(const char *path, int all)
 			print_entry(e, all);
 		}
 		if (n == 0)
-			fprintf(stderr, "complaintctl: directory: nothing "
+			fprintf(stderr,
+			    "complaintctl: directory: nothing "
 			    "found\n");
 		xmlFreeDoc(doc);
 	}
@@ -113,8 +116,7 @@ static int
 dir_search(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "limit", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
+		{ "limit", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 }
 	};
 	const char *limit = NULL;
 	struct buf words, q;
@@ -131,13 +133,15 @@ dir_search(int argc, char **argv)
 		limit = optarg;
 	}
 	if (optind == argc) {
-		fprintf(stderr, "complaintctl: directory search: what to "
+		fprintf(stderr,
+		    "complaintctl: directory search: what to "
 		    "find?\n");
 		dir_usage();
 		return CTL_USAGE;
 	}
 	if (limit && parse_ll(limit, 1, 200, &v) == -1) {
-		fprintf(stderr, "complaintctl: directory search: --limit: a "
+		fprintf(stderr,
+		    "complaintctl: directory search: --limit: a "
 		    "number from 1 to 200\n");
 		return CTL_USAGE;
 	}
@@ -146,14 +150,17 @@ dir_search(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if ((i > optind && buf_puts(&words, " ") == -1) ||
 		    buf_puts(&words, argv[i]) == -1) {
-			fprintf(stderr, "complaintctl: directory search: at "
-			    "most %d characters\n", SEARCH_MAX);
+			fprintf(stderr,
+			    "complaintctl: directory search: at "
+			    "most %d characters\n",
+			    SEARCH_MAX);
 			goto out;
 		}
 	if (buf_puts(&q, "/api/v1/directory") == -1 ||
 	    ctl_query_add(&q, "q", words.data) == -1 ||
 	    ctl_query_add(&q, "limit", limit) == -1) {
-		fprintf(stderr, "complaintctl: directory search: the query is "
+		fprintf(stderr,
+		    "complaintctl: directory search: the query is "
 		    "too long\n");
 		goto out;
 	}
@@ -175,8 +182,10 @@ dir_show(int argc, char **argv)
 	}
 	/* One path segment: "/" and friends encoded. */
 	if (ctl_escape(argv[1], code, sizeof(code)) == -1) {
-		fprintf(stderr, "complaintctl: directory show: %s: too "
-		    "long\n", argv[1]);
+		fprintf(stderr,
+		    "complaintctl: directory show: %s: too "
+		    "long\n",
+		    argv[1]);
 		return CTL_USAGE;
 	}
 	snprintf(path, sizeof(path), "/api/v1/directory/%s", code);
@@ -186,8 +195,8 @@ dir_show(int argc, char **argv)
 /* --- load --- */
 
 struct bar {
-	int	tty;
-	int	drawn;
+	int tty;
+	int drawn;
 };
 
 static void
@@ -224,12 +233,10 @@ default_schemas(char *out, size_t len)
 static int
 dir_load(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "force", no_argument, NULL, 'f' },
+	static const struct option lo[] = { { "force", no_argument, NULL, 'f' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "schema-dir", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ NULL, 0, NULL, 0 } };
 	char schemas[PATH_LEN], file[PATH_LEN], db[PATH_LEN], key[PATH_LEN];
 	char err[600];
 	const char *data = getenv("COMPLAINTS_DATA_DIR"), *sdir = NULL;
@@ -273,25 +280,29 @@ dir_load(int argc, char **argv)
 		if (strlcpy_chk(file, argv[optind], sizeof(file)) == -1)
 			goto toolong;
 	} else if ((size_t)snprintf(file, sizeof(file), "%s/data/directory.xml",
-	    schemas) >= sizeof(file))
+		       schemas) >= sizeof(file))
 		goto toolong;
 	if ((size_t)snprintf(db, sizeof(db), "%s/complaints.db", data) >=
-	    sizeof(db) || (size_t)snprintf(key, sizeof(key), "%s/secret.key",
-	    data) >= sizeof(key))
+		sizeof(db) ||
+	    (size_t)snprintf(key, sizeof(key), "%s/secret.key", data) >=
+		sizeof(key))
 		goto toolong;
 	/*
 	 * The store is the daemon's: made by the daemon (as its user), never
 	 * here, so that a missing folder is a mistyped one.
 	 */
 	if (stat(data, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "complaintctl: directory load: %s: no such "
-		    "folder (--data-dir, $COMPLAINTS_DATA_DIR)\n", data);
+		fprintf(stderr,
+		    "complaintctl: directory load: %s: no such "
+		    "folder (--data-dir, $COMPLAINTS_DATA_DIR)\n",
+		    data);
 		return CTL_USAGE;
 	}
 
 	xmlio_init();
 	if (tz_init(NULL) == -1) {
-		fprintf(stderr, "complaintctl: directory load: no time zone "
+		fprintf(stderr,
+		    "complaintctl: directory load: no time zone "
 		    "data\n");
 		return CTL_UNAVAILABLE;
 	}
@@ -310,14 +321,15 @@ dir_load(int argc, char **argv)
 	}
 	memset(&bar, 0, sizeof(bar));
 	bar.tty = isatty(STDERR_FILENO);
-	if (complaints_directory_load(cx, file, force, progress, &bar, &st,
-	    &e) == -1) {
+	if (complaints_directory_load(
+		cx, file, force, progress, &bar, &st, &e) == -1) {
 		if (bar.drawn)
 			fprintf(stderr, "\n");
 		fprintf(stderr, "complaintctl: directory load: %s: %s\n",
 		    e.code, e.message);
 		rc = (e.errc == COMPLAINTS_EINTERNAL ||
-		    e.errc == COMPLAINTS_EUNAVAIL) ? CTL_UNAVAILABLE :
+			 e.errc == COMPLAINTS_EUNAVAIL) ?
+		    CTL_UNAVAILABLE :
 		    CTL_REFUSED;
 		goto out;
 	}
@@ -358,8 +370,10 @@ cmd_directory(int argc, char **argv)
 		dir_usage();
 		return CTL_OK;
 	}
-	fprintf(stderr, "complaintctl: directory: unknown subcommand "
-	    "\"%s\"\n", argv[0]);
+	fprintf(stderr,
+	    "complaintctl: directory: unknown subcommand "
+	    "\"%s\"\n",
+	    argv[0]);
 	dir_usage();
 	return CTL_USAGE;
 }

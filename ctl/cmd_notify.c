@@ -62,7 +62,7 @@ fetch(const char *path, const char *accept, const char *file)
 }
 
 struct list_opts {
-	const char	*state, *body;
+	const char *state, *body;
 };
 
 /*
@@ -70,8 +70,8 @@ struct list_opts {
  * after gets the next page's, or empty at the end.
  */
 static int
-list_page(const struct list_opts *o, int (*each)(void *, xmlNodePtr),
-    void *arg, char after[24])
+list_page(const struct list_opts *o, int (*each)(void *, xmlNodePtr), void *arg,
+    char after[24])
 {
 	struct buf q, out;
 	xmlDocPtr doc;
@@ -124,9 +124,8 @@ list_page(const struct list_opts *o, int (*each)(void *, xmlNodePtr),
 		err = xmlio_child_text(n, "last-error");
 		no = xmlio_child_text(n, "outgoing-number");
 		printf("%-6s %-10s %-8s %-8s %-10s %s%s%s\n", id ? id : "",
-		    kind ? kind : "", ch ? ch : "", st ? st : "",
-		    no ? no : "-", to ? to : "", err ? "  " : "",
-		    err ? err : "");
+		    kind ? kind : "", ch ? ch : "", st ? st : "", no ? no : "-",
+		    to ? to : "", err ? "  " : "", err ? err : "");
 		free(id);
 		free(kind);
 		free(ch);
@@ -135,8 +134,8 @@ list_page(const struct list_opts *o, int (*each)(void *, xmlNodePtr),
 		free(err);
 		free(no);
 	}
-	if ((next = xmlio_child_text(xmlDocGetRootElement(doc),
-	    "next-after")) != NULL) {
+	if ((next = xmlio_child_text(
+		 xmlDocGetRootElement(doc), "next-after")) != NULL) {
 		strlcpy_chk(after, next, 24);
 		free(next);
 	}
@@ -177,8 +176,7 @@ cmd_notify(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "body", required_argument, NULL, 'b' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
+		{ "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 }
 	};
 	struct list_opts o;
 	const char *verb, *file = NULL;
@@ -191,10 +189,17 @@ cmd_notify(int argc, char **argv)
 	verb = ctl_verb_args(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 's': o.state = optarg; break;
-		case 'b': o.body = optarg; break;
-		case 'o': file = optarg; break;
-		default: return ctl_usage(notify_usage_text);
+		case 's':
+			o.state = optarg;
+			break;
+		case 'b':
+			o.body = optarg;
+			break;
+		case 'o':
+			file = optarg;
+			break;
+		default:
+			return ctl_usage(notify_usage_text);
 		}
 	}
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "failed") == 0) {
@@ -212,23 +217,24 @@ cmd_notify(int argc, char **argv)
 		return ctl_exchange("POST", path, NULL, 204);
 	}
 	if (strcmp(verb, "letter") == 0 && file != NULL) {
-		snprintf(path, sizeof(path), "/api/v1/notifications/%s/letter",
-		    id);
+		snprintf(
+		    path, sizeof(path), "/api/v1/notifications/%s/letter", id);
 		return fetch(path, "application/pdf", file);
 	}
 	return ctl_usage(notify_usage_text);
 }
 
 struct batch {
-	const char	*date, *dir;
-	int		 letters, failed;
+	const char *date, *dir;
+	int letters, failed;
 };
 
 static int
 batch_letter(void *arg, xmlNodePtr n)
 {
 	struct batch *b = arg;
-	char *id = xmlio_prop(n, "id"), *date = xmlio_child_text(n, "letter-date");
+	char *id = xmlio_prop(n, "id"),
+	     *date = xmlio_child_text(n, "letter-date");
 	char *no = xmlio_child_text(n, "outgoing-number");
 	char path[128], file[1100], safe[40];
 	int rc = CTL_OK;
@@ -238,8 +244,8 @@ batch_letter(void *arg, xmlNodePtr n)
 		for (char *p = safe; *p; p++)
 			if (*p == '/')
 				*p = '-';
-		snprintf(path, sizeof(path), "/api/v1/notifications/%s/letter",
-		    id);
+		snprintf(
+		    path, sizeof(path), "/api/v1/notifications/%s/letter", id);
 		snprintf(file, sizeof(file), "%s/letter-%s.pdf", b->dir, safe);
 		if ((rc = fetch(path, "application/pdf", file)) == CTL_OK) {
 			printf("%s\n", file);
@@ -261,13 +267,12 @@ static const char post_usage_text[] =
 int
 cmd_post(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "body", required_argument, NULL, 'b' },
+	static const struct option longopts[] = { { "body", required_argument,
+						      NULL, 'b' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "tracking", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ NULL, 0, NULL, 0 } };
 	const char *verb, *body = NULL, *dir = ".", *tracking = NULL;
 	struct list_opts o;
 	struct batch b;
@@ -282,11 +287,20 @@ cmd_post(int argc, char **argv)
 	verb = ctl_verb_args(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'b': body = optarg; break;
-		case 'd': date = optarg; break;
-		case 'o': dir = optarg; break;
-		case 't': tracking = optarg; break;
-		default: return ctl_usage(post_usage_text);
+		case 'b':
+			body = optarg;
+			break;
+		case 'd':
+			date = optarg;
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case 't':
+			tracking = optarg;
+			break;
+		default:
+			return ctl_usage(post_usage_text);
 		}
 	}
 	if (strcmp(verb, "sent") == 0) {
@@ -329,7 +343,7 @@ cmd_post(int argc, char **argv)
 		rc = fetch(q.data, csv ? "text/csv" : "application/pdf", file);
 		buf_free(&q);
 		if (rc == CTL_UNAVAILABLE && b.letters == 0 && b.failed == 0)
-			return rc;	/* no daemon: nothing was done */
+			return rc; /* no daemon: nothing was done */
 		/* A register that fails is reported like a letter. */
 		if (rc != CTL_OK) {
 			b.failed++;
@@ -338,12 +352,13 @@ cmd_post(int argc, char **argv)
 		printf("%s\n", file);
 	}
 	if (b.failed)
-		fprintf(stderr, "%d letters for %s on %s; %d documents could "
-		    "not be fetched (said above)\n", b.letters, body, date,
-		    b.failed);
+		fprintf(stderr,
+		    "%d letters for %s on %s; %d documents could "
+		    "not be fetched (said above)\n",
+		    b.letters, body, date, b.failed);
 	else
-		fprintf(stderr, "%d letters for %s on %s\n", b.letters, body,
-		    date);
+		fprintf(
+		    stderr, "%d letters for %s on %s\n", b.letters, body, date);
 	return b.failed ? CTL_UNAVAILABLE : CTL_OK;
 }
 
@@ -354,14 +369,12 @@ static const char slip_usage_text[] =
 int
 cmd_slip(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "code", required_argument, NULL, 'c' },
+	static const struct option longopts[] = { { "code", required_argument,
+						      NULL, 'c' },
 		{ "text", no_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'l' },
-		{ "pdf", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "pdf", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 } };
 	const char *code = NULL, *file = NULL, *lang = NULL;
 	char t[TALON_LEN + 1];
 	struct buf q;
@@ -371,11 +384,20 @@ cmd_slip(int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': code = optarg; break;
-		case 't': text = 1; break;
-		case 'o': file = optarg; break;
-		case 'l': lang = optarg; break;
-		default: return ctl_usage(slip_usage_text);
+		case 'c':
+			code = optarg;
+			break;
+		case 't':
+			text = 1;
+			break;
+		case 'o':
+			file = optarg;
+			break;
+		case 'l':
+			lang = optarg;
+			break;
+		default:
+			return ctl_usage(slip_usage_text);
 		}
 	}
 	if (optind != argc - 1 || (!text && file == NULL) ||
@@ -390,8 +412,7 @@ cmd_slip(int argc, char **argv)
 	if (text) {
 		struct buf out;
 
-		if (ctl_http("GET", q.data, NULL, NULL, 0, &out, &status) ==
-		    -1)
+		if (ctl_http("GET", q.data, NULL, NULL, 0, &out, &status) == -1)
 			rc = CTL_UNAVAILABLE;
 		else if (status != 200)
 			rc = ctl_report(status, &out);

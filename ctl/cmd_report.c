@@ -9,12 +9,13 @@
 
 #include "ctl/ctl.h"
 
-#define REPORT_QUERY_MAX	2048
+#define REPORT_QUERY_MAX 2048
 
 static void
 report_usage(void)
 {
-	fprintf(stderr, "usage: complaintctl report [--from YYYY-MM-DD] "
+	fprintf(stderr,
+	    "usage: complaintctl report [--from YYYY-MM-DD] "
 	    "[--to YYYY-MM-DD] [--body CODE]\n"
 	    "           [--service N] [--group body|service|institution|"
 	    "month|channel]\n"
@@ -26,8 +27,8 @@ cmd_report(int argc, char **argv)
 {
 	/* The options that pass into the query, by their names there. */
 	static const char *const names[] = { "from", "to", "body", "service",
-	    "group", "format" };
-#define NQ	(sizeof(names) / sizeof(names[0]))
+		"group", "format" };
+#define NQ (sizeof(names) / sizeof(names[0]))
 	struct option lo[NQ + 3];
 	const char *v[NQ] = { NULL, NULL, NULL, NULL, NULL, "text" };
 	const char *file = NULL;
@@ -37,7 +38,7 @@ cmd_report(int argc, char **argv)
 	memset(lo, 0, sizeof(lo));
 	for (size_t i = 0; i < NQ; i++)
 		lo[i] = (struct option){ names[i], required_argument, NULL,
-		    256 + (int)i };
+			256 + (int)i };
 	lo[NQ] = (struct option){ "output", required_argument, NULL, 'o' };
 	lo[NQ + 1] = (struct option){ "help", no_argument, NULL, 'h' };
 	opterr = 0;
@@ -69,7 +70,8 @@ cmd_report(int argc, char **argv)
 	for (size_t i = 0; i < NQ && rc == 0; i++)
 		rc = ctl_query_add(&q, names[i], v[i]);
 	if (rc == -1) {
-		fprintf(stderr, "complaintctl: report: the query is too long\n");
+		fprintf(
+		    stderr, "complaintctl: report: the query is too long\n");
 		rc = CTL_USAGE;
 		goto out;
 	}

@@ -24,7 +24,7 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define TOKEN_MAX	128
+#define TOKEN_MAX 128
 
 static const char user_usage_text[] =
     "usage: complaintctl user add LOGIN NAME "
@@ -49,7 +49,9 @@ token_path(char *out, size_t size)
 	if ((home = getenv("HOME")) == NULL || *home == '\0')
 		return -1;
 	return snprintf(out, size, "%s/.config/complaintctl/token", home) <
-	    (int)size ? 0 : -1;
+		(int)size ?
+	    0 :
+	    -1;
 }
 
 static int
@@ -127,7 +129,8 @@ doc(struct buf *b, const char *root, const char *const names[],
 	if (xmlio_out_begin(&o, root) == -1)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (values[i] && xmlio_out_elem(&o, names[i], values[i]) == -1) {
+		if (values[i] &&
+		    xmlio_out_elem(&o, names[i], values[i]) == -1) {
 			xmlio_out_free(&o);
 			return -1;
 		}
@@ -154,7 +157,7 @@ exchange(const char *method, const char *path, const struct buf *body,
 	long status = 0;
 
 	if (ctl_http(method, path, "application/xml", body ? body->data : NULL,
-	    body ? body->len : 0, out, &status) == -1)
+		body ? body->len : 0, out, &status) == -1)
 		return CTL_UNAVAILABLE;
 	if (status != expect)
 		return ctl_report(status, out);
@@ -173,7 +176,8 @@ cmd_login(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[2], "--password-stdin") == 0)
 		from_stdin = 1;
 	else if (argc != 2) {
-		fprintf(stderr, "usage: complaintctl login LOGIN "
+		fprintf(stderr,
+		    "usage: complaintctl login LOGIN "
 		    "[--password-stdin]\n");
 		return CTL_USAGE;
 	}
@@ -192,7 +196,8 @@ cmd_login(int argc, char **argv)
 	if (rc == CTL_OK && (tok = answer_text(&out, "token")) == NULL)
 		rc = CTL_UNAVAILABLE;
 	if (rc == CTL_OK && token_path(path, sizeof(path)) == -1) {
-		fprintf(stderr, "complaintctl: no place for the token: set "
+		fprintf(stderr,
+		    "complaintctl: no place for the token: set "
 		    "HOME or COMPLAINTS_TOKEN_FILE\n");
 		rc = CTL_USAGE;
 	}
@@ -214,8 +219,9 @@ cmd_login(int argc, char **argv)
 		}
 		unlink(path);
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0600)) == -1 || write(fd, tok, strlen(tok)) !=
-		    (ssize_t)strlen(tok) || write(fd, "\n", 1) != 1) {
+			 0600)) == -1 ||
+		    write(fd, tok, strlen(tok)) != (ssize_t)strlen(tok) ||
+		    write(fd, "\n", 1) != 1) {
 			fprintf(stderr, "complaintctl: %s: %s\n", path,
 			    strerror(errno));
 			rc = CTL_USAGE;
@@ -278,8 +284,8 @@ cmd_token(int argc, char **argv)
 			char *ex = answer_text(&out, "expires");
 
 			printf("%s\nid: %s, valid until %s; it is not shown "
-			    "again\n", t ? t : "", id ? id : "?",
-			    ex ? ex : "?");
+			       "again\n",
+			    t ? t : "", id ? id : "?", ex ? ex : "?");
 			free(t);
 			free(id);
 			free(ex);
@@ -300,15 +306,16 @@ cmd_token(int argc, char **argv)
 		buf_free(&out);
 		return rc;
 	}
-	fprintf(stderr, "usage: complaintctl token new LABEL [DAYS] | list | "
+	fprintf(stderr,
+	    "usage: complaintctl token new LABEL [DAYS] | list | "
 	    "revoke ID\n");
 	return CTL_USAGE;
 }
 
 struct user_opts {
-	const char	*name, *position, *body, *role, *data_dir, *schema_dir;
-	const char	*surname, *given, *patronymic;
-	int		 admin, from_stdin;
+	const char *name, *position, *body, *role, *data_dir, *schema_dir;
+	const char *surname, *given, *patronymic;
+	int admin, from_stdin;
 };
 
 /* The server's own database, for the first administrator. */
@@ -353,8 +360,8 @@ open_local(const struct user_opts *o)
 int
 cmd_user(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, 'n' },
+	static const struct option longopts[] = { { "name", required_argument,
+						      NULL, 'n' },
 		{ "position", required_argument, NULL, 'p' },
 		{ "body", required_argument, NULL, 'b' },
 		{ "role", required_argument, NULL, 'r' },
@@ -365,8 +372,7 @@ cmd_user(int argc, char **argv)
 		{ "surname", required_argument, NULL, 'S' },
 		{ "given-name", required_argument, NULL, 'G' },
 		{ "patronymic", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ NULL, 0, NULL, 0 } };
 	struct user_opts o;
 	struct complaints_name parts = { NULL, NULL, NULL };
 	char full[512];
@@ -384,18 +390,41 @@ cmd_user(int argc, char **argv)
 	verb = ctl_verb_args(&argc, &argv);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'n': o.name = optarg; break;
-		case 'p': o.position = optarg; break;
-		case 'b': o.body = optarg; break;
-		case 'r': o.role = optarg; break;
-		case 'a': o.admin = 1; break;
-		case 'd': o.data_dir = optarg; break;
-		case 's': o.schema_dir = optarg; break;
-		case 'i': o.from_stdin = 1; break;
-		case 'S': o.surname = optarg; break;
-		case 'G': o.given = optarg; break;
-		case 'P': o.patronymic = optarg; break;
-		default: return ctl_usage(user_usage_text);
+		case 'n':
+			o.name = optarg;
+			break;
+		case 'p':
+			o.position = optarg;
+			break;
+		case 'b':
+			o.body = optarg;
+			break;
+		case 'r':
+			o.role = optarg;
+			break;
+		case 'a':
+			o.admin = 1;
+			break;
+		case 'd':
+			o.data_dir = optarg;
+			break;
+		case 's':
+			o.schema_dir = optarg;
+			break;
+		case 'i':
+			o.from_stdin = 1;
+			break;
+		case 'S':
+			o.surname = optarg;
+			break;
+		case 'G':
+			o.given = optarg;
+			break;
+		case 'P':
+			o.patronymic = optarg;
+			break;
+		default:
+			return ctl_usage(user_usage_text);
 		}
 	}
 	if (strcmp(verb, "list") != 0) {
@@ -421,24 +450,24 @@ cmd_user(int argc, char **argv)
 	if (o.surname != NULL || o.given != NULL || o.patronymic != NULL) {
 		if (o.name != NULL || o.surname == NULL || o.given == NULL ||
 		    complaints_full_name(o.surname, o.given, o.patronymic, full,
-		    sizeof(full)) == -1)
+			sizeof(full)) == -1)
 			return ctl_usage(user_usage_text);
 		parts.surname = o.surname;
 		parts.given = o.given;
 		parts.patronymic = o.patronymic;
 	}
-	if (strcmp(verb, "add") == 0 && ((o.name == NULL &&
-	    o.surname == NULL) ||
-	    o.position == NULL || o.body == NULL || o.role == NULL))
+	if (strcmp(verb, "add") == 0 &&
+	    ((o.name == NULL && o.surname == NULL) || o.position == NULL ||
+		o.body == NULL || o.role == NULL))
 		return ctl_usage(user_usage_text);
 	if (ministry != NULL && (o.data_dir == NULL || *o.data_dir == '\0')) {
-		fprintf(stderr, "complaintctl: --admin over HTTP needs "
+		fprintf(stderr,
+		    "complaintctl: --admin over HTTP needs "
 		    "--body\n");
 		return CTL_USAGE;
 	}
 	if ((strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) &&
-	    read_password("New password: ", o.from_stdin, pw,
-	    sizeof(pw)) == -1)
+	    read_password("New password: ", o.from_stdin, pw, sizeof(pw)) == -1)
 		return CTL_USAGE;
 
 	if (o.data_dir != NULL && *o.data_dir) {
@@ -449,14 +478,14 @@ cmd_user(int argc, char **argv)
 			o.body = complaints_body_today(cx, ministry);
 		if (strcmp(verb, "add") == 0)
 			rc = complaints_staff_add(cx, &complaints_system, login,
-			    o.name, o.surname ? &parts : NULL,
-			    o.position, o.body, o.role, pw, &e);
+			    o.name, o.surname ? &parts : NULL, o.position,
+			    o.body, o.role, pw, &e);
 		else if (strcmp(verb, "passwd") == 0)
-			rc = complaints_staff_passwd(cx, &complaints_system,
-			    login, pw, &e);
+			rc = complaints_staff_passwd(
+			    cx, &complaints_system, login, pw, &e);
 		else if (strcmp(verb, "disable") == 0)
-			rc = complaints_staff_disable(cx, &complaints_system,
-			    login, &e);
+			rc = complaints_staff_disable(
+			    cx, &complaints_system, login, &e);
 		else if (strcmp(verb, "list") == 0) {
 			buf_init(&out, 4 * 1024 * 1024);
 			rc = complaints_staff_list(cx, &out, &e);
@@ -464,9 +493,11 @@ cmd_user(int argc, char **argv)
 				fwrite(out.data, 1, out.len, stdout);
 			buf_free(&out);
 		} else
-			rc = -1, complaints_error_set(&e, COMPLAINTS_EINVAL,
-			    "usage", "unknown verb "
-			    "%s", verb);
+			rc = -1,
+			complaints_error_set(&e, COMPLAINTS_EINVAL, "usage",
+			    "unknown verb "
+			    "%s",
+			    verb);
 		sodium_memzero(pw, sizeof(pw));
 		complaints_close(cx);
 		xmlio_cleanup();
@@ -474,8 +505,9 @@ cmd_user(int argc, char **argv)
 			fprintf(stderr, "complaintctl: %s: %s\n", e.code,
 			    e.message);
 			return (e.errc == COMPLAINTS_EINTERNAL ||
-		    e.errc == COMPLAINTS_EUNAVAIL) ? CTL_UNAVAILABLE :
-		    CTL_REFUSED;
+				   e.errc == COMPLAINTS_EUNAVAIL) ?
+			    CTL_UNAVAILABLE :
+			    CTL_REFUSED;
 		}
 		return CTL_OK;
 	}
@@ -483,17 +515,17 @@ cmd_user(int argc, char **argv)
 	/* Over HTTP, as the signed-in administrator. */
 	if (strcmp(verb, "add") == 0) {
 		static const char *const with_name[] = { "login", "name",
-		    "position", "body", "role", "password" };
+			"position", "body", "role", "password" };
 		static const char *const with_parts[] = { "login", "surname",
-		    "given-name", "patronymic", "position", "body", "role",
-		    "password" };
+			"given-name", "patronymic", "position", "body", "role",
+			"password" };
 		const char *v[8] = { login, o.name, o.position, o.body, o.role,
-		    pw };
+			pw };
 		const char *vp[8] = { login, o.surname, o.given, o.patronymic,
-		    o.position, o.body, o.role, pw };
+			o.position, o.body, o.role, pw };
 
 		if ((o.surname ? doc(&body, "account", with_parts, vp, 8) :
-		    doc(&body, "account", with_name, v, 6)) == -1)
+				 doc(&body, "account", with_name, v, 6)) == -1)
 			return CTL_UNAVAILABLE;
 		rc = exchange("POST", "/api/v1/users", &body, 201, &out);
 	} else if (strcmp(verb, "passwd") == 0) {
@@ -502,13 +534,13 @@ cmd_user(int argc, char **argv)
 
 		if (doc(&body, "password-change", names, v, 1) == -1)
 			return CTL_UNAVAILABLE;
-		snprintf(path, sizeof(path), "/api/v1/users/%.60s/password",
-		    login);
+		snprintf(
+		    path, sizeof(path), "/api/v1/users/%.60s/password", login);
 		rc = exchange("POST", path, &body, 204, &out);
 	} else if (strcmp(verb, "disable") == 0) {
 		buf_init(&body, 16);
-		snprintf(path, sizeof(path), "/api/v1/users/%.60s/disable",
-		    login);
+		snprintf(
+		    path, sizeof(path), "/api/v1/users/%.60s/disable", login);
 		rc = exchange("POST", path, NULL, 204, &out);
 	} else if (strcmp(verb, "list") == 0) {
 		buf_init(&body, 16);

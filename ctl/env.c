@@ -11,7 +11,7 @@
 #include "ctl/ctl.h"
 
 #ifndef DATADIR
-#define DATADIR		"/usr/local/share/complaints"
+#define DATADIR "/usr/local/share/complaints"
 #endif
 
 const char *
@@ -24,7 +24,8 @@ ctl_share_dir(void)
 		return dir;
 	if ((dir = getenv("COMPLAINTS_DATADIR")) != NULL && *dir != '\0') {
 		if (!warned)
-			fprintf(stderr, "complaintctl: COMPLAINTS_DATADIR is "
+			fprintf(stderr,
+			    "complaintctl: COMPLAINTS_DATADIR is "
 			    "an old name; use COMPLAINTS_SHARE_DIR\n");
 		warned = 1;
 		return dir;

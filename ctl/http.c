@@ -1,7 +1,7 @@
 /* complaintctl: HTTP with libcurl, and printing the answers. */
 #include <errno.h>
-#include <limits.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +15,9 @@
 #include "ctl/ctl.h"
 #include "xmlio/xmlio.h"
 
-#define CTL_MAX_RESPONSE	(16 * 1024 * 1024)
-#define CTL_MAX_ERROR		(64 * 1024)	/* an <error> while streaming */
-#define CTL_MAX_URL		2048
+#define CTL_MAX_RESPONSE (16 * 1024 * 1024)
+#define CTL_MAX_ERROR	 (64 * 1024) /* an <error> while streaming */
+#define CTL_MAX_URL	 2048
 
 static size_t
 on_data(char *p, size_t size, size_t n, void *arg)
@@ -25,7 +25,7 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	struct buf *b = arg;
 
 	if (buf_add(b, p, size * n) == -1)
-		return 0;	/* over the cap: abort the transfer */
+		return 0; /* over the cap: abort the transfer */
 	return size * n;
 }
 
@@ -76,8 +76,8 @@ ctl_http(const char *method, const char *path, const char *type,
 		snprintf(h, sizeof(h), "Content-Type: %s", type);
 		hdr = curl_slist_append(hdr, h);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)len);
+		curl_easy_setopt(
+		    c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	rc = curl_easy_perform(c);
@@ -92,12 +92,12 @@ ctl_http(const char *method, const char *path, const char *type,
 }
 
 struct stream {
-	CURL		*c;
-	FILE		*out;
-	struct buf	*err;
-	long		 status;
-	int		 write_failed;
-	int		 saved_errno;	/* why the write failed */
+	CURL *c;
+	FILE *out;
+	struct buf *err;
+	long status;
+	int write_failed;
+	int saved_errno; /* why the write failed */
 };
 
 /*
@@ -183,8 +183,8 @@ ctl_report(long status, const struct buf *out)
 	char *code = NULL, *msg = NULL;
 
 	doc = xmlReadMemory(out->data ? out->data : "", (int)out->len,
-	    "response.xml", "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING);
+	    "response.xml", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (root && strcmp((const char *)root->name, "error") == 0) {
 		code = xmlio_child_text(root, "code");
@@ -227,8 +227,10 @@ ctl_parse_or_dump(const char *cmd, const struct buf *b)
 	xmlDocPtr doc = NULL;
 
 	if (!ctl_opts.raw && (doc = ctl_parse(b)) == NULL)
-		fprintf(stderr, "complaintctl: %s: the answer is not "
-		    "well-formed XML; printed as received\n", cmd);
+		fprintf(stderr,
+		    "complaintctl: %s: the answer is not "
+		    "well-formed XML; printed as received\n",
+		    cmd);
 	if (doc == NULL && b->len > 0)
 		fwrite(b->data, 1, b->len, stdout);
 	return doc;
@@ -246,7 +248,7 @@ ctl_verb_args(int *argc, char ***argv)
 {
 	(*argc)--;
 	(*argv)++;
-	optind = 0;	/* getopt_long afresh: see main() */
+	optind = 0; /* getopt_long afresh: see main() */
 	return (*argv)[0];
 }
 
@@ -268,10 +270,9 @@ ctl_print_leaf(const char *name, xmlNodePtr n)
 	char *t = xmlio_child_text(n, NULL);
 
 	if (code != NULL || year != NULL)
-		printf("%s: %s%s%s%s%s%s\n", name, t ? t : "",
-		    code ? " (" : "", code ? (const char *)code : "",
-		    code ? ")" : "", year ? "/" : "",
-		    year ? (const char *)year : "");
+		printf("%s: %s%s%s%s%s%s\n", name, t ? t : "", code ? " (" : "",
+		    code ? (const char *)code : "", code ? ")" : "",
+		    year ? "/" : "", year ? (const char *)year : "");
 	else
 		ctl_print_value(name, t);
 	free(t);
@@ -324,16 +325,15 @@ ctl_print_tree(const char *prefix, xmlNodePtr n)
 }
 
 int
-ctl_exchange(const char *method, const char *path, const struct buf *body,
-    long expect)
+ctl_exchange(
+    const char *method, const char *path, const struct buf *body, long expect)
 {
 	struct buf out;
 	long status = 0;
 	int rc;
 
-	if (ctl_http(method, path, "application/xml",
-	    body ? body->data : NULL, body ? body->len : 0, &out,
-	    &status) == -1) {
+	if (ctl_http(method, path, "application/xml", body ? body->data : NULL,
+		body ? body->len : 0, &out, &status) == -1) {
 		buf_free(&out);
 		return CTL_UNAVAILABLE;
 	}
@@ -385,8 +385,8 @@ ctl_query_add(struct buf *q, const char *name, const char *value)
 		return 0;
 	if ((e = escape(value)) == NULL)
 		return -1;
-	rc = buf_printf(q, "%c%s=%s", q->data && strchr(q->data, '?') ?
-	    '&' : '?', name, e);
+	rc = buf_printf(
+	    q, "%c%s=%s", q->data && strchr(q->data, '?') ? '&' : '?', name, e);
 	curl_free(e);
 	return rc;
 }
@@ -404,13 +404,17 @@ ctl_ref(const char *cmd, const char *in, char *out, size_t len)
 	}
 	switch (complaints_talon_parse(in, t)) {
 	case TALON_MALFORMED:
-		fprintf(stderr, "complaintctl: %s: %s: neither a complaint's "
+		fprintf(stderr,
+		    "complaintctl: %s: %s: neither a complaint's "
 		    "id nor a talon number (14 digits, such as "
-		    "2026-123456789-0)\n", cmd, in);
+		    "2026-123456789-0)\n",
+		    cmd, in);
 		return -1;
 	case TALON_BAD_CHECK:
-		fprintf(stderr, "complaintctl: %s: %s: check digit does not "
-		    "match: the number was mistyped\n", cmd, in);
+		fprintf(stderr,
+		    "complaintctl: %s: %s: check digit does not "
+		    "match: the number was mistyped\n",
+		    cmd, in);
 		return -1;
 	case TALON_OK:
 		break;
@@ -429,8 +433,8 @@ download_tmp(const char *cmd, const char *path, char *tmp, size_t len,
 	int fd;
 
 	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", path) >= len) {
-		fprintf(stderr, "complaintctl: %s: %s: name too long\n", cmd,
-		    path);
+		fprintf(
+		    stderr, "complaintctl: %s: %s: name too long\n", cmd, path);
 		return -1;
 	}
 	if ((fd = mkstemp(tmp)) == -1) {
@@ -450,8 +454,8 @@ download_tmp(const char *cmd, const char *path, char *tmp, size_t len,
 }
 
 int
-ctl_download(const char *cmd, const char *path, const char *accept,
-    const char *file)
+ctl_download(
+    const char *cmd, const char *path, const char *accept, const char *file)
 {
 	mode_t um = umask(0);
 
@@ -480,8 +484,7 @@ ctl_download_mode(const char *cmd, const char *path, const char *accept,
 	if (r == 0 && status != 200)
 		rc = ctl_report(status, &err);
 	else
-		rc = r == 0 ? CTL_OK : r == -2 ? CTL_REFUSED :
-		    CTL_UNAVAILABLE;
+		rc = r == 0 ? CTL_OK : r == -2 ? CTL_REFUSED : CTL_UNAVAILABLE;
 	buf_free(&err);
 	if (f == stdout)
 		return rc;

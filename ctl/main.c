@@ -11,10 +11,10 @@
 struct ctl_opts ctl_opts;
 
 static const struct {
-	const char	*name;
-	int		(*fn)(int, char **);
-	const char	*args;
-	const char	*help;
+	const char *name;
+	int (*fn)(int, char **);
+	const char *args;
+	const char *help;
 } cmds[] = {
 	{ "notify", cmd_notify, "list|failed|resend|to-post|letter ...",
 	    "notifications: failed ones, sending again, by post" },
@@ -39,12 +39,12 @@ static const struct {
 	    "print the due date under a rule set" },
 	{ "case", cmd_case, "ID|TALON",
 	    "print a complaint's record: fields, talons, events" },
-	{ "list", cmd_list, "[--body B] [--state S] [--service N] "
+	{ "list", cmd_list,
+	    "[--body B] [--state S] [--service N] "
 	    "[--overdue]\n            [--from D] [--to D] [--limit N] "
 	    "[--after ID]",
 	    "list complaints, one a line" },
-	{ "overdue", cmd_overdue, "[--body B]",
-	    "list the overdue complaints" },
+	{ "overdue", cmd_overdue, "[--body B]", "list the overdue complaints" },
 	{ "assign", cmd_action, "ID --assignee NAME [--note TEXT]",
 	    "assign the complaint to an official" },
 	{ "forward", cmd_action, "ID --to BODY --reason TEXT",
@@ -54,20 +54,26 @@ static const struct {
 	{ "decide", cmd_action, "ID --outcome OUTCOME --reasoning TEXT",
 	    "record the decision (upheld, partly-upheld, rejected, "
 	    "explained)" },
-	{ "appeal", cmd_action, "ID --channel CHANNEL --reasons TEXT "
+	{ "appeal", cmd_action,
+	    "ID --channel CHANNEL --reasons TEXT "
 	    "[--demands TEXT]\n            [--received-at ISO8601]",
 	    "register an appeal against the decision" },
 	{ "withdraw", cmd_action, "ID [--reason TEXT]",
 	    "the applicant withdrew the complaint" },
-	{ "leave", cmd_action, "ID --ground anonymous|repeated "
-	    "[--reason TEXT]", "leave the complaint without consideration" },
+	{ "leave", cmd_action,
+	    "ID --ground anonymous|repeated "
+	    "[--reason TEXT]",
+	    "leave the complaint without consideration" },
 	{ "note", cmd_action, "ID --text TEXT", "add a note to the case" },
-	{ "answer", cmd_action, "ID --channel post|email|in-person "
-	    "[--note TEXT]", "record that the answer was sent" },
+	{ "answer", cmd_action,
+	    "ID --channel post|email|in-person "
+	    "[--note TEXT]",
+	    "record that the answer was sent" },
 	{ "close", cmd_action, "ID [--reason TEXT]", "close the case" },
 	{ "journal", cmd_journal, "--body B --year Y [--csv] [-o FILE]",
 	    "export a body's incoming-correspondence journal" },
-	{ "report", cmd_report, "[--from D] [--to D] [--body B] [--service N] "
+	{ "report", cmd_report,
+	    "[--from D] [--to D] [--body B] [--service N] "
 	    "[--group G]\n        [--format text|csv|xlsx|xml] [-o FILE]",
 	    "the figures of a period (see complaintsd(8), REPORTS)" },
 	{ "verify", cmd_verify, "",
@@ -76,7 +82,8 @@ static const struct {
 	    "a verified copy of the server's store (the daemon may run)" },
 	{ "restore", cmd_backup, "--data-dir DIR [--force] FILE",
 	    "put a verified copy back (the daemon stopped)" },
-	{ "directory", cmd_directory, "search TEXT... | show CODE |\n"
+	{ "directory", cmd_directory,
+	    "search TEXT... | show CODE |\n"
 	    "            load [--force] [--data-dir DIR] [--schema-dir DIR] "
 	    "[FILE]",
 	    "look up bodies and institutions; load directory.xml" },
@@ -89,14 +96,14 @@ ctl_bad_option(const char *cmd, int ch, char **argv)
 	const char *opt = optind > 0 ? argv[optind - 1] : "?";
 
 	if (ch == ':')
-		fprintf(stderr, "complaintctl: %s: %s needs a value\n", cmd,
-		    opt);
+		fprintf(
+		    stderr, "complaintctl: %s: %s needs a value\n", cmd, opt);
 	else if (optopt != 0 && optopt < 256 && strncmp(opt, "--", 2) != 0)
 		fprintf(stderr, "complaintctl: %s: unknown option -%c\n", cmd,
 		    optopt);
 	else
-		fprintf(stderr, "complaintctl: %s: unknown option %s\n", cmd,
-		    opt);
+		fprintf(
+		    stderr, "complaintctl: %s: unknown option %s\n", cmd, opt);
 	return CTL_USAGE;
 }
 
@@ -107,11 +114,13 @@ usage(FILE *f)
 	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-9s %s\n  %9s   %s\n", cmds[i].name,
 		    cmds[i].args, "", cmds[i].help);
-	fprintf(f, "\n  the actions (assign ... close) name who acts with "
+	fprintf(f,
+	    "\n  the actions (assign ... close) name who acts with "
 	    "--by-name NAME,\n  --by-position POS and --by-body CODE, "
 	    "by default $COMPLAINTS_NAME,\n  $COMPLAINTS_POSITION and "
 	    "$COMPLAINTS_BODY\n");
-	fprintf(f, "\n  -u URL   the daemon (default $COMPLAINTS_URL or "
+	fprintf(f,
+	    "\n  -u URL   the daemon (default $COMPLAINTS_URL or "
 	    "http://127.0.0.1:8080)\n  -x       print XML as received\n"
 	    "\nexit status: 0 done, 1 refused by the server, 2 usage, "
 	    "3 server unreachable or failed\n");
@@ -120,11 +129,9 @@ usage(FILE *f)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "url", required_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option longopts[] = { { "help", no_argument, NULL,
+						      'h' },
+		{ "url", required_argument, NULL, 'u' }, { NULL, 0, NULL, 0 } };
 	int ch, rc;
 
 	ctl_opts.url = getenv("COMPLAINTS_URL");

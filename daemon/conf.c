@@ -18,15 +18,21 @@
 enum opt_type { OPT_STR, OPT_INT };
 
 struct opt {
-	const char	*name;
-	enum opt_type	 type;
-	const char	*def;
-	long long	 min, max;
-	size_t		 off;
+	const char *name;
+	enum opt_type type;
+	const char *def;
+	long long min, max;
+	size_t off;
 };
 
-#define S(n, d)		{ #n, OPT_STR, d, 0, 0, offsetof(struct conf, n) }
-#define I(n, d, lo, hi)	{ #n, OPT_INT, #d, lo, hi, offsetof(struct conf, n) }
+#define S(n, d) \
+	{ \
+#n, OPT_STR, d, 0, 0, offsetof(struct conf, n) \
+	}
+#define I(n, d, lo, hi) \
+	{ \
+#n, OPT_INT, #d, lo, hi, offsetof(struct conf, n) \
+	}
 
 static const struct opt opts[] = {
 	S(listen, "127.0.0.1"),
@@ -97,8 +103,10 @@ set(struct conf *c, const struct opt *o, const char *value, char *err,
 
 	if (o->type == OPT_INT) {
 		if (parse_ll(value, o->min, o->max, &v) == -1) {
-			snprintf(err, errlen, "%s: \"%s\" is not a number from "
-			    "%lld to %lld", o->name, value, o->min, o->max);
+			snprintf(err, errlen,
+			    "%s: \"%s\" is not a number from "
+			    "%lld to %lld",
+			    o->name, value, o->min, o->max);
 			return -1;
 		}
 		*(long long *)(void *)((char *)c + o->off) = v;
@@ -134,8 +142,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line too long", path,
-			    lineno);
+			snprintf(
+			    err, errlen, "%s:%d: line too long", path, lineno);
 			goto out;
 		}
 		if ((p = strchr(line, '#')) != NULL)
@@ -165,15 +173,19 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		}
 		if (strcmp(c->smtp_tls, "none") && strcmp(c->smtp_tls, "try") &&
 		    strcmp(c->smtp_tls, "required")) {
-			snprintf(err, errlen, "%s:%d: smtp_tls: none, try or "
-			    "required", path, lineno);
+			snprintf(err, errlen,
+			    "%s:%d: smtp_tls: none, try or "
+			    "required",
+			    path, lineno);
 			goto out;
 		}
 		if (strcmp(c->log_level, "debug") &&
 		    strcmp(c->log_level, "info") &&
 		    strcmp(c->log_level, "warning")) {
-			snprintf(err, errlen, "%s:%d: log_level: debug, info "
-			    "or warning", path, lineno);
+			snprintf(err, errlen,
+			    "%s:%d: log_level: debug, info "
+			    "or warning",
+			    path, lineno);
 			goto out;
 		}
 	}
@@ -203,10 +215,9 @@ conf_dump(const struct conf *c)
 		const void *p = (const char *)c + opts[i].off;
 
 		if (opts[i].type == OPT_INT)
-			printf("%s = %lld\n", opts[i].name,
-			    *(const long long *)p);
+			printf(
+			    "%s = %lld\n", opts[i].name, *(const long long *)p);
 		else
-			printf("%s = %s\n", opts[i].name,
-			    *(char *const *)p);
+			printf("%s = %s\n", opts[i].name, *(char *const *)p);
 	}
 }

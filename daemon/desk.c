@@ -16,9 +16,10 @@
 
 #include "daemon/desk.h"
 
-#define PAGE_CAP	(2 * 1024 * 1024)	/* a rendered page */
+#define PAGE_CAP (2 * 1024 * 1024) /* a rendered page */
 
-static const char page_csp[] = "default-src 'none'; style-src 'self'; "
+static const char page_csp[] =
+    "default-src 'none'; style-src 'self'; "
     "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'";
 
@@ -61,16 +62,14 @@ set_cookie(struct req *r, const char *base, const char *value, int max_age,
 
 	cookie_name(r, base, name, sizeof(name));
 	snprintf(out, outlen, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-	    name, value, tls(r) ? "; Secure" : "", max_age == 0 ?
-	    "; Max-Age=0" : "");
+	    name, value, tls(r) ? "; Secure" : "",
+	    max_age == 0 ? "; Max-Age=0" : "");
 }
 
 void
-desk_session_cookie(struct req *r, const char *token, char *out,
-    size_t outlen)
+desk_session_cookie(struct req *r, const char *token, char *out, size_t outlen)
 {
-	set_cookie(r, "desk", token ? token : "", token ? -1 : 0, out,
-	    outlen);
+	set_cookie(r, "desk", token ? token : "", token ? -1 : 0, out, outlen);
 }
 
 /* The CSRF token of a session token: hex of a keyed BLAKE2b. */
@@ -80,8 +79,8 @@ csrf_of(const char *token, char out[DESK_CSRF_LEN + 1])
 	uint8_t h[DESK_CSRF_LEN / 2];
 
 	pthread_once(&csrf_once, csrf_init);
-	crypto_generichash(h, sizeof(h), (const uint8_t *)token,
-	    strlen(token), csrf_key, sizeof(csrf_key));
+	crypto_generichash(h, sizeof(h), (const uint8_t *)token, strlen(token),
+	    csrf_key, sizeof(csrf_key));
 	sodium_bin2hex(out, DESK_CSRF_LEN + 1, h, sizeof(h));
 }
 
@@ -121,21 +120,23 @@ desk_access(struct req *r)
 		/* A form posted from another site's page: refused whole. */
 		origin = httpd_header(r, "Origin");
 		host = httpd_header(r, MHD_HTTP_HEADER_HOST);
-		snprintf(want, sizeof(want), "%s://%s", tls(r) ? "https" :
-		    "http", host ? host : "");
+		snprintf(want, sizeof(want), "%s://%s",
+		    tls(r) ? "https" : "http", host ? host : "");
 		if (origin == NULL || host == NULL ||
 		    strcmp(origin, want) != 0) {
-			r->access_rc = httpd_fail(r, 403, "bad-origin", "a "
+			r->access_rc = httpd_fail(r, 403, "bad-origin",
+			    "a "
 			    "desk form is posted from the desk's own pages "
-			    "only (Origin %s)", origin ? origin : "missing");
+			    "only (Origin %s)",
+			    origin ? origin : "missing");
 			return -1;
 		}
 	}
 	if (r->route->access != DESK)
 		return 0;
 	c = cookie(r, "desk");
-	if (c == NULL || complaints_authenticate(r->h->cx, c, &r->actor,
-	    &e) == -1) {
+	if (c == NULL ||
+	    complaints_authenticate(r->h->cx, c, &r->actor, &e) == -1) {
 		r->access_rc = desk_redirect(r, "/desk/login", NULL);
 		return -1;
 	}
@@ -150,8 +151,8 @@ desk_lang(struct req *r)
 
 	if (p == NULL)
 		p = cookie(r, "desk-lang");
-	return web_lang_pick(p, httpd_header(r,
-	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	return web_lang_pick(
+	    p, httpd_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 }
 
 /* --- Forms -------------------------------------------------------------- */
@@ -159,8 +160,7 @@ desk_lang(struct req *r)
 static enum MHD_Result
 form_field(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *filename, const char *content_type,
-    const char *transfer_encoding, const char *data, uint64_t off,
-    size_t size)
+    const char *transfer_encoding, const char *data, uint64_t off, size_t size)
 {
 	struct desk_form *f = cls;
 	char *v;
@@ -218,8 +218,9 @@ desk_form_read(struct req *r, struct desk_form *f)
 	if (MHD_destroy_post_processor(pp) != MHD_YES)
 		ok = 0;
 	for (int i = 0; i < f->n; i++)
-		if (f->value[i] != NULL && (strlen(f->value[i]) != f->len[i] ||
-		    !utf8_valid(f->value[i], f->len[i], NULL)))
+		if (f->value[i] != NULL &&
+		    (strlen(f->value[i]) != f->len[i] ||
+			!utf8_valid(f->value[i], f->len[i], NULL)))
 			f->bad = 1;
 	if (!ok)
 		f->bad = 1;
@@ -231,8 +232,10 @@ desk_form_get(const struct desk_form *f, const char *name)
 {
 	for (int i = 0; i < f->n; i++)
 		if (strcmp(f->name[i], name) == 0)
-			return f->value[i] && f->value[i][strspn(f->value[i],
-			    " \t\r\n")] ? f->value[i] : NULL;
+			return f->value[i] &&
+				f->value[i][strspn(f->value[i], " \t\r\n")] ?
+			    f->value[i] :
+			    NULL;
 	return NULL;
 }
 
@@ -278,7 +281,8 @@ desk_doc(struct req *r)
 		goto fail;
 	if (r->who != NULL) {
 		if ((me = xmlNewChild(root, NULL, BAD_CAST "me", NULL)) ==
-		    NULL || prop(me, "login", r->who->login) == -1 ||
+			NULL ||
+		    prop(me, "login", r->who->login) == -1 ||
 		    prop(me, "name", r->who->name) == -1 ||
 		    prop(me, "position", r->who->position) == -1 ||
 		    prop(me, "body", r->who->body) == -1 ||
@@ -297,8 +301,8 @@ desk_doc_add(xmlNodePtr parent, const char *xml, size_t len)
 	xmlDocPtr d;
 	xmlNodePtr n;
 
-	d = xmlReadMemory(xml, (int)len, NULL, "UTF-8", XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	d = xmlReadMemory(xml, (int)len, NULL, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (d == NULL)
 		return -1;
 	n = xmlDocCopyNode(xmlDocGetRootElement(d), parent->doc, 1);
@@ -359,12 +363,11 @@ desk_html(const struct buf *b, enum web_lang lang, const char *referrer)
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(b->len, b->data,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(
+	    b->len, b->data, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return NULL;
-	MHD_add_response_header(resp, "Content-Language",
-	    web_lang_code(lang));
+	MHD_add_response_header(resp, "Content-Language", web_lang_code(lang));
 	MHD_add_response_header(resp, "Content-Security-Policy", page_csp);
 	MHD_add_response_header(resp, "Referrer-Policy", referrer);
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -400,11 +403,12 @@ desk_page(struct req *r, unsigned status, const char *page, xmlDocPtr doc,
 		return MHD_NO;
 	if (set_cookie_value != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", set_cookie_value);
-	if ((p = httpd_arg(r, "lang")) != NULL && web_lang_pick(p, NULL) ==
-	    lang && strcmp(p, web_lang_code(lang)) == 0) {
+	if ((p = httpd_arg(r, "lang")) != NULL &&
+	    web_lang_pick(p, NULL) == lang &&
+	    strcmp(p, web_lang_code(lang)) == 0) {
 		/* The language chosen stays for the next pages. */
-		set_cookie(r, "desk-lang", web_lang_code(lang), -1, lc,
-		    sizeof(lc));
+		set_cookie(
+		    r, "desk-lang", web_lang_code(lang), -1, lc, sizeof(lc));
 		MHD_add_response_header(resp, "Set-Cookie", lc);
 	}
 	return httpd_queue(r, status, resp, "text/html; charset=utf-8");
@@ -415,8 +419,8 @@ desk_redirect(struct req *r, const char *location, const char *set_cookie)
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
-	    MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(
+	    0, (void *)(uintptr_t) "", MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Location", location);

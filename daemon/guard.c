@@ -22,26 +22,26 @@
 #include "daemon/guard.h"
 #include "util/util.h"
 
-#define GUARD_TICK_MS	200
+#define GUARD_TICK_MS 200
 
 enum phase { WAIT_HEADERS, WAIT_BODY, SERVING };
 
 struct entry {
-	struct entry	*prev, *next;
-	MHD_socket	 fd;
-	enum phase	 phase;
-	int64_t		 deadline;	/* ms, monotonic; 0: none */
-	int		 cut;
+	struct entry *prev, *next;
+	MHD_socket fd;
+	enum phase phase;
+	int64_t deadline; /* ms, monotonic; 0: none */
+	int cut;
 };
 
 struct guard {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	pthread_t	 thread;
-	int		 started, stop;
-	int64_t		 header_ms, body_ms;
-	struct entry	*head;
-	unsigned long	 cuts;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	int started, stop;
+	int64_t header_ms, body_ms;
+	struct entry *head;
+	unsigned long cuts;
 };
 
 static void *
@@ -62,8 +62,8 @@ watch(void *arg)
 			e->cut = 1;
 			g->cuts++;
 			log_debug("http: a client missed its deadline for the "
-			    "%s; connection cut", e->phase == WAIT_HEADERS ?
-			    "headers" : "body");
+				  "%s; connection cut",
+			    e->phase == WAIT_HEADERS ? "headers" : "body");
 		}
 		mono_deadline(&until, GUARD_TICK_MS);
 		pthread_cond_timedwait(&g->cond, &g->lock, &until);
@@ -128,7 +128,8 @@ set_phase(struct guard *g, struct MHD_Connection *conn, enum phase p)
 	pthread_mutex_lock(&g->lock);
 	e->phase = p;
 	e->deadline = p == WAIT_HEADERS ? mono_ms() + g->header_ms :
-	    p == WAIT_BODY ? mono_ms() + g->body_ms : 0;
+	    p == WAIT_BODY		? mono_ms() + g->body_ms :
+					  0;
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -141,8 +142,8 @@ guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	struct entry *e;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		ci = MHD_get_connection_info(conn,
-		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		/* Out of memory: this connection has the idle timeout only. */
 		if (ci == NULL || (e = calloc(1, sizeof(*e))) == NULL)
 			return;
@@ -202,13 +203,13 @@ guard_cut_count(struct guard *g)
 }
 
 struct count {
-	const char	*name;
-	int		 n;
+	const char *name;
+	int n;
 };
 
 static enum MHD_Result
-count_one(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+count_one(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct count *c = cls;
 
@@ -234,12 +235,12 @@ guard_framing(struct MHD_Connection *conn)
 	const char *te, *cl;
 	size_t n;
 
-	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	te = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	if (te == NULL)
 		return NULL;
-	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	cl = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL)
 		return "Transfer-Encoding and Content-Length together";
 	while (*te == ' ' || *te == '\t')

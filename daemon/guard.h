@@ -22,24 +22,23 @@ struct guard;
  * (or of the previous answer), a body within body_s of its headers.
  * NULL when out of memory or no thread.
  */
-struct guard	*guard_new(int header_s, int body_s);
+struct guard *guard_new(int header_s, int body_s);
 /* Stops the watch; after MHD_stop_daemon. */
-void		 guard_free(struct guard *);
+void guard_free(struct guard *);
 
 /* The MHD_OPTION_NOTIFY_CONNECTION callback; cls is the guard. */
-void		 guard_notify(void *cls, struct MHD_Connection *,
-		    void **socket_context,
-		    enum MHD_ConnectionNotificationCode);
+void guard_notify(void *cls, struct MHD_Connection *, void **socket_context,
+    enum MHD_ConnectionNotificationCode);
 /* The headers are in: the body's deadline starts. */
-void		 guard_body(struct guard *, struct MHD_Connection *);
+void guard_body(struct guard *, struct MHD_Connection *);
 /* The request is in (or answered early): no deadline while it is served. */
-void		 guard_served(struct guard *, struct MHD_Connection *);
+void guard_served(struct guard *, struct MHD_Connection *);
 /* The answer went out: the next request's headers have their deadline. */
-void		 guard_next(struct guard *, struct MHD_Connection *);
+void guard_next(struct guard *, struct MHD_Connection *);
 /* How many times the request has a header of that name. */
-int		 guard_header_count(struct MHD_Connection *, const char *name);
+int guard_header_count(struct MHD_Connection *, const char *name);
 /* How many connections the guard has cut, for the log and the tests. */
-unsigned long	 guard_cut_count(struct guard *);
+unsigned long guard_cut_count(struct guard *);
 
 /*
  * The request's framing: NULL when it is one we read the same way as any
@@ -47,6 +46,6 @@ unsigned long	 guard_cut_count(struct guard *);
  * Content-Length, or a Transfer-Encoding other than chunked).  Such a
  * request is answered 400 and its connection closed.
  */
-const char	*guard_framing(struct MHD_Connection *);
+const char *guard_framing(struct MHD_Connection *);
 
 #endif /* GUARD_H */

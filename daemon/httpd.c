@@ -11,13 +11,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,13 +28,13 @@
 #include "daemon/httpd_int.h"
 #include "util/limit.h"
 
-#define MAX_SEGMENTS	HTTPD_MAX_SEGMENTS
+#define MAX_SEGMENTS HTTPD_MAX_SEGMENTS
 
 /* --- Answers --------------------------------------------------------- */
 
 enum MHD_Result
-httpd_queue(struct req *r, unsigned status, struct MHD_Response *resp,
-    const char *type)
+httpd_queue(
+    struct req *r, unsigned status, struct MHD_Response *resp, const char *type)
 {
 	enum MHD_Result rc;
 
@@ -45,8 +45,8 @@ httpd_queue(struct req *r, unsigned status, struct MHD_Response *resp,
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (r->close)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
-		    "close");
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->hold && status >= 400) {
 		/* Sent once the body is in: see struct req. */
 		r->held = resp;
@@ -67,8 +67,8 @@ httpd_respond(struct req *r, unsigned status, const char *type,
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(
+	    len, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
 	return httpd_queue(r, status, resp, type);
@@ -116,8 +116,7 @@ httpd_status(enum complaints_errc errc)
 /* An <error> with its status and headers; allow: the 405's methods. */
 static enum MHD_Result
 respond_error_allow(struct req *r, unsigned status,
-    const struct complaints_error *e,
-    const char *allow)
+    const struct complaints_error *e, const char *allow)
 {
 	struct MHD_Response *resp;
 	struct buf b;
@@ -131,14 +130,14 @@ respond_error_allow(struct req *r, unsigned status,
 	}
 	if (status >= 500)
 		log_warnx("http: %s: %s", e->code, e->message);
-	resp = MHD_create_response_from_buffer(b.len, b.data,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(
+	    b.len, b.data, MHD_RESPMEM_MUST_COPY);
 	buf_free(&b);
 	if (resp == NULL)
 		return MHD_NO;
 	if (status == 401)
-		MHD_add_response_header(resp, "WWW-Authenticate",
-		    "Bearer realm=\"complaintsd\"");
+		MHD_add_response_header(
+		    resp, "WWW-Authenticate", "Bearer realm=\"complaintsd\"");
 	if (e->retry_after > 0) {
 		snprintf(ra, sizeof(ra), "%d", e->retry_after);
 		MHD_add_response_header(resp, "Retry-After", ra);
@@ -161,8 +160,9 @@ httpd_fail(struct req *r, int status, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	complaints_error_vset(&e, status >= 500 ? COMPLAINTS_EINTERNAL :
-	    COMPLAINTS_EINVAL, code, fmt, ap);
+	complaints_error_vset(&e,
+	    status >= 500 ? COMPLAINTS_EINTERNAL : COMPLAINTS_EINVAL, code, fmt,
+	    ap);
 	va_end(ap);
 	return respond_error_allow(r, (unsigned)status, &e, NULL);
 }
@@ -174,7 +174,7 @@ httpd_answer(struct req *r, int rc, unsigned status, struct buf *b,
 	enum MHD_Result mrc;
 
 	mrc = rc == -1 ? httpd_respond_error(r, e) :
-	    httpd_respond_xml(r, status, b);
+			 httpd_respond_xml(r, status, b);
 	buf_free(b);
 	return mrc;
 }
@@ -185,8 +185,9 @@ httpd_answer_as(struct req *r, int rc, const char *type, struct buf *b,
 {
 	enum MHD_Result mrc;
 
-	mrc = rc == -1 ? httpd_respond_error(r, e) : httpd_respond(r, 200,
-	    type, b->data ? b->data : "", b->len);
+	mrc = rc == -1 ?
+	    httpd_respond_error(r, e) :
+	    httpd_respond(r, 200, type, b->data ? b->data : "", b->len);
 	buf_free(b);
 	return mrc;
 }
@@ -238,8 +239,8 @@ write_answer(struct req *r)
 		return MHD_YES;
 	buf_init(&b, 64 * 1024);
 	if (r->after != NULL) {
-		rc = r->after(r, complaints_call_result(r->call, &b, &e), &b,
-		    &e);
+		rc = r->after(
+		    r, complaints_call_result(r->call, &b, &e), &b, &e);
 		buf_free(&b);
 		return rc;
 	}
@@ -258,8 +259,8 @@ write_answer(struct req *r)
 const char *
 httpd_arg(struct req *r, const char *name)
 {
-	const char *v = MHD_lookup_connection_value(r->conn,
-	    MHD_GET_ARGUMENT_KIND, name);
+	const char *v = MHD_lookup_connection_value(
+	    r->conn, MHD_GET_ARGUMENT_KIND, name);
 
 	return v && *v ? v : NULL;
 }
@@ -287,15 +288,16 @@ httpd_arg_ll(struct req *r, const char *name, long long lo, long long hi,
 	if (parse_ll(s, lo, hi, v) == -1) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
 		    "%s: a number from %lld "
-		    "to %lld", name, lo, hi);
+		    "to %lld",
+		    name, lo, hi);
 		return -1;
 	}
 	return 1;
 }
 
 int
-httpd_arg_page(struct req *r, int64_t *after, int *limit,
-    struct complaints_error *e)
+httpd_arg_page(
+    struct req *r, int64_t *after, int *limit, struct complaints_error *e)
 {
 	long long v;
 	int rc;
@@ -312,8 +314,8 @@ httpd_arg_page(struct req *r, int64_t *after, int *limit,
 }
 
 int
-httpd_arg_date(struct req *r, const char *name, int64_t *t,
-    struct complaints_error *e)
+httpd_arg_date(
+    struct req *r, const char *name, int64_t *t, struct complaints_error *e)
 {
 	const char *s = httpd_arg(r, name);
 	struct date d;
@@ -323,7 +325,8 @@ httpd_arg_date(struct req *r, const char *name, int64_t *t,
 	if (date_parse(s, &d) == -1) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
 		    "%s: a date such as "
-		    "2026-11-26", name);
+		    "2026-11-26",
+		    name);
 		return -1;
 	}
 	/* Midnight in Almaty's zone (UTC+5). */
@@ -362,12 +365,12 @@ httpd_read_doc(struct req *r, const char *name, const char *const names[],
 
 	free_values(r);
 	if (n > HTTPD_DOC_VALUES) {
-		*rc = httpd_fail(r, 500, "internal", "%s: too many values",
-		    name);
+		*rc = httpd_fail(
+		    r, 500, "internal", "%s: too many values", name);
 		return -1;
 	}
 	if (complaints_read_doc(r->h->cx, name, httpd_body(r), r->body.len,
-	    names, r->v, n, &e) == -1) {
+		names, r->v, n, &e) == -1) {
 		*rc = httpd_respond_error(r, &e);
 		return -1;
 	}
@@ -443,8 +446,8 @@ route_find(const char *method, char seg[MAX_SEGMENTS][64], int nseg,
 
 int
 httpd_route_match(const char *method, const char *url,
-    char seg[HTTPD_MAX_SEGMENTS][HTTPD_SEGMENT_LEN], int *nseg,
-    char *allowed, size_t alen)
+    char seg[HTTPD_MAX_SEGMENTS][HTTPD_SEGMENT_LEN], int *nseg, char *allowed,
+    size_t alen)
 {
 	const struct route *rt;
 
@@ -454,7 +457,6 @@ httpd_route_match(const char *method, const char *url,
 	rt = route_find(method, seg, *nseg, allowed, alen);
 	return rt != NULL ? (int)(rt - httpd_routes) : -1;
 }
-
 
 /* application/xml or text/xml, in UTF-8 when a charset is named. */
 static int
@@ -469,7 +471,7 @@ xml_content_type(const char *ct)
 	while (n > 0 && ct[n - 1] == ' ')
 		n--;
 	if (!((n == 15 && strncasecmp(ct, "application/xml", 15) == 0) ||
-	    (n == 8 && strncasecmp(ct, "text/xml", 8) == 0)))
+		(n == 8 && strncasecmp(ct, "text/xml", 8) == 0)))
 		return 0;
 	for (p = strchr(ct, ';'); p != NULL; p = strchr(p + 1, ';')) {
 		const char *q = p + 1;
@@ -480,8 +482,9 @@ xml_content_type(const char *ct)
 			q += 8;
 			if (*q == '"')
 				q++;
-			if (strncasecmp(q, "utf-8", 5) != 0 || (q[5] != '\0' &&
-			    q[5] != ';' && q[5] != ' ' && q[5] != '"'))
+			if (strncasecmp(q, "utf-8", 5) != 0 ||
+			    (q[5] != '\0' && q[5] != ';' && q[5] != ' ' &&
+				q[5] != '"'))
 				return 0;
 		}
 	}
@@ -520,17 +523,18 @@ client_address(struct req *r)
 	const struct sockaddr *sa;
 
 	strlcpy_chk(r->client, "-", sizeof(r->client));
-	ci = MHD_get_connection_info(r->conn,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	ci = MHD_get_connection_info(
+	    r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || (sa = ci->client_addr) == NULL)
 		return;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    sa)->sin_addr, r->client, sizeof(r->client));
+		inet_ntop(AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    r->client, sizeof(r->client));
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr, r->client,
-		    sizeof(r->client));
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    r->client, sizeof(r->client));
 }
 
 /*
@@ -553,8 +557,8 @@ check_access(struct req *r)
 			return desk_access(r);
 		return 0;
 	case LIMITED:
-		if ((wait = limit_take(r->h->lookups, r->client,
-		    time(NULL))) <= 0)
+		if ((wait = limit_take(r->h->lookups, r->client, time(NULL))) <=
+		    0)
 			return 0;
 		if (r->route->answer == ANSWER_HTML) {
 			r->access_rc = route_page_too_many(r, wait);
@@ -562,7 +566,8 @@ check_access(struct req *r)
 		}
 		complaints_error_set(&e, COMPLAINTS_ELIMIT, "too-many-lookups",
 		    "too many lookups "
-		    "from your address; try again in %d s", wait);
+		    "from your address; try again in %d s",
+		    wait);
 		e.retry_after = wait;
 		r->access_rc = httpd_respond_error(r, &e);
 		return -1;
@@ -573,7 +578,8 @@ check_access(struct req *r)
 	default:
 		log_warnx("http: %s %s: the route has no access rule",
 		    r->route->method, r->route->pattern);
-		r->access_rc = httpd_fail(r, 500, "internal", "this route "
+		r->access_rc = httpd_fail(r, 500, "internal",
+		    "this route "
 		    "has no access rule");
 		return -1;
 	}
@@ -595,10 +601,14 @@ static enum MHD_Result
 too_large(struct req *r)
 {
 	if (r->route->body == BODY_FORM)
-		return httpd_fail(r, 413, "body-too-large", "the form is "
-		    "larger than %d bytes", HTTPD_FORM_MAX);
-	return httpd_fail(r, 413, "body-too-large", "the document is larger "
-	    "than %lld bytes", r->h->conf->max_body);
+		return httpd_fail(r, 413, "body-too-large",
+		    "the form is "
+		    "larger than %d bytes",
+		    HTTPD_FORM_MAX);
+	return httpd_fail(r, 413, "body-too-large",
+	    "the document is larger "
+	    "than %lld bytes",
+	    r->h->conf->max_body);
 }
 
 /* The body's type and announced length, before any of it is read. */
@@ -610,7 +620,8 @@ body_begin(struct req *r)
 
 	/* Two lengths are how requests are smuggled past proxies. */
 	if (guard_header_count(r->conn, MHD_HTTP_HEADER_CONTENT_LENGTH) > 1)
-		return httpd_fail(r, 400, "bad-request", "more than one "
+		return httpd_fail(r, 400, "bad-request",
+		    "more than one "
 		    "Content-Length");
 	ct = httpd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (r->route->body == BODY_FORM || r->route->body == BODY_PAGE) {
@@ -619,7 +630,7 @@ body_begin(struct req *r)
 			    "send the form as "
 			    "application/x-www-form-urlencoded");
 		cap = r->route->body == BODY_FORM ? HTTPD_FORM_MAX :
-		    r->h->conf->max_body;
+						    r->h->conf->max_body;
 		buf_free(&r->body);
 		buf_init(&r->body, (size_t)cap);
 	} else {
@@ -629,8 +640,7 @@ body_begin(struct req *r)
 		cap = r->h->conf->max_body;
 	}
 	cl = httpd_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl != NULL && (parse_ll(cl, 0, INT64_MAX, &len) == -1 ||
-	    len > cap))
+	if (cl != NULL && (parse_ll(cl, 0, INT64_MAX, &len) == -1 || len > cap))
 		return too_large(r);
 	return MHD_YES;
 }
@@ -712,13 +722,15 @@ first_call(struct req *r, const char *url, const char *method)
 	struct complaints_error e;
 	int i;
 
-	i = httpd_route_match(method, url, r->seg, &r->nseg, allowed,
-	    sizeof(allowed));
+	i = httpd_route_match(
+	    method, url, r->seg, &r->nseg, allowed, sizeof(allowed));
 	r->route = i >= 0 ? &httpd_routes[i] : NULL;
 	if (r->route == NULL && allowed[0]) {
 		complaints_error_set(&e, COMPLAINTS_EINVAL,
-		    "method-not-allowed", "%s is "
-		    "not allowed here; allowed: %s", method, allowed);
+		    "method-not-allowed",
+		    "%s is "
+		    "not allowed here; allowed: %s",
+		    method, allowed);
 		return respond_error_allow(r, 405, &e, allowed);
 	}
 	if (r->route == NULL)
@@ -726,8 +738,10 @@ first_call(struct req *r, const char *url, const char *method)
 	if (check_access(r) == -1)
 		return r->access_rc;
 	if (r->who != NULL && !role_may(r))
-		return httpd_fail(r, 403, "forbidden", "a %s account may "
-		    "not call this route", complaints_role_name(r->who->role));
+		return httpd_fail(r, 403, "forbidden",
+		    "a %s account may "
+		    "not call this route",
+		    complaints_role_name(r->who->role));
 	if (r->route->body == BODY_NONE)
 		return MHD_YES;
 	return body_begin(r);
@@ -761,8 +775,10 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			/* Read as a proxy might not: answer and close. */
 			r->close = 1;
 			guard_served(h->guard, conn);
-			return httpd_fail(r, 400, "bad-request", "%s: not "
-			    "accepted", why);
+			return httpd_fail(r, 400, "bad-request",
+			    "%s: not "
+			    "accepted",
+			    why);
 		}
 		/* Only an answer before the body is read is held. */
 		r->hold = body_announced(r);
@@ -798,8 +814,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			*upload_data_size = 0;
 			return MHD_YES;
 		}
-		if (!r->too_large && buf_add(&r->body, upload_data,
-		    *upload_data_size) == -1) {
+		if (!r->too_large &&
+		    buf_add(&r->body, upload_data, *upload_data_size) == -1) {
 			r->too_large = 1;
 			buf_free(&r->body);
 		}
@@ -821,8 +837,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	guard_served(h->guard, conn);
 	if (r->unexpected_body)
-		return httpd_fail(r, 400, "unexpected-body",
-		    "this request takes no body");
+		return httpd_fail(
+		    r, 400, "unexpected-body", "this request takes no body");
 	if (r->too_large)
 		return too_large(r);
 	return r->route->fn(r);
@@ -841,8 +857,9 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (r->held != NULL)
 		MHD_destroy_response(r->held);
-	if (r->route != NULL && (r->route->body == BODY_FORM ||
-	    r->route->body == BODY_PAGE) && r->body.data != NULL)
+	if (r->route != NULL &&
+	    (r->route->body == BODY_FORM || r->route->body == BODY_PAGE) &&
+	    r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);
 	if (r->page_free != NULL)
 		r->page_free(r->page);
@@ -893,7 +910,6 @@ read_pem(const char *path, char *err, size_t errlen)
 	return p;
 }
 
-
 /*
  * The listening socket, bound by the caller's user (root may bind below
  * 1024) before it drops.  SO_REUSEADDR lets a restart bind while the old
@@ -915,13 +931,13 @@ listen_socket(const struct conf *conf, char *err, size_t errlen)
 		return -1;
 	}
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1) {
+		 0)) == -1) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one)) == -1 || bind(fd, (struct sockaddr *)&sin,
-	    sizeof(sin)) == -1 || listen(fd, SOMAXCONN) == -1) {
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
 		snprintf(err, errlen, "cannot listen on %s:%lld: %s",
 		    conf->listen, conf->port, strerror(errno));
 		close(fd);
@@ -931,8 +947,8 @@ listen_socket(const struct conf *conf, char *err, size_t errlen)
 }
 
 struct httpd *
-httpd_open(const struct conf *conf, struct complaints *cx, char *err,
-    size_t errlen)
+httpd_open(
+    const struct conf *conf, struct complaints *cx, char *err, size_t errlen)
 {
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
@@ -946,21 +962,22 @@ httpd_open(const struct conf *conf, struct complaints *cx, char *err,
 	h->conf = conf;
 	h->fd = -1;
 	if ((h->lookups = limit_new(8192, (double)conf->lookup_burst,
-	    (double)conf->lookup_rate / 60.0)) == NULL ||
-	    (h->guard = guard_new((int)conf->header_timeout,
-	    (int)conf->body_timeout)) == NULL) {
+		 (double)conf->lookup_rate / 60.0)) == NULL ||
+	    (h->guard = guard_new(
+		 (int)conf->header_timeout, (int)conf->body_timeout)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (conf->tls_cert[0] || conf->tls_key[0]) {
 		if (!conf->tls_cert[0] || !conf->tls_key[0]) {
-			snprintf(err, errlen, "tls_cert and tls_key go "
+			snprintf(err, errlen,
+			    "tls_cert and tls_key go "
 			    "together");
 			goto fail;
 		}
-		if ((h->tls_cert = read_pem(conf->tls_cert, err,
-		    errlen)) == NULL || (h->tls_key = read_pem(conf->tls_key,
-		    err, errlen)) == NULL)
+		if ((h->tls_cert = read_pem(conf->tls_cert, err, errlen)) ==
+			NULL ||
+		    (h->tls_key = read_pem(conf->tls_key, err, errlen)) == NULL)
 			goto fail;
 	}
 	if ((h->fd = listen_socket(conf, err, errlen)) == -1)
@@ -999,13 +1016,13 @@ httpd_serve(struct httpd *h, char *err, size_t errlen)
 		tls[1].option = MHD_OPTION_HTTPS_MEM_KEY;
 		tls[1].ptr_value = h->tls_key;
 		tls[2].option = MHD_OPTION_HTTPS_PRIORITIES;
-		tls[2].ptr_value = (void *)(uintptr_t)
-		    "SECURE192:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+		tls[2].ptr_value =
+		    (void *)(uintptr_t) "SECURE192:+SECURE128:-VERS-ALL:+VERS-"
+					"TLS1.3:+VERS-TLS1.2";
 		flags |= MHD_USE_TLS;
 	}
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
-	    MHD_OPTION_ARRAY, tls,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)h->fd,
+	    MHD_OPTION_ARRAY, tls, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)h->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -1014,15 +1031,16 @@ httpd_serve(struct httpd *h, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
 	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, h->guard,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		snprintf(err, errlen, "cannot serve on %s:%u%s", conf->listen,
-		    h->port, h->tls_cert ? " with TLS (check the certificate "
-		    "and the key)" : "");
+		    h->port,
+		    h->tls_cert ? " with TLS (check the certificate "
+				  "and the key)" :
+				  "");
 		return -1;
 	}
-	h->fd = -1;		/* MHD's now */
+	h->fd = -1; /* MHD's now */
 	return 0;
 }
 

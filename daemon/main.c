@@ -28,8 +28,8 @@
 #include "daemon/conf.h"
 #include "daemon/httpd.h"
 #include "daemon/priv.h"
-#include "notify/notify.h"
 #include "daemon/service.h"
+#include "notify/notify.h"
 #include "util/util.h"
 #include "web/web.h"
 #include "xmlio/xmlio.h"
@@ -117,8 +117,9 @@ load_web(const struct conf *conf, char *err, size_t errlen)
 	if (web_init(conf->web_dir, err, errlen) == 0)
 		return 0;
 	if (strcmp(conf->web_dir, DATADIR "/web") != 0 ||
-	    (size_t)snprintf(dir, sizeof(dir), "%s/../web",
-	    conf->schema_dir) >= sizeof(dir) || access(dir, F_OK) == -1)
+	    (size_t)snprintf(dir, sizeof(dir), "%s/../web", conf->schema_dir) >=
+		sizeof(dir) ||
+	    access(dir, F_OK) == -1)
 		return -1;
 	if (web_init(dir, err2, sizeof(err2)) == -1) {
 		snprintf(err, errlen, "%s", err2);
@@ -141,8 +142,8 @@ stop_watchdog(void *arg)
 	int grace = *(const int *)arg;
 
 	sleep((unsigned)grace + 1);
-	log_warnx("complaintsd: still stopping after %d s; exiting now",
-	    grace + 1);
+	log_warnx(
+	    "complaintsd: still stopping after %d s; exiting now", grace + 1);
 	_exit(0);
 	return NULL;
 }
@@ -186,8 +187,9 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	log_init("complaintsd", 1, LOG_LVL_INFO);
-	if (conf_load(&conf, access(conffile, F_OK) == 0 || check ?
-	    conffile : NULL, err, sizeof(err)) == -1)
+	if (conf_load(&conf,
+		access(conffile, F_OK) == 0 || check ? conffile : NULL, err,
+		sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (tz_init(conf.timezone) == -1)
 		fatalx("timezone: \"%s\" is not in the time-zone database",
@@ -198,8 +200,8 @@ main(int argc, char *argv[])
 		struct xmlio_schemas *s;
 
 		xmlio_init();
-		if ((s = xmlio_schemas_load(conf.schema_dir, err,
-		    sizeof(err))) == NULL)
+		if ((s = xmlio_schemas_load(
+			 conf.schema_dir, err, sizeof(err))) == NULL)
 			fatalx("schema_dir: %s", err);
 		xmlio_schemas_free(s);
 		if (load_web(&conf, err, sizeof(err)) == -1)
@@ -216,7 +218,7 @@ main(int argc, char *argv[])
 		fatalx("web_dir: %s", err);
 	lvl = strcmp(conf.log_level, "debug") == 0 ? LOG_LVL_DEBUG :
 	    strcmp(conf.log_level, "warning") == 0 ? LOG_LVL_WARN :
-	    LOG_LVL_INFO;
+						     LOG_LVL_INFO;
 	if (verbose)
 		lvl = LOG_LVL_DEBUG;
 	/* To the terminal until in the background (below). */
@@ -224,12 +226,12 @@ main(int argc, char *argv[])
 	clock_set_offset(conf.test_clock_offset);
 	if (conf.test_clock_offset != 0)
 		log_warnx("test_clock_offset is %lld s: the clock is not "
-		    "real; never use this in production",
+			  "real; never use this in production",
 		    conf.test_clock_offset);
 
 	if (conf.test_keep_root && geteuid() == 0 && !priv.drop)
 		log_warnx("test_keep_root: running as root; never use this "
-		    "in production");
+			  "in production");
 	snprintf(dbpath, sizeof(dbpath), "%s/complaints.db", conf.data_dir);
 	snprintf(secret, sizeof(secret), "%s/secret.key", conf.data_dir);
 
@@ -261,24 +263,24 @@ main(int argc, char *argv[])
 	rc.uid = priv.uid;
 	rc.gid = priv.gid;
 	rc.timeout = (int)conf.renderer_timeout;
-	rc.test_fault = conf.test_renderer_fault[0] ?
-	    conf.test_renderer_fault : NULL;
+	rc.test_fault = conf.test_renderer_fault[0] ? conf.test_renderer_fault :
+						      NULL;
 	if (notify_renderer_start(&rc, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 
 	xmlio_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	smtp_password[0] = '\0';
-	if (conf.smtp_password_file[0] && read_secret(conf.smtp_password_file,
-	    smtp_password, sizeof(smtp_password)) == -1)
+	if (conf.smtp_password_file[0] &&
+	    read_secret(conf.smtp_password_file, smtp_password,
+		sizeof(smtp_password)) == -1)
 		fatal("smtp_password_file: %s", conf.smtp_password_file);
 	memset(&cc, 0, sizeof(cc));
 	cc.db_path = dbpath;
 	cc.secret_path = secret;
 	cc.schema_dir = conf.schema_dir;
 	cc.calendar_xml = conf.calendar[0] ? conf.calendar : NULL;
-	cc.calendar_local = conf.calendar_local[0] ? conf.calendar_local :
-	    NULL;
+	cc.calendar_local = conf.calendar_local[0] ? conf.calendar_local : NULL;
 	cc.rules_xml = conf.rules_file[0] ? conf.rules_file : NULL;
 	cc.timezone = conf.timezone;
 	cc.rules = conf.rules;
@@ -294,7 +296,8 @@ main(int argc, char *argv[])
 	cc.delivery.smtp_user = conf.smtp_user;
 	cc.delivery.smtp_password = smtp_password;
 	cc.delivery.smtp_tls = strcmp(conf.smtp_tls, "none") == 0 ? 0 :
-	    strcmp(conf.smtp_tls, "try") == 0 ? 1 : 2;
+	    strcmp(conf.smtp_tls, "try") == 0			  ? 1 :
+								    2;
 	cc.delivery.smtp_ca = conf.smtp_ca;
 	cc.delivery.smtp_timeout = (int)conf.smtp_timeout;
 	cc.delivery.mail_capture = conf.mail_capture;
@@ -311,7 +314,7 @@ main(int argc, char *argv[])
 	cc.test_write_hold = conf.test_write_hold;
 	if (conf.test_write_hold[0])
 		log_warnx("test_write_hold is %s: writes wait while it "
-		    "exists; never use this in production",
+			  "exists; never use this in production",
 		    conf.test_write_hold);
 	if ((cx = complaints_open(&cc, err, sizeof(err))) == NULL)
 		fatalx("storage: %s", err);
@@ -319,8 +322,8 @@ main(int argc, char *argv[])
 		fatalx("data_dir: %s", err);
 	load_directory(cx, &conf);
 	httpd_set_complaints(h, cx);
-	if (conf.port_file[0] && write_port_file(conf.port_file,
-	    httpd_port(h)) == -1)
+	if (conf.port_file[0] &&
+	    write_port_file(conf.port_file, httpd_port(h)) == -1)
 		fatal("port_file: %s", conf.port_file);
 	/* Connections made until now wait in the socket's backlog: the
 	 * first request is read by the user the daemon becomes. */
@@ -341,11 +344,12 @@ main(int argc, char *argv[])
 			load_directory(cx, &conf);
 			if (load_web(&conf, err, sizeof(err)) == -1)
 				log_warnx("web_dir: %s; the pages loaded "
-				    "before stay", err);
+					  "before stay",
+				    err);
 			else
 				log_info("web_dir: pages and texts loaded");
-			service_ready("listening on %s:%u", conf.listen,
-			    httpd_port(h));
+			service_ready(
+			    "listening on %s:%u", conf.listen, httpd_port(h));
 			continue;
 		}
 		break;
@@ -362,7 +366,8 @@ main(int argc, char *argv[])
 		 * cannot be closed; end as the stop watchdog would.
 		 */
 		log_warnx("complaintsd: changes still wait for the disk after "
-		    "%d s; exiting now", grace);
+			  "%d s; exiting now",
+		    grace);
 		_exit(0);
 	}
 	httpd_stop(h);

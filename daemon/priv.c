@@ -14,14 +14,12 @@
 #include "util/util.h"
 
 /* What complaints_open() makes in data_dir. */
-static const char *const data_files[] = {
-	"complaints.db", "complaints.db-wal", "complaints.db-shm",
-	"secret.key", DIR_LOCK_FILE
-};
+static const char *const data_files[] = { "complaints.db", "complaints.db-wal",
+	"complaints.db-shm", "secret.key", DIR_LOCK_FILE };
 
 int
-priv_resolve(const struct conf *c, int check, struct priv *p, char *err,
-    size_t errlen)
+priv_resolve(
+    const struct conf *c, int check, struct priv *p, char *err, size_t errlen)
 {
 	struct passwd *pw;
 	struct group *gr;
@@ -34,7 +32,8 @@ priv_resolve(const struct conf *c, int check, struct priv *p, char *err,
 	if (c->user[0] == '\0') {
 		if (c->test_keep_root || check)
 			return 0;
-		snprintf(err, errlen, "started as root without \"user\": set "
+		snprintf(err, errlen,
+		    "started as root without \"user\": set "
 		    "user in complaintsd.conf to the daemon's own user");
 		return -1;
 	}
@@ -52,8 +51,8 @@ priv_resolve(const struct conf *c, int check, struct priv *p, char *err,
 	snprintf(p->name, sizeof(p->name), "%s", c->user);
 	if (c->group[0] != '\0') {
 		if ((gr = getgrnam(c->group)) == NULL) {
-			snprintf(err, errlen, "group: %s: no such group",
-			    c->group);
+			snprintf(
+			    err, errlen, "group: %s: no such group", c->group);
 			return -1;
 		}
 		p->gid = gr->gr_gid;
@@ -66,8 +65,7 @@ priv_resolve(const struct conf *c, int check, struct priv *p, char *err,
 }
 
 int
-priv_data_dir(const struct priv *p, const char *dir, char *err,
-    size_t errlen)
+priv_data_dir(const struct priv *p, const char *dir, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd;
@@ -94,12 +92,13 @@ priv_data_dir(const struct priv *p, const char *dir, char *err,
 	}
 	/* Files root made here on an earlier start, or just now. */
 	for (size_t i = 0; i < sizeof(data_files) / sizeof(data_files[0]);
-	    i++) {
-		if (fstatat(fd, data_files[i], &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	     i++) {
+		if (fstatat(fd, data_files[i], &st, AT_SYMLINK_NOFOLLOW) ==
+			-1 ||
 		    !S_ISREG(st.st_mode) || st.st_uid == p->uid)
 			continue;
 		if (fchownat(fd, data_files[i], p->uid, p->gid,
-		    AT_SYMLINK_NOFOLLOW) == -1) {
+			AT_SYMLINK_NOFOLLOW) == -1) {
 			snprintf(err, errlen, "%s/%s: chown %s: %s", dir,
 			    data_files[i], p->name, strerror(errno));
 			close(fd);
@@ -116,15 +115,18 @@ priv_drop(const struct priv *p, char *err, size_t errlen)
 	if (!p->drop)
 		return 0;
 	/* glibc applies these to every thread of the process. */
-	if (setgroups(1, &p->gid) == -1 || setresgid(p->gid, p->gid,
-	    p->gid) == -1 || setresuid(p->uid, p->uid, p->uid) == -1) {
+	if (setgroups(1, &p->gid) == -1 ||
+	    setresgid(p->gid, p->gid, p->gid) == -1 ||
+	    setresuid(p->uid, p->uid, p->uid) == -1) {
 		snprintf(err, errlen, "cannot become %s: %s", p->name,
 		    strerror(errno));
 		return -1;
 	}
 	if (setuid(0) != -1 || geteuid() == 0) {
-		snprintf(err, errlen, "root could be regained after becoming "
-		    "%s", p->name);
+		snprintf(err, errlen,
+		    "root could be regained after becoming "
+		    "%s",
+		    p->name);
 		return -1;
 	}
 	return 0;

@@ -37,9 +37,9 @@ add_info(struct MHD_Response *resp, const struct backup_info *info)
 	if (MHD_add_response_header(resp, "X-Backup-Journals", v) != MHD_YES)
 		return -1;
 	if (MHD_add_response_header(resp, "X-Backup-Key",
-	    info->with_key ? "yes" : "no") != MHD_YES ||
+		info->with_key ? "yes" : "no") != MHD_YES ||
 	    MHD_add_response_header(resp, "Content-Disposition",
-	    "attachment; filename=\"complaints-backup.db\"") != MHD_YES)
+		"attachment; filename=\"complaints-backup.db\"") != MHD_YES)
 		return -1;
 	return 0;
 }
@@ -56,35 +56,38 @@ route_backup(struct req *r)
 	enum MHD_Result rc;
 
 	if (r->who->role != COMPLAINTS_ROLE_ADMIN)
-		return httpd_fail(r, 403, "forbidden", "only an administrator "
+		return httpd_fail(r, 403, "forbidden",
+		    "only an administrator "
 		    "takes backups");
 	if (keys != NULL && strcmp(keys, "0") != 0 && strcmp(keys, "1") != 0)
 		return httpd_fail(r, 400, "bad-parameter", "keys: 0 or 1");
 	with_key = keys != NULL && strcmp(keys, "1") == 0;
 	if (__atomic_exchange_n(&backup_running, 1, __ATOMIC_ACQ_REL))
-		return httpd_fail(r, 409, "backup-running", "a backup is "
+		return httpd_fail(r, 409, "backup-running",
+		    "a backup is "
 		    "being made; try again when it is done");
 	if ((size_t)snprintf(file, sizeof(file), "%s/backup.%ld.tmp",
-	    r->h->conf->data_dir, (long)getpid()) >= sizeof(file)) {
-		rc = httpd_fail(r, 500, "internal", "data_dir: the path is "
+		r->h->conf->data_dir, (long)getpid()) >= sizeof(file)) {
+		rc = httpd_fail(r, 500, "internal",
+		    "data_dir: the path is "
 		    "too long");
 		goto out;
 	}
 	if (backup_make(r->h->conf->data_dir, file, with_key, &info, err,
-	    sizeof(err)) == -1) {
+		sizeof(err)) == -1) {
 		rc = httpd_fail(r, 503, "backup-failed", "%s", err);
 		goto out;
 	}
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	unlink(file);
 	if (fd == -1 || fstat(fd, &st) == -1) {
-		rc = httpd_fail(r, 503, "backup-failed", "%s: %s", file,
-		    strerror(errno));
+		rc = httpd_fail(
+		    r, 503, "backup-failed", "%s: %s", file, strerror(errno));
 		goto out;
 	}
 	/* MHD owns fd from here, and closes it with the response. */
-	if ((resp = MHD_create_response_from_fd((uint64_t)st.st_size,
-	    fd)) == NULL) {
+	if ((resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd)) ==
+	    NULL) {
 		rc = httpd_fail(r, 500, "internal", "out of memory");
 		goto out;
 	}

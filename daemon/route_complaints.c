@@ -15,8 +15,10 @@ route_register(struct req *r)
 {
 	struct complaints_error e;
 
-	return httpd_write(r, complaints_register_begin(r->h->cx, r->who,
-	    httpd_body(r), r->body.len, &e), 201, &e);
+	return httpd_write(r,
+	    complaints_register_begin(
+		r->h->cx, r->who, httpd_body(r), r->body.len, &e),
+	    201, &e);
 }
 
 enum MHD_Result
@@ -46,10 +48,10 @@ route_list(struct req *r)
 	    httpd_arg_date(r, "to", &q.to, &e) == -1)
 		return httpd_respond_error(r, &e);
 	if (q.to)
-		q.to += 86400;	/* to the end of that day */
+		q.to += 86400; /* to the end of that day */
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer(r, complaints_list(r->h->cx, r->who, &q, &b, &e),
-	    200, &b, &e);
+	return httpd_answer(
+	    r, complaints_list(r->h->cx, r->who, &q, &b, &e), 200, &b, &e);
 }
 
 enum MHD_Result
@@ -59,8 +61,9 @@ route_record(struct req *r)
 	struct buf b;
 
 	buf_init(&b, 8 * 1024 * 1024);
-	return httpd_answer(r, complaints_get(r->h->cx, r->who, r->seg[3], &b,
-	    NULL, &e), 200, &b, &e);
+	return httpd_answer(r,
+	    complaints_get(r->h->cx, r->who, r->seg[3], &b, NULL, &e), 200, &b,
+	    &e);
 }
 
 enum MHD_Result
@@ -68,6 +71,8 @@ route_action(struct req *r)
 {
 	struct complaints_error e;
 
-	return httpd_write(r, complaints_act_begin(r->h->cx, r->who,
-	    r->seg[3], httpd_body(r), r->body.len, &e), 200, &e);
+	return httpd_write(r,
+	    complaints_act_begin(
+		r->h->cx, r->who, r->seg[3], httpd_body(r), r->body.len, &e),
+	    200, &e);
 }

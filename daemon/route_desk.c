@@ -38,14 +38,14 @@
 #include "daemon/desk.h"
 #include "xmlio/xmlio.h"
 
-#define DOC_CAP		(8 * 1024 * 1024)	/* an API document */
-#define ACTIONS_MAX	16
+#define DOC_CAP	    (8 * 1024 * 1024) /* an API document */
+#define ACTIONS_MAX 16
 
 /* What a POST keeps until its write has an answer. */
 struct post {
-	struct desk_form	 f;
-	char			*xml;		/* the document written */
-	char			 ref[HTTPD_SEGMENT_LEN];
+	struct desk_form f;
+	char *xml; /* the document written */
+	char ref[HTTPD_SEGMENT_LEN];
 };
 
 static void
@@ -77,7 +77,8 @@ post_read(struct req *r, enum MHD_Result *rc)
 	r->page = x;
 	r->page_free = post_free;
 	if (desk_form_read(r, &x->f) == -1) {
-		*rc = httpd_fail(r, 400, "bad-form", "the form cannot be read "
+		*rc = httpd_fail(r, 400, "bad-form",
+		    "the form cannot be read "
 		    "(too many or too long fields, or not UTF-8)");
 		return NULL;
 	}
@@ -115,8 +116,8 @@ mark_days_left(struct req *r, xmlNodePtr n)
 			continue;
 		if (strcmp((const char *)n->name, "due") == 0 &&
 		    (due = xmlNodeGetContent(n)) != NULL) {
-			if (complaints_working_days_left(r->h->cx,
-			    (const char *)due, &left) == 0) {
+			if (complaints_working_days_left(
+				r->h->cx, (const char *)due, &left) == 0) {
 				snprintf(v, sizeof(v), "%d", left);
 				xmlSetProp(n, BAD_CAST "days-left", BAD_CAST v);
 			}
@@ -145,13 +146,18 @@ login_page(struct req *r, unsigned status, const struct desk_form *f,
 		/* The sign-in form's own token, until there is a session. */
 		randombytes_buf(raw, sizeof(raw));
 		sodium_bin2hex(tok, sizeof(tok), raw, sizeof(raw));
-		xmlSetProp(xmlDocGetRootElement(d), BAD_CAST "csrf",
-		    BAD_CAST tok);
-		snprintf(cookie, sizeof(cookie), "%sdesk-login=%s; Path=/; "
-		    "HttpOnly; SameSite=Strict%s", r->h->conf->tls_cert &&
-		    r->h->conf->tls_cert[0] ? "__Host-" : "", tok,
+		xmlSetProp(
+		    xmlDocGetRootElement(d), BAD_CAST "csrf", BAD_CAST tok);
+		snprintf(cookie, sizeof(cookie),
+		    "%sdesk-login=%s; Path=/; "
+		    "HttpOnly; SameSite=Strict%s",
 		    r->h->conf->tls_cert && r->h->conf->tls_cert[0] ?
-		    "; Secure" : "");
+			"__Host-" :
+			"",
+		    tok,
+		    r->h->conf->tls_cert && r->h->conf->tls_cert[0] ?
+			"; Secure" :
+			"");
 		set = cookie;
 	}
 	xmlFree(have);
@@ -170,8 +176,8 @@ route_desk_login_form(struct req *r)
 }
 
 static enum MHD_Result
-login_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+login_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	struct post *x = r->page;
 	char cookie[512];
@@ -180,13 +186,13 @@ login_done(struct req *r, int rc, struct buf *b,
 
 	if (rc == -1)
 		return login_page(r, httpd_status(e->errc), &x->f, e);
-	d = xmlReadMemory(b->data, (int)b->len, NULL, "UTF-8",
-	    XML_PARSE_NONET);
+	d = xmlReadMemory(b->data, (int)b->len, NULL, "UTF-8", XML_PARSE_NONET);
 	tok = d ? xmlNodeGetContent(child(xmlDocGetRootElement(d), "token")) :
-	    NULL;
+		  NULL;
 	xmlFreeDoc(d);
 	if (tok == NULL)
-		return httpd_fail(r, 500, "internal", "the session has no "
+		return httpd_fail(r, 500, "internal",
+		    "the session has no "
 		    "token");
 	desk_session_cookie(r, (const char *)tok, cookie, sizeof(cookie));
 	sodium_memzero(tok, (size_t)xmlStrlen(tok));
@@ -213,8 +219,8 @@ route_desk_login(struct req *r)
 }
 
 static enum MHD_Result
-logout_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+logout_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	char cookie[160];
 
@@ -244,7 +250,7 @@ static int
 query_node(struct req *r, xmlNodePtr root)
 {
 	static const char *const names[] = { "state", "service", "from", "to",
-	    "overdue", "after", NULL };
+		"overdue", "after", NULL };
 	xmlNodePtr q;
 	const char *v;
 	char clean[128];
@@ -291,8 +297,9 @@ route_desk_inbox(struct req *r)
 		q.overdue = (int)v;
 	if (rc == 0 && httpd_arg_ll(r, "after", 0, INT64_MAX, &v, &e) == 1)
 		q.after = v;
-	if (rc == 0 && (httpd_arg_date(r, "from", &q.from, &e) == -1 ||
-	    httpd_arg_date(r, "to", &q.to, &e) == -1))
+	if (rc == 0 &&
+	    (httpd_arg_date(r, "from", &q.from, &e) == -1 ||
+		httpd_arg_date(r, "to", &q.to, &e) == -1))
 		rc = -1;
 	if (q.to)
 		q.to += 86400;
@@ -341,8 +348,7 @@ case_page(struct req *r, unsigned status, const char *ref,
 	if (complaints_get(r->h->cx, r->who, ref, &b, NULL, &e) == -1) {
 		buf_free(&b);
 		desk_doc_error(root, &e);
-		return desk_page(r, httpd_status(e.errc), "desk-case", d,
-		    NULL);
+		return desk_page(r, httpd_status(e.errc), "desk-case", d, NULL);
 	}
 	desk_doc_add(root, b.data, b.len);
 	buf_free(&b);
@@ -363,8 +369,8 @@ case_page(struct req *r, unsigned status, const char *ref,
 			xmlSetProp(n, BAD_CAST "name", BAD_CAST names[i]);
 	}
 	if (f != NULL && desk_doc_form(root, f) == 0 && action != NULL)
-		xmlSetProp(child(root, "form"), BAD_CAST "action",
-		    BAD_CAST action);
+		xmlSetProp(
+		    child(root, "form"), BAD_CAST "action", BAD_CAST action);
 	if (err != NULL)
 		desk_doc_error(root, err);
 	return desk_page(r, status, "desk-case", d, NULL);
@@ -378,8 +384,8 @@ route_desk_case(struct req *r)
 
 /* The fields of each action's form: its document's elements, in order. */
 static const struct act_form {
-	const char	*action;
-	const char	*fields[4];
+	const char *action;
+	const char *fields[4];
 } act_forms[] = {
 	{ "assign", { "assignee", "note" } },
 	{ "forward", { "to", "reason" } },
@@ -428,15 +434,14 @@ act_doc(const struct act_form *af, const struct desk_form *f)
 }
 
 static enum MHD_Result
-act_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+act_done(struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	struct post *x = r->page;
 	char loc[HTTPD_SEGMENT_LEN + 32];
 
 	if (rc == -1)
-		return case_page(r, httpd_status(e->errc), x->ref, &x->f,
-		    r->seg[3], e);
+		return case_page(
+		    r, httpd_status(e->errc), x->ref, &x->f, r->seg[3], e);
 	snprintf(loc, sizeof(loc), "/desk/complaints/%s", x->ref);
 	return desk_redirect(r, loc, NULL);
 }
@@ -459,13 +464,14 @@ route_desk_act(struct req *r)
 	if (af == NULL)
 		return httpd_fail(r, 404, "not-found", "no such action");
 	if ((x->xml = act_doc(af, &x->f)) == NULL)
-		return httpd_fail(r, 500, "internal", "the action's document "
+		return httpd_fail(r, 500, "internal",
+		    "the action's document "
 		    "cannot be written");
-	c = complaints_act_begin(r->h->cx, r->who, x->ref, x->xml,
-	    strlen(x->xml), &e);
+	c = complaints_act_begin(
+	    r->h->cx, r->who, x->ref, x->xml, strlen(x->xml), &e);
 	if (c == NULL)
-		return case_page(r, httpd_status(e.errc), x->ref, &x->f,
-		    r->seg[3], &e);
+		return case_page(
+		    r, httpd_status(e.errc), x->ref, &x->f, r->seg[3], &e);
 	r->after = act_done;
 	return httpd_write(r, c, 303, &e);
 }
@@ -488,8 +494,8 @@ register_page(struct req *r, unsigned status, const struct desk_form *f,
 		return MHD_NO;
 	root = xmlDocGetRootElement(d);
 	if (tz_local(r->h->conf->timezone, clock_now(), &m) == 0) {
-		snprintf(now, sizeof(now), "%04d-%02d-%02dT%02d:%02d", m.y,
-		    m.m, m.d, m.hh, m.mm);
+		snprintf(now, sizeof(now), "%04d-%02d-%02dT%02d:%02d", m.y, m.m,
+		    m.d, m.hh, m.mm);
 		xmlSetProp(root, BAD_CAST "now", BAD_CAST now);
 	}
 	/* The search step: institutions by part of a name or number. */
@@ -503,13 +509,14 @@ register_page(struct req *r, unsigned status, const struct desk_form *f,
 	if (f != NULL)
 		desk_doc_form(root, f);
 	else if (q != NULL) {
-		xmlNodePtr form = xmlNewChild(root, NULL, BAD_CAST "form",
-		    NULL);
+		xmlNodePtr form = xmlNewChild(
+		    root, NULL, BAD_CAST "form", NULL);
 		char clean[256];
 
 		web_clean(q, clean, sizeof(clean));
-		xmlSetProp(xmlNewTextChild(form, NULL, BAD_CAST "field",
-		    BAD_CAST clean), BAD_CAST "name", BAD_CAST "q");
+		xmlSetProp(xmlNewTextChild(
+			       form, NULL, BAD_CAST "field", BAD_CAST clean),
+		    BAD_CAST "name", BAD_CAST "q");
 	}
 	if (err != NULL)
 		desk_doc_error(root, err);
@@ -531,8 +538,8 @@ received_at(struct req *r, const char *local, char *out, size_t outlen)
 	if (strlen(local) != 16 || local[10] != 'T' ||
 	    tz_local(r->h->conf->timezone, clock_now(), &m) == -1)
 		return -1;
-	snprintf(out, outlen, "%s:00%c%02d:%02d", local, m.utcoff < 0 ? '-' :
-	    '+', (int)(labs(m.utcoff) / 3600),
+	snprintf(out, outlen, "%s:00%c%02d:%02d", local,
+	    m.utcoff < 0 ? '-' : '+', (int)(labs(m.utcoff) / 3600),
 	    (int)(labs(m.utcoff) % 3600 / 60));
 	return 0;
 }
@@ -542,10 +549,10 @@ static char *
 complaint_doc(struct req *r, const struct desk_form *f)
 {
 	static const char *const applicant[] = { "surname", "name",
-	    "patronymic", "address", "email", "phone", NULL };
+		"patronymic", "address", "email", "phone", NULL };
 	static const char *const intake[] = { "identity-document",
-	    "legal-representative", "service-documents", "handwritten", "date",
-	    NULL };
+		"legal-representative", "service-documents", "handwritten",
+		"date", NULL };
 	struct xmlio_out o;
 	const char *v;
 	char at[40];
@@ -553,20 +560,23 @@ complaint_doc(struct req *r, const struct desk_form *f)
 
 	if (xmlio_out_begin(&o, "complaint") == -1)
 		return NULL;
-	ok = xmlio_out_elem(&o, "service", desk_form_get(f, "service") ?
-	    desk_form_get(f, "service") : "") == 0 &&
+	ok = xmlio_out_elem(&o, "service",
+		 desk_form_get(f, "service") ? desk_form_get(f, "service") :
+					       "") == 0 &&
 	    xmlio_out_start(&o, "subject") == 0 &&
 	    (!(v = desk_form_get(f, "institution")) ||
-	    xmlio_out_elem(&o, "institution", v) == 0) &&
-	    xmlio_out_elem(&o, "name", desk_form_get(f, "subject") ?
-	    desk_form_get(f, "subject") : "") == 0 &&
+		xmlio_out_elem(&o, "institution", v) == 0) &&
+	    xmlio_out_elem(&o, "name",
+		desk_form_get(f, "subject") ? desk_form_get(f, "subject") :
+					      "") == 0 &&
 	    (!(v = desk_form_get(f, "official")) ||
-	    xmlio_out_elem(&o, "official", v) == 0) &&
+		xmlio_out_elem(&o, "official", v) == 0) &&
 	    xmlio_out_end(&o) == 0 &&
 	    (!(v = desk_form_get(f, "ground")) ||
-	    xmlio_out_elem(&o, "ground", v) == 0) &&
-	    xmlio_out_elem(&o, "channel", desk_form_get(f, "channel") ?
-	    desk_form_get(f, "channel") : "") == 0;
+		xmlio_out_elem(&o, "ground", v) == 0) &&
+	    xmlio_out_elem(&o, "channel",
+		desk_form_get(f, "channel") ? desk_form_get(f, "channel") :
+					      "") == 0;
 	if (ok && (v = desk_form_get(f, "received-at")) != NULL)
 		ok = received_at(r, v, at, sizeof(at)) == 0 ?
 		    xmlio_out_elem(&o, "received-at", at) == 0 :
@@ -576,12 +586,14 @@ complaint_doc(struct req *r, const struct desk_form *f)
 		if ((v = desk_form_get(f, applicant[i])) != NULL)
 			ok = xmlio_out_elem(&o, applicant[i], v) == 0;
 	ok = ok && xmlio_out_end(&o) == 0 &&
-	    xmlio_out_elem(&o, "signed", desk_form_get(f, "signed") ? "true" :
-	    "false") == 0 &&
-	    xmlio_out_elem(&o, "reasons", desk_form_get(f, "reasons") ?
-	    desk_form_get(f, "reasons") : "") == 0 &&
-	    xmlio_out_elem(&o, "demands", desk_form_get(f, "demands") ?
-	    desk_form_get(f, "demands") : "") == 0;
+	    xmlio_out_elem(&o, "signed",
+		desk_form_get(f, "signed") ? "true" : "false") == 0 &&
+	    xmlio_out_elem(&o, "reasons",
+		desk_form_get(f, "reasons") ? desk_form_get(f, "reasons") :
+					      "") == 0 &&
+	    xmlio_out_elem(&o, "demands",
+		desk_form_get(f, "demands") ? desk_form_get(f, "demands") :
+					      "") == 0;
 	/* The intake marks: what the registrar checked is there. */
 	for (int i = 0, open = 0; ok && intake[i]; i++) {
 		char key[48];
@@ -601,8 +613,8 @@ complaint_doc(struct req *r, const struct desk_form *f)
 }
 
 static enum MHD_Result
-register_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+register_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	struct post *x = r->page;
 	xmlDocPtr d;
@@ -626,8 +638,8 @@ register_preview(struct req *r, struct post *x)
 	xmlDocPtr d;
 
 	buf_init(&b, DOC_CAP);
-	if (complaints_register_preview(r->h->cx, r->who, x->xml,
-	    strlen(x->xml), &b, &e) == -1) {
+	if (complaints_register_preview(
+		r->h->cx, r->who, x->xml, strlen(x->xml), &b, &e) == -1) {
 		buf_free(&b);
 		return register_page(r, httpd_status(e.errc), &x->f, &e);
 	}
@@ -658,13 +670,14 @@ route_desk_register(struct req *r)
 	    desk_form_get(&x->f, "change") != NULL)
 		return register_page(r, 200, &x->f, NULL);
 	if ((x->xml = complaint_doc(r, &x->f)) == NULL)
-		return httpd_fail(r, 500, "internal", "the complaint's "
+		return httpd_fail(r, 500, "internal",
+		    "the complaint's "
 		    "document cannot be written");
 	/* Where it would go and by when, before anything is written. */
 	if (desk_form_get(&x->f, "confirm") == NULL)
 		return register_preview(r, x);
-	c = complaints_register_begin(r->h->cx, r->who, x->xml,
-	    strlen(x->xml), &e);
+	c = complaints_register_begin(
+	    r->h->cx, r->who, x->xml, strlen(x->xml), &e);
 	if (c == NULL)
 		return register_page(r, httpd_status(e.errc), &x->f, &e);
 	r->after = register_done;
@@ -682,9 +695,11 @@ route_desk_slip(struct req *r)
 	if ((x = post_read(r, &rc)) == NULL)
 		return rc;
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer_as(r, complaints_talon_slip(r->h->cx, r->who,
-	    r->seg[2], desk_form_get(&x->f, "code"), 0,
-	    web_lang_code(desk_lang(r)), &b, &e), "application/pdf", &b, &e);
+	return httpd_answer_as(r,
+	    complaints_talon_slip(r->h->cx, r->who, r->seg[2],
+		desk_form_get(&x->f, "code"), 0, web_lang_code(desk_lang(r)),
+		&b, &e),
+	    "application/pdf", &b, &e);
 }
 
 /* --- Administration ----------------------------------------------------- */
@@ -703,7 +718,8 @@ admin_page(struct req *r, unsigned status, const struct desk_form *f,
 		return MHD_NO;
 	root = xmlDocGetRootElement(d);
 	if (r->who->role != COMPLAINTS_ROLE_ADMIN) {
-		complaints_error_set(&e, COMPLAINTS_EPERM, "forbidden", "only "
+		complaints_error_set(&e, COMPLAINTS_EPERM, "forbidden",
+		    "only "
 		    "an administrator manages accounts");
 		desk_doc_error(root, &e);
 		return desk_page(r, 403, "desk-admin", d, NULL);
@@ -726,8 +742,8 @@ admin_page(struct req *r, unsigned status, const struct desk_form *f,
 		buf_free(&b);
 	}
 	if (f != NULL && desk_doc_form(root, f) == 0 && action != NULL)
-		xmlSetProp(child(root, "form"), BAD_CAST "action",
-		    BAD_CAST action);
+		xmlSetProp(
+		    child(root, "form"), BAD_CAST "action", BAD_CAST action);
 	if (err != NULL)
 		desk_doc_error(root, err);
 	return desk_page(r, status, "desk-admin", d, NULL);
@@ -740,8 +756,8 @@ route_desk_admin(struct req *r)
 }
 
 static enum MHD_Result
-admin_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+admin_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	struct post *x = r->page;
 
@@ -779,13 +795,14 @@ route_desk_admin_act(struct req *r)
 		    desk_form_get(&x->f, "body"), desk_form_get(&x->f, "role"),
 		    desk_form_get(&x->f, "password"), &e);
 	else if (strcmp(act, "disable") == 0)
-		c = complaints_staff_disable_begin(r->h->cx, r->who, r->seg[3],
-		    &e);
+		c = complaints_staff_disable_begin(
+		    r->h->cx, r->who, r->seg[3], &e);
 	else if (strcmp(act, "password") == 0)
 		c = complaints_staff_passwd_begin(r->h->cx, r->who, r->seg[3],
 		    desk_form_get(&x->f, "password"), &e);
 	else
-		return httpd_fail(r, 404, "not-found", "no such change of an "
+		return httpd_fail(r, 404, "not-found",
+		    "no such change of an "
 		    "account");
 	if (c == NULL)
 		return admin_page(r, httpd_status(e.errc), &x->f, act, &e);
@@ -828,7 +845,8 @@ route_desk_escalation(struct req *r)
 		return MHD_NO;
 	root = xmlDocGetRootElement(d);
 	if (r->who->role != COMPLAINTS_ROLE_DESK) {
-		complaints_error_set(&e, COMPLAINTS_EPERM, "forbidden", "the "
+		complaints_error_set(&e, COMPLAINTS_EPERM, "forbidden",
+		    "the "
 		    "escalation desk is the ministry's");
 		desk_doc_error(root, &e);
 		return desk_page(r, 403, "desk-escalation", d, NULL);
@@ -868,8 +886,8 @@ post_page(struct req *r, unsigned status, const struct desk_form *f,
 	}
 	/* The letters waiting for the post, then those posted. */
 	buf_init(&b, DOC_CAP);
-	if (complaints_notifications(r->h->cx, r->who, "ready",
-	    r->who->body, 0, 200, &b, &e) == 0)
+	if (complaints_notifications(
+		r->h->cx, r->who, "ready", r->who->body, 0, 200, &b, &e) == 0)
 		desk_doc_add(root, b.data, b.len);
 	else {
 		desk_doc_error(root, &e);
@@ -877,8 +895,7 @@ post_page(struct req *r, unsigned status, const struct desk_form *f,
 	}
 	buf_free(&b);
 	if (f != NULL && desk_doc_form(root, f) == 0 && id != NULL)
-		xmlSetProp(child(root, "form"), BAD_CAST "action",
-		    BAD_CAST id);
+		xmlSetProp(child(root, "form"), BAD_CAST "action", BAD_CAST id);
 	if (err != NULL)
 		desk_doc_error(root, err);
 	return desk_page(r, status, "desk-post", d, NULL);
@@ -899,11 +916,14 @@ route_desk_letter(struct req *r)
 	long long id;
 
 	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
-		return httpd_fail(r, 404, "no-such-notification", "no "
-		    "notification %s", r->seg[3]);
+		return httpd_fail(r, 404, "no-such-notification",
+		    "no "
+		    "notification %s",
+		    r->seg[3]);
 	buf_init(&b, 8 * 1024 * 1024);
-	return httpd_answer_as(r, complaints_notification_letter(r->h->cx,
-	    r->who, id, &b, &e), "application/pdf", &b, &e);
+	return httpd_answer_as(r,
+	    complaints_notification_letter(r->h->cx, r->who, id, &b, &e),
+	    "application/pdf", &b, &e);
 }
 
 /* The day's postal register (GET /desk/post/register?date=&format=). */
@@ -915,14 +935,15 @@ route_desk_register_of_post(struct req *r)
 	int csv = httpd_wants(r, "csv", "text/csv");
 
 	buf_init(&b, 8 * 1024 * 1024);
-	return httpd_answer_as(r, complaints_post_register(r->h->cx, r->who,
-	    r->who->body, httpd_arg(r, "date"), csv, &b, &e), csv ?
-	    "text/csv; charset=utf-8" : "application/pdf", &b, &e);
+	return httpd_answer_as(r,
+	    complaints_post_register(r->h->cx, r->who, r->who->body,
+		httpd_arg(r, "date"), csv, &b, &e),
+	    csv ? "text/csv; charset=utf-8" : "application/pdf", &b, &e);
 }
 
 static enum MHD_Result
-posted_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+posted_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	struct post *x = r->page;
 
@@ -946,8 +967,10 @@ route_desk_posted(struct req *r)
 		return rc;
 	strlcpy_chk(x->ref, r->seg[3], sizeof(x->ref));
 	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
-		return httpd_fail(r, 404, "no-such-notification", "no "
-		    "notification %s", r->seg[3]);
+		return httpd_fail(r, 404, "no-such-notification",
+		    "no "
+		    "notification %s",
+		    r->seg[3]);
 	tracking = desk_form_get(&x->f, "tracking");
 	if (tracking != NULL && strlen(tracking) > 64) {
 		complaints_error_set(&e, COMPLAINTS_EINVAL, "bad-parameter",

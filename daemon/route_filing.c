@@ -24,8 +24,10 @@ route_draft(struct req *r)
 {
 	struct complaints_error e;
 
-	return httpd_write(r, complaints_draft_begin(r->h->cx, httpd_body(r),
-	    r->body.len, r->client, &e), 202, &e);
+	return httpd_write(r,
+	    complaints_draft_begin(
+		r->h->cx, httpd_body(r), r->body.len, r->client, &e),
+	    202, &e);
 }
 
 enum MHD_Result
@@ -37,8 +39,8 @@ route_draft_confirm(struct req *r)
 
 	if (httpd_read_doc(r, "confirm", names, 1, &rc) == -1)
 		return rc;
-	return httpd_write(r, complaints_draft_confirm_begin(r->h->cx,
-	    r->v[0], &e), 201, &e);
+	return httpd_write(
+	    r, complaints_draft_confirm_begin(r->h->cx, r->v[0], &e), 201, &e);
 }
 
 /*
@@ -68,8 +70,8 @@ file_doc(const char *step, const char *name, const char *value)
 	}
 	xmlDocSetRootElement(d, root);
 	if (xmlSetProp(root, BAD_CAST "step", BAD_CAST step) == NULL ||
-	    (name != NULL && xmlSetProp(root, BAD_CAST name,
-	    BAD_CAST value) == NULL)) {
+	    (name != NULL &&
+		xmlSetProp(root, BAD_CAST name, BAD_CAST value) == NULL)) {
 		xmlFreeDoc(d);
 		return NULL;
 	}
@@ -79,8 +81,8 @@ file_doc(const char *step, const char *name, const char *value)
 static enum MHD_Result
 file_error(struct req *r, unsigned status, const char *code)
 {
-	return desk_page(r, status, "file", file_doc("error", "error", code),
-	    NULL);
+	return desk_page(
+	    r, status, "file", file_doc("error", "error", code), NULL);
 }
 
 /* The page's word for a failure of the domain. */
@@ -91,9 +93,12 @@ file_failed(struct req *r, const struct complaints_error *e)
 
 	if (status >= 500)
 		log_warnx("http: filing: %s: %s", e->code, e->message);
-	return file_error(r, status, e->errc == COMPLAINTS_EINVAL ?
-	    "invalid" : e->errc == COMPLAINTS_ENOENT ||
-	    e->errc == COMPLAINTS_ECONFLICT ? "used" : "unavailable");
+	return file_error(r, status,
+	    e->errc == COMPLAINTS_EINVAL ? "invalid" :
+		e->errc == COMPLAINTS_ENOENT ||
+		    e->errc == COMPLAINTS_ECONFLICT ?
+					   "used" :
+					   "unavailable");
 }
 
 enum MHD_Result
@@ -106,13 +111,12 @@ route_file_confirm_page(struct req *r)
 		;
 	if (n != 64 || i != n)
 		return file_error(r, 400, "invalid");
-	return desk_page(r, 200, "file", file_doc("confirm", "token", t),
-	    NULL);
+	return desk_page(r, 200, "file", file_doc("confirm", "token", t), NULL);
 }
 
 static enum MHD_Result
-confirm_done(struct req *r, int rc, struct buf *b,
-    const struct complaints_error *e)
+confirm_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
 {
 	xmlDocPtr d;
 
@@ -137,8 +141,8 @@ route_file_confirm(struct req *r)
 		desk_form_free(&f);
 		return file_error(r, 400, "invalid");
 	}
-	c = complaints_draft_confirm_begin(r->h->cx, desk_form_get(&f,
-	    "token"), &e);
+	c = complaints_draft_confirm_begin(
+	    r->h->cx, desk_form_get(&f, "token"), &e);
 	desk_form_free(&f);
 	if (c == NULL)
 		return file_failed(r, &e);
@@ -168,7 +172,8 @@ route_file_slip(struct req *r)
 	    complaints_status(r->h->cx, number, code, &b, &e) == -1) {
 		if (number == NULL || code == NULL)
 			complaints_error_set(&e, COMPLAINTS_EINVAL,
-			    "invalid-document", "the number and the access "
+			    "invalid-document",
+			    "the number and the access "
 			    "code are needed");
 		buf_free(&b);
 		desk_form_free(&f);
@@ -176,9 +181,10 @@ route_file_slip(struct req *r)
 	}
 	buf_free(&b);
 	buf_init(&b, 4 * 1024 * 1024);
-	rc = httpd_answer_as(r, complaints_talon_slip(r->h->cx,
-	    &complaints_system, number, code, 0, web_lang_code(desk_lang(r)),
-	    &b, &e), "application/pdf", &b, &e);
+	rc = httpd_answer_as(r,
+	    complaints_talon_slip(r->h->cx, &complaints_system, number, code, 0,
+		web_lang_code(desk_lang(r)), &b, &e),
+	    "application/pdf", &b, &e);
 	desk_form_free(&f);
 	return rc;
 }
@@ -202,16 +208,19 @@ route_mail(struct req *r)
 		/* Elsewhere: an API token of the body's registrar or head. */
 		auth = httpd_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 		if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
-			return httpd_fail(r, 401, "unauthorized", "complaints "
+			return httpd_fail(r, 401, "unauthorized",
+			    "complaints "
 			    "by email come from the loopback address or with "
 			    "an API token of the body's registrar");
-		if (complaints_authenticate(r->h->cx, auth + 7, &r->actor,
-		    &e) == -1)
+		if (complaints_authenticate(
+			r->h->cx, auth + 7, &r->actor, &e) == -1)
 			return httpd_respond_error(r, &e);
 		who = r->who = &r->actor;
 	}
-	return httpd_write(r, complaints_mail_begin(r->h->cx, who,
-	    httpd_body(r), r->body.len, &e), 201, &e);
+	return httpd_write(r,
+	    complaints_mail_begin(
+		r->h->cx, who, httpd_body(r), r->body.len, &e),
+	    201, &e);
 }
 
 enum MHD_Result
@@ -222,8 +231,10 @@ route_mail_register(struct req *r)
 
 	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
 		return httpd_fail(r, 404, "mail-not-found", "no such mail");
-	return httpd_write(r, complaints_mail_register_begin(r->h->cx,
-	    r->who, id, httpd_body(r), r->body.len, &e), 201, &e);
+	return httpd_write(r,
+	    complaints_mail_register_begin(
+		r->h->cx, r->who, id, httpd_body(r), r->body.len, &e),
+	    201, &e);
 }
 
 enum MHD_Result
@@ -237,6 +248,8 @@ route_mail_list(struct req *r)
 	if (httpd_arg_page(r, &after, &limit, &e) == -1)
 		return httpd_respond_error(r, &e);
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer(r, complaints_mail_list(r->h->cx, r->who,
-	    httpd_arg(r, "body"), after, limit, &b, &e), 200, &b, &e);
+	return httpd_answer(r,
+	    complaints_mail_list(
+		r->h->cx, r->who, httpd_arg(r, "body"), after, limit, &b, &e),
+	    200, &b, &e);
 }

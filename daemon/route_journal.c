@@ -16,8 +16,8 @@ route_verify(struct req *r)
 	int ok;
 
 	buf_init(&b, 64 * 1024);
-	return httpd_answer(r, complaints_verify(r->h->cx, r->who, &b, &ok,
-	    &e), 200, &b, &e);
+	return httpd_answer(
+	    r, complaints_verify(r->h->cx, r->who, &b, &ok, &e), 200, &b, &e);
 }
 
 static ssize_t
@@ -53,20 +53,22 @@ route_journal(struct req *r)
 	csv = (fmt && strcmp(fmt, "csv") == 0) ||
 	    (accept && strstr(accept, "text/csv") != NULL);
 	if (httpd_arg(r, "body") == NULL)
-		return httpd_fail(r, 400, "bad-parameter", "body: the code of "
+		return httpd_fail(r, 400, "bad-parameter",
+		    "body: the code of "
 		    "the body whose journal to export");
 	if (httpd_arg_ll(r, "year", 1990, 9999, &year, &e) != 1)
-		return httpd_fail(r, 400, "bad-parameter", "year: such as "
+		return httpd_fail(r, 400, "bad-parameter",
+		    "year: such as "
 		    "2026");
-	if ((j = complaints_journal_open(r->h->cx, r->who, httpd_arg(r,
-	    "body"), (int)year, csv, &e)) == NULL)
+	if ((j = complaints_journal_open(r->h->cx, r->who, httpd_arg(r, "body"),
+		 (int)year, csv, &e)) == NULL)
 		return httpd_respond_error(r, &e);
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
-	    journal_reader, j, journal_free);
+	resp = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, 32 * 1024, journal_reader, j, journal_free);
 	if (resp == NULL) {
 		complaints_journal_close(j);
 		return MHD_NO;
 	}
-	return httpd_queue(r, 200, resp, csv ? "text/csv; charset=utf-8" :
-	    "application/xml; charset=utf-8");
+	return httpd_queue(r, 200, resp,
+	    csv ? "text/csv; charset=utf-8" : "application/xml; charset=utf-8");
 }

@@ -15,18 +15,18 @@
 #include "daemon/httpd_int.h"
 #include "metrics/metrics.h"
 
-#define METRICS_MAX	(1024 * 1024)	/* the whole answer */
-#define OUTBOX_STATES	16
+#define METRICS_MAX   (1024 * 1024) /* the whole answer */
+#define OUTBOX_STATES 16
 
 struct scrape {
-	struct buf	*out;
-	int		 failed;
+	struct buf *out;
+	int failed;
 	struct {
-		char	state[16];
-		int64_t	n, oldest;
+		char state[16];
+		int64_t n, oldest;
 	} st[OUTBOX_STATES];
-	int		 nst;
-	int		 overdue_head;
+	int nst;
+	int overdue_head;
 };
 
 static int
@@ -51,8 +51,10 @@ overdue_row(void *arg, const char *body, int64_t n, int64_t unused)
 	(void)unused;
 	if (body == NULL)
 		return 0;
-	if (buf_printf(s->out, "complaintsd_overdue_complaints{body=\"%s\"} "
-	    "%lld\n", body, (long long)n) == -1) {
+	if (buf_printf(s->out,
+		"complaintsd_overdue_complaints{body=\"%s\"} "
+		"%lld\n",
+		body, (long long)n) == -1) {
 		s->failed = 1;
 		return -1;
 	}
@@ -65,9 +67,9 @@ size_row(void *arg, int64_t bytes)
 	struct scrape *s = arg;
 
 	if (metrics_head(s->out, "complaintsd_database_bytes", "gauge",
-	    "Size of the database file (pages in use and free).") == -1 ||
+		"Size of the database file (pages in use and free).") == -1 ||
 	    buf_printf(s->out, "complaintsd_database_bytes %lld\n",
-	    (long long)bytes) == -1)
+		(long long)bytes) == -1)
 		s->failed = 1;
 }
 
@@ -79,21 +81,25 @@ write_outbox(struct scrape *s)
 	int i;
 
 	if (metrics_head(s->out, "complaintsd_outbox_messages", "gauge",
-	    "Notifications in the outbox, by state.") == -1)
+		"Notifications in the outbox, by state.") == -1)
 		return -1;
 	for (i = 0; i < s->nst; i++)
-		if (buf_printf(s->out, "complaintsd_outbox_messages{state="
-		    "\"%s\"} %lld\n", s->st[i].state, (long long)s->st[i].n) ==
-		    -1)
+		if (buf_printf(s->out,
+			"complaintsd_outbox_messages{state="
+			"\"%s\"} %lld\n",
+			s->st[i].state, (long long)s->st[i].n) == -1)
 			return -1;
 	if (metrics_head(s->out, "complaintsd_outbox_oldest_age_seconds",
-	    "gauge", "Age of the oldest notification in each state.") == -1)
+		"gauge", "Age of the oldest notification in each state.") == -1)
 		return -1;
 	for (i = 0; i < s->nst; i++)
-		if (buf_printf(s->out, "complaintsd_outbox_oldest_age_seconds"
-		    "{state=\"%s\"} %lld\n", s->st[i].state,
-		    (long long)(now > s->st[i].oldest ? now - s->st[i].oldest :
-		    0)) == -1)
+		if (buf_printf(s->out,
+			"complaintsd_outbox_oldest_age_seconds"
+			"{state=\"%s\"} %lld\n",
+			s->st[i].state,
+			(long long)(now > s->st[i].oldest ?
+				now - s->st[i].oldest :
+				0)) == -1)
 			return -1;
 	return 0;
 }
@@ -122,13 +128,13 @@ monitor(struct req *r)
 		    "monitor account's token");
 		return -1;
 	}
-	if (complaints_authenticate(r->h->cx, auth + 7, &r->actor,
-	    &e) == -1) {
+	if (complaints_authenticate(r->h->cx, auth + 7, &r->actor, &e) == -1) {
 		r->access_rc = httpd_respond_error(r, &e);
 		return -1;
 	}
 	if (r->actor.role != COMPLAINTS_ROLE_MONITOR) {
-		r->access_rc = httpd_fail(r, 403, "forbidden", "/metrics is "
+		r->access_rc = httpd_fail(r, 403, "forbidden",
+		    "/metrics is "
 		    "for a monitor account, not a %s",
 		    complaints_role_name(r->actor.role));
 		return -1;
@@ -139,9 +145,8 @@ monitor(struct req *r)
 enum MHD_Result
 route_metrics(struct req *r)
 {
-	static const struct complaints_gauges g = {
-		outbox_row, overdue_row, size_row
-	};
+	static const struct complaints_gauges g = { outbox_row, overdue_row,
+		size_row };
 	struct complaints_error e;
 	struct scrape s;
 	struct buf out;
@@ -155,35 +160,41 @@ route_metrics(struct req *r)
 	s.out = &out;
 	if (metrics_write(&out) == -1 ||
 	    metrics_head(&out, "complaintsd_overdue_complaints", "gauge",
-	    "Open complaints past their due date, by body.") == -1) {
+		"Open complaints past their due date, by body.") == -1) {
 		buf_free(&out);
-		return httpd_fail(r, 500, "metrics-too-large", "the metrics "
-		    "do not fit in %d bytes", METRICS_MAX);
+		return httpd_fail(r, 500, "metrics-too-large",
+		    "the metrics "
+		    "do not fit in %d bytes",
+		    METRICS_MAX);
 	}
 	if (complaints_gauges(r->h->cx, &g, &s, &e) == -1) {
 		buf_free(&out);
 		return httpd_respond_error(r, &e);
 	}
-	snprintf(wal, sizeof(wal), "%s/complaints.db-wal",
-	    r->h->conf->data_dir);
+	snprintf(
+	    wal, sizeof(wal), "%s/complaints.db-wal", r->h->conf->data_dir);
 	if (s.failed || write_outbox(&s) == -1 ||
 	    metrics_head(&out, "complaintsd_database_wal_bytes", "gauge",
-	    "Size of the write-ahead log.") == -1 ||
+		"Size of the write-ahead log.") == -1 ||
 	    buf_printf(&out, "complaintsd_database_wal_bytes %lld\n",
-	    stat(wal, &st) == 0 ? (long long)st.st_size : 0LL) == -1) {
+		stat(wal, &st) == 0 ? (long long)st.st_size : 0LL) == -1) {
 		buf_free(&out);
-		return httpd_fail(r, 500, "metrics-too-large", "the metrics "
-		    "do not fit in %d bytes", METRICS_MAX);
+		return httpd_fail(r, 500, "metrics-too-large",
+		    "the metrics "
+		    "do not fit in %d bytes",
+		    METRICS_MAX);
 	}
-	return httpd_answer_as(r, 0, "text/plain; version=0.0.4; "
-	    "charset=utf-8", &out, NULL);
+	return httpd_answer_as(r, 0,
+	    "text/plain; version=0.0.4; "
+	    "charset=utf-8",
+	    &out, NULL);
 }
 
 void
 route_metrics_begin(struct req *r, const char *method)
 {
 	static const char *const known[] = { "GET", "HEAD", "POST", "PUT",
-	    "DELETE", "PATCH", "OPTIONS" };
+		"DELETE", "PATCH", "OPTIONS" };
 
 	r->started = metrics_now();
 	/* A name that lives as long as the process: the counters keep it. */
@@ -199,9 +210,9 @@ route_metrics_done(struct req *r)
 	double took = metrics_now() - r->started;
 
 	if (r->status == 0)
-		return;		/* never answered: the client went away */
-	metrics_request(r->method, r->route ? r->route->pattern : NULL,
-	    r->status);
+		return; /* never answered: the client went away */
+	metrics_request(
+	    r->method, r->route ? r->route->pattern : NULL, r->status);
 	if (r->status == 429)
 		metrics_count(METRICS_RATE_LIMITED);
 	if (r->route == NULL)
@@ -211,8 +222,8 @@ route_metrics_done(struct req *r)
 		if (r->status == 201)
 			metrics_count(METRICS_REGISTRATIONS);
 	} else if ((r->route->fn == route_status ||
-	    r->route->fn == route_page_status ||
-	    r->route->fn == route_page_post) &&
+		       r->route->fn == route_page_status ||
+		       r->route->fn == route_page_post) &&
 	    (r->status == 200 || r->status == 404)) {
 		metrics_observe(METRICS_LOOKUP_SECONDS, took);
 		metrics_count(METRICS_LOOKUPS);

@@ -23,9 +23,10 @@ route_notifications(struct req *r)
 	    httpd_arg_ll(r, "limit", 1, 500, &limit, &e) == -1)
 		return httpd_respond_error(r, &e);
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer(r, complaints_notifications(r->h->cx, r->who,
-	    httpd_arg(r, "state"), httpd_arg(r, "body"), after, (int)limit,
-	    &b, &e), 200, &b, &e);
+	return httpd_answer(r,
+	    complaints_notifications(r->h->cx, r->who, httpd_arg(r, "state"),
+		httpd_arg(r, "body"), after, (int)limit, &b, &e),
+	    200, &b, &e);
 }
 
 /* The notification of the path; -1 when it is not a number. */
@@ -43,8 +44,10 @@ nt_id(struct req *r, int64_t *id)
 static enum MHD_Result
 no_such(struct req *r)
 {
-	return httpd_fail(r, 404, "no-such-notification", "no notification "
-	    "%s", r->seg[3]);
+	return httpd_fail(r, 404, "no-such-notification",
+	    "no notification "
+	    "%s",
+	    r->seg[3]);
 }
 
 static enum MHD_Result
@@ -55,8 +58,10 @@ nt_reset(struct req *r, int to_post)
 
 	if (nt_id(r, &id) == -1)
 		return no_such(r);
-	return httpd_write(r, complaints_notification_reset_begin(r->h->cx,
-	    r->who, id, to_post, &e), 204, &e);
+	return httpd_write(r,
+	    complaints_notification_reset_begin(
+		r->h->cx, r->who, id, to_post, &e),
+	    204, &e);
 }
 
 enum MHD_Result
@@ -81,10 +86,12 @@ route_nt_posted(struct req *r)
 	if (nt_id(r, &id) == -1)
 		return no_such(r);
 	if (tracking && strlen(tracking) > 64)
-		return httpd_fail(r, 400, "bad-parameter", "tracking: at most "
+		return httpd_fail(r, 400, "bad-parameter",
+		    "tracking: at most "
 		    "64 characters");
-	return httpd_write(r, complaints_post_sent_begin(r->h->cx, r->who, id,
-	    tracking, &e), 204, &e);
+	return httpd_write(r,
+	    complaints_post_sent_begin(r->h->cx, r->who, id, tracking, &e), 204,
+	    &e);
 }
 
 enum MHD_Result
@@ -97,8 +104,9 @@ route_nt_letter(struct req *r)
 	if (nt_id(r, &id) == -1)
 		return no_such(r);
 	buf_init(&b, 8 * 1024 * 1024);
-	return httpd_answer_as(r, complaints_notification_letter(r->h->cx,
-	    r->who, id, &b, &e), "application/pdf", &b, &e);
+	return httpd_answer_as(r,
+	    complaints_notification_letter(r->h->cx, r->who, id, &b, &e),
+	    "application/pdf", &b, &e);
 }
 
 enum MHD_Result
@@ -109,7 +117,8 @@ route_post_register(struct req *r)
 	int csv = httpd_wants(r, "csv", "text/csv");
 
 	buf_init(&b, 8 * 1024 * 1024);
-	return httpd_answer_as(r, complaints_post_register(r->h->cx, r->who,
-	    httpd_arg(r, "body"), httpd_arg(r, "date"), csv, &b, &e), csv ?
-	    "text/csv; charset=utf-8" : "application/pdf", &b, &e);
+	return httpd_answer_as(r,
+	    complaints_post_register(r->h->cx, r->who, httpd_arg(r, "body"),
+		httpd_arg(r, "date"), csv, &b, &e),
+	    csv ? "text/csv; charset=utf-8" : "application/pdf", &b, &e);
 }

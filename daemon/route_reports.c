@@ -14,7 +14,7 @@
 
 #include "daemon/httpd_int.h"
 
-#define REPORT_CAP	(16 * 1024 * 1024)
+#define REPORT_CAP (16 * 1024 * 1024)
 #define XLSX_TYPE \
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,9 +45,8 @@ download(struct req *r, struct buf *b, const char *type, const char *name)
 	struct MHD_Response *resp;
 	char disp[128];
 
-	resp = MHD_create_response_from_buffer(b->len, b->data ? b->data :
-	    (char *)(uintptr_t)"",
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(b->len,
+	    b->data ? b->data : (char *)(uintptr_t) "", MHD_RESPMEM_MUST_COPY);
 	buf_free(b);
 	if (resp == NULL)
 		return MHD_NO;
@@ -60,8 +59,8 @@ enum MHD_Result
 route_report_summary(struct req *r)
 {
 	static const struct {
-		const char			*name, *type, *file;
-		enum complaints_report_format	 fmt;
+		const char *name, *type, *file;
+		enum complaints_report_format fmt;
 	} formats[] = {
 		{ "xml", "application/xml; charset=utf-8", NULL,
 		    COMPLAINTS_REPORT_XML },
@@ -82,13 +81,14 @@ route_report_summary(struct req *r)
 			if (strcmp(formats[i].name, f) == 0)
 				break;
 	if (i == sizeof(formats) / sizeof(formats[0]))
-		return httpd_fail(r, 400, "bad-parameter", "format: xml, csv, "
+		return httpd_fail(r, 400, "bad-parameter",
+		    "format: xml, csv, "
 		    "xlsx or text");
 	if (report_query(r, &q, &e) == -1)
 		return httpd_respond_error(r, &e);
 	buf_init(&b, REPORT_CAP);
-	if (complaints_report(r->h->cx, r->who, &q, formats[i].fmt, &b,
-	    &e) == -1) {
+	if (complaints_report(r->h->cx, r->who, &q, formats[i].fmt, &b, &e) ==
+	    -1) {
 		buf_free(&b);
 		return httpd_respond_error(r, &e);
 	}
@@ -114,8 +114,8 @@ route_report_complaints(struct req *r)
 	if (httpd_arg_page(r, &q.after, &q.limit, &e) == -1)
 		return httpd_respond_error(r, &e);
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer(r, complaints_report_trace(r->h->cx, r->who, &q,
-	    &b, &e), 200, &b, &e);
+	return httpd_answer(r,
+	    complaints_report_trace(r->h->cx, r->who, &q, &b, &e), 200, &b, &e);
 }
 
 enum MHD_Result
@@ -129,13 +129,15 @@ route_report_chart(struct req *r)
 
 	if (n <= 4 || n >= sizeof(name) ||
 	    strcmp(r->seg[4] + n - 4, ".svg") != 0)
-		return httpd_fail(r, 404, "no-such-chart", "the charts are "
+		return httpd_fail(r, 404, "no-such-chart",
+		    "the charts are "
 		    "monthly.svg, timeliness.svg and overdue.svg");
 	memcpy(name, r->seg[4], n - 4);
 	name[n - 4] = '\0';
 	if (report_query(r, &q, &e) == -1)
 		return httpd_respond_error(r, &e);
 	buf_init(&b, REPORT_CAP);
-	return httpd_answer_as(r, complaints_report_chart(r->h->cx, r->who,
-	    name, &q, &b, &e), "image/svg+xml; charset=utf-8", &b, &e);
+	return httpd_answer_as(r,
+	    complaints_report_chart(r->h->cx, r->who, name, &q, &b, &e),
+	    "image/svg+xml; charset=utf-8", &b, &e);
 }

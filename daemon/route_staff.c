@@ -26,8 +26,9 @@ route_sign_in(struct req *r)
 
 	if (httpd_read_doc(r, "sign-in", names, 2, &rc) == -1)
 		return rc;
-	return httpd_write(r, complaints_sign_in_begin(r->h->cx, r->v[0],
-	    r->v[1], r->client, &e), 201, &e);
+	return httpd_write(r,
+	    complaints_sign_in_begin(r->h->cx, r->v[0], r->v[1], r->client, &e),
+	    201, &e);
 }
 
 enum MHD_Result
@@ -45,8 +46,8 @@ route_sign_out(struct req *r)
 {
 	struct complaints_error e;
 
-	return httpd_write(r, complaints_sign_out_begin(r->h->cx, r->who, &e),
-	    204, &e);
+	return httpd_write(
+	    r, complaints_sign_out_begin(r->h->cx, r->who, &e), 204, &e);
 }
 
 enum MHD_Result
@@ -61,8 +62,10 @@ route_token_new(struct req *r)
 		return rc;
 	if (r->v[1])
 		parse_ll(r->v[1], 1, 3650, &days);
-	return httpd_write(r, complaints_token_create_begin(r->h->cx, r->who,
-	    r->v[0], (int)days, &e), 201, &e);
+	return httpd_write(r,
+	    complaints_token_create_begin(
+		r->h->cx, r->who, r->v[0], (int)days, &e),
+	    201, &e);
 }
 
 enum MHD_Result
@@ -72,8 +75,8 @@ route_token_list(struct req *r)
 	struct buf b;
 
 	buf_init(&b, 256 * 1024);
-	return httpd_answer(r, complaints_token_list(r->h->cx, r->who, &b, &e),
-	    200, &b, &e);
+	return httpd_answer(
+	    r, complaints_token_list(r->h->cx, r->who, &b, &e), 200, &b, &e);
 }
 
 enum MHD_Result
@@ -83,10 +86,10 @@ route_token_revoke(struct req *r)
 	long long id;
 
 	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
-		return httpd_fail(r, 404, "no-such-token", "no token %s",
-		    r->seg[3]);
-	return httpd_write(r, complaints_token_revoke_begin(r->h->cx, r->who,
-	    id, &e), 204, &e);
+		return httpd_fail(
+		    r, 404, "no-such-token", "no token %s", r->seg[3]);
+	return httpd_write(r,
+	    complaints_token_revoke_begin(r->h->cx, r->who, id, &e), 204, &e);
 }
 
 enum MHD_Result
@@ -96,25 +99,27 @@ route_users(struct req *r)
 	struct buf b;
 
 	if (r->who->role != COMPLAINTS_ROLE_ADMIN)
-		return httpd_fail(r, 403, "forbidden", "only an administrator "
+		return httpd_fail(r, 403, "forbidden",
+		    "only an administrator "
 		    "lists accounts");
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer(r, complaints_staff_list(r->h->cx, &b, &e), 200,
-	    &b, &e);
+	return httpd_answer(
+	    r, complaints_staff_list(r->h->cx, &b, &e), 200, &b, &e);
 }
 
 enum MHD_Result
 route_user_add(struct req *r)
 {
 	static const char *const names[] = { "login", "name", "position",
-	    "body", "role", "password", "surname", "given-name",
-	    "patronymic" };
+		"body", "role", "password", "surname", "given-name",
+		"patronymic" };
 	struct complaints_error e;
 	struct complaints_name parts;
 	enum MHD_Result rc;
 
 	if (r->who->role != COMPLAINTS_ROLE_ADMIN)
-		return httpd_fail(r, 403, "forbidden", "only an administrator "
+		return httpd_fail(r, 403, "forbidden",
+		    "only an administrator "
 		    "opens accounts");
 	if (httpd_read_doc(r, "account", names, 9, &rc) == -1)
 		return rc;
@@ -122,9 +127,11 @@ route_user_add(struct req *r)
 	parts.surname = r->v[6];
 	parts.given = r->v[7];
 	parts.patronymic = r->v[8];
-	return httpd_write(r, complaints_staff_add_begin(r->h->cx, r->who,
-	    r->v[0], r->v[1], r->v[6] ? &parts : NULL, r->v[2], r->v[3],
-	    r->v[4], r->v[5], &e), 201, &e);
+	return httpd_write(r,
+	    complaints_staff_add_begin(r->h->cx, r->who, r->v[0], r->v[1],
+		r->v[6] ? &parts : NULL, r->v[2], r->v[3], r->v[4], r->v[5],
+		&e),
+	    201, &e);
 }
 
 enum MHD_Result
@@ -132,8 +139,9 @@ route_user_disable(struct req *r)
 {
 	struct complaints_error e;
 
-	return httpd_write(r, complaints_staff_disable_begin(r->h->cx, r->who,
-	    r->seg[3], &e), 204, &e);
+	return httpd_write(r,
+	    complaints_staff_disable_begin(r->h->cx, r->who, r->seg[3], &e),
+	    204, &e);
 }
 
 enum MHD_Result
@@ -145,6 +153,8 @@ route_user_password(struct req *r)
 
 	if (httpd_read_doc(r, "password-change", names, 1, &rc) == -1)
 		return rc;
-	return httpd_write(r, complaints_staff_passwd_begin(r->h->cx, r->who,
-	    r->seg[3], r->v[0], &e), 204, &e);
+	return httpd_write(r,
+	    complaints_staff_passwd_begin(
+		r->h->cx, r->who, r->seg[3], r->v[0], &e),
+	    204, &e);
 }

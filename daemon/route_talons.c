@@ -24,8 +24,10 @@ route_status(struct req *r)
 	struct buf b;
 
 	buf_init(&b, 64 * 1024);
-	return httpd_answer(r, complaints_status(r->h->cx, r->seg[3],
-	    httpd_arg(r, "code"), &b, &e), 200, &b, &e);
+	return httpd_answer(r,
+	    complaints_status(
+		r->h->cx, r->seg[3], httpd_arg(r, "code"), &b, &e),
+	    200, &b, &e);
 }
 
 enum MHD_Result
@@ -35,8 +37,8 @@ route_talon(struct req *r)
 	struct buf b;
 
 	buf_init(&b, 64 * 1024);
-	return httpd_answer(r, complaints_talon(r->h->cx, r->who, r->seg[3], &b,
-	    &e), 200, &b, &e);
+	return httpd_answer(r,
+	    complaints_talon(r->h->cx, r->who, r->seg[3], &b, &e), 200, &b, &e);
 }
 
 enum MHD_Result
@@ -47,22 +49,21 @@ route_slip(struct req *r)
 	int text = httpd_wants(r, "text", "text/plain");
 
 	buf_init(&b, 4 * 1024 * 1024);
-	return httpd_answer_as(r, complaints_talon_slip(r->h->cx, r->who,
-	    r->seg[3], httpd_arg(r, "code"), text, httpd_arg(r, "lang"), &b,
-	    &e), text ? "text/plain; charset=utf-8" : "application/pdf", &b,
-	    &e);
+	return httpd_answer_as(r,
+	    complaints_talon_slip(r->h->cx, r->who, r->seg[3],
+		httpd_arg(r, "code"), text, httpd_arg(r, "lang"), &b, &e),
+	    text ? "text/plain; charset=utf-8" : "application/pdf", &b, &e);
 }
 
 /* --- The status page -------------------------------------------------- */
 
-#define PAGE_CAP	(256 * 1024)	/* a rendered page */
-
+#define PAGE_CAP (256 * 1024) /* a rendered page */
 
 static enum web_lang
 page_lang(struct req *r, const char *param)
 {
-	return web_lang_pick(param, httpd_header(r,
-	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	return web_lang_pick(
+	    param, httpd_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 }
 
 /* Renders the page and answers with it and its headers. */
@@ -94,8 +95,8 @@ page_answer(struct req *r, unsigned status, const struct web_page *p)
 
 /* The status of a number (and code), or the page of its error. */
 static enum MHD_Result
-page_lookup(struct req *r, enum web_lang lang, const char *number,
-    const char *code)
+page_lookup(
+    struct req *r, enum web_lang lang, const char *number, const char *code)
 {
 	struct web_page p;
 	struct complaints_error e;
@@ -114,8 +115,8 @@ page_lookup(struct req *r, enum web_lang lang, const char *number,
 	} else {
 		status = httpd_status(e.errc);
 		if (status >= 500)
-			log_warnx("http: status page: %s: %s", e.code,
-			    e.message);
+			log_warnx(
+			    "http: status page: %s: %s", e.code, e.message);
 		p.error = e.code;
 		p.retry_after = e.retry_after;
 	}
@@ -151,7 +152,7 @@ route_page_post(struct req *r)
 	ok = desk_form_read(r, &f) == 0;
 	if (r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);
-	number = desk_form_get(&f, "number");	/* NULL: blank */
+	number = desk_form_get(&f, "number"); /* NULL: blank */
 	code = desk_form_get(&f, "code");
 	lg = desk_form_get(&f, "lang");
 	memset(&p, 0, sizeof(p));
@@ -187,8 +188,8 @@ enum MHD_Result
 route_page_status(struct req *r)
 {
 	/* No code here: it would stay in logs and in the history. */
-	return page_lookup(r, page_lang(r, httpd_arg(r, "lang")), r->seg[1],
-	    NULL);
+	return page_lookup(
+	    r, page_lang(r, httpd_arg(r, "lang")), r->seg[1], NULL);
 }
 
 enum MHD_Result
@@ -199,13 +200,15 @@ route_page_css(struct req *r)
 
 	buf_init(&b, 256 * 1024);
 	if (web_css(strcmp(r->seg[0], "desk.css") == 0 ? WEB_CSS_DESK :
-	    WEB_CSS_STATUS, &b) == -1) {
+							 WEB_CSS_STATUS,
+		&b) == -1) {
 		buf_free(&b);
-		return httpd_fail(r, 500, "internal", "the style sheet is "
+		return httpd_fail(r, 500, "internal",
+		    "the style sheet is "
 		    "not loaded");
 	}
-	resp = MHD_create_response_from_buffer(b.len, b.data,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(
+	    b.len, b.data, MHD_RESPMEM_MUST_COPY);
 	buf_free(&b);
 	if (resp == NULL)
 		return MHD_NO;

@@ -44,7 +44,7 @@ service_reloading(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000ULL);
+		(unsigned long long)ts.tv_nsec / 1000ULL);
 }
 
 void
@@ -76,7 +76,7 @@ writer_moves(struct complaints *cx, uint64_t interval)
 	if (pending == 0 || done != last_done || since == 0) {
 		if (stalled)
 			log_warnx("writer: moving again; telling the "
-			    "watchdog");
+				  "watchdog");
 		last_done = done;
 		since = now;
 		stalled = 0;
@@ -86,7 +86,7 @@ writer_moves(struct complaints *cx, uint64_t interval)
 		return 1;
 	if (!stalled)
 		log_warnx("writer: %llu jobs waiting, none finished for %llu "
-		    "ms: the watchdog is no longer told",
+			  "ms: the watchdog is no longer told",
 		    (unsigned long long)pending,
 		    (unsigned long long)((now - since) / 1000));
 	stalled = 1;

@@ -11,12 +11,11 @@
 #include <signal.h>
 
 /* Whether a service manager waits for our notifications (no fork then). */
-int	service_supervised(void);
+int service_supervised(void);
 /* "READY=1" with a status line. */
-void	service_ready(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	service_reloading(void);
-void	service_stopping(void);
+void service_ready(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void service_reloading(void);
+void service_stopping(void);
 /*
  * sigwait(3) for the main loop that also pings the watchdog at half its
  * interval while it waits, as long as the writer of cx (may be NULL)
@@ -25,6 +24,6 @@ void	service_stopping(void);
  * *sig set.
  */
 struct complaints;
-int	service_sigwait(const sigset_t *, int *sig, struct complaints *cx);
+int service_sigwait(const sigset_t *, int *sig, struct complaints *cx);
 
 #endif /* SERVICE_H */

@@ -28,10 +28,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_BODY_BY_ID] =
 	    "SELECT id, code, kind, name_kk, name_ru, tz, parent_code, hours "
 	    "FROM body WHERE id = ?1",
-	[ST_JOURNAL_NEXT] =
-	    "INSERT INTO journal_counter(body_id, year, last) "
-	    "VALUES (?1, ?2, 1) ON CONFLICT(body_id, year) "
-	    "DO UPDATE SET last = last + 1 RETURNING last",
+	[ST_JOURNAL_NEXT] = "INSERT INTO journal_counter(body_id, year, last) "
+			    "VALUES (?1, ?2, 1) ON CONFLICT(body_id, year) "
+			    "DO UPDATE SET last = last + 1 RETURNING last",
 	[ST_COMPLAINT_INSERT] =
 	    "INSERT INTO complaint(talon, access_hash, body_id, "
 	    "journal_year, journal_no, accepted_at, received_at, channel, "
@@ -46,9 +45,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_ATTACHMENT_INSERT] =
 	    "INSERT INTO attachment(complaint_id, seq, name, media_type, "
 	    "sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_EVENT_LAST_HASH] =
-	    "SELECT hash FROM event WHERE body_id = ?1 "
-	    "ORDER BY id DESC LIMIT 1",
+	[ST_EVENT_LAST_HASH] = "SELECT hash FROM event WHERE body_id = ?1 "
+			       "ORDER BY id DESC LIMIT 1",
 	[ST_EVENT_INSERT] =
 	    "INSERT INTO event(body_id, complaint_id, at, actor, action, "
 	    "state_before, state_after, detail, content_hash, prev_hash, "
@@ -73,9 +71,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	"c.decided_by, c.decided_at, c.answered_at, c.answer_channel, " \
 	"c.overdue_at, c.reminded_at, c.lwc_reason, c.court_told, c.open, " \
 	"b.code, b.kind, b.name_kk, b.name_ru, b.tz "
-	[ST_COMPLAINT_GET] = "SELECT " COMPLAINT_COLS
+	[ST_COMPLAINT_GET] =
+	    "SELECT " COMPLAINT_COLS
 	    "FROM complaint c JOIN body b ON b.id = c.body_id WHERE c.id = ?1",
-	[ST_COMPLAINT_ID_BY_TALON] = "SELECT id FROM complaint WHERE talon = ?1",
+	[ST_COMPLAINT_ID_BY_TALON] =
+	    "SELECT id FROM complaint WHERE talon = ?1",
 	[ST_COMPLAINT_UPDATE] =
 	    "UPDATE complaint SET state = ?2, due = ?3, assignee = ?4, "
 	    "extended_reason = ?5, outcome = ?6, reasoning = ?7, "
@@ -118,12 +118,13 @@ static const char *const stmt_sql[ST__MAX] = {
 	"n.next_attempt_at, n.last_error, n.sent_at, n.out_year, n.out_no, " \
 	"n.tracking, n.letter_date, n.posted_at, b.code, n.body_id, " \
 	"n.prev_due "
-	[ST_OUTBOX_DUE] = "SELECT " OUTBOX_COLS "FROM notification n "
+	[ST_OUTBOX_DUE] =
+	    "SELECT " OUTBOX_COLS "FROM notification n "
 	    "JOIN body b ON b.id = n.body_id WHERE n.state IN ('pending', "
 	    "'sending') AND n.next_attempt_at <= ?1 "
 	    "ORDER BY n.next_attempt_at LIMIT ?2",
 	[ST_OUTBOX_GET] = "SELECT " OUTBOX_COLS "FROM notification n "
-	    "JOIN body b ON b.id = n.body_id WHERE n.id = ?1",
+			  "JOIN body b ON b.id = n.body_id WHERE n.id = ?1",
 	[ST_OUTBOX_CLAIM] =
 	    "UPDATE notification SET state = 'sending', "
 	    "attempts = attempts + 1, out_year = coalesce(out_year, ?2), "
@@ -142,11 +143,13 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "INSERT INTO outgoing_counter(body_id, year, last) "
 	    "VALUES (?1, ?2, 1) ON CONFLICT(body_id, year) "
 	    "DO UPDATE SET last = last + 1 RETURNING last",
-	[ST_OUTBOX_LIST] = "SELECT " OUTBOX_COLS "FROM notification n "
+	[ST_OUTBOX_LIST] =
+	    "SELECT " OUTBOX_COLS "FROM notification n "
 	    "JOIN body b ON b.id = n.body_id WHERE (?1 IS NULL OR "
 	    "n.state = ?1) AND (?2 IS NULL OR n.body_id = ?2) AND n.id > ?3 "
 	    "ORDER BY n.id LIMIT ?4",
-	[ST_OUTBOX_POST_READY] = "SELECT " OUTBOX_COLS "FROM notification n "
+	[ST_OUTBOX_POST_READY] =
+	    "SELECT " OUTBOX_COLS "FROM notification n "
 	    "JOIN body b ON b.id = n.body_id WHERE n.body_id = ?1 AND "
 	    "n.channel = 'post' AND n.letter_date = ?2 AND n.state IN "
 	    "('ready', 'sent') ORDER BY n.out_no",
@@ -162,21 +165,23 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "pw_hash, created_at, surname, given_name, patronymic) VALUES "
 	    "(?1, ?2, ?3, (SELECT id FROM body WHERE code = ?4), ?5, ?6, ?7, "
 	    "?8, ?9, ?10)",
-	[ST_STAFF_BY_LOGIN] = "SELECT " STAFF_COLS "FROM staff s "
+	[ST_STAFF_BY_LOGIN] =
+	    "SELECT " STAFF_COLS "FROM staff s "
 	    "JOIN body b ON b.id = s.body_id WHERE s.login = ?1",
 	[ST_STAFF_BY_ID] = "SELECT " STAFF_COLS "FROM staff s "
-	    "JOIN body b ON b.id = s.body_id WHERE s.id = ?1",
-	[ST_STAFF_UPDATE] =
-	    "UPDATE staff SET active = coalesce(?2, active), "
-	    "pw_hash = coalesce(?3, pw_hash) WHERE login = ?1",
-	[ST_STAFF_LIST] = "SELECT " STAFF_COLS "FROM staff s "
+			   "JOIN body b ON b.id = s.body_id WHERE s.id = ?1",
+	[ST_STAFF_UPDATE] = "UPDATE staff SET active = coalesce(?2, active), "
+			    "pw_hash = coalesce(?3, pw_hash) WHERE login = ?1",
+	[ST_STAFF_LIST] =
+	    "SELECT " STAFF_COLS "FROM staff s "
 	    "JOIN body b ON b.id = s.body_id ORDER BY s.login LIMIT 10000",
 	[ST_TOKEN_INSERT] =
 	    "INSERT INTO token(hash, staff_id, kind, label, created_at, "
 	    "expires_at, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
 	[ST_TOKEN_BY_HASH] =
-	    "SELECT t.id, t.kind, t.expires_at, t.last_used, t.revoked_at, "
-	    STAFF_COLS "FROM token t JOIN staff s ON s.id = t.staff_id "
+	    "SELECT t.id, t.kind, t.expires_at, t.last_used, "
+	    "t.revoked_at, " STAFF_COLS
+	    "FROM token t JOIN staff s ON s.id = t.staff_id "
 	    "JOIN body b ON b.id = s.body_id WHERE t.hash = ?1",
 	[ST_TOKEN_TOUCH] = "UPDATE token SET last_used = ?2 WHERE id = ?1",
 	[ST_TOKEN_REVOKE] =
@@ -217,33 +222,39 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_OUTBOX_COUNT_STATE] =
 	    "SELECT count(*) FROM notification WHERE state = ?1",
 	[ST_DRAFT_INSERT] = "INSERT INTO draft(token_hash, email_key, "
-	    "client_key, doc, created_at, expires_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			    "client_key, doc, created_at, expires_at) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_DRAFT_GET] = "SELECT doc FROM draft WHERE token_hash = ?1 "
-	    "AND expires_at > ?2",
+			 "AND expires_at > ?2",
 	[ST_DRAFT_TAKE] = "DELETE FROM draft WHERE token_hash = ?1 "
-	    "AND expires_at > ?2",
-	[ST_DRAFT_COUNT] = "SELECT (SELECT count(*) FROM draft "
+			  "AND expires_at > ?2",
+	[ST_DRAFT_COUNT] =
+	    "SELECT (SELECT count(*) FROM draft "
 	    "WHERE email_key = ?1 AND expires_at > ?2), (SELECT count(*) "
 	    "FROM draft WHERE client_key = ?3 AND created_at > ?2 - 3600 "
 	    "AND expires_at > ?2), (SELECT count(*) FROM draft)",
 	[ST_DRAFT_PURGE] = "DELETE FROM draft WHERE expires_at <= ?1",
-	[ST_MAIL_INSERT] = "INSERT INTO mail_intake(body_id, message_id, "
+	[ST_MAIL_INSERT] =
+	    "INSERT INTO mail_intake(body_id, message_id, "
 	    "sender, sender_name, subject, text, received_at, no_reply, "
 	    "replied_at, left_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9, ?10) ON CONFLICT(message_id) DO NOTHING",
-	[ST_MAIL_ATT_INSERT] = "INSERT INTO mail_attachment(mail_id, seq, "
+	[ST_MAIL_ATT_INSERT] =
+	    "INSERT INTO mail_attachment(mail_id, seq, "
 	    "name, media_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_MAIL_REPLIED] = "SELECT count(*) FROM mail_intake "
+	[ST_MAIL_REPLIED] =
+	    "SELECT count(*) FROM mail_intake "
 	    "WHERE sender = ?1 COLLATE NOCASE AND replied_at > ?2",
-	[ST_MAIL_GET] = "SELECT m.body_id, m.message_id, m.sender, "
+	[ST_MAIL_GET] =
+	    "SELECT m.body_id, m.message_id, m.sender, "
 	    "m.sender_name, m.subject, m.text, m.received_at, m.no_reply, "
 	    "m.complaint_id FROM mail_intake m WHERE m.id = ?1",
 	/* In the registration's savepoint: its row is the newest. */
 	[ST_MAIL_REGISTERED] = "UPDATE mail_intake SET complaint_id = "
-	    "(SELECT max(id) FROM complaint) WHERE id = ?1 "
-	    "AND complaint_id IS NULL",
-	[ST_MAIL_LIST] = "SELECT m.id, m.message_id, m.sender, "
+			       "(SELECT max(id) FROM complaint) WHERE id = ?1 "
+			       "AND complaint_id IS NULL",
+	[ST_MAIL_LIST] =
+	    "SELECT m.id, m.message_id, m.sender, "
 	    "m.sender_name, m.subject, m.received_at, m.no_reply, "
 	    "(SELECT count(*) FROM mail_attachment a WHERE a.mail_id = m.id), "
 	    "substr(m.text, 1, 300) FROM mail_intake m "
@@ -259,17 +270,18 @@ static const char *const stmt_sql[ST__MAX] = {
 	"AND (?5 IS NULL OR c.accepted_at < ?5) " \
 	"AND (?8 IS NULL OR (c.overdue_at IS NOT NULL) = ?8) "
 	[ST_LIST_ALL] = "SELECT " LIST_COLS "FROM complaint c "
-	    "JOIN body b ON b.id = c.body_id WHERE c.id > ?6 "
-	    "AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
-	    "ORDER BY c.id LIMIT ?7",
+			"JOIN body b ON b.id = c.body_id WHERE c.id > ?6 "
+			"AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
+			"ORDER BY c.id LIMIT ?7",
 	[ST_LIST_BODY] = "SELECT " LIST_COLS "FROM complaint c "
-	    "JOIN body b ON b.id = c.body_id WHERE c.body_id = ?1 "
-	    "AND c.id > ?6 " LIST_FILTER "ORDER BY c.body_id, c.id LIMIT ?7",
+			 "JOIN body b ON b.id = c.body_id WHERE c.body_id = ?1 "
+			 "AND c.id > ?6 " LIST_FILTER
+			 "ORDER BY c.body_id, c.id LIMIT ?7",
 	[ST_LIST_OVERDUE] = "SELECT " LIST_COLS "FROM complaint c "
-	    "JOIN body b ON b.id = c.body_id WHERE c.open = 1 "
-	    "AND c.overdue_at IS NOT NULL AND c.id > ?6 "
-	    "AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
-	    "ORDER BY c.id LIMIT ?7",
+			    "JOIN body b ON b.id = c.body_id WHERE c.open = 1 "
+			    "AND c.overdue_at IS NOT NULL AND c.id > ?6 "
+			    "AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
+			    "ORDER BY c.id LIMIT ?7",
 	[ST_JOURNAL_EXPORT] =
 	    "SELECT c.journal_no, c.accepted_at, c.surname, c.name, "
 	    "c.patronymic, c.address, c.subject_name, substr(c.reasons, 1, "
@@ -302,7 +314,7 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "active = 1",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-	    "ON CONFLICT(key) DO UPDATE SET value = ?2",
+			"ON CONFLICT(key) DO UPDATE SET value = ?2",
 	[ST_BODY_DETAIL] =
 	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
 	    "b.phones, b.district, b.services, b.parent_code, b.emails, "
@@ -329,16 +341,16 @@ static const char *const stmt_sql[ST__MAX] = {
  * i + 1.  Never edit one that has shipped: add the next.
  */
 /* The staff table, as made at schema 4 and rebuilt at schema 10. */
-#define STAFF_TABLE(name, roles, more)					\
-	"CREATE TABLE " name " ("					\
-	"  id INTEGER PRIMARY KEY,"					\
-	"  login TEXT NOT NULL UNIQUE,"					\
-	"  full_name TEXT NOT NULL,"					\
-	"  position TEXT NOT NULL,"					\
-	"  body_id INTEGER NOT NULL REFERENCES body(id),"		\
-	"  role TEXT NOT NULL CHECK (role IN (" roles ")),"		\
-	"  active INTEGER NOT NULL DEFAULT 1,"				\
-	"  pw_hash TEXT NOT NULL,"					\
+#define STAFF_TABLE(name, roles, more) \
+	"CREATE TABLE " name " (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  login TEXT NOT NULL UNIQUE," \
+	"  full_name TEXT NOT NULL," \
+	"  position TEXT NOT NULL," \
+	"  body_id INTEGER NOT NULL REFERENCES body(id)," \
+	"  role TEXT NOT NULL CHECK (role IN (" roles "))," \
+	"  active INTEGER NOT NULL DEFAULT 1," \
+	"  pw_hash TEXT NOT NULL," \
 	"  created_at INTEGER NOT NULL" more ");"
 
 static const char *const migrations[] = {
@@ -469,14 +481,16 @@ static const char *const migrations[] = {
 	"  SELECT id, name_kk, name_ru, coalesce(address, '') FROM body;"
 	"CREATE TRIGGER body_fts_ins AFTER INSERT ON body BEGIN"
 	"  INSERT INTO body_fts(rowid, name_kk, name_ru, address)"
-	"  VALUES (new.id, new.name_kk, new.name_ru, coalesce(new.address, ''));"
+	"  VALUES (new.id, new.name_kk, new.name_ru, coalesce(new.address, "
+	"''));"
 	"  END;"
 	"CREATE TRIGGER body_fts_upd AFTER UPDATE ON body BEGIN"
 	"  INSERT INTO body_fts(body_fts, rowid, name_kk, name_ru, address)"
 	"  VALUES ('delete', old.id, old.name_kk, old.name_ru,"
 	"  coalesce(old.address, ''));"
 	"  INSERT INTO body_fts(rowid, name_kk, name_ru, address)"
-	"  VALUES (new.id, new.name_kk, new.name_ru, coalesce(new.address, ''));"
+	"  VALUES (new.id, new.name_kk, new.name_ru, coalesce(new.address, "
+	"''));"
 	"  END;"
 	"ALTER TABLE complaint ADD COLUMN case_id INTEGER;"
 	"ALTER TABLE complaint ADD COLUMN parent_id INTEGER;"
@@ -566,25 +580,25 @@ static const char *const migrations[] = {
 	 * stored as SHA-256 hashes), and the record of what administrators
 	 * do with them.
 	 */
-	STAFF_TABLE("staff", "'registrar', 'head', 'desk', 'admin'", "")
-	"CREATE TABLE token ("
-	"  id INTEGER PRIMARY KEY,"
-	"  hash BLOB NOT NULL UNIQUE,"
-	"  staff_id INTEGER NOT NULL REFERENCES staff(id),"
-	"  kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),"
-	"  label TEXT,"
-	"  created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER NOT NULL,"
-	"  last_used INTEGER NOT NULL,"
-	"  revoked_at INTEGER);"
-	"CREATE INDEX token_staff ON token(staff_id, id);"
-	"CREATE TABLE staff_event ("
-	"  id INTEGER PRIMARY KEY,"
-	"  at INTEGER NOT NULL,"
-	"  actor TEXT NOT NULL,"
-	"  action TEXT NOT NULL,"
-	"  target TEXT,"
-	"  detail TEXT);",
+	STAFF_TABLE("staff", "'registrar', 'head', 'desk', 'admin'",
+	    "") "CREATE TABLE token ("
+		"  id INTEGER PRIMARY KEY,"
+		"  hash BLOB NOT NULL UNIQUE,"
+		"  staff_id INTEGER NOT NULL REFERENCES staff(id),"
+		"  kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),"
+		"  label TEXT,"
+		"  created_at INTEGER NOT NULL,"
+		"  expires_at INTEGER NOT NULL,"
+		"  last_used INTEGER NOT NULL,"
+		"  revoked_at INTEGER);"
+		"CREATE INDEX token_staff ON token(staff_id, id);"
+		"CREATE TABLE staff_event ("
+		"  id INTEGER PRIMARY KEY,"
+		"  at INTEGER NOT NULL,"
+		"  actor TEXT NOT NULL,"
+		"  action TEXT NOT NULL,"
+		"  target TEXT,"
+		"  detail TEXT);",
 
 	/*
 	 * 5: the law as it applies.  The clause, basis and start event of
@@ -678,14 +692,39 @@ static const char *const migrations[] = {
 	 * tokens keep pointing at their accounts.  No hash covers these
 	 * rows; the journal's chain is not touched.
 	 */
-	STAFF_TABLE("staff_new", "'registrar', 'head', 'desk', 'admin', "
-	    "'monitor'", ", surname TEXT, given_name TEXT, patronymic TEXT")
-	"INSERT INTO staff_new(id, login, full_name, position, body_id, role,"
-	"  active, pw_hash, created_at, surname, given_name, patronymic)"
-	"  SELECT id, login, full_name, position, body_id, role, active,"
-	"  pw_hash, created_at, surname, given_name, patronymic FROM staff;"
-	"DROP TABLE staff;"
-	"ALTER TABLE staff_new RENAME TO staff;",
+	STAFF_TABLE("staff_new",
+	    "'registrar', 'head', 'desk', 'admin', "
+	    "'monitor'",
+	    ", surname TEXT, given_name TEXT, patronymic TEXT") "INSERT INTO "
+								"staff_new(id, "
+								"login, "
+								"full_name, "
+								"position, "
+								"body_id, role,"
+								"  active, "
+								"pw_hash, "
+								"created_at, "
+								"surname, "
+								"given_name, "
+								"patronymic)"
+								"  SELECT id, "
+								"login, "
+								"full_name, "
+								"position, "
+								"body_id, "
+								"role, active,"
+								"  pw_hash, "
+								"created_at, "
+								"surname, "
+								"given_name, "
+								"patronymic "
+								"FROM staff;"
+								"DROP TABLE "
+								"staff;"
+								"ALTER TABLE "
+								"staff_new "
+								"RENAME TO "
+								"staff;",
 
 	/*
 	 * 11: the Ministry of Enlightenment, which took over school and
@@ -703,15 +742,24 @@ const char *
 db_strerror(int rc)
 {
 	switch (rc) {
-	case DB_OK:		return "ok";
-	case DB_ERROR:		return "database error";
-	case DB_NOTFOUND:	return "not found";
-	case DB_CONSTRAINT:	return "constraint violated";
-	case DB_FULL:		return "the disk is full";
-	case DB_READONLY:	return "the database is read-only";
-	case DB_BUSY:		return "the database is busy";
-	case DB_QUEUE_FULL:	return "too many requests are waiting";
-	case DB_SHUTDOWN:	return "the server is stopping";
+	case DB_OK:
+		return "ok";
+	case DB_ERROR:
+		return "database error";
+	case DB_NOTFOUND:
+		return "not found";
+	case DB_CONSTRAINT:
+		return "constraint violated";
+	case DB_FULL:
+		return "the disk is full";
+	case DB_READONLY:
+		return "the database is read-only";
+	case DB_BUSY:
+		return "the database is busy";
+	case DB_QUEUE_FULL:
+		return "too many requests are waiting";
+	case DB_SHUTDOWN:
+		return "the server is stopping";
 	}
 	return "unknown error";
 }
@@ -844,13 +892,13 @@ fk_check(struct db *db, char **msg)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1,
-	    &st, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st,
+		 NULL)) != SQLITE_OK)
 		return rc;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*msg = sqlite3_mprintf("a row of %s refers to a missing row "
-		    "of %s", sqlite3_column_text(st, 0),
-		    sqlite3_column_text(st, 2));
+				       "of %s",
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 2));
 		rc = SQLITE_CONSTRAINT_FOREIGNKEY;
 	} else if (rc == SQLITE_DONE)
 		rc = SQLITE_OK;
@@ -865,15 +913,17 @@ migrate(struct db *db, char *err, size_t errlen)
 	char *msg = NULL, sql[64];
 	int version = 0, rc;
 
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (version > N_MIGRATIONS) {
-		snprintf(err, errlen, "database schema %d is newer than this "
-		    "program's %d", version, N_MIGRATIONS);
+		snprintf(err, errlen,
+		    "database schema %d is newer than this "
+		    "program's %d",
+		    version, N_MIGRATIONS);
 		return -1;
 	}
 	/*
@@ -882,12 +932,13 @@ migrate(struct db *db, char *err, size_t errlen)
 	 * rebuilt; foreign_key_check proves every reference whole before
 	 * the commit.
 	 */
-	if (version < N_MIGRATIONS && sqlite3_exec(db->h,
-	    "PRAGMA foreign_keys = OFF", NULL, NULL, &msg) != SQLITE_OK)
+	if (version < N_MIGRATIONS &&
+	    sqlite3_exec(db->h, "PRAGMA foreign_keys = OFF", NULL, NULL,
+		&msg) != SQLITE_OK)
 		goto fail_msg;
 	for (; version < N_MIGRATIONS; version++) {
-		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL,
-		    &msg) != SQLITE_OK)
+		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) !=
+		    SQLITE_OK)
 			goto fail_msg;
 		rc = sqlite3_exec(db->h, migrations[version], NULL, NULL, &msg);
 		if (rc == SQLITE_OK)
@@ -905,8 +956,8 @@ migrate(struct db *db, char *err, size_t errlen)
 		}
 		log_info("db: migrated to schema %d", version + 1);
 	}
-	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL,
-	    &msg) != SQLITE_OK)
+	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, &msg) !=
+	    SQLITE_OK)
 		goto fail_msg;
 	return 0;
 fail_msg:
@@ -939,7 +990,8 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 		    db->h ? sqlite3_errmsg(db->h) : "cannot open",
 		    db->h && sqlite3_system_errno(db->h) ? ": " : "",
 		    db->h && sqlite3_system_errno(db->h) ?
-		    strerror(sqlite3_system_errno(db->h)) : "");
+			strerror(sqlite3_system_errno(db->h)) :
+			"");
 		goto fail;
 	}
 	/*
@@ -947,20 +999,23 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	 * writer that cannot write would answer 503 forever.  Refuse now,
 	 * with the reason, so the operator fixes it and restarts.
 	 */
-	if ((flags & DB_OPEN_WRITE) && sqlite3_db_readonly(db->h, "main") ==
-	    1) {
-		snprintf(err, errlen, "%s: the database file or its folder is "
-		    "read-only", path);
+	if ((flags & DB_OPEN_WRITE) &&
+	    sqlite3_db_readonly(db->h, "main") == 1) {
+		snprintf(err, errlen,
+		    "%s: the database file or its folder is "
+		    "read-only",
+		    path);
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, 5000);
 	sqlite3_extended_result_codes(db->h, 1);
 	if (sqlite3_exec(db->h,
-	    "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA cache_size = -2048;"
-	    "PRAGMA temp_store = MEMORY;", NULL, NULL, &msg) != SQLITE_OK) {
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA cache_size = -2048;"
+		"PRAGMA temp_store = MEMORY;",
+		NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, msg);
 		sqlite3_free(msg);
 		goto fail;
@@ -971,7 +1026,8 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 		sqlite3_exec(db->h, "PRAGMA query_only = ON", NULL, NULL, NULL);
 	for (i = 0; i < ST__MAX; i++) {
 		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL) != SQLITE_OK) {
+			SQLITE_PREPARE_PERSISTENT, &db->st[i],
+			NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "prepare %d: %s", i,
 			    sqlite3_errmsg(db->h));
 			goto fail;
@@ -998,7 +1054,8 @@ int
 db_rows_end(struct db *db, sqlite3_stmt *st, int rc)
 {
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    DB_OK :
 	    db_rc_from_sqlite(db, rc);
 }
 
@@ -1011,7 +1068,8 @@ db_col_opt(sqlite3_stmt *st, int i)
 int64_t
 db_col_i64_opt(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
+	return sqlite3_column_type(st, i) == SQLITE_NULL ?
+	    0 :
 	    sqlite3_column_int64(st, i);
 }
 
@@ -1099,7 +1157,7 @@ db_journal_next(struct db *db, int64_t body_id, int year, int64_t *no)
 	rc = db_step(db, st);
 	if (rc == SQLITE_ROW) {
 		*no = sqlite3_column_int64(st, 0);
-		rc = db_step(db, st);	/* finish the upsert */
+		rc = db_step(db, st); /* finish the upsert */
 	}
 	sqlite3_reset(st);
 	return db_rc_from_sqlite(db, rc);
@@ -1182,8 +1240,8 @@ complaint_hash(const struct db_complaint *c, uint8_t out[32])
 }
 
 int
-db_complaint_insert(struct db *db, const struct db_complaint *c,
-    int64_t *id, uint8_t hash[32])
+db_complaint_insert(
+    struct db *db, const struct db_complaint *c, int64_t *id, uint8_t hash[32])
 {
 	sqlite3_stmt *st = db_stmt(db, ST_COMPLAINT_INSERT);
 	int rc;
@@ -1236,8 +1294,8 @@ db_complaint_insert(struct db *db, const struct db_complaint *c,
 }
 
 int
-db_attachment_insert(struct db *db, int64_t complaint_id, int seq,
-    const struct db_attachment *a)
+db_attachment_insert(
+    struct db *db, int64_t complaint_id, int seq, const struct db_attachment *a)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_ATTACHMENT_INSERT);
 	int rc;
@@ -1251,7 +1309,6 @@ db_attachment_insert(struct db *db, int64_t complaint_id, int seq,
 	sqlite3_reset(st);
 	return db_rc_from_sqlite(db, rc);
 }
-
 
 void
 db_event_hash(const uint8_t prev[32], const struct db_event *e,
@@ -1274,8 +1331,8 @@ db_event_hash(const uint8_t prev[32], const struct db_event *e,
 }
 
 int
-db_event_append(struct db *db, const struct db_event *e,
-    const uint8_t content_hash[32])
+db_event_append(
+    struct db *db, const struct db_event *e, const uint8_t content_hash[32])
 {
 	uint8_t prev[32], hash[32];
 	sqlite3_stmt *st;
@@ -1330,7 +1387,8 @@ db_status_by_talon(struct db *db, const char *talon, struct db_status *s)
 		s->journal_year = sqlite3_column_int(st, 9);
 		s->journal_no = sqlite3_column_int64(st, 10);
 		s->service = sqlite3_column_int(st, 11);
-		db_col_text(st, 12, s->registrar_name, sizeof(s->registrar_name));
+		db_col_text(
+		    st, 12, s->registrar_name, sizeof(s->registrar_name));
 		db_col_text(st, 13, s->registrar_position,
 		    sizeof(s->registrar_position));
 		memset(s->access_hash, 0, 32);

@@ -100,38 +100,38 @@ enum db_stmt {
 };
 
 struct db {
-	sqlite3		*h;
-	sqlite3_stmt	*st[ST__MAX];
-	int		 flags;
-	struct db	*pool_next;
+	sqlite3 *h;
+	sqlite3_stmt *st[ST__MAX];
+	int flags;
+	struct db *pool_next;
 };
 
 #include <sodium.h>
 
-int	db_step(struct db *, sqlite3_stmt *);
-void	db_hash_field(crypto_generichash_state *, const void *, size_t);
-void	db_hash_str(crypto_generichash_state *, const char *);
-void	db_hash_i64(crypto_generichash_state *, int64_t);
+int db_step(struct db *, sqlite3_stmt *);
+void db_hash_field(crypto_generichash_state *, const void *, size_t);
+void db_hash_str(crypto_generichash_state *, const char *);
+void db_hash_i64(crypto_generichash_state *, int64_t);
 /* Binds NULL for NULL or an empty string. */
-void	db_bind_opt(sqlite3_stmt *, int, const char *);
+void db_bind_opt(sqlite3_stmt *, int, const char *);
 /*
  * Runs statement stmt with ?1 = date, ?2 = limit and collects the ids of
  * its first column (the watches).
  */
-int	db_ids_by_date(struct db *, int stmt, const char *date, int limit,
-	    int64_t *ids, int *n);
-void	db_col_text(sqlite3_stmt *, int, char *, size_t);
-void	db_event_hash(const uint8_t prev[32], const struct db_event *,
-	    const uint8_t content_hash[32], uint8_t out[32]);
+int db_ids_by_date(
+    struct db *, int stmt, const char *date, int limit, int64_t *ids, int *n);
+void db_col_text(sqlite3_stmt *, int, char *, size_t);
+void db_event_hash(const uint8_t prev[32], const struct db_event *,
+    const uint8_t content_hash[32], uint8_t out[32]);
 /*
  * Ends a loop over rows: resets the statement; DB_OK when the loop
  * stopped at a row (the callback's choice) or at the end.
  */
-int	db_rows_end(struct db *, sqlite3_stmt *, int rc);
+int db_rows_end(struct db *, sqlite3_stmt *, int rc);
 /* The text of a column, or NULL when it is NULL. */
 const char *db_col_opt(sqlite3_stmt *, int);
 /* An integer column, 0 when it is NULL. */
-int64_t	db_col_i64_opt(sqlite3_stmt *, int);
+int64_t db_col_i64_opt(sqlite3_stmt *, int);
 
 /*
  * How the columns of a statement fill a row structure: entry i reads
@@ -139,21 +139,24 @@ int64_t	db_col_i64_opt(sqlite3_stmt *, int);
  * and one call of db_row_read per row, not a line per field.
  */
 enum db_col_kind {
-	DB_COL_TEXT,	/* const char *, NULL when NULL; valid until the
+	DB_COL_TEXT, /* const char *, NULL when NULL; valid until the
 			 * next step of the statement */
-	DB_COL_I64,	/* int64_t, 0 when NULL */
-	DB_COL_INT	/* int, 0 when NULL */
+	DB_COL_I64,  /* int64_t, 0 when NULL */
+	DB_COL_INT   /* int, 0 when NULL */
 };
 struct db_col {
 	enum db_col_kind kind;
-	size_t		 off;
+	size_t off;
 };
-#define DB_COL(kind, type, field) { DB_COL_##kind, offsetof(type, field) }
-#define DB_NCOLS(t)	(sizeof(t) / sizeof((t)[0]))
+#define DB_COL(kind, type, field) \
+	{ \
+		DB_COL_##kind, offsetof(type, field) \
+	}
+#define DB_NCOLS(t) (sizeof(t) / sizeof((t)[0]))
 /* Fills row (zeroed first, size bytes) from the statement's current row. */
-void	db_row_read(sqlite3_stmt *, const struct db_col *, size_t ncols,
-	    void *row, size_t size);
-int	db_rc_from_sqlite(struct db *, int);
+void db_row_read(sqlite3_stmt *, const struct db_col *, size_t ncols, void *row,
+    size_t size);
+int db_rc_from_sqlite(struct db *, int);
 sqlite3_stmt *db_stmt(struct db *, enum db_stmt);
 
 #endif /* DB_INT_H */

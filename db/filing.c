@@ -39,8 +39,8 @@ db_draft_insert(struct db *db, const struct db_draft *d)
 }
 
 int
-db_draft_get(struct db *db, const uint8_t token_hash[32], int64_t now,
-    char **doc)
+db_draft_get(
+    struct db *db, const uint8_t token_hash[32], int64_t now, char **doc)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_DRAFT_GET);
 	const unsigned char *v;
@@ -52,10 +52,11 @@ db_draft_get(struct db *db, const uint8_t token_hash[32], int64_t now,
 	if ((rc = db_step(db, st)) == SQLITE_ROW) {
 		v = sqlite3_column_text(st, 0);
 		rc = v != NULL && (*doc = strdup((const char *)v)) != NULL ?
-		    DB_OK : DB_ERROR;
+		    DB_OK :
+		    DB_ERROR;
 	} else
 		rc = rc == SQLITE_DONE ? DB_NOTFOUND :
-		    db_rc_from_sqlite(db, rc);
+					 db_rc_from_sqlite(db, rc);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -221,7 +222,7 @@ db_mail_get(struct db *db, int64_t id, int64_t *complaint,
 		rc = fn(arg, &m) == 0 ? DB_OK : DB_ERROR;
 	} else
 		rc = rc == SQLITE_DONE ? DB_NOTFOUND :
-		    db_rc_from_sqlite(db, rc);
+					 db_rc_from_sqlite(db, rc);
 	sqlite3_reset(st);
 	return rc;
 }

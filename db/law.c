@@ -59,14 +59,14 @@ db_law_get(struct db *db, int64_t id, struct db_law *l)
 		rc = DB_OK;
 	} else
 		rc = rc == SQLITE_DONE ? DB_NOTFOUND :
-		    db_rc_from_sqlite(db, rc);
+					 db_rc_from_sqlite(db, rc);
 	sqlite3_reset(st);
 	return rc;
 }
 
 int
-db_ids_by_date(struct db *db, int stmt, const char *date, int limit,
-    int64_t *ids, int *n)
+db_ids_by_date(
+    struct db *db, int stmt, const char *date, int limit, int64_t *ids, int *n)
 {
 	sqlite3_stmt *st = db_stmt(db, stmt);
 	int rc = SQLITE_DONE;
@@ -77,7 +77,8 @@ db_ids_by_date(struct db *db, int stmt, const char *date, int limit,
 	while (*n < limit && (rc = db_step(db, st)) == SQLITE_ROW)
 		ids[(*n)++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK :
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    DB_OK :
 	    db_rc_from_sqlite(db, rc);
 }
 
@@ -85,15 +86,16 @@ int
 db_forward_watch(struct db *db, int remind, const char *date, int limit,
     int64_t *ids, int *n)
 {
-	return db_ids_by_date(db, remind ? ST_FORWARD_REMIND :
-	    ST_FORWARD_OVERDUE, date, limit, ids, n);
+	return db_ids_by_date(db,
+	    remind ? ST_FORWARD_REMIND : ST_FORWARD_OVERDUE, date, limit, ids,
+	    n);
 }
 
 int
 db_forward_mark(struct db *db, int64_t id, int remind, int64_t at)
 {
-	sqlite3_stmt *st = db_stmt(db, remind ? ST_FORWARD_MARK_REMIND :
-	    ST_FORWARD_MARK_OVERDUE);
+	sqlite3_stmt *st = db_stmt(
+	    db, remind ? ST_FORWARD_MARK_REMIND : ST_FORWARD_MARK_OVERDUE);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, id);

@@ -19,8 +19,8 @@ db_reset(struct db *db)
 }
 
 int
-db_complaint_get(struct db *db, int64_t id, struct db_complaint *c,
-    struct db_body *b)
+db_complaint_get(
+    struct db *db, int64_t id, struct db_complaint *c, struct db_body *b)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_COMPLAINT_GET);
 	int rc, i = 0;
@@ -166,8 +166,8 @@ bind_i64_opt(sqlite3_stmt *st, int i, int64_t v)
 }
 
 int
-db_complaint_change(struct db *db, const struct db_complaint *c,
-    const struct db_event *e)
+db_complaint_change(
+    struct db *db, const struct db_complaint *c, const struct db_event *e)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_COMPLAINT_UPDATE);
 	uint8_t h[32];
@@ -179,8 +179,8 @@ db_complaint_change(struct db *db, const struct db_complaint *c,
 	if (c->assignee && *c->assignee)
 		sqlite3_bind_text(st, 4, c->assignee, -1, SQLITE_TRANSIENT);
 	if (c->extended_reason && *c->extended_reason)
-		sqlite3_bind_text(st, 5, c->extended_reason, -1,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(
+		    st, 5, c->extended_reason, -1, SQLITE_TRANSIENT);
 	if (c->outcome && *c->outcome)
 		sqlite3_bind_text(st, 6, c->outcome, -1, SQLITE_TRANSIENT);
 	if (c->reasoning && *c->reasoning)
@@ -190,8 +190,8 @@ db_complaint_change(struct db *db, const struct db_complaint *c,
 	bind_i64_opt(st, 9, c->decided_at);
 	bind_i64_opt(st, 10, c->answered_at);
 	if (c->answer_channel && *c->answer_channel)
-		sqlite3_bind_text(st, 11, c->answer_channel, -1,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(
+		    st, 11, c->answer_channel, -1, SQLITE_TRANSIENT);
 	bind_i64_opt(st, 12, c->overdue_at);
 	bind_i64_opt(st, 13, c->reminded_at);
 	if (c->lwc_reason && *c->lwc_reason)
@@ -229,7 +229,8 @@ db_events_of(struct db *db, int64_t id,
 
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		db_row_read(st, event_cols, DB_NCOLS(event_cols), &r, sizeof(r));
+		db_row_read(
+		    st, event_cols, DB_NCOLS(event_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}
@@ -284,8 +285,8 @@ db_attachments_of(struct db *db, int64_t id,
 }
 
 int
-db_repeat_find(struct db *db, const uint8_t key[32], int service,
-    int64_t since, int64_t not_id, int64_t *id, int64_t *case_id)
+db_repeat_find(struct db *db, const uint8_t key[32], int service, int64_t since,
+    int64_t not_id, int64_t *id, int64_t *case_id)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_REPEAT_FIND);
 	int rc;
@@ -306,8 +307,8 @@ db_repeat_find(struct db *db, const uint8_t key[32], int service,
 }
 
 int
-db_watch(struct db *db, int remind, const char *date, int limit,
-    int64_t *ids, int *n)
+db_watch(struct db *db, int remind, const char *date, int limit, int64_t *ids,
+    int *n)
 {
 	return db_ids_by_date(db, remind ? ST_WATCH_REMIND : ST_WATCH_OVERDUE,
 	    date, limit, ids, n);
@@ -324,8 +325,7 @@ db_notification_insert(struct db *db, const struct db_notification *nt)
 	sqlite3_bind_text(st, 3, nt->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, nt->channel, -1, SQLITE_STATIC);
 	db_bind_opt(st, 5, nt->recipient);
-	sqlite3_bind_text(st, 6, nt->lang ? nt->lang : "kk", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, nt->lang ? nt->lang : "kk", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, nt->created_at);
 	db_bind_opt(st, 8, nt->due_by);
 	db_bind_opt(st, 9, nt->prev_due);
@@ -378,13 +378,13 @@ db_list(struct db *db, const struct db_list_filter *f,
 }
 
 struct db_cursor {
-	struct db	*db;
-	sqlite3_stmt	*st;
+	struct db *db;
+	sqlite3_stmt *st;
 };
 
 struct db_cursor *
-db_journal_open(struct db *db, int64_t body_id, int year, int64_t after,
-    int limit)
+db_journal_open(
+    struct db *db, int64_t body_id, int year, int64_t after, int limit)
 {
 	struct db_cursor *c;
 
@@ -452,7 +452,7 @@ verify_rows(struct db *db, struct db_verify *v)
 		if (rc != SQLITE_ROW) {
 			sqlite3_reset(st);
 			return rc == SQLITE_DONE ? DB_OK :
-			    db_rc_from_sqlite(db, rc);
+						   db_rc_from_sqlite(db, rc);
 		}
 		id = last = sqlite3_column_int64(st, 0);
 		db_col_text(st, 1, talon, sizeof(talon));
@@ -465,16 +465,20 @@ verify_rows(struct db *db, struct db_verify *v)
 		rc = db_step(db, st);
 		if (rc != SQLITE_ROW) {
 			sqlite3_reset(st);
-			snprintf(v->bad, sizeof(v->bad), "complaint %lld "
-			    "(talon %s) has no event", (long long)id, talon);
+			snprintf(v->bad, sizeof(v->bad),
+			    "complaint %lld "
+			    "(talon %s) has no event",
+			    (long long)id, talon);
 			return DB_OK;
 		}
 		if (sqlite3_column_bytes(st, 1) != 32 ||
 		    memcmp(sqlite3_column_blob(st, 1), h, 32) != 0) {
-			snprintf(v->bad, sizeof(v->bad), "complaint %lld "
+			snprintf(v->bad, sizeof(v->bad),
+			    "complaint %lld "
 			    "(talon %s) was changed outside the daemon: it "
-			    "differs from its event %lld", (long long)id,
-			    talon, (long long)sqlite3_column_int64(st, 0));
+			    "differs from its event %lld",
+			    (long long)id, talon,
+			    (long long)sqlite3_column_int64(st, 0));
 			sqlite3_reset(st);
 			return DB_OK;
 		}
@@ -510,17 +514,19 @@ verify_chain(struct db *db, struct db_verify *v)
 		    sqlite3_column_bytes(st, 10) != 32 ||
 		    sqlite3_column_bytes(st, 11) != 32 ||
 		    memcmp(sqlite3_column_blob(st, 10), prev, 32) != 0) {
-			snprintf(v->bad, sizeof(v->bad), "body %s: event %lld "
+			snprintf(v->bad, sizeof(v->bad),
+			    "body %s: event %lld "
 			    "does not follow the one before it (an event was "
-			    "removed or inserted)", db_col_opt(st, 12),
-			    (long long)id);
+			    "removed or inserted)",
+			    db_col_opt(st, 12), (long long)id);
 			break;
 		}
 		db_event_hash(prev, &e, sqlite3_column_blob(st, 9), h);
 		if (memcmp(h, sqlite3_column_blob(st, 11), 32) != 0) {
-			snprintf(v->bad, sizeof(v->bad), "body %s: event %lld "
-			    "was changed outside the daemon", db_col_opt(st, 12),
-			    (long long)id);
+			snprintf(v->bad, sizeof(v->bad),
+			    "body %s: event %lld "
+			    "was changed outside the daemon",
+			    db_col_opt(st, 12), (long long)id);
 			break;
 		}
 		memcpy(prev, h, 32);
@@ -541,11 +547,12 @@ verify_gaps(struct db *db, struct db_verify *v)
 		lo = sqlite3_column_int64(st, 3);
 		hi = sqlite3_column_int64(st, 4);
 		if (lo != 1 || hi != n) {
-			snprintf(v->bad, sizeof(v->bad), "journal of %s for "
+			snprintf(v->bad, sizeof(v->bad),
+			    "journal of %s for "
 			    "%d: %lld entries numbered %lld to %lld: an entry "
-			    "is missing", db_col_opt(st, 0),
-			    sqlite3_column_int(st, 1), (long long)n,
-			    (long long)lo, (long long)hi);
+			    "is missing",
+			    db_col_opt(st, 0), sqlite3_column_int(st, 1),
+			    (long long)n, (long long)lo, (long long)hi);
 			break;
 		}
 	}
@@ -578,11 +585,11 @@ db_body_upsert(struct db *db, const struct db_body_in *b)
 	sqlite3_bind_text(st, 1, b->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, b->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, b->name_kk, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, b->name_ru ? b->name_ru : "", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(
+	    st, 4, b->name_ru ? b->name_ru : "", -1, SQLITE_STATIC);
 	db_bind_opt(st, 5, b->parent_code);
-	sqlite3_bind_text(st, 6, b->tz && *b->tz ? b->tz : "Asia/Almaty", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(
+	    st, 6, b->tz && *b->tz ? b->tz : "Asia/Almaty", -1, SQLITE_STATIC);
 	db_bind_opt(st, 7, b->district);
 	db_bind_opt(st, 8, b->address);
 	db_bind_opt(st, 9, b->phones);
@@ -629,7 +636,7 @@ body_rows(struct db *db, sqlite3_stmt *st,
 		return DB_OK;
 	/* A query FTS5 cannot read is the caller's, not the store's. */
 	return (rc & 0xff) == SQLITE_ERROR ? DB_NOTFOUND :
-	    db_rc_from_sqlite(db, rc);
+					     db_rc_from_sqlite(db, rc);
 }
 
 int

@@ -39,7 +39,8 @@ rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
 	int rc;
 
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		db_row_read(st, outbox_cols, DB_NCOLS(outbox_cols), &r, sizeof(r));
+		db_row_read(
+		    st, outbox_cols, DB_NCOLS(outbox_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}
@@ -47,8 +48,7 @@ rows(struct db *db, sqlite3_stmt *st, db_outbox_cb cb, void *arg)
 }
 
 int
-db_outbox_due(struct db *db, int64_t now, int limit, db_outbox_cb cb,
-    void *arg)
+db_outbox_due(struct db *db, int64_t now, int limit, db_outbox_cb cb, void *arg)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_DUE);
 
@@ -67,8 +67,8 @@ db_outbox_get(struct db *db, int64_t id, db_outbox_cb cb, void *arg)
 }
 
 struct claim_row {
-	int	found;
-	int64_t	out_no, body_id;
+	int found;
+	int64_t out_no, body_id;
 };
 
 static int
@@ -83,8 +83,8 @@ claim_row(void *arg, const struct db_outbox_row *r)
 }
 
 int
-db_outbox_claim(struct db *db, int64_t id, int numbered, int year,
-    const char *date)
+db_outbox_claim(
+    struct db *db, int64_t id, int numbered, int year, const char *date)
 {
 	struct claim_row c = { 0, 0, 0 };
 	sqlite3_stmt *st;
@@ -122,8 +122,7 @@ db_outbox_claim(struct db *db, int64_t id, int numbered, int year,
 
 int
 db_outbox_set(struct db *db, int64_t id, const char *state, int64_t next_at,
-    const char *error, int64_t sent_at, int64_t posted_at,
-    const char *tracking)
+    const char *error, int64_t sent_at, int64_t posted_at, const char *tracking)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_SET);
 	int rc;
@@ -160,8 +159,8 @@ db_outbox_attempt(struct db *db, int64_t id, int64_t at, const char *result,
 }
 
 int
-db_outbox_list(struct db *db, const char *state, int64_t body_id,
-    int64_t after, int limit, db_outbox_cb cb, void *arg)
+db_outbox_list(struct db *db, const char *state, int64_t body_id, int64_t after,
+    int limit, db_outbox_cb cb, void *arg)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_LIST);
 
@@ -185,8 +184,8 @@ db_outbox_post_ready(struct db *db, int64_t body_id, const char *date,
 }
 
 int
-db_outbox_reset(struct db *db, int64_t id, int64_t next_at,
-    const char *channel, const char *recipient)
+db_outbox_reset(struct db *db, int64_t id, int64_t next_at, const char *channel,
+    const char *recipient)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_OUTBOX_RESET);
 	int rc;

@@ -13,10 +13,10 @@
 #include "metrics/metrics.h"
 
 struct db_pool {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	struct db	*free;
-	int		 wait_ms;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct db *free;
+	int wait_ms;
 };
 
 struct db_pool *

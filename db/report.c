@@ -34,12 +34,15 @@ bind_parts(sqlite3_stmt *st, const char *group, const struct db_report_q *q)
 
 	bind_q(st, group, q);
 	if (date_parse(q->from, &f) == -1 || date_parse(q->to, &t) == -1)
-		return;		/* then the days of ?2, ?3 are the period */
+		return; /* then the days of ?2, ?3 are the period */
 	/* The first and the last whole month. */
-	mf = f.d == 1 ? f : date_add((struct date){ f.y, f.m,
-	    date_days_in_month(f.y, f.m) }, 1);
-	ml = t.d == date_days_in_month(t.y, t.m) ? t : date_add(
-	    (struct date){ t.y, t.m, 1 }, -1);
+	mf = f.d == 1 ?
+	    f :
+	    date_add(
+		(struct date){ f.y, f.m, date_days_in_month(f.y, f.m) }, 1);
+	ml = t.d == date_days_in_month(t.y, t.m) ?
+	    t :
+	    date_add((struct date){ t.y, t.m, 1 }, -1);
 	mf.d = 1;
 	ml.d = date_days_in_month(ml.y, ml.m);
 	if (date_cmp(mf, ml) > 0) {
@@ -59,8 +62,8 @@ bind_parts(sqlite3_stmt *st, const char *group, const struct db_report_q *q)
 	snprintf(mon[0], sizeof(mon[0]), "%04d-%02d", mf.y, mf.m);
 	snprintf(mon[1], sizeof(mon[1]), "%04d-%02d", ml.y, ml.m);
 	for (int i = 0; i < 4; i++)
-		sqlite3_bind_text(st, i < 2 ? 2 + i : 4 + i, b[i], -1,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(
+		    st, i < 2 ? 2 + i : 4 + i, b[i], -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, mon[0], -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, mon[1], -1, SQLITE_TRANSIENT);
 }
@@ -74,8 +77,8 @@ col_key(sqlite3_stmt *st)
 }
 
 int
-db_report_sum(struct db *db, const struct db_report_q *q,
-    db_report_sum_cb cb, void *arg)
+db_report_sum(
+    struct db *db, const struct db_report_q *q, db_report_sum_cb cb, void *arg)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_REPORT_SUM);
 	int64_t v[DB_RF__MAX];
@@ -101,7 +104,7 @@ db_report_wd(struct db *db, const struct db_report_q *q,
 	bind_parts(st, q->group ? q->group : "body", q);
 	while ((rc = db_step(db, st)) == SQLITE_ROW)
 		if (cb(arg, col_key(st), sqlite3_column_int(st, 1),
-		    sqlite3_column_int64(st, 2)))
+			sqlite3_column_int64(st, 2)))
 			break;
 	return db_rows_end(db, st, rc);
 }
@@ -150,11 +153,13 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return db_rc_from_sqlite(db, rc);
-	st = db_stmt(db, q->figure && strcmp(q->figure, "overdue-now") == 0 ?
-	    ST_REPORT_TRACE_OVERDUE : ST_REPORT_TRACE);
+	st = db_stmt(db,
+	    q->figure && strcmp(q->figure, "overdue-now") == 0 ?
+		ST_REPORT_TRACE_OVERDUE :
+		ST_REPORT_TRACE);
 	bind_q(st, q->figure ? q->figure : "", q);
 	db_bind_opt(st, 6, q->channel);
-	if (q->institution)	/* "" is a group: no institution named */
+	if (q->institution) /* "" is a group: no institution named */
 		sqlite3_bind_text(st, 7, q->institution, -1, SQLITE_STATIC);
 	db_bind_opt(st, 8, q->month);
 	sqlite3_bind_int64(st, 9, q->after);
@@ -164,7 +169,8 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 		sqlite3_bind_int64(st, 12, hi);
 	}
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		db_row_read(st, trace_cols, DB_NCOLS(trace_cols), &r, sizeof(r));
+		db_row_read(
+		    st, trace_cols, DB_NCOLS(trace_cols), &r, sizeof(r));
 		if (cb(arg, &r))
 			break;
 	}
@@ -172,8 +178,8 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 }
 
 int
-db_report_workday_get(struct db *db, const char *day, int64_t *start,
-    int64_t *cum, int *wd)
+db_report_workday_get(
+    struct db *db, const char *day, int64_t *start, int64_t *cum, int *wd)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_REPORT_WORKDAY_GET);
 	int rc;
@@ -192,8 +198,8 @@ db_report_workday_get(struct db *db, const char *day, int64_t *start,
 }
 
 int
-db_report_workday_put(struct db *db, const char *day, int64_t start,
-    int64_t cum, int wd)
+db_report_workday_put(
+    struct db *db, const char *day, int64_t start, int64_t cum, int wd)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_REPORT_WORKDAY_PUT);
 	int rc;
@@ -214,8 +220,8 @@ db_report_recount(struct db *db)
 
 	if (sqlite3_exec(db->h, REPORT_RECOUNT, NULL, NULL, &msg) !=
 	    SQLITE_OK) {
-		log_warnx("db: report recount: %s", msg ? msg :
-		    sqlite3_errmsg(db->h));
+		log_warnx("db: report recount: %s",
+		    msg ? msg : sqlite3_errmsg(db->h));
 		sqlite3_free(msg);
 		return db_rc_from_sqlite(db, sqlite3_errcode(db->h));
 	}

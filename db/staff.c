@@ -6,7 +6,8 @@
 static int64_t
 i64_opt(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
+	return sqlite3_column_type(st, i) == SQLITE_NULL ?
+	    0 :
 	    sqlite3_column_int64(st, i);
 }
 
@@ -69,8 +70,8 @@ db_staff_by_login(struct db *db, const char *login, struct db_staff *s)
 }
 
 int
-db_staff_update(struct db *db, const char *login, int active,
-    const char *pw_hash)
+db_staff_update(
+    struct db *db, const char *login, int active, const char *pw_hash)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_STAFF_UPDATE);
 	int rc;
@@ -88,8 +89,8 @@ db_staff_update(struct db *db, const char *login, int active,
 }
 
 int
-db_staff_list(struct db *db, int (*cb)(void *, const struct db_staff *),
-    void *arg)
+db_staff_list(
+    struct db *db, int (*cb)(void *, const struct db_staff *), void *arg)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_STAFF_LIST);
 	struct db_staff s;
@@ -156,8 +157,8 @@ db_token_touch(struct db *db, int64_t id, int64_t now)
 }
 
 int
-db_token_revoke(struct db *db, int64_t id, int64_t staff_id, int64_t now,
-    int *changed)
+db_token_revoke(
+    struct db *db, int64_t id, int64_t staff_id, int64_t now, int *changed)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_TOKEN_REVOKE);
 	int rc;
@@ -206,8 +207,8 @@ db_token_list(struct db *db, int64_t staff_id,
 }
 
 int
-db_staff_event(struct db *db, int64_t at, const char *actor,
-    const char *action, const char *target, const char *detail)
+db_staff_event(struct db *db, int64_t at, const char *actor, const char *action,
+    const char *target, const char *detail)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_STAFF_EVENT);
 

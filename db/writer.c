@@ -18,16 +18,16 @@
 #include "util/util.h"
 
 struct db_writer {
-	struct db	*db;
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	struct db_job	*head, *tail;
-	size_t		 queued, queue_cap, batch_max;
-	int		 stopping;
-	uint64_t	 batches, jobs;
-	uint64_t	 submitted;	/* jobs accepted by db_writer_submit */
-	char		*hold;		/* tests: no batch while it exists */
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct db_job *head, *tail;
+	size_t queued, queue_cap, batch_max;
+	int stopping;
+	uint64_t batches, jobs;
+	uint64_t submitted; /* jobs accepted by db_writer_submit */
+	char *hold;	    /* tests: no batch while it exists */
 };
 
 /* Waits, the lock released, while the hold file exists. */
@@ -64,7 +64,7 @@ run_batch(struct db_writer *w, struct db_job *batch)
 		if (j->rc == DB_OK)
 			j->rc = db_release(w->db);
 		else if (db_rollback_savepoint(w->db) != DB_OK)
-			rc = DB_ERROR;	/* the transaction is unusable */
+			rc = DB_ERROR; /* the transaction is unusable */
 	}
 	if (rc == DB_OK) {
 		double t0 = metrics_now();
@@ -93,7 +93,7 @@ run_batch(struct db_writer *w, struct db_job *batch)
 		n++;
 	metrics_observe(METRICS_BATCH_SIZE, (double)n);
 	for (j = batch; j != NULL; j = next) {
-		next = j->next;	/* done() may free the job */
+		next = j->next; /* done() may free the job */
 		__atomic_add_fetch(&w->jobs, 1, __ATOMIC_RELAXED);
 		j->done(j->arg, j->rc);
 	}
@@ -191,12 +191,12 @@ db_writer_stop(struct db_writer *w)
 }
 
 struct wait_job {
-	struct db_job	 job;
-	int		(*run)(struct db *, void *);
-	void		*arg;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 done, rc;
+	struct db_job job;
+	int (*run)(struct db *, void *);
+	void *arg;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done, rc;
 };
 
 static int
@@ -220,8 +220,7 @@ wait_done(void *arg, int rc)
 }
 
 int
-db_writer_run(struct db_writer *w, int (*run)(struct db *, void *),
-    void *arg)
+db_writer_run(struct db_writer *w, int (*run)(struct db *, void *), void *arg)
 {
 	struct wait_job wj;
 	int rc;

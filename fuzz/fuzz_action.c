@@ -13,15 +13,34 @@
 #include "xmlio/xmlio.h"
 
 static const char *const actions[] = {
-	"assign", "forward", "extend", "decide", "appeal", "withdraw",
-	"leave-without-consideration", "note", "answer", "close",
+	"assign",
+	"forward",
+	"extend",
+	"decide",
+	"appeal",
+	"withdraw",
+	"leave-without-consideration",
+	"note",
+	"answer",
+	"close",
 };
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
 
 /* The children lifecycle.c reads, whichever the action. */
 static const char *const fields[] = {
-	"assignee", "note", "to", "reason", "until", "outcome", "reasoning",
-	"channel", "reasons", "demands", "received-at", "text", "by",
+	"assignee",
+	"note",
+	"to",
+	"reason",
+	"until",
+	"outcome",
+	"reasoning",
+	"channel",
+	"reasons",
+	"demands",
+	"received-at",
+	"text",
+	"by",
 };
 
 static struct xmlio_schemas *schemas;
@@ -41,15 +60,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	xmlio_init();
-	if ((schemas = xmlio_schemas_load(fuzz_schema_dir(), err,
-	    sizeof(err))) == NULL) {
+	if ((schemas = xmlio_schemas_load(
+		 fuzz_schema_dir(), err, sizeof(err))) == NULL) {
 		fprintf(stderr, "fuzz_action: %s\n", err);
 		exit(2);
 	}
 	for (size_t i = 0; i < NACTIONS; i++)
 		if (!xmlio_schemas_has(schemas, actions[i])) {
-			fprintf(stderr, "fuzz_action: no schema %s\n",
-			    actions[i]);
+			fprintf(
+			    stderr, "fuzz_action: no schema %s\n", actions[i]);
 			exit(2);
 		}
 	atexit(done);
@@ -70,16 +89,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name = actions[data[0] % NACTIONS];
 	memset(&e, 0, sizeof(e));
 	if (xmlio_parse(schemas, name, (const char *)data + 1, size - 1, &doc,
-	    &e) == -1) {
+		&e) == -1) {
 		FUZZ_CHECK(doc == NULL);
 		FUZZ_CHECK(e.kind != XMLIO_INTERNAL);
-		FUZZ_CHECK(memchr(e.message, '\0', sizeof(e.message)) !=
-		    NULL);
+		FUZZ_CHECK(memchr(e.message, '\0', sizeof(e.message)) != NULL);
 		return 0;
 	}
 	root = xmlDocGetRootElement(doc);
-	FUZZ_CHECK(root != NULL && strcmp((const char *)root->name,
-	    name) == 0);
+	FUZZ_CHECK(root != NULL && strcmp((const char *)root->name, name) == 0);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		s = xmlio_child_text(root, fields[i]);
 		if (s != NULL)

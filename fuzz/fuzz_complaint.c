@@ -84,8 +84,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct complaints_call *r;
 
 	memset(&e, 0, sizeof(e));
-	r = complaints_register_begin(cx, &complaints_system,
-	    (const char *)data, size, &e);
+	r = complaints_register_begin(
+	    cx, &complaints_system, (const char *)data, size, &e);
 	if (r != NULL) {
 		complaints_call_free(r);
 		return 0;

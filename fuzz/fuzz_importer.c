@@ -53,8 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < importer_problem_count(dir); i++)
 		FUZZ_CHECK(importer_problem_at(dir, i)->msg != NULL);
 	for (size_t i = 0; i < importer_institution_count(dir); i++) {
-		const struct importer_institution *in =
-		    importer_institution_at(dir, i);
+		const struct importer_institution *in = importer_institution_at(
+		    dir, i);
 
 		FUZZ_CHECK(in->code != NULL);
 		FUZZ_CHECK(importer_institution_find(dir, in->code) != NULL);
@@ -66,8 +66,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		doc = xmlReadMemory(xml, (int)len, "directory.xml", "UTF-8",
 		    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 		if (doc == NULL)
-			fprintf(stderr, "fuzz_importer: importer_xml wrote "
-			    "XML libxml2 cannot read:\n%.2000s\n", xml);
+			fprintf(stderr,
+			    "fuzz_importer: importer_xml wrote "
+			    "XML libxml2 cannot read:\n%.2000s\n",
+			    xml);
 		FUZZ_CHECK(doc != NULL);
 		xmlFreeDoc(doc);
 	} else

@@ -16,8 +16,8 @@
 #include "fuzz/fuzz_common.h"
 
 static void
-check_segments(const char *url, char seg[HTTPD_MAX_SEGMENTS]
-    [HTTPD_SEGMENT_LEN], int nseg)
+check_segments(
+    const char *url, char seg[HTTPD_MAX_SEGMENTS][HTTPD_SEGMENT_LEN], int nseg)
 {
 	char path[HTTPD_MAX_SEGMENTS * HTTPD_SEGMENT_LEN + 2];
 	size_t n = 0, ul = strlen(url);
@@ -37,8 +37,9 @@ check_segments(const char *url, char seg[HTTPD_MAX_SEGMENTS]
 	if (nseg == 0)
 		FUZZ_CHECK(strcmp(url, "/") == 0);
 	else
-		FUZZ_CHECK(strcmp(url, path) == 0 || (ul == n + 1 &&
-		    strncmp(url, path, n) == 0 && url[n] == '/'));
+		FUZZ_CHECK(strcmp(url, path) == 0 ||
+		    (ul == n + 1 && strncmp(url, path, n) == 0 &&
+			url[n] == '/'));
 }
 
 int
@@ -79,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char *tok, *save = NULL;
 
 			for (tok = strtok_r(allowed, ", ", &save); tok != NULL;
-			    tok = strtok_r(NULL, ", ", &save))
+			     tok = strtok_r(NULL, ", ", &save))
 				FUZZ_CHECK(strcmp(tok, method) != 0);
 		}
 	}

@@ -25,8 +25,8 @@ check_number(const char *in)
 
 	memset(out, 0x55, sizeof(out));
 	rc = complaints_talon_parse(in, out);
-	FUZZ_CHECK(rc == TALON_OK || rc == TALON_MALFORMED ||
-	    rc == TALON_BAD_CHECK);
+	FUZZ_CHECK(
+	    rc == TALON_OK || rc == TALON_MALFORMED || rc == TALON_BAD_CHECK);
 	if (rc != TALON_OK)
 		return;
 	FUZZ_CHECK(strlen(out) == TALON_LEN);
@@ -38,9 +38,8 @@ check_number(const char *in)
 		d[n++] = out[i];
 	}
 	FUZZ_CHECK(n == TALON_DIGITS);
-	FUZZ_CHECK(complaints_talon_damm(d,
-	    TALON_DIGITS - 1) == d[TALON_DIGITS - 1] -
-	    '0');
+	FUZZ_CHECK(complaints_talon_damm(d, TALON_DIGITS - 1) ==
+	    d[TALON_DIGITS - 1] - '0');
 	FUZZ_CHECK(complaints_talon_damm(d, TALON_DIGITS) == 0);
 	FUZZ_CHECK(complaints_talon_parse(out, again) == TALON_OK);
 	FUZZ_CHECK(strcmp(out, again) == 0);
@@ -53,8 +52,8 @@ check_number(const char *in)
 				continue;
 			memcpy(typo, out, sizeof(typo));
 			typo[i] = c;
-			FUZZ_CHECK(complaints_talon_parse(typo,
-			    again) == TALON_BAD_CHECK);
+			FUZZ_CHECK(complaints_talon_parse(typo, again) ==
+			    TALON_BAD_CHECK);
 		}
 	}
 	/* Every swap of two different neighbouring digits is caught. */
@@ -80,8 +79,7 @@ check_code(const char *in)
 		return;
 	FUZZ_CHECK(strlen(out) == ACCESS_CODE_LEN);
 	for (size_t i = 0; i < ACCESS_CODE_LEN; i++)
-		FUZZ_CHECK(out[i] != '\0' && strchr(crockford, out[i]) !=
-		    NULL);
+		FUZZ_CHECK(out[i] != '\0' && strchr(crockford, out[i]) != NULL);
 	FUZZ_CHECK(complaints_access_code_normalise(out, again) == 0);
 	FUZZ_CHECK(strcmp(out, again) == 0);
 }

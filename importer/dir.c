@@ -26,48 +26,64 @@
 
 static const struct importer_service service_tab[IMP_NSERVICES] = {
 	/* Deadlines and hours: the regulation's own paragraph, l. cited. */
-	{ 1, NULL, "Admission of documents of children with disabilities "
+	{ 1, NULL,
+	    "Admission of documents of children with disabilities "
 	    "and admission to special education organisations",
-	    "special-school",
-	    "3 working days from the application (l. 105)",
+	    "special-school", "3 working days from the application (l. 105)",
 	    "08:00-18:00, lunch 13:00-14:00, days off and holidays excepted "
-	    "(l. 109)", 0 },
-	{ 2, NULL, "Admission of documents and enrolment in additional "
-	    "education organisations for children", "additional-education",
+	    "(l. 109)",
+	    0 },
+	{ 2, NULL,
+	    "Admission of documents and enrolment in additional "
+	    "education organisations for children",
+	    "additional-education",
 	    "3 working days; 15 days for music, art and sports schools "
 	    "(l. 229-231)",
 	    "the organisation's working schedule (l. 241)", 0 },
-	{ 3, NULL, "Admission of documents and of children to preschool "
-	    "organisations", "preschool",
+	{ 3, NULL,
+	    "Admission of documents and of children to preschool "
+	    "organisations",
+	    "preschool",
 	    "at least 30 minutes to hand in documents; no overall term "
 	    "(l. 392-396)",
 	    "the organisation's working schedule", 0 },
-	{ 4, NULL, "Admission of documents for rest in out-of-town and "
-	    "school camps for children of low-income families", "school",
-	    "10 calendar days from the application (l. 786-788)",
+	{ 4, NULL,
+	    "Admission of documents for rest in out-of-town and "
+	    "school camps for children of low-income families",
+	    "school", "10 calendar days from the application (l. 786-788)",
 	    "the organisation's working schedule", 0 },
-	{ 5, NULL, "Admission of documents and enrolment in primary, basic "
-	    "secondary and general secondary education", "school",
-	    "1 working day from the documents (l. 1184)",
+	{ 5, NULL,
+	    "Admission of documents and enrolment in primary, basic "
+	    "secondary and general secondary education",
+	    "school", "1 working day from the documents (l. 1184)",
 	    "09:00-18:00, lunch 13:00-14:00, days off and holidays excepted "
-	    "(l. 1240)", 0 },
-	{ 6, NULL, "Admission of documents for free individual home "
+	    "(l. 1240)",
+	    0 },
+	{ 6, NULL,
+	    "Admission of documents for free individual home "
 	    "schooling of children unable to attend school for health "
-	    "reasons", "school",
-	    "3 working days from the documents (l. 1695)",
+	    "reasons",
+	    "school", "3 working days from the documents (l. 1695)",
 	    "09:00-18:00, lunch 13:00-14:00, days off and holidays excepted "
-	    "(l. 1693)", 0 },
-	{ 7, NULL, "Permission for external study in basic secondary and "
-	    "general secondary education", "school",
-	    "15 working days from the documents (l. 2057)",
+	    "(l. 1693)",
+	    0 },
+	{ 7, NULL,
+	    "Permission for external study in basic secondary and "
+	    "general secondary education",
+	    "school", "15 working days from the documents (l. 2057)",
 	    "the organisation's schedule: Monday-Friday 09:00-18:00 "
-	    "(appendix 1)", 0 },
-	{ 8, NULL, "Provision of dormitories to students of technical and "
-	    "vocational education organisations", "tvet",
+	    "(appendix 1)",
+	    0 },
+	{ 8, NULL,
+	    "Provision of dormitories to students of technical and "
+	    "vocational education organisations",
+	    "tvet",
 	    "at most 7 calendar days from the application (l. 2197-2200)",
 	    "the study department's working schedule (l. 2201)", 0 },
-	{ 9, NULL, "Admission of documents and enrolment in technical and "
-	    "vocational education organisations", "tvet",
+	{ 9, NULL,
+	    "Admission of documents and enrolment in technical and "
+	    "vocational education organisations",
+	    "tvet",
 	    "admission until 30 August (full-time), 30 September (part-time) "
 	    "(l. 2318-2322)",
 	    "the organisation's working schedule", 0 },
@@ -75,12 +91,15 @@ static const struct importer_service service_tab[IMP_NSERVICES] = {
 	    "education-organisation",
 	    "10 calendar days from the application (l. 2536-2538)",
 	    "09:00-18:30, lunch 13:00-14:30, days off and holidays excepted "
-	    "(l. 2530)", 0 },
-	{ 11, NULL, "Admission of documents for free meals for certain "
-	    "categories of pupils of general education schools", "school",
-	    "5 working days from the application (l. 3051-3053)",
+	    "(l. 2530)",
+	    0 },
+	{ 11, NULL,
+	    "Admission of documents for free meals for certain "
+	    "categories of pupils of general education schools",
+	    "school", "5 working days from the application (l. 3051-3053)",
 	    "during the school year 09:00-18:00, lunch 13:00-14:00, days off "
-	    "and holidays excepted (l. 3059-3061)", 0 },
+	    "and holidays excepted (l. 3059-3061)",
+	    0 },
 };
 
 /*
@@ -90,13 +109,12 @@ static const struct importer_service service_tab[IMP_NSERVICES] = {
  * regulations (district -3: never in a table).
  */
 static const struct {
-	const char	*code, *kind, *kk, *ru, *parent;
-	int		 district;
+	const char *code, *kind, *kk, *ru, *parent;
+	int district;
 } body_tab[] = {
 	{ "mes", "ministry",
 	    "Қазақстан Республикасы Білім және ғылым министрлігі",
-	    "Министерство образования и науки Республики Казахстан",
-	    NULL, -2 },
+	    "Министерство образования и науки Республики Казахстан", NULL, -2 },
 	{ "almaty-edu", "city-department", "Алматы қаласы Білім басқармасы",
 	    "Управление образования города Алматы", "mes", -1 },
 	{ "almaty-alatau", "district-office", "Алатау ауданының білім бөлімі",
@@ -126,12 +144,12 @@ static const struct {
 
 /* When a body existed, and who took its place (routing.xml agrees). */
 static const struct {
-	const char	*code, *from, *until, *successor;
+	const char *code, *from, *until, *successor;
 } body_life[] = {
 	{ "mes", NULL, "2022-06-10", "mop" },
 	{ "mop", "2022-06-11", NULL, NULL },
 };
-#define NBODIES	(sizeof(body_tab) / sizeof(body_tab[0]))
+#define NBODIES (sizeof(body_tab) / sizeof(body_tab[0]))
 
 /* The kind of institution a list holds, by service and appendix. */
 static const char *
@@ -200,8 +218,8 @@ name_number(const char *name)
 }
 
 struct instx {
-	char	*key;
-	int	 district;	/* -2: unknown */
+	char *key;
+	int district; /* -2: unknown */
 };
 
 static struct importer_institution *
@@ -227,8 +245,8 @@ code_taken(const struct importer_dir *d, const char *code)
 }
 
 static int
-add_phones(struct imp_parse *p, struct importer_strs *ph, const char *cell,
-    int line)
+add_phones(
+    struct imp_parse *p, struct importer_strs *ph, const char *cell, int line)
 {
 	int nbad;
 
@@ -237,8 +255,8 @@ add_phones(struct imp_parse *p, struct importer_strs *ph, const char *cell,
 	if (importer_phones(cell, ph, &nbad) == -1)
 		return -1;
 	if (nbad > 0)
-		imp_problem(p, line, 0, "phone kept as written: \"%.60s\"",
-		    cell);
+		imp_problem(
+		    p, line, 0, "phone kept as written: \"%.60s\"", cell);
 	return 0;
 }
 
@@ -270,8 +288,8 @@ build_bodies(struct importer_dir *d)
 		b->name_ru = body_tab[i].ru;
 		b->parent = body_tab[i].parent;
 		b->tz = "Asia/Almaty";
-		for (size_t k = 0; k < sizeof(body_life) /
-		    sizeof(body_life[0]); k++)
+		for (size_t k = 0; k < sizeof(body_life) / sizeof(body_life[0]);
+		     k++)
 			if (strcmp(body_life[k].code, b->code) == 0) {
 				b->valid_from = body_life[k].from;
 				b->valid_until = body_life[k].until;
@@ -280,7 +298,7 @@ build_bodies(struct importer_dir *d)
 	}
 	/* The ministry's address is in the text, not in a table (l. 141). */
 	d->bodies[0].address = "Астана қаласы, Орынбор көшесі, 8, "
-	    "11-кіреберіс";
+			       "11-кіреберіс";
 	d->bodies[0].source_line = p->mes_line;
 	if (p->mes_line == 0)
 		imp_problem(p, 0, 1, "the ministry's address was not found");
@@ -317,14 +335,14 @@ build_bodies(struct importer_dir *d)
 			if (body_tab[i].district == dist)
 				break;
 		if (i == NBODIES) {
-			imp_problem(p, row->line, 1, "unknown body \"%.80s\"",
-			    name);
+			imp_problem(
+			    p, row->line, 1, "unknown body \"%.80s\"", name);
 			continue;
 		}
 		b = &d->bodies[i];
 		if (b->source_line == 0) {
 			b->source_line = row->line;
-			b->address = addr;	/* Owned by the directory. */
+			b->address = addr; /* Owned by the directory. */
 			addr = NULL;
 			b->schedule = row->schedule;
 		}
@@ -383,9 +401,9 @@ add_inst_row(struct importer_dir *d, struct instx *x, const struct imp_row *row)
 			sub = "-boarding";
 		else if (strcmp(kind, "tvet") == 0)
 			sub = strstr(name, "лицей") != NULL ? "-lyceum" :
-			    "-college";
-		snprintf(kb, sizeof(kb), "%s-%d%s", kind_prefix(kind), num,
-		    sub);
+							      "-college";
+		snprintf(
+		    kb, sizeof(kb), "%s-%d%s", kind_prefix(kind), num, sub);
 		key = imp_strdup(kb);
 	} else {
 		struct buf b;
@@ -412,7 +430,8 @@ add_inst_row(struct importer_dir *d, struct instx *x, const struct imp_row *row)
 			/* Twice in one list: two institutions. */
 			struct buf b;
 
-			imp_problem(p, row->line, 0, "row %d repeats key %s "
+			imp_problem(p, row->line, 0,
+			    "row %d repeats key %s "
 			    "of line %d in the same list; kept apart",
 			    row->number, key, in->seen[i].line);
 			buf_init(&b, strlen(key) + 16);
@@ -444,8 +463,8 @@ add_inst_row(struct importer_dir *d, struct instx *x, const struct imp_row *row)
 			int k;
 
 			for (k = 2; k < 1000; k++) {
-				snprintf(code + base, sizeof(code) - base,
-				    "-%d", k);
+				snprintf(
+				    code + base, sizeof(code) - base, "-%d", k);
 				if (!code_taken(d, code))
 					break;
 			}
@@ -494,8 +513,10 @@ add_inst_row(struct importer_dir *d, struct instx *x, const struct imp_row *row)
 		if (other == -1)
 			goto out;
 		if (other > 0)
-			imp_problem(p, row->line, 0, "words that are neither "
-			    "mail nor site: \"%.60s\"", web);
+			imp_problem(p, row->line, 0,
+			    "words that are neither "
+			    "mail nor site: \"%.60s\"",
+			    web);
 	}
 	if ((ns = realloc(in->seen, (in->nseen + 1) * sizeof(*ns))) == NULL)
 		goto out;
@@ -564,7 +585,7 @@ build_institutions(struct importer_dir *d)
 		int di = x[i].district;
 
 		d->inst[i].parent = di >= 0 ? body_tab[2 + di].code :
-		    "almaty-edu";
+					      "almaty-edu";
 		drop_mail_domains(&d->inst[i]);
 	}
 	rc = 0;
@@ -615,8 +636,10 @@ importer_parse(const char *buf, size_t len, struct importer_dir **dirp)
 	if (!utf8_text(buf, len, &bad)) {
 		for (size_t k = 0; k < bad; k++)
 			line += buf[k] == '\n';
-		imp_problem(&d->p, line, 1, "not UTF-8 text without control "
-		    "characters, at byte %zu", bad);
+		imp_problem(&d->p, line, 1,
+		    "not UTF-8 text without control "
+		    "characters, at byte %zu",
+		    bad);
 		*dirp = d;
 		return IMPORTER_EROWS;
 	}
@@ -627,8 +650,10 @@ importer_parse(const char *buf, size_t len, struct importer_dir **dirp)
 		d->services[i].title_kk = d->p.titles[i + 1];
 		d->services[i].source_line = d->p.title_line[i + 1];
 		if (d->services[i].title_kk == NULL)
-			imp_problem(&d->p, 0, 1, "title of service %d not "
-			    "found", i + 1);
+			imp_problem(&d->p, 0, 1,
+			    "title of service %d not "
+			    "found",
+			    i + 1);
 	}
 	if (build_bodies(d) == -1 || build_institutions(d) == -1 || d->p.oom)
 		goto nomem;
@@ -733,8 +758,7 @@ importer_body_at(const struct importer_dir *d, size_t i)
  * whose code (a string pointer) is off bytes in; n when there is none.
  */
 static size_t
-find_code(const void *base, size_t n, size_t sz, size_t off,
-    const char *code)
+find_code(const void *base, size_t n, size_t sz, size_t off, const char *code)
 {
 	const char *p = base;
 	size_t i;
@@ -752,8 +776,9 @@ find_code(const void *base, size_t n, size_t sz, size_t off,
 const struct importer_body *
 importer_body_find(const struct importer_dir *d, const char *code)
 {
-	return importer_body_at(d, find_code(d->bodies, d->nbodies,
-	    sizeof(d->bodies[0]), offsetof(struct importer_body, code), code));
+	return importer_body_at(d,
+	    find_code(d->bodies, d->nbodies, sizeof(d->bodies[0]),
+		offsetof(struct importer_body, code), code));
 }
 
 size_t
@@ -771,7 +796,7 @@ importer_institution_at(const struct importer_dir *d, size_t i)
 const struct importer_institution *
 importer_institution_find(const struct importer_dir *d, const char *code)
 {
-	return importer_institution_at(d, find_code(d->inst, d->ninst,
-	    sizeof(d->inst[0]), offsetof(struct importer_institution, code),
-	    code));
+	return importer_institution_at(d,
+	    find_code(d->inst, d->ninst, sizeof(d->inst[0]),
+		offsetof(struct importer_institution, code), code));
 }

@@ -12,10 +12,10 @@
 #include "importer/importer.h"
 #include "util/util.h"
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr, "usage: complaints-import [-kv] [-o out.xml] "
+	fprintf(stderr,
+	    "usage: complaints-import [-kv] [-o out.xml] "
 	    "seed.txt\n");
 	exit(2);
 }
@@ -99,8 +99,8 @@ main(int argc, char *argv[])
 	}
 	if (e == IMPORTER_EROWS && !keep) {
 		log_warnx("import: %s: %zu rows not read; nothing written "
-		    "(-k writes what was read)", argv[0],
-		    importer_error_count(d));
+			  "(-k writes what was read)",
+		    argv[0], importer_error_count(d));
 		goto out;
 	}
 	if (out != NULL)

@@ -11,22 +11,22 @@
 
 #include "importer/importer_int.h"
 
-#define LINECAP		65536
+#define LINECAP 65536
 
 struct pstate {
 	struct imp_parse *p;
-	int		 service, appendix;
-	int		 in_appendix;
-	int		 list;		/* -1: not in a table */
-	int		 district;
-	int		 expected;	/* next row number */
-	int		 cur;		/* last row, -1: none */
-	struct imp_frag	 pending;
-	int		 has_pending;
-	struct imp_frag	 expl;
-	int		 exploding, expl_col, expl_number;
-	struct buf	 block;
-	int		 block_line;
+	int service, appendix;
+	int in_appendix;
+	int list; /* -1: not in a table */
+	int district;
+	int expected; /* next row number */
+	int cur;      /* last row, -1: none */
+	struct imp_frag pending;
+	int has_pending;
+	struct imp_frag expl;
+	int exploding, expl_col, expl_number;
+	struct buf block;
+	int block_line;
 };
 
 int
@@ -129,7 +129,7 @@ imp_frag_from_line(struct imp_frag *f, const char *s, size_t n, int line)
 			i++;
 		if (c >= IMP_MAXCELLS) {
 			if (cell_append(&f->cell[IMP_MAXCELLS - 1], s + start,
-			    i - start) == -1)
+				i - start) == -1)
 				return -1;
 		} else {
 			if (buf_add(&f->cell[c], s + start, i - start) == -1)
@@ -147,8 +147,7 @@ imp_frag_from_line(struct imp_frag *f, const char *s, size_t n, int line)
 
 /* Copies src's cells onto dst's, before them when src_first. */
 int
-imp_frag_merge(struct imp_frag *dst, const struct imp_frag *src,
-    int src_first)
+imp_frag_merge(struct imp_frag *dst, const struct imp_frag *src, int src_first)
 {
 	struct buf tmp;
 	int c;
@@ -165,8 +164,8 @@ imp_frag_merge(struct imp_frag *dst, const struct imp_frag *src,
 		}
 		buf_init(&tmp, IMP_CELLCAP);
 		if (buf_add(&tmp, s->data, s->len) == -1 ||
-		    cell_append(&tmp, dst->cell[c].data,
-		    dst->cell[c].len) == -1) {
+		    cell_append(&tmp, dst->cell[c].data, dst->cell[c].len) ==
+			-1) {
 			buf_free(&tmp);
 			return -1;
 		}
@@ -235,7 +234,7 @@ imp_rule_area_code(struct imp_frag *f, int col_phone)
 	if (ph[0] == '8' && (ph[1] == '\0' || ph[1] == ' ')) {
 		if (buf_puts(&nb, "8 (727)") == -1 ||
 		    cell_append(&nb, ph + 1 + (ph[1] == ' '),
-		    strlen(ph + 1 + (ph[1] == ' '))) == -1)
+			strlen(ph + 1 + (ph[1] == ' '))) == -1)
 			goto fail;
 	} else if (buf_puts(&nb, "(727)") == -1 ||
 	    cell_append(&nb, ph, strlen(ph)) == -1)
@@ -295,8 +294,9 @@ imp_rule_extra_cells(struct imp_frag *f, int ncols)
 	if (ncols <= 0 || f->ncells <= ncols)
 		return 0;
 	for (c = ncols; c < f->ncells; c++) {
-		if (f->cell[c].len > 0 && cell_append(&f->cell[ncols - 1],
-		    f->cell[c].data, f->cell[c].len) == -1)
+		if (f->cell[c].len > 0 &&
+		    cell_append(&f->cell[ncols - 1], f->cell[c].data,
+			f->cell[c].len) == -1)
 			return -1;
 		buf_reset(&f->cell[c]);
 	}
@@ -319,8 +319,7 @@ imp_rule_extra_cells(struct imp_frag *f, int ncols)
  */
 int
 imp_rule_prefix_cells(const struct imp_frag *prev,
-    const struct imp_frag *pending, const struct imp_frag *next,
-    unsigned skip)
+    const struct imp_frag *pending, const struct imp_frag *next, unsigned skip)
 {
 	int c, fwd = 0, back = 0;
 
@@ -469,8 +468,7 @@ row_push(struct pstate *st, struct imp_frag *f, int number)
 	if (p->nrows == p->rowcap) {
 		int ncap = p->rowcap ? p->rowcap * 2 : 512;
 
-		if ((nr = realloc(p->rows, (size_t)ncap * sizeof(*nr))) ==
-		    NULL)
+		if ((nr = realloc(p->rows, (size_t)ncap * sizeof(*nr))) == NULL)
 			return -1;
 		p->rows = nr;
 		p->rowcap = ncap;
@@ -481,7 +479,7 @@ row_push(struct pstate *st, struct imp_frag *f, int number)
 	nr->number = number;
 	nr->line = f->line;
 	nr->district = st->district;
-	nr->f = *f;		/* The row owns the cells now. */
+	nr->f = *f; /* The row owns the cells now. */
 	memset(f, 0, sizeof(*f));
 	st->cur = p->nrows++;
 	p->lists[st->list].nrows++;
@@ -568,13 +566,14 @@ new_row(struct pstate *st, struct imp_frag *f, int n)
 	st->expected = n + 1;
 	if (st->has_pending) {
 		a = st->cur >= 0 && st->p->rows[st->cur].list == st->list ?
-		    &st->p->rows[st->cur] : NULL;
+		    &st->p->rows[st->cur] :
+		    NULL;
 		if (l->col_phone >= 0)
 			skip |= 1u << l->col_phone;
 		if (l->col_web >= 0)
 			skip |= 1u << l->col_web;
-		if (imp_rule_prefix_cells(a ? &a->f : NULL, &st->pending,
-		    f, skip)) {
+		if (imp_rule_prefix_cells(
+			a ? &a->f : NULL, &st->pending, f, skip)) {
 			if (imp_frag_merge(f, &st->pending, 1) == -1)
 				return -1;
 			imp_frag_free(&st->pending);
@@ -599,8 +598,8 @@ finish_exploded(struct pstate *st)
 		return 0;
 	st->exploding = 0;
 	st->expl.ncells = st->expl_col + 1;
-	while (st->expl.ncells > 1 &&
-	    st->expl.cell[st->expl.ncells - 1].len == 0)
+	while (
+	    st->expl.ncells > 1 && st->expl.cell[st->expl.ncells - 1].len == 0)
 		st->expl.ncells--;
 	n = st->expl_number;
 	return new_row(st, &st->expl, n);
@@ -637,8 +636,8 @@ start_list(struct pstate *st, const struct imp_frag *h)
 			l->col_phone = c;
 		else if (l->col_web < 0 && strstr(s, "Сайт") != NULL)
 			l->col_web = c;
-		else if (l->col_sched < 0 && (strstr(s, "кесте") != NULL ||
-		    strstr(s, "уақыты") != NULL))
+		else if (l->col_sched < 0 &&
+		    (strstr(s, "кесте") != NULL || strstr(s, "уақыты") != NULL))
 			l->col_sched = c;
 	}
 	st->list = p->nlists++;
@@ -669,8 +668,8 @@ flush_block(struct pstate *st)
 		/* A schedule on its own line: a cell of an unnumbered row. */
 		frag_init(&f, st->block_line);
 		f.ncells = sc + 1;
-		if (buf_puts(&f.cell[sc], t) == -1 || add_pending(st, &f) ==
-		    -1) {
+		if (buf_puts(&f.cell[sc], t) == -1 ||
+		    add_pending(st, &f) == -1) {
 			imp_frag_free(&f);
 			return -1;
 		}
@@ -751,16 +750,17 @@ service_title(struct imp_parse *p, const char *s, size_t n, int line)
 
 	while (i < n && s[i] >= '0' && s[i] <= '9' && num < 100)
 		num = num * 10 + (s[i++] - '0');
-	if (i == 0 || i >= n || s[i] != ')' || num < 1 ||
-	    num > IMP_NSERVICES || p->titles[num] != NULL)
+	if (i == 0 || i >= n || s[i] != ')' || num < 1 || num > IMP_NSERVICES ||
+	    p->titles[num] != NULL)
 		return 0;
 	/* memmem: the line is not NUL-terminated (buf[0..len) only). */
 	if ((o = memmem(s, n, "«", strlen("«"))) == NULL)
 		return 0;
 	o += strlen("«");
 	c = NULL;
-	for (q = o; q < s + n && (q = memmem(q, (size_t)(s + n - q), "»",
-	    strlen("»"))) != NULL; q++)
+	for (q = o; q < s + n &&
+	     (q = memmem(q, (size_t)(s + n - q), "»", strlen("»"))) != NULL;
+	     q++)
 		c = q;
 	if (c == NULL)
 		return 0;
@@ -825,8 +825,8 @@ do_tabbed(struct pstate *st, const char *s, size_t n, int ln)
 			goto fail;
 		return 0;
 	}
-	imp_problem(st->p, ln, 1, "unreadable table line: \"%.80s\"",
-	    cell(&f, 0));
+	imp_problem(
+	    st->p, ln, 1, "unreadable table line: \"%.80s\"", cell(&f, 0));
 	imp_frag_free(&f);
 	return 0;
 fail:
@@ -866,12 +866,13 @@ do_bare(struct pstate *st, const char *s, size_t n, int ln)
 		st->expl_number = num;
 		return 0;
 	}
-	if (n >= 2 && (strncmp(s, "«", 2) == 0 || s[0] == '"' ||
-	    strncmp(s, "©", 2) == 0 ||
-	    strncmp(s, "А л м а т ы", strlen("А л м а т ы")) == 0))
+	if (n >= 2 &&
+	    (strncmp(s, "«", 2) == 0 || s[0] == '"' ||
+		strncmp(s, "©", 2) == 0 ||
+		strncmp(s, "А л м а т ы", strlen("А л м а т ы")) == 0))
 		return end_table(st);
 	if (strncmp(s, "Мемлекеттік емес білім беру ұйымдары",
-	    strlen("Мемлекеттік емес білім беру ұйымдары")) == 0) {
+		strlen("Мемлекеттік емес білім беру ұйымдары")) == 0) {
 		/* The non-state list follows with its own header. */
 		return end_table(st);
 	}
@@ -912,8 +913,7 @@ imp_parse_text(const char *buf, size_t len, struct imp_parse *p)
 		while (n > 0 && s[n - 1] == ' ')
 			n--;
 		if (n == 0) {
-			if (st.exploding &&
-			    st.expl.cell[st.expl_col].len > 0 &&
+			if (st.exploding && st.expl.cell[st.expl_col].len > 0 &&
 			    st.expl_col + 1 < IMP_MAXCELLS)
 				st.expl_col++;
 			if (e == end)
@@ -921,7 +921,7 @@ imp_parse_text(const char *buf, size_t len, struct imp_parse *p)
 			continue;
 		}
 		if (memmem(s, n, "қаулысымен бекітілді",
-		    strlen("қаулысымен бекітілді")) != NULL &&
+			strlen("қаулысымен бекітілді")) != NULL &&
 		    memchr(s, '\t', n) == NULL) {
 			if (end_table(&st) == -1)
 				goto out;
@@ -935,9 +935,12 @@ imp_parse_text(const char *buf, size_t len, struct imp_parse *p)
 				goto out;
 			goto next;
 		}
-		if (p->mes_line == 0 && memmem(s, n, "Орынбор көшесі, 8, "
-		    "11-кіреберіс", strlen("Орынбор көшесі, 8, "
-		    "11-кіреберіс")) != NULL)
+		if (p->mes_line == 0 &&
+		    memmem(s, n,
+			"Орынбор көшесі, 8, "
+			"11-кіреберіс",
+			strlen("Орынбор көшесі, 8, "
+			       "11-кіреберіс")) != NULL)
 			p->mes_line = ln;
 		if (memchr(s, '\t', n) == NULL && appendix_marker(s, n, &num)) {
 			if (end_table(&st) == -1)

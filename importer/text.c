@@ -9,35 +9,27 @@
 
 #include "importer/importer_int.h"
 
-#define TOKMAX	1024
+#define TOKMAX 1024
 
 static const struct {
-	const char	*word;
-	int		 idx;
+	const char *word;
+	int idx;
 } district_words[] = {
-	{ "Алатау", 0 },
-	{ "Алмалы", 1 },
-	{ "Алматы", 1 },	/* «Алматы ауданы» is the old name of Алмалы */
-	{ "Әуезов", 2 },
-	{ "Өуезов", 2 },	/* typo, l. 1564, 2645 */
-	{ "Бостандық", 3 },
-	{ "Жетісу", 4 },
-	{ "Жерісу", 4 },	/* typo, l. 1453, 2723 */
-	{ "Жегісу", 4 },	/* typo, l. 2872 */
-	{ "Медеу", 5 },
-	{ "Түрксіб", 6 },
-	{ "Түркісіб", 6 },	/* both spellings occur, l. 700, 744 */
+	{ "Алатау", 0 }, { "Алмалы", 1 },
+	{ "Алматы", 1 }, /* «Алматы ауданы» is the old name of Алмалы */
+	{ "Әуезов", 2 }, { "Өуезов", 2 }, /* typo, l. 1564, 2645 */
+	{ "Бостандық", 3 }, { "Жетісу", 4 },
+	{ "Жерісу", 4 }, /* typo, l. 1453, 2723 */
+	{ "Жегісу", 4 }, /* typo, l. 2872 */
+	{ "Медеу", 5 }, { "Түрксіб", 6 },
+	{ "Түркісіб", 6 }, /* both spellings occur, l. 700, 744 */
 };
 
-static const char *district_codes[IMP_NDISTRICTS] = {
-	"alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu",
-	"turksib"
-};
+static const char *district_codes[IMP_NDISTRICTS] = { "alatau", "almaly",
+	"auezov", "bostandyk", "zhetysu", "medeu", "turksib" };
 
-static const char *district_kk[IMP_NDISTRICTS] = {
-	"Алатау", "Алмалы", "Әуезов", "Бостандық", "Жетісу", "Медеу",
-	"Түрксіб"
-};
+static const char *district_kk[IMP_NDISTRICTS] = { "Алатау", "Алмалы", "Әуезов",
+	"Бостандық", "Жетісу", "Медеу", "Түрксіб" };
 
 /* Lenient: a byte that starts no well-formed sequence is one U+FFFD. */
 size_t
@@ -123,17 +115,28 @@ static unsigned
 cp_fold(unsigned cp)
 {
 	switch (cp) {
-	case 0x4d9: return 0x430;	/* ә */
-	case 0x493: return 0x433;	/* ғ */
-	case 0x49b: return 0x43a;	/* қ */
-	case 0x4a3: return 0x43d;	/* ң */
-	case 0x4e9: return 0x43e;	/* ө */
-	case 0x4b1: return 0x443;	/* ұ */
-	case 0x4af: return 0x443;	/* ү */
-	case 0x4bb: return 0x445;	/* һ */
-	case 0x456: return 0x438;	/* і */
-	case 0x451: return 0x435;	/* ё */
-	default: return cp;
+	case 0x4d9:
+		return 0x430; /* ә */
+	case 0x493:
+		return 0x433; /* ғ */
+	case 0x49b:
+		return 0x43a; /* қ */
+	case 0x4a3:
+		return 0x43d; /* ң */
+	case 0x4e9:
+		return 0x43e; /* ө */
+	case 0x4b1:
+		return 0x443; /* ұ */
+	case 0x4af:
+		return 0x443; /* ү */
+	case 0x4bb:
+		return 0x445; /* һ */
+	case 0x456:
+		return 0x438; /* і */
+	case 0x451:
+		return 0x435; /* ё */
+	default:
+		return cp;
 	}
 }
 
@@ -209,12 +212,13 @@ imp_trim(struct buf *b)
 
 	if (b->data == NULL)
 		return;
-	while (i < b->len && (b->data[i] == ' ' || b->data[i] == '\t' ||
-	    b->data[i] == '\r'))
+	while (i < b->len &&
+	    (b->data[i] == ' ' || b->data[i] == '\t' || b->data[i] == '\r'))
 		i++;
 	j = b->len;
-	while (j > i && (b->data[j - 1] == ' ' || b->data[j - 1] == '\t' ||
-	    b->data[j - 1] == '\r'))
+	while (j > i &&
+	    (b->data[j - 1] == ' ' || b->data[j - 1] == '\t' ||
+		b->data[j - 1] == '\r'))
 		j--;
 	memmove(b->data, b->data + i, j - i);
 	b->len = j - i;
@@ -266,8 +270,8 @@ imp_collapse_spaced(const char *s)
 		if (*p == '\0')
 			break;
 		tok[ntok] = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' &&
-		    *p != '\n')
+		while (
+		    *p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
 			p++;
 		len[ntok] = (size_t)(p - tok[ntok]);
 		ntok++;
@@ -319,8 +323,7 @@ imp_district_index(const char *word)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(district_words) / sizeof(district_words[0]);
-	    i++)
+	for (i = 0; i < sizeof(district_words) / sizeof(district_words[0]); i++)
 		if (strcmp(word, district_words[i].word) == 0)
 			return district_words[i].idx;
 	return -1;
@@ -498,8 +501,8 @@ web_word(const char *w, struct importer_strs *emails,
  * memory.
  */
 int
-imp_split_web(const char *cell, struct importer_strs *emails,
-    struct importer_strs *webs)
+imp_split_web(
+    const char *cell, struct importer_strs *emails, struct importer_strs *webs)
 {
 	const char *w[256];
 	size_t wl[256], nw = 0, i, k;
@@ -528,17 +531,17 @@ imp_split_web(const char *cell, struct importer_strs *emails,
 			int glue = last == '@' || last == '.' || last == '/' ||
 			    first == '@' || first == '.' || first == '/' ||
 			    (memchr(b.data, '.', b.len) == NULL &&
-			    memchr(b.data, '@', b.len) == NULL &&
-			    memchr(b.data, '\\', b.len) == NULL &&
-			    memchr(w[k], '@', wl[k]) != NULL);
+				memchr(b.data, '@', b.len) == NULL &&
+				memchr(b.data, '\\', b.len) == NULL &&
+				memchr(w[k], '@', wl[k]) != NULL);
 
 			if (!glue || !spaces_only(w[k - 1] + wl[k - 1], w[k]))
 				break;
 			if (buf_add(&b, w[k], wl[k]) == -1)
 				goto out;
 		}
-		while (b.len > 0 && (b.data[b.len - 1] == '.' ||
-		    b.data[b.len - 1] == ';'))
+		while (b.len > 0 &&
+		    (b.data[b.len - 1] == '.' || b.data[b.len - 1] == ';'))
 			b.data[--b.len] = '\0';
 		if (b.len == 0)
 			continue;
@@ -562,7 +565,8 @@ strip_legal_form(struct buf *k)
 	static const char *sfx[] = {
 		"жауапкершилигишектеулисериктестиги",
 		"жауапкершилигишектеулисериктестик",
-		"жшс", "мекемеси",
+		"жшс",
+		"мекемеси",
 	};
 	size_t i, n;
 	int again = 1;
@@ -571,8 +575,8 @@ strip_legal_form(struct buf *k)
 		again = 0;
 		for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 			n = strlen(sfx[i]);
-			if (k->len > n && memcmp(k->data + k->len - n, sfx[i],
-			    n) == 0) {
+			if (k->len > n &&
+			    memcmp(k->data + k->len - n, sfx[i], n) == 0) {
 				k->len -= n;
 				k->data[k->len] = '\0';
 				again = 1;
@@ -639,13 +643,12 @@ phone_fmt(const char *d, size_t n, char *out, size_t outsz)
 	if (n == 11 && d[0] == '8')
 		d++, n--;
 	if (n == 10 && d[0] == '7') {
-		snprintf(out, outsz, "+7 %.3s %.3s %.2s %.2s", d, d + 3,
-		    d + 6, d + 8);
+		snprintf(out, outsz, "+7 %.3s %.3s %.2s %.2s", d, d + 3, d + 6,
+		    d + 8);
 		return 0;
 	}
 	if (n == 7) {
-		snprintf(out, outsz, "+7 727 %.3s %.2s %.2s", d, d + 3,
-		    d + 5);
+		snprintf(out, outsz, "+7 727 %.3s %.2s %.2s", d, d + 3, d + 5);
 		return 0;
 	}
 	return -1;
@@ -706,8 +709,8 @@ importer_phones(const char *cell, struct importer_strs *out, int *nbad)
 				i++;
 			}
 			g[gl] = '\0';
-			if (curlen > 0 && (curlen + gl > want ||
-			    (gl == 1 && g[0] == '8'))) {
+			if (curlen > 0 &&
+			    (curlen + gl > want || (gl == 1 && g[0] == '8'))) {
 				/* The number so far ends short. */
 				bad = 1;
 				curlen = 0;
@@ -722,8 +725,9 @@ importer_phones(const char *cell, struct importer_strs *out, int *nbad)
 			memcpy(cur + curlen, g, gl);
 			curlen += gl;
 			if (curlen == want) {
-				if (nfound < 8 && phone_fmt(cur, curlen,
-				    found[nfound], sizeof(found[0])) == 0)
+				if (nfound < 8 &&
+				    phone_fmt(cur, curlen, found[nfound],
+					sizeof(found[0])) == 0)
 					nfound++;
 				else
 					bad = 1;

@@ -15,31 +15,31 @@
 
 #include "util/util.h"
 
-#define MAILGATE_MAX_BYTES	(10 * 1024 * 1024)	/* a whole message */
-#define MAILGATE_TEXT_MAX	100000	/* characters of text */
-#define MAILGATE_MAX_ATT	20	/* attachments kept */
+#define MAILGATE_MAX_BYTES (10 * 1024 * 1024) /* a whole message */
+#define MAILGATE_TEXT_MAX  100000	      /* characters of text */
+#define MAILGATE_MAX_ATT   20		      /* attachments kept */
 
 /*
  * Why no automatic reply may go to a message (RFC 3834 section 2 and
  * common practice): NULL when one may.
  */
 struct mailgate_msg {
-	char	*message_id;	/* without < >; made up when absent */
-	char	*from;		/* the sender's address */
-	char	*from_name;	/* UTF-8, or NULL */
-	char	*subject;	/* UTF-8, or NULL */
-	struct buf text;	/* UTF-8: the text, or the HTML's text */
-	const char *no_reply;	/* "auto-submitted", "bounce", "list", ...;
+	char *message_id;     /* without < >; made up when absent */
+	char *from;	      /* the sender's address */
+	char *from_name;      /* UTF-8, or NULL */
+	char *subject;	      /* UTF-8, or NULL */
+	struct buf text;      /* UTF-8: the text, or the HTML's text */
+	const char *no_reply; /* "auto-submitted", "bounce", "list", ...;
 				   NULL: a reply may go */
-	int	 natt;
+	int natt;
 	struct {
-		char	*name;		/* UTF-8 file name */
-		const char *media_type;	/* application/pdf, image/jpeg,
+		char *name;		/* UTF-8 file name */
+		const char *media_type; /* application/pdf, image/jpeg,
 					   image/png: from the content */
-		size_t	 size;
-		char	 sha256[65];
-	}	att[MAILGATE_MAX_ATT];
-	int	 left_out;	/* parts of other types, not kept */
+		size_t size;
+		char sha256[65];
+	} att[MAILGATE_MAX_ATT];
+	int left_out; /* parts of other types, not kept */
 };
 
 /*
@@ -47,12 +47,12 @@ struct mailgate_msg {
  * gives it ("" or "<>" for a bounce; NULL when not given).  Fills m
  * (free it with mailgate_msg_free).
  */
-int	mailgate_parse(const char *data, size_t len, const char *sender,
-	    struct mailgate_msg *m, char *err, size_t errlen);
-void	mailgate_msg_free(struct mailgate_msg *);
+int mailgate_parse(const char *data, size_t len, const char *sender,
+    struct mailgate_msg *m, char *err, size_t errlen);
+void mailgate_msg_free(struct mailgate_msg *);
 
 /* The <mail> document for body (a directory code). */
-int	mailgate_xml(const struct mailgate_msg *, const char *body,
-	    struct buf *out);
+int
+mailgate_xml(const struct mailgate_msg *, const char *body, struct buf *out);
 
 #endif /* MAILGATE_H */

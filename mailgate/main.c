@@ -18,12 +18,13 @@
 #include "mailgate/mailgate.h"
 #include "xmlio/xmlio.h"
 
-#define ANSWER_MAX	(64 * 1024)
+#define ANSWER_MAX (64 * 1024)
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: complaints-mailgate [-f sender] [-u url] "
+	fprintf(stderr,
+	    "usage: complaints-mailgate [-f sender] [-u url] "
 	    "[-t token-file] [-T seconds] body\n");
 	exit(EX_USAGE);
 }
@@ -38,13 +39,11 @@ mailgate_xml(const struct mailgate_msg *m, const char *body, struct buf *out)
 	    xmlio_out_elem(&o, "body", body) == -1 ||
 	    xmlio_out_elem(&o, "message-id", m->message_id) == -1 ||
 	    xmlio_out_elem(&o, "from", m->from) == -1 ||
-	    (m->from_name && xmlio_out_elem(&o, "from-name",
-	    m->from_name) == -1) ||
+	    (m->from_name &&
+		xmlio_out_elem(&o, "from-name", m->from_name) == -1) ||
 	    (m->subject && xmlio_out_elem(&o, "subject", m->subject) == -1) ||
-	    xmlio_out_elem(&o, "text", m->text.len ? m->text.data : "") ==
-	    -1 ||
-	    (m->no_reply && xmlio_out_elem(&o, "no-reply", m->no_reply) ==
-	    -1))
+	    xmlio_out_elem(&o, "text", m->text.len ? m->text.data : "") == -1 ||
+	    (m->no_reply && xmlio_out_elem(&o, "no-reply", m->no_reply) == -1))
 		goto fail;
 	if (m->natt > 0 || m->left_out > 0) {
 		if (xmlio_out_start(&o, "attachments") == -1)
@@ -58,11 +57,12 @@ mailgate_xml(const struct mailgate_msg *m, const char *body, struct buf *out)
 			snprintf(size, sizeof(size), "%zu", m->att[i].size);
 			if (xmlio_out_start(&o, "attachment") == -1 ||
 			    xmlio_out_attr(&o, "name", m->att[i].name) == -1 ||
-			    xmlio_out_attr(&o, "media-type",
-			    m->att[i].media_type) == -1 ||
+			    xmlio_out_attr(
+				&o, "media-type", m->att[i].media_type) == -1 ||
 			    xmlio_out_attr(&o, "size", size) == -1 ||
 			    xmlio_out_attr(&o, "sha256", m->att[i].sha256) ==
-			    -1 || xmlio_out_end(&o) == -1)
+				-1 ||
+			    xmlio_out_end(&o) == -1)
 				goto fail;
 		}
 		if (xmlio_out_end(&o) == -1)
@@ -82,7 +82,7 @@ collect(char *p, size_t size, size_t n, void *arg)
 	struct buf *b = arg;
 
 	if (buf_add(b, p, size * n) == -1)
-		return 0;	/* past the cap: the transfer fails */
+		return 0; /* past the cap: the transfer fails */
 	return size * n;
 }
 
@@ -97,8 +97,7 @@ error_message(const struct buf *b, char *out, size_t len)
 	    (e = strstr(s, "</message>")) == NULL)
 		return;
 	s += strlen("<message>");
-	snprintf(out, len, "%.*s", (int)(e - s) < 400 ? (int)(e - s) : 400,
-	    s);
+	snprintf(out, len, "%.*s", (int)(e - s) < 400 ? (int)(e - s) : 400, s);
 }
 
 static int
@@ -117,7 +116,8 @@ post(const char *url, const char *token, long timeout, const struct buf *doc)
 		fprintf(stderr, "complaints-mailgate: curl: cannot start\n");
 		return EX_TEMPFAIL;
 	}
-	h = curl_slist_append(h, "Content-Type: application/xml; "
+	h = curl_slist_append(h,
+	    "Content-Type: application/xml; "
 	    "charset=utf-8");
 	if (token != NULL) {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
@@ -151,8 +151,10 @@ post(const char *url, const char *token, long timeout, const struct buf *doc)
 		    status, msg[0] ? msg : "try again later");
 		rc = EX_TEMPFAIL;
 	} else {
-		fprintf(stderr, "complaints-mailgate: the message was refused: "
-		    "%s\n", msg[0] ? msg : "bad request");
+		fprintf(stderr,
+		    "complaints-mailgate: the message was refused: "
+		    "%s\n",
+		    msg[0] ? msg : "bad request");
 		rc = status == 404 ? EX_NOUSER : EX_DATAERR;
 	}
 	curl_slist_free_all(h);
@@ -223,7 +225,8 @@ main(int argc, char *argv[])
 	buf_init(&in, MAILGATE_MAX_BYTES);
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 		if (buf_add(&in, chunk, n) == -1) {
-			fprintf(stderr, "complaints-mailgate: the message is "
+			fprintf(stderr,
+			    "complaints-mailgate: the message is "
 			    "larger than %d MiB; send the complaint with "
 			    "smaller attachments, or by post\n",
 			    MAILGATE_MAX_BYTES / (1024 * 1024));
@@ -236,7 +239,7 @@ main(int argc, char *argv[])
 	}
 	g_mime_init();
 	if (mailgate_parse(in.data ? in.data : "", in.len, sender, &m, err,
-	    sizeof(err)) == -1) {
+		sizeof(err)) == -1) {
 		fprintf(stderr, "complaints-mailgate: unreadable message: %s\n",
 		    err);
 		return EX_DATAERR;
@@ -244,7 +247,8 @@ main(int argc, char *argv[])
 	buf_free(&in);
 	buf_init(&doc, MAILGATE_TEXT_MAX * 8 + 64 * 1024);
 	if (mailgate_xml(&m, argv[optind], &doc) == -1) {
-		fprintf(stderr, "complaints-mailgate: the message cannot be "
+		fprintf(stderr,
+		    "complaints-mailgate: the message cannot be "
 		    "written as a document\n");
 		return EX_DATAERR;
 	}

@@ -19,12 +19,12 @@
 #include "mailgate/mailgate.h"
 
 struct walk {
-	struct mailgate_msg	*m;
-	GByteArray		*plain, *html;
-	const char		*plain_cs, *html_cs;
-	char			*err;
-	size_t			 errlen;
-	int			 failed;
+	struct mailgate_msg *m;
+	GByteArray *plain, *html;
+	const char *plain_cs, *html_cs;
+	char *err;
+	size_t errlen;
+	int failed;
 };
 
 static char *
@@ -83,14 +83,16 @@ visit(GMimeObject *parent, GMimeObject *part, gpointer data)
 	ct = g_mime_object_get_content_type(part);
 	att = g_mime_part_is_attachment(GMIME_PART(part));
 	name = g_mime_part_get_filename(GMIME_PART(part));
-	if (!att && name == NULL && g_mime_content_type_is_type(ct, "text",
-	    "plain") && w->plain == NULL) {
+	if (!att && name == NULL &&
+	    g_mime_content_type_is_type(ct, "text", "plain") &&
+	    w->plain == NULL) {
 		w->plain = part_bytes(GMIME_PART(part));
 		w->plain_cs = g_mime_content_type_get_parameter(ct, "charset");
 		return;
 	}
-	if (!att && name == NULL && g_mime_content_type_is_type(ct, "text",
-	    "html") && w->html == NULL) {
+	if (!att && name == NULL &&
+	    g_mime_content_type_is_type(ct, "text", "html") &&
+	    w->html == NULL) {
 		w->html = part_bytes(GMIME_PART(part));
 		w->html_cs = g_mime_content_type_get_parameter(ct, "charset");
 		return;
@@ -105,14 +107,14 @@ visit(GMimeObject *parent, GMimeObject *part, gpointer data)
 		return;
 	}
 	crypto_hash_sha256(h, ba->data, ba->len);
-	sodium_bin2hex(m->att[m->natt].sha256, sizeof(m->att[0].sha256), h,
-	    sizeof(h));
+	sodium_bin2hex(
+	    m->att[m->natt].sha256, sizeof(m->att[0].sha256), h, sizeof(h));
 	m->att[m->natt].media_type = type;
 	m->att[m->natt].size = ba->len;
-	m->att[m->natt].name = strdup(name && *name ? name :
-	    strcmp(type, "application/pdf") == 0 ? "attachment.pdf" :
-	    strcmp(type, "image/png") == 0 ? "attachment.png" :
-	    "attachment.jpg");
+	m->att[m->natt].name = strdup(name && *name  ? name :
+		strcmp(type, "application/pdf") == 0 ? "attachment.pdf" :
+		strcmp(type, "image/png") == 0	     ? "attachment.png" :
+						       "attachment.jpg");
 	if (m->att[m->natt].name == NULL)
 		w->failed = 1;
 	m->natt++;
@@ -176,10 +178,10 @@ add_text(struct buf *b, const unsigned char *d, size_t n, const char *cs)
 
 	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
 	    g_ascii_strcasecmp(cs, "us-ascii") != 0)
-		u = g_convert((const gchar *)d, (gssize)n, "UTF-8", cs, NULL,
-		    &wr, NULL);
-	valid = g_utf8_make_valid(u ? u : (const gchar *)d, u ? (gssize)wr :
-	    (gssize)n);
+		u = g_convert(
+		    (const gchar *)d, (gssize)n, "UTF-8", cs, NULL, &wr, NULL);
+	valid = g_utf8_make_valid(
+	    u ? u : (const gchar *)d, u ? (gssize)wr : (gssize)n);
 	rc = add_clean(b, valid, 0);
 	g_free(valid);
 	g_free(u);
@@ -190,8 +192,8 @@ static int
 is_block(const xmlChar *n)
 {
 	static const char *const blocks[] = { "p", "br", "div", "li", "tr",
-	    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
-	    "ul", "ol", "pre", NULL };
+		"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul",
+		"ol", "pre", NULL };
 
 	for (int i = 0; blocks[i]; i++)
 		if (xmlStrcasecmp(n, BAD_CAST blocks[i]) == 0)
@@ -232,8 +234,9 @@ add_html(struct buf *b, const GByteArray *html, const char *cs)
 	if (add_text(&raw, html->data, html->len, cs) == -1)
 		goto out;
 	doc = htmlReadMemory(raw.data ? raw.data : "", (int)raw.len, NULL,
-	    "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_NOBLANKS);
+	    "UTF-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		HTML_PARSE_RECOVER | HTML_PARSE_NOBLANKS);
 	if (doc == NULL)
 		goto out;
 	rc = html_text(xmlDocGetRootElement(doc), b);
@@ -263,22 +266,23 @@ no_reply(GMimeMessage *msg, const char *sender, const char *from)
 			return "auto-submitted";
 	}
 	ct = msg->mime_part ? g_mime_object_get_content_type(msg->mime_part) :
-	    NULL;
-	if (ct != NULL && g_mime_content_type_is_type(ct, "multipart",
-	    "report"))
+			      NULL;
+	if (ct != NULL &&
+	    g_mime_content_type_is_type(ct, "multipart", "report"))
 		return "bounce";
 	if (g_mime_object_get_header(o, "List-Id") != NULL ||
 	    g_mime_object_get_header(o, "List-Unsubscribe") != NULL)
 		return "list";
 	if ((v = g_mime_object_get_header(o, "Precedence")) != NULL &&
 	    (strcasestr(v, "bulk") || strcasestr(v, "list") ||
-	    strcasestr(v, "junk")))
+		strcasestr(v, "junk")))
 		return "list";
 	if (g_mime_object_get_header(o, "X-Autoreply") != NULL ||
 	    g_mime_object_get_header(o, "X-Autorespond") != NULL)
 		return "auto-submitted";
-	if (from == NULL || g_ascii_strncasecmp(from, "mailer-daemon@",
-	    14) == 0 || g_ascii_strncasecmp(from, "postmaster@", 11) == 0)
+	if (from == NULL ||
+	    g_ascii_strncasecmp(from, "mailer-daemon@", 14) == 0 ||
+	    g_ascii_strncasecmp(from, "postmaster@", 11) == 0)
 		return "bounce";
 	return NULL;
 }
@@ -305,7 +309,7 @@ header_words(GMimeObject *o, const char *name)
 	if (raw == NULL)
 		return NULL;
 	out = g_string_new(NULL);
-	for (p = raw; *p; ) {
+	for (p = raw; *p;) {
 		for (ws = p; *p && g_ascii_isspace(*p); p++)
 			;
 		for (tok = p; *p && !g_ascii_isspace(*p); p++)
@@ -385,22 +389,25 @@ mailgate_parse(const char *data, size_t len, const char *sender,
 	g_object_unref(pr);
 	g_object_unref(st);
 	if (msg == NULL || msg->mime_part == NULL) {
-		snprintf(err, errlen, "not an RFC 5322 message: no headers "
+		snprintf(err, errlen,
+		    "not an RFC 5322 message: no headers "
 		    "and body could be read");
 		goto out;
 	}
 	from = g_mime_message_get_from(msg);
 	ia = from && internet_address_list_length(from) > 0 ?
-	    internet_address_list_get_address(from, 0) : NULL;
+	    internet_address_list_get_address(from, 0) :
+	    NULL;
 	if (ia == NULL || !INTERNET_ADDRESS_IS_MAILBOX(ia) ||
 	    (v = internet_address_mailbox_get_addr(
-	    INTERNET_ADDRESS_MAILBOX(ia))) == NULL || strchr(v, '@') == NULL) {
+		 INTERNET_ADDRESS_MAILBOX(ia))) == NULL ||
+	    strchr(v, '@') == NULL) {
 		snprintf(err, errlen, "the message has no From address");
 		goto out;
 	}
 	m->from = strdup(v);
-	m->from_name = from_name(GMIME_OBJECT(msg),
-	    internet_address_get_name(ia));
+	m->from_name = from_name(
+	    GMIME_OBJECT(msg), internet_address_get_name(ia));
 	{
 		char *subj = header_words(GMIME_OBJECT(msg), "Subject");
 
@@ -426,14 +433,14 @@ mailgate_parse(const char *data, size_t len, const char *sender,
 		goto oom;
 	if (w.plain != NULL) {
 		if (add_text(&m->text, w.plain->data, w.plain->len,
-		    w.plain_cs) == -1)
+			w.plain_cs) == -1)
 			goto toolong;
 	} else if (w.html != NULL) {
 		if (add_html(&m->text, w.html, w.html_cs) == -1)
 			goto toolong;
 	}
-	if (m->text.len > 0 && g_utf8_strlen(m->text.data, -1) >
-	    MAILGATE_TEXT_MAX)
+	if (m->text.len > 0 &&
+	    g_utf8_strlen(m->text.data, -1) > MAILGATE_TEXT_MAX)
 		goto toolong;
 	rc = 0;
 	goto out;

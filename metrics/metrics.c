@@ -11,13 +11,13 @@
 
 #include "metrics/metrics.h"
 
-#define NBUCKETS	12
-#define REQ_SLOTS	512
+#define NBUCKETS  12
+#define REQ_SLOTS 512
 
 struct hist_def {
-	const char	*name;
-	const char	*help;
-	double		 le[NBUCKETS];	/* upper bounds; +Inf after */
+	const char *name;
+	const char *help;
+	double le[NBUCKETS]; /* upper bounds; +Inf after */
 };
 
 static const struct hist_def hist_defs[METRICS__HIST] = {
@@ -36,8 +36,8 @@ static const struct hist_def hist_defs[METRICS__HIST] = {
 };
 
 static const struct {
-	const char	*name;
-	const char	*help;
+	const char *name;
+	const char *help;
 } counter_defs[METRICS__COUNTER] = {
 	[METRICS_REGISTRATIONS] = { "complaintsd_registrations_total",
 	    "Complaints registered (answered 201)." },
@@ -49,20 +49,20 @@ static const struct {
 	    "Times a request waited for a free database reader." },
 };
 
-static uint64_t	counters[METRICS__COUNTER];
+static uint64_t counters[METRICS__COUNTER];
 static struct {
-	uint64_t	bucket[NBUCKETS + 1];
-	uint64_t	count;
-	uint64_t	sum_micro;	/* the sum, in millionths */
+	uint64_t bucket[NBUCKETS + 1];
+	uint64_t count;
+	uint64_t sum_micro; /* the sum, in millionths */
 } hists[METRICS__HIST];
 
 static struct {
-	const char	*method;	/* NULL: a free slot */
-	const char	*route;
-	unsigned	 status;
-	uint64_t	 n;
+	const char *method; /* NULL: a free slot */
+	const char *route;
+	unsigned status;
+	uint64_t n;
 } reqs[REQ_SLOTS];
-static uint64_t	reqs_lost;	/* the table was full */
+static uint64_t reqs_lost; /* the table was full */
 
 double
 metrics_now(void)
@@ -89,8 +89,8 @@ metrics_observe(enum metrics_hist h, double v)
 			break;
 	__atomic_add_fetch(&hists[h].bucket[i], 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&hists[h].count, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&hists[h].sum_micro, (uint64_t)(v * 1e6 + .5),
-	    __ATOMIC_RELAXED);
+	__atomic_add_fetch(
+	    &hists[h].sum_micro, (uint64_t)(v * 1e6 + .5), __ATOMIC_RELAXED);
 }
 
 void
@@ -109,16 +109,16 @@ metrics_request(const char *method, const char *route, unsigned status)
 			const char *expect = NULL;
 
 			if (!__atomic_compare_exchange_n(&reqs[i].route,
-			    &expect, route, 0, __ATOMIC_ACQ_REL,
-			    __ATOMIC_ACQUIRE)) {
+				&expect, route, 0, __ATOMIC_ACQ_REL,
+				__ATOMIC_ACQUIRE)) {
 				/* Another thread is filling it: wait. */
 				while ((m = __atomic_load_n(&reqs[i].method,
-				    __ATOMIC_ACQUIRE)) == NULL)
+					    __ATOMIC_ACQUIRE)) == NULL)
 					;
 			} else {
 				reqs[i].status = status;
-				__atomic_store_n(&reqs[i].method, method,
-				    __ATOMIC_RELEASE);
+				__atomic_store_n(
+				    &reqs[i].method, method, __ATOMIC_RELEASE);
 				m = method;
 			}
 		}
@@ -132,11 +132,11 @@ metrics_request(const char *method, const char *route, unsigned status)
 }
 
 int
-metrics_head(struct buf *out, const char *name, const char *type,
-    const char *help)
+metrics_head(
+    struct buf *out, const char *name, const char *type, const char *help)
 {
-	return buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help,
-	    name, type);
+	return buf_printf(
+	    out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static int
@@ -150,10 +150,11 @@ write_hist(struct buf *out, enum metrics_hist h)
 		return -1;
 	for (i = 0; i <= NBUCKETS; i++) {
 		cum += __atomic_load_n(&hists[h].bucket[i], __ATOMIC_RELAXED);
-		if (i < NBUCKETS ? buf_printf(out, "%s_bucket{le=\"%g\"} %llu\n",
-		    d->name, d->le[i], (unsigned long long)cum) :
-		    buf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n", d->name,
-		    (unsigned long long)cum))
+		if (i < NBUCKETS ?
+			buf_printf(out, "%s_bucket{le=\"%g\"} %llu\n", d->name,
+			    d->le[i], (unsigned long long)cum) :
+			buf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n",
+			    d->name, (unsigned long long)cum))
 			return -1;
 	}
 	sum = __atomic_load_n(&hists[h].sum_micro, __ATOMIC_RELAXED);
@@ -172,29 +173,34 @@ metrics_write(struct buf *out)
 	int c, h;
 
 	if (metrics_head(out, "complaintsd_requests_total", "counter",
-	    "HTTP requests answered, by method, route and status.") == -1)
+		"HTTP requests answered, by method, route and status.") == -1)
 		return -1;
 	for (i = 0; i < REQ_SLOTS; i++) {
 		if ((m = __atomic_load_n(&reqs[i].method, __ATOMIC_ACQUIRE)) ==
 		    NULL)
 			break;
-		if (buf_printf(out, "complaintsd_requests_total{method=\"%s\","
-		    "route=\"%s\",status=\"%u\"} %llu\n", m, reqs[i].route,
-		    reqs[i].status, (unsigned long long)__atomic_load_n(
-		    &reqs[i].n, __ATOMIC_RELAXED)) == -1)
+		if (buf_printf(out,
+			"complaintsd_requests_total{method=\"%s\","
+			"route=\"%s\",status=\"%u\"} %llu\n",
+			m, reqs[i].route, reqs[i].status,
+			(unsigned long long)__atomic_load_n(
+			    &reqs[i].n, __ATOMIC_RELAXED)) == -1)
 			return -1;
 	}
-	if (metrics_head(out, "complaintsd_requests_uncounted_total",
-	    "counter", "Requests not counted by route: the table was full.")
-	    == -1 || buf_printf(out, "complaintsd_requests_uncounted_total "
-	    "%llu\n", (unsigned long long)__atomic_load_n(&reqs_lost,
-	    __ATOMIC_RELAXED)) == -1)
+	if (metrics_head(out, "complaintsd_requests_uncounted_total", "counter",
+		"Requests not counted by route: the table was full.") == -1 ||
+	    buf_printf(out,
+		"complaintsd_requests_uncounted_total "
+		"%llu\n",
+		(unsigned long long)__atomic_load_n(
+		    &reqs_lost, __ATOMIC_RELAXED)) == -1)
 		return -1;
 	for (c = 0; c < METRICS__COUNTER; c++)
 		if (metrics_head(out, counter_defs[c].name, "counter",
-		    counter_defs[c].help) == -1 || buf_printf(out, "%s %llu\n",
-		    counter_defs[c].name, (unsigned long long)__atomic_load_n(
-		    &counters[c], __ATOMIC_RELAXED)) == -1)
+			counter_defs[c].help) == -1 ||
+		    buf_printf(out, "%s %llu\n", counter_defs[c].name,
+			(unsigned long long)__atomic_load_n(
+			    &counters[c], __ATOMIC_RELAXED)) == -1)
 			return -1;
 	for (h = 0; h < METRICS__HIST; h++)
 		if (write_hist(out, (enum metrics_hist)h) == -1)

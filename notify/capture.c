@@ -15,7 +15,7 @@
 #include "notify/notify_int.h"
 
 struct capture {
-	const char	*dir;
+	const char *dir;
 };
 
 /* Shared by every handle of the process: names never collide. */
@@ -53,8 +53,8 @@ write_all(int fd, const char *p, size_t n)
 }
 
 static int
-capture_send(void *arg, const char *from, const char *to,
-    const struct buf *msg, char *detail, size_t dlen)
+capture_send(void *arg, const char *from, const char *to, const struct buf *msg,
+    char *detail, size_t dlen)
 {
 	struct capture *c = arg;
 	char tmp[4096], path[4096];
@@ -73,19 +73,19 @@ capture_send(void *arg, const char *from, const char *to,
 		goto out;
 	}
 	seq = atomic_fetch_add(&capture_seq, 1) + 1;
-	n = snprintf(path, sizeof(path), "%s/%06u-%ld.eml", c->dir, seq,
-	    (long)getpid());
+	n = snprintf(
+	    path, sizeof(path), "%s/%06u-%ld.eml", c->dir, seq, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		errf(detail, dlen, "capture folder name too long");
 		goto out;
 	}
-	if (buf_printf(&head, "Return-Path: <%s>\r\nDelivered-To: %s\r\n",
-	    from, to) == -1)
+	if (buf_printf(&head, "Return-Path: <%s>\r\nDelivered-To: %s\r\n", from,
+		to) == -1)
 		goto out;
 	/* Written aside and renamed: a reader never sees half a message. */
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
+	    -1) {
 		errf(detail, dlen, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}

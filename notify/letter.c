@@ -13,24 +13,24 @@
 
 #include "notify/notify_int.h"
 
-#define PAGE_W		210.0
-#define PAGE_H		297.0
-#define TEXT_X		25.0	/* mm: the text column */
-#define TEXT_W		170.0
-#define TEXT_SIZE	10.5	/* pt */
-#define TEXT_TOP1	100.0	/* mm: the text on page one, below window */
-#define TEXT_TOP	20.0	/* mm: on the pages after */
-#define TEXT_BOTTOM	272.0	/* mm: no text line below this */
-#define HEAD_MAX	30.0	/* mm: the letterhead ends above this */
+#define PAGE_W	    210.0
+#define PAGE_H	    297.0
+#define TEXT_X	    25.0 /* mm: the text column */
+#define TEXT_W	    170.0
+#define TEXT_SIZE   10.5  /* pt */
+#define TEXT_TOP1   100.0 /* mm: the text on page one, below window */
+#define TEXT_TOP    20.0  /* mm: on the pages after */
+#define TEXT_BOTTOM 272.0 /* mm: no text line below this */
+#define HEAD_MAX    30.0  /* mm: the letterhead ends above this */
 
-#define WIN_X		20.0	/* the window of a DL envelope */
-#define WIN_Y		45.0
-#define WIN_W		90.0
-#define WIN_H		45.0
-#define WIN_PAD		5.0	/* what shifts in the envelope */
+#define WIN_X	20.0 /* the window of a DL envelope */
+#define WIN_Y	45.0
+#define WIN_W	90.0
+#define WIN_H	45.0
+#define WIN_PAD 5.0 /* what shifts in the envelope */
 
-#define REF_X		120.0	/* the reference block beside the window */
-#define REF_W		75.0
+#define REF_X 120.0 /* the reference block beside the window */
+#define REF_W 75.0
 
 static void
 letterhead(cairo_t *cr, const struct notify_letter *l)
@@ -47,13 +47,13 @@ letterhead(cairo_t *cr, const struct notify_letter *l)
 		buf_printf(&line, "тел.: %s", l->body_phones);
 	}
 	/* The largest size at which the letterhead fits above the window. */
-	for (size = 10; ; size -= 0.5) {
-		PangoLayout *a = notify_layout(cr, l->body_name_kk ?
-		    l->body_name_kk : "", size, 1, 80 * MM);
-		PangoLayout *b = notify_layout(cr, l->body_name_ru ?
-		    l->body_name_ru : "", size, 1, 80 * MM);
-		PangoLayout *c = notify_layout(cr, line.data ? line.data :
-		    "", size - 2, 0, 170 * MM);
+	for (size = 10;; size -= 0.5) {
+		PangoLayout *a = notify_layout(cr,
+		    l->body_name_kk ? l->body_name_kk : "", size, 1, 80 * MM);
+		PangoLayout *b = notify_layout(cr,
+		    l->body_name_ru ? l->body_name_ru : "", size, 1, 80 * MM);
+		PangoLayout *c = notify_layout(
+		    cr, line.data ? line.data : "", size - 2, 0, 170 * MM);
 
 		h1 = notify_layout_height(a);
 		h2 = notify_layout_height(b);
@@ -62,7 +62,8 @@ letterhead(cairo_t *cr, const struct notify_letter *l)
 		g_object_unref(b);
 		g_object_unref(c);
 		if (12 * MM + (h1 > h2 ? h1 : h2) + h3 + 3 * MM <=
-		    HEAD_MAX * MM || size <= 6)
+			HEAD_MAX * MM ||
+		    size <= 6)
 			break;
 	}
 	y = 12 * MM;
@@ -92,8 +93,7 @@ letterhead(cairo_t *cr, const struct notify_letter *l)
  * of the address stays whole; failing that, the largest that fits.
  */
 static void
-address_block(cairo_t *cr, const struct notify_letter *l,
-    const char *full_name)
+address_block(cairo_t *cr, const struct notify_letter *l, const char *full_name)
 {
 	const double w = (WIN_W - 2 * WIN_PAD) * MM;
 	const double h = (WIN_H - 2 * WIN_PAD) * MM;
@@ -128,8 +128,8 @@ address_block(cairo_t *cr, const struct notify_letter *l,
 	lay = notify_layout(cr, t.data, fit > 0 ? fit : 6, 0, w);
 	/* Whatever is still too long stays inside the window. */
 	cairo_save(cr);
-	cairo_rectangle(cr, (WIN_X + WIN_PAD) * MM, (WIN_Y + WIN_PAD) * MM,
-	    w, h);
+	cairo_rectangle(
+	    cr, (WIN_X + WIN_PAD) * MM, (WIN_Y + WIN_PAD) * MM, w, h);
 	cairo_clip(cr);
 	notify_show(cr, lay, (WIN_X + WIN_PAD) * MM, (WIN_Y + WIN_PAD) * MM);
 	cairo_restore(cr);
@@ -155,11 +155,11 @@ reference_block(cairo_t *cr, const struct notify_letter *l)
 		buf_printf(&t, "Талон: %s\n", l->talon);
 	if (t.len > 0)
 		t.data[--t.len] = '\0';
-	y += notify_text_at(cr, t.data, REF_X * MM, y, 9, 0, REF_W * MM,
-	    PANGO_ALIGN_LEFT);
+	y += notify_text_at(
+	    cr, t.data, REF_X * MM, y, 9, 0, REF_W * MM, PANGO_ALIGN_LEFT);
 	if (l->status_url != NULL && y + 26 * MM < TEXT_TOP1 * MM &&
-	    notify_qr_draw(cr, l->status_url, REF_X * MM - 1.5 * MM,
-	    y + 1 * MM, 24 * MM) == 0)
+	    notify_qr_draw(cr, l->status_url, REF_X * MM - 1.5 * MM, y + 1 * MM,
+		24 * MM) == 0)
 		notify_text_at(cr, "Шағымның мәртебесі\nСтатус обращения",
 		    REF_X * MM + 24 * MM, y + 4 * MM, 7, 0, 45 * MM,
 		    PANGO_ALIGN_LEFT);
@@ -201,11 +201,11 @@ footer(cairo_t *cr, const struct notify_letter *l, int page, int pages)
  * number of pages.
  */
 static int
-paginate(cairo_t *cr, const struct notify_letter *l, PangoLayout *lay,
-    int draw, int pages)
+paginate(cairo_t *cr, const struct notify_letter *l, PangoLayout *lay, int draw,
+    int pages)
 {
 	PangoLayoutIter *it;
-	double shift = -TEXT_TOP1 * MM;	/* page y = layout y - shift */
+	double shift = -TEXT_TOP1 * MM; /* page y = layout y - shift */
 	int page = 1;
 
 	it = pango_layout_get_iter(lay);
@@ -227,9 +227,11 @@ paginate(cairo_t *cr, const struct notify_letter *l, PangoLayout *lay,
 		}
 		if (draw) {
 			base = (double)pango_layout_iter_get_baseline(it) /
-			    PANGO_SCALE - shift;
-			cairo_move_to(cr, TEXT_X * MM +
-			    (double)logical.x / PANGO_SCALE, base);
+				PANGO_SCALE -
+			    shift;
+			cairo_move_to(cr,
+			    TEXT_X * MM + (double)logical.x / PANGO_SCALE,
+			    base);
 			pango_cairo_show_layout_line(cr, line);
 		}
 	} while (pango_layout_iter_next_line(it));
@@ -256,12 +258,13 @@ notify_letter_pdf(const struct notify_letter *l, const char *text,
 		goto out;
 	}
 	if (text == NULL || !notify_utf8_text(text, strlen(text))) {
-		errf(err, errlen, "notify: letter: the text is not "
+		errf(err, errlen,
+		    "notify: letter: the text is not "
 		    "UTF-8 text");
 		goto out;
 	}
-	if (notify_pdf_begin(&p, pdf, PAGE_W, PAGE_H, l->out_number, err,
-	    errlen) == -1)
+	if (notify_pdf_begin(
+		&p, pdf, PAGE_W, PAGE_H, l->out_number, err, errlen) == -1)
 		goto out;
 
 	letterhead(p.cr, l);

@@ -14,22 +14,19 @@
 
 #include "notify/notify_int.h"
 
-#define LINE_MAX_MIME	NOTIFY_MIME_LINE
-#define WORD_MAX	75	/* an encoded word, RFC 2047 2. */
-#define WORD_HEAD	"=?UTF-8?B?"
-#define WORD_TAIL	"?="
-#define B64_CHUNK	57	/* raw bytes in a 76-character line */
-#define ID_MAX		64	/* uid of a Message-ID */
-#define HOST_MAX	253
-#define FILE_MAX	100
+#define LINE_MAX_MIME NOTIFY_MIME_LINE
+#define WORD_MAX      75 /* an encoded word, RFC 2047 2. */
+#define WORD_HEAD     "=?UTF-8?B?"
+#define WORD_TAIL     "?="
+#define B64_CHUNK     57 /* raw bytes in a 76-character line */
+#define ID_MAX	      64 /* uid of a Message-ID */
+#define HOST_MAX      253
+#define FILE_MAX      100
 
-static const char *const wday[] = {
-	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
-};
-static const char *const month[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-	"Nov", "Dec"
-};
+static const char *const wday[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+	"Sun" };
+static const char *const month[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 /* The column the buffer's last line has reached. */
 static size_t
@@ -45,13 +42,13 @@ column(const struct buf *b)
 static int
 b64_add(struct buf *out, const unsigned char *p, size_t n)
 {
-	char enc[sodium_base64_ENCODED_LEN(B64_CHUNK,
-	    sodium_base64_VARIANT_ORIGINAL)];
+	char enc[sodium_base64_ENCODED_LEN(
+	    B64_CHUNK, sodium_base64_VARIANT_ORIGINAL)];
 
 	if (n > B64_CHUNK)
 		return -1;
-	sodium_bin2base64(enc, sizeof(enc), p, n,
-	    sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(
+	    enc, sizeof(enc), p, n, sodium_base64_VARIANT_ORIGINAL);
 	return buf_puts(out, enc);
 }
 
@@ -64,8 +61,7 @@ b64_lines(struct buf *out, const void *data, size_t n)
 	for (size_t i = 0; i < n; i += B64_CHUNK) {
 		size_t k = n - i < B64_CHUNK ? n - i : B64_CHUNK;
 
-		if (b64_add(out, p + i, k) == -1 ||
-		    buf_puts(out, "\r\n") == -1)
+		if (b64_add(out, p + i, k) == -1 || buf_puts(out, "\r\n") == -1)
 			return -1;
 	}
 	return 0;
@@ -121,7 +117,8 @@ encode_words(const char *v, struct buf *out)
 		}
 		/* 4 characters of base64 carry 3 bytes. */
 		raw = (room - (sizeof(WORD_HEAD) - 1) -
-		    (sizeof(WORD_TAIL) - 1)) / 4 * 3;
+			  (sizeof(WORD_TAIL) - 1)) /
+		    4 * 3;
 		if ((k = utf8_fit(v, raw)) == 0)
 			return -1;
 		/*
@@ -142,7 +139,7 @@ encode_words(const char *v, struct buf *out)
 			return -1;
 		for (size_t i = 0; i < k; i += B64_CHUNK)
 			if (b64_add(out, (const unsigned char *)v + i,
-			    k - i < B64_CHUNK ? k - i : B64_CHUNK) == -1)
+				k - i < B64_CHUNK ? k - i : B64_CHUNK) == -1)
 				return -1;
 		if (buf_puts(out, WORD_TAIL) == -1)
 			return -1;
@@ -164,8 +161,8 @@ notify_mime_encode_header(const char *v, struct buf *out)
 
 /* A header with an address: "Name" <addr>, or the address alone. */
 static int
-address_header(struct buf *out, const char *field, const char *name,
-    const char *addr)
+address_header(
+    struct buf *out, const char *field, const char *name, const char *addr)
 {
 	if (!notify_email_valid(addr))
 		return -1;
@@ -185,8 +182,10 @@ address_header(struct buf *out, const char *field, const char *name,
 				return -1;
 		} else if (encode_words(name, out) == -1)
 			return -1;
-		if (buf_puts(out, column(out) + strlen(addr) + 3 >
-		    LINE_MAX_MIME ? "\r\n " : " ") == -1)
+		if (buf_puts(out,
+			column(out) + strlen(addr) + 3 > LINE_MAX_MIME ?
+			    "\r\n " :
+			    " ") == -1)
 			return -1;
 		return buf_printf(out, "<%s>\r\n", addr);
 	}
@@ -202,7 +201,7 @@ token_ok(const char *s, size_t max, const char *extra)
 		return 0;
 	for (; *s != '\0'; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
+			(*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
 			return 0;
 	return 1;
 }
@@ -216,9 +215,11 @@ date_header(struct buf *out, time_t t, const char *tz)
 	if (tz_local(tz, t, &m) == -1)
 		return -1;
 	off = m.utcoff / 60;
-	return buf_printf(out, "Date: %s, %d %s %04d %02d:%02d:%02d %c%02ld"
-	    "%02ld\r\n", wday[date_weekday((struct date){ m.y, m.m, m.d })],
-	    m.d, month[m.m - 1], m.y, m.hh, m.mm, m.ss, off < 0 ? '-' : '+',
+	return buf_printf(out,
+	    "Date: %s, %d %s %04d %02d:%02d:%02d %c%02ld"
+	    "%02ld\r\n",
+	    wday[date_weekday((struct date){ m.y, m.m, m.d })], m.d,
+	    month[m.m - 1], m.y, m.hh, m.mm, m.ss, off < 0 ? '-' : '+',
 	    (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
@@ -248,7 +249,7 @@ static int
 text_part(struct buf *out, const struct notify_mime_in *in)
 {
 	static const char sep[] = "\n\n----------------------------------"
-	    "------\n\n";
+				  "------\n\n";
 	const char *t[2] = { in->text_kk, in->text_ru };
 	struct buf c;
 	int rc = -1, first = 1;
@@ -270,8 +271,9 @@ text_part(struct buf *out, const struct notify_mime_in *in)
 	if (c.len < 2 || memcmp(c.data + c.len - 2, "\r\n", 2) != 0)
 		if (buf_puts(&c, "\r\n") == -1)
 			goto out;
-	if (buf_puts(out, "Content-Type: text/plain; charset=UTF-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n") == -1 ||
+	if (buf_puts(out,
+		"Content-Type: text/plain; charset=UTF-8\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n") == -1 ||
 	    b64_lines(out, c.data, c.len) == -1)
 		goto out;
 	rc = 0;
@@ -300,8 +302,7 @@ notify_mime(const struct notify_mime_in *in, struct buf *out)
 	char boundary[ID_MAX + 16];
 
 	if (!token_ok(in->uid, ID_MAX, "-._") ||
-	    !token_ok(in->host, HOST_MAX, "-.") ||
-	    in->subject == NULL ||
+	    !token_ok(in->host, HOST_MAX, "-.") || in->subject == NULL ||
 	    (in->pdf != NULL && !token_ok(in->pdf_name, FILE_MAX, "-._")) ||
 	    (in->in_reply_to != NULL && !msgid_ok(in->in_reply_to)))
 		return -1;
@@ -313,17 +314,23 @@ notify_mime(const struct notify_mime_in *in, struct buf *out)
 	    notify_mime_encode_header(in->subject, out) == -1 ||
 	    buf_puts(out, "\r\n") == -1 ||
 	    date_header(out, in->date, in->tz) == -1 ||
-	    buf_printf(out, "Message-ID: <%s@%s>\r\n", in->uid,
-	    in->host) == -1 ||
-	    (in->in_reply_to != NULL && buf_printf(out, "In-Reply-To: <%s>\r\n"
-	    "References: <%s>\r\n", in->in_reply_to, in->in_reply_to) ==
-	    -1) ||
-	    buf_printf(out, "MIME-Version: 1.0\r\n"
-	    "Auto-Submitted: %s\r\n"
-	    "Content-Language: kk, ru\r\n", in->in_reply_to != NULL ?
-	    "auto-replied" : "auto-generated") == -1 ||
-	    buf_printf(out, "Content-Type: multipart/mixed;\r\n"
-	    " boundary=\"%s\"\r\n\r\n", boundary) == -1 ||
+	    buf_printf(out, "Message-ID: <%s@%s>\r\n", in->uid, in->host) ==
+		-1 ||
+	    (in->in_reply_to != NULL &&
+		buf_printf(out,
+		    "In-Reply-To: <%s>\r\n"
+		    "References: <%s>\r\n",
+		    in->in_reply_to, in->in_reply_to) == -1) ||
+	    buf_printf(out,
+		"MIME-Version: 1.0\r\n"
+		"Auto-Submitted: %s\r\n"
+		"Content-Language: kk, ru\r\n",
+		in->in_reply_to != NULL ? "auto-replied" : "auto-generated") ==
+		-1 ||
+	    buf_printf(out,
+		"Content-Type: multipart/mixed;\r\n"
+		" boundary=\"%s\"\r\n\r\n",
+		boundary) == -1 ||
 	    buf_puts(out, "This is a message in MIME format.\r\n") == -1)
 		return -1;
 
@@ -332,11 +339,12 @@ notify_mime(const struct notify_mime_in *in, struct buf *out)
 		return -1;
 	if (in->pdf != NULL) {
 		if (buf_printf(out, "\r\n--%s\r\n", boundary) == -1 ||
-		    buf_printf(out, "Content-Type: application/pdf; "
-		    "name=\"%s\"\r\n"
-		    "Content-Disposition: attachment; filename=\"%s\"\r\n"
-		    "Content-Transfer-Encoding: base64\r\n\r\n",
-		    in->pdf_name, in->pdf_name) == -1 ||
+		    buf_printf(out,
+			"Content-Type: application/pdf; "
+			"name=\"%s\"\r\n"
+			"Content-Disposition: attachment; filename=\"%s\"\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n",
+			in->pdf_name, in->pdf_name) == -1 ||
 		    b64_lines(out, in->pdf->data, in->pdf->len) == -1)
 			return -1;
 	}
@@ -347,8 +355,8 @@ static int
 atext(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' &&
-	    strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
 }
 
 int
@@ -370,7 +378,7 @@ notify_email_valid(const char *s)
 	/* The domain: LDH labels, at least two, none empty. */
 	if (strchr(at + 1, '.') == NULL)
 		return 0;
-	for (label = p = at + 1; ; p++) {
+	for (label = p = at + 1;; p++) {
 		if (*p == '.' || *p == '\0') {
 			size_t len = (size_t)(p - label);
 
@@ -383,7 +391,7 @@ notify_email_valid(const char *s)
 			continue;
 		}
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-'))
+			(*p >= '0' && *p <= '9') || *p == '-'))
 			return 0;
 	}
 	/* The top-level domain is not all digits: no bare IP addresses. */

@@ -36,7 +36,7 @@
 struct notify_outbox {
 	/* A copy of the settings; its strings are the outbox's own. */
 	struct notify_outbox_conf c;
-	struct ticker		*ticker;	/* the worker thread */
+	struct ticker *ticker; /* the worker thread */
 };
 
 /* The strings of the settings, copied and freed as a set. */
@@ -52,7 +52,7 @@ static const size_t conf_strings[] = {
 	offsetof(struct notify_outbox_conf, mail_capture),
 	offsetof(struct notify_outbox_conf, mail_host),
 };
-#define NSTRINGS	(sizeof(conf_strings) / sizeof(conf_strings[0]))
+#define NSTRINGS (sizeof(conf_strings) / sizeof(conf_strings[0]))
 
 static const char **
 conf_string(struct notify_outbox_conf *c, size_t i)
@@ -60,30 +60,30 @@ conf_string(struct notify_outbox_conf *c, size_t i)
 	return (const char **)(void *)((char *)c + conf_strings[i]);
 }
 
-#define OUTBOX_BATCH	16
-#define PDF_CAP		NOTIFY_PDF_MAX
-#define MAIL_CAP	(12 * 1024 * 1024)
-#define TEXT_CAP	(256 * 1024)
+#define OUTBOX_BATCH 16
+#define PDF_CAP	     NOTIFY_PDF_MAX
+#define MAIL_CAP     (12 * 1024 * 1024)
+#define TEXT_CAP     (256 * 1024)
 
 /* One notification with everything its letter shows; owned strings. */
 struct ob_item {
-	int64_t		 id, complaint_id;
-	char		*uid, *kind, *channel, *recipient, *lang, *state;
-	char		*letter_date, *prev_due;
-	int		 attempts, out_year;
-	int64_t		 out_no;
-	char		*body_code;
+	int64_t id, complaint_id;
+	char *uid, *kind, *channel, *recipient, *lang, *state;
+	char *letter_date, *prev_due;
+	int attempts, out_year;
+	int64_t out_no;
+	char *body_code;
 	/* The complaint. */
-	char		*talon, *surname, *name, *patronymic, *address, *email;
-	char		*cstate, *due, *rules, *extended_reason, *outcome;
-	char		*reasoning, *decided_by, *subject_institution;
-	int		 service, journal_year;
-	int64_t		 journal_no, accepted_at;
+	char *talon, *surname, *name, *patronymic, *address, *email;
+	char *cstate, *due, *rules, *extended_reason, *outcome;
+	char *reasoning, *decided_by, *subject_institution;
+	int service, journal_year;
+	int64_t journal_no, accepted_at;
 	/* The bodies. */
-	struct db_body	 body;
-	char		*body_address, *body_phones;
-	char		*forwarded_to, *forward_reason, *appeal_to;
-	char		 court_clause[ROUTING_CLAUSE_MAX];
+	struct db_body body;
+	char *body_address, *body_phones;
+	char *forwarded_to, *forward_reason, *appeal_to;
+	char court_clause[ROUTING_CLAUSE_MAX];
 };
 
 static char *
@@ -96,13 +96,13 @@ static void
 item_free(struct ob_item *it)
 {
 	char **s[] = { &it->uid, &it->kind, &it->channel, &it->recipient,
-	    &it->lang, &it->state, &it->letter_date, &it->body_code,
-	    &it->talon, &it->surname,
-	    &it->name, &it->patronymic, &it->address, &it->email, &it->cstate,
-	    &it->due, &it->rules, &it->extended_reason, &it->outcome,
-	    &it->reasoning, &it->decided_by, &it->subject_institution,
-	    &it->body_address, &it->body_phones, &it->forwarded_to,
-	    &it->forward_reason, &it->appeal_to, &it->prev_due };
+		&it->lang, &it->state, &it->letter_date, &it->body_code,
+		&it->talon, &it->surname, &it->name, &it->patronymic,
+		&it->address, &it->email, &it->cstate, &it->due, &it->rules,
+		&it->extended_reason, &it->outcome, &it->reasoning,
+		&it->decided_by, &it->subject_institution, &it->body_address,
+		&it->body_phones, &it->forwarded_to, &it->forward_reason,
+		&it->appeal_to, &it->prev_due };
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		free(*s[i]);
@@ -133,8 +133,8 @@ row_copy(void *arg, const struct db_outbox_row *r)
 }
 
 struct fwd {
-	int64_t	 parent;
-	char	*to;
+	int64_t parent;
+	char *to;
 };
 
 static int
@@ -160,8 +160,8 @@ body_detail(void *arg, const struct db_body_row *r)
 
 /* Reads a notification and what its letter needs; -1 when gone. */
 static int
-item_load(struct notify_outbox *ob, struct db *db, int64_t id,
-    struct ob_item *it)
+item_load(
+    struct notify_outbox *ob, struct db *db, int64_t id, struct ob_item *it)
 {
 	struct db_complaint c;
 	struct db_body b, next;
@@ -202,12 +202,14 @@ item_load(struct notify_outbox *ob, struct db *db, int64_t id,
 	/* The next level, or the court. */
 	{
 		struct db_body inst;
-		int has = it->subject_institution && db_body_by_code(db,
-		    it->subject_institution, &inst) == DB_OK;
+		int has = it->subject_institution &&
+		    db_body_by_code(db, it->subject_institution, &inst) ==
+			DB_OK;
 
-		if (routing_chain(ob->c.routing, it->service, has ? inst.code :
-		    NULL, has && inst.parent_code[0] ? inst.parent_code : NULL,
-		    &ch) == ROUTING_OK) {
+		if (routing_chain(ob->c.routing, it->service,
+			has ? inst.code : NULL,
+			has && inst.parent_code[0] ? inst.parent_code : NULL,
+			&ch) == ROUTING_OK) {
 			strlcpy_chk(it->court_clause, ch.court_clause,
 			    sizeof(it->court_clause));
 			if ((n = routing_next(&ch, b.code)) != NULL &&
@@ -300,9 +302,9 @@ static const char *
 item_unprintable(const struct ob_item *it)
 {
 	const char *name[] = { "surname", "name", "patronymic", "address",
-	    "outcome", "reasoning", "extension reason" };
-	const char *v[] = { it->surname, it->name, it->patronymic,
-	    it->address, it->outcome, it->reasoning, it->extended_reason };
+		"outcome", "reasoning", "extension reason" };
+	const char *v[] = { it->surname, it->name, it->patronymic, it->address,
+		it->outcome, it->reasoning, it->extended_reason };
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if (v[i] != NULL && !utf8_text(v[i], strlen(v[i]), NULL))
@@ -327,7 +329,8 @@ notify_outbox_letter(struct notify_outbox *ob, struct db *db, int64_t id,
 		return NOTIFY_NOTFOUND;
 	}
 	if ((bad = item_unprintable(&it)) != NULL) {
-		snprintf(err, errlen, "notification %lld: the applicant's %s "
+		snprintf(err, errlen,
+		    "notification %lld: the applicant's %s "
 		    "holds a control character a letter cannot print",
 		    (long long)id, bad);
 		item_free(&it);
@@ -336,8 +339,8 @@ notify_outbox_letter(struct notify_outbox *ob, struct db *db, int64_t id,
 	buf_init(&subject, 1024);
 	buf_init(&text, TEXT_CAP);
 	letter_of(ob, &it, it.lang ? it.lang : "kk", o, j, a, t, url, &l);
-	if ((rc = notify_render(ob->c.template_dir, &l, &subject, &text, err,
-	    errlen)) == 0)
+	if ((rc = notify_render(
+		 ob->c.template_dir, &l, &subject, &text, err, errlen)) == 0)
 		rc = notify_letter_pdf(&l, text.data, pdf, err, errlen);
 	if (rc != 0 && rc != NOTIFY_RENDERER)
 		rc = -1;
@@ -349,12 +352,12 @@ notify_outbox_letter(struct notify_outbox *ob, struct db *db, int64_t id,
 /* What a delivery came to. */
 struct ob_result {
 	struct notify_outbox *ob;
-	int64_t		 id;
-	const char	*state;		/* sent, ready, failed, pending */
-	const char	*result;	/* the attempt's word */
-	char		 detail[512];
-	int64_t		 next_at;
-	const char	*answered_by;	/* channel, when the complaint is
+	int64_t id;
+	const char *state;  /* sent, ready, failed, pending */
+	const char *result; /* the attempt's word */
+	char detail[512];
+	int64_t next_at;
+	const char *answered_by; /* channel, when the complaint is
 					   answered now */
 };
 
@@ -377,8 +380,8 @@ claim_run(struct db *db, void *arg)
 	/* A notice to a body, or a letter with nowhere to go, takes no
 	 * number of the outgoing journal. */
 	numbered = strcmp(it.channel, "internal") != 0 &&
-	    !(strcmp(it.channel, "post") == 0 && (it.recipient == NULL ||
-	    *it.recipient == '\0'));
+	    !(strcmp(it.channel, "post") == 0 &&
+		(it.recipient == NULL || *it.recipient == '\0'));
 	d = ob_today(r->ob, NULL, clock_now());
 	date_iso(d, date);
 	item_free(&it);
@@ -394,12 +397,14 @@ record_run(struct db *db, void *arg)
 	int rc;
 
 	if ((rc = db_outbox_attempt(db, r->id, now, r->result,
-	    r->detail[0] ? r->detail : NULL)) != DB_OK)
+		 r->detail[0] ? r->detail : NULL)) != DB_OK)
 		return rc;
 	if ((rc = db_outbox_set(db, r->id, r->state, r->next_at,
-	    strcmp(r->state, "sent") == 0 || strcmp(r->state, "ready") == 0 ?
-	    NULL : r->detail, strcmp(r->state, "sent") == 0 ? now : 0, 0,
-	    NULL)) != DB_OK)
+		 strcmp(r->state, "sent") == 0 ||
+			 strcmp(r->state, "ready") == 0 ?
+		     NULL :
+		     r->detail,
+		 strcmp(r->state, "sent") == 0 ? now : 0, 0, NULL)) != DB_OK)
 		return rc;
 	if (r->answered_by == NULL)
 		return DB_OK;
@@ -408,8 +413,10 @@ record_run(struct db *db, void *arg)
 		item_free(&it);
 		return DB_ERROR;
 	}
-	rc = r->ob->c.delivered != NULL ? r->ob->c.delivered(r->ob->c.arg, db,
-	    it.complaint_id, it.kind, r->answered_by, r->detail) : DB_OK;
+	rc = r->ob->c.delivered != NULL ?
+	    r->ob->c.delivered(r->ob->c.arg, db, it.complaint_id, it.kind,
+		r->answered_by, r->detail) :
+	    DB_OK;
 	item_free(&it);
 	return rc;
 }
@@ -419,7 +426,7 @@ static int
 warn_once(const char *kind)
 {
 	static const char *const kinds[] = { "forwarded", "extended",
-	    "decision", "overdue", "reminder" };
+		"decision", "overdue", "reminder" };
 	static int warned[6];
 	int i;
 
@@ -450,24 +457,29 @@ send_email(struct notify_outbox *ob, struct ob_item *it,
 	if (it->recipient == NULL || !notify_email_valid(it->recipient)) {
 		r->state = "failed";
 		r->result = "permanent";
-		snprintf(r->detail, sizeof(r->detail), "not an email address: "
-		    "%.200s", it->recipient ? it->recipient : "(none)");
+		snprintf(r->detail, sizeof(r->detail),
+		    "not an email address: "
+		    "%.200s",
+		    it->recipient ? it->recipient : "(none)");
 		goto out;
 	}
 	tr = ob->c.mail_capture && *ob->c.mail_capture ?
-	    &notify_transport_capture : &notify_transport_smtp;
-	if (tr == &notify_transport_smtp && (ob->c.smtp_url == NULL ||
-	    *ob->c.smtp_url == '\0')) {
+	    &notify_transport_capture :
+	    &notify_transport_smtp;
+	if (tr == &notify_transport_smtp &&
+	    (ob->c.smtp_url == NULL || *ob->c.smtp_url == '\0')) {
 		r->state = "failed";
 		r->result = "permanent";
-		snprintf(r->detail, sizeof(r->detail), "no mail server is "
+		snprintf(r->detail, sizeof(r->detail),
+		    "no mail server is "
 		    "configured (smtp_url); send it by post");
 		goto out;
 	}
 	letter_of(ob, it, "kk", o, j, a, t, url, &l);
 	if ((res = notify_render(ob->c.template_dir, &l, &subj_kk, &kk, err,
-	    sizeof(err))) != 0 || (res = notify_letter_pdf(&l, kk.data, &pdf,
-	    err, sizeof(err))) != 0) {
+		 sizeof(err))) != 0 ||
+	    (res = notify_letter_pdf(&l, kk.data, &pdf, err, sizeof(err))) !=
+		0) {
 		if (res == NOTIFY_RENDERER) {
 			/* The renderer, not the letter: later, again. */
 			r->result = "temporary";
@@ -477,18 +489,21 @@ send_email(struct notify_outbox *ob, struct ob_item *it,
 		}
 		r->state = "failed";
 		r->result = "permanent";
-		snprintf(r->detail, sizeof(r->detail), "the letter cannot be "
-		    "written: %s", err);
+		snprintf(r->detail, sizeof(r->detail),
+		    "the letter cannot be "
+		    "written: %s",
+		    err);
 		log_warnx("outbox: %lld: %s", (long long)it->id, r->detail);
 		goto out;
 	}
 	l.lang = "ru";
-	if (notify_render(ob->c.template_dir, &l, &subj_ru, &ru, err,
-	    sizeof(err)) != 0) {
+	if (notify_render(
+		ob->c.template_dir, &l, &subj_ru, &ru, err, sizeof(err)) != 0) {
 		/* Once a kind for the daemon's life, not once a message. */
 		if (warn_once(it->kind))
 			log_warnx("outbox: %s: no Russian text, sent in Kazakh "
-			    "only: %s", it->kind, err);
+				  "only: %s",
+			    it->kind, err);
 		buf_reset(&ru);
 	}
 	memset(&m, 0, sizeof(m));
@@ -506,14 +521,16 @@ send_email(struct notify_outbox *ob, struct ob_item *it,
 	if (notify_mime(&m, &msg) == -1) {
 		r->state = "failed";
 		r->result = "permanent";
-		snprintf(r->detail, sizeof(r->detail), "the message cannot be "
+		snprintf(r->detail, sizeof(r->detail),
+		    "the message cannot be "
 		    "built (check smtp_from and the address)");
 		goto out;
 	}
 	if (*smtp == NULL)
 		*smtp = tr->open(sc);
 	res = *smtp ? tr->send(*smtp, ob->c.smtp_from, it->recipient, &msg,
-	    r->detail, sizeof(r->detail)) : NOTIFY_TEMPFAIL;
+			  r->detail, sizeof(r->detail)) :
+		      NOTIFY_TEMPFAIL;
 	if (res == NOTIFY_SENT) {
 		r->state = "sent";
 		r->result = "sent";
@@ -552,8 +569,8 @@ worker_reader(struct notify_outbox *ob)
 }
 
 static void
-deliver(struct notify_outbox *ob, int64_t id,
-    const struct notify_smtp_conf *sc, void **smtp)
+deliver(struct notify_outbox *ob, int64_t id, const struct notify_smtp_conf *sc,
+    void **smtp)
 {
 	struct ob_result r;
 	struct ob_item it;
@@ -565,8 +582,8 @@ deliver(struct notify_outbox *ob, int64_t id,
 	r.ob = ob;
 	r.id = id;
 	if ((rc = db_writer_run(ob->c.writer, claim_run, &r)) != DB_OK) {
-		log_warnx("outbox: %lld: claim: %s", (long long)id,
-		    db_strerror(rc));
+		log_warnx(
+		    "outbox: %lld: claim: %s", (long long)id, db_strerror(rc));
 		return;
 	}
 	/* Stopping: a claimed row is retried as after a crash. */
@@ -582,32 +599,37 @@ deliver(struct notify_outbox *ob, int64_t id,
 	if (strcmp(it.channel, "internal") == 0) {
 		r.state = "sent";
 		r.result = "sent";
-		snprintf(r.detail, sizeof(r.detail), "shown to %s",
-		    it.body.code);
+		snprintf(
+		    r.detail, sizeof(r.detail), "shown to %s", it.body.code);
 	} else if (strcmp(it.channel, "post") == 0) {
 		if (it.recipient == NULL || *it.recipient == '\0') {
 			r.state = "failed";
 			r.result = "permanent";
-			snprintf(r.detail, sizeof(r.detail), "the applicant "
+			snprintf(r.detail, sizeof(r.detail),
+			    "the applicant "
 			    "gave no postal address");
 		} else {
 			r.state = "ready";
 			r.result = "ready";
-			snprintf(r.detail, sizeof(r.detail), "letter %lld/%d "
-			    "ready for the post", (long long)it.out_no,
-			    it.out_year);
+			snprintf(r.detail, sizeof(r.detail),
+			    "letter %lld/%d "
+			    "ready for the post",
+			    (long long)it.out_no, it.out_year);
 		}
 	} else
 		send_email(ob, &it, sc, smtp, &r);
 	if (strcmp(r.state, "pending") == 0) {
 		if (it.attempts >= ob->c.attempts) {
 			r.state = "failed";
-			snprintf(r.detail + strlen(r.detail), sizeof(r.detail) -
-			    strlen(r.detail), " (gave up after %d attempts)",
-			    it.attempts);
+			snprintf(r.detail + strlen(r.detail),
+			    sizeof(r.detail) - strlen(r.detail),
+			    " (gave up after %d attempts)", it.attempts);
 		} else {
-			delay = (long)ob->c.backoff << (it.attempts > 1 ?
-			    (it.attempts - 1 > 16 ? 16 : it.attempts - 1) : 0);
+			delay = (long)ob->c.backoff
+			    << (it.attempts > 1 ? (it.attempts - 1 > 16 ?
+							  16 :
+							  it.attempts - 1) :
+						  0);
 			delay += (long)randombytes_uniform(
 			    (uint32_t)(delay / 4 + 1));
 			r.next_at = clock_now() + delay;
@@ -617,14 +639,14 @@ deliver(struct notify_outbox *ob, int64_t id,
 		log_warnx("outbox: notification %lld (%s to %s): failed: %s",
 		    (long long)id, it.kind, it.channel, r.detail);
 	if ((rc = db_writer_run(ob->c.writer, record_run, &r)) != DB_OK)
-		log_warnx("outbox: %lld: record: %s", (long long)id,
-		    db_strerror(rc));
+		log_warnx(
+		    "outbox: %lld: record: %s", (long long)id, db_strerror(rc));
 	item_free(&it);
 }
 
 struct due_ids {
-	int64_t	ids[OUTBOX_BATCH];
-	int	n;
+	int64_t ids[OUTBOX_BATCH];
+	int n;
 };
 
 static int
@@ -660,7 +682,7 @@ notify_outbox_smtp(const struct notify_outbox *ob, struct notify_smtp_conf *sc)
 int
 notify_outbox_once(struct notify_outbox *ob, int *done)
 {
-	struct notify_smtp_conf sc;	/* outlives the handle, as it must */
+	struct notify_smtp_conf sc; /* outlives the handle, as it must */
 	struct due_ids d;
 	struct db *db;
 	void *smtp = NULL;
@@ -685,8 +707,9 @@ notify_outbox_once(struct notify_outbox *ob, int *done)
 	} while (d.n == OUTBOX_BATCH && !ticker_stopping(ob->ticker));
 	if (smtp != NULL)
 		(ob->c.mail_capture && *ob->c.mail_capture ?
-		    &notify_transport_capture : &notify_transport_smtp)->close(
-		    smtp);
+			&notify_transport_capture :
+			&notify_transport_smtp)
+		    ->close(smtp);
 	return rc == DB_OK ? 0 : -1;
 }
 
@@ -714,15 +737,15 @@ notify_outbox_kick(struct notify_outbox *ob)
 	ticker_kick(ob->ticker);
 }
 
-#define REGISTER_MAX	2000
+#define REGISTER_MAX 2000
 
 struct reg_rows {
-	struct notify_outbox		*ob;
-	struct db			*db;
-	struct notify_register_row	 rows[REGISTER_MAX];
-	char				*own[REGISTER_MAX][4];
-	size_t				 n;
-	int				 left_out;	/* unprintable */
+	struct notify_outbox *ob;
+	struct db *db;
+	struct notify_register_row rows[REGISTER_MAX];
+	char *own[REGISTER_MAX][4];
+	size_t n;
+	int left_out; /* unprintable */
 };
 
 static int
@@ -743,14 +766,13 @@ reg_collect(void *arg, const struct db_outbox_row *r)
 	/* One letter that cannot be printed never stops the day's post. */
 	if (item_unprintable(&it) != NULL) {
 		log_warnx("outbox: %lld: left out of the post register: the "
-		    "applicant's %s cannot be printed", (long long)r->id,
-		    item_unprintable(&it));
+			  "applicant's %s cannot be printed",
+		    (long long)r->id, item_unprintable(&it));
 		rr->left_out++;
 		item_free(&it);
 		return 0;
 	}
-	snprintf(no, sizeof(no), "%lld/%d", (long long)r->out_no,
-	    r->out_year);
+	snprintf(no, sizeof(no), "%lld/%d", (long long)r->out_no, r->out_year);
 	buf_init(&name, 1024);
 	buf_printf(&name, "%s %s%s%s", it.surname, it.name,
 	    it.patronymic ? " " : "", it.patronymic ? it.patronymic : "");
@@ -768,11 +790,10 @@ reg_collect(void *arg, const struct db_outbox_row *r)
 	return 0;
 }
 
-
 int
-notify_outbox_register(struct notify_outbox *ob, struct db *db,
-    int64_t body_id, const char *body_name, const char *date, int csv,
-    struct buf *out, char *err, size_t errlen)
+notify_outbox_register(struct notify_outbox *ob, struct db *db, int64_t body_id,
+    const char *body_name, const char *date, int csv, struct buf *out,
+    char *err, size_t errlen)
 {
 	struct reg_rows *rr;
 	int rc = -1;
@@ -783,14 +804,14 @@ notify_outbox_register(struct notify_outbox *ob, struct db *db,
 	}
 	rr->ob = ob;
 	rr->db = db;
-	if (db_outbox_post_ready(db, body_id, date, reg_collect, rr) !=
-	    DB_OK) {
+	if (db_outbox_post_ready(db, body_id, date, reg_collect, rr) != DB_OK) {
 		snprintf(err, errlen, "the letters cannot be read");
 		goto out;
 	}
 	if ((rc = csv ? notify_register_csv(rr->rows, rr->n, out) :
-	    notify_register_pdf(rr->rows, rr->n, body_name, date, out, err,
-	    errlen)) != 0 && rc != NOTIFY_RENDERER) {
+			notify_register_pdf(rr->rows, rr->n, body_name, date,
+			    out, err, errlen)) != 0 &&
+	    rc != NOTIFY_RENDERER) {
 		snprintf(err, errlen, "the register cannot be written");
 		rc = -1;
 	}
@@ -814,7 +835,7 @@ notify_outbox_new(const struct notify_outbox_conf *c)
 	for (size_t i = 0; i < NSTRINGS; i++) {
 		v = conf_string(&ob->c, i);
 		if (*v != NULL && **v == '\0')
-			*v = NULL;	/* empty: not set */
+			*v = NULL; /* empty: not set */
 		if (*v != NULL && (*v = strdup(*v)) == NULL) {
 			while (++i < NSTRINGS)
 				*conf_string(&ob->c, i) = NULL;

@@ -13,7 +13,7 @@
 
 #include "notify/notify_int.h"
 
-#define QR_QUIET	4	/* modules of white around the code */
+#define QR_QUIET 4 /* modules of white around the code */
 
 static cairo_status_t
 pdf_write(void *arg, const unsigned char *data, unsigned int len)
@@ -35,24 +35,24 @@ notify_pdf_begin(struct notify_pdf *p, struct buf *out, double width_mm,
 
 	memset(p, 0, sizeof(*p));
 	p->out = out;
-	p->surface = cairo_pdf_surface_create_for_stream(pdf_write, p,
-	    width_mm * MM, height_mm * MM);
+	p->surface = cairo_pdf_surface_create_for_stream(
+	    pdf_write, p, width_mm * MM, height_mm * MM);
 	if ((st = cairo_surface_status(p->surface)) != CAIRO_STATUS_SUCCESS) {
-		errf(err, errlen, "notify: pdf: %s",
-		    cairo_status_to_string(st));
+		errf(
+		    err, errlen, "notify: pdf: %s", cairo_status_to_string(st));
 		cairo_surface_destroy(p->surface);
 		p->surface = NULL;
 		return -1;
 	}
 	if (title != NULL)
-		cairo_pdf_surface_set_metadata(p->surface,
-		    CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(p->surface,
-	    CAIRO_PDF_METADATA_CREATOR, "complaintsd");
+		cairo_pdf_surface_set_metadata(
+		    p->surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(
+	    p->surface, CAIRO_PDF_METADATA_CREATOR, "complaintsd");
 	p->cr = cairo_create(p->surface);
 	if ((st = cairo_status(p->cr)) != CAIRO_STATUS_SUCCESS) {
-		errf(err, errlen, "notify: pdf: %s",
-		    cairo_status_to_string(st));
+		errf(
+		    err, errlen, "notify: pdf: %s", cairo_status_to_string(st));
 		cairo_destroy(p->cr);
 		cairo_surface_destroy(p->surface);
 		p->cr = NULL;
@@ -85,16 +85,16 @@ notify_pdf_finish(struct notify_pdf *p, char *err, size_t errlen)
 		errf(err, errlen, "notify: pdf: larger than %zu bytes",
 		    p->out->cap);
 	else if (st != CAIRO_STATUS_SUCCESS)
-		errf(err, errlen, "notify: pdf: %s",
-		    cairo_status_to_string(st));
+		errf(
+		    err, errlen, "notify: pdf: %s", cairo_status_to_string(st));
 	else
 		rc = 0;
 	return rc;
 }
 
 PangoLayout *
-notify_layout(cairo_t *cr, const char *text, double size, int bold,
-    double width)
+notify_layout(
+    cairo_t *cr, const char *text, double size, int bold, double width)
 {
 	PangoFontDescription *fd;
 	PangoLayout *l;
@@ -103,8 +103,8 @@ notify_layout(cairo_t *cr, const char *text, double size, int bold,
 	fd = pango_font_description_new();
 	pango_font_description_set_family(fd, NOTIFY_FONT);
 	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD :
-	    PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_weight(
+	    fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (width > 0) {
@@ -132,8 +132,8 @@ notify_layout_height(PangoLayout *l)
 }
 
 double
-notify_text_at(cairo_t *cr, const char *text, double x, double y,
-    double size, int bold, double width, PangoAlignment align)
+notify_text_at(cairo_t *cr, const char *text, double x, double y, double size,
+    int bold, double width, PangoAlignment align)
 {
 	PangoLayout *l;
 	double h;
@@ -149,8 +149,7 @@ notify_text_at(cairo_t *cr, const char *text, double x, double y,
 }
 
 int
-notify_qr_draw(cairo_t *cr, const char *text, double x, double y,
-    double side)
+notify_qr_draw(cairo_t *cr, const char *text, double x, double y, double side)
 {
 	QRcode *qr;
 	double m;
@@ -158,8 +157,8 @@ notify_qr_draw(cairo_t *cr, const char *text, double x, double y,
 
 	if (text == NULL || *text == '\0')
 		return -1;
-	if ((qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8,
-	    1)) == NULL)
+	if ((qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) ==
+	    NULL)
 		return -1;
 	w = qr->width;
 	m = side / (w + 2 * QR_QUIET);
@@ -170,7 +169,7 @@ notify_qr_draw(cairo_t *cr, const char *text, double x, double y,
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	/* Runs of dark modules, one rectangle each: no seams between. */
 	for (int r = 0; r < w; r++) {
-		for (int c = 0; c < w; ) {
+		for (int c = 0; c < w;) {
 			int c0;
 
 			if (!(qr->data[r * w + c] & 1)) {

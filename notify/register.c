@@ -9,14 +9,14 @@
 
 #include "notify/notify_int.h"
 
-#define REG_W		210.0	/* A4 portrait, mm */
-#define REG_H		297.0
-#define REG_X		15.0
-#define REG_TOP		15.0
-#define REG_BOTTOM	277.0
-#define REG_SIZE	8.5	/* pt, the rows */
-#define REG_PAD		1.2	/* mm inside a cell */
-#define REG_COLS	5
+#define REG_W	   210.0 /* A4 portrait, mm */
+#define REG_H	   297.0
+#define REG_X	   15.0
+#define REG_TOP	   15.0
+#define REG_BOTTOM 277.0
+#define REG_SIZE   8.5 /* pt, the rows */
+#define REG_PAD	   1.2 /* mm inside a cell */
+#define REG_COLS   5
 
 /* Column widths in mm: №, outgoing number, addressee, address, talon. */
 static const double col_w[REG_COLS] = { 10, 22, 45, 69, 34 };
@@ -32,12 +32,12 @@ static const char *const col_title[REG_COLS] = {
 static int
 row_ok(const struct notify_register_row *r)
 {
-	const char *s[] = { r->out_number, r->addressee, r->address,
-	    r->talon };
+	const char *s[] = { r->out_number, r->addressee, r->address, r->talon };
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		if (s[i] != NULL && (strlen(s[i]) > NOTIFY_VALUE_MAX ||
-		    !notify_utf8_text(s[i], strlen(s[i]))))
+		if (s[i] != NULL &&
+		    (strlen(s[i]) > NOTIFY_VALUE_MAX ||
+			!notify_utf8_text(s[i], strlen(s[i]))))
 			return 0;
 	return 1;
 }
@@ -47,8 +47,8 @@ row_ok(const struct notify_register_row *r)
  * its height in points.
  */
 static double
-table_row(cairo_t *cr, const char *const cell[REG_COLS], double y,
-    int bold, int draw)
+table_row(
+    cairo_t *cr, const char *const cell[REG_COLS], double y, int bold, int draw)
 {
 	PangoLayout *lay[REG_COLS];
 	double h = 0, x = REG_X * MM;
@@ -72,8 +72,8 @@ table_row(cairo_t *cr, const char *const cell[REG_COLS], double y,
 			}
 			cairo_rectangle(cr, x, y, col_w[i] * MM, h);
 			cairo_stroke(cr);
-			notify_show(cr, lay[i], x + REG_PAD * MM,
-			    y + REG_PAD * MM);
+			notify_show(
+			    cr, lay[i], x + REG_PAD * MM, y + REG_PAD * MM);
 		}
 		x += col_w[i] * MM;
 		g_object_unref(lay[i]);
@@ -87,8 +87,8 @@ page_footer(cairo_t *cr, int page)
 	char s[32];
 
 	snprintf(s, sizeof(s), "%d", page);
-	notify_text_at(cr, s, REG_X * MM, 285 * MM, 7.5, 0, 180 * MM,
-	    PANGO_ALIGN_RIGHT);
+	notify_text_at(
+	    cr, s, REG_X * MM, 285 * MM, 7.5, 0, 180 * MM, PANGO_ALIGN_RIGHT);
 }
 
 int
@@ -104,33 +104,41 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 	int rc = -1, page = 1;
 
 	if (notify_renderer_active())
-		return notify_renderer_register(rows, n, body_name, date, pdf,
-		    err, errlen);
+		return notify_renderer_register(
+		    rows, n, body_name, date, pdf, err, errlen);
 	buf_init(&t, 4096);
 	for (size_t i = 0; i < n; i++)
 		if (!row_ok(&rows[i])) {
-			errf(err, errlen, "notify: register: row %zu is "
-			    "not UTF-8 text or too long", i + 1);
+			errf(err, errlen,
+			    "notify: register: row %zu is "
+			    "not UTF-8 text or too long",
+			    i + 1);
 			goto out;
 		}
 	if (notify_dmy(date, dmy) == -1) {
-		errf(err, errlen, "notify: register: not a date: "
-		    "%.20s", date ? date : "(null)");
+		errf(err, errlen,
+		    "notify: register: not a date: "
+		    "%.20s",
+		    date ? date : "(null)");
 		goto out;
 	}
-	if (notify_pdf_begin(&p, pdf, REG_W, REG_H, "Реестр", err,
-	    errlen) == -1)
+	if (notify_pdf_begin(&p, pdf, REG_W, REG_H, "Реестр", err, errlen) ==
+	    -1)
 		goto out;
 	cairo_set_line_width(p.cr, 0.5);
 
 	y = REG_TOP * MM;
 	if (body_name != NULL)
 		y += notify_text_at(p.cr, body_name, REG_X * MM, y, 10, 1, w,
-		    PANGO_ALIGN_CENTER) + 2 * MM;
-	buf_printf(&t, "Почталық жөнелтілімдердің тізілімі\n"
-	    "Реестр почтовых отправлений\n%s", dmy);
-	y += notify_text_at(p.cr, t.data, REG_X * MM, y, 11, 1, w,
-	    PANGO_ALIGN_CENTER) + 4 * MM;
+			 PANGO_ALIGN_CENTER) +
+		    2 * MM;
+	buf_printf(&t,
+	    "Почталық жөнелтілімдердің тізілімі\n"
+	    "Реестр почтовых отправлений\n%s",
+	    dmy);
+	y += notify_text_at(
+		 p.cr, t.data, REG_X * MM, y, 11, 1, w, PANGO_ALIGN_CENTER) +
+	    4 * MM;
 
 	hh = table_row(p.cr, col_title, y, 1, 1);
 	y += hh;
@@ -162,12 +170,13 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 		y = REG_TOP * MM;
 	}
 	buf_reset(&t);
-	buf_printf(&t, "Барлығы / Всего: %zu\n\n"
+	buf_printf(&t,
+	    "Барлығы / Всего: %zu\n\n"
 	    "Тапсырды / Сдал: ______________________  (қолы / подпись)\n\n"
 	    "Қабылдады / Принял: ______________________  (қолы / подпись)",
 	    n);
-	notify_text_at(p.cr, t.data, REG_X * MM, y + 5 * MM, 9, 0, w,
-	    PANGO_ALIGN_LEFT);
+	notify_text_at(
+	    p.cr, t.data, REG_X * MM, y + 5 * MM, 9, 0, w, PANGO_ALIGN_LEFT);
 	page_footer(p.cr, page);
 	rc = notify_pdf_finish(&p, err, errlen);
 out:
@@ -196,8 +205,8 @@ csv_field(struct buf *out, const char *s)
 }
 
 int
-notify_register_csv(const struct notify_register_row *rows, size_t n,
-    struct buf *csv)
+notify_register_csv(
+    const struct notify_register_row *rows, size_t n, struct buf *csv)
 {
 	int rc = buf_puts(csv, "out_number,addressee,address,talon\r\n");
 

@@ -16,59 +16,81 @@
 
 #include "notify/notify_int.h"
 
-#define TAG_MAX		128	/* the inside of one {{...}} */
-#define DEPTH_MAX	8	/* nested sections */
-#define FNAME_MAX	64	/* "reminder.kk.txt" */
+#define TAG_MAX	  128 /* the inside of one {{...}} */
+#define DEPTH_MAX 8   /* nested sections */
+#define FNAME_MAX 64  /* "reminder.kk.txt" */
 
 enum field_kind {
-	F_STR,		/* a const char * member */
-	F_SERVICE,	/* the service number */
-	F_FULL_NAME,	/* surname name patronymic */
-	F_BODY_NAME	/* the body's name in the letter's language */
+	F_STR,	     /* a const char * member */
+	F_SERVICE,   /* the service number */
+	F_FULL_NAME, /* surname name patronymic */
+	F_BODY_NAME  /* the body's name in the letter's language */
 };
 
 struct field {
-	const char	*name;
-	enum field_kind	 kind;
-	size_t		 off;
+	const char *name;
+	enum field_kind kind;
+	size_t off;
 };
 
-#define STR(f)	{ #f, F_STR, offsetof(struct notify_letter, f) }
+#define STR(f) \
+	{ \
+#f, F_STR, offsetof(struct notify_letter, f) \
+	}
 
 /* Every placeholder there is: anything else in a template is an error. */
 static const struct field fields[] = {
-	STR(kind), STR(lang), STR(uid),
-	STR(surname), STR(name), STR(patronymic), STR(address), STR(email),
-	STR(body_code), STR(body_name_kk), STR(body_name_ru),
-	STR(body_address), STR(body_phones),
-	STR(out_number), STR(date), STR(talon), STR(journal_number),
-	STR(accepted_on), { "service", F_SERVICE, 0 }, STR(service_title),
-	STR(due), STR(new_due), STR(extension_reason),
-	STR(forwarded_to_name), STR(forward_reason),
-	STR(outcome), STR(reasoning), STR(decided_by), STR(appeal_to_name),
-	STR(court_clause), STR(status_url), STR(confirm_url),
+	STR(kind),
+	STR(lang),
+	STR(uid),
+	STR(surname),
+	STR(name),
+	STR(patronymic),
+	STR(address),
+	STR(email),
+	STR(body_code),
+	STR(body_name_kk),
+	STR(body_name_ru),
+	STR(body_address),
+	STR(body_phones),
+	STR(out_number),
+	STR(date),
+	STR(talon),
+	STR(journal_number),
+	STR(accepted_on),
+	{ "service", F_SERVICE, 0 },
+	STR(service_title),
+	STR(due),
+	STR(new_due),
+	STR(extension_reason),
+	STR(forwarded_to_name),
+	STR(forward_reason),
+	STR(outcome),
+	STR(reasoning),
+	STR(decided_by),
+	STR(appeal_to_name),
+	STR(court_clause),
+	STR(status_url),
+	STR(confirm_url),
 	{ "full_name", F_FULL_NAME, 0 },
 	{ "body_name", F_BODY_NAME, 0 },
 };
 
-static const char *const kinds[] = {
-	"forwarded", "extended", "decision", "overdue", "reminder",
-	"confirm", "talon", "received"
-};
+static const char *const kinds[] = { "forwarded", "extended", "decision",
+	"overdue", "reminder", "confirm", "talon", "received" };
 static const char *const langs[] = { "kk", "ru" };
-static const char *const outcomes[] = {
-	"upheld", "partly-upheld", "rejected", "explained"
-};
+static const char *const outcomes[] = { "upheld", "partly-upheld", "rejected",
+	"explained" };
 
 /* Where rendering is: for the messages. */
 struct render {
-	const struct notify_letter	*letter;
-	const char			*fname;
-	int				 line;
-	int				 subject;	/* one line, no
+	const struct notify_letter *letter;
+	const char *fname;
+	int line;
+	int subject; /* one line, no
 							   controls */
-	char				*err;
-	size_t				 errlen;
+	char *err;
+	size_t errlen;
 };
 
 static const struct field *
@@ -86,8 +108,8 @@ field_find(const char *name, size_t len)
  * are written into tmp.
  */
 static const char *
-field_value(const struct notify_letter *l, const struct field *f,
-    struct buf *tmp)
+field_value(
+    const struct notify_letter *l, const struct field *f, struct buf *tmp)
 {
 	const char *v = NULL;
 
@@ -106,11 +128,9 @@ field_value(const struct notify_letter *l, const struct field *f,
 		break;
 	case F_BODY_NAME:
 		if (l->lang != NULL && strcmp(l->lang, "ru") == 0)
-			v = l->body_name_ru ? l->body_name_ru :
-			    l->body_name_kk;
+			v = l->body_name_ru ? l->body_name_ru : l->body_name_kk;
 		else
-			v = l->body_name_kk ? l->body_name_kk :
-			    l->body_name_ru;
+			v = l->body_name_kk ? l->body_name_kk : l->body_name_ru;
 		break;
 	}
 	if (v != NULL && *v == '\0')
@@ -142,22 +162,25 @@ is_name_char(char c)
 
 /* Appends a value verbatim, without carriage returns. */
 static int
-emit_value(struct render *r, const char *name, const char *v,
-    struct buf *out)
+emit_value(struct render *r, const char *name, const char *v, struct buf *out)
 {
 	size_t n = strlen(v);
 
 	if (n > NOTIFY_VALUE_MAX || !notify_utf8_text(v, n)) {
-		errf(r->err, r->errlen, "%s:%d: {{%s}}: the value is "
-		    "too long or not UTF-8 text", r->fname, r->line, name);
+		errf(r->err, r->errlen,
+		    "%s:%d: {{%s}}: the value is "
+		    "too long or not UTF-8 text",
+		    r->fname, r->line, name);
 		return -1;
 	}
 	if (r->subject && strpbrk(v, "\r\n\t") != NULL) {
-		errf(r->err, r->errlen, "%s:%d: {{%s}}: a line break "
-		    "in the subject", r->fname, r->line, name);
+		errf(r->err, r->errlen,
+		    "%s:%d: {{%s}}: a line break "
+		    "in the subject",
+		    r->fname, r->line, name);
 		return -1;
 	}
-	for (const char *p = v; *p != '\0'; ) {
+	for (const char *p = v; *p != '\0';) {
 		size_t k = strcspn(p, "\r");
 
 		if (buf_add(out, p, k) == -1)
@@ -168,14 +191,16 @@ emit_value(struct render *r, const char *name, const char *v,
 	}
 	return 0;
 full:
-	errf(r->err, r->errlen, "%s:%d: the text is longer than %zu "
-	    "bytes", r->fname, r->line, out->cap);
+	errf(r->err, r->errlen,
+	    "%s:%d: the text is longer than %zu "
+	    "bytes",
+	    r->fname, r->line, out->cap);
 	return -1;
 }
 
 struct section {
-	const struct field	*f;
-	int			 keep;
+	const struct field *f;
+	int keep;
 };
 
 /*
@@ -209,8 +234,10 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 	} else if (k != n)
 		goto bad;
 	if (k == 0 || (f = field_find(t, k)) == NULL) {
-		errf(r->err, r->errlen, "%s:%d: unknown placeholder "
-		    "{{%.*s}}", r->fname, r->line, (int)n, t);
+		errf(r->err, r->errlen,
+		    "%s:%d: unknown placeholder "
+		    "{{%.*s}}",
+		    r->fname, r->line, (int)n, t);
 		return -1;
 	}
 	for (int i = 0; i < *depth; i++)
@@ -220,8 +247,10 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 	case '#':
 	case '^':
 		if (*depth == DEPTH_MAX) {
-			errf(r->err, r->errlen, "%s:%d: sections nested "
-			    "deeper than %d", r->fname, r->line, DEPTH_MAX);
+			errf(r->err, r->errlen,
+			    "%s:%d: sections nested "
+			    "deeper than %d",
+			    r->fname, r->line, DEPTH_MAX);
 			return -1;
 		}
 		v = field_value(r->letter, f, tmp);
@@ -238,8 +267,10 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 		return 0;
 	case '/':
 		if (*depth == 0 || st[*depth - 1].f != f) {
-			errf(r->err, r->errlen, "%s:%d: {{/%s}} closes "
-			    "no section", r->fname, r->line, f->name);
+			errf(r->err, r->errlen,
+			    "%s:%d: {{/%s}} closes "
+			    "no section",
+			    r->fname, r->line, f->name);
 			return -1;
 		}
 		(*depth)--;
@@ -248,29 +279,33 @@ do_tag(struct render *r, const char *t, size_t n, struct section *st,
 		break;
 	}
 	if (arg != NULL && !(argn == 3 && memcmp(arg, "dmy", 3) == 0)) {
-		errf(r->err, r->errlen, "%s:%d: unknown filter "
-		    "{{%.*s}}", r->fname, r->line, (int)n, t);
+		errf(r->err, r->errlen,
+		    "%s:%d: unknown filter "
+		    "{{%.*s}}",
+		    r->fname, r->line, (int)n, t);
 		return -1;
 	}
 	if (!keep)
 		return 0;
 	if ((v = field_value(r->letter, f, tmp)) == NULL) {
-		errf(r->err, r->errlen, "%s:%d: {{%s}} has no value",
-		    r->fname, r->line, f->name);
+		errf(r->err, r->errlen, "%s:%d: {{%s}} has no value", r->fname,
+		    r->line, f->name);
 		return -1;
 	}
 	if (arg != NULL) {
 		if (notify_dmy(v, ev) == -1) {
-			errf(r->err, r->errlen, "%s:%d: {{%s}} is not "
-			    "a date: %.32s", r->fname, r->line, f->name, v);
+			errf(r->err, r->errlen,
+			    "%s:%d: {{%s}} is not "
+			    "a date: %.32s",
+			    r->fname, r->line, f->name, v);
 			return -1;
 		}
 		v = ev;
 	}
 	return emit_value(r, f->name, v, out);
 bad:
-	errf(r->err, r->errlen, "%s:%d: malformed tag {{%.*s}}",
-	    r->fname, r->line, (int)n, t);
+	errf(r->err, r->errlen, "%s:%d: malformed tag {{%.*s}}", r->fname,
+	    r->line, (int)n, t);
 	return -1;
 }
 
@@ -297,8 +332,8 @@ standalone(const char *p, size_t n, const char **tag, size_t *tagn)
 
 /* Renders src[0..len), whose first line is line0 of the file. */
 static int
-render_part(struct render *r, const char *src, size_t len, int line0,
-    struct buf *out)
+render_part(
+    struct render *r, const char *src, size_t len, int line0, struct buf *out)
 {
 	struct section st[DEPTH_MAX];
 	struct buf tmp;
@@ -320,8 +355,9 @@ render_part(struct render *r, const char *src, size_t len, int line0,
 			goto next;
 		}
 		while (p < eol) {
-			const char *open = memmem(p, (size_t)(eol - p),
-			    "{{", 2), *close;
+			const char *open = memmem(
+				       p, (size_t)(eol - p), "{{", 2),
+				   *close;
 			const char *lit = open ? open : eol;
 			int keep = 1;
 
@@ -331,17 +367,19 @@ render_part(struct render *r, const char *src, size_t len, int line0,
 				goto full;
 			if (open == NULL)
 				break;
-			close = memmem(open + 2, (size_t)(eol - open - 2),
-			    "}}", 2);
+			close = memmem(
+			    open + 2, (size_t)(eol - open - 2), "}}", 2);
 			if (close == NULL) {
-				errf(r->err, r->errlen, "%s:%d: {{ "
-				    "without }}", r->fname, r->line);
+				errf(r->err, r->errlen,
+				    "%s:%d: {{ "
+				    "without }}",
+				    r->fname, r->line);
 				goto out;
 			}
 			if (close - open - 2 > TAG_MAX)
 				goto toolong;
 			if (do_tag(r, open + 2, (size_t)(close - open - 2), st,
-			    &depth, out, &tmp) == -1)
+				&depth, out, &tmp) == -1)
 				goto out;
 			p = close + 2;
 		}
@@ -365,13 +403,14 @@ next:
 	rc = 0;
 	goto out;
 toolong:
-	errf(r->err, r->errlen, "%s:%d: a tag longer than %d bytes",
-	    r->fname, r->line, TAG_MAX);
+	errf(r->err, r->errlen, "%s:%d: a tag longer than %d bytes", r->fname,
+	    r->line, TAG_MAX);
 	goto out;
 full:
-	errf(r->err, r->errlen, "%s:%d: the %s is longer than %zu "
-	    "bytes", r->fname, r->line, r->subject ? "subject" : "text",
-	    out->cap);
+	errf(r->err, r->errlen,
+	    "%s:%d: the %s is longer than %zu "
+	    "bytes",
+	    r->fname, r->line, r->subject ? "subject" : "text", out->cap);
 out:
 	buf_free(&tmp);
 	return rc;
@@ -388,8 +427,8 @@ one_of(const char *s, const char *const *list, size_t n)
 
 /* Reads the whole file into b; NOTIFY_NOTEMPLATE when it is not there. */
 static int
-read_template(const char *path, const char *fname, struct buf *b,
-    char *err, size_t errlen)
+read_template(const char *path, const char *fname, struct buf *b, char *err,
+    size_t errlen)
 {
 	char chunk[4096];
 	FILE *f;
@@ -403,18 +442,21 @@ read_template(const char *path, const char *fname, struct buf *b,
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_add(b, chunk, n) == -1) {
-			errf(err, errlen, "notify: template %s: longer "
-			    "than %d bytes", fname, NOTIFY_TEMPLATE_MAX);
+			errf(err, errlen,
+			    "notify: template %s: longer "
+			    "than %d bytes",
+			    fname, NOTIFY_TEMPLATE_MAX);
 			goto out;
 		}
 	if (ferror(f)) {
-		errf(err, errlen, "notify: template %s: read error",
-		    path);
+		errf(err, errlen, "notify: template %s: read error", path);
 		goto out;
 	}
 	if (!notify_utf8_text(b->data ? b->data : "", b->len)) {
-		errf(err, errlen, "notify: template %s: not UTF-8 "
-		    "text", fname);
+		errf(err, errlen,
+		    "notify: template %s: not UTF-8 "
+		    "text",
+		    fname);
 		goto out;
 	}
 	rc = 0;
@@ -438,22 +480,24 @@ notify_render(const char *template_dir, const struct notify_letter *l,
 	buf_init(&tpl, NOTIFY_TEMPLATE_MAX);
 	if (!one_of(l->kind, kinds, sizeof(kinds) / sizeof(kinds[0])) ||
 	    !one_of(l->lang, langs, sizeof(langs) / sizeof(langs[0]))) {
-		errf(err, errlen, "notify: no such notice kind or "
-		    "language: %.20s.%.8s", l->kind ? l->kind : "(null)",
-		    l->lang ? l->lang : "(null)");
+		errf(err, errlen,
+		    "notify: no such notice kind or "
+		    "language: %.20s.%.8s",
+		    l->kind ? l->kind : "(null)", l->lang ? l->lang : "(null)");
 		goto out;
 	}
 	/* The templates choose the words by it: an unknown one is a gap. */
-	if (l->outcome != NULL && !one_of(l->outcome, outcomes,
-	    sizeof(outcomes) / sizeof(outcomes[0]))) {
-		errf(err, errlen, "notify: no such outcome: %.20s",
-		    l->outcome);
+	if (l->outcome != NULL &&
+	    !one_of(
+		l->outcome, outcomes, sizeof(outcomes) / sizeof(outcomes[0]))) {
+		errf(err, errlen, "notify: no such outcome: %.20s", l->outcome);
 		goto out;
 	}
 	snprintf(fname, sizeof(fname), "%s.%s.txt", l->kind, l->lang);
 	n = snprintf(path, sizeof(path), "%s/%s", template_dir, fname);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errf(err, errlen, "notify: template folder name too "
+		errf(err, errlen,
+		    "notify: template folder name too "
 		    "long");
 		goto out;
 	}
@@ -463,8 +507,10 @@ notify_render(const char *template_dir, const struct notify_letter *l,
 
 	s = tpl.data ? tpl.data : "";
 	if (strncmp(s, prefix, sizeof(prefix) - 1) != 0) {
-		errf(err, errlen, "notify: %s:1: the first line must "
-		    "be \"Subject: ...\"", fname);
+		errf(err, errlen,
+		    "notify: %s:1: the first line must "
+		    "be \"Subject: ...\"",
+		    fname);
 		goto out;
 	}
 	s += sizeof(prefix) - 1;

@@ -49,42 +49,42 @@
 
 #include "notify/notify_int.h"
 
-#define RD_FD		3		/* the child's end, after exec */
-#define RD_REQ_MAX	(16 * 1024 * 1024)	/* a request's body */
-#define RD_ERR_MAX	1024		/* an error answer's body */
-#define RD_ROWS_MAX	100000		/* rows of one postal register */
-#define RD_FAULT_MAX	64		/* the test marker */
-#define RD_TIMEOUT	30		/* seconds, when not configured */
+#define RD_FD	     3			/* the child's end, after exec */
+#define RD_REQ_MAX   (16 * 1024 * 1024) /* a request's body */
+#define RD_ERR_MAX   1024		/* an error answer's body */
+#define RD_ROWS_MAX  100000		/* rows of one postal register */
+#define RD_FAULT_MAX 64			/* the test marker */
+#define RD_TIMEOUT   30			/* seconds, when not configured */
 
 enum rd_type {
-	RD_HELLO = 1,	/* daemon -> child: uid, gid, test marker */
-	RD_READY,	/* child -> daemon: fonts loaded, confined */
+	RD_HELLO = 1, /* daemon -> child: uid, gid, test marker */
+	RD_READY,     /* child -> daemon: fonts loaded, confined */
 	RD_LETTER,
 	RD_TALON,
 	RD_REGISTER,
-	RD_OK,		/* the PDF */
-	RD_ERROR	/* a message: the document itself is wrong */
+	RD_OK,	 /* the PDF */
+	RD_ERROR /* a message: the document itself is wrong */
 };
 
 struct rd_head {
-	uint32_t	type;
-	uint32_t	len;
+	uint32_t type;
+	uint32_t len;
 };
 
 /* The daemon's side: one renderer for the process. */
 static struct {
-	pthread_mutex_t	 lock;
-	int		 active;	/* notify_renderer_start() was called */
-	int		 fd;		/* -1: none running */
-	pid_t		 pid;
-	int		 exe;		/* the program, opened at start */
-	uid_t		 uid;
-	gid_t		 gid;
-	int		 timeout;
-	char		 fault[RD_FAULT_MAX];
-	unsigned long	 restarts;
+	pthread_mutex_t lock;
+	int active; /* notify_renderer_start() was called */
+	int fd;	    /* -1: none running */
+	pid_t pid;
+	int exe; /* the program, opened at start */
+	uid_t uid;
+	gid_t gid;
+	int timeout;
+	char fault[RD_FAULT_MAX];
+	unsigned long restarts;
 } rd = { PTHREAD_MUTEX_INITIALIZER, 0, -1, 0, -1, (uid_t)-1, (gid_t)-1,
-    RD_TIMEOUT, "", 0 };
+	RD_TIMEOUT, "", 0 };
 
 /* --- Encoding: strings as length, bytes, NUL; NULL as UINT32_MAX --- */
 
@@ -109,9 +109,9 @@ put_str(struct buf *b, const char *s)
 
 /* A cursor over a request's body; strings point into it. */
 struct rd_in {
-	char	*p;
-	size_t	 left;
-	int	 bad;
+	char *p;
+	size_t left;
+	int bad;
 };
 
 static uint32_t
@@ -148,34 +148,31 @@ get_str(struct rd_in *in)
 }
 
 /* The string members of the documents, in the order they travel. */
-#define LF(m)	offsetof(struct notify_letter, m)
-static const size_t letter_fields[] = {
-	LF(kind), LF(lang), LF(uid), LF(surname), LF(name), LF(patronymic),
-	LF(address), LF(email), LF(body_code), LF(body_name_kk),
-	LF(body_name_ru), LF(body_address), LF(body_phones), LF(out_number),
-	LF(date), LF(talon), LF(journal_number), LF(accepted_on),
-	LF(service_title), LF(due), LF(new_due), LF(extension_reason),
-	LF(forwarded_to_name), LF(forward_reason), LF(outcome),
-	LF(reasoning), LF(decided_by), LF(appeal_to_name), LF(court_clause),
-	LF(status_url)
-};
+#define LF(m) offsetof(struct notify_letter, m)
+static const size_t letter_fields[] = { LF(kind), LF(lang), LF(uid),
+	LF(surname), LF(name), LF(patronymic), LF(address), LF(email),
+	LF(body_code), LF(body_name_kk), LF(body_name_ru), LF(body_address),
+	LF(body_phones), LF(out_number), LF(date), LF(talon),
+	LF(journal_number), LF(accepted_on), LF(service_title), LF(due),
+	LF(new_due), LF(extension_reason), LF(forwarded_to_name),
+	LF(forward_reason), LF(outcome), LF(reasoning), LF(decided_by),
+	LF(appeal_to_name), LF(court_clause), LF(status_url) };
 #undef LF
-#define TF(m)	offsetof(struct notify_talon, m)
-static const size_t talon_fields[] = {
-	TF(number), TF(access_code), TF(journal_number), TF(body_name_kk),
-	TF(body_name_ru), TF(accepted_at), TF(registrar_name),
-	TF(registrar_position), TF(due), TF(status_url), TF(lang),
-	TF(received_at), TF(due_rule)
-};
+#define TF(m) offsetof(struct notify_talon, m)
+static const size_t talon_fields[] = { TF(number), TF(access_code),
+	TF(journal_number), TF(body_name_kk), TF(body_name_ru), TF(accepted_at),
+	TF(registrar_name), TF(registrar_position), TF(due), TF(status_url),
+	TF(lang), TF(received_at), TF(due_rule) };
 #undef TF
-#define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
 put_fields(struct buf *b, const void *doc, const size_t *off, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (put_str(b, *(const char *const *)(const void *)
-		    ((const char *)doc + off[i])) == -1)
+		if (put_str(b,
+			*(const char *const *)(const void *)((const char *)doc +
+			    off[i])) == -1)
 			return -1;
 	return 0;
 }
@@ -273,7 +270,7 @@ recv_msg(int fd, struct rd_head *h, struct buf *body, size_t max,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	for (left = h->len; left > 0; ) {
+	for (left = h->len; left > 0;) {
 		size_t n = left < sizeof(chunk) ? left : sizeof(chunk);
 
 		if (xfer(fd, chunk, n, 0, deadline) == -1)
@@ -302,11 +299,11 @@ rd_die(const char *what)
 	char msg[256];
 	int n;
 
-	n = snprintf(msg, sizeof(msg), "complaintsd: renderer: %s: %s\n",
-	    what, strerror(errno));
+	n = snprintf(msg, sizeof(msg), "complaintsd: renderer: %s: %s\n", what,
+	    strerror(errno));
 	if (n > 0)
-		(void)!write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n :
-		    sizeof(msg) - 1);
+		(void)!write(2, msg,
+		    (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	_exit(1);
 }
 
@@ -333,8 +330,8 @@ warm_up(void)
 	l.talon = "2026-000000001-0";
 	l.status_url = "https://complaints.local/status/2026-000000001-0";
 	buf_init(&pdf, NOTIFY_PDF_MAX);
-	if (notify_letter_pdf(&l, "Мәтін. Текст. Text.", &pdf, err,
-	    sizeof(err)) == -1)
+	if (notify_letter_pdf(
+		&l, "Мәтін. Текст. Text.", &pdf, err, sizeof(err)) == -1)
 		rd_die(err);
 	memset(&t, 0, sizeof(t));
 	t.number = l.talon;
@@ -356,8 +353,8 @@ warm_up(void)
 	row.address = l.address;
 	row.talon = l.talon;
 	buf_reset(&pdf);
-	if (notify_register_pdf(&row, 1, l.body_name_kk, l.date, &pdf, err,
-	    sizeof(err)) == -1)
+	if (notify_register_pdf(
+		&row, 1, l.body_name_kk, l.date, &pdf, err, sizeof(err)) == -1)
 		rd_die(err);
 	buf_free(&pdf);
 }
@@ -396,29 +393,27 @@ confine(void)
 {
 	struct sigaction sa;
 
-	static const int allowed[] = {
-		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
-		SCMP_SYS(writev), SCMP_SYS(pread64), SCMP_SYS(close),
-		SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
-		SCMP_SYS(lseek), SCMP_SYS(fcntl), SCMP_SYS(getdents64),
-		SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(readlink),
-		SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
-		SCMP_SYS(mprotect), SCMP_SYS(brk), SCMP_SYS(madvise),
-		SCMP_SYS(futex), SCMP_SYS(poll), SCMP_SYS(ppoll),
-		SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(getpeername),
-		SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
-		SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
-		SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getuid),
-		SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
-		SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
+	static const int allowed[] = { SCMP_SYS(read), SCMP_SYS(write),
+		SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
+		SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
+		SCMP_SYS(statx), SCMP_SYS(lseek), SCMP_SYS(fcntl),
+		SCMP_SYS(getdents64), SCMP_SYS(access), SCMP_SYS(faccessat),
+		SCMP_SYS(readlink), SCMP_SYS(mmap), SCMP_SYS(munmap),
+		SCMP_SYS(mremap), SCMP_SYS(mprotect), SCMP_SYS(brk),
+		SCMP_SYS(madvise), SCMP_SYS(futex), SCMP_SYS(poll),
+		SCMP_SYS(ppoll), SCMP_SYS(sendto), SCMP_SYS(recvfrom),
+		SCMP_SYS(getpeername), SCMP_SYS(clock_gettime),
+		SCMP_SYS(gettimeofday), SCMP_SYS(clock_nanosleep),
+		SCMP_SYS(nanosleep), SCMP_SYS(getpid), SCMP_SYS(gettid),
+		SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
+		SCMP_SYS(getegid), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
-		SCMP_SYS(restart_syscall), SCMP_SYS(pause),
-		SCMP_SYS(exit), SCMP_SYS(exit_group),
+		SCMP_SYS(restart_syscall), SCMP_SYS(pause), SCMP_SYS(exit),
+		SCMP_SYS(exit_group),
 		/* Pango and GLib start threads of their own. */
 		SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
 		SCMP_SYS(sched_getaffinity), SCMP_SYS(sigaltstack),
-		SCMP_SYS(rt_sigaction)
-	};
+		SCMP_SYS(rt_sigaction) };
 	scmp_filter_ctx ctx;
 	size_t i;
 
@@ -439,25 +434,27 @@ confine(void)
 	 * clone.  Naming a thread, nothing else of prctl.
 	 */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
-	    0) < 0 ||
+		SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) <
+		0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) < 0)
+		SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) < 0)
 		rd_die("seccomp_rule_add clone");
 	/* GLib asks whether stderr is a terminal before it warns. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, TCGETS)) < 0)
+		SCMP_A1(SCMP_CMP_EQ, TCGETS)) < 0)
 		rd_die("seccomp_rule_add ioctl");
 	/*
 	 * No file is opened once the fonts are loaded: not the key, not the
 	 * database, though they belong to the same user.  A glyph that only
 	 * another font has (fontconfig would open it now) is drawn as a box.
 	 */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat),
-	    0) < 0 || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
-	    SCMP_SYS(open), 0) < 0 || seccomp_rule_add(ctx,
-	    SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat2), 0) < 0)
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0) <
+		0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0) <
+		0 ||
+	    seccomp_rule_add(
+		ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat2), 0) < 0)
 		rd_die("seccomp_rule_add open");
 	if (seccomp_load(ctx) < 0)
 		rd_die("seccomp_load");
@@ -472,8 +469,7 @@ confine(void)
 
 /* Draws what one request asks into out; -1 with a message in err. */
 static int
-draw(uint32_t type, struct rd_in *in, struct buf *out, char *err,
-    size_t errlen)
+draw(uint32_t type, struct rd_in *in, struct buf *out, char *err, size_t errlen)
 {
 	struct notify_register_row *rows = NULL;
 	struct notify_letter l;
@@ -517,8 +513,8 @@ draw(uint32_t type, struct rd_in *in, struct buf *out, char *err,
 		date = get_str(in);
 		if (in->bad)
 			break;
-		rc = notify_register_pdf(rows, n, body_name, date, out, err,
-		    errlen);
+		rc = notify_register_pdf(
+		    rows, n, body_name, date, out, err, errlen);
 		break;
 	}
 	free(rows);
@@ -545,7 +541,8 @@ notify_renderer_serve(void)
 	buf_init(&req, RD_REQ_MAX);
 	deadline_in(&deadline, RD_TIMEOUT);
 	if (recv_msg(RD_FD, &h, &req, RD_FAULT_MAX + 64, &deadline,
-	    &deadline) == -1 || h.type != RD_HELLO)
+		&deadline) == -1 ||
+	    h.type != RD_HELLO)
 		rd_die("hello");
 	in.p = req.data;
 	in.left = req.len;
@@ -575,16 +572,17 @@ notify_renderer_serve(void)
 		/* Idle for ever between requests; a request in time. */
 		if (recv_msg(RD_FD, &h, &req, RD_REQ_MAX, NULL, NULL) == -1) {
 			if (errno == EPIPE)
-				_exit(0);	/* the daemon has gone */
+				_exit(0); /* the daemon has gone */
 			rd_die("request");
 		}
 		in.p = req.data;
 		in.left = req.len;
 		in.bad = 0;
 		cap = get_u32(&in);
-		if (marker[0] && memmem(req.data, req.len, marker,
-		    strlen(marker)) != NULL) {
-			static const char msg[] = "complaintsd: renderer: "
+		if (marker[0] &&
+		    memmem(req.data, req.len, marker, strlen(marker)) != NULL) {
+			static const char msg[] =
+			    "complaintsd: renderer: "
 			    "test_renderer_fault: hanging\n";
 
 			(void)!write(2, msg, sizeof(msg) - 1);
@@ -607,8 +605,10 @@ notify_renderer_serve(void)
 static void
 rd_errf(char *err, size_t errlen, const char *what)
 {
-	errf(err, errlen, "renderer: %s; the document was not "
-	    "written", what);
+	errf(err, errlen,
+	    "renderer: %s; the document was not "
+	    "written",
+	    what);
 }
 
 /* Ends the child, whatever state it is in, and says how it ended. */
@@ -633,8 +633,8 @@ rd_reap(const char *why)
 			log_warnx("renderer: pid %d: %s: exited with %d",
 			    (int)rd.pid, why, WEXITSTATUS(st));
 		else
-			log_warnx("renderer: pid %d: %s: killed", (int)rd.pid,
-			    why);
+			log_warnx(
+			    "renderer: pid %d: %s: killed", (int)rd.pid, why);
 	}
 	rd.pid = 0;
 }
@@ -653,8 +653,7 @@ rd_spawn(char *err, size_t errlen)
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-		errf(err, errlen, "renderer: socketpair: %s",
-		    strerror(errno));
+		errf(err, errlen, "renderer: socketpair: %s", strerror(errno));
 		return -1;
 	}
 	/* No signal handler may run in the child before exec. */
@@ -689,14 +688,14 @@ rd_spawn(char *err, size_t errlen)
 	put_u32(&hello, (uint32_t)rd.gid);
 	put_str(&hello, rd.fault[0] ? rd.fault : NULL);
 	deadline_in(&deadline, rd.timeout);
-	if (send_msg(rd.fd, RD_HELLO, hello.data, hello.len, &deadline) ==
-	    -1 || recv_msg(rd.fd, &h, &hello, 0, &deadline, &deadline) ==
-	    -1 || h.type != RD_READY) {
+	if (send_msg(rd.fd, RD_HELLO, hello.data, hello.len, &deadline) == -1 ||
+	    recv_msg(rd.fd, &h, &hello, 0, &deadline, &deadline) == -1 ||
+	    h.type != RD_READY) {
 		e = errno;
 		buf_free(&hello);
 		rd_reap("start");
-		errf(err, errlen, "renderer: it did not start: %s",
-		    strerror(e));
+		errf(
+		    err, errlen, "renderer: it did not start: %s", strerror(e));
 		return -1;
 	}
 	buf_free(&hello);
@@ -705,24 +704,25 @@ rd_spawn(char *err, size_t errlen)
 }
 
 int
-notify_renderer_start(const struct notify_renderer_conf *c, char *err,
-    size_t errlen)
+notify_renderer_start(
+    const struct notify_renderer_conf *c, char *err, size_t errlen)
 {
 	int rc;
 
 	pthread_mutex_lock(&rd.lock);
-	if (rd.exe == -1 && (rd.exe = open(c->exe ? c->exe : "/proc/self/exe",
-	    O_RDONLY | O_CLOEXEC)) == -1) {
-		errf(err, errlen, "renderer: %s: %s", c->exe ? c->exe :
-		    "/proc/self/exe", strerror(errno));
+	if (rd.exe == -1 &&
+	    (rd.exe = open(c->exe ? c->exe : "/proc/self/exe",
+		 O_RDONLY | O_CLOEXEC)) == -1) {
+		errf(err, errlen, "renderer: %s: %s",
+		    c->exe ? c->exe : "/proc/self/exe", strerror(errno));
 		pthread_mutex_unlock(&rd.lock);
 		return -1;
 	}
 	rd.uid = c->uid;
 	rd.gid = c->gid;
 	rd.timeout = c->timeout > 0 ? c->timeout : RD_TIMEOUT;
-	snprintf(rd.fault, sizeof(rd.fault), "%s", c->test_fault ?
-	    c->test_fault : "");
+	snprintf(rd.fault, sizeof(rd.fault), "%s",
+	    c->test_fault ? c->test_fault : "");
 	rd.active = 1;
 	rc = rd.fd == -1 ? rd_spawn(err, errlen) : 0;
 	pthread_mutex_unlock(&rd.lock);
@@ -768,8 +768,8 @@ notify_renderer_active(void)
  * this fills with the room left in out), the PDF appended to out.
  */
 static int
-rd_call(uint32_t type, struct buf *req, struct buf *out, char *err,
-    size_t errlen)
+rd_call(
+    uint32_t type, struct buf *req, struct buf *out, char *err, size_t errlen)
 {
 	struct timespec deadline;
 	struct rd_head h;
@@ -779,15 +779,16 @@ rd_call(uint32_t type, struct buf *req, struct buf *out, char *err,
 	char what[128];
 
 	deadline_in(&deadline, rd.timeout);
-	locked = pthread_mutex_timedlock(&rd.lock, &(struct timespec){
-	    time(NULL) + rd.timeout, 0 });
+	locked = pthread_mutex_timedlock(
+	    &rd.lock, &(struct timespec){ time(NULL) + rd.timeout, 0 });
 	if (locked != 0) {
 		rd_errf(err, errlen, "busy with other documents");
 		return NOTIFY_RENDERER;
 	}
 	if (rd.fd == -1 && rd_spawn(err, errlen) == -1)
 		goto out;
-	room = out->cap - out->len > UINT32_MAX ? UINT32_MAX :
+	room = out->cap - out->len > UINT32_MAX ?
+	    UINT32_MAX :
 	    (uint32_t)(out->cap - out->len);
 	memcpy(req->data, &room, sizeof(room));
 	buf_init(&ans, (size_t)room > RD_ERR_MAX ? room : RD_ERR_MAX);
@@ -812,8 +813,10 @@ rd_call(uint32_t type, struct buf *req, struct buf *out, char *err,
 	} else if (h.type == RD_OK) {
 		rc = buf_add(out, ans.data, ans.len) == -1 ? -1 : 0;
 		if (rc == -1)
-			errf(err, errlen, "renderer: the PDF is larger "
-			    "than %zu bytes", out->cap);
+			errf(err, errlen,
+			    "renderer: the PDF is larger "
+			    "than %zu bytes",
+			    out->cap);
 	} else if (h.type == RD_ERROR) {
 		errf(err, errlen, "%.*s", (int)ans.len,
 		    ans.data ? ans.data : "");
@@ -832,7 +835,7 @@ static void
 req_init(struct buf *req)
 {
 	buf_init(req, RD_REQ_MAX);
-	put_u32(req, 0);	/* the room for the answer, set by rd_call */
+	put_u32(req, 0); /* the room for the answer, set by rd_call */
 }
 
 int
@@ -843,11 +846,13 @@ notify_renderer_letter(const struct notify_letter *l, const char *text,
 	int rc;
 
 	req_init(&req);
-	if (put_fields(&req, l, letter_fields, NFIELDS(letter_fields)) ==
-	    -1 || put_u32(&req, (uint32_t)l->service) == -1 ||
+	if (put_fields(&req, l, letter_fields, NFIELDS(letter_fields)) == -1 ||
+	    put_u32(&req, (uint32_t)l->service) == -1 ||
 	    put_str(&req, text) == -1) {
-		errf(err, errlen, "renderer: the letter is larger than "
-		    "%d bytes", RD_REQ_MAX);
+		errf(err, errlen,
+		    "renderer: the letter is larger than "
+		    "%d bytes",
+		    RD_REQ_MAX);
 		rc = -1;
 	} else
 		rc = rd_call(RD_LETTER, &req, pdf, err, errlen);
@@ -856,16 +861,18 @@ notify_renderer_letter(const struct notify_letter *l, const char *text,
 }
 
 int
-notify_renderer_talon(const struct notify_talon *t, struct buf *pdf,
-    char *err, size_t errlen)
+notify_renderer_talon(
+    const struct notify_talon *t, struct buf *pdf, char *err, size_t errlen)
 {
 	struct buf req;
 	int rc;
 
 	req_init(&req);
 	if (put_fields(&req, t, talon_fields, NFIELDS(talon_fields)) == -1) {
-		errf(err, errlen, "renderer: the talon is larger than "
-		    "%d bytes", RD_REQ_MAX);
+		errf(err, errlen,
+		    "renderer: the talon is larger than "
+		    "%d bytes",
+		    RD_REQ_MAX);
 		rc = -1;
 	} else
 		rc = rd_call(RD_TALON, &req, pdf, err, errlen);
@@ -874,9 +881,9 @@ notify_renderer_talon(const struct notify_talon *t, struct buf *pdf,
 }
 
 int
-notify_renderer_register(const struct notify_register_row *rows,
-    size_t n, const char *body_name, const char *date, struct buf *pdf,
-    char *err, size_t errlen)
+notify_renderer_register(const struct notify_register_row *rows, size_t n,
+    const char *body_name, const char *date, struct buf *pdf, char *err,
+    size_t errlen)
 {
 	struct buf req;
 	int rc = 0;
@@ -890,12 +897,14 @@ notify_renderer_register(const struct notify_register_row *rows,
 		    put_str(&req, rows[i].address) == -1 ||
 		    put_str(&req, rows[i].talon) == -1)
 			rc = -1;
-	if (rc == 0 && (put_str(&req, body_name) == -1 ||
-	    put_str(&req, date) == -1))
+	if (rc == 0 &&
+	    (put_str(&req, body_name) == -1 || put_str(&req, date) == -1))
 		rc = -1;
 	if (rc == -1)
-		errf(err, errlen, "renderer: the register is larger "
-		    "than %d rows or %d bytes", RD_ROWS_MAX, RD_REQ_MAX);
+		errf(err, errlen,
+		    "renderer: the register is larger "
+		    "than %d rows or %d bytes",
+		    RD_ROWS_MAX, RD_REQ_MAX);
 	else
 		rc = rd_call(RD_REGISTER, &req, pdf, err, errlen);
 	buf_free(&req);

@@ -16,17 +16,17 @@
 
 #include "notify/notify_int.h"
 
-#define REPLY_MAX	512
-#define ADDR_MAX	260	/* <address> + NUL */
+#define REPLY_MAX 512
+#define ADDR_MAX  260 /* <address> + NUL */
 
 struct smtp {
-	const struct notify_smtp_conf	*conf;
-	CURL				*curl;
-	char				 errbuf[CURL_ERROR_SIZE];
-	char				 reply[REPLY_MAX];	/* last */
-	char				 bad[REPLY_MAX];	/* 4xx, 5xx */
-	const struct buf		*msg;
-	size_t				 off;
+	const struct notify_smtp_conf *conf;
+	CURL *curl;
+	char errbuf[CURL_ERROR_SIZE];
+	char reply[REPLY_MAX]; /* last */
+	char bad[REPLY_MAX];   /* 4xx, 5xx */
+	const struct buf *msg;
+	size_t off;
 };
 
 int
@@ -112,7 +112,7 @@ smtp_close(void *arg)
 	if (s == NULL)
 		return;
 	if (s->curl != NULL)
-		curl_easy_cleanup(s->curl);	/* says QUIT */
+		curl_easy_cleanup(s->curl); /* says QUIT */
 	free(s);
 }
 
@@ -126,7 +126,7 @@ smtp_open(const struct notify_smtp_conf *conf)
 
 	if (conf == NULL || conf->url == NULL ||
 	    (strncmp(conf->url, "smtp://", 7) != 0 &&
-	    strncmp(conf->url, "smtps://", 8) != 0))
+		strncmp(conf->url, "smtps://", 8) != 0))
 		goto fail;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->curl = curl_easy_init()) == NULL)
@@ -151,24 +151,22 @@ smtp_open(const struct notify_smtp_conf *conf)
 	if (conf->user != NULL) {
 		ok &= curl_easy_setopt(c, CURLOPT_USERNAME, conf->user) ==
 		    CURLE_OK;
-		ok &= curl_easy_setopt(c, CURLOPT_PASSWORD, conf->password ?
-		    conf->password : "") == CURLE_OK;
+		ok &= curl_easy_setopt(c, CURLOPT_PASSWORD,
+			  conf->password ? conf->password : "") == CURLE_OK;
 	}
 	if (conf->ca_file != NULL)
 		ok &= curl_easy_setopt(c, CURLOPT_CAINFO, conf->ca_file) ==
 		    CURLE_OK;
 	ok &= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-	    conf->connect_timeout > 0 ? conf->connect_timeout : 30L) ==
+		  conf->connect_timeout > 0 ? conf->connect_timeout : 30L) ==
 	    CURLE_OK;
-	ok &= curl_easy_setopt(c, CURLOPT_TIMEOUT, conf->timeout > 0 ?
-	    conf->timeout : 120L) == CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_TIMEOUT,
+		  conf->timeout > 0 ? conf->timeout : 120L) == CURLE_OK;
 	ok &= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
 	ok &= curl_easy_setopt(c, CURLOPT_UPLOAD, 1L) == CURLE_OK;
-	ok &= curl_easy_setopt(c, CURLOPT_READFUNCTION, smtp_read) ==
-	    CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_READFUNCTION, smtp_read) == CURLE_OK;
 	ok &= curl_easy_setopt(c, CURLOPT_READDATA, s) == CURLE_OK;
-	ok &= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf) ==
-	    CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf) == CURLE_OK;
 	/* The debug callback only sees anything with VERBOSE on. */
 	ok &= curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, smtp_debug) ==
 	    CURLE_OK;
@@ -183,8 +181,8 @@ fail:
 }
 
 static int
-smtp_send(void *arg, const char *from, const char *to,
-    const struct buf *msg, char *detail, size_t dlen)
+smtp_send(void *arg, const char *from, const char *to, const struct buf *msg,
+    char *detail, size_t dlen)
 {
 	struct smtp *s = arg;
 	struct curl_slist *rcpt = NULL;
@@ -213,8 +211,8 @@ smtp_send(void *arg, const char *from, const char *to,
 	s->errbuf[0] = s->reply[0] = s->bad[0] = '\0';
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, addr);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE,
-	    (curl_off_t)msg->len);
+	curl_easy_setopt(
+	    s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
 
 	cc = curl_easy_perform(s->curl);
 	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &reply);
@@ -230,8 +228,8 @@ smtp_send(void *arg, const char *from, const char *to,
 	    strtol(s->bad, NULL, 10) == reply)
 		errf(detail, dlen, "%s", s->bad);
 	else
-		errf(detail, dlen, "%s", s->errbuf[0] ? s->errbuf :
-		    curl_easy_strerror(cc));
+		errf(detail, dlen, "%s",
+		    s->errbuf[0] ? s->errbuf : curl_easy_strerror(cc));
 	return rc;
 }
 

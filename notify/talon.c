@@ -10,22 +10,22 @@
 
 #include "notify/notify_int.h"
 
-#define TALON_W		105.0	/* A6, mm */
-#define TALON_H		148.0
-#define TALON_M		8.0	/* margin */
+#define TALON_W 105.0 /* A6, mm */
+#define TALON_H 148.0
+#define TALON_M 8.0 /* margin */
 
 struct labels {
-	const char	*title;
-	const char	*subtitle;
-	const char	*number;
-	const char	*journal;
-	const char	*accepted;
-	const char	*registered;
-	const char	*registrar;
-	const char	*due;
-	const char	*code;
-	const char	*check;
-	const char	*keep;
+	const char *title;
+	const char *subtitle;
+	const char *number;
+	const char *journal;
+	const char *accepted;
+	const char *registered;
+	const char *registrar;
+	const char *due;
+	const char *code;
+	const char *check;
+	const char *keep;
 };
 
 static const struct labels labels_kk = {
@@ -40,7 +40,7 @@ static const struct labels labels_kk = {
 	"Қол жеткізу коды",
 	"Шағымның мәртебесін мына мекенжайдан тексеріңіз:",
 	"Талонды сақтаңыз: қол жеткізу коды шешімнің мәтінін көру үшін "
-	    "қажет.",
+	"қажет.",
 };
 
 static const struct labels labels_ru = {
@@ -55,14 +55,14 @@ static const struct labels labels_ru = {
 	"Код доступа",
 	"Статус жалобы можно проверить по адресу:",
 	"Сохраните талон: код доступа нужен, чтобы прочитать текст "
-	    "решения.",
+	"решения.",
 };
 
 static const struct labels *
 labels_for(const char *lang)
 {
 	return lang != NULL && strcmp(lang, "ru") == 0 ? &labels_ru :
-	    &labels_kk;
+							 &labels_kk;
 }
 
 /* "2026-11-26T14:05:00+05:00" as "26.11.2026 14:05", the time as given. */
@@ -95,9 +95,9 @@ code_grouped(const char *code, char out[32])
  * and the due date with the rule and clause that gave it.
  */
 struct talon_view {
-	char		at[17], reg[17], code[32];
-	char		due[11 + NOTIFY_VALUE_MAX + 4];
-	struct buf	who;
+	char at[17], reg[17], code[32];
+	char due[11 + NOTIFY_VALUE_MAX + 4];
+	struct buf who;
 };
 
 static int
@@ -107,8 +107,8 @@ talon_view(const struct notify_talon *t, struct talon_view *v)
 
 	memset(v, 0, sizeof(*v));
 	buf_init(&v->who, 2 * NOTIFY_VALUE_MAX + 8);
-	if (t->received_at != NULL && strcmp(t->received_at,
-	    t->accepted_at) != 0) {
+	if (t->received_at != NULL &&
+	    strcmp(t->received_at, t->accepted_at) != 0) {
 		if (when(t->received_at, v->at) == -1 ||
 		    when(t->accepted_at, v->reg) == -1)
 			return -1;
@@ -119,9 +119,9 @@ talon_view(const struct notify_talon *t, struct talon_view *v)
 	if (t->registrar_name != NULL)
 		buf_puts(&v->who, t->registrar_name);
 	if (t->due != NULL)
-		snprintf(v->due, sizeof(v->due), "%s%s%s", notify_dmy(t->due,
-		    d) == 0 ? d : t->due, t->due_rule ? " — " : "",
-		    t->due_rule ? t->due_rule : "");
+		snprintf(v->due, sizeof(v->due), "%s%s%s",
+		    notify_dmy(t->due, d) == 0 ? d : t->due,
+		    t->due_rule ? " — " : "", t->due_rule ? t->due_rule : "");
 	if (t->access_code != NULL)
 		code_grouped(t->access_code, v->code);
 	return 0;
@@ -131,16 +131,17 @@ static int
 check_talon(const struct notify_talon *t)
 {
 	const char *s[] = { t->number, t->access_code, t->journal_number,
-	    t->body_name_kk, t->body_name_ru, t->accepted_at,
-	    t->registrar_name, t->registrar_position, t->due,
-	    t->status_url, t->received_at, t->due_rule };
+		t->body_name_kk, t->body_name_ru, t->accepted_at,
+		t->registrar_name, t->registrar_position, t->due, t->status_url,
+		t->received_at, t->due_rule };
 
 	if (t->number == NULL || t->accepted_at == NULL)
 		return -1;
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		if (s[i] != NULL && (strlen(s[i]) > NOTIFY_VALUE_MAX ||
-		    !notify_utf8_text(s[i], strlen(s[i])) ||
-		    strpbrk(s[i], "\r\t") != NULL))
+		if (s[i] != NULL &&
+		    (strlen(s[i]) > NOTIFY_VALUE_MAX ||
+			!notify_utf8_text(s[i], strlen(s[i])) ||
+			strpbrk(s[i], "\r\t") != NULL))
 			return -1;
 	return 0;
 }
@@ -261,7 +262,8 @@ field(struct buf *out, const char *label, const char *value, size_t cols)
 	buf_init(&t, 2 * NOTIFY_VALUE_MAX);
 	/* On one line when it fits, else the value under its label. */
 	if (utf8_chars(label, strlen(label)) + 2 +
-	    utf8_chars(value, strlen(value)) <= cols)
+		utf8_chars(value, strlen(value)) <=
+	    cols)
 		rc = buf_printf(&t, "%s: %s", label, value);
 	else
 		rc = buf_printf(&t, "%s:\n%s", label, value);
@@ -299,9 +301,9 @@ notify_talon_text(const struct notify_talon *t, struct buf *out)
 	    (v.due[0] && field(out, lb->due, v.due, cols) == -1) ||
 	    (v.code[0] && field(out, lb->code, v.code, cols) == -1))
 		goto out;
-	if (t->status_url != NULL && (rule(out, cols) == -1 ||
-	    wrap(out, lb->check, cols) == -1 ||
-	    wrap(out, t->status_url, cols) == -1))
+	if (t->status_url != NULL &&
+	    (rule(out, cols) == -1 || wrap(out, lb->check, cols) == -1 ||
+		wrap(out, t->status_url, cols) == -1))
 		goto out;
 	if (rule(out, cols) == -1 || wrap(out, lb->keep, cols) == -1)
 		goto out;
@@ -328,8 +330,8 @@ pdf_field(cairo_t *cr, double y, const char *label, const char *value,
 }
 
 int
-notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
-    size_t errlen)
+notify_talon_pdf(
+    const struct notify_talon *t, struct buf *pdf, char *err, size_t errlen)
 {
 	const struct labels *lb = labels_for(t->lang);
 	const double x = TALON_M * MM, w = (TALON_W - 2 * TALON_M) * MM;
@@ -342,23 +344,26 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 		return notify_renderer_talon(t, pdf, err, errlen);
 	memset(&v, 0, sizeof(v));
 	if (check_talon(t) == -1 || talon_view(t, &v) == -1) {
-		errf(err, errlen, "notify: talon: no number, or the "
+		errf(err, errlen,
+		    "notify: talon: no number, or the "
 		    "time of acceptance or a field is malformed");
 		goto out;
 	}
-	if (notify_pdf_begin(&p, pdf, TALON_W, TALON_H, t->number, err,
-	    errlen) == -1)
+	if (notify_pdf_begin(
+		&p, pdf, TALON_W, TALON_H, t->number, err, errlen) == -1)
 		goto out;
 
 	y = TALON_M * MM;
-	y += notify_text_at(p.cr, lb->title, x, y, 15, 1, w,
-	    PANGO_ALIGN_CENTER);
-	y += notify_text_at(p.cr, lb->subtitle, x, y, 8, 0, w,
-	    PANGO_ALIGN_CENTER) + 2 * MM;
-	y += notify_text_at(p.cr, t->body_name_kk, x, y, 7.5, 1, w,
-	    PANGO_ALIGN_CENTER);
-	y += notify_text_at(p.cr, t->body_name_ru, x, y, 7.5, 1, w,
-	    PANGO_ALIGN_CENTER) + 1.5 * MM;
+	y += notify_text_at(
+	    p.cr, lb->title, x, y, 15, 1, w, PANGO_ALIGN_CENTER);
+	y += notify_text_at(
+		 p.cr, lb->subtitle, x, y, 8, 0, w, PANGO_ALIGN_CENTER) +
+	    2 * MM;
+	y += notify_text_at(
+	    p.cr, t->body_name_kk, x, y, 7.5, 1, w, PANGO_ALIGN_CENTER);
+	y += notify_text_at(
+		 p.cr, t->body_name_ru, x, y, 7.5, 1, w, PANGO_ALIGN_CENTER) +
+	    1.5 * MM;
 	cairo_set_line_width(p.cr, 0.6);
 	cairo_move_to(p.cr, x, y);
 	cairo_line_to(p.cr, x + w, y);
@@ -379,25 +384,28 @@ notify_talon_pdf(const struct notify_talon *t, struct buf *pdf, char *err,
 
 		if (qy < y)
 			qy = y;
-		if (notify_qr_draw(p.cr, t->status_url, x - 2 * MM, qy,
-		    qr) == -1) {
-			errf(err, errlen, "notify: talon: the status "
+		if (notify_qr_draw(p.cr, t->status_url, x - 2 * MM, qy, qr) ==
+		    -1) {
+			errf(err, errlen,
+			    "notify: talon: the status "
 			    "address does not fit a QR code");
 			notify_pdf_finish(&p, NULL, 0);
 			goto out;
 		}
 		qy += 2 * MM;
 		qy += notify_text_at(p.cr, lb->check, x + qr, qy, 7, 0,
-		    w - qr + 2 * MM, PANGO_ALIGN_LEFT) + 1 * MM;
+			  w - qr + 2 * MM, PANGO_ALIGN_LEFT) +
+		    1 * MM;
 		qy += notify_text_at(p.cr, t->status_url, x + qr, qy, 7, 1,
-		    w - qr + 2 * MM, PANGO_ALIGN_LEFT) + 1.5 * MM;
+			  w - qr + 2 * MM, PANGO_ALIGN_LEFT) +
+		    1.5 * MM;
 		cairo_set_source_rgb(p.cr, 0.35, 0.35, 0.35);
 		notify_text_at(p.cr, lb->keep, x + qr, qy, 6.5, 0,
 		    w - qr + 2 * MM, PANGO_ALIGN_LEFT);
 	} else {
 		cairo_set_source_rgb(p.cr, 0.35, 0.35, 0.35);
-		notify_text_at(p.cr, lb->keep, x, y, 6.5, 0, w,
-		    PANGO_ALIGN_LEFT);
+		notify_text_at(
+		    p.cr, lb->keep, x, y, 6.5, 0, w, PANGO_ALIGN_LEFT);
 	}
 	rc = notify_pdf_finish(&p, err, errlen);
 out:

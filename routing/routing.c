@@ -21,13 +21,13 @@
 #include "util/util.h"
 #include "xmlio/xmlio.h"
 
-#define ROUTING_FILE_MAX	(1024 * 1024)
-#define BODIES_MAX		32
-#define VERSION_MAX		41
-#define NGROUNDS		2
+#define ROUTING_FILE_MAX (1024 * 1024)
+#define BODIES_MAX	 32
+#define VERSION_MAX	 41
+#define NGROUNDS	 2
 
 enum tier {
-	TIER_NONE = 0,		/* not a declared body: an institution */
+	TIER_NONE = 0, /* not a declared body: an institution */
 	TIER_DISTRICT,
 	TIER_CITY,
 	TIER_MINISTRY,
@@ -35,79 +35,76 @@ enum tier {
 };
 
 /* By enum tier; TIER_NONE is the institution itself. */
-static const char *const tier_names[] = {
-	"institution", "district", "city", "ministry", "quality-control"
-};
+static const char *const tier_names[] = { "institution", "district", "city",
+	"ministry", "quality-control" };
 
 /* What a complaint must carry (routing.xsd requirementT). */
-static const char *const requirement_names[] = {
-	"identity-document", "legal-representative", "service-documents",
-	"handwritten", "full-name", "postal-address", "date", "signature",
-	"subject", "reasons-and-demands"
-};
+static const char *const requirement_names[] = { "identity-document",
+	"legal-representative", "service-documents", "handwritten", "full-name",
+	"postal-address", "date", "signature", "subject",
+	"reasons-and-demands" };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
-	const char	*name;
-	unsigned	 bit;
+	const char *name;
+	unsigned bit;
 } channel_tab[] = {
-	{ "post",	0x01 },
-	{ "in-person",	0x02 },
-	{ "electronic",	0x04 },
-	{ "phone",	0x08 },
-	{ "oral",	0x10 },
+	{ "post", 0x01 },
+	{ "in-person", 0x02 },
+	{ "electronic", 0x04 },
+	{ "phone", 0x08 },
+	{ "oral", 0x10 },
 };
 
 static const struct {
-	const char	*name;
-	unsigned	 bit;
+	const char *name;
+	unsigned bit;
 } answer_tab[] = {
-	{ "post",	0x01 },
-	{ "email",	0x02 },
+	{ "post", 0x01 },
+	{ "email", 0x02 },
 };
-
 
 struct level {
-	enum routing_kind	kind;
+	enum routing_kind kind;
 	/* The body; for a parent-body level, the default body. */
-	char			code[ROUTING_CODE_MAX];
-	char			clause[ROUTING_CLAUSE_MAX];
+	char code[ROUTING_CODE_MAX];
+	char clause[ROUTING_CLAUSE_MAX];
 };
 
 struct chain_rule {
-	int		present;
-	int		n;
-	struct level	lv[ROUTING_MAX_LEVELS];
-	char		court_clause[ROUTING_CLAUSE_MAX];
+	int present;
+	int n;
+	struct level lv[ROUTING_MAX_LEVELS];
+	char court_clause[ROUTING_CLAUSE_MAX];
 };
 
 struct requirement {
-	int	what;		/* index in requirement_names */
-	char	clause[ROUTING_CLAUSE_MAX];
+	int what; /* index in requirement_names */
+	char clause[ROUTING_CLAUSE_MAX];
 };
 
 struct service_rule {
-	int			present;
-	unsigned		channels;	/* channel_tab bits */
-	unsigned		answers;	/* answer_tab bits */
-	struct chain_rule	chain[NGROUNDS];
-	int			nintake;
-	struct requirement	intake[ROUTING_INTAKE_MAX];
+	int present;
+	unsigned channels; /* channel_tab bits */
+	unsigned answers;  /* answer_tab bits */
+	struct chain_rule chain[NGROUNDS];
+	int nintake;
+	struct requirement intake[ROUTING_INTAKE_MAX];
 };
 
 struct body_decl {
-	char		code[ROUTING_CODE_MAX];
-	enum tier	tier;
-	struct date	from, until;	/* y == 0: open-ended */
-	char		successor[ROUTING_CODE_MAX];	/* "" none */
+	char code[ROUTING_CODE_MAX];
+	enum tier tier;
+	struct date from, until;	  /* y == 0: open-ended */
+	char successor[ROUTING_CODE_MAX]; /* "" none */
 };
 
 struct routing {
-	char			version[VERSION_MAX];
-	struct body_decl	bodies[BODIES_MAX];
-	int			nbodies;
-	struct service_rule	svc[ROUTING_NSERVICES + 1];	/* 1-based */
+	char version[VERSION_MAX];
+	struct body_decl bodies[BODIES_MAX];
+	int nbodies;
+	struct service_rule svc[ROUTING_NSERVICES + 1]; /* 1-based */
 };
 
 static const struct body_decl *
@@ -129,8 +126,8 @@ tier_of(const struct routing *r, const char *code)
 
 /* "Регламент 1, 17-тармақ" from the clause attribute. */
 static int
-read_clause(struct xmlio_ld *ld, xmlNodePtr n, int service, char *out,
-    size_t len)
+read_clause(
+    struct xmlio_ld *ld, xmlNodePtr n, int service, char *out, size_t len)
 {
 	char num[8];
 	int w;
@@ -162,13 +159,14 @@ read_bodies(struct xmlio_ld *ld, struct routing *r, xmlNodePtr bodies)
 			return -1;
 		}
 		b = &r->bodies[r->nbodies];
-		if (xmlio_ld_attr(ld, c, "code", b->code, sizeof(b->code)) != 1 ||
+		if (xmlio_ld_attr(ld, c, "code", b->code, sizeof(b->code)) !=
+			1 ||
 		    xmlio_ld_attr(ld, c, "tier", tier, sizeof(tier)) != 1) {
 			xmlio_ld_err(ld, c, "<body> needs code and tier");
 			return -1;
 		}
-		for (b->tier = TIER_DISTRICT; (size_t)b->tier <
-		    NELEM(tier_names); b->tier++)
+		for (b->tier = TIER_DISTRICT;
+		     (size_t)b->tier < NELEM(tier_names); b->tier++)
 			if (strcmp(tier_names[b->tier], tier) == 0)
 				break;
 		if ((size_t)b->tier == NELEM(tier_names)) {
@@ -178,17 +176,21 @@ read_bodies(struct xmlio_ld *ld, struct routing *r, xmlNodePtr bodies)
 		if (xmlio_ld_date(ld, c, "from", 0, &b->from) == -1 ||
 		    xmlio_ld_date(ld, c, "until", 0, &b->until) == -1 ||
 		    xmlio_ld_attr(ld, c, "successor", b->successor,
-		    sizeof(b->successor)) == -1)
+			sizeof(b->successor)) == -1)
 			return -1;
 		if (b->successor[0] != '\0' && b->until.y == 0) {
-			xmlio_ld_err(ld, c, "body %s has a successor and no "
-			    "until", b->code);
+			xmlio_ld_err(ld, c,
+			    "body %s has a successor and no "
+			    "until",
+			    b->code);
 			return -1;
 		}
 		if ((b->tier == TIER_DISTRICT || b->tier == TIER_CITY) &&
 		    ++holders > ROUTING_MAX_HOLDERS) {
-			xmlio_ld_err(ld, c, "more than %d district offices and city "
-			    "departments", ROUTING_MAX_HOLDERS);
+			xmlio_ld_err(ld, c,
+			    "more than %d district offices and city "
+			    "departments",
+			    ROUTING_MAX_HOLDERS);
 			return -1;
 		}
 		r->nbodies++;
@@ -199,8 +201,7 @@ read_bodies(struct xmlio_ld *ld, struct routing *r, xmlNodePtr bodies)
 /* The <channel> or <answer> children of list, as bits of tab. */
 static int
 read_kinds(struct xmlio_ld *ld, xmlNodePtr list, const char *elem,
-    const char *const *names, const unsigned *bits, size_t n,
-    unsigned *out)
+    const char *const *names, const unsigned *bits, size_t n, unsigned *out)
 {
 	char type[16];
 	size_t i;
@@ -234,8 +235,8 @@ read_channels(struct xmlio_ld *ld, struct service_rule *s, xmlNodePtr list)
 		names[i] = channel_tab[i].name;
 		bits[i] = channel_tab[i].bit;
 	}
-	return read_kinds(ld, list, "channel", names, bits, NELEM(names),
-	    &s->channels);
+	return read_kinds(
+	    ld, list, "channel", names, bits, NELEM(names), &s->channels);
 }
 
 static int
@@ -248,8 +249,8 @@ read_answers(struct xmlio_ld *ld, struct service_rule *s, xmlNodePtr list)
 		names[i] = answer_tab[i].name;
 		bits[i] = answer_tab[i].bit;
 	}
-	return read_kinds(ld, list, "answer", names, bits, NELEM(names),
-	    &s->answers);
+	return read_kinds(
+	    ld, list, "answer", names, bits, NELEM(names), &s->answers);
 }
 
 static int
@@ -274,8 +275,9 @@ read_chain(struct xmlio_ld *ld, const struct routing *r, int service,
 	}
 	cr = &s->chain[g];
 	if (cr->present) {
-		xmlio_ld_err(ld, chain, "service %d has two chains for ground %s",
-		    service, ground[0] ? ground : "general");
+		xmlio_ld_err(ld, chain,
+		    "service %d has two chains for ground %s", service,
+		    ground[0] ? ground : "general");
 		return -1;
 	}
 	cr->present = 1;
@@ -288,14 +290,14 @@ read_chain(struct xmlio_ld *ld, const struct routing *r, int service,
 		}
 		if (xmlio_is_elem(c, "court")) {
 			if (read_clause(ld, c, service, cr->court_clause,
-			    sizeof(cr->court_clause)) == -1)
+				sizeof(cr->court_clause)) == -1)
 				return -1;
 			court = 1;
 			continue;
 		}
 		if (cr->n == ROUTING_MAX_LEVELS) {
-			xmlio_ld_err(ld, c, "more than %d levels",
-			    ROUTING_MAX_LEVELS);
+			xmlio_ld_err(
+			    ld, c, "more than %d levels", ROUTING_MAX_LEVELS);
 			return -1;
 		}
 		lv = &cr->lv[cr->n];
@@ -304,53 +306,59 @@ read_chain(struct xmlio_ld *ld, const struct routing *r, int service,
 		else if (xmlio_is_elem(c, "parent-body")) {
 			lv->kind = ROUTING_KIND_PARENT_BODY;
 			if (parents++ > 0) {
-				xmlio_ld_err(ld, c, "a chain has one <parent-body> "
+				xmlio_ld_err(ld, c,
+				    "a chain has one <parent-body> "
 				    "at most");
 				return -1;
 			}
 			if (xmlio_ld_attr(ld, c, "default", lv->code,
-			    sizeof(lv->code)) != 1) {
-				xmlio_ld_err(ld, c, "<parent-body> needs a default");
+				sizeof(lv->code)) != 1) {
+				xmlio_ld_err(
+				    ld, c, "<parent-body> needs a default");
 				return -1;
 			}
 			t = tier_of(r, lv->code);
 			if (t != TIER_DISTRICT && t != TIER_CITY) {
-				xmlio_ld_err(ld, c, "default %s is not a district "
-				    "office or the city department", lv->code);
+				xmlio_ld_err(ld, c,
+				    "default %s is not a district "
+				    "office or the city department",
+				    lv->code);
 				return -1;
 			}
 		} else if (xmlio_is_elem(c, "body")) {
 			lv->kind = ROUTING_KIND_BODY;
 			if (xmlio_ld_attr(ld, c, "code", lv->code,
-			    sizeof(lv->code)) != 1) {
+				sizeof(lv->code)) != 1) {
 				xmlio_ld_err(ld, c, "<body> needs a code");
 				return -1;
 			}
 			if (tier_of(r, lv->code) == TIER_NONE) {
-				xmlio_ld_err(ld, c, "body %s is not declared",
-				    lv->code);
+				xmlio_ld_err(
+				    ld, c, "body %s is not declared", lv->code);
 				return -1;
 			}
 		} else {
 			xmlio_ld_err(ld, c, "unexpected <%s>", c->name);
 			return -1;
 		}
-		if (read_clause(ld, c, service, lv->clause,
-		    sizeof(lv->clause)) == -1)
+		if (read_clause(
+			ld, c, service, lv->clause, sizeof(lv->clause)) == -1)
 			return -1;
 		cr->n++;
 	}
 	if (!court || cr->n == 0) {
-		xmlio_ld_err(ld, chain, "service %d: a chain needs a level and a "
-		    "<court>", service);
+		xmlio_ld_err(ld, chain,
+		    "service %d: a chain needs a level and a "
+		    "<court>",
+		    service);
 		return -1;
 	}
 	return 0;
 }
 
 static int
-read_intake(struct xmlio_ld *ld, int service, struct service_rule *s,
-    xmlNodePtr list)
+read_intake(
+    struct xmlio_ld *ld, int service, struct service_rule *s, xmlNodePtr list)
 {
 	struct requirement *q;
 	char what[32];
@@ -377,8 +385,8 @@ read_intake(struct xmlio_ld *ld, int service, struct service_rule *s,
 			return -1;
 		}
 		q->what = (int)i;
-		if (read_clause(ld, c, service, q->clause,
-		    sizeof(q->clause)) == -1)
+		if (read_clause(ld, c, service, q->clause, sizeof(q->clause)) ==
+		    -1)
 			return -1;
 		s->nintake++;
 	}
@@ -394,8 +402,8 @@ read_service(struct xmlio_ld *ld, struct routing *r, xmlNodePtr n)
 
 	if (xmlio_ld_attr(ld, n, "number", num, sizeof(num)) != 1 ||
 	    parse_ll(num, 1, ROUTING_NSERVICES, &v) == -1) {
-		xmlio_ld_err(ld, n, "<service> number must be 1..%d",
-		    ROUTING_NSERVICES);
+		xmlio_ld_err(
+		    ld, n, "<service> number must be 1..%d", ROUTING_NSERVICES);
 		return -1;
 	}
 	s = &r->svc[v];
@@ -421,8 +429,10 @@ read_service(struct xmlio_ld *ld, struct routing *r, xmlNodePtr n)
 	}
 	if (s->channels == 0 || s->answers == 0 ||
 	    !s->chain[ROUTING_GROUND_GENERAL].present) {
-		xmlio_ld_err(ld, n, "service %lld needs channels, answers and a "
-		    "general chain", v);
+		xmlio_ld_err(ld, n,
+		    "service %lld needs channels, answers and a "
+		    "general chain",
+		    v);
 		return -1;
 	}
 	return 0;
@@ -434,7 +444,8 @@ read_routing(struct xmlio_ld *ld, struct routing *r, xmlDocPtr doc)
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	int i;
 
-	if (xmlio_ld_attr(ld, root, "version", r->version, sizeof(r->version)) != 1) {
+	if (xmlio_ld_attr(
+		ld, root, "version", r->version, sizeof(r->version)) != 1) {
 		xmlio_ld_err(ld, root, "<routing> needs a version");
 		return -1;
 	}
@@ -458,13 +469,16 @@ read_routing(struct xmlio_ld *ld, struct routing *r, xmlDocPtr doc)
 		int steps = 0;
 
 		for (n = b; n->successor[0] != '\0'; steps++) {
-			const struct body_decl *next = body_find(r, n->successor);
+			const struct body_decl *next = body_find(
+			    r, n->successor);
 
 			if (next == NULL || next->tier != n->tier ||
 			    steps >= r->nbodies) {
-				xmlio_ld_err(ld, NULL, "body %s: successor %s is not "
+				xmlio_ld_err(ld, NULL,
+				    "body %s: successor %s is not "
 				    "a declared body of the same tier, or "
-				    "successors loop", n->code, n->successor);
+				    "successors loop",
+				    n->code, n->successor);
 				return -1;
 			}
 			n = next;
@@ -474,8 +488,8 @@ read_routing(struct xmlio_ld *ld, struct routing *r, xmlDocPtr doc)
 }
 
 struct routing *
-routing_load(const char *routing_xml, const char *schema_dir, char *err,
-    size_t errlen)
+routing_load(
+    const char *routing_xml, const char *schema_dir, char *err, size_t errlen)
 {
 	struct xmlio_schemas *set = NULL;
 	struct routing *r = NULL, *ret = NULL;
@@ -495,8 +509,7 @@ routing_load(const char *routing_xml, const char *schema_dir, char *err,
 		    schema_dir);
 		goto out;
 	}
-	if ((doc = xmlio_ld_doc(&ld, set, "routing", ROUTING_FILE_MAX)) ==
-	    NULL)
+	if ((doc = xmlio_ld_doc(&ld, set, "routing", ROUTING_FILE_MAX)) == NULL)
 		goto out;
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		xmlio_ld_err(&ld, NULL, "out of memory");
@@ -537,10 +550,10 @@ routing_strerror(int e)
 		return "no such service";
 	case ROUTING_EINSTITUTION:
 		return "the institution receives complaints about this "
-		    "service, and none was named";
+		       "service, and none was named";
 	case ROUTING_EPARENT:
 		return "the parent body is not a district education office "
-		    "or the city education department";
+		       "or the city education department";
 	case ROUTING_ETOOLONG:
 		return "institution code too long";
 	}
@@ -558,7 +571,7 @@ set_holders(const struct routing *r, struct routing_chain *c, int level)
 		    r->bodies[i].tier != TIER_CITY)
 			continue;
 		if (c->nholders == ROUTING_MAX_HOLDERS)
-			break;		/* cannot happen: capped at load */
+			break; /* cannot happen: capped at load */
 		(void)strlcpy_chk(c->holder[c->nholders], r->bodies[i].code,
 		    sizeof(c->holder[0]));
 		c->nholders++;
@@ -588,13 +601,12 @@ routing_body_at(const struct routing *r, const char *code, struct date on)
 }
 
 int
-routing_body_valid(const struct routing *r, const char *code,
-    struct date on)
+routing_body_valid(const struct routing *r, const char *code, struct date on)
 {
 	const struct body_decl *b;
 
 	if (r == NULL || code == NULL || (b = body_find(r, code)) == NULL)
-		return 1;	/* institutions: the directory's business */
+		return 1; /* institutions: the directory's business */
 	if (b->from.y != 0 && date_cmp(on, b->from) < 0)
 		return 0;
 	if (b->until.y != 0 && date_cmp(on, b->until) > 0)
@@ -622,8 +634,8 @@ routing_intake(const struct routing *r, int service,
 	s = &r->svc[service];
 	for (int i = 0; i < s->nintake && n < max; i++, n++) {
 		out[n].what = requirement_names[s->intake[i].what];
-		(void)strlcpy_chk(out[n].clause, s->intake[i].clause,
-		    sizeof(out[n].clause));
+		(void)strlcpy_chk(
+		    out[n].clause, s->intake[i].clause, sizeof(out[n].clause));
 	}
 	return n;
 }
@@ -635,8 +647,8 @@ routing_chain_ground(const struct routing *r, int service,
 {
 	struct date none = { 0, 0, 0 };
 
-	return routing_chain_at(r, service, ground, none, institution, parent,
-	    out);
+	return routing_chain_at(
+	    r, service, ground, none, institution, parent, out);
 }
 
 int
@@ -652,8 +664,9 @@ routing_chain_at(const struct routing *r, int service,
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
-	if (r == NULL || out == NULL || (ground != ROUTING_GROUND_GENERAL &&
-	    ground != ROUTING_GROUND_QUALITY))
+	if (r == NULL || out == NULL ||
+	    (ground != ROUTING_GROUND_GENERAL &&
+		ground != ROUTING_GROUND_QUALITY))
 		return ROUTING_EINVAL;
 	if (service < 1 || service > ROUTING_NSERVICES)
 		return ROUTING_ESERVICE;
@@ -688,15 +701,15 @@ routing_chain_at(const struct routing *r, int service,
 			break;
 		}
 		if (code == NULL)
-			continue;	/* no institution: the next level */
+			continue; /* no institution: the next level */
 		code = routing_body_at(r, code, on);
 		/* A city-level institution's parent is already above. */
 		if (c.n > 0 && strcmp(c.body[c.n - 1], code) == 0)
 			continue;
 		/* Both fit: checked above and at load. */
 		(void)strlcpy_chk(c.body[c.n], code, sizeof(c.body[c.n]));
-		(void)strlcpy_chk(c.clause[c.n], lv->clause,
-		    sizeof(c.clause[c.n]));
+		(void)strlcpy_chk(
+		    c.clause[c.n], lv->clause, sizeof(c.clause[c.n]));
 		c.kind[c.n] = lv->kind;
 		if (lv->kind == ROUTING_KIND_PARENT_BODY)
 			set_holders(r, &c, c.n);
@@ -704,8 +717,8 @@ routing_chain_at(const struct routing *r, int service,
 	}
 	if (c.n == 0)
 		return ROUTING_EINSTITUTION;
-	(void)strlcpy_chk(c.court_clause, cr->court_clause,
-	    sizeof(c.court_clause));
+	(void)strlcpy_chk(
+	    c.court_clause, cr->court_clause, sizeof(c.court_clause));
 	*out = c;
 	return ROUTING_OK;
 }
@@ -714,13 +727,13 @@ int
 routing_chain(const struct routing *r, int service, const char *institution,
     const char *parent, struct routing_chain *out)
 {
-	return routing_chain_ground(r, service, ROUTING_GROUND_GENERAL,
-	    institution, parent, out);
+	return routing_chain_ground(
+	    r, service, ROUTING_GROUND_GENERAL, institution, parent, out);
 }
 
 int
-routing_channel_allowed(const struct routing *r, int service,
-    const char *channel)
+routing_channel_allowed(
+    const struct routing *r, int service, const char *channel)
 {
 	if (r == NULL || channel == NULL || service < 1 ||
 	    service > ROUTING_NSERVICES)
@@ -728,21 +741,21 @@ routing_channel_allowed(const struct routing *r, int service,
 	for (size_t i = 0; i < NELEM(channel_tab); i++)
 		if (strcmp(channel_tab[i].name, channel) == 0)
 			return (r->svc[service].channels &
-			    channel_tab[i].bit) != 0;
+				   channel_tab[i].bit) != 0;
 	return 0;
 }
 
 int
-routing_answer_channel_allowed(const struct routing *r, int service,
-    const char *channel)
+routing_answer_channel_allowed(
+    const struct routing *r, int service, const char *channel)
 {
 	if (r == NULL || channel == NULL || service < 1 ||
 	    service > ROUTING_NSERVICES)
 		return 0;
 	for (size_t i = 0; i < NELEM(answer_tab); i++)
 		if (strcmp(answer_tab[i].name, channel) == 0)
-			return (r->svc[service].answers &
-			    answer_tab[i].bit) != 0;
+			return (r->svc[service].answers & answer_tab[i].bit) !=
+			    0;
 	return 0;
 }
 

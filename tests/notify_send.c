@@ -22,12 +22,11 @@
 
 #include "notify/notify.h"
 
-#define FROM	"noreply@auezov-edu.almaty.kz"
-#define HOST	"complaints.almaty.kz"
+#define FROM "noreply@auezov-edu.almaty.kz"
+#define HOST "complaints.almaty.kz"
 
-static const char *const kinds[] = {
-	"forwarded", "extended", "decision", "overdue", "reminder"
-};
+static const char *const kinds[] = { "forwarded", "extended", "decision",
+	"overdue", "reminder" };
 static const char *const uids[] = {
 	"0b5e1c3a-7f24-4d8e-9a61-3c2f8e1d0a01",
 	"0b5e1c3a-7f24-4d8e-9a61-3c2f8e1d0a02",
@@ -48,12 +47,12 @@ letter_init(struct notify_letter *l, const char *kind, const char *uid,
 	l->name = "Гүлнұр";
 	l->patronymic = "Серікқызы";
 	l->address = "050046, Алматы қаласы, Әуезов ауданы,\n"
-	    "Жетісу-1 ықшамауданы, 14-үй, 27-пәтер";
+		     "Жетісу-1 ықшамауданы, 14-үй, 27-пәтер";
 	l->email = rcpt;
 	l->body_code = "almaty-auezov";
 	l->body_name_kk = "Алматы қаласы Әуезов ауданының білім бөлімі";
 	l->body_name_ru = "Отдел образования Ауэзовского района города "
-	    "Алматы";
+			  "Алматы";
 	l->body_address = "050062, Алматы қаласы, Жандосов көшесі, 51";
 	l->body_phones = "+7 727 376 52 10";
 	l->out_number = "1042/2026";
@@ -63,7 +62,7 @@ letter_init(struct notify_letter *l, const char *kind, const char *uid,
 	l->accepted_on = "2026-11-16";
 	l->service = 5;
 	l->service_title = "Мектепке дейінгі балалар ұйымдарына жіберу үшін "
-	    "кезекке қою";
+			   "кезекке қою";
 	l->due = "2026-12-01";
 	l->new_due = "2026-12-31";
 	l->extension_reason = "ҚҰЖАТТАРДЫ ҚОСЫМША ТЕКСЕРУ: ӘҒҚҢӨҰҮҺІ";
@@ -71,7 +70,7 @@ letter_init(struct notify_letter *l, const char *kind, const char *uid,
 	l->forward_reason = "Мәселе қалалық органның құзыретінде.";
 	l->outcome = "upheld";
 	l->reasoning = "Балаңыз кезекке 2026 жылғы 16 қарашадан бастап "
-	    "қойылды. ӘҒҚҢӨҰҮҺІ";
+		       "қойылды. ӘҒҚҢӨҰҮҺІ";
 	l->decided_by = "Бөлім басшысы Д. Қ. Ахметов";
 	l->appeal_to_name = "Алматы қаласы Білім басқармасы";
 	l->court_clause = "Регламент 5, 32-тармақ";
@@ -80,8 +79,8 @@ letter_init(struct notify_letter *l, const char *kind, const char *uid,
 
 /* Renders and sends one kind to one recipient; -1 on a rendering error. */
 static int
-send_one(const struct notify_transport *tr, void *h, const char *tpl,
-    size_t k, const char *rcpt)
+send_one(const struct notify_transport *tr, void *h, const char *tpl, size_t k,
+    const char *rcpt)
 {
 	struct notify_letter kk, ru;
 	struct notify_mime_in in;
@@ -98,8 +97,8 @@ send_one(const struct notify_transport *tr, void *h, const char *tpl,
 	letter_init(&kk, kinds[k], uids[k], "kk", rcpt);
 	letter_init(&ru, kinds[k], uids[k], "ru", rcpt);
 	if (notify_render(tpl, &kk, &subj, &text, err, sizeof(err)) != 0 ||
-	    notify_render(tpl, &ru, &subj_ru, &text_ru, err,
-	    sizeof(err)) != 0 ||
+	    notify_render(tpl, &ru, &subj_ru, &text_ru, err, sizeof(err)) !=
+		0 ||
 	    notify_letter_pdf(&kk, text.data, &pdf, err, sizeof(err)) != 0) {
 		fprintf(stderr, "notify_send: %s\n", err);
 		goto out;
@@ -124,8 +123,11 @@ send_one(const struct notify_transport *tr, void *h, const char *tpl,
 		goto out;
 	}
 	r = tr->send(h, FROM, rcpt, &msg, detail, sizeof(detail));
-	printf("%s %s %s %s\n", kinds[k], rcpt, r == NOTIFY_SENT ? "sent" :
-	    r == NOTIFY_TEMPFAIL ? "tempfail" : "permfail", detail);
+	printf("%s %s %s %s\n", kinds[k], rcpt,
+	    r == NOTIFY_SENT	     ? "sent" :
+		r == NOTIFY_TEMPFAIL ? "tempfail" :
+				       "permfail",
+	    detail);
 	fflush(stdout);
 	rc = 0;
 out:
@@ -204,7 +206,8 @@ out:
 	curl_global_cleanup();
 	return rc;
 usage:
-	fprintf(stderr, "usage: notify_send [-T templates] [-k kind] "
+	fprintf(stderr,
+	    "usage: notify_send [-T templates] [-k kind] "
 	    "[-u user:password] -p port rcpt ...\n");
 	return 2;
 }

@@ -105,8 +105,8 @@ buf_release(struct buf *b, size_t *lenp)
 }
 
 char *
-read_whole_file(const char *path, size_t cap, size_t *lenp, char *err,
-    size_t errlen)
+read_whole_file(
+    const char *path, size_t cap, size_t *lenp, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL, *ret = NULL;
@@ -114,8 +114,8 @@ read_whole_file(const char *path, size_t cap, size_t *lenp, char *err,
 	size_t n;
 
 	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -132,8 +132,10 @@ read_whole_file(const char *path, size_t cap, size_t *lenp, char *err,
 	}
 	n = fread(buf, 1, (size_t)st.st_size + 1, f);
 	if (ferror(f) || n != (size_t)st.st_size) {
-		snprintf(err, errlen, "%s: read error, or the file changed "
-		    "while read", path);
+		snprintf(err, errlen,
+		    "%s: read error, or the file changed "
+		    "while read",
+		    path);
 		goto out;
 	}
 	buf[n] = '\0';
@@ -239,8 +241,8 @@ str_trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
+	while (e > s &&
+	    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 		*--e = '\0';
 	return s;
 }

@@ -6,21 +6,21 @@
 #include "util/limit.h"
 #include "util/util.h"
 
-#define KEY_MAX	96
+#define KEY_MAX 96
 
 struct slot {
-	char	key[KEY_MAX];
-	double	tokens;
-	time_t	seen;		/* last use, for eviction and refill */
-	int	fails;
-	time_t	until;		/* no attempt before this */
+	char key[KEY_MAX];
+	double tokens;
+	time_t seen; /* last use, for eviction and refill */
+	int fails;
+	time_t until; /* no attempt before this */
 };
 
 struct limit {
-	pthread_mutex_t	 lock;
-	struct slot	*slots;
-	int		 cap, n;
-	double		 burst, rate;
+	pthread_mutex_t lock;
+	struct slot *slots;
+	int cap, n;
+	double burst, rate;
 };
 
 struct limit *
@@ -111,8 +111,8 @@ wait_of(struct limit *l, const char *key, time_t now)
 
 /* Counts a failure; after the free ones the wait doubles.  Locked. */
 static void
-fail_locked(struct limit *l, const char *key, time_t now, int free,
-    int max_wait)
+fail_locked(
+    struct limit *l, const char *key, time_t now, int free, int max_wait)
 {
 	struct slot *s;
 	long wait;
@@ -130,8 +130,7 @@ fail_locked(struct limit *l, const char *key, time_t now, int free,
 }
 
 int
-limit_attempt(struct limit *l, const struct limit_rule *r, int n,
-    time_t now)
+limit_attempt(struct limit *l, const struct limit_rule *r, int n, time_t now)
 {
 	int wait = 0, w;
 

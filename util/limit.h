@@ -12,20 +12,20 @@
 struct limit;
 
 /* burst tokens at most, refilled at rate per second. */
-struct limit	*limit_new(int cap, double burst, double rate);
-void		 limit_free(struct limit *);
+struct limit *limit_new(int cap, double burst, double rate);
+void limit_free(struct limit *);
 
 /* Takes a token: 0 when allowed, else the seconds to wait (>= 1). */
-int		 limit_take(struct limit *, const char *key, time_t now);
+int limit_take(struct limit *, const char *key, time_t now);
 
 /* Forgets the key. */
-void		 limit_clear(struct limit *, const char *key);
+void limit_clear(struct limit *, const char *key);
 
 /* A key and its failure rule, for limit_attempt. */
 struct limit_rule {
-	const char	*key;
-	int		 free;		/* failures before the waits start */
-	int		 max_wait;	/* seconds */
+	const char *key;
+	int free;     /* failures before the waits start */
+	int max_wait; /* seconds */
 };
 
 /*
@@ -35,9 +35,8 @@ struct limit_rule {
  * longest wait in seconds (nothing counted).  A success takes its count
  * back with limit_forgive (or limit_clear).
  */
-int		 limit_attempt(struct limit *, const struct limit_rule *,
-		    int n, time_t now);
+int limit_attempt(struct limit *, const struct limit_rule *, int n, time_t now);
 /* Takes back one failure of key; its wait ends when within the free. */
-void		 limit_forgive(struct limit *, const struct limit_rule *);
+void limit_forgive(struct limit *, const struct limit_rule *);
 
 #endif /* LIMIT_H */

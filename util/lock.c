@@ -17,8 +17,8 @@ dir_lock(const char *dir, char *err, size_t errlen)
 	char path[1024];
 	int fd;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-	    DIR_LOCK_FILE) >= sizeof(path)) {
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, DIR_LOCK_FILE) >=
+	    sizeof(path)) {
 		snprintf(err, errlen, "%s: the path is too long", dir);
 		return -1;
 	}
@@ -31,9 +31,11 @@ dir_lock(const char *dir, char *err, size_t errlen)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK)
-			snprintf(err, errlen, "%s is in use by another "
+			snprintf(err, errlen,
+			    "%s is in use by another "
 			    "complaintsd (%s is locked): one daemon per data "
-			    "folder", dir, DIR_LOCK_FILE);
+			    "folder",
+			    dir, DIR_LOCK_FILE);
 		else
 			snprintf(err, errlen, "%s: flock: %s", path,
 			    strerror(errno));

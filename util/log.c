@@ -3,15 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
-static int		log_fg = 1;
-static int		log_journal;
-static enum log_level	log_max = LOG_LVL_INFO;
+static int log_fg = 1;
+static int log_journal;
+static enum log_level log_max = LOG_LVL_INFO;
 
 /* Whether stderr is the journal's stream systemd gave the service. */
 static int

@@ -9,12 +9,12 @@
 #include "util/ticker.h"
 
 struct ticker {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 interval, stop, kick;
-	void		(*fn)(void *);
-	void		*arg;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int interval, stop, kick;
+	void (*fn)(void *);
+	void *arg;
 };
 
 static void *
@@ -30,8 +30,9 @@ ticker_main(void *p)
 		pthread_mutex_lock(&t->lock);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += t->interval;
-		while (!t->stop && !t->kick && pthread_cond_timedwait(&t->cond,
-		    &t->lock, &ts) != ETIMEDOUT)
+		while (!t->stop && !t->kick &&
+		    pthread_cond_timedwait(&t->cond, &t->lock, &ts) !=
+			ETIMEDOUT)
 			;
 		t->kick = 0;
 	}

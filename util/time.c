@@ -12,9 +12,9 @@
 
 #include "util/util.h"
 
-static pthread_mutex_t	tz_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		tz_default[64] = "Asia/Almaty";
-static long long	clock_offset;
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+static char tz_default[64] = "Asia/Almaty";
+static long long clock_offset;
 
 static int
 tz_known(const char *zone)
@@ -40,8 +40,8 @@ tz_init(const char *zone)
 
 	if (zone == NULL)
 		zone = tz_default;
-	if (!tz_known(zone) || strlcpy_chk(tz_default, zone,
-	    sizeof(tz_default)) == -1)
+	if (!tz_known(zone) ||
+	    strlcpy_chk(tz_default, zone, sizeof(tz_default)) == -1)
 		return -1;
 	snprintf(tz, sizeof(tz), ":%s", zone);
 	pthread_mutex_lock(&tz_lock);
@@ -92,8 +92,8 @@ moment_iso(const struct moment *m, char out[32])
 {
 	long off = m->utcoff < 0 ? -m->utcoff : m->utcoff;
 
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-	    m->y, m->m, m->d, m->hh, m->mm, m->ss, m->utcoff < 0 ? '-' : '+',
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", m->y,
+	    m->m, m->d, m->hh, m->mm, m->ss, m->utcoff < 0 ? '-' : '+',
 	    (off / 3600) % 100, (off / 60) % 60);
 }
 
@@ -162,7 +162,7 @@ int
 date_days_in_month(int y, int m)
 {
 	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
+		31 };
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -233,16 +233,16 @@ iso_parse(const char *s, time_t *out)
 		off = (*p == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
 	else
 		return -1;
-	*out = (time_t)(date_to_days(dt) * 86400L + hh * 3600L + mm * 60L +
-	    ss - off);
+	*out = (time_t)(date_to_days(dt) * 86400L + hh * 3600L + mm * 60L + ss -
+	    off);
 	return 0;
 }
 
 time_t
 clock_now(void)
 {
-	return time(NULL) + (time_t)__atomic_load_n(&clock_offset,
-	    __ATOMIC_RELAXED);
+	return time(NULL) +
+	    (time_t)__atomic_load_n(&clock_offset, __ATOMIC_RELAXED);
 }
 
 void

@@ -8,7 +8,7 @@
 
 #include "web/web.h"
 
-#define ITEMS_MAX	32	/* Accept-Language items looked at */
+#define ITEMS_MAX 32 /* Accept-Language items looked at */
 
 static const char *const codes[WEB_NLANG] = { "kk", "ru", "en" };
 

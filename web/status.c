@@ -9,7 +9,7 @@
 
 #include "web/web.h"
 
-#define NUMBER_SHOWN	(4 * WEB_FIELD_MAX)	/* of the number as typed */
+#define NUMBER_SHOWN (4 * WEB_FIELD_MAX) /* of the number as typed */
 
 int
 web_status_page(const struct web_page *p, struct buf *html)
@@ -33,19 +33,20 @@ web_status_page(const struct web_page *p, struct buf *html)
 	    xmlSetProp(root, BAD_CAST "code-given", BAD_CAST "1") == NULL)
 		goto out;
 	if (p->error != NULL) {
-		snprintf(minutes, sizeof(minutes), "%d", p->retry_after > 0 ?
-		    (p->retry_after + 59) / 60 : 1);
+		snprintf(minutes, sizeof(minutes), "%d",
+		    p->retry_after > 0 ? (p->retry_after + 59) / 60 : 1);
 		if (xmlSetProp(root, BAD_CAST "error", BAD_CAST p->error) ==
-		    NULL || xmlSetProp(root, BAD_CAST "minutes",
-		    BAD_CAST minutes) == NULL)
+			NULL ||
+		    xmlSetProp(root, BAD_CAST "minutes", BAD_CAST minutes) ==
+			NULL)
 			goto out;
 	}
 	if (p->status != NULL) {
-		st = xmlReadMemory(p->status, (int)p->status_len, NULL,
-		    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
-		    XML_PARSE_NOWARNING);
-		if (st == NULL || (n = xmlDocCopyNode(xmlDocGetRootElement(st),
-		    doc, 1)) == NULL)
+		st = xmlReadMemory(p->status, (int)p->status_len, NULL, "UTF-8",
+		    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		if (st == NULL ||
+		    (n = xmlDocCopyNode(xmlDocGetRootElement(st), doc, 1)) ==
+			NULL)
 			goto out;
 		xmlAddChild(root, n);
 	}

@@ -22,8 +22,8 @@
 #include <libxml/HTMLtree.h>
 #include <libxml/hash.h>
 #include <libxml/parser.h>
-#include <libxml/xpathInternals.h>
 #include <libxml/tree.h>
+#include <libxml/xpathInternals.h>
 #include <libxslt/documents.h>
 #include <libxslt/extensions.h>
 #include <libxslt/security.h>
@@ -35,25 +35,25 @@
 
 #include "web/web.h"
 
-#define FILE_MAX	(256 * 1024)	/* a catalogue, the style sheet */
-#define SHEETS_MAX	64		/* stylesheets in xsl/ */
-#define PARAMS_MAX	16		/* name-value pairs a page gets */
-#define MSG_MAX		512		/* what a failed page logs */
-#define WEB_NS		"urn:complaints:web"	/* cx:text, cx:has */
+#define FILE_MAX   (256 * 1024)		/* a catalogue, the style sheet */
+#define SHEETS_MAX 64			/* stylesheets in xsl/ */
+#define PARAMS_MAX 16			/* name-value pairs a page gets */
+#define MSG_MAX	   512			/* what a failed page logs */
+#define WEB_NS	   "urn:complaints:web" /* cx:text, cx:has */
 
 struct sheet {
-	char			 name[48];
-	xsltStylesheetPtr	 s;
+	char name[48];
+	xsltStylesheetPtr s;
 };
 
 /* What web_init loaded: replaced whole on a reload. */
 struct views {
-	struct sheet	 sheets[SHEETS_MAX];
-	size_t		 nsheets;
-	xmlDocPtr	 cat[WEB_NLANG];
-	xmlHashTablePtr	 texts[WEB_NLANG];	/* key -> text, in cat */
-	char		*css[WEB_NCSS];
-	size_t		 css_len[WEB_NCSS];
+	struct sheet sheets[SHEETS_MAX];
+	size_t nsheets;
+	xmlDocPtr cat[WEB_NLANG];
+	xmlHashTablePtr texts[WEB_NLANG]; /* key -> text, in cat */
+	char *css[WEB_NCSS];
+	size_t css_len[WEB_NCSS];
 };
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -63,9 +63,8 @@ static xsltDocLoaderFunc default_loader;
 
 static const char *const css_files[WEB_NCSS] = { "status.css", "desk.css" };
 
-static const char *const lang_files[WEB_NLANG] = {
-	"lang/kk.xml", "lang/ru.xml", "lang/en.xml"
-};
+static const char *const lang_files[WEB_NLANG] = { "lang/kk.xml", "lang/ru.xml",
+	"lang/en.xml" };
 
 /*
  * Stylesheets (xsl:import at compile time) come from the files; a
@@ -79,8 +78,10 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
 	if (type == XSLT_LOAD_START || type == XSLT_LOAD_STYLESHEET)
 		return default_loader(uri, dict, options, ctxt, type);
 	if (type == XSLT_LOAD_DOCUMENT && ctxt != NULL) {
-		xsltTransformError(ctxt, NULL, NULL, "document(): %s: a page "
-		    "reads no document", (const char *)uri);
+		xsltTransformError(ctxt, NULL, NULL,
+		    "document(): %s: a page "
+		    "reads no document",
+		    (const char *)uri);
 		((xsltTransformContextPtr)ctxt)->state = XSLT_STATE_STOPPED;
 	}
 	return NULL;
@@ -100,15 +101,15 @@ fn_text(xmlXPathParserContextPtr ctxt, int nargs)
 	}
 	lang = xmlXPathPopString(ctxt);
 	key = xmlXPathPopString(ctxt);
-	for (int l = 0; V != NULL && lang != NULL && key != NULL &&
-	    l < WEB_NLANG; l++)
+	for (int l = 0;
+	     V != NULL && lang != NULL && key != NULL && l < WEB_NLANG; l++)
 		if (strcmp((const char *)lang, web_lang_code(l)) == 0)
 			v = xmlHashLookup(V->texts[l], key);
 	if (v == NULL) {
 		t = xsltXPathGetTransformContext(ctxt);
 		xsltTransformError(t, NULL, NULL, "missing text: %s (%s)",
-		    key ? (const char *)key : "", lang ? (const char *)lang :
-		    "");
+		    key ? (const char *)key : "",
+		    lang ? (const char *)lang : "");
 		if (t != NULL)
 			t->state = XSLT_STATE_STOPPED;
 		v = BAD_CAST "";
@@ -129,8 +130,9 @@ fn_has(xmlXPathParserContextPtr ctxt, int nargs)
 		return;
 	}
 	key = xmlXPathPopString(ctxt);
-	valuePush(ctxt, xmlXPathNewBoolean(V != NULL && key != NULL &&
-	    xmlHashLookup(V->texts[WEB_EN], key) != NULL));
+	valuePush(ctxt,
+	    xmlXPathNewBoolean(V != NULL && key != NULL &&
+		xmlHashLookup(V->texts[WEB_EN], key) != NULL));
 	xmlFree(key);
 }
 
@@ -142,8 +144,8 @@ refuse(xsltSecurityPrefsPtr p, xsltTransformContextPtr t, const char *v)
 
 /* Where libxslt and libxml2 complain while compiling: into err. */
 struct msgs {
-	char	s[MSG_MAX];
-	int	terminated;
+	char s[MSG_MAX];
+	int terminated;
 };
 
 static void
@@ -194,7 +196,7 @@ find_text(xmlDocPtr d, const char *key)
 	int eq;
 
 	for (n = next_text(xmlDocGetRootElement(d)->children); n != NULL;
-	    n = next_text(n->next)) {
+	     n = next_text(n->next)) {
 		k = xmlGetProp(n, BAD_CAST "key");
 		eq = k != NULL && strcmp((char *)k, key) == 0;
 		xmlFree(k);
@@ -221,8 +223,9 @@ catalogue_load(const char *dir, int l, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/%s", dir, lang_files[l]);
 	if ((s = read_whole_file(path, FILE_MAX, &len, err, errlen)) == NULL)
 		return NULL;
-	d = xmlReadMemory(s, (int)len, path, "UTF-8", XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	d = xmlReadMemory(s, (int)len, path, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		XML_PARSE_NOCDATA);
 	free(s);
 	if (d == NULL) {
 		snprintf(err, errlen, "%s: not well-formed XML", path);
@@ -231,14 +234,14 @@ catalogue_load(const char *dir, int l, char *err, size_t errlen)
 	root = xmlDocGetRootElement(d);
 	if (d->intSubset != NULL || root == NULL ||
 	    strcmp((const char *)root->name, "catalogue") != 0) {
-		snprintf(err, errlen, "%s: not a <catalogue> (or has a DTD)",
-		    path);
+		snprintf(
+		    err, errlen, "%s: not a <catalogue> (or has a DTD)", path);
 		goto fail;
 	}
 	lang = xmlGetProp(root, BAD_CAST "lang");
 	if (lang == NULL || strcmp((char *)lang, web_lang_code(l)) != 0) {
-		snprintf(err, errlen, "%s: line %ld: lang is not \"%s\"",
-		    path, xmlGetLineNo(root), web_lang_code(l));
+		snprintf(err, errlen, "%s: line %ld: lang is not \"%s\"", path,
+		    xmlGetLineNo(root), web_lang_code(l));
 		goto fail;
 	}
 	for (n = root->children; n != NULL; n = n->next) {
@@ -247,20 +250,25 @@ catalogue_load(const char *dir, int l, char *err, size_t errlen)
 		k = xmlGetProp(n, BAD_CAST "key");
 		if (strcmp((const char *)n->name, "text") != 0 || k == NULL ||
 		    *k == '\0') {
-			snprintf(err, errlen, "%s: line %ld: expected <text "
-			    "key=\"...\">", path, xmlGetLineNo(n));
+			snprintf(err, errlen,
+			    "%s: line %ld: expected <text "
+			    "key=\"...\">",
+			    path, xmlGetLineNo(n));
 			goto fail;
 		}
 		for (c = n->children; c != NULL; c = c->next)
 			if (c->type != XML_TEXT_NODE) {
-				snprintf(err, errlen, "%s: line %ld: the text "
-				    "of %s is not plain text", path,
-				    xmlGetLineNo(n), (char *)k);
+				snprintf(err, errlen,
+				    "%s: line %ld: the text "
+				    "of %s is not plain text",
+				    path, xmlGetLineNo(n), (char *)k);
 				goto fail;
 			}
 		if (find_text(d, (char *)k) != n) {
-			snprintf(err, errlen, "%s: line %ld: %s is there "
-			    "twice", path, xmlGetLineNo(n), (char *)k);
+			snprintf(err, errlen,
+			    "%s: line %ld: %s is there "
+			    "twice",
+			    path, xmlGetLineNo(n), (char *)k);
 			goto fail;
 		}
 		xmlFree(k);
@@ -277,18 +285,20 @@ fail:
 
 /* Whether the keys of a and b are the same; err names the first apart. */
 static int
-same_keys(xmlDocPtr a, const char *an, xmlDocPtr b, const char *bn,
-    char *err, size_t errlen)
+same_keys(xmlDocPtr a, const char *an, xmlDocPtr b, const char *bn, char *err,
+    size_t errlen)
 {
 	xmlNodePtr n;
 	xmlChar *k;
 
 	for (n = next_text(xmlDocGetRootElement(a)->children); n != NULL;
-	    n = next_text(n->next)) {
+	     n = next_text(n->next)) {
 		k = xmlGetProp(n, BAD_CAST "key");
 		if (find_text(b, (char *)k) == NULL) {
-			snprintf(err, errlen, "%s lacks the text \"%s\" that "
-			    "%s has", bn, (char *)k, an);
+			snprintf(err, errlen,
+			    "%s lacks the text \"%s\" that "
+			    "%s has",
+			    bn, (char *)k, an);
 			xmlFree(k);
 			return 0;
 		}
@@ -309,10 +319,12 @@ texts_of(xmlDocPtr d)
 	if ((h = xmlHashCreate(512)) == NULL)
 		return NULL;
 	for (n = next_text(xmlDocGetRootElement(d)->children); n != NULL;
-	    n = next_text(n->next)) {
+	     n = next_text(n->next)) {
 		k = xmlGetProp(n, BAD_CAST "key");
-		rc = k == NULL ? -1 : xmlHashAddEntry(h, k, n->children ?
-		    n->children->content : BAD_CAST "");
+		rc = k == NULL ?
+		    -1 :
+		    xmlHashAddEntry(
+			h, k, n->children ? n->children->content : BAD_CAST "");
 		xmlFree(k);
 		if (rc != 0) {
 			xmlHashFree(h, NULL);
@@ -343,16 +355,18 @@ sheets_load(struct views *v, const char *dir, char *err, size_t errlen)
 			continue;
 		if (v->nsheets == SHEETS_MAX ||
 		    n - 4 >= sizeof(v->sheets[0].name)) {
-			snprintf(err, errlen, "%s: too many stylesheets or "
-			    "too long a name", xdir);
+			snprintf(err, errlen,
+			    "%s: too many stylesheets or "
+			    "too long a name",
+			    xdir);
 			goto out;
 		}
 		snprintf(path, sizeof(path), "%s/%s", xdir, de->d_name);
 		memset(&m, 0, sizeof(m));
 		xsltSetGenericErrorFunc(&m, collect);
 		xmlSetGenericErrorFunc(&m, collect);
-		v->sheets[v->nsheets].s = xsltParseStylesheetFile(BAD_CAST
-		    path);
+		v->sheets[v->nsheets].s = xsltParseStylesheetFile(
+		    BAD_CAST path);
 		xsltSetGenericErrorFunc(NULL, NULL);
 		xmlSetGenericErrorFunc(NULL, NULL);
 		if (v->sheets[v->nsheets].s == NULL ||
@@ -360,8 +374,8 @@ sheets_load(struct views *v, const char *dir, char *err, size_t errlen)
 			if (v->sheets[v->nsheets].s != NULL)
 				xsltFreeStylesheet(v->sheets[v->nsheets].s);
 			v->sheets[v->nsheets].s = NULL;
-			snprintf(err, errlen, "%s: %s", path, m.s[0] ? m.s :
-			    "cannot be compiled");
+			snprintf(err, errlen, "%s: %s", path,
+			    m.s[0] ? m.s : "cannot be compiled");
 			err[strcspn(err, "\n")] = '\0';
 			goto out;
 		}
@@ -387,20 +401,20 @@ web_init(const char *dir, char *err, size_t errlen)
 		default_loader = xsltDocDefaultLoader;
 		xsltSetLoaderFunc(loader);
 		if ((sec = xsltNewSecurityPrefs()) == NULL ||
-		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE,
-		    refuse) == -1 ||
-		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY,
-		    refuse) == -1 ||
-		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK,
-		    refuse) == -1 ||
-		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
-		    refuse) == -1 ||
-		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE,
-		    refuse) == -1 ||
-		    xsltRegisterExtModuleFunction(BAD_CAST "text",
-		    BAD_CAST WEB_NS, fn_text) != 0 ||
-		    xsltRegisterExtModuleFunction(BAD_CAST "has",
-		    BAD_CAST WEB_NS, fn_has) != 0) {
+		    xsltSetSecurityPrefs(
+			sec, XSLT_SECPREF_WRITE_FILE, refuse) == -1 ||
+		    xsltSetSecurityPrefs(
+			sec, XSLT_SECPREF_CREATE_DIRECTORY, refuse) == -1 ||
+		    xsltSetSecurityPrefs(
+			sec, XSLT_SECPREF_WRITE_NETWORK, refuse) == -1 ||
+		    xsltSetSecurityPrefs(
+			sec, XSLT_SECPREF_READ_NETWORK, refuse) == -1 ||
+		    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE, refuse) ==
+			-1 ||
+		    xsltRegisterExtModuleFunction(
+			BAD_CAST "text", BAD_CAST WEB_NS, fn_text) != 0 ||
+		    xsltRegisterExtModuleFunction(
+			BAD_CAST "has", BAD_CAST WEB_NS, fn_has) != 0) {
 			snprintf(err, errlen, "xslt: out of memory");
 			return -1;
 		}
@@ -413,20 +427,22 @@ web_init(const char *dir, char *err, size_t errlen)
 		if ((v->cat[l] = catalogue_load(dir, l, err, errlen)) == NULL)
 			goto fail;
 	for (int l = 0; l < WEB_NLANG; l++)
-		if (l != WEB_EN && (!same_keys(v->cat[WEB_EN],
-		    lang_files[WEB_EN], v->cat[l], lang_files[l], err,
-		    errlen) || !same_keys(v->cat[l], lang_files[l],
-		    v->cat[WEB_EN], lang_files[WEB_EN], err, errlen)))
+		if (l != WEB_EN &&
+		    (!same_keys(v->cat[WEB_EN], lang_files[WEB_EN], v->cat[l],
+			 lang_files[l], err, errlen) ||
+			!same_keys(v->cat[l], lang_files[l], v->cat[WEB_EN],
+			    lang_files[WEB_EN], err, errlen)))
 			goto fail;
 	for (int l = 0; l < WEB_NLANG; l++)
 		if ((v->texts[l] = texts_of(v->cat[l])) == NULL) {
-			snprintf(err, errlen, "%s: out of memory", lang_files[l]);
+			snprintf(
+			    err, errlen, "%s: out of memory", lang_files[l]);
 			goto fail;
 		}
 	for (int i = 0; i < WEB_NCSS; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, css_files[i]);
-		if ((v->css[i] = read_whole_file(path, FILE_MAX,
-		    &v->css_len[i], err, errlen)) == NULL)
+		if ((v->css[i] = read_whole_file(
+			 path, FILE_MAX, &v->css_len[i], err, errlen)) == NULL)
 			goto fail;
 	}
 	if (sheets_load(v, dir, err, errlen) == -1)
@@ -518,7 +534,7 @@ web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
 	p[np++] = "lang";
 	p[np++] = web_lang_code(lang);
 	for (; params != NULL && params[0] != NULL && np < 2 * PARAMS_MAX;
-	    params += 2) {
+	     params += 2) {
 		p[np++] = params[0];
 		p[np++] = params[1] != NULL ? params[1] : "";
 	}
@@ -540,11 +556,9 @@ web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
 	res = xsltApplyStylesheetUser(s, doc, NULL, NULL, NULL, ctxt);
 	if (res == NULL || ctxt->state != XSLT_STATE_OK)
 		goto out;
-	if (s->method != NULL && strcmp((const char *)s->method, "html") ==
-	    0)
+	if (s->method != NULL && strcmp((const char *)s->method, "html") == 0)
 		rc = dump_html(res, out);
-	else if (xsltSaveResultToString(&mem, &len, res, s) == 0 &&
-	    mem != NULL)
+	else if (xsltSaveResultToString(&mem, &len, res, s) == 0 && mem != NULL)
 		rc = buf_add(out, mem, (size_t)len);
 	if (rc == -1 && m.s[0] == '\0')
 		snprintf(m.s, sizeof(m.s), "the page is too long");
@@ -552,8 +566,8 @@ out:
 	pthread_rwlock_unlock(&lock);
 	if (rc == -1) {
 		m.s[strcspn(m.s, "\n")] = '\0';
-		log_warnx("web: %s: %s", page, m.s[0] ? m.s :
-		    "the stylesheet failed");
+		log_warnx("web: %s: %s", page,
+		    m.s[0] ? m.s : "the stylesheet failed");
 	}
 	xmlFree(mem);
 	xmlFreeDoc(res);
@@ -576,8 +590,8 @@ web_clean(const char *s, char *out, size_t outlen)
 		n = 1;
 		if (*p == 0x7f || (*p < 0x20 && *p != '\n' && *p != '\t'))
 			rep = "\xef\xbf\xbd";
-		else if (*p >= 0x80 && (n = utf8_dec((const char *)p, left,
-		    NULL)) == 0) {
+		else if (*p >= 0x80 &&
+		    (n = utf8_dec((const char *)p, left, NULL)) == 0) {
 			rep = "\xef\xbf\xbd";
 			n = 1;
 		}

@@ -22,20 +22,20 @@
 #include "util/util.h"
 
 enum web_lang { WEB_KK, WEB_RU, WEB_EN };
-#define WEB_NLANG	3
+#define WEB_NLANG 3
 
 /* The form's fields are capped at this many bytes each. */
-#define WEB_FIELD_MAX	64
+#define WEB_FIELD_MAX 64
 
 /*
  * The page's language: an explicit lang parameter (kk, ru or en) wins,
  * else the best of kk, ru and en in Accept-Language by its q-values
  * (ties: the one listed first), else Kazakh.  Either may be NULL.
  */
-enum web_lang	 web_lang_pick(const char *lang_param,
-		    const char *accept_language);
+enum web_lang
+web_lang_pick(const char *lang_param, const char *accept_language);
 /* "kk", "ru" or "en". */
-const char	*web_lang_code(enum web_lang);
+const char *web_lang_code(enum web_lang);
 
 /*
  * Loads dir/lang/{kk,ru,en}.xml, dir/status.css, dir/desk.css and
@@ -43,19 +43,19 @@ const char	*web_lang_code(enum web_lang);
  * what was loaded once the new set is whole, and keeps the old one when
  * it fails.  -1 with a message naming the file (and line) in err.
  */
-int		 web_init(const char *dir, char *err, size_t errlen);
-void		 web_cleanup(void);
+int web_init(const char *dir, char *err, size_t errlen);
+void web_cleanup(void);
 
 /*
  * The text of a key in a language, NULL when unknown; valid until the
  * next web_init or web_cleanup (for tests and tools, not for pages).
  */
-const char	*web_text(enum web_lang, const char *key);
+const char *web_text(enum web_lang, const char *key);
 
 enum web_css { WEB_CSS_STATUS, WEB_CSS_DESK };
-#define WEB_NCSS	2
+#define WEB_NCSS 2
 /* Appends a style sheet as loaded to out. */
-int		 web_css(enum web_css, struct buf *out);
+int web_css(enum web_css, struct buf *out);
 
 /*
  * Transforms doc with the stylesheet called page, the parameter lang set
@@ -65,25 +65,25 @@ int		 web_css(enum web_css, struct buf *out);
  * stylesheet, a text is missing from the catalogue, a document() names
  * anything but a catalogue, or out is full.  The caller keeps doc.
  */
-int		 web_view(const char *page, xmlDocPtr doc, enum web_lang,
-		    const char *const *params, struct buf *out);
+int web_view(const char *page, xmlDocPtr doc, enum web_lang,
+    const char *const *params, struct buf *out);
 
 /*
  * Copies s into out (outlen bytes with the NUL) for a document: control
  * characters and bytes that are not UTF-8 become U+FFFD, and it is cut
  * back to a whole character.  1 when it was cut, 0 when whole.
  */
-int		 web_clean(const char *s, char *out, size_t outlen);
+int web_clean(const char *s, char *out, size_t outlen);
 
 /* What the status page shows. */
 struct web_page {
-	enum web_lang		 lang;
-	const char		*number;	/* as typed; NULL: none */
-	int			 code_given;	/* an access code was sent */
-	const char		*status;	/* the <status> document, or NULL */
-	size_t			 status_len;
-	const char		*error;		/* a domain error code */
-	int			 retry_after;	/* seconds, for a 429 */
+	enum web_lang lang;
+	const char *number; /* as typed; NULL: none */
+	int code_given;	    /* an access code was sent */
+	const char *status; /* the <status> document, or NULL */
+	size_t status_len;
+	const char *error; /* a domain error code */
+	int retry_after;   /* seconds, for a 429 */
 };
 
 /*
@@ -92,6 +92,6 @@ struct web_page {
  * wrong-access-code, too-many-lookups, missing-talon-number; any other
  * is shown as a fault of the service.
  */
-int		 web_status_page(const struct web_page *, struct buf *html);
+int web_status_page(const struct web_page *, struct buf *html);
 
 #endif /* WEB_H */

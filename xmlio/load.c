@@ -51,8 +51,8 @@ xmlio_ld_doc(struct xmlio_ld *ld, const struct xmlio_schemas *set,
 	size_t len = 0;
 	char *buf;
 
-	if ((buf = read_whole_file(ld->path, cap, &len, ld->err,
-	    ld->errlen)) == NULL)
+	if ((buf = read_whole_file(ld->path, cap, &len, ld->err, ld->errlen)) ==
+	    NULL)
 		return NULL;
 	if (xmlio_parse(set, name, buf, len, &doc, &xe) == -1) {
 		xmlio_ld_err(ld, NULL, "%s", xe.message);
@@ -63,8 +63,8 @@ xmlio_ld_doc(struct xmlio_ld *ld, const struct xmlio_schemas *set,
 }
 
 int
-xmlio_ld_attr(struct xmlio_ld *ld, xmlNodePtr n, const char *name, char *out,
-    size_t len)
+xmlio_ld_attr(
+    struct xmlio_ld *ld, xmlNodePtr n, const char *name, char *out, size_t len)
 {
 	xmlChar *v;
 	int rc = 1;
@@ -93,8 +93,10 @@ xmlio_ld_int(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int min,
 	if ((rc = xmlio_ld_attr(ld, n, name, v, sizeof(v))) <= 0)
 		return rc == 0 ? 1 : -1;
 	if (parse_ll(v, min, max, &x) == -1) {
-		xmlio_ld_err(ld, n, "attribute %s: \"%s\" is not a number "
-		    "from %d to %d", name, v, min, max);
+		xmlio_ld_err(ld, n,
+		    "attribute %s: \"%s\" is not a number "
+		    "from %d to %d",
+		    name, v, min, max);
 		return -1;
 	}
 	*out = (int)x;
@@ -102,8 +104,8 @@ xmlio_ld_int(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int min,
 }
 
 int
-xmlio_ld_bool(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int dflt,
-    int *out)
+xmlio_ld_bool(
+    struct xmlio_ld *ld, xmlNodePtr n, const char *name, int dflt, int *out)
 {
 	char v[8];
 	int rc;
@@ -116,16 +118,16 @@ xmlio_ld_bool(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int dflt,
 	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
 		*out = 0;
 	else {
-		xmlio_ld_err(ld, n, "attribute %s: \"%s\" is not a boolean",
-		    name, v);
+		xmlio_ld_err(
+		    ld, n, "attribute %s: \"%s\" is not a boolean", name, v);
 		return -1;
 	}
 	return 0;
 }
 
 int
-xmlio_ld_date(struct xmlio_ld *ld, xmlNodePtr n, const char *name,
-    int required, struct date *out)
+xmlio_ld_date(struct xmlio_ld *ld, xmlNodePtr n, const char *name, int required,
+    struct date *out)
 {
 	char v[16];
 	int rc;
@@ -140,8 +142,8 @@ xmlio_ld_date(struct xmlio_ld *ld, xmlNodePtr n, const char *name,
 		return -1;
 	}
 	if (date_parse(v, out) == -1) {
-		xmlio_ld_err(ld, n, "attribute %s: \"%s\" is not a date", name,
-		    v);
+		xmlio_ld_err(
+		    ld, n, "attribute %s: \"%s\" is not a date", name, v);
 		return -1;
 	}
 	return 0;

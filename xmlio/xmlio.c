@@ -13,16 +13,16 @@
 
 #include "xmlio/xmlio.h"
 
-#define XMLIO_MAX_SCHEMAS	64
+#define XMLIO_MAX_SCHEMAS 64
 
 struct xmlio_schema {
-	char		 name[64];
-	xmlSchemaPtr	 schema;
+	char name[64];
+	xmlSchemaPtr schema;
 };
 
 struct xmlio_schemas {
-	struct xmlio_schema	s[XMLIO_MAX_SCHEMAS];
-	int			n;
+	struct xmlio_schema s[XMLIO_MAX_SCHEMAS];
+	int n;
 };
 
 /* Quiet libxml2: errors are collected per call, never printed. */
@@ -140,8 +140,8 @@ set_err(struct xmlio_err *e, enum xmlio_fail kind, const char *fmt, ...)
 }
 
 struct verr {
-	struct xmlio_err	*e;
-	int			 seen;
+	struct xmlio_err *e;
+	int seen;
 };
 
 static void
@@ -150,14 +150,14 @@ schema_error(void *ctx, xmlErrorPtr xe)
 	struct verr *v = ctx;
 
 	if (v->seen++)
-		return;		/* the first error is the one to fix */
+		return; /* the first error is the one to fix */
 	set_err(v->e, XMLIO_INVALID, "line %d: %s", xe->line,
 	    xe->message ? xe->message : "invalid");
 }
 
 int
-xmlio_validate(const struct xmlio_schemas *set, const char *name,
-    xmlDocPtr doc, struct xmlio_err *e)
+xmlio_validate(const struct xmlio_schemas *set, const char *name, xmlDocPtr doc,
+    struct xmlio_err *e)
 {
 	xmlSchemaValidCtxtPtr vc;
 	xmlSchemaPtr schema;
@@ -177,8 +177,10 @@ xmlio_validate(const struct xmlio_schemas *set, const char *name,
 	xmlSchemaFreeValidCtxt(vc);
 	if (rc != 0) {
 		if (!v.seen)
-			set_err(e, XMLIO_INVALID, "the document does not "
-			    "match the %s schema", name);
+			set_err(e, XMLIO_INVALID,
+			    "the document does not "
+			    "match the %s schema",
+			    name);
 		return -1;
 	}
 	return 0;
@@ -186,8 +188,8 @@ xmlio_validate(const struct xmlio_schemas *set, const char *name,
 
 /* -1 with the error when s holds a character utf8_text refuses. */
 static int
-text_ok(xmlNodePtr where, const char *elem, const xmlChar *s,
-    struct xmlio_err *e)
+text_ok(
+    xmlNodePtr where, const char *elem, const xmlChar *s, struct xmlio_err *e)
 {
 	size_t bad, n = s ? strlen((const char *)s) : 0;
 	uint32_t cp;
@@ -195,9 +197,10 @@ text_ok(xmlNodePtr where, const char *elem, const xmlChar *s,
 	if (n == 0 || utf8_text((const char *)s, n, &bad))
 		return 0;
 	utf8_dec((const char *)s + bad, n - bad, &cp);
-	set_err(e, XMLIO_INVALID, "line %ld: <%s>: the control character "
-	    "U+%04X is not accepted in text", xmlGetLineNo(where), elem,
-	    (unsigned)cp);
+	set_err(e, XMLIO_INVALID,
+	    "line %ld: <%s>: the control character "
+	    "U+%04X is not accepted in text",
+	    xmlGetLineNo(where), elem, (unsigned)cp);
 	return -1;
 }
 
@@ -210,18 +213,22 @@ static int
 doc_text_ok(xmlNodePtr n, struct xmlio_err *e)
 {
 	for (; n != NULL; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (text_ok(n, n->parent && n->parent->name ?
-			    (const char *)n->parent->name : "?", n->content,
-			    e) == -1)
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
+			if (text_ok(n,
+				n->parent && n->parent->name ?
+				    (const char *)n->parent->name :
+				    "?",
+				n->content, e) == -1)
 				return -1;
 			continue;
 		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		for (xmlAttrPtr a = n->properties; a != NULL; a = a->next)
-			if (a->children && text_ok(n, (const char *)n->name,
-			    a->children->content, e) == -1)
+			if (a->children &&
+			    text_ok(n, (const char *)n->name,
+				a->children->content, e) == -1)
 				return -1;
 		if (doc_text_ok(n->children, e) == -1)
 			return -1;
@@ -230,8 +237,8 @@ doc_text_ok(xmlNodePtr n, struct xmlio_err *e)
 }
 
 int
-xmlio_parse(const struct xmlio_schemas *set, const char *name,
-    const char *buf, size_t len, xmlDocPtr *out, struct xmlio_err *e)
+xmlio_parse(const struct xmlio_schemas *set, const char *name, const char *buf,
+    size_t len, xmlDocPtr *out, struct xmlio_err *e)
 {
 	xmlParserCtxtPtr pc;
 	xmlDocPtr doc = NULL;
@@ -249,31 +256,36 @@ xmlio_parse(const struct xmlio_schemas *set, const char *name,
 		set_err(e, XMLIO_INTERNAL, "out of memory");
 		return -1;
 	}
-	doc = xmlCtxtReadMemory(pc, buf, (int)len, "request.xml", "UTF-8",
-	    parse_opts);
+	doc = xmlCtxtReadMemory(
+	    pc, buf, (int)len, "request.xml", "UTF-8", parse_opts);
 	if (doc == NULL || !pc->wellFormed) {
 		xe = xmlCtxtGetLastError(pc);
-		if (xe && (xe->code == XML_ERR_ENTITY_LOOP ||
-		    xe->code == XML_ERR_UNDECLARED_ENTITY ||
-		    xe->code == XML_WAR_UNDECLARED_ENTITY))
-			set_err(e, XMLIO_FORBIDDEN, "line %d: entities are "
-			    "not accepted", xe->line);
+		if (xe &&
+		    (xe->code == XML_ERR_ENTITY_LOOP ||
+			xe->code == XML_ERR_UNDECLARED_ENTITY ||
+			xe->code == XML_WAR_UNDECLARED_ENTITY))
+			set_err(e, XMLIO_FORBIDDEN,
+			    "line %d: entities are "
+			    "not accepted",
+			    xe->line);
 		else
 			set_err(e, XMLIO_MALFORMED, "line %d: %s",
-			    xe ? xe->line : 0, xe && xe->message ?
-			    xe->message : "not well-formed XML");
+			    xe ? xe->line : 0,
+			    xe && xe->message ? xe->message :
+						"not well-formed XML");
 		goto fail;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		set_err(e, XMLIO_FORBIDDEN, "a document type declaration "
+		set_err(e, XMLIO_FORBIDDEN,
+		    "a document type declaration "
 		    "(DTD) is not accepted");
 		goto fail;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || root->ns != NULL ||
 	    strcmp((const char *)root->name, name) != 0) {
-		set_err(e, XMLIO_WRONG_DOCUMENT, "expected a <%s> document",
-		    name);
+		set_err(
+		    e, XMLIO_WRONG_DOCUMENT, "expected a <%s> document", name);
 		goto fail;
 	}
 	if (doc_text_ok(root, e) == -1 ||
@@ -294,8 +306,8 @@ xmlio_child(xmlNodePtr n, const char *name)
 	if (n == NULL)
 		return NULL;
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && (name == NULL ||
-		    strcmp((const char *)c->name, name) == 0))
+		if (c->type == XML_ELEMENT_NODE &&
+		    (name == NULL || strcmp((const char *)c->name, name) == 0))
 			return c;
 	return NULL;
 }
@@ -313,8 +325,9 @@ xmlio_child_text(xmlNodePtr n, const char *name)
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
 	end = p + strlen(p);
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\n' || end[-1] == '\r'))
+	while (end > p &&
+	    (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+		end[-1] == '\r'))
 		end--;
 	if ((s = malloc((size_t)(end - p) + 1)) != NULL) {
 		memcpy(s, p, (size_t)(end - p));
@@ -346,8 +359,10 @@ xmlio_out_begin(struct xmlio_out *o, const char *root)
 int
 xmlio_out_elem(struct xmlio_out *o, const char *name, const char *text)
 {
-	return xmlTextWriterWriteElement(o->w, BAD_CAST name,
-	    BAD_CAST(text ? text : "")) < 0 ? -1 : 0;
+	return xmlTextWriterWriteElement(
+		   o->w, BAD_CAST name, BAD_CAST(text ? text : "")) < 0 ?
+	    -1 :
+	    0;
 }
 
 int
@@ -371,8 +386,10 @@ xmlio_out_start(struct xmlio_out *o, const char *name)
 int
 xmlio_out_attr(struct xmlio_out *o, const char *name, const char *value)
 {
-	return xmlTextWriterWriteAttribute(o->w, BAD_CAST name,
-	    BAD_CAST value) < 0 ? -1 : 0;
+	return xmlTextWriterWriteAttribute(
+		   o->w, BAD_CAST name, BAD_CAST value) < 0 ?
+	    -1 :
+	    0;
 }
 
 int
@@ -390,8 +407,9 @@ xmlio_out_finish(struct xmlio_out *o, struct buf *b)
 		rc = -1;
 	xmlFreeTextWriter(o->w);
 	o->w = NULL;
-	if (rc == 0 && buf_add(b, xmlBufferContent(o->buf),
-	    (size_t)xmlBufferLength(o->buf)) == -1)
+	if (rc == 0 &&
+	    buf_add(b, xmlBufferContent(o->buf),
+		(size_t)xmlBufferLength(o->buf)) == -1)
 		rc = -1;
 	xmlBufferFree(o->buf);
 	o->buf = NULL;

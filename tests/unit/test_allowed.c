@@ -29,8 +29,8 @@ actor(enum complaints_role role, const char *body)
 
 /* The names offered, joined by spaces. */
 static void
-offered(const struct complaints_actor *a, const char *body,
-    const char *state, char *out, size_t outlen)
+offered(const struct complaints_actor *a, const char *body, const char *state,
+    char *out, size_t outlen)
 {
 	const char *names[16];
 	int n = complaints_actions_allowed(a, body, state, names, 16);
@@ -47,18 +47,21 @@ static void
 by_role_and_state(void **state)
 {
 	static const struct {
-		enum complaints_role	 role;
-		const char		*state, *want;
+		enum complaints_role role;
+		const char *state, *want;
 	} t[] = {
 		/* The regulations: a registrar registers, forwards, notes;
 		 * assigning, extending and deciding are the head's. */
 		{ COMPLAINTS_ROLE_REGISTRAR, "registered",
 		    "forward withdraw leave-without-consideration note" },
-		{ COMPLAINTS_ROLE_HEAD, "registered", "assign forward "
+		{ COMPLAINTS_ROLE_HEAD, "registered",
+		    "assign forward "
 		    "withdraw leave-without-consideration note" },
-		{ COMPLAINTS_ROLE_HEAD, "in-review", "assign forward extend "
+		{ COMPLAINTS_ROLE_HEAD, "in-review",
+		    "assign forward extend "
 		    "decide withdraw leave-without-consideration note" },
-		{ COMPLAINTS_ROLE_HEAD, "extended", "assign decide withdraw "
+		{ COMPLAINTS_ROLE_HEAD, "extended",
+		    "assign decide withdraw "
 		    "leave-without-consideration note" },
 		{ COMPLAINTS_ROLE_REGISTRAR, "decided", "appeal note answer" },
 		{ COMPLAINTS_ROLE_REGISTRAR, "answered", "appeal note close" },
@@ -84,19 +87,20 @@ by_role_and_state(void **state)
 static void
 another_body_and_no_actor(void **state)
 {
-	struct complaints_actor a = actor(COMPLAINTS_ROLE_HEAD,
-	    "almaty-medeu");
+	struct complaints_actor a = actor(COMPLAINTS_ROLE_HEAD, "almaty-medeu");
 	char got[256];
 
 	(void)state;
 	offered(&a, "almaty-alatau", "in-review", got, sizeof(got));
 	assert_string_equal(got, "");
 	assert_int_equal(complaints_actions_allowed(NULL, "almaty-alatau",
-	    "in-review", (const char *[16]){ 0 }, 16), 0);
+			     "in-review", (const char *[16]){ 0 }, 16),
+	    0);
 	/* At most max. */
 	a = actor(COMPLAINTS_ROLE_HEAD, "almaty-alatau");
 	assert_int_equal(complaints_actions_allowed(&a, "almaty-alatau",
-	    "in-review", (const char *[2]){ 0 }, 2), 2);
+			     "in-review", (const char *[2]){ 0 }, 2),
+	    2);
 }
 
 int

@@ -1,4 +1,5 @@
 /* Unit tests: backup (a verified copy, restore and what it refuses). */
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,9 +19,9 @@
 #include "util/util.h"
 
 struct fx {
-	char	dir[64];
-	char	data[128];	/* a data folder with a store and a key */
-	uint8_t	key[32];
+	char dir[64];
+	char data[128]; /* a data folder with a store and a key */
+	uint8_t key[32];
 };
 
 static void
@@ -53,8 +53,8 @@ setup(void **state)
 	db_close(db);
 	randombytes_buf(f->key, sizeof(f->key));
 	snprintf(p, sizeof(p), "%s/secret.key", f->data);
-	if ((kf = fopen(p, "wb")) == NULL ||
-	    fwrite(f->key, 1, 32, kf) != 32 || fclose(kf) != 0)
+	if ((kf = fopen(p, "wb")) == NULL || fwrite(f->key, 1, 32, kf) != 32 ||
+	    fclose(kf) != 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -97,14 +97,14 @@ backup_with_key_restores_it(void **state)
 	FILE *kf;
 
 	path(file, sizeof(file), f, "b.db");
-	assert_int_equal(backup_make(f->data, file, 1, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_make(f->data, file, 1, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.with_key, 1);
 	assert_int_equal(stat(file, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	path(to, sizeof(to), f, "restored");
-	assert_int_equal(backup_restore(file, to, 0, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_restore(file, to, 0, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.with_key, 1);
 	assert_int_equal(info.old_kept, 0);
 	snprintf(p, sizeof(p), "%s/secret.key", to);
@@ -126,12 +126,12 @@ backup_without_key(void **state)
 	char file[256], to[256], p[300], err[512];
 
 	path(file, sizeof(file), f, "b.db");
-	assert_int_equal(backup_make(f->data, file, 0, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_make(f->data, file, 0, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.with_key, 0);
 	path(to, sizeof(to), f, "restored");
-	assert_int_equal(backup_restore(file, to, 0, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_restore(file, to, 0, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.with_key, 0);
 	snprintf(p, sizeof(p), "%s/secret.key", to);
 	assert_false(exists(p));
@@ -147,15 +147,15 @@ backup_fails_cleanly(void **state)
 
 	/* No folder for the copy: nothing left behind, a reason given. */
 	path(file, sizeof(file), f, "no/such/b.db");
-	assert_int_equal(backup_make(f->data, file, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_make(f->data, file, 0, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no/such"));
 	/* No store in the data folder. */
 	path(empty, sizeof(empty), f, "empty");
 	mkdir(empty, 0700);
 	path(file, sizeof(file), f, "b.db");
-	assert_int_equal(backup_make(empty, file, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_make(empty, file, 0, &info, err, sizeof(err)), -1);
 	assert_false(exists(file));
 	/* A store of another version than this build's: said so. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
@@ -164,8 +164,8 @@ backup_fails_cleanly(void **state)
 	assert_int_equal(sqlite3_open(store, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
-	assert_int_equal(backup_make(f->data, file, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_make(f->data, file, 0, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is at schema"));
 	assert_false(exists(file));
 }
@@ -181,8 +181,8 @@ restore_refuses(void **state)
 	int lock;
 
 	path(file, sizeof(file), f, "b.db");
-	assert_int_equal(backup_make(f->data, file, 1, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_make(f->data, file, 1, &info, err, sizeof(err)), 0);
 	path(to, sizeof(to), f, "restored");
 	snprintf(p, sizeof(p), "%s/complaints.db", to);
 
@@ -191,39 +191,40 @@ restore_refuses(void **state)
 	assert_non_null(out = fopen(bad, "w"));
 	fputs("not a database\n", out);
 	fclose(out);
-	assert_int_equal(backup_restore(bad, to, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_restore(bad, to, 0, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not an SQLite database"));
 	assert_false(exists(p));
 
 	/* A store of a newer schema than this build knows. */
 	path(bad, sizeof(bad), f, "newer.db");
-	assert_int_equal(backup_make(f->data, bad, 0, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_make(f->data, bad, 0, &info, err, sizeof(err)), 0);
 	assert_int_equal(sqlite3_open(bad, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 9999", NULL,
-	    NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(h, "PRAGMA user_version = 9999", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(h);
-	assert_int_equal(backup_restore(bad, to, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_restore(bad, to, 0, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "newer"));
 	assert_false(exists(p));
 
 	/* A running daemon holds the folder. */
 	assert_true((lock = dir_lock(to, err, sizeof(err))) >= 0);
-	assert_int_equal(backup_restore(file, to, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_restore(file, to, 0, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "stop it first"));
 	close(lock);
 
 	/* A store is there: only with force, the old one kept. */
-	assert_int_equal(backup_restore(file, to, 0, &info, err,
-	    sizeof(err)), 0);
-	assert_int_equal(backup_restore(file, to, 0, &info, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    backup_restore(file, to, 0, &info, err, sizeof(err)), 0);
+	assert_int_equal(
+	    backup_restore(file, to, 0, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "--force"));
-	assert_int_equal(backup_restore(file, to, 1, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_restore(file, to, 1, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.old_kept, 1);
 	snprintf(p, sizeof(p), "%s/complaints.db.old", to);
 	assert_true(exists(p));
@@ -243,8 +244,8 @@ check_copy_as_received(void **state)
 	FILE *out;
 
 	path(file, sizeof(file), f, "with.db");
-	assert_int_equal(backup_make(f->data, file, 1, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_make(f->data, file, 1, &info, err, sizeof(err)), 0);
 	assert_int_equal(stat(file, &before), 0);
 	memset(&info, 0xff, sizeof(info));
 	assert_int_equal(backup_check(file, &info, err, sizeof(err)), 0);
@@ -255,15 +256,16 @@ check_copy_as_received(void **state)
 	assert_int_equal(after.st_mtime, before.st_mtime);
 
 	path(file, sizeof(file), f, "without.db");
-	assert_int_equal(backup_make(f->data, file, 0, &info, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    backup_make(f->data, file, 0, &info, err, sizeof(err)), 0);
 	assert_int_equal(backup_check(file, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.with_key, 0);
 
 	/* Another version's copy: refused, named. */
 	assert_int_equal(sqlite3_open(file, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 9999", NULL,
-	    NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(h, "PRAGMA user_version = 9999", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(h);
 	assert_int_equal(backup_check(file, &info, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "schema 9999"));
@@ -281,16 +283,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(backup_with_key_restores_it,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(backup_without_key, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(backup_fails_cleanly, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(restore_refuses, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(check_copy_as_received, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    backup_with_key_restores_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    backup_without_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    backup_fails_cleanly, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    restore_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    check_copy_as_received, setup, teardown),
 	};
 
 	log_init("test_backup", 1, LOG_LVL_ERR);

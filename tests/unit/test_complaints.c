@@ -14,9 +14,9 @@
 #include "xmlio/xmlio.h"
 
 struct fx {
-	char			 dir[64];
-	struct complaints	*cx;
-	struct xmlio_schemas	*schemas;
+	char dir[64];
+	struct complaints *cx;
+	struct xmlio_schemas *schemas;
 };
 
 static const char doc_fmt[] =
@@ -123,8 +123,9 @@ register_then_status(void **state)
 	const char *d = doc("almaty-auezov", "5", "Әбдіхалықова");
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    0);
 	number = text_of(f, &b, "talon", "number");
 	jn = text_of(f, &b, "talon", "journal-number");
 	code = text_of(f, &b, "talon", "access-code");
@@ -141,8 +142,8 @@ register_then_status(void **state)
 	assert_null(strstr(b.data, "мектепке"));
 	/* The talon again has no access code. */
 	buf_reset(&b);
-	assert_int_equal(complaints_talon(f->cx, &complaints_system, number, &b,
-	    &e), 0);
+	assert_int_equal(
+	    complaints_talon(f->cx, &complaints_system, number, &b, &e), 0);
 	assert_null(strstr(b.data, "access-code"));
 	assert_null(strstr(b.data, code));
 	/* A mistyped number is told apart from an unknown one. */
@@ -180,20 +181,21 @@ journal_numbers_gap_free_across_failures(void **state)
 		buf_reset(&b);
 		d = doc("almaty-medeu", "3", "Абаев");
 		assert_int_equal(complaints_register(f->cx, &complaints_system,
-		    d, strlen(d), &b,
-		    &e), 0);
+				     d, strlen(d), &b, &e),
+		    0);
 		/* A refused one in between takes no number. */
 		d = doc("no-such-body", "3", "Абаев");
 		assert_int_equal(complaints_register(f->cx, &complaints_system,
-		    d, strlen(d), &b,
-		    &e), -1);
+				     d, strlen(d), &b, &e),
+		    -1);
 		assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 		assert_string_equal(e.code, "unknown-body");
 	}
 	buf_reset(&b);
 	d = doc("almaty-medeu", "3", "Абаев");
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    0);
 	jn = text_of(f, &b, "talon", "journal-number");
 	assert_string_equal(jn, "6");
 	free(jn);
@@ -213,21 +215,25 @@ bad_documents_store_nothing(void **state)
 
 	buf_init(&b, 65536);
 	d = doc("almaty-medeu", "12", "Абаев");
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    -1);
 	assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 	assert_non_null(strstr(e.message, "service"));
 	d = doc("almaty-medeu", "3", "");
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    -1);
 	assert_int_equal(e.errc, COMPLAINTS_EINVAL);
 	assert_non_null(strstr(e.message, "surname"));
 	d = doc("almaty-medeu", "3", "   ");
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    -1);
 	d = "<complaint><body>x</body>";
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), -1);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    -1);
 	assert_string_equal(e.code, "malformed-xml");
 	assert_int_equal(complaints_count(f->cx, &n), 0);
 	assert_int_equal(n, 0);
@@ -248,8 +254,9 @@ time_shown_in_almaty(void **state)
 	const char *d = doc("almaty-edu", "8", "Абаев");
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    0);
 	at = text_of(f, &b, "talon", "accepted-at");
 	assert_non_null(strstr(at, "+05:00"));
 	free(at);
@@ -269,23 +276,26 @@ no_actor_fails_closed(void **state)
 	int64_t n0, n1;
 	int ok;
 	const char *d = doc("almaty-auezov", "5", "Сейітов");
-	const char *note = "<note><by><name>x</name><position>y</position>"
+	const char *note =
+	    "<note><by><name>x</name><position>y</position>"
 	    "<body>almaty-auezov</body></by><text>t</text></note>";
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_register(f->cx, &complaints_system, d,
-	    strlen(d), &b, &e), 0);
+	assert_int_equal(complaints_register(
+			     f->cx, &complaints_system, d, strlen(d), &b, &e),
+	    0);
 	number = text_of(f, &b, "talon", "number");
 	buf_reset(&b);
 	assert_int_equal(complaints_count(f->cx, &n0), 0);
-#define REFUSED(call) do {						\
-	memset(&e, 0, sizeof(e));					\
-	assert_int_equal((call), -1);					\
-	assert_int_equal(e.errc, COMPLAINTS_EAUTH);			\
-} while (0)
+#define REFUSED(call) \
+	do { \
+		memset(&e, 0, sizeof(e)); \
+		assert_int_equal((call), -1); \
+		assert_int_equal(e.errc, COMPLAINTS_EAUTH); \
+	} while (0)
 	REFUSED(complaints_register(f->cx, NULL, d, strlen(d), &b, &e));
-	REFUSED(complaints_act(f->cx, NULL, number, note, strlen(note), &b,
-	    &e));
+	REFUSED(
+	    complaints_act(f->cx, NULL, number, note, strlen(note), &b, &e));
 	REFUSED(complaints_talon(f->cx, NULL, number, &b, &e));
 	REFUSED(complaints_get(f->cx, NULL, number, &b, NULL, &e));
 	memset(&q, 0, sizeof(q));
@@ -295,8 +305,8 @@ no_actor_fails_closed(void **state)
 	REFUSED(complaints_verify(f->cx, NULL, &b, &ok, &e));
 	REFUSED(complaints_staff_disable(f->cx, NULL, "nobody", &e));
 	REFUSED(complaints_token_list(f->cx, NULL, &b, &e));
-	REFUSED(complaints_notifications(f->cx, NULL, NULL, "almaty-auezov", 0,
-	    10, &b, &e));
+	REFUSED(complaints_notifications(
+	    f->cx, NULL, NULL, "almaty-auezov", 0, 10, &b, &e));
 	j = complaints_journal_open(f->cx, NULL, "almaty-auezov", 2026, 0, &e);
 	assert_null(j);
 	assert_int_equal(e.errc, COMPLAINTS_EAUTH);
@@ -304,8 +314,9 @@ no_actor_fails_closed(void **state)
 	/* The refused registration stored nothing; the system may act. */
 	assert_int_equal(complaints_count(f->cx, &n1), 0);
 	assert_int_equal(n1, n0);
-	assert_int_equal(complaints_act(f->cx, &complaints_system, number,
-	    note, strlen(note), &b, &e), 0);
+	assert_int_equal(complaints_act(f->cx, &complaints_system, number, note,
+			     strlen(note), &b, &e),
+	    0);
 	free(number);
 	buf_free(&b);
 }
@@ -314,16 +325,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(register_then_status, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    register_then_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    journal_numbers_gap_free_across_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_documents_store_nothing,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(time_shown_in_almaty, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(no_actor_fails_closed, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    bad_documents_store_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    time_shown_in_almaty, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    no_actor_fails_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

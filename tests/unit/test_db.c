@@ -1,4 +1,5 @@
 /* Unit tests: db (migrations, journal numbers, group commit, triggers). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,9 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -17,8 +17,8 @@
 #include "db/db.h"
 
 struct fx {
-	char	 dir[64];
-	char	 path[128];
+	char dir[64];
+	char path[128];
 	struct db *db;
 };
 
@@ -100,7 +100,8 @@ journal_numbers_per_body_and_year(void **state)
 	assert_int_equal(db_body_by_code(f->db, "almaty-medeu", &b), DB_OK);
 	assert_int_equal(db_begin(f->db), DB_OK);
 	for (int i = 1; i <= 5; i++) {
-		assert_int_equal(db_journal_next(f->db, a.id, 2026, &no), DB_OK);
+		assert_int_equal(
+		    db_journal_next(f->db, a.id, 2026, &no), DB_OK);
 		assert_int_equal(no, i);
 	}
 	assert_int_equal(db_journal_next(f->db, b.id, 2026, &no), DB_OK);
@@ -185,8 +186,8 @@ complaint_insert_and_status(void **state)
 	assert_int_equal(db_event_append(f->db, &ev, h1), DB_OK);
 	/* The same talon again is a constraint error, nothing else. */
 	fill(&c, "2026-000000001-5", b.id, 2);
-	assert_int_equal(db_complaint_insert(f->db, &c, &id, h2),
-	    DB_CONSTRAINT);
+	assert_int_equal(
+	    db_complaint_insert(f->db, &c, &id, h2), DB_CONSTRAINT);
 	/* Different content, different hash. */
 	fill(&c, "2026-000000002-1", b.id, 2);
 	c.surname = "Абаева";
@@ -194,31 +195,30 @@ complaint_insert_and_status(void **state)
 	assert_memory_not_equal(h1, h2, 32);
 	assert_int_equal(db_commit(f->db), DB_OK);
 
-	assert_int_equal(db_status_by_talon(f->db, "2026-000000001-5", &s),
-	    DB_OK);
+	assert_int_equal(
+	    db_status_by_talon(f->db, "2026-000000001-5", &s), DB_OK);
 	assert_string_equal(s.state, "registered");
 	assert_string_equal(s.body_code, "almaty-almaly");
 	assert_string_equal(s.due, "2026-12-11");
 	assert_int_equal(s.journal_no, 1);
-	assert_int_equal(db_status_by_talon(f->db, "2026-999999999-9", &s),
-	    DB_NOTFOUND);
+	assert_int_equal(
+	    db_status_by_talon(f->db, "2026-999999999-9", &s), DB_NOTFOUND);
 	assert_int_equal(db_count_complaints(f->db, &n), DB_OK);
 	assert_int_equal(n, 2);
 
 	/* The trail and the journal refuse edits through SQL. */
-	assert_int_not_equal(raw_exec(f->path, "UPDATE event SET actor='x'"),
-	    SQLITE_OK);
-	assert_int_not_equal(raw_exec(f->path, "DELETE FROM event"),
-	    SQLITE_OK);
-	assert_int_not_equal(raw_exec(f->path, "DELETE FROM complaint"),
-	    SQLITE_OK);
+	assert_int_not_equal(
+	    raw_exec(f->path, "UPDATE event SET actor='x'"), SQLITE_OK);
+	assert_int_not_equal(raw_exec(f->path, "DELETE FROM event"), SQLITE_OK);
+	assert_int_not_equal(
+	    raw_exec(f->path, "DELETE FROM complaint"), SQLITE_OK);
 }
 
 /* The reports' counters: kept by the trigger, summed, recounted, traced. */
 struct sums {
-	int		n;
-	char		key[32];
-	int64_t		v[DB_RF__MAX];
+	int n;
+	char key[32];
+	int64_t v[DB_RF__MAX];
 };
 
 static int
@@ -274,15 +274,16 @@ report_counters(void **state)
 	/* 2026-11-23 (a Monday) to 2026-12-13 at UTC+5; no holiday. */
 	for (int64_t d = 20780; d <= 20800; d++) {
 		char day[11];
-		int wd = (d + 3) % 7 < 5;	/* 1970-01-01 was a Thursday */
+		int wd = (d + 3) % 7 < 5; /* 1970-01-01 was a Thursday */
 		time_t t = (time_t)(d * 86400);
 		struct tm tm;
 
 		gmtime_r(&t, &tm);
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		cum += wd;
-		assert_int_equal(db_report_workday_put(f->db, day,
-		    d * 86400 - 18000, cum, wd), DB_OK);
+		assert_int_equal(db_report_workday_put(
+				     f->db, day, d * 86400 - 18000, cum, wd),
+		    DB_OK);
 	}
 	/* Accepted on Thursday 26 November, decided on Monday 30th. */
 	fill(&c, "2026-000000001-5", b.id, 1);
@@ -308,7 +309,7 @@ report_counters(void **state)
 	assert_int_equal(s.v[DB_RF_DECIDED], 1);
 	assert_int_equal(s.v[DB_RF_UPHELD], 1);
 	assert_int_equal(s.v[DB_RF_REJECTED], 0);
-	assert_int_equal(s.v[DB_RF_WD_SUM], 2);	/* Thursday to Monday */
+	assert_int_equal(s.v[DB_RF_WD_SUM], 2); /* Thursday to Monday */
 	assert_int_equal(s.v[DB_RF_WD_N], 1);
 	/* The decision falls on the 30th, outside a period ending on 29th. */
 	sums_of(f->db, "2026-11-01", "2026-11-29", &s);
@@ -335,19 +336,19 @@ report_counters(void **state)
 /* Group commit: many jobs from many threads, few commits. */
 struct wctx {
 	struct db_writer *w;
-	int64_t		  body;
-	int		  n;
-	int		  fail_every;
-	pthread_mutex_t	  lock;
-	pthread_cond_t	  cond;
-	int		  done, ok, failed;
+	int64_t body;
+	int n;
+	int fail_every;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done, ok, failed;
 };
 
 struct wjob {
-	struct db_job	 job;
-	struct wctx	*ctx;
-	int		 k;
-	int64_t		 no;
+	struct db_job job;
+	struct wctx *ctx;
+	int k;
+	int64_t no;
 };
 
 static int
@@ -357,7 +358,7 @@ wjob_run(struct db *db, void *arg)
 	int rc = db_journal_next(db, j->ctx->body, 2030, &j->no);
 
 	if (rc == DB_OK && j->ctx->fail_every && j->k % j->ctx->fail_every == 0)
-		return DB_ERROR;	/* this one fails alone */
+		return DB_ERROR; /* this one fails alone */
 	return rc;
 }
 
@@ -466,8 +467,8 @@ reader_pool(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_null(db_pool_get(p));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
-	    1000000;
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	assert_true(ms >= 140 && ms < 2000);
 	/* One given back is taken at once. */
 	db_pool_put(p, r2);
@@ -483,14 +484,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(migrated_with_bodies, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    migrated_with_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    journal_numbers_per_body_and_year, setup, teardown),
-		cmocka_unit_test_setup_teardown(complaint_insert_and_status,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(report_counters, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    complaint_insert_and_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    report_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(reader_pool, setup, teardown),
 	};

@@ -42,8 +42,8 @@ every_route_has_an_access_rule(void **state)
 
 		if (rt->access != PUBLIC && rt->access != LIMITED &&
 		    rt->access != STAFF && rt->access != DESK)
-			fail_msg("%s %s: no access rule", rt->method,
-			    rt->pattern);
+			fail_msg(
+			    "%s %s: no access rule", rt->method, rt->pattern);
 		assert_non_null(rt->fn);
 		assert_true(rt->pattern[0] == '/');
 		/* Only a POST or a PUT reads a body. */
@@ -62,11 +62,13 @@ every_route_is_found(void **state)
 	(void)state;
 	for (size_t i = 0; i < httpd_nroutes; i++) {
 		example(httpd_routes[i].pattern, path, sizeof(path));
-		assert_int_equal(httpd_route_match(httpd_routes[i].method,
-		    path, seg, &nseg, allowed, sizeof(allowed)), (int)i);
+		assert_int_equal(httpd_route_match(httpd_routes[i].method, path,
+				     seg, &nseg, allowed, sizeof(allowed)),
+		    (int)i);
 		if (strcmp(httpd_routes[i].method, "GET") == 0)
 			assert_int_equal(httpd_route_match("HEAD", path, seg,
-			    &nseg, allowed, sizeof(allowed)), (int)i);
+					     &nseg, allowed, sizeof(allowed)),
+			    (int)i);
 	}
 }
 
@@ -77,9 +79,9 @@ no_two_rows_answer_one_request(void **state)
 	for (size_t i = 0; i < httpd_nroutes; i++)
 		for (size_t j = i + 1; j < httpd_nroutes; j++)
 			if (strcmp(httpd_routes[i].method,
-			    httpd_routes[j].method) == 0 &&
+				httpd_routes[j].method) == 0 &&
 			    strcmp(httpd_routes[i].pattern,
-			    httpd_routes[j].pattern) == 0)
+				httpd_routes[j].pattern) == 0)
 				fail_msg("%s %s twice", httpd_routes[i].method,
 				    httpd_routes[i].pattern);
 }
@@ -92,14 +94,17 @@ unknown_paths_and_methods(void **state)
 
 	(void)state;
 	assert_int_equal(httpd_route_match("GET", "/nowhere", seg, &nseg,
-	    allowed, sizeof(allowed)), -1);
+			     allowed, sizeof(allowed)),
+	    -1);
 	assert_string_equal(allowed, "");
 	/* /api/v1/session has POST, GET and DELETE, in the table's order. */
-	assert_int_equal(httpd_route_match("PUT", "/api/v1/session", seg,
-	    &nseg, allowed, sizeof(allowed)), -1);
+	assert_int_equal(httpd_route_match("PUT", "/api/v1/session", seg, &nseg,
+			     allowed, sizeof(allowed)),
+	    -1);
 	assert_string_equal(allowed, "POST, GET, DELETE");
 	assert_int_equal(httpd_route_match("GET", "/api/v1//session", seg,
-	    &nseg, allowed, sizeof(allowed)), -1);
+			     &nseg, allowed, sizeof(allowed)),
+	    -1);
 }
 
 int

@@ -18,9 +18,9 @@
 
 #include "importer/importer_int.h"
 
-#define SEED_DEFAULT	"../shared/seed/000_89969151b77fa563.txt"
-#define XSD		"schemas/directory.xsd"
-#define COMMITTED	"schemas/data/directory.xml"
+#define SEED_DEFAULT "../shared/seed/000_89969151b77fa563.txt"
+#define XSD	     "schemas/directory.xsd"
+#define COMMITTED    "schemas/data/directory.xml"
 
 /* A seed with one service whose appendix 1 holds the given rows. */
 static const char head5[] =
@@ -108,8 +108,8 @@ test_control_character_refused(void **state)
 		buf_init(&b, 1 << 16);
 		assert_int_equal(buf_puts(&b, head5), 0);
 		assert_int_equal(buf_printf(&b, "1 Мектеп%s\n", bad[i]), 0);
-		assert_int_equal(importer_parse(b.data, b.len, &d),
-		    IMPORTER_EROWS);
+		assert_int_equal(
+		    importer_parse(b.data, b.len, &d), IMPORTER_EROWS);
 		assert_non_null(d);
 		p = importer_problem_at(d, 0);
 		assert_non_null(p);
@@ -168,14 +168,14 @@ test_rule_phones(void **state)
 	assert_string_equal(s.v[1], "+7 727 264 78 96");
 	importer_strs_free(&s);
 
-	assert_int_equal(importer_phones("8 (727) 293-91-61, 291-73-01", &s,
-	    &bad), 0);
+	assert_int_equal(
+	    importer_phones("8 (727) 293-91-61, 291-73-01", &s, &bad), 0);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[1], "+7 727 291 73 01");
 	importer_strs_free(&s);
 
-	assert_int_equal(importer_phones("8(727) 3033863 8(727) 3024233",
-	    &s, &bad), 0);
+	assert_int_equal(
+	    importer_phones("8(727) 3033863 8(727) 3024233", &s, &bad), 0);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0], "+7 727 303 38 63");
 	importer_strs_free(&s);
@@ -232,10 +232,9 @@ test_rule_heading(void **state)
 	assert_int_equal(d, 2);
 	assert_true(imp_heading_district("Алматы қаласы", &d));
 	assert_int_equal(d, -1);
-	assert_false(imp_heading_district("Алматы қаласы, Шолохов көшесі",
-	    &d));
-	assert_false(imp_heading_district("Бостандық ауданының білім бөлімі",
-	    &d));
+	assert_false(imp_heading_district("Алматы қаласы, Шолохов көшесі", &d));
+	assert_false(
+	    imp_heading_district("Бостандық ауданының білім бөлімі", &d));
 
 	/* One word a line, in a table (l. 855-861). */
 	{
@@ -259,7 +258,9 @@ test_rule_web(void **state)
 
 	(void)state;
 	assert_int_equal(imp_split_web("school_116@ edualmaty.kz ; "
-	    "school117. freenit.kz", &em, &web), 0);
+				       "school117. freenit.kz",
+			     &em, &web),
+	    0);
 	assert_int_equal(em.n, 1);
 	assert_string_equal(em.v[0], "school_116@edualmaty.kz");
 	assert_int_equal(web.n, 1);
@@ -272,13 +273,17 @@ test_rule_web(void **state)
 	importer_strs_free(&em);
 
 	assert_int_equal(imp_split_web("school_160@edualmaty.kz ; "
-	    "edualmaty.kz/ school-160", &em, &web), 0);
+				       "edualmaty.kz/ school-160",
+			     &em, &web),
+	    0);
 	assert_string_equal(web.v[0], "edualmaty.kz/school-160");
 	importer_strs_free(&em);
 	importer_strs_free(&web);
 
 	assert_int_equal(imp_split_web("school_172@edualmaty.kz "
-	    "172-mektep@mail.ru", &em, &web), 0);
+				       "172-mektep@mail.ru",
+			     &em, &web),
+	    0);
 	assert_int_equal(em.n, 2);
 	importer_strs_free(&em);
 	importer_strs_free(&web);
@@ -364,9 +369,9 @@ test_rule_separator_and_columns(void **state)
 	imp_frag_free(&f);
 
 	d = parse_rows("1\tА «№ 1»\tМ\t2642695\t\n"
-	    "-- \t--\t--\t--\t--\n"
-	    "\n"
-	    "2\tБ «№ 2»\tМ\t2642696\t\n");
+		       "-- \t--\t--\t--\t--\n"
+		       "\n"
+		       "2\tБ «№ 2»\tМ\t2642696\t\n");
 	assert_int_equal(importer_list_rows(d, 1, 1, 1), 2);
 	assert_int_equal(row_errors(d), 0);
 	importer_free(d);
@@ -388,10 +393,12 @@ test_rule_continuation(void **state)
 	    "2\tАлматы қаласы Білім басқармасының «№ 6 Оқушылар үйі»\t"
 	    "Алматы қаласы, Сейфуллин даңғылы, 13\t2365632\t\n");
 	assert_int_equal(importer_institution_count(d), 2);
-	assert_string_equal(inst(d, 0)->name, "Алматы қаласы Білім "
+	assert_string_equal(inst(d, 0)->name,
+	    "Алматы қаласы Білім "
 	    "басқармасының «№ 5 Оқушылар үйі» мемлекеттік коммуналдық "
 	    "қазыналық кәсіпорны");
-	assert_string_equal(inst(d, 0)->schedule, "Демалыс ... сағат "
+	assert_string_equal(inst(d, 0)->schedule,
+	    "Демалыс ... сағат "
 	    "13:00-ден 14:00-ге дейін (сенбі және жексенбі – демалыс "
 	    "күндері)");
 	/* Given once: row 7 has the same schedule. */
@@ -419,12 +426,15 @@ test_rule_prefix_cells(void **state)
 	    "3\tАлматы қаласы Білім басқармасының «Медеу» жас туристер "
 	    "станциясы»\tАлматы қаласы, Горная көшесі, 8\t2642695\t\n");
 	assert_int_equal(importer_institution_count(d), 3);
-	assert_string_equal(inst(d, 1)->name, "Алматы қаласы Білім "
+	assert_string_equal(inst(d, 1)->name,
+	    "Алматы қаласы Білім "
 	    "басқармасының «№ 1 Жас туристер станциясы» мемлекеттік "
 	    "коммуналдық қазыналық кәсіпорны");
-	assert_string_equal(inst(d, 1)->address, "Алматы қаласы, "
+	assert_string_equal(inst(d, 1)->address,
+	    "Алматы қаласы, "
 	    "«Айнабұлақ-3» шағынауданы, 167");
-	assert_string_equal(inst(d, 0)->address, "Алматы қаласы, Мұстафин "
+	assert_string_equal(inst(d, 0)->address,
+	    "Алматы қаласы, Мұстафин "
 	    "көшесі, 27");
 	assert_int_equal(row_errors(d), 0);
 	importer_free(d);
@@ -438,10 +448,11 @@ test_rule_prefix_cells(void **state)
 	    "\n"
 	    "2\tСнегин атындағы № 30 мектеп - гимназия»\t2 2 6 - а\t"
 	    "2621074\t\n");
-	assert_string_equal(inst(d, 1)->name, "Алматы қаласы Білім "
+	assert_string_equal(inst(d, 1)->name,
+	    "Алматы қаласы Білім "
 	    "басқармасының «Д. Снегин атындағы № 30 мектеп - гимназия»");
-	assert_string_equal(inst(d, 1)->address,
-	    "Алматы қаласы, Достық даңғылы, 226-а");
+	assert_string_equal(
+	    inst(d, 1)->address, "Алматы қаласы, Достық даңғылы, 226-а");
 	importer_free(d);
 }
 
@@ -462,7 +473,8 @@ test_rule_number_apart(void **state)
 	    "3\tАлматы қаласы Білім басқармасының «№ 36 бөбекжай»\tАлматы "
 	    "қаласы, 7 шағынаудан, 2\t2642696\t\n");
 	assert_int_equal(importer_institution_count(d), 3);
-	assert_string_equal(inst(d, 1)->name, "Алматы қаласы Білім "
+	assert_string_equal(inst(d, 1)->name,
+	    "Алматы қаласы Білім "
 	    "басқармасының «№ 35 бөбекжай»");
 	assert_int_equal(inst(d, 1)->phones.n, 1);
 	assert_string_equal(inst(d, 1)->phones.v[0], "+7 727 228 28 47");
@@ -504,11 +516,12 @@ test_rule_exploded(void **state)
 	assert_int_equal(importer_institution_count(d), 3);
 	assert_string_equal(inst(d, 1)->name,
 	    "Алматы қаласы Білім басқармасының «Тұран» мекемесі");
-	assert_string_equal(inst(d, 1)->address,
-	    "Алматы қаласы, «Гагарин көшесі, 193");
+	assert_string_equal(
+	    inst(d, 1)->address, "Алматы қаласы, «Гагарин көшесі, 193");
 	assert_int_equal(inst(d, 1)->phones.n, 1);
 	assert_string_equal(inst(d, 1)->phones.v[0], "+7 727 246 88 59");
-	assert_string_equal(inst(d, 1)->schedule, "Аптаның 1-5 күндері "
+	assert_string_equal(inst(d, 1)->schedule,
+	    "Аптаның 1-5 күндері "
 	    "аралығында, сағат 9.00-ден -18.00-ге дейін");
 	assert_string_equal(inst(d, 0)->phones.v[0], "+7 727 247 17 78");
 	assert_int_equal(row_errors(d), 0);
@@ -538,7 +551,8 @@ test_rule_schedule_span(void **state)
 	assert_string_equal(inst(d, 2)->schedule, inst(d, 0)->schedule);
 	/* The line on its own starts a span at the row above it (l. 2457). */
 	assert_string_equal(inst(d, 4)->schedule, inst(d, 3)->schedule);
-	assert_string_equal(inst(d, 3)->schedule, "Демалыс және мереке "
+	assert_string_equal(inst(d, 3)->schedule,
+	    "Демалыс және мереке "
 	    "күндерін қоспағанда, күн сайын сағат 9:00-ден 18:00-ге дейін "
 	    "(жексенбі – демалыс күні)");
 	assert_int_equal(row_errors(d), 0);
@@ -555,11 +569,10 @@ test_unreadable_reported(void **state)
 	int found = 0, seq = 0;
 
 	(void)state;
-	d = parse_rows(
-	    "1\tА «№ 1»\tМ\t2642695\t\n"
-	    "Бұл жол кестеге жатпайды\n"
-	    "x\ty\tz\n"
-	    "3\tВ «№ 3»\tМ\t2642697\t\n");
+	d = parse_rows("1\tА «№ 1»\tМ\t2642695\t\n"
+		       "Бұл жол кестеге жатпайды\n"
+		       "x\ty\tz\n"
+		       "3\tВ «№ 3»\tМ\t2642697\t\n");
 	for (i = 0; i < importer_problem_count(d); i++) {
 		p = importer_problem_at(d, i);
 		if (p->error && p->line == 9)
@@ -570,7 +583,7 @@ test_unreadable_reported(void **state)
 			found++;
 	}
 	assert_int_equal(found, 2);
-	assert_int_equal(seq, 1);	/* 3 after 1: row 2 is missing */
+	assert_int_equal(seq, 1); /* 3 after 1: row 2 is missing */
 	assert_int_equal(importer_list_rows(d, 1, 1, 1), 2);
 	importer_free(d);
 }
@@ -594,7 +607,7 @@ test_rule_name_key(void **state)
 	free(b);
 	a = imp_name_key("«Алматы құрылыс және менеджмент колледжі»");
 	b = imp_name_key("«Алматы құрылыс және менеджмент колледжі» "
-	    "жауапкершілігі шектеулі серіктестігі");
+			 "жауапкершілігі шектеулі серіктестігі");
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
@@ -602,10 +615,10 @@ test_rule_name_key(void **state)
 
 /* The real seed: loaded once for the tests below. */
 struct seedfix {
-	char			*text;
-	size_t			 len;
-	struct importer_dir	*d;
-	enum importer_err	 e;
+	char *text;
+	size_t len;
+	struct importer_dir *d;
+	enum importer_err e;
 };
 
 static int
@@ -643,7 +656,7 @@ seed(void **state)
 
 	if (f->text == NULL) {
 		print_message("seed not found: importer tests against the "
-		    "seed skipped\n");
+			      "seed skipped\n");
 		skip();
 	}
 	assert_int_equal(f->e, IMPORTER_OK);
@@ -657,35 +670,36 @@ test_seed_counts(void **state)
 	static const struct {
 		int svc, app, list, rows;
 	} want[] = {
-		{ 1, 1, 1, 9 },		/* special schools */
+		{ 1, 1, 1, 9 }, /* special schools */
 		{ 6, 1, 1, 9 },
-		{ 2, 1, 1, 26 },	/* additional education */
-		{ 3, 1, 1, 248 },	/* preschools */
-		{ 4, 1, 1, 181 },	/* state schools */
+		{ 2, 1, 1, 26 },  /* additional education */
+		{ 3, 1, 1, 248 }, /* preschools */
+		{ 4, 1, 1, 181 }, /* state schools */
 		{ 5, 1, 1, 181 },
 		{ 6, 2, 1, 181 },
 		{ 10, 1, 1, 181 },
-		{ 5, 1, 2, 42 },	/* non-state schools */
+		{ 5, 1, 2, 42 }, /* non-state schools */
 		{ 10, 1, 2, 42 },
-		{ 7, 1, 1, 12 },	/* external study */
-		{ 8, 1, 1, 19 },	/* TVET with dormitories */
-		{ 9, 1, 1, 86 },	/* TVET */
+		{ 7, 1, 1, 12 }, /* external study */
+		{ 8, 1, 1, 19 }, /* TVET with dormitories */
+		{ 9, 1, 1, 86 }, /* TVET */
 		{ 10, 2, 1, 86 },
-		{ 11, 1, 1, 177 },	/* free meals */
-		{ 1, 2, 1, 8 },		/* bodies */
+		{ 11, 1, 1, 177 }, /* free meals */
+		{ 1, 2, 1, 8 },	   /* bodies */
 		{ 11, 2, 1, 8 },
 	};
 	struct importer_dir *d = seed(state);
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		int n = importer_list_rows(d, want[i].svc, want[i].app,
-		    want[i].list);
+		int n = importer_list_rows(
+		    d, want[i].svc, want[i].app, want[i].list);
 
 		if (n != want[i].rows)
 			print_error("service %d appendix %d list %d: %d rows, "
-			    "want %d\n", want[i].svc, want[i].app,
-			    want[i].list, n, want[i].rows);
+				    "want %d\n",
+			    want[i].svc, want[i].app, want[i].list, n,
+			    want[i].rows);
 		assert_int_equal(n, want[i].rows);
 	}
 	assert_int_equal(importer_error_count(d), 0);
@@ -701,8 +715,8 @@ test_seed_dedup(void **state)
 	/* № 14 school: the four state lists and free meals. */
 	in = importer_institution_find(d, "school-14");
 	assert_non_null(in);
-	assert_int_equal(in->services, (1u << 4) | (1u << 5) | (1u << 6) |
-	    (1u << 10) | (1u << 11));
+	assert_int_equal(in->services,
+	    (1u << 4) | (1u << 5) | (1u << 6) | (1u << 10) | (1u << 11));
 	assert_int_equal(in->nseen, 5);
 	/* A special school of services 1 and 6. */
 	in = importer_institution_find(d, "special-8");
@@ -764,8 +778,8 @@ test_seed_districts(void **state)
 	b = importer_body_find(d, "almaty-almaly");
 	assert_non_null(b);
 	assert_string_equal(b->parent, "almaty-edu");
-	assert_string_equal(b->address,
-	    "Алматы қаласы, Бөгенбай батыр көшесі, 260, № 124 ЖБМ");
+	assert_string_equal(
+	    b->address, "Алматы қаласы, Бөгенбай батыр көшесі, 260, № 124 ЖБМ");
 	b = importer_body_find(d, "almaty-edu");
 	assert_string_equal(b->parent, "mes");
 	assert_null(importer_body_find(d, "mes")->parent);
@@ -827,10 +841,12 @@ test_seed_committed(void **state)
 	committed = slurp(COMMITTED, &cn);
 	if (committed == NULL)
 		fail_msg("%s missing: run build/complaints-import -o %s "
-		    "SEED", COMMITTED, COMMITTED);
+			 "SEED",
+		    COMMITTED, COMMITTED);
 	if (cn != n || memcmp(committed, xml, n) != 0)
 		fail_msg("%s differs from what the importer writes now; "
-		    "regenerate it", COMMITTED);
+			 "regenerate it",
+		    COMMITTED);
 	free(committed);
 	free(xml);
 }
@@ -844,8 +860,8 @@ test_seed_stable(void **state)
 	size_t i;
 
 	assert_int_equal(importer_parse(f->text, f->len, &d2), IMPORTER_OK);
-	assert_int_equal(importer_institution_count(d2),
-	    importer_institution_count(d));
+	assert_int_equal(
+	    importer_institution_count(d2), importer_institution_count(d));
 	for (i = 0; i < importer_institution_count(d); i++)
 		assert_string_equal(importer_institution_at(d, i)->code,
 		    importer_institution_at(d2, i)->code);
@@ -885,8 +901,8 @@ main(void)
 	int rc;
 
 	rc = cmocka_run_group_tests_name("importer rules", rules, NULL, NULL);
-	rc += cmocka_run_group_tests_name("importer seed", seeds, seed_setup,
-	    seed_teardown);
+	rc += cmocka_run_group_tests_name(
+	    "importer seed", seeds, seed_setup, seed_teardown);
 	xmlCleanupParser();
 	return rc;
 }

@@ -18,27 +18,35 @@
 #include "complaints/complaints_int.h"
 
 static const char *const states[] = {
-	"registered", "in-review", "extended", "decided", "answered",
-	"closed", "forwarded", "left-without-consideration",
+	"registered",
+	"in-review",
+	"extended",
+	"decided",
+	"answered",
+	"closed",
+	"forwarded",
+	"left-without-consideration",
 };
 #define NSTATES 8
 
 /* The expected table, written out independently of lifecycle.c. */
 static const struct {
-	const char	*action;
-	const char	*to[NSTATES];	/* per state above; NULL refused */
+	const char *action;
+	const char *to[NSTATES]; /* per state above; NULL refused */
 } expect[] = {
 	{ "assign", { "in-review", "in-review", "extended" } },
 	{ "forward", { "forwarded", "forwarded" } },
 	{ "extend", { NULL, "extended" } },
 	{ "decide", { NULL, "decided", "decided" } },
 	{ "appeal", { NULL, NULL, NULL, "decided", "answered" } },
-	{ "withdraw", { "left-without-consideration",
-	    "left-without-consideration", "left-without-consideration" } },
-	{ "leave-without-consideration", { "left-without-consideration",
-	    "left-without-consideration", "left-without-consideration" } },
-	{ "note", { "registered", "in-review", "extended", "decided",
-	    "answered" } },
+	{ "withdraw",
+	    { "left-without-consideration", "left-without-consideration",
+		"left-without-consideration" } },
+	{ "leave-without-consideration",
+	    { "left-without-consideration", "left-without-consideration",
+		"left-without-consideration" } },
+	{ "note",
+	    { "registered", "in-review", "extended", "decided", "answered" } },
 	{ "answer", { NULL, NULL, NULL, "answered" } },
 	{ "close", { NULL, NULL, NULL, NULL, "closed" } },
 	{ "no-such-action", { NULL } },
@@ -55,7 +63,8 @@ transition(const char *action, const char *state)
 	for (int k = 0; k < ACT__MAX; k++)
 		if (strcmp(complaints_action_name(k), action) == 0)
 			return complaints_transition(k, from, &to) == 0 ?
-			    complaints_state_name(to) : NULL;
+			    complaints_state_name(to) :
+			    NULL;
 	return NULL;
 }
 
@@ -65,14 +74,14 @@ every_transition(void **state)
 	(void)state;
 	for (size_t a = 0; a < sizeof(expect) / sizeof(expect[0]); a++)
 		for (int s = 0; s < NSTATES; s++) {
-			const char *got = transition(expect[a].action,
-			    states[s]);
+			const char *got = transition(
+			    expect[a].action, states[s]);
 
 			if (expect[a].to[s] == NULL && got != NULL)
 				fail_msg("%s from %s: allowed, to %s",
 				    expect[a].action, states[s], got);
-			if (expect[a].to[s] != NULL && (got == NULL ||
-			    strcmp(got, expect[a].to[s]) != 0))
+			if (expect[a].to[s] != NULL &&
+			    (got == NULL || strcmp(got, expect[a].to[s]) != 0))
 				fail_msg("%s from %s: %s, expected %s",
 				    expect[a].action, states[s],
 				    got ? got : "refused", expect[a].to[s]);
@@ -80,9 +89,9 @@ every_transition(void **state)
 }
 
 struct fx {
-	char			 dir[64];
-	char			 db[128];
-	struct complaints	*cx;
+	char dir[64];
+	char db[128];
+	struct complaints *cx;
 };
 
 static struct complaints *
@@ -125,7 +134,7 @@ setup(void **state)
 	if ((f->cx = open_cx(f)) == NULL)
 		return -1;
 	if (complaints_directory_load(f->cx, "schemas/data/directory.xml", 0,
-	    NULL, NULL, &st, &e) == -1) {
+		NULL, NULL, &st, &e) == -1) {
 		fprintf(stderr, "%s\n", e.message);
 		return -1;
 	}
@@ -158,18 +167,20 @@ reg(struct fx *f, const char *body, int service, const char *inst,
 	struct complaints_error e;
 	struct buf b;
 
-	snprintf(doc, sizeof(doc), "<complaint><body>%s</body>"
+	snprintf(doc, sizeof(doc),
+	    "<complaint><body>%s</body>"
 	    "<service>%d</service><subject>%s%s%s<name>Мектеп</name>"
 	    "</subject><channel>post</channel><applicant><surname>%s"
 	    "</surname><name>Асель</name><address>Алматы, Абай 1</address>"
 	    "<email>asel@example.kz</email></applicant><signed>true</signed>"
 	    "<reasons>Себеп</reasons><demands>Талап</demands><registrar>"
 	    "<name>Тіркеуші</name><position>маман</position></registrar>"
-	    "</complaint>", body, service, inst ? "<institution>" : "",
-	    inst ? inst : "", inst ? "</institution>" : "", surname);
+	    "</complaint>",
+	    body, service, inst ? "<institution>" : "", inst ? inst : "",
+	    inst ? "</institution>" : "", surname);
 	buf_init(&b, 65536);
-	if (complaints_register(f->cx, &complaints_system, doc, strlen(doc), &b,
-	    &e) == -1)
+	if (complaints_register(
+		f->cx, &complaints_system, doc, strlen(doc), &b, &e) == -1)
 		fail_msg("register: %s: %s", e.code, e.message);
 	p = strstr(b.data, "<number>");
 	assert_non_null(p);
@@ -196,12 +207,13 @@ act(struct fx *f, const char *ref, const char *body, const char *fmt, ...)
 	/* fmt starts with the action's name, then a space. */
 	sp = strchr(inner, ' ');
 	snprintf(name, sizeof(name), "%.*s", (int)(sp - inner), inner);
-	snprintf(doc, sizeof(doc), "<%s><by><name>Басшы</name><position>"
-	    "басшы</position><body>%s</body></by>%s</%s>", name, body,
-	    sp + 1, name);
+	snprintf(doc, sizeof(doc),
+	    "<%s><by><name>Басшы</name><position>"
+	    "басшы</position><body>%s</body></by>%s</%s>",
+	    name, body, sp + 1, name);
 	buf_init(&b, 65536);
-	rc = complaints_act(f->cx, &complaints_system, ref, doc, strlen(doc),
-	    &b, &e);
+	rc = complaints_act(
+	    f->cx, &complaints_system, ref, doc, strlen(doc), &b, &e);
 	buf_free(&b);
 	return rc == 0 ? COMPLAINTS_OK : e.errc;
 }
@@ -210,11 +222,14 @@ act(struct fx *f, const char *ref, const char *body, const char *fmt, ...)
 static void
 reject_and_appeal(struct fx *f, const char *t, const char *body)
 {
-	assert_int_equal(act(f, t, body,
-	    "decide <outcome>rejected</outcome><reasoning>Негізсіз."
-	    "</reasoning>"), COMPLAINTS_OK);
-	assert_int_equal(act(f, t, body,
-	    "appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
+	assert_int_equal(
+	    act(f, t, body,
+		"decide <outcome>rejected</outcome><reasoning>Негізсіз."
+		"</reasoning>"),
+	    COMPLAINTS_OK);
+	assert_int_equal(
+	    act(f, t, body,
+		"appeal <channel>post</channel><reasons>Келіспеймін</reasons>"),
 	    COMPLAINTS_OK);
 }
 
@@ -230,21 +245,26 @@ walk_forward_extend_decide_appeal(void **state)
 
 	/* Service 5, a school in Alatau, registered at Auezov. */
 	strcpy(t, reg(f, "almaty-auezov", 5, "school-14", "Абаева"));
-	assert_int_equal(act(f, t, "almaty-medeu",
-	    "assign <assignee>x</assignee>"), COMPLAINTS_EPERM);
-	assert_int_equal(act(f, t, "almaty-auezov",
-	    "decide <outcome>upheld</outcome><reasoning>r</reasoning>"),
+	assert_int_equal(
+	    act(f, t, "almaty-medeu", "assign <assignee>x</assignee>"),
+	    COMPLAINTS_EPERM);
+	assert_int_equal(
+	    act(f, t, "almaty-auezov",
+		"decide <outcome>upheld</outcome><reasoning>r</reasoning>"),
 	    COMPLAINTS_ECONFLICT);
 	assert_int_equal(act(f, t, "almaty-auezov",
-	    "forward <to>nowhere</to><reason>r</reason>"), COMPLAINTS_EINVAL);
-	assert_int_equal(act(f, t, "almaty-auezov",
-	    "forward <to>almaty-auezov</to><reason>r</reason>"),
+			     "forward <to>nowhere</to><reason>r</reason>"),
+	    COMPLAINTS_EINVAL);
+	assert_int_equal(
+	    act(f, t, "almaty-auezov",
+		"forward <to>almaty-auezov</to><reason>r</reason>"),
 	    COMPLAINTS_ECONFLICT);
-	assert_int_equal(act(f, t, "almaty-auezov",
-	    "forward <to>almaty-alatau</to><reason>not ours</reason>"),
+	assert_int_equal(
+	    act(f, t, "almaty-auezov",
+		"forward <to>almaty-alatau</to><reason>not ours</reason>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "almaty-auezov",
-	    "note <text>after</text>"), COMPLAINTS_ECONFLICT);
+	assert_int_equal(act(f, t, "almaty-auezov", "note <text>after</text>"),
+	    COMPLAINTS_ECONFLICT);
 
 	/* The forwarded entry is the case's current one. */
 	buf_init(&b, 65536);
@@ -257,20 +277,25 @@ walk_forward_extend_decide_appeal(void **state)
 	t2[TALON_LEN] = '\0';
 	buf_free(&b);
 
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>r</reason>"),
-	    COMPLAINTS_ECONFLICT);	/* not in review */
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "assign <assignee>Иванова</assignee>"), COMPLAINTS_OK);
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>r</reason><until>2099-01-01</until>"),
+	assert_int_equal(
+	    act(f, t2, "almaty-alatau", "extend <reason>r</reason>"),
+	    COMPLAINTS_ECONFLICT); /* not in review */
+	assert_int_equal(
+	    act(f, t2, "almaty-alatau", "assign <assignee>Иванова</assignee>"),
+	    COMPLAINTS_OK);
+	assert_int_equal(
+	    act(f, t2, "almaty-alatau",
+		"extend <reason>r</reason><until>2099-01-01</until>"),
 	    COMPLAINTS_EINVAL);
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>more study</reason>"), COMPLAINTS_OK);
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "extend <reason>again</reason>"), COMPLAINTS_ECONFLICT);
-	assert_int_equal(act(f, t2, "almaty-alatau",
-	    "appeal <channel>post</channel><reasons>r</reasons>"),
+	assert_int_equal(
+	    act(f, t2, "almaty-alatau", "extend <reason>more study</reason>"),
+	    COMPLAINTS_OK);
+	assert_int_equal(
+	    act(f, t2, "almaty-alatau", "extend <reason>again</reason>"),
+	    COMPLAINTS_ECONFLICT);
+	assert_int_equal(
+	    act(f, t2, "almaty-alatau",
+		"appeal <channel>post</channel><reasons>r</reasons>"),
 	    COMPLAINTS_ECONFLICT);
 	/*
 	 * Appeal: Alatau -> the ministry of the day (the Ministry of
@@ -289,21 +314,24 @@ walk_forward_extend_decide_appeal(void **state)
 	buf_free(&b);
 	assert_int_equal(act(f, t, "mop", "assign <assignee>desk</assignee>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mop", "decide <outcome>explained"
-	    "</outcome><reasoning>Түсіндірілді.</reasoning>"), COMPLAINTS_OK);
 	assert_int_equal(act(f, t, "mop",
-	    "appeal <channel>post</channel><reasons>r</reasons>"),
-	    COMPLAINTS_ECONFLICT);
-	assert_int_equal(act(f, t, "mop", "answer <channel>post</channel>"),
+			     "decide <outcome>explained"
+			     "</outcome><reasoning>Түсіндірілді.</reasoning>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mop", "close <reason>done</reason>"),
-	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "mop", "note <text>x</text>"),
+	assert_int_equal(
+	    act(f, t, "mop",
+		"appeal <channel>post</channel><reasons>r</reasons>"),
 	    COMPLAINTS_ECONFLICT);
+	assert_int_equal(
+	    act(f, t, "mop", "answer <channel>post</channel>"), COMPLAINTS_OK);
+	assert_int_equal(
+	    act(f, t, "mop", "close <reason>done</reason>"), COMPLAINTS_OK);
+	assert_int_equal(
+	    act(f, t, "mop", "note <text>x</text>"), COMPLAINTS_ECONFLICT);
 
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
-	    &e), 0);
+	assert_int_equal(
+	    complaints_verify(f->cx, &complaints_system, &b, &ok, &e), 0);
 	assert_true(ok);
 	buf_free(&b);
 }
@@ -333,28 +361,32 @@ verify_names_the_edited_row(void **state)
 	reg(f, "almaty-medeu", 3, NULL, "Бірінші");
 	reg(f, "almaty-medeu", 3, NULL, "Екінші");
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
-	    &e), 0);
+	assert_int_equal(
+	    complaints_verify(f->cx, &complaints_system, &b, &ok, &e), 0);
 	assert_true(ok);
 	/* An edited row. */
-	assert_int_equal(raw(f, "UPDATE complaint SET reasons = 'x' "
-	    "WHERE id = 2"), SQLITE_OK);
+	assert_int_equal(raw(f,
+			     "UPDATE complaint SET reasons = 'x' "
+			     "WHERE id = 2"),
+	    SQLITE_OK);
 	buf_reset(&b);
-	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
-	    &e), 0);
+	assert_int_equal(
+	    complaints_verify(f->cx, &complaints_system, &b, &ok, &e), 0);
 	assert_false(ok);
 	assert_non_null(strstr(b.data, "complaint 2"));
 	/* An edited event: the trigger refuses, so drop it first. */
-	assert_int_equal(raw(f, "UPDATE complaint SET reasons = 'Себеп' "
-	    "WHERE id = 2"), SQLITE_OK);
-	assert_int_not_equal(raw(f, "UPDATE event SET actor = 'x'"),
+	assert_int_equal(raw(f,
+			     "UPDATE complaint SET reasons = 'Себеп' "
+			     "WHERE id = 2"),
 	    SQLITE_OK);
-	snprintf(sql, sizeof(sql), "DROP TRIGGER event_no_update; "
+	assert_int_not_equal(raw(f, "UPDATE event SET actor = 'x'"), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "DROP TRIGGER event_no_update; "
 	    "UPDATE event SET actor = 'Someone' WHERE id = 1");
 	assert_int_equal(raw(f, sql), SQLITE_OK);
 	buf_reset(&b);
-	assert_int_equal(complaints_verify(f->cx, &complaints_system, &b, &ok,
-	    &e), 0);
+	assert_int_equal(
+	    complaints_verify(f->cx, &complaints_system, &b, &ok, &e), 0);
 	assert_false(ok);
 	assert_non_null(strstr(b.data, "event 1"));
 	buf_free(&b);
@@ -392,7 +424,7 @@ watch_marks_overdue_and_reminds(void **state)
 	assert_int_equal(o, 0);
 	assert_int_equal(r, 1);
 	assert_int_equal(complaints_watch_once(f->cx, &o, &r, &e), 0);
-	assert_int_equal(r, 0);	/* once only */
+	assert_int_equal(r, 0); /* once only */
 	/* Past due. */
 	clock_set_offset((long long)(days + 1) * 86400);
 	assert_int_equal(complaints_watch_once(f->cx, &o, &r, &e), 0);
@@ -408,8 +440,8 @@ watch_marks_overdue_and_reminds(void **state)
 
 		memset(&q, 0, sizeof(q));
 		q.overdue = 1;
-		assert_int_equal(complaints_list(f->cx, &complaints_system, &q,
-		    &b, &e), 0);
+		assert_int_equal(
+		    complaints_list(f->cx, &complaints_system, &q, &b, &e), 0);
 		assert_non_null(strstr(b.data, t));
 	}
 	buf_free(&b);
@@ -435,11 +467,12 @@ appeal_reaches_the_ministry_of_its_day(void **state)
 	tm.tm_year = 2021 - 1900;
 	tm.tm_mon = 2;
 	tm.tm_mday = 1;
-	tm.tm_hour = 5;		/* 11:00 in Almaty, a Monday */
+	tm.tm_hour = 5; /* 11:00 in Almaty, a Monday */
 	clock_set_offset((long long)timegm(&tm) - (long long)time(NULL));
 	strcpy(t, reg(f, "almaty-alatau", 5, "school-14", "Ертеде"));
-	assert_int_equal(act(f, t, "almaty-alatau",
-	    "assign <assignee>x</assignee>"), COMPLAINTS_OK);
+	assert_int_equal(
+	    act(f, t, "almaty-alatau", "assign <assignee>x</assignee>"),
+	    COMPLAINTS_OK);
 	reject_and_appeal(f, t, "almaty-alatau");
 	clock_set_offset(0);
 	buf_init(&b, 65536);
@@ -460,25 +493,29 @@ repeats_are_linked(void **state)
 	strcpy(t, reg(f, "almaty-zhetysu", 11, NULL, "Қайталау"));
 	/* A different applicant is not a repeat. */
 	reg(f, "almaty-zhetysu", 11, NULL, "Басқа");
-	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "leave-without-consideration <ground>repeated</ground>"),
+	assert_int_equal(
+	    act(f, t, "almaty-zhetysu",
+		"leave-without-consideration <ground>repeated</ground>"),
 	    COMPLAINTS_ECONFLICT);
-	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "leave-without-consideration <ground>anonymous</ground>"),
+	assert_int_equal(
+	    act(f, t, "almaty-zhetysu",
+		"leave-without-consideration <ground>anonymous</ground>"),
 	    COMPLAINTS_ECONFLICT);
 	/* The same applicant, written in capitals. */
 	strcpy(t, reg(f, "almaty-zhetysu", 11, NULL, "ҚАЙТАЛАУ"));
 	buf_init(&b, 65536);
-	assert_int_equal(complaints_get(f->cx, &complaints_system, t, &b, NULL,
-	    &e), 0);
+	assert_int_equal(
+	    complaints_get(f->cx, &complaints_system, t, &b, NULL, &e), 0);
 	assert_non_null(strstr(b.data, "<repeat-of>1</repeat-of>"));
 	assert_non_null(strstr(b.data, "repeat of complaint 1"));
 	buf_free(&b);
-	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "leave-without-consideration <ground>repeated</ground>"),
+	assert_int_equal(
+	    act(f, t, "almaty-zhetysu",
+		"leave-without-consideration <ground>repeated</ground>"),
 	    COMPLAINTS_OK);
-	assert_int_equal(act(f, t, "almaty-zhetysu",
-	    "withdraw <reason>x</reason>"), COMPLAINTS_ECONFLICT);
+	assert_int_equal(
+	    act(f, t, "almaty-zhetysu", "withdraw <reason>x</reason>"),
+	    COMPLAINTS_ECONFLICT);
 }
 
 int
@@ -488,14 +525,14 @@ main(void)
 		cmocka_unit_test(every_transition),
 		cmocka_unit_test_setup_teardown(
 		    walk_forward_extend_decide_appeal, setup, teardown),
-		cmocka_unit_test_setup_teardown(verify_names_the_edited_row,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    verify_names_the_edited_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    watch_marks_overdue_and_reminds, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    appeal_reaches_the_ministry_of_its_day, setup, teardown),
-		cmocka_unit_test_setup_teardown(repeats_are_linked, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    repeats_are_linked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

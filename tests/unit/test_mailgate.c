@@ -31,12 +31,15 @@ split_words_decoded_whole(void **state)
 	struct mailgate_msg m;
 
 	(void)state;
-	assert_int_equal(parse("From: =?utf-8?b?05jQu9C40Y8=?= "
-	    "<a@example.kz>\r\n"
-	    "Subject: =?utf-8?b?0KjQsNKT0YvQvDog0LzQtdC60YLQtdC/INKb0LDQsdGL"
-	    "0LvQtNCw0Lw=?=\r\n =?utf-8?b?0LDQtNGL?=\r\n"
-	    "Message-ID: <w@example.kz>\r\n\r\ntext\r\n", "a@example.kz",
-	    &m), 0);
+	assert_int_equal(
+	    parse("From: =?utf-8?b?05jQu9C40Y8=?= "
+		  "<a@example.kz>\r\n"
+		  "Subject: "
+		  "=?utf-8?b?0KjQsNKT0YvQvDog0LzQtdC60YLQtdC/INKb0LDQsdGL"
+		  "0LvQtNCw0Lw=?=\r\n =?utf-8?b?0LDQtNGL?=\r\n"
+		  "Message-ID: <w@example.kz>\r\n\r\ntext\r\n",
+		"a@example.kz", &m),
+	    0);
 	assert_string_equal(m.subject, "Шағым: мектеп қабылдамады");
 	assert_string_equal(m.from_name, "Әлия");
 	assert_string_equal(m.message_id, "w@example.kz");
@@ -57,14 +60,16 @@ automatic_mail_gets_no_reply(void **state)
 		{ "List-Id: <l.x.kz>\r\n", "a@x.kz", "list" },
 		{ "", "", "bounce" },
 		{ "Content-Type: multipart/report; report-type=delivery-status;"
-		    " boundary=b\r\n", "a@x.kz", "bounce" },
+		  " boundary=b\r\n",
+		    "a@x.kz", "bounce" },
 	};
 	struct mailgate_msg m;
 	char msg[1024];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		snprintf(msg, sizeof(msg), "From: a@x.kz\r\nSubject: s\r\n%s"
+		snprintf(msg, sizeof(msg),
+		    "From: a@x.kz\r\nSubject: s\r\n%s"
 		    "\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n",
 		    t[i].headers);
 		assert_int_equal(parse(msg, t[i].sender, &m), 0);
@@ -82,17 +87,21 @@ html_only_and_sniffed_attachments(void **state)
 	struct mailgate_msg m;
 
 	(void)state;
-	assert_int_equal(parse("From: a@x.kz\r\nMIME-Version: 1.0\r\n"
-	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
-	    "--b\r\nContent-Type: text/html; charset=windows-1251\r\n\r\n"
-	    "<p>\xcf\xf0\xe8\xe2\xe5\xf2<script>x()</script></p><p>2</p>\r\n"
-	    "--b\r\nContent-Type: application/pdf\r\n"
-	    "Content-Disposition: attachment; filename=scan.pdf\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n"
-	    "iVBORw0KGgoAAAAN\r\n"
-	    "--b\r\nContent-Type: application/octet-stream\r\n"
-	    "Content-Disposition: attachment; filename=run.exe\r\n\r\n"
-	    "MZ\r\n--b--\r\n", "a@x.kz", &m), 0);
+	assert_int_equal(
+	    parse("From: a@x.kz\r\nMIME-Version: 1.0\r\n"
+		  "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+		  "--b\r\nContent-Type: text/html; charset=windows-1251\r\n\r\n"
+		  "<p>\xcf\xf0\xe8\xe2\xe5\xf2<script>x()</script></p><p>2</"
+		  "p>\r\n"
+		  "--b\r\nContent-Type: application/pdf\r\n"
+		  "Content-Disposition: attachment; filename=scan.pdf\r\n"
+		  "Content-Transfer-Encoding: base64\r\n\r\n"
+		  "iVBORw0KGgoAAAAN\r\n"
+		  "--b\r\nContent-Type: application/octet-stream\r\n"
+		  "Content-Disposition: attachment; filename=run.exe\r\n\r\n"
+		  "MZ\r\n--b--\r\n",
+		"a@x.kz", &m),
+	    0);
 	assert_string_equal(m.text.data, "Привет\n2\n");
 	assert_int_equal(m.natt, 1);
 	assert_string_equal(m.att[0].name, "scan.pdf");

@@ -1,4 +1,5 @@
 /* Unit tests: metrics (counters, histograms, requests, the text format). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -28,8 +28,8 @@ sample(const char *text, const char *name)
 }
 
 struct want {
-	const char	*line;	/* the sample's name and labels */
-	double		 value;
+	const char *line; /* the sample's name and labels */
+	double value;
 };
 
 static void
@@ -79,21 +79,21 @@ counters_and_histograms(void **state)
 	metrics_count(METRICS_REGISTRATIONS);
 	metrics_observe(METRICS_REGISTER_SECONDS, 0.003);
 	metrics_observe(METRICS_REGISTER_SECONDS, 0.2);
-	metrics_observe(METRICS_REGISTER_SECONDS, 99);	/* past every bound */
+	metrics_observe(METRICS_REGISTER_SECONDS, 99); /* past every bound */
 	write_all(&b);
-	assert_int_equal(sample(b.data, "complaintsd_registrations_total"),
-	    2);
-	assert_non_null(strstr(b.data, "# TYPE complaintsd_registration_"
+	assert_int_equal(sample(b.data, "complaintsd_registrations_total"), 2);
+	assert_non_null(strstr(b.data,
+	    "# TYPE complaintsd_registration_"
 	    "seconds histogram\n"));
 	/* Cumulative buckets: 0.003 is above 0.0025, within 0.005. */
-	expect_samples(b.data, hist_want, sizeof(hist_want) /
-	    sizeof(hist_want[0]));
-	assert_true(sample(b.data, "complaintsd_registration_seconds_sum") >
-	    99.2029 && sample(b.data, "complaintsd_registration_seconds_sum") <
-	    99.2031);
+	expect_samples(
+	    b.data, hist_want, sizeof(hist_want) / sizeof(hist_want[0]));
+	assert_true(
+	    sample(b.data, "complaintsd_registration_seconds_sum") > 99.2029 &&
+	    sample(b.data, "complaintsd_registration_seconds_sum") < 99.2031);
 	/* Untouched ones are there, at zero. */
-	assert_int_equal(sample(b.data, "complaintsd_reader_pool_waits_total"),
-	    0);
+	assert_int_equal(
+	    sample(b.data, "complaintsd_reader_pool_waits_total"), 0);
 	buf_free(&b);
 }
 
@@ -101,7 +101,7 @@ static const char route_a[] = "/api/v1/complaints";
 static const char route_b[] = "/api/v1/talons/*";
 
 struct worker {
-	int	n;
+	int n;
 };
 
 static void *
@@ -110,8 +110,8 @@ hammer(void *arg)
 	struct worker *w = arg;
 
 	for (int i = 0; i < w->n; i++)
-		metrics_request("GET", i % 3 ? route_b : route_a,
-		    i % 2 ? 200 : 404);
+		metrics_request(
+		    "GET", i % 3 ? route_b : route_a, i % 2 ? 200 : 404);
 	return NULL;
 }
 
@@ -132,8 +132,8 @@ requests_from_threads(void **state)
 	metrics_request("POST", NULL, 404);
 	write_all(&b);
 	/* Worked out by hand: i % 3 == 0 and i % 2 == 0 is i % 6 == 0. */
-	expect_samples(b.data, req_want, sizeof(req_want) /
-	    sizeof(req_want[0]));
+	expect_samples(
+	    b.data, req_want, sizeof(req_want) / sizeof(req_want[0]));
 	sum = sample(b.data, "complaintsd_requests_uncounted_total");
 	assert_int_equal(sum, 0);
 	buf_free(&b);

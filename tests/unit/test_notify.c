@@ -3,6 +3,7 @@
  * transport, addresses).  Run from the repository root: the templates
  * are read from notify/templates.  No network.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,12 +22,11 @@
 #include "notify/notify.h"
 #include "notify/notify_int.h"
 
-#define TEMPLATES	"notify/templates"
-#define KAZAKH		"ӘҒҚҢӨҰҮҺІ"
+#define TEMPLATES "notify/templates"
+#define KAZAKH	  "ӘҒҚҢӨҰҮҺІ"
 
-static const char *const kinds[] = {
-	"forwarded", "extended", "decision", "overdue", "reminder"
-};
+static const char *const kinds[] = { "forwarded", "extended", "decision",
+	"overdue", "reminder" };
 
 static struct notify_letter
 sample(const char *kind, const char *lang)
@@ -40,12 +39,12 @@ sample(const char *kind, const char *lang)
 		.name = "Гүлнұр",
 		.patronymic = "Серікқызы",
 		.address = "050046, Алматы қаласы, Әуезов ауданы,\n"
-		    "Жетісу-1 ықшамауданы, 14-үй, 27-пәтер",
+			   "Жетісу-1 ықшамауданы, 14-үй, 27-пәтер",
 		.email = "gulnur@example.kz",
 		.body_code = "almaty-auezov",
 		.body_name_kk = "Алматы қаласы Әуезов ауданының білім бөлімі",
 		.body_name_ru = "Отдел образования Ауэзовского района "
-		    "города Алматы",
+				"города Алматы",
 		.body_address = "050062, Алматы қаласы, Жандосов көшесі, 51",
 		.body_phones = "+7 727 376 52 10, +7 727 376 52 11",
 		.out_number = "1042/2026",
@@ -55,16 +54,16 @@ sample(const char *kind, const char *lang)
 		.accepted_on = "2026-11-16",
 		.service = 5,
 		.service_title = "Мектепке дейінгі балалар ұйымдарына жіберу "
-		    "үшін кезекке қою",
+				 "үшін кезекке қою",
 		.due = "2026-12-01",
 		.new_due = "2026-12-31",
 		.extension_reason = "Мектепке дейінгі ұйымның құжаттарын "
-		    "қосымша тексеру қажет.",
+				    "қосымша тексеру қажет.",
 		.forwarded_to_name = "Алматы қаласы Білім басқармасы",
 		.forward_reason = "Мәселе қалалық органның құзыретінде.",
 		.outcome = "partly-upheld",
 		.reasoning = "Тексеру барысында кезектің дұрыс жүргізілмегені "
-		    "анықталды; " KAZAKH " әріптері де дұрыс шығады.",
+			     "анықталды; " KAZAKH " әріптері де дұрыс шығады.",
 		.decided_by = "Бөлім басшысы Д. Қ. Ахметов",
 		.appeal_to_name = "Алматы қаласы Білім басқармасы",
 		.court_clause = "Регламент 5, 32-тармақ",
@@ -100,15 +99,16 @@ render_every_kind_and_language(void **state)
 
 			buf_init(&s, 1024);
 			buf_init(&t, 64 * 1024);
-			rc = notify_render(TEMPLATES, &l, &s, &t, err,
-			    sizeof(err));
+			rc = notify_render(
+			    TEMPLATES, &l, &s, &t, err, sizeof(err));
 			if (rc != 0)
 				fail_msg("%s.%s: %s", kinds[k], langs[g], err);
 			assert_non_null(strstr(s.data, l.talon));
 			assert_null(strchr(s.data, '\n'));
 			assert_null(strstr(s.data, "{{"));
 			assert_null(strstr(t.data, "{{"));
-			assert_non_null(strstr(t.data, "Әбілқасымова Гүлнұр "
+			assert_non_null(strstr(t.data,
+			    "Әбілқасымова Гүлнұр "
 			    "Серікқызы"));
 			assert_non_null(strstr(t.data, "2318/2026"));
 			/* Dates as a letter writes them. */
@@ -131,15 +131,18 @@ render_decision_says_what_it_must(void **state)
 	(void)state;
 	buf_init(&s, 1024);
 	buf_init(&t, 64 * 1024);
-	assert_int_equal(notify_render(TEMPLATES, &l, &s, &t, err,
-	    sizeof(err)), 0);
-	assert_string_equal(s.data, "Шағымыңызды қарау нәтижесі туралы "
+	assert_int_equal(
+	    notify_render(TEMPLATES, &l, &s, &t, err, sizeof(err)), 0);
+	assert_string_equal(s.data,
+	    "Шағымыңызды қарау нәтижесі туралы "
 	    "(талон № 2026-483920175-4)");
 	assert_non_null(strstr(t.data, "ішінара қанағаттандырылды"));
 	assert_non_null(strstr(t.data, l.reasoning));
-	assert_non_null(strstr(t.data, "– Алматы қаласы Білім басқармасы "
+	assert_non_null(strstr(t.data,
+	    "– Алматы қаласы Білім басқармасы "
 	    "– шағым бере аласыз"));
-	assert_non_null(strstr(t.data, "сотқа жүгінуге құқылысыз "
+	assert_non_null(strstr(t.data,
+	    "сотқа жүгінуге құқылысыз "
 	    "(Регламент 5, 32-тармақ)"));
 	assert_non_null(strstr(t.data, l.decided_by));
 
@@ -149,8 +152,8 @@ render_decision_says_what_it_must(void **state)
 	l.outcome = "rejected";
 	buf_reset(&s);
 	buf_reset(&t);
-	assert_int_equal(notify_render(TEMPLATES, &l, &s, &t, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    notify_render(TEMPLATES, &l, &s, &t, err, sizeof(err)), 0);
 	assert_null(strstr(t.data, "вышестоящий"));
 	assert_non_null(strstr(t.data, "в удовлетворении жалобы отказано"));
 	assert_non_null(strstr(t.data, "обратиться в суд"));
@@ -159,8 +162,8 @@ render_decision_says_what_it_must(void **state)
 	l.outcome = "maybe";
 	buf_reset(&s);
 	buf_reset(&t);
-	assert_int_equal(notify_render(TEMPLATES, &l, &s, &t, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    notify_render(TEMPLATES, &l, &s, &t, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "outcome"));
 	buf_free(&s);
 	buf_free(&t);
@@ -220,17 +223,19 @@ render_missing_template_and_errors(void **state)
 	buf_init(&s, 1024);
 	buf_init(&t, 4096);
 
-	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)),
-	    NOTIFY_NOTEMPLATE);
+	assert_int_equal(
+	    render_one(dir, &l, &s, &t, err, sizeof(err)), NOTIFY_NOTEMPLATE);
 	assert_non_null(strstr(err, "decision.ru.txt"));
 
 	write_template(dir, "decision.ru.txt", "Subject: x\n\nA {{nope}}\n");
 	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "decision.ru.txt:3: unknown "
+	assert_non_null(strstr(err,
+	    "decision.ru.txt:3: unknown "
 	    "placeholder {{nope}}"));
 
 	/* Unknown even where it would not be shown. */
-	write_template(dir, "decision.ru.txt", "Subject: x\n"
+	write_template(dir, "decision.ru.txt",
+	    "Subject: x\n"
 	    "{{#appeal_to_name}}\n{{^talon}}{{nope}}{{/talon}}\n"
 	    "{{/appeal_to_name}}\n");
 	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
@@ -268,7 +273,8 @@ render_missing_template_and_errors(void **state)
 	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), -1);
 
 	/* Sections, standalone lines, comments. */
-	write_template(dir, "decision.ru.txt", "Subject:  {{service}} \n"
+	write_template(dir, "decision.ru.txt",
+	    "Subject:  {{service}} \n"
 	    "\n"
 	    "{{! a comment line is dropped }}\n"
 	    "{{#outcome=rejected}}\n"
@@ -283,7 +289,8 @@ render_missing_template_and_errors(void **state)
 	l.new_due = "";
 	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), 0);
 	assert_string_equal(s.data, "5");
-	assert_string_equal(t.data, "not R\n[none]\n2026-483920175-4|"
+	assert_string_equal(t.data,
+	    "not R\n[none]\n2026-483920175-4|"
 	    "01.12.2026");
 
 	write_template(dir, "decision.ru.txt", "Subject: x\n");
@@ -309,11 +316,13 @@ render_values_are_verbatim(void **state)
 	assert_non_null(mkdtemp(dir));
 	buf_init(&s, 1024);
 	buf_init(&t, 4096);
-	write_template(dir, "decision.kk.txt", "Subject: {{talon}}\n"
+	write_template(dir, "decision.kk.txt",
+	    "Subject: {{talon}}\n"
 	    "<{{reasoning}}>\n");
 	l.reasoning = "{{talon}} {{#x}} {{nope}}\r\nline 2 }}";
 	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), 0);
-	assert_string_equal(t.data, "<{{talon}} {{#x}} {{nope}}\n"
+	assert_string_equal(t.data,
+	    "<{{talon}} {{#x}} {{nope}}\n"
 	    "line 2 }}>\n");
 	l.talon = "{{reasoning}}";
 	assert_int_equal(render_one(dir, &l, &s, &t, err, sizeof(err)), 0);
@@ -344,8 +353,9 @@ b64_decode(const char *s, size_t n, struct buf *out)
 	unsigned char *bin = malloc(n + 1);
 
 	assert_non_null(bin);
-	assert_int_equal(sodium_base642bin(bin, n + 1, s, n, "\r\n", &len,
-	    NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	assert_int_equal(sodium_base642bin(bin, n + 1, s, n, "\r\n", &len, NULL,
+			     sodium_base64_VARIANT_ORIGINAL),
+	    0);
 	assert_int_equal(buf_add(out, bin, len), 0);
 	free(bin);
 }
@@ -362,8 +372,7 @@ check_lines(const char *m, size_t len, size_t max)
 		assert_non_null(nl);
 		assert_true(nl > p && nl[-1] == '\r');
 		if ((size_t)(nl - 1 - p) > max)
-			fail_msg("line over %zu: %.*s", max, (int)(nl - p),
-			    p);
+			fail_msg("line over %zu: %.*s", max, (int)(nl - p), p);
 		p = nl + 1;
 	}
 }
@@ -387,7 +396,8 @@ static void
 rfc2047_subject(void **state)
 {
 	const char *subj = "Шағымыңызды қарау нәтижесі туралы (талон № "
-	    "2026-483920175-4) " KAZAKH " әәәәәәәәәәәәәәәәәәәәәәәәәәәәәәә";
+			   "2026-483920175-4) " KAZAKH
+			   " әәәәәәәәәәәәәәәәәәәәәәәәәәәәәәә";
 	struct buf b, d;
 
 	(void)state;
@@ -397,11 +407,11 @@ rfc2047_subject(void **state)
 	assert_int_equal(notify_mime_encode_header(subj, &b), 0);
 	assert_int_equal(buf_puts(&b, "\r\n"), 0);
 	check_lines(b.data, b.len, 76);
-	assert_non_null(strstr(b.data, "\r\n =?UTF-8?B?"));	/* folded */
+	assert_non_null(strstr(b.data, "\r\n =?UTF-8?B?")); /* folded */
 	decode_words(b.data, &d);
 	assert_string_equal(d.data, subj);
 	/* Each encoded word at most 75 characters. */
-	for (const char *p = b.data; (p = strstr(p, "=?")) != NULL; ) {
+	for (const char *p = b.data; (p = strstr(p, "=?")) != NULL;) {
 		const char *e = strstr(p + 10, "?=");
 
 		assert_true(e + 2 - p <= 75);
@@ -412,8 +422,7 @@ rfc2047_subject(void **state)
 	assert_int_equal(notify_mime_encode_header("Plain ASCII", &b), 0);
 	assert_string_equal(b.data, "Plain ASCII");
 	buf_reset(&b);
-	assert_int_equal(notify_mime_encode_header("=?looks encoded?=", &b),
-	    0);
+	assert_int_equal(notify_mime_encode_header("=?looks encoded?=", &b), 0);
 	assert_non_null(strstr(b.data, "=?UTF-8?B?"));
 	buf_reset(&b);
 	assert_int_equal(notify_mime_encode_header("a\r\nBcc: x", &b), -1);
@@ -464,7 +473,7 @@ mime_structure(void **state)
 	in.to = "gulnur@example.kz";
 	in.to_name = "Әбілқасымова Гүлнұр";
 	in.subject = "Шағымыңызды қарау нәтижесі туралы";
-	in.date = 1795670100;	/* 2026-11-26T10:15:00+05:00 */
+	in.date = 1795670100; /* 2026-11-26T10:15:00+05:00 */
 	in.tz = "Asia/Almaty";
 	in.uid = "6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13";
 	in.host = "complaints.almaty.kz";
@@ -483,7 +492,8 @@ mime_structure(void **state)
 	decode_words(h.data, &d);
 	assert_string_equal(d.data, in.subject);
 	header(m.data, "Message-ID", &h);
-	assert_string_equal(h.data, "<6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13@"
+	assert_string_equal(h.data,
+	    "<6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13@"
 	    "complaints.almaty.kz>");
 	header(m.data, "Date", &h);
 	assert_string_equal(h.data, "Thu, 26 Nov 2026 10:15:00 +0500");
@@ -496,8 +506,7 @@ mime_structure(void **state)
 	header(m.data, "Content-Type", &h);
 	assert_non_null(p = strstr(h.data, "boundary=\""));
 	p += 10;
-	snprintf(boundary, sizeof(boundary), "%.*s", (int)strcspn(p, "\""),
-	    p);
+	snprintf(boundary, sizeof(boundary), "%.*s", (int)strcspn(p, "\""), p);
 	snprintf(delim, sizeof(delim), "\r\n--%s", boundary);
 
 	/* Parts: text, then the PDF, then the close delimiter. */
@@ -514,18 +523,23 @@ mime_structure(void **state)
 		buf_reset(&part);
 		b64_decode(pb + 4, (size_t)(next - pb - 4), &part);
 		if (parts == 0) {
-			assert_non_null(strstr(b, "Content-Type: text/plain; "
+			assert_non_null(strstr(b,
+			    "Content-Type: text/plain; "
 			    "charset=UTF-8\r\n"));
-			assert_non_null(strstr(part.data, "Құрметті Гүлнұр!"
+			assert_non_null(strstr(part.data,
+			    "Құрметті Гүлнұр!"
 			    "\r\nМәтін " KAZAKH ".\r\n"));
-			assert_non_null(strstr(part.data, "Уважаемая Гүлнұр!"
+			assert_non_null(strstr(part.data,
+			    "Уважаемая Гүлнұр!"
 			    "\r\nТекст.\r\n"));
 			assert_true(strstr(part.data, "Құрметті") <
 			    strstr(part.data, "Уважаемая"));
 		} else {
-			assert_non_null(strstr(b, "Content-Type: "
+			assert_non_null(strstr(b,
+			    "Content-Type: "
 			    "application/pdf"));
-			assert_non_null(strstr(b, "filename=\""
+			assert_non_null(strstr(b,
+			    "filename=\""
 			    "letter-1042-2026.pdf\""));
 			assert_int_equal(part.len, pdf.len);
 			assert_memory_equal(part.data, pdf.data, pdf.len);
@@ -561,15 +575,35 @@ static void
 email_validation(void **state)
 {
 	const char *good[] = {
-		"a@b.kz", "gulnur.abilkasymova@mail.kz",
-		"user+tag@sub.example.com", "x_y-z@xn--80ao21a.xn--80ao21a",
+		"a@b.kz",
+		"gulnur.abilkasymova@mail.kz",
+		"user+tag@sub.example.com",
+		"x_y-z@xn--80ao21a.xn--80ao21a",
 	};
 	const char *bad[] = {
-		"", "a", "@b.kz", "a@", "a@b", "a@@b.kz", "a@b@c.kz",
-		"a b@c.kz", "a@b .kz", "a@b..kz", ".a@b.kz", "a.@b.kz",
-		"a..b@c.kz", "a@-b.kz", "a@b-.kz", "a@1.2.3.4", "a\n@b.kz",
-		"<a@b.kz>", "a@b.kz\r\nRCPT TO:<x@y.z>", "\"a\"@b.kz",
-		"гүлнұр@mail.kz", "a@.kz", "a@b.kz.",
+		"",
+		"a",
+		"@b.kz",
+		"a@",
+		"a@b",
+		"a@@b.kz",
+		"a@b@c.kz",
+		"a b@c.kz",
+		"a@b .kz",
+		"a@b..kz",
+		".a@b.kz",
+		"a.@b.kz",
+		"a..b@c.kz",
+		"a@-b.kz",
+		"a@b-.kz",
+		"a@1.2.3.4",
+		"a\n@b.kz",
+		"<a@b.kz>",
+		"a@b.kz\r\nRCPT TO:<x@y.z>",
+		"\"a\"@b.kz",
+		"гүлнұр@mail.kz",
+		"a@.kz",
+		"a@b.kz.",
 	};
 	char longlocal[80], longaddr[300];
 
@@ -594,30 +628,30 @@ smtp_classification(void **state)
 {
 	(void)state;
 	assert_int_equal(notify_smtp_classify(CURLE_OK, 250), NOTIFY_SENT);
-	assert_int_equal(notify_smtp_classify(CURLE_COULDNT_CONNECT, 0),
-	    NOTIFY_TEMPFAIL);
-	assert_int_equal(notify_smtp_classify(CURLE_OPERATION_TIMEDOUT, 0),
-	    NOTIFY_TEMPFAIL);
-	assert_int_equal(notify_smtp_classify(CURLE_SEND_ERROR, 550),
-	    NOTIFY_PERMFAIL);
-	assert_int_equal(notify_smtp_classify(CURLE_RECV_ERROR, 553),
-	    NOTIFY_PERMFAIL);
-	assert_int_equal(notify_smtp_classify(CURLE_SEND_ERROR, 451),
-	    NOTIFY_TEMPFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_COULDNT_CONNECT, 0), NOTIFY_TEMPFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_OPERATION_TIMEDOUT, 0), NOTIFY_TEMPFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_SEND_ERROR, 550), NOTIFY_PERMFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_RECV_ERROR, 553), NOTIFY_PERMFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_SEND_ERROR, 451), NOTIFY_TEMPFAIL);
 	assert_int_equal(notify_smtp_classify(CURLE_WEIRD_SERVER_REPLY, 554),
 	    NOTIFY_PERMFAIL);
 	assert_int_equal(notify_smtp_classify(CURLE_WEIRD_SERVER_REPLY, 421),
 	    NOTIFY_TEMPFAIL);
 	/* Our login or TLS is wrong: not the message's fault. */
-	assert_int_equal(notify_smtp_classify(CURLE_LOGIN_DENIED, 535),
-	    NOTIFY_TEMPFAIL);
-	assert_int_equal(notify_smtp_classify(CURLE_USE_SSL_FAILED, 0),
-	    NOTIFY_TEMPFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_LOGIN_DENIED, 535), NOTIFY_TEMPFAIL);
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_USE_SSL_FAILED, 0), NOTIFY_TEMPFAIL);
 	/* The connection dropped after DATA's 354. */
-	assert_int_equal(notify_smtp_classify(CURLE_SEND_ERROR, 354),
-	    NOTIFY_TEMPFAIL);
-	assert_string_equal(notify_result_str(NOTIFY_PERMFAIL),
-	    "permanent failure");
+	assert_int_equal(
+	    notify_smtp_classify(CURLE_SEND_ERROR, 354), NOTIFY_TEMPFAIL);
+	assert_string_equal(
+	    notify_result_str(NOTIFY_PERMFAIL), "permanent failure");
 }
 
 static void
@@ -667,12 +701,15 @@ capture_transport(void **state)
 	buf_init(&msg, 1024);
 	buf_puts(&msg, "Subject: x\r\n\r\nbody\r\n");
 	assert_int_equal(t->send(h, "noreply@edu.kz", "a@b.kz", &msg, detail,
-	    sizeof(detail)), NOTIFY_SENT);
+			     sizeof(detail)),
+	    NOTIFY_SENT);
 	assert_non_null(strstr(detail, "captured as"));
 	assert_int_equal(t->send(h, "noreply@edu.kz", "a@b.kz", &msg, detail,
-	    sizeof(detail)), NOTIFY_SENT);
+			     sizeof(detail)),
+	    NOTIFY_SENT);
 	assert_int_equal(t->send(h, "noreply@edu.kz", "nobody", &msg, detail,
-	    sizeof(detail)), NOTIFY_PERMFAIL);
+			     sizeof(detail)),
+	    NOTIFY_PERMFAIL);
 	assert_string_equal(detail, "bad recipient address");
 	t->close(h);
 	t->close(NULL);
@@ -691,7 +728,8 @@ capture_transport(void **state)
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			buf_add(&got, chunk, n);
 		fclose(f);
-		assert_string_equal(got.data, "Return-Path: <noreply@edu.kz>"
+		assert_string_equal(got.data,
+		    "Return-Path: <noreply@edu.kz>"
 		    "\r\nDelivered-To: a@b.kz\r\nSubject: x\r\n\r\nbody\r\n");
 	}
 	closedir(d);
@@ -712,7 +750,7 @@ sample_talon(const char *lang)
 		.journal_number = "2318/2026",
 		.body_name_kk = "Алматы қаласы Әуезов ауданының білім бөлімі",
 		.body_name_ru = "Отдел образования Ауэзовского района "
-		    "города Алматы",
+				"города Алматы",
 		.accepted_at = "2026-11-16T15:42:07+05:00",
 		.registrar_name = "Нұрланова Әйгерім Бақытжанқызы",
 		.registrar_position = "кеңсе меңгерушісі",
@@ -738,7 +776,7 @@ talon_text_fits_a_receipt(void **state)
 		buf_init(&joined, 8192);
 		assert_int_equal(notify_talon_text(&t, &b), 0);
 		assert_true(notify_utf8_text(b.data, b.len));
-		for (p = b.data; *p != '\0'; ) {
+		for (p = b.data; *p != '\0';) {
 			const char *nl = strchr(p, '\n');
 			size_t c;
 
@@ -796,7 +834,8 @@ talon_text_fits_a_receipt(void **state)
 			}
 			*w = '\0';
 		}
-		assert_non_null(strstr(b.data, "state-services-2013, art. 25 "
+		assert_non_null(strstr(b.data,
+		    "state-services-2013, art. 25 "
 		    "p. 2"));
 		buf_free(&b);
 		/* The same time twice: one line. */
@@ -876,7 +915,8 @@ letter_pdf(void **state)
 	buf_init(&txt, 1 << 20);
 	/* Long reasoning: the text goes over two pages at least. */
 	for (int i = 0; i < 40; i++)
-		buf_puts(&s, "Тексеру барысында анықталған мән-жайлар "
+		buf_puts(&s,
+		    "Тексеру барысында анықталған мән-жайлар "
 		    "егжей-тегжейлі сипатталды. ");
 	buf_puts(&s, KAZAKH);
 	l.reasoning = s.data;
@@ -884,8 +924,9 @@ letter_pdf(void **state)
 		struct buf subj;
 
 		buf_init(&subj, 1024);
-		assert_int_equal(notify_render(TEMPLATES, &l, &subj, &t, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    notify_render(TEMPLATES, &l, &subj, &t, err, sizeof(err)),
+		    0);
 		buf_free(&subj);
 	}
 	if (notify_letter_pdf(&l, t.data, &pdf, err, sizeof(err)) != 0)
@@ -900,9 +941,11 @@ letter_pdf(void **state)
 		skip();
 	}
 	pdf_text(&pdf, &txt);
-	assert_non_null(strstr(txt.data, "050046, Алматы қаласы, Әуезов "
+	assert_non_null(strstr(txt.data,
+	    "050046, Алматы қаласы, Әуезов "
 	    "ауданы,"));
-	assert_non_null(strstr(txt.data, "Жетісу-1 ықшамауданы, 14-үй, "
+	assert_non_null(strstr(txt.data,
+	    "Жетісу-1 ықшамауданы, 14-үй, "
 	    "27-пәтер"));
 	assert_non_null(strstr(txt.data, "1042/2026"));
 	assert_non_null(strstr(txt.data, "2026-483920175-4"));
@@ -916,8 +959,8 @@ letter_pdf(void **state)
 	/* Too small a buffer is an error, not a truncated file. */
 	buf_free(&pdf);
 	buf_init(&pdf, 1000);
-	assert_int_equal(notify_letter_pdf(&l, t.data, &pdf, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    notify_letter_pdf(&l, t.data, &pdf, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "larger than"));
 
 	buf_free(&s);
@@ -967,7 +1010,7 @@ register_csv_and_pdf(void **state)
 		rows[i].out_number = "1042/2026";
 		rows[i].addressee = "Әбілқасымова Гүлнұр Серікқызы";
 		rows[i].address = "050046, Алматы қаласы, Әуезов ауданы, "
-		    "Жетісу-1, 14-үй, 27-пәтер";
+				  "Жетісу-1, 14-үй, 27-пәтер";
 		rows[i].talon = "2026-483920175-4";
 	}
 	rows[1].addressee = "Ким \"Ли\" Ен";
@@ -987,12 +1030,15 @@ register_csv_and_pdf(void **state)
 
 	buf_init(&pdf, NOTIFY_PDF_MAX);
 	buf_init(&txt, 1 << 20);
-	if (notify_register_pdf(rows, 60, "Алматы қаласы Әуезов ауданының "
-	    "білім бөлімі", "2026-12-03", &pdf, err, sizeof(err)) != 0)
+	if (notify_register_pdf(rows, 60,
+		"Алматы қаласы Әуезов ауданының "
+		"білім бөлімі",
+		"2026-12-03", &pdf, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	keep(&pdf, "register.pdf");
-	assert_int_equal(notify_register_pdf(rows, 1, "x", "03.12.2026",
-	    &txt, err, sizeof(err)), -1);
+	assert_int_equal(notify_register_pdf(rows, 1, "x", "03.12.2026", &txt,
+			     err, sizeof(err)),
+	    -1);
 	buf_reset(&txt);
 	if (!have_pdftotext()) {
 		buf_free(&csv);
@@ -1036,8 +1082,8 @@ main(void)
 		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	{
-		int rc = cmocka_run_group_tests_name("notify", tests, NULL,
-		    group_teardown);
+		int rc = cmocka_run_group_tests_name(
+		    "notify", tests, NULL, group_teardown);
 
 		curl_global_cleanup();
 		return rc;

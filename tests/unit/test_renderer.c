@@ -20,7 +20,7 @@
 #include "notify/notify.h"
 #include "notify/notify_int.h"
 
-#define MARKER	"RENDERER-TEST-HANG"
+#define MARKER "RENDERER-TEST-HANG"
 
 static char exe[1024];
 
@@ -28,14 +28,19 @@ static struct notify_letter
 letter(const char *surname)
 {
 	struct notify_letter l = {
-		.kind = "decision", .lang = "kk",
+		.kind = "decision",
+		.lang = "kk",
 		.uid = "6f1c2a9e-3b7d-4e15-9a0c-2d8e5f4b7a13",
-		.surname = surname, .name = "Гүлнұр", .patronymic = NULL,
+		.surname = surname,
+		.name = "Гүлнұр",
+		.patronymic = NULL,
 		.address = "050046, Алматы қаласы,\nЖетісу-1, 14-үй",
 		.body_name_kk = "Әуезов ауданының білім бөлімі",
 		.body_name_ru = "Отдел образования Ауэзовского района",
-		.out_number = "1042/2026", .date = "2026-12-03",
-		.talon = "2026-483920175-4", .service = 5,
+		.out_number = "1042/2026",
+		.date = "2026-12-03",
+		.talon = "2026-483920175-4",
+		.service = 5,
 		.status_url = "https://example.kz/status/2026-483920175-4",
 	};
 
@@ -52,7 +57,7 @@ undate(struct buf *b)
 		char *p = b->data;
 
 		while ((p = memmem(p, b->len - (size_t)(p - b->data), keys[k],
-		    strlen(keys[k]))) != NULL) {
+			    strlen(keys[k]))) != NULL) {
 			p += strlen(keys[k]);
 			for (; p < b->data + b->len && *p != ')'; p++)
 				*p = 'x';
@@ -64,7 +69,7 @@ static void
 draw_both(int (*draw)(struct buf *, char *, size_t))
 {
 	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 10,
-	    MARKER };
+		MARKER };
 	struct buf here, there;
 	char err[512];
 
@@ -92,22 +97,25 @@ draw_letter(struct buf *out, char *err, size_t errlen)
 {
 	struct notify_letter l = letter("Әбілқасымова");
 
-	return notify_letter_pdf(&l, "Шағымыңыз қаралды.\nЖауап: иә.", out,
-	    err, errlen);
+	return notify_letter_pdf(
+	    &l, "Шағымыңыз қаралды.\nЖауап: иә.", out, err, errlen);
 }
 
 static int
 draw_talon(struct buf *out, char *err, size_t errlen)
 {
 	struct notify_talon t = {
-		.number = "2026-483920175-4", .access_code = "K7QM-2XRP",
+		.number = "2026-483920175-4",
+		.access_code = "K7QM-2XRP",
 		.journal_number = "2318/2026",
 		.body_name_kk = "Әуезов ауданының білім бөлімі",
 		.body_name_ru = "Отдел образования Ауэзовского района",
 		.accepted_at = "2026-11-16T10:15:00+05:00",
-		.registrar_name = "Жұмабекова Динара", .registrar_position =
-		    "маман", .due = "2026-12-07", .status_url =
-		    "https://example.kz/status/2026-483920175-4", .lang = "ru",
+		.registrar_name = "Жұмабекова Динара",
+		.registrar_position = "маман",
+		.due = "2026-12-07",
+		.status_url = "https://example.kz/status/2026-483920175-4",
+		.lang = "ru",
 	};
 
 	return notify_talon_pdf(&t, out, err, errlen);
@@ -152,8 +160,7 @@ same_register(void **state)
 static void
 bad_document_is_not_a_crash(void **state)
 {
-	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 10,
-	    NULL };
+	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 10, NULL };
 	struct notify_letter l = letter("Әбілқасымова");
 	struct buf pdf;
 	char err[512];
@@ -164,15 +171,15 @@ bad_document_is_not_a_crash(void **state)
 	pid = notify_renderer_pid();
 	buf_init(&pdf, NOTIFY_PDF_MAX);
 	l.surname = l.name = l.patronymic = NULL;
-	assert_int_equal(notify_letter_pdf(&l, "text", &pdf, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    notify_letter_pdf(&l, "text", &pdf, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "addressee"));
 	/* Too small a buffer: the child's PDF does not fit. */
 	l = letter("Әбілқасымова");
 	buf_free(&pdf);
 	buf_init(&pdf, 500);
-	assert_int_equal(notify_letter_pdf(&l, "text", &pdf, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    notify_letter_pdf(&l, "text", &pdf, err, sizeof(err)), -1);
 	assert_int_equal(notify_renderer_pid(), pid);
 	notify_renderer_stop();
 	buf_free(&pdf);
@@ -187,7 +194,7 @@ static void
 hang_and_kill_restart(void **state)
 {
 	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 1,
-	    MARKER };
+		MARKER };
 	struct notify_letter hang = letter(MARKER);
 	struct buf pdf;
 	char err[512];
@@ -199,8 +206,9 @@ hang_and_kill_restart(void **state)
 	pid = notify_renderer_pid();
 	buf_init(&pdf, NOTIFY_PDF_MAX);
 	t0 = time(NULL);
-	assert_int_equal(notify_letter_pdf(&hang, "text", &pdf, err,
-	    sizeof(err)), NOTIFY_RENDERER);
+	assert_int_equal(
+	    notify_letter_pdf(&hang, "text", &pdf, err, sizeof(err)),
+	    NOTIFY_RENDERER);
 	assert_true(time(NULL) - t0 <= 3);
 	assert_non_null(strstr(err, "renderer"));
 	assert_non_null(strstr(err, "no answer in 1 s"));
@@ -230,8 +238,7 @@ hang_and_kill_restart(void **state)
 static void
 confined_but_drawing(void **state)
 {
-	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 10,
-	    NULL };
+	struct notify_renderer_conf c = { exe, (uid_t)-1, (gid_t)-1, 10, NULL };
 	struct notify_letter l = letter("Әбілқасымова 漢字");
 	struct buf pdf;
 	char err[512];
@@ -241,8 +248,9 @@ confined_but_drawing(void **state)
 	assert_int_equal(notify_renderer_start(&c, err, sizeof(err)), 0);
 	pid = notify_renderer_pid();
 	buf_init(&pdf, NOTIFY_PDF_MAX);
-	assert_int_equal(notify_letter_pdf(&l, "Мәтін ⌘ 漢字 ∰ ☃", &pdf, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    notify_letter_pdf(&l, "Мәтін ⌘ 漢字 ∰ ☃", &pdf, err, sizeof(err)),
+	    0);
 	assert_memory_equal(pdf.data, "%PDF-", 5);
 	assert_int_equal(notify_renderer_pid(), pid);
 	notify_renderer_stop();
@@ -262,8 +270,8 @@ main(void)
 	};
 	const char *build = getenv("BUILD");
 
-	snprintf(exe, sizeof(exe), "%s/complaintsd", build && *build ?
-	    build : "build");
+	snprintf(exe, sizeof(exe), "%s/complaintsd",
+	    build && *build ? build : "build");
 	if (access(exe, X_OK) == -1) {
 		fprintf(stderr, "test_renderer: %s: not built\n", exe);
 		return 1;

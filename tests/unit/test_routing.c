@@ -19,21 +19,21 @@
 #include "util/util.h"
 #include "xmlio/xmlio.h"
 
-#define ROUTING_XML	"schemas/data/routing.xml"
-#define SCHEMAS		"schemas"
-#define TEXT_MAX	(256 * 1024)
+#define ROUTING_XML "schemas/data/routing.xml"
+#define SCHEMAS	    "schemas"
+#define TEXT_MAX    (256 * 1024)
 
-static struct routing	*rt;
-static char		 tmpdir[64];
-static char		 badpath[128];
-static char		*good;		/* the text of routing.xml */
+static struct routing *rt;
+static char tmpdir[64];
+static char badpath[128];
+static char *good; /* the text of routing.xml */
 
 /* Institutions as the importer names them. */
-#define SCHOOL		"school-14"		/* Almaly district */
-#define SPECIAL		"special-9"		/* city department's */
-#define COLLEGE		"tvet-5-college"	/* city department's */
-#define DISTRICT	"almaty-almaly"
-#define CITY		"almaty-edu"
+#define SCHOOL	 "school-14"	  /* Almaly district */
+#define SPECIAL	 "special-9"	  /* city department's */
+#define COLLEGE	 "tvet-5-college" /* city department's */
+#define DISTRICT "almaty-almaly"
+#define CITY	 "almaty-edu"
 
 static char *
 slurp(const char *path)
@@ -94,8 +94,8 @@ teardown(void **state)
 
 /* "a > b" for the bodies of a chain, or the error's number. */
 static const char *
-route_g(int service, enum routing_ground g, const char *inst,
-    const char *parent)
+route_g(
+    int service, enum routing_ground g, const char *inst, const char *parent)
 {
 	static char out[256];
 	struct routing_chain c;
@@ -123,8 +123,8 @@ static void
 every_service(void **state)
 {
 	static const struct {
-		int		 service;
-		const char	*inst, *parent, *want;
+		int service;
+		const char *inst, *parent, *want;
 	} t[] = {
 		/* 1: authorised body of appendix 2, then the ministry. */
 		{ 1, SCHOOL, DISTRICT, "almaty-almaly > mes" },
@@ -168,8 +168,7 @@ every_service(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		const char *got = route(t[i].service, t[i].inst,
-		    t[i].parent);
+		const char *got = route(t[i].service, t[i].inst, t[i].parent);
 
 		if (strcmp(got, t[i].want) != 0)
 			fail_msg("service %d, %s/%s: got \"%s\", want \"%s\"",
@@ -184,8 +183,8 @@ parent_without_institution(void **state)
 	(void)state;
 	/* The caller may know the district but not the institution. */
 	assert_string_equal(route(3, NULL, "almaty-medeu"), "almaty-medeu");
-	assert_string_equal(route(10, NULL, "almaty-turksib"),
-	    "almaty-turksib");
+	assert_string_equal(
+	    route(10, NULL, "almaty-turksib"), "almaty-turksib");
 	/* Empty strings count as not known. */
 	assert_string_equal(route(11, "", ""), "almaty-edu");
 	assert_string_equal(route(9, "", DISTRICT), "error -3");
@@ -195,8 +194,8 @@ static void
 clauses(void **state)
 {
 	static const struct {
-		int		 service;
-		const char	*first, *court;
+		int service;
+		const char *first, *court;
 	} t[] = {
 		{ 1, "Регламент 1, 17-тармақ", "Регламент 1, 20-тармақ" },
 		{ 2, "Регламент 2, 18-тармақ", "Регламент 2, 19-тармақ" },
@@ -214,13 +213,14 @@ clauses(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		assert_int_equal(routing_chain(rt, t[i].service, "inst-1",
-		    DISTRICT, &c), ROUTING_OK);
+		assert_int_equal(
+		    routing_chain(rt, t[i].service, "inst-1", DISTRICT, &c),
+		    ROUTING_OK);
 		assert_string_equal(c.clause[0], t[i].first);
 		assert_string_equal(c.court_clause, t[i].court);
 	}
-	assert_int_equal(routing_chain(rt, 1, SCHOOL, DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 1, SCHOOL, DISTRICT, &c), ROUTING_OK);
 	assert_int_equal(c.n, 2);
 	assert_string_equal(c.clause[1], "Регламент 1, 19-тармақ");
 	assert_int_equal(c.kind[0], ROUTING_KIND_PARENT_BODY);
@@ -228,8 +228,8 @@ clauses(void **state)
 	assert_int_equal(routing_chain(rt, 8, COLLEGE, CITY, &c), ROUTING_OK);
 	assert_int_equal(c.kind[0], ROUTING_KIND_INSTITUTION);
 	assert_string_equal(c.clause[1], "Регламент 8, 17-тармақ");
-	assert_int_equal(routing_chain(rt, 10, SCHOOL, DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 10, SCHOOL, DISTRICT, &c), ROUTING_OK);
 	assert_string_equal(c.clause[1], "Регламент 10, 19-тармақ");
 }
 
@@ -240,25 +240,29 @@ quality_ground(void **state)
 
 	(void)state;
 	/* Service 5: to the head of the city department (clause 31). */
-	assert_string_equal(route_g(5, ROUTING_GROUND_QUALITY, SCHOOL,
-	    DISTRICT), "almaty-edu > mes");
-	assert_int_equal(routing_chain_ground(rt, 5, ROUTING_GROUND_QUALITY,
-	    NULL, NULL, &c), ROUTING_OK);
+	assert_string_equal(
+	    route_g(5, ROUTING_GROUND_QUALITY, SCHOOL, DISTRICT),
+	    "almaty-edu > mes");
+	assert_int_equal(
+	    routing_chain_ground(rt, 5, ROUTING_GROUND_QUALITY, NULL, NULL, &c),
+	    ROUTING_OK);
 	assert_string_equal(c.clause[0], "Регламент 5, 31-тармақ");
 	assert_string_equal(c.court_clause, "Регламент 5, 32-тармақ");
 	/* Without a chain of its own, the general one. */
-	assert_string_equal(route_g(1, ROUTING_GROUND_QUALITY, SCHOOL,
-	    DISTRICT), "almaty-almaly > mes");
-	assert_string_equal(route_g(9, ROUTING_GROUND_QUALITY, COLLEGE,
-	    CITY), "tvet-5-college");
-	assert_int_equal(routing_chain_ground(rt, 5, (enum routing_ground)7,
-	    NULL, NULL, &c), ROUTING_EINVAL);
+	assert_string_equal(
+	    route_g(1, ROUTING_GROUND_QUALITY, SCHOOL, DISTRICT),
+	    "almaty-almaly > mes");
+	assert_string_equal(route_g(9, ROUTING_GROUND_QUALITY, COLLEGE, CITY),
+	    "tvet-5-college");
+	assert_int_equal(
+	    routing_chain_ground(rt, 5, (enum routing_ground)7, NULL, NULL, &c),
+	    ROUTING_EINVAL);
 }
 
 /* "a > b" for the chain resolved on a day. */
 static const char *
-route_on(int service, enum routing_ground g, const char *day,
-    const char *inst, const char *parent)
+route_on(int service, enum routing_ground g, const char *day, const char *inst,
+    const char *parent)
 {
 	static char out[256];
 	struct routing_chain c;
@@ -266,8 +270,7 @@ route_on(int service, enum routing_ground g, const char *day,
 
 	if (date_parse(day, &d) == -1)
 		fail_msg("bad date in test: %s", day);
-	if (routing_chain_at(rt, service, g, d, inst, parent, &c) !=
-	    ROUTING_OK)
+	if (routing_chain_at(rt, service, g, d, inst, parent, &c) != ROUTING_OK)
 		return "error";
 	out[0] = '\0';
 	for (int i = 0, len = 0; i < c.n; i++)
@@ -283,18 +286,23 @@ bodies_over_time(void **state)
 
 	(void)state;
 	/* The ministry of the regulations until its division in 2022. */
-	assert_string_equal(route_on(5, ROUTING_GROUND_GENERAL, "2013-05-06",
-	    SCHOOL, DISTRICT), "almaty-almaly > mes");
-	assert_string_equal(route_on(5, ROUTING_GROUND_GENERAL, "2022-06-10",
-	    SCHOOL, DISTRICT), "almaty-almaly > mes");
-	assert_string_equal(route_on(5, ROUTING_GROUND_GENERAL, "2022-06-11",
-	    SCHOOL, DISTRICT), "almaty-almaly > mop");
-	assert_string_equal(route_on(1, ROUTING_GROUND_GENERAL, "2026-12-07",
-	    NULL, NULL), "almaty-edu > mop");
+	assert_string_equal(
+	    route_on(5, ROUTING_GROUND_GENERAL, "2013-05-06", SCHOOL, DISTRICT),
+	    "almaty-almaly > mes");
+	assert_string_equal(
+	    route_on(5, ROUTING_GROUND_GENERAL, "2022-06-10", SCHOOL, DISTRICT),
+	    "almaty-almaly > mes");
+	assert_string_equal(
+	    route_on(5, ROUTING_GROUND_GENERAL, "2022-06-11", SCHOOL, DISTRICT),
+	    "almaty-almaly > mop");
+	assert_string_equal(
+	    route_on(1, ROUTING_GROUND_GENERAL, "2026-12-07", NULL, NULL),
+	    "almaty-edu > mop");
 	/* A quality complaint under service 5: the city department's head,
 	   then the ministry of the day. */
-	assert_string_equal(route_on(5, ROUTING_GROUND_QUALITY, "2026-12-07",
-	    SCHOOL, DISTRICT), "almaty-edu > mop");
+	assert_string_equal(
+	    route_on(5, ROUTING_GROUND_QUALITY, "2026-12-07", SCHOOL, DISTRICT),
+	    "almaty-edu > mop");
 	/* No day: as the regulations name them. */
 	assert_string_equal(route(5, SCHOOL, DISTRICT), "almaty-almaly > mes");
 	(void)date_parse("2026-12-07", &d);
@@ -322,11 +330,13 @@ quality_chains(void **state)
 	(void)state;
 	/* Services 2 and 4, clause 18: quality of service, rudeness. */
 	assert_int_equal(routing_chain_ground(rt, 2, ROUTING_GROUND_QUALITY,
-	    SCHOOL, DISTRICT, &c), ROUTING_OK);
+			     SCHOOL, DISTRICT, &c),
+	    ROUTING_OK);
 	assert_string_equal(c.body[0], DISTRICT);
 	assert_string_equal(c.clause[0], "Регламент 2, 18-тармақ");
 	assert_int_equal(routing_chain_ground(rt, 4, ROUTING_GROUND_QUALITY,
-	    SCHOOL, DISTRICT, &c), ROUTING_OK);
+			     SCHOOL, DISTRICT, &c),
+	    ROUTING_OK);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.clause[0], "Регламент 4, 18-тармақ");
 	assert_string_equal(c.court_clause, "Регламент 4, 19-тармақ");
@@ -344,8 +354,8 @@ intake(void **state)
 	assert_string_equal(q[0].what, "identity-document");
 	assert_string_equal(q[0].clause, "Регламент 3, 22-тармақ");
 	for (int s = 1; s <= 6; s += 5) {
-		assert_int_equal(routing_intake(rt, s, q, ROUTING_INTAKE_MAX),
-		    1);
+		assert_int_equal(
+		    routing_intake(rt, s, q, ROUTING_INTAKE_MAX), 1);
 		assert_string_equal(q[0].what, "legal-representative");
 	}
 	assert_int_equal(routing_intake(rt, 11, q, ROUTING_INTAKE_MAX), 2);
@@ -380,21 +390,21 @@ bad_arguments(void **state)
 	(void)state;
 	memset(longcode, 'x', sizeof(longcode) - 1);
 	longcode[sizeof(longcode) - 1] = '\0';
-	assert_int_equal(routing_chain(rt, 0, NULL, NULL, &c),
-	    ROUTING_ESERVICE);
-	assert_int_equal(routing_chain(rt, 12, NULL, NULL, &c),
-	    ROUTING_ESERVICE);
+	assert_int_equal(
+	    routing_chain(rt, 0, NULL, NULL, &c), ROUTING_ESERVICE);
+	assert_int_equal(
+	    routing_chain(rt, 12, NULL, NULL, &c), ROUTING_ESERVICE);
 	assert_int_equal(c.n, 0);
-	assert_int_equal(routing_chain(rt, 1, SCHOOL, "mes", &c),
-	    ROUTING_EPARENT);
-	assert_int_equal(routing_chain(rt, 1, SCHOOL, "nowhere", &c),
-	    ROUTING_EPARENT);
-	assert_int_equal(routing_chain(rt, 9, longcode, NULL, &c),
-	    ROUTING_ETOOLONG);
-	assert_int_equal(routing_chain(rt, 1, NULL, NULL, NULL),
-	    ROUTING_EINVAL);
-	assert_int_equal(routing_chain(NULL, 1, NULL, NULL, &c),
-	    ROUTING_EINVAL);
+	assert_int_equal(
+	    routing_chain(rt, 1, SCHOOL, "mes", &c), ROUTING_EPARENT);
+	assert_int_equal(
+	    routing_chain(rt, 1, SCHOOL, "nowhere", &c), ROUTING_EPARENT);
+	assert_int_equal(
+	    routing_chain(rt, 9, longcode, NULL, &c), ROUTING_ETOOLONG);
+	assert_int_equal(
+	    routing_chain(rt, 1, NULL, NULL, NULL), ROUTING_EINVAL);
+	assert_int_equal(
+	    routing_chain(NULL, 1, NULL, NULL, &c), ROUTING_EINVAL);
 	for (int e = ROUTING_ETOOLONG; e <= ROUTING_OK; e++)
 		assert_non_null(routing_strerror(e));
 	assert_string_equal(routing_strerror(-99), "unknown routing error");
@@ -404,23 +414,21 @@ bad_arguments(void **state)
 static void
 channels(void **state)
 {
-	static const char *names[] = {
-		"post", "in-person", "electronic", "phone", "oral"
-	};
+	static const char *names[] = { "post", "in-person", "electronic",
+		"phone", "oral" };
 	/* Bits in the order of names[], from the table. */
 	static const unsigned want[ROUTING_NSERVICES + 1] = {
-		0,
-		0x03,	/* 1 post, in person */
-		0x07,	/* 2 post, electronic, in person */
-		0x02,	/* 3 in person */
-		0x07,	/* 4 */
-		0x03,	/* 5 */
-		0x03,	/* 6 */
-		0x03,	/* 7 */
-		0x1b,	/* 8 oral, phone, post, in person */
-		0x1b,	/* 9 */
-		0x1b,	/* 10 */
-		0x07,	/* 11 post, electronic, in person */
+		0, 0x03, /* 1 post, in person */
+		0x07,	 /* 2 post, electronic, in person */
+		0x02,	 /* 3 in person */
+		0x07,	 /* 4 */
+		0x03,	 /* 5 */
+		0x03,	 /* 6 */
+		0x03,	 /* 7 */
+		0x1b,	 /* 8 oral, phone, post, in person */
+		0x1b,	 /* 9 */
+		0x1b,	 /* 10 */
+		0x07,	 /* 11 post, electronic, in person */
 	};
 
 	(void)state;
@@ -444,8 +452,8 @@ answers(void **state)
 	(void)state;
 	for (int s = 1; s <= ROUTING_NSERVICES; s++) {
 		assert_true(routing_answer_channel_allowed(rt, s, "post"));
-		assert_int_equal(routing_answer_channel_allowed(rt, s,
-		    "email"), s == 11);
+		assert_int_equal(
+		    routing_answer_channel_allowed(rt, s, "email"), s == 11);
 	}
 	assert_false(routing_answer_channel_allowed(rt, 11, "phone"));
 	assert_false(routing_answer_channel_allowed(rt, 0, "post"));
@@ -458,8 +466,8 @@ next_and_court(void **state)
 	struct routing_chain c;
 
 	(void)state;
-	assert_int_equal(routing_chain(rt, 1, SCHOOL, DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 1, SCHOOL, DISTRICT, &c), ROUTING_OK);
 	assert_int_equal(routing_level_of(&c, DISTRICT), 0);
 	assert_int_equal(routing_level_of(&c, "mes"), 1);
 	assert_string_equal(routing_next(&c, DISTRICT), "mes");
@@ -478,16 +486,16 @@ next_and_court(void **state)
 	assert_string_equal(routing_next(&c, "almaty-medeu"), "mes");
 
 	/* Service 2: the city department is a level of its own. */
-	assert_int_equal(routing_chain(rt, 2, SCHOOL, DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 2, SCHOOL, DISTRICT, &c), ROUTING_OK);
 	assert_int_equal(routing_level_of(&c, "almaty-medeu"), 0);
 	assert_string_equal(routing_next(&c, "almaty-medeu"), CITY);
 	assert_int_equal(routing_level_of(&c, CITY), 1);
 	assert_null(routing_next(&c, CITY));
 
 	/* Service 10: the institution, then its parent, then court. */
-	assert_int_equal(routing_chain(rt, 10, SCHOOL, DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 10, SCHOOL, DISTRICT, &c), ROUTING_OK);
 	assert_string_equal(routing_next(&c, SCHOOL), DISTRICT);
 	assert_int_equal(routing_level_of(&c, CITY), 1);
 	assert_null(routing_next(&c, CITY));
@@ -506,8 +514,8 @@ next_and_court(void **state)
 	assert_string_equal(c.court_clause, "Регламент 9, 22-тармақ");
 
 	/* Service 3 in a district: one level, then the court. */
-	assert_int_equal(routing_chain(rt, 3, "preschool-1", DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 3, "preschool-1", DISTRICT, &c), ROUTING_OK);
 	assert_int_equal(c.n, 1);
 	assert_null(routing_next(&c, DISTRICT));
 }
@@ -518,8 +526,8 @@ moves(void **state)
 	struct routing_chain c;
 
 	(void)state;
-	assert_int_equal(routing_chain(rt, 1, SCHOOL, DISTRICT, &c),
-	    ROUTING_OK);
+	assert_int_equal(
+	    routing_chain(rt, 1, SCHOOL, DISTRICT, &c), ROUTING_OK);
 	assert_true(routing_may_move(rt, &c, DISTRICT, CITY));
 	assert_true(routing_may_move(rt, &c, DISTRICT, "almaty-medeu"));
 	assert_false(routing_may_move(rt, &c, DISTRICT, DISTRICT));
@@ -538,7 +546,8 @@ moves(void **state)
 	assert_false(routing_may_move(rt, &c, COLLEGE, CITY));
 	assert_false(routing_may_move(rt, &c, CITY, DISTRICT));
 	assert_int_equal(routing_chain_ground(rt, 5, ROUTING_GROUND_QUALITY,
-	    SCHOOL, DISTRICT, &c), ROUTING_OK);
+			     SCHOOL, DISTRICT, &c),
+	    ROUTING_OK);
 	assert_false(routing_may_move(rt, &c, CITY, "almaty-medeu"));
 }
 
@@ -612,7 +621,8 @@ malformed(void **state)
 
 	expect_error("<routing version=\"1\"><bodies>", "line");
 	expect_error("<?xml version=\"1.0\"?>\n<!DOCTYPE routing [\n"
-	    "<!ENTITY x \"y\">]>\n<routing version=\"1\"/>\n", "DTD");
+		     "<!ENTITY x \"y\">]>\n<routing version=\"1\"/>\n",
+	    "DTD");
 	expect_error("<rules version=\"1\"/>", "expected a <routing>");
 	expect_error("", "line");
 	/* Fails the schema: the message names the line. */
@@ -620,33 +630,37 @@ malformed(void **state)
 	    "<channel type=\"fax\" clause=\"18\"/>", "line");
 	expect_edit_error("<body code=\"mes\" clause=\"19\">",
 	    "<body code=\"moe\" clause=\"19\">", "line");
-	expect_edit_error("<service number=\"11\">",
-	    "<service number=\"12\">", "line");
-	expect_edit_error("<service number=\"11\">",
-	    "<service number=\"10\">", "line");
+	expect_edit_error(
+	    "<service number=\"11\">", "<service number=\"12\">", "line");
+	expect_edit_error(
+	    "<service number=\"11\">", "<service number=\"10\">", "line");
 	/* What the schema cannot say. */
-	expect_edit_error("<service number=\"7\">",
-	    "<service number=\"6\">", "line");
-	expect_edit_error("<chain ground=\"quality\">", "<chain>",
-	    "two chains");
+	expect_edit_error(
+	    "<service number=\"7\">", "<service number=\"6\">", "line");
+	expect_edit_error(
+	    "<chain ground=\"quality\">", "<chain>", "two chains");
 	expect_edit_error("<answer type=\"email\" clause=\"20\"/>",
 	    "<answer type=\"fax\" clause=\"20\"/>", "line");
 	expect_edit_error("<body code=\"mes\" clause=\"19\">\n        "
-	    "<quote>", "<parent-body default=\"almaty-edu\" clause=\"19\">"
+			  "<quote>",
+	    "<parent-body default=\"almaty-edu\" clause=\"19\">"
 	    "<quote>q</quote></parent-body><body code=\"mes\" "
-	    "clause=\"19\"><quote>", "one <parent-body> at most");
+	    "clause=\"19\"><quote>",
+	    "one <parent-body> at most");
 	expect_edit_error("<parent-body default=\"almaty-edu\" clause=\"17\" "
-	    "appendix=\"2\">", "<parent-body default=\"mes\" clause=\"17\" "
-	    "appendix=\"2\">", "not a district office");
+			  "appendix=\"2\">",
+	    "<parent-body default=\"mes\" clause=\"17\" "
+	    "appendix=\"2\">",
+	    "not a district office");
 
 	/* Bodies over time. */
-	expect_edit_error("successor=\"mop\"", "successor=\"nobody\"",
-	    "line");
-	expect_edit_error("until=\"2022-06-10\" successor",
-	    "successor", "has a successor and no until");
+	expect_edit_error("successor=\"mop\"", "successor=\"nobody\"", "line");
+	expect_edit_error("until=\"2022-06-10\" successor", "successor",
+	    "has a successor and no until");
 	expect_edit_error("<body code=\"mop\" tier=\"ministry\"",
 	    "<body code=\"mop\" tier=\"ministry\" until=\"2030-01-01\" "
-	    "successor=\"mes\"", "successors loop");
+	    "successor=\"mes\"",
+	    "successors loop");
 	expect_edit_error("<body code=\"mop\" tier=\"ministry\"",
 	    "<body code=\"mop\" tier=\"city\"", "same tier");
 	expect_edit_error("<require what=\"handwritten\" clause=\"20\"/>",
@@ -668,11 +682,11 @@ malformed(void **state)
 	}
 
 	/* No such file; no schema folder. */
-	assert_null(routing_load("/nonexistent/routing.xml", SCHEMAS, err,
-	    sizeof(err)));
+	assert_null(routing_load(
+	    "/nonexistent/routing.xml", SCHEMAS, err, sizeof(err)));
 	assert_non_null(strstr(err, "cannot open"));
-	assert_null(routing_load(ROUTING_XML, "/nonexistent", err,
-	    sizeof(err)));
+	assert_null(
+	    routing_load(ROUTING_XML, "/nonexistent", err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent"));
 	assert_null(routing_load(NULL, SCHEMAS, err, sizeof(err)));
 	routing_free(NULL);

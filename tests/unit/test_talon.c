@@ -45,8 +45,8 @@ every_single_digit_error_is_caught(void **state)
 					continue;
 				memcpy(bad, t, sizeof(bad));
 				bad[i] = c;
-				assert_int_equal(complaints_talon_parse(bad,
-				    out),
+				assert_int_equal(
+				    complaints_talon_parse(bad, out),
 				    TALON_BAD_CHECK);
 			}
 		}
@@ -75,8 +75,8 @@ every_adjacent_swap_is_caught(void **state)
 			tmp = d[i];
 			d[i] = d[i + 1];
 			d[i + 1] = tmp;
-			assert_int_equal(complaints_talon_parse(d, out),
-			    TALON_BAD_CHECK);
+			assert_int_equal(
+			    complaints_talon_parse(d, out), TALON_BAD_CHECK);
 			d[i + 1] = d[i];
 			d[i] = tmp;
 		}
@@ -120,16 +120,17 @@ talon_malformed(void **state)
 
 	(void)state;
 	assert_int_equal(complaints_talon_parse("", out), TALON_MALFORMED);
-	assert_int_equal(complaints_talon_parse("2026-12345678-0", out),
-	    TALON_MALFORMED);
-	assert_int_equal(complaints_talon_parse("2026-1234567890-0", out),
-	    TALON_MALFORMED);
-	assert_int_equal(complaints_talon_parse("2026-12345678x-0", out),
-	    TALON_MALFORMED);
-	assert_int_equal(complaints_talon_parse("../../etc/passwd", out),
-	    TALON_MALFORMED);
+	assert_int_equal(
+	    complaints_talon_parse("2026-12345678-0", out), TALON_MALFORMED);
+	assert_int_equal(
+	    complaints_talon_parse("2026-1234567890-0", out), TALON_MALFORMED);
+	assert_int_equal(
+	    complaints_talon_parse("2026-12345678x-0", out), TALON_MALFORMED);
+	assert_int_equal(
+	    complaints_talon_parse("../../etc/passwd", out), TALON_MALFORMED);
 	assert_int_equal(complaints_talon_parse(
-	    "1111111111111111111111111111111111111", out), TALON_MALFORMED);
+			     "1111111111111111111111111111111111111", out),
+	    TALON_MALFORMED);
 }
 
 static void

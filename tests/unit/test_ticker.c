@@ -14,10 +14,10 @@
 #include "util/ticker.h"
 
 struct count {
-	int		 runs;
-	int		 saw_stop;
-	struct ticker	*t;
-	int		 linger;	/* ms a run takes */
+	int runs;
+	int saw_stop;
+	struct ticker *t;
+	int linger; /* ms a run takes */
 };
 
 static void

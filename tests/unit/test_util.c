@@ -159,9 +159,9 @@ utf8_decoder_is_strict(void **state)
 	(void)state;
 	assert_int_equal(utf8_dec("A", 1, &cp), 1);
 	assert_int_equal(cp, 0x41);
-	assert_int_equal(utf8_dec("\xd2\x9b", 2, &cp), 2);	/* қ */
+	assert_int_equal(utf8_dec("\xd2\x9b", 2, &cp), 2); /* қ */
 	assert_int_equal(cp, 0x49b);
-	assert_int_equal(utf8_dec("\xe2\x82\xb8", 3, &cp), 3);	/* ₸ */
+	assert_int_equal(utf8_dec("\xe2\x82\xb8", 3, &cp), 3); /* ₸ */
 	assert_int_equal(cp, 0x20b8);
 	assert_int_equal(utf8_dec("\xf0\x9f\x98\x80", 4, &cp), 4);
 	assert_int_equal(cp, 0x1f600);
@@ -185,7 +185,7 @@ utf8_valid_and_chars(void **state)
 	(void)state;
 	assert_true(utf8_valid("Шағым", strlen("Шағым"), &bad));
 	assert_false(utf8_valid(s, strlen(s), &bad));
-	assert_int_equal(bad, 11);	/* five letters of two bytes, a space */
+	assert_int_equal(bad, 11); /* five letters of two bytes, a space */
 	assert_int_equal(utf8_chars("Шағым", strlen("Шағым")), 5);
 	assert_int_equal(utf8_chars("abc", 3), 3);
 }
@@ -201,7 +201,7 @@ errf_cuts_whole_characters(void **state)
 	assert_string_equal(m, "x: Ш");
 	errf(m, sizeof(m), "%d", 42);
 	assert_string_equal(m, "42");
-	errf(NULL, 0, "%d", 1);		/* nowhere to write: nothing */
+	errf(NULL, 0, "%d", 1); /* nowhere to write: nothing */
 }
 
 static void
@@ -255,9 +255,9 @@ utf8_text_refuses_controls(void **state)
 			assert_int_equal(bad, 1);
 	}
 	assert_true(utf8_text("Әбілқасымова\xc2\xa0Ә", 26, NULL));
-	assert_false(utf8_text("a\xef\xbf\xbe", 4, &bad));	/* U+FFFE */
+	assert_false(utf8_text("a\xef\xbf\xbe", 4, &bad)); /* U+FFFE */
 	assert_int_equal(bad, 1);
-	assert_false(utf8_text("a\xc0\xaf", 3, &bad));	/* overlong */
+	assert_false(utf8_text("a\xc0\xaf", 3, &bad)); /* overlong */
 	assert_int_equal(bad, 1);
 	assert_true(utf8_text("\xf0\x9f\x98\x80", 4, NULL));
 }
@@ -268,10 +268,12 @@ limit_attempt_counts_before_the_check(void **state)
 {
 	struct limit *l = limit_new(64, 1, 1);
 	const struct limit_rule pair[] = {
-		{ "pair:a", 0, 900 }, { "login", 3, 900 },
+		{ "pair:a", 0, 900 },
+		{ "login", 3, 900 },
 	};
 	const struct limit_rule other[] = {
-		{ "pair:b", 0, 900 }, { "login", 3, 900 },
+		{ "pair:b", 0, 900 },
+		{ "login", 3, 900 },
 	};
 	time_t t = 1000000;
 

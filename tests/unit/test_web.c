@@ -22,21 +22,18 @@
 
 #include "web/web.h"
 
-#define WEB_DIR	"web"
+#define WEB_DIR "web"
 
-static const char *const states[] = {
-	"registered", "in-review", "extended", "decided", "answered",
-	"closed", "forwarded", "left-without-consideration"
-};
-static const char *const outcomes[] = {
-	"upheld", "partly-upheld", "rejected", "explained"
-};
+static const char *const states[] = { "registered", "in-review", "extended",
+	"decided", "answered", "closed", "forwarded",
+	"left-without-consideration" };
+static const char *const outcomes[] = { "upheld", "partly-upheld", "rejected",
+	"explained" };
 static const char *const channels[] = { "post", "email", "in-person" };
-static const char *const errors[] = {
-	"bad-check-digit", "malformed-talon-number", "missing-talon-number",
-	"talon-not-found", "wrong-access-code", "too-many-lookups"
-};
-#define N(a)		(sizeof(a) / sizeof((a)[0]))
+static const char *const errors[] = { "bad-check-digit",
+	"malformed-talon-number", "missing-talon-number", "talon-not-found",
+	"wrong-access-code", "too-many-lookups" };
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
 setup(void **state)
@@ -65,11 +62,14 @@ status_doc(const char *state, const char *body, const char *extra)
 {
 	char *s;
 
-	assert_true(asprintf(&s, "<status><number>2026-306816159-1</number>"
-	    "<state>%s</state><body code=\"almaty-auezov\" name-ru=\"Отдел "
-	    "образования Ауэзовского района\">%s</body>"
-	    "<accepted-at>2026-11-26T14:27:17+05:00</accepted-at>"
-	    "<due>2026-12-17</due>%s</status>", state, body, extra) > 0);
+	assert_true(
+	    asprintf(&s,
+		"<status><number>2026-306816159-1</number>"
+		"<state>%s</state><body code=\"almaty-auezov\" name-ru=\"Отдел "
+		"образования Ауэзовского района\">%s</body>"
+		"<accepted-at>2026-11-26T14:27:17+05:00</accepted-at>"
+		"<due>2026-12-17</due>%s</status>",
+		state, body, extra) > 0);
 	return s;
 }
 
@@ -121,32 +121,32 @@ static void
 lang_negotiation(void **state)
 {
 	static const struct {
-		const char	*param, *accept;
-		enum web_lang	 want;
+		const char *param, *accept;
+		enum web_lang want;
 	} t[] = {
 		{ NULL, NULL, WEB_KK },
 		{ NULL, "", WEB_KK },
 		{ "ru", NULL, WEB_RU },
 		{ "EN", "ru", WEB_EN },
 		{ "kk", "en, ru", WEB_KK },
-		{ "de", "ru", WEB_RU },		/* not ours: the header */
+		{ "de", "ru", WEB_RU }, /* not ours: the header */
 		{ "", "en", WEB_EN },
 		{ NULL, "ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", WEB_RU },
 		{ NULL, "en-US,en;q=0.9,ru;q=0.8", WEB_EN },
 		{ NULL, "de-DE,de;q=0.9,ru;q=0.5,en;q=0.6", WEB_EN },
 		{ NULL, "kk-KZ,kk;q=0.9,ru-KZ;q=0.8,ru;q=0.7", WEB_KK },
 		{ NULL, "ru;q=0.5, kk;q=0.8", WEB_KK },
-		{ NULL, "en;q=0.8, ru;q=0.8", WEB_EN },	/* tie: first */
+		{ NULL, "en;q=0.8, ru;q=0.8", WEB_EN }, /* tie: first */
 		{ NULL, "ru;q=0, en;q=0.1", WEB_EN },
 		{ NULL, "ru;q=0", WEB_KK },
 		{ NULL, "fr, de", WEB_KK },
 		{ NULL, "*", WEB_KK },
-		{ NULL, "kk;q=0, *", WEB_RU },	/* any but Kazakh */
+		{ NULL, "kk;q=0, *", WEB_RU }, /* any but Kazakh */
 		{ NULL, "en, *;q=0.5", WEB_EN },
 		{ NULL, "kz", WEB_KK },
 		{ NULL, "RU", WEB_RU },
 		{ NULL, "en;q=1.0", WEB_EN },
-		{ NULL, "en;q=2, ru;q=0.3", WEB_RU },	/* bad q: ignored */
+		{ NULL, "en;q=2, ru;q=0.3", WEB_RU }, /* bad q: ignored */
 		{ NULL, "en;q=abc, ru", WEB_RU },
 		{ NULL, "en ; q = 0.5", WEB_EN },
 		{ NULL, "en;level=1;q=0.4, ru;q=0.3", WEB_EN },
@@ -183,7 +183,6 @@ long_accept_language(void **state)
 	/* Only the first items are read: a long header costs little. */
 	assert_int_equal(web_lang_pick(NULL, h), WEB_KK);
 }
-
 
 /* --- The catalogues ------------------------------------------------------ */
 
@@ -222,8 +221,7 @@ every_key_a_stylesheet_names_has_a_text(void **state)
 
 		if (strstr(de->d_name, ".xsl") == NULL)
 			continue;
-		snprintf(path, sizeof(path), "%s/xsl/%s", WEB_DIR,
-		    de->d_name);
+		snprintf(path, sizeof(path), "%s/xsl/%s", WEB_DIR, de->d_name);
 		s = read_all(path);
 		for (p = strstr(s, pat); p != NULL; p = strstr(p, pat)) {
 			p += sizeof(pat) - 1;
@@ -246,19 +244,18 @@ every_key_a_stylesheet_names_has_a_text(void **state)
 static void
 languages_differ(void **state)
 {
-	static const char *const k[] = {
-		"site.title", "state.registered", "form.submit", "month.5"
-	};
+	static const char *const k[] = { "site.title", "state.registered",
+		"form.submit", "month.5" };
 
 	(void)state;
 	assert_string_equal(web_text(WEB_KK, "lang.name"), "Қазақша");
 	assert_string_equal(web_text(WEB_RU, "lang.name"), "Русский");
 	assert_string_equal(web_text(WEB_EN, "lang.name"), "English");
 	for (size_t i = 0; i < N(k); i++) {
-		assert_string_not_equal(web_text(WEB_KK, k[i]),
-		    web_text(WEB_RU, k[i]));
-		assert_string_not_equal(web_text(WEB_RU, k[i]),
-		    web_text(WEB_EN, k[i]));
+		assert_string_not_equal(
+		    web_text(WEB_KK, k[i]), web_text(WEB_RU, k[i]));
+		assert_string_not_equal(
+		    web_text(WEB_RU, k[i]), web_text(WEB_EN, k[i]));
 	}
 	assert_null(web_text(WEB_EN, "no.such.key"));
 }
@@ -273,7 +270,8 @@ every_state_outcome_and_channel_renders(void **state)
 	(void)state;
 	for (int l = 0; l < WEB_NLANG; l++)
 		for (size_t i = 0; i < N(states); i++) {
-			snprintf(extra, sizeof(extra), "<decision><outcome>%s"
+			snprintf(extra, sizeof(extra),
+			    "<decision><outcome>%s"
 			    "</outcome><decided-on>2026-12-01</decided-on>"
 			    "<answered-on>2026-12-02</answered-on>"
 			    "<answer-channel>%s</answer-channel></decision>"
@@ -310,11 +308,14 @@ status_page_in_words(void **state)
 	html = render_status(WEB_RU, doc, 0);
 	assert_non_null(strstr(html, "<html lang=\"ru\" dir=\"ltr\">"));
 	/* The Russian name where there is one; dates in words. */
-	assert_non_null(strstr(html, "<dd>Отдел образования Ауэзовского "
+	assert_non_null(strstr(html,
+	    "<dd>Отдел образования Ауэзовского "
 	    "района</dd>"));
-	assert_non_null(strstr(html, "<time datetime=\"2026-11-26T14:27:17"
+	assert_non_null(strstr(html,
+	    "<time datetime=\"2026-11-26T14:27:17"
 	    "+05:00\">26 ноября 2026 г., 14:27</time>"));
-	assert_non_null(strstr(html, "17 декабря 2026 г.</time> <strong "
+	assert_non_null(strstr(html,
+	    "17 декабря 2026 г.</time> <strong "
 	    "class=\"overdue\">(срок истёк)</strong>"));
 	assert_non_null(strstr(html, "20 января 2027 г."));
 	assert_non_null(strstr(html, "Алматы қаласының білім басқармасы"));
@@ -323,14 +324,16 @@ status_page_in_words(void **state)
 	assert_null(strstr(html, "id=\"decision\""));
 	free(html);
 	html = render_status(WEB_KK, doc, 0);
-	assert_non_null(strstr(html, "<dd>Әуезов ауданының білім бөлімі"
+	assert_non_null(strstr(html,
+	    "<dd>Әуезов ауданының білім бөлімі"
 	    "</dd>"));
 	assert_non_null(strstr(html, "2026 жылғы 26 қараша, 14:27"));
 	free(html);
 	/* With the code and no decision yet. */
 	html = render_status(WEB_EN, doc, 1);
 	assert_non_null(strstr(html, "There is no decision yet."));
-	assert_non_null(strstr(html, "href=\"/status/2026-306816159-1?"
+	assert_non_null(strstr(html,
+	    "href=\"/status/2026-306816159-1?"
 	    "lang=kk\""));
 	free(html);
 	free(doc);
@@ -353,7 +356,7 @@ error_pages(void **state)
 	for (int l = 0; l < WEB_NLANG; l++)
 		for (size_t i = 0; i <= N(errors); i++) {
 			const char *code = i < N(errors) ? errors[i] :
-			    "something-else";
+							   "something-else";
 			char key[96];
 
 			memset(&p, 0, sizeof(p));
@@ -362,10 +365,12 @@ error_pages(void **state)
 			p.error = code;
 			p.retry_after = 61;
 			html = render(&p);
-			snprintf(key, sizeof(key), "error.%s.title", i <
-			    N(errors) ? code : "internal");
-			snprintf(want, sizeof(want), "role=\"alert\"><h2>%s"
-			    "</h2>", web_text(p.lang, key));
+			snprintf(key, sizeof(key), "error.%s.title",
+			    i < N(errors) ? code : "internal");
+			snprintf(want, sizeof(want),
+			    "role=\"alert\"><h2>%s"
+			    "</h2>",
+			    web_text(p.lang, key));
 			assert_non_null(strstr(html, want));
 			assert_null(strstr(html, "id=\"state\""));
 			free(html);
@@ -390,13 +395,14 @@ hostile_number_is_escaped(void **state)
 		memset(&p, 0, sizeof(p));
 		p.lang = WEB_EN;
 		p.number = "<script>alert(\"x\")</script>' onfocus='x'&amp;\x01"
-		    "\xff\xc3x";
+			   "\xff\xc3x";
 		p.error = errors[i];
 		html = render(&p);
 		assert_null(strstr(html, "<script"));
 		assert_null(strstr(html, "\xff"));
 		assert_null(strstr(html, "\x01"));
-		assert_non_null(strstr(html, "value=\"&lt;script&gt;alert("
+		assert_non_null(strstr(html,
+		    "value=\"&lt;script&gt;alert("
 		    "&quot;x&quot;)&lt;/script&gt;' onfocus='x'&amp;amp;"
 		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\""));
 		free(html);
@@ -415,12 +421,15 @@ values_from_the_store_are_escaped(void **state)
 	char *doc, *html;
 
 	(void)state;
-	doc = status_doc("registered", "&lt;i&gt;Бөлім&lt;/i&gt; &amp; "
-	    "\"Ко\"", "<case><talon number=\"2026-1&lt;2&gt;3\" body=\"x&quot;"
+	doc = status_doc("registered",
+	    "&lt;i&gt;Бөлім&lt;/i&gt; &amp; "
+	    "\"Ко\"",
+	    "<case><talon number=\"2026-1&lt;2&gt;3\" body=\"x&quot;"
 	    "y\" state=\"closed\"/></case>");
 	html = render_status(WEB_KK, doc, 0);
 	assert_null(strstr(html, "<i>"));
-	assert_non_null(strstr(html, "&lt;i&gt;Бөлім&lt;/i&gt; &amp; "
+	assert_non_null(strstr(html,
+	    "&lt;i&gt;Бөлім&lt;/i&gt; &amp; "
 	    "\"Ко\""));
 	assert_non_null(strstr(html, "/status/2026-1&lt;2&gt;3?lang=kk"));
 	free(html);
@@ -443,17 +452,19 @@ page_has_no_script_and_no_inline_style(void **state)
 			p.status_len = strlen(doc);
 		}
 		html = render(&p);
-		assert_true(strncmp(html, "<!DOCTYPE html>\n<html lang=\"", 27)
-		    == 0);
+		assert_true(
+		    strncmp(html, "<!DOCTYPE html>\n<html lang=\"", 27) == 0);
 		assert_null(strstr(html, "<script"));
 		assert_null(strstr(html, "<style"));
 		assert_null(strstr(html, "style="));
 		assert_null(strstr(html, "http-equiv"));
 		assert_false(has_event_attribute(html));
 		assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
-		assert_non_null(strstr(html, "<link rel=\"stylesheet\" "
+		assert_non_null(strstr(html,
+		    "<link rel=\"stylesheet\" "
 		    "href=\"/status.css\">"));
-		assert_non_null(strstr(html, "<form class=\"lookup\" "
+		assert_non_null(strstr(html,
+		    "<form class=\"lookup\" "
 		    "method=\"post\" action=\"/status\">"));
 		free(html);
 	}
@@ -476,9 +487,9 @@ buffer_cap_is_an_error(void **state)
 /* --- Loading, reloading, the sandbox -------------------------------------- */
 
 struct copy {
-	char	dir[64];
-	char	files[64][512];
-	int	n;
+	char dir[64];
+	char files[64][512];
+	int n;
 };
 
 static void
@@ -565,7 +576,7 @@ edit(struct copy *c, const char *file, const char *from, const char *to)
 	s = read_all(path);
 	assert_non_null(p = strstr(s, from));
 	assert_true(asprintf(&out, "%.*s%s%s", (int)(p - s), s, to,
-	    p + strlen(from)) > 0);
+			p + strlen(from)) > 0);
 	write_all(path, out);
 	free(out);
 	free(s);
@@ -664,7 +675,8 @@ stylesheets_are_sandboxed(void **state)
 	static const char *const bad[] = {
 		"<xsl:value-of select=\"document('/etc/passwd')\"/></main>",
 		"<xsl:value-of select=\"document('../status.css')\"/></main>",
-		"<xsl:value-of select=\"document('http://127.0.0.1:9/x.xml')\"/>"
+		"<xsl:value-of "
+		"select=\"document('http://127.0.0.1:9/x.xml')\"/>"
 		"</main>",
 		"<xsl:document href=\"/tmp/test-web-written\">x</xsl:document>"
 		"</main>",
@@ -700,8 +712,8 @@ css_is_loaded(void **state)
 	buf_init(&b, 1024 * 1024);
 	assert_int_equal(web_css(WEB_CSS_STATUS, &b), 0);
 	assert_true(b.len > 100);
-	assert_non_null(memmem(b.data, b.len, "prefers-color-scheme: dark",
-	    26));
+	assert_non_null(
+	    memmem(b.data, b.len, "prefers-color-scheme: dark", 26));
 	b.len = 0;
 	assert_int_equal(web_css(WEB_CSS_DESK, &b), 0);
 	assert_true(b.len > 10);

@@ -50,18 +50,26 @@ refuses_dtd_and_entities(void **state)
 	struct xmlio_err e;
 
 	(void)state;
-	assert_int_equal(parse("<?xml version=\"1.0\"?><!DOCTYPE error "
-	    "[<!ENTITY x SYSTEM \"file:///etc/passwd\">]><error><code>a"
-	    "</code><message>&x;</message></error>", "error", &e), -1);
+	assert_int_equal(
+	    parse("<?xml version=\"1.0\"?><!DOCTYPE error "
+		  "[<!ENTITY x SYSTEM \"file:///etc/passwd\">]><error><code>a"
+		  "</code><message>&x;</message></error>",
+		"error", &e),
+	    -1);
 	assert_int_equal(e.kind, XMLIO_FORBIDDEN);
 	assert_null(strstr(e.message, "root:"));
-	assert_int_equal(parse("<?xml version=\"1.0\"?><!DOCTYPE lolz ["
-	    "<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>"
-	    "<error><code>a</code><message>&lol2;</message></error>",
-	    "error", &e), -1);
+	assert_int_equal(
+	    parse(
+		"<?xml version=\"1.0\"?><!DOCTYPE lolz ["
+		"<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>"
+		"<error><code>a</code><message>&lol2;</message></error>",
+		"error", &e),
+	    -1);
 	assert_int_equal(e.kind, XMLIO_FORBIDDEN);
 	assert_int_equal(parse("<error><code>a</code><message>&undefined;"
-	    "</message></error>", "error", &e), -1);
+			       "</message></error>",
+			     "error", &e),
+	    -1);
 	assert_true(e.kind == XMLIO_FORBIDDEN || e.kind == XMLIO_MALFORMED);
 }
 
@@ -71,14 +79,16 @@ refuses_bad_bytes(void **state)
 	struct xmlio_err e;
 	xmlDocPtr d;
 	const char nul[] = "<error><code>a</code><message>x\0y</message>"
-	    "</error>";
+			   "</error>";
 
 	(void)state;
 	assert_int_equal(parse("<error><code>a</code><message>\xff\xfe"
-	    "</message></error>", "error", &e), -1);
+			       "</message></error>",
+			     "error", &e),
+	    -1);
 	assert_int_equal(e.kind, XMLIO_MALFORMED);
-	assert_int_equal(xmlio_parse(schemas, "error", nul, sizeof(nul) - 1,
-	    &d, &e), -1);
+	assert_int_equal(
+	    xmlio_parse(schemas, "error", nul, sizeof(nul) - 1, &d, &e), -1);
 	assert_int_equal(e.kind, XMLIO_MALFORMED);
 	assert_int_equal(parse("<error><code>a</code>", "error", &e), -1);
 	assert_int_equal(e.kind, XMLIO_MALFORMED);
@@ -92,14 +102,18 @@ names_element_and_line(void **state)
 
 	(void)state;
 	assert_int_equal(parse("<error>\n<code>a</code>\n<mess>x</mess>\n"
-	    "</error>", "error", &e), -1);
+			       "</error>",
+			     "error", &e),
+	    -1);
 	assert_int_equal(e.kind, XMLIO_INVALID);
 	assert_non_null(strstr(e.message, "line 3"));
 	assert_non_null(strstr(e.message, "mess"));
 	assert_int_equal(parse("<status/>", "error", &e), -1);
 	assert_int_equal(e.kind, XMLIO_WRONG_DOCUMENT);
 	assert_int_equal(parse("<error><code>a</code><message>ok</message>"
-	    "</error>", "error", &e), 0);
+			       "</error>",
+			     "error", &e),
+	    0);
 }
 
 static void
@@ -115,11 +129,11 @@ writes_and_reads(void **state)
 	buf_init(&b, 4096);
 	assert_int_equal(xmlio_out_begin(&o, "error"), 0);
 	assert_int_equal(xmlio_out_elem(&o, "code", "x-y"), 0);
-	assert_int_equal(xmlio_out_elem(&o, "message",
-	    "Шағым <тіркелді> & \"ok\""), 0);
+	assert_int_equal(
+	    xmlio_out_elem(&o, "message", "Шағым <тіркелді> & \"ok\""), 0);
 	assert_int_equal(xmlio_out_finish(&o, &b), 0);
-	assert_int_equal(xmlio_parse(schemas, "error", b.data, b.len, &d, &e),
-	    0);
+	assert_int_equal(
+	    xmlio_parse(schemas, "error", b.data, b.len, &d, &e), 0);
 	t = xmlio_child_text(xmlDocGetRootElement(d), "message");
 	assert_string_equal(t, "Шағым <тіркелді> & \"ok\"");
 	free(t);
@@ -154,7 +168,8 @@ loader_reads_attributes_and_names_lines(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	ld.path = write_tmp(dir, "<?xml version=\"1.0\"?>\n"
+	ld.path = write_tmp(dir,
+	    "<?xml version=\"1.0\"?>\n"
 	    "<calendar name=\"kz\" version=\"t\">\n"
 	    "  <fixed name=\"Long name\" month=\"3\" day=\"15\" "
 	    "carry=\"false\"/>\n"
@@ -169,19 +184,23 @@ loader_reads_attributes_and_names_lines(void **state)
 	assert_int_equal(xmlio_ld_int(&ld, n, "month", 1, 12, 0, &v), 0);
 	assert_int_equal(v, 3);
 	assert_int_equal(xmlio_ld_int(&ld, n, "day", 1, 10, 0, &v), -1);
-	snprintf(want, sizeof(want), "cal: %s: line 3: attribute day: "
-	    "\"15\" is not a number from 1 to 10", ld.path);
+	snprintf(want, sizeof(want),
+	    "cal: %s: line 3: attribute day: "
+	    "\"15\" is not a number from 1 to 10",
+	    ld.path);
 	assert_string_equal(err, want);
-	assert_int_equal(xmlio_ld_int(&ld, n, "from-year", 1900, 2999, 1900,
-	    &v), 1);
+	assert_int_equal(
+	    xmlio_ld_int(&ld, n, "from-year", 1900, 2999, 1900, &v), 1);
 	assert_int_equal(v, 1900);
 	assert_int_equal(xmlio_ld_bool(&ld, n, "carry", 1, &v), 0);
 	assert_int_equal(v, 0);
 	assert_int_equal(xmlio_ld_bool(&ld, n, "absent", 1, &v), 1);
 	assert_int_equal(v, 1);
 	assert_int_equal(xmlio_ld_attr(&ld, n, "name", s, sizeof(s)), -1);
-	snprintf(want, sizeof(want), "cal: %s: line 3: attribute name is "
-	    "longer than 7 bytes", ld.path);
+	snprintf(want, sizeof(want),
+	    "cal: %s: line 3: attribute name is "
+	    "longer than 7 bytes",
+	    ld.path);
 	assert_string_equal(err, want);
 	assert_int_equal(xmlio_ld_attr(&ld, n, "absent", s, sizeof(s)), 0);
 	assert_string_equal(s, "");
@@ -192,11 +211,12 @@ loader_reads_attributes_and_names_lines(void **state)
 		assert_string_equal(p, "Long name");
 		free(p);
 	}
-	on = xmlio_child(xmlio_child(xmlDocGetRootElement(doc), "dated"),
-	    "on");
+	on = xmlio_child(xmlio_child(xmlDocGetRootElement(doc), "dated"), "on");
 	assert_int_equal(xmlio_ld_date(&ld, on, "date", 1, &d), -1);
-	snprintf(want, sizeof(want), "cal: %s: line 5: attribute date: "
-	    "\"2026-02-30\" is not a date", ld.path);
+	snprintf(want, sizeof(want),
+	    "cal: %s: line 5: attribute date: "
+	    "\"2026-02-30\" is not a date",
+	    ld.path);
 	assert_string_equal(err, want);
 	assert_int_equal(xmlio_ld_date(&ld, on->next, "date", 1, &d), 0);
 	assert_true(d.y == 2026 && d.m == 3 && d.d == 16);
