@@ -68,8 +68,13 @@ answer_complaint(
 	struct db_event ev;
 	enum complaints_state from, to;
 	char before[32], detail[256];
-	int rc;
+	int rc, intact;
 
+	/* A row changed behind the daemon's back keeps its state, so that
+	 * verify still names it (as the watches do). */
+	if ((rc = complaints_watch_intact(db, cid, &intact)) != DB_OK ||
+	    !intact)
+		return rc;
 	if ((rc = db_complaint_get(db, cid, &c, &b)) != DB_OK)
 		return rc;
 	if (complaints_state_parse(c.state, &from) == -1 ||

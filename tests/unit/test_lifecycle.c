@@ -392,6 +392,61 @@ verify_names_the_edited_row(void **state)
 	buf_free(&b);
 }
 
+/* A decision gone out does not make an edited row answered: the row keeps
+ * its state, and verify still names it. */
+static void
+answer_leaves_an_edited_row(void **state)
+{
+	struct fx *f = *state;
+	struct complaints_error e;
+	struct buf b;
+	struct db *db;
+	char err[256];
+	const char *t;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int ok;
+
+	t = reg(f, "almaty-medeu", 3, NULL, "Жауап");
+	assert_int_equal(
+	    act(f, t, "almaty-medeu", "assign <assignee>Иванова</assignee>"),
+	    COMPLAINTS_OK);
+	assert_int_equal(act(f, t, "almaty-medeu",
+			     "decide <outcome>rejected</outcome>"
+			     "<reasoning>Негізсіз.</reasoning>"),
+	    COMPLAINTS_OK);
+	assert_int_equal(raw(f,
+			     "UPDATE complaint SET reasons = 'x' "
+			     "WHERE id = 1"),
+	    SQLITE_OK);
+	db = db_open(f->db, DB_OPEN_WRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(
+	    complaints_delivered(NULL, db, 1, "decision", "email", NULL),
+	    DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	db_close(db);
+
+	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(
+		h, "SELECT state FROM complaint WHERE id = 1", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(
+	    (const char *)sqlite3_column_text(st, 0), "decided");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+
+	buf_init(&b, 65536);
+	assert_int_equal(
+	    complaints_verify(f->cx, &complaints_system, &b, &ok, &e), 0);
+	assert_false(ok);
+	assert_non_null(strstr(b.data, "complaint 1"));
+	buf_free(&b);
+}
+
 static void
 watch_marks_overdue_and_reminds(void **state)
 {
@@ -527,6 +582,8 @@ main(void)
 		    walk_forward_extend_decide_appeal, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    verify_names_the_edited_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    answer_leaves_an_edited_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    watch_marks_overdue_and_reminds, setup, teardown),
 		cmocka_unit_test_setup_teardown(
