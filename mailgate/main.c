@@ -222,7 +222,11 @@ main(int argc, char *argv[])
 	if (argc - optind != 1 || strlen(argv[optind]) > 31)
 		usage();
 	snprintf(url, sizeof(url), "%s/api/v1/mail", base);
+	memset(&m, 0, sizeof(m));
 	buf_init(&in, MAILGATE_MAX_BYTES);
+	buf_init(&doc, MAILGATE_TEXT_MAX * 8 + 64 * 1024);
+	g_mime_init();
+	rc = EX_DATAERR;
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 		if (buf_add(&in, chunk, n) == -1) {
 			fprintf(stderr,
@@ -230,31 +234,32 @@ main(int argc, char *argv[])
 			    "larger than %d MiB; send the complaint with "
 			    "smaller attachments, or by post\n",
 			    MAILGATE_MAX_BYTES / (1024 * 1024));
-			return EX_DATAERR;
+			goto out;
 		}
 	if (ferror(stdin)) {
 		fprintf(stderr, "complaints-mailgate: stdin: %s\n",
 		    strerror(errno));
-		return EX_IOERR;
+		rc = EX_IOERR;
+		goto out;
 	}
-	g_mime_init();
 	if (mailgate_parse(in.data ? in.data : "", in.len, sender, &m, err,
 		sizeof(err)) == -1) {
 		fprintf(stderr, "complaints-mailgate: unreadable message: %s\n",
 		    err);
-		return EX_DATAERR;
+		goto out;
 	}
 	buf_free(&in);
-	buf_init(&doc, MAILGATE_TEXT_MAX * 8 + 64 * 1024);
 	if (mailgate_xml(&m, argv[optind], &doc) == -1) {
 		fprintf(stderr,
 		    "complaints-mailgate: the message cannot be "
 		    "written as a document\n");
-		return EX_DATAERR;
+		goto out;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = post(url, token, timeout, &doc);
 	curl_global_cleanup();
+out:
+	buf_free(&in);
 	mailgate_msg_free(&m);
 	buf_free(&doc);
 	free(token);
