@@ -53,7 +53,9 @@ printf '| unit (%d programs) | %d | %d | 0 |\n' $# $upassed $ufailed \
 for suite in integration crash; do
 	[ $unit_only -eq 0 ] && [ -f tests/$suite/run.py ] || continue
 	echo "== $suite"
-	"$PYTHON" tests/$suite/run.py >"$out" 2>&1
+	jobs=1
+	[ $suite = integration ] && jobs=${TEST_JOBS:-2}
+	"$PYTHON" tests/$suite/run.py --jobs "$jobs" >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	n=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$out" | tail -1)

@@ -12,7 +12,10 @@ otherwise.  Standard library only.
 
 import argparse
 import os
+import re
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -29,7 +32,13 @@ def main(name="integration", here=HERE, doc=__doc__):
                     help="only tests whose name contains this")
     ap.add_argument("-q", "--quiet", action="store_true")
     ap.add_argument("-f", "--failfast", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int,
+                    default=int(os.environ.get("TEST_JOBS", "1")),
+                    help="run the files in this many processes at once "
+                    "(each test has its own daemon, port and folder)")
     args = ap.parse_args()
+    if args.jobs > 1 and not args.modules and not args.patterns:
+        return parallel(name, here, args)
 
     sys.path.insert(0, here)
     sys.path.insert(0, HERE)
@@ -66,6 +75,61 @@ def main(name="integration", here=HERE, doc=__doc__):
                       len(result.errors), len(result.skipped),
                       time.monotonic() - t0))
     return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
+
+
+SUMMARY = re.compile(r"^\S+: (\d+) tests, (\d+) failures, (\d+) errors, "
+                     r"(\d+) skipped in", re.M)
+
+
+def parallel(name, here, args):
+    """Runs the suite's files in args.jobs processes, the largest files
+    first into the least loaded one, and adds up their summaries.  The
+    last lines are those of a single run, for tests/run.sh."""
+    files = sorted((f for f in os.listdir(here)
+                    if f.startswith("test_") and f.endswith(".py")),
+                   key=lambda f: -os.path.getsize(os.path.join(here, f)))
+    buckets = [[0, []] for _ in range(min(args.jobs, len(files)))]
+    for f in files:
+        b = min(buckets, key=lambda x: x[0])
+        b[0] += os.path.getsize(os.path.join(here, f))
+        b[1].append(f)
+    t0 = time.monotonic()
+    procs = []
+    for _, chunk in buckets:
+        out = tempfile.TemporaryFile(mode="w+")
+        cmd = [sys.executable, os.path.abspath(sys.argv[0])] + chunk
+        if args.quiet:
+            cmd.append("-q")
+        procs.append((subprocess.Popen(cmd, stdout=out,
+                                       stderr=subprocess.STDOUT,
+                                       env=dict(os.environ, TEST_JOBS="1")),
+                      out))
+    ran = failures = errors = skipped = 0
+    ok = True
+    for p, out in procs:
+        rc = p.wait()
+        out.seek(0)
+        text = out.read()
+        sys.stdout.write(text)
+        m = SUMMARY.findall(text)
+        if not m:
+            print("%s: a process ended without a summary (exit %d)" %
+                  (name, rc))
+            ok = False
+            continue
+        n, f, e, s = (int(x) for x in m[-1])
+        ran, failures, errors, skipped = (ran + n, failures + f,
+                                          errors + e, skipped + s)
+        ok = ok and rc == 0
+    took = time.monotonic() - t0
+    print("Ran %d tests in %.3fs" % (ran, took))
+    print("%s (failures=%d, errors=%d, skipped=%d)" %
+          ("OK" if ok and failures + errors == 0 else "FAILED",
+           failures, errors, skipped))
+    print("%s: %d tests, %d failures, %d errors, %d skipped in %.1f s, "
+          "%d processes" % (name, ran, failures, errors, skipped, took,
+                            len(procs)))
+    return 0 if ok and failures + errors == 0 and ran > 0 else 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ browser (tests/browser/status.test.mjs: Debian's chromium driven by
 playwright-core), skipped with a message when node or chromium is
 missing."""
 
+import fcntl
 import html.parser
 import os
 import re
@@ -409,7 +410,17 @@ def browser_missing():
 def ensure_playwright():
     """Installs playwright-core and @axe-core/playwright into
     tests/browser/node_modules from the committed package-lock.json when
-    one is missing; the reason it could not, or None."""
+    one is missing; the reason it could not, or None.  Suites run in
+    parallel processes (run.py -j) take turns: a lock on the folder."""
+    fd = os.open(BROWSER_DIR, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return _ensure_playwright()
+    finally:
+        os.close(fd)
+
+
+def _ensure_playwright():
     if all(os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", m))
            for m in ("playwright-core", "@axe-core/playwright")):
         return None
