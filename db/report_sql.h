@@ -10,6 +10,8 @@
  * itself: so a figure and the complaints behind it never disagree.
  */
 #ifndef DB_REPORT_SQL_H
+/* SQL reads as SQL, one clause a line: the formatter leaves it. */
+/* clang-format off */
 #define DB_REPORT_SQL_H
 
 /* The local day of a moment: the working-day table, else UTC+5. */
@@ -91,7 +93,8 @@
 	"  n INTEGER NOT NULL," \
 	"  PRIMARY KEY (day, body_id, service, channel, institution, wd))" \
 	"  WITHOUT ROWID;" \
-	"CREATE INDEX event_at ON event(at);" /* Each event with the days it needs. */ \
+	"CREATE INDEX event_at ON event(at);" \
+	/* Each event with the days it needs. */ \
 	"CREATE VIEW report_base AS SELECT e.id AS event_id," \
 	"  e.complaint_id AS complaint_id, e.at AS at, e.action AS action," \
 	"  e.body_id AS body_id, c.service AS service," \
@@ -105,761 +108,106 @@
 	"  wr.cum AS cum_received, wr.wd AS wd_received," \
 	"  c.received_at - wr.start AS received_secs" \
 	"  FROM event e JOIN complaint c ON c.id = e.complaint_id" \
-	"  LEFT JOIN report_workday we ON we.start = " REPORT_DAY_START("e." \
-									"at") "  LEFT JOIN report_workday wa ON wa.start = " REPORT_DAY_START( \
-	    "c.accepted_at") "  LEFT JOIN report_workday wr ON wr.start " \
-			     "= " REPORT_DAY_START("c.received_at") ";" /* The one definition of every figure. */ \
-								    "CREATE " \
-								    "VIEW " \
-								    "report_" \
-								    "event " \
-								    "AS " \
-								    "SELECT " \
-								    "event_" \
-								    "id, " \
-								    "complain" \
-								    "t_id, " \
-								    "at," \
-								    "  " \
-								    "action, " \
-								    "day, " \
-								    "body_id," \
-								    " service" \
-								    ", " \
-								    "channel," \
-								    " institu" \
-								    "tion," \
-								    "  " \
-								    "action " \
-								    "IN " \
-								    "('" \
-								    "register" \
-								    "', " \
-								    "'registe" \
-								    "r-" \
-								    "forwarde" \
-								    "d', " \
-								    "'registe" \
-								    "r-" \
-								    "appeal')" \
-								    "    AS " \
-								    "received" \
-								    "," \
-								    "  " \
-								    "action " \
-								    "IN " \
-								    "('" \
-								    "register" \
-								    "', " \
-								    "'registe" \
-								    "r-" \
-								    "forwarde" \
-								    "d', " \
-								    "'registe" \
-								    "r-" \
-								    "appeal')" \
-								    "    AND " \
-								    "coalesce" \
-								    "(cum_" \
-								    "accepted" \
-								    " <= " \
-								    "cum_" \
-								    "received" \
-								    " +" \
-								    "    " \
-								    "(wd_" \
-								    "received" \
-								    " = 0 OR " \
-								    "received" \
-								    "_secs " \
-								    ">= " \
-								    "64800), " \
-								    "0)" \
-								    "    AS " \
-								    "register" \
-								    "ed_on_" \
-								    "time," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'registe" \
-								    "r-" \
-								    "forwarde" \
-								    "d' AS " \
-								    "forwarde" \
-								    "d_in," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'registe" \
-								    "r-" \
-								    "appeal' " \
-								    "AS " \
-								    "appeals_" \
-								    "in," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'forward" \
-								    "' AS " \
-								    "forwarde" \
-								    "d_out," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " AS " \
-								    "decided," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " AND " \
-								    "outcome " \
-								    "IS " \
-								    "'upheld'" \
-								    " AS " \
-								    "upheld," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " AND " \
-								    "outcome " \
-								    "IS " \
-								    "'partly-" \
-								    "upheld'" \
-								    "    AS " \
-								    "partly_" \
-								    "upheld," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " AND " \
-								    "outcome " \
-								    "IS " \
-								    "'rejecte" \
-								    "d' AS " \
-								    "rejected" \
-								    "," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " AND " \
-								    "outcome " \
-								    "IS " \
-								    "'explain" \
-								    "ed' AS " \
-								    "explaine" \
-								    "d," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'leave-" \
-								    "without-" \
-								    "consider" \
-								    "ation' " \
-								    "AND" \
-								    "    " \
-								    "lwc_" \
-								    "reason " \
-								    "IS " \
-								    "'anonymo" \
-								    "us' AS " \
-								    "lwc_" \
-								    "anonymou" \
-								    "s," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'leave-" \
-								    "without-" \
-								    "consider" \
-								    "ation' " \
-								    "AND" \
-								    "    " \
-								    "lwc_" \
-								    "reason " \
-								    "IS " \
-								    "'repeate" \
-								    "d' AS " \
-								    "lwc_" \
-								    "repeated" \
-								    "," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'withdra" \
-								    "w' AS " \
-								    "withdraw" \
-								    "n," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'extend'" \
-								    " AS " \
-								    "extended" \
-								    "," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'answer'" \
-								    " AND " \
-								    "day <= " \
-								    "due AS " \
-								    "answered" \
-								    "_on_" \
-								    "time," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'answer'" \
-								    " AND " \
-								    "day > " \
-								    "due AS " \
-								    "answered" \
-								    "_late," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'overdue" \
-								    "' AS " \
-								    "became_" \
-								    "overdue," \
-								    "  " \
-								    "action " \
-								    "IN " \
-								    "('" \
-								    "register" \
-								    "', " \
-								    "'registe" \
-								    "r-" \
-								    "forwarde" \
-								    "d', " \
-								    "'registe" \
-								    "r-" \
-								    "appeal')" \
-								    "    AND " \
-								    "repeat_" \
-								    "of IS " \
-								    "NOT " \
-								    "NULL AS " \
-								    "repeated" \
-								    "," \
-								    "  " \
-								    "action " \
-								    "= " \
-								    "'appeal'" \
-								    " AS " \
-								    "appealed" \
-								    "," \
-								    "  0 AS " \
-								    "appeal_" \
-								    "decided," \
-								    " 0 AS " \
-								    "appeal_" \
-								    "upheld," \
-								    "  0 AS " \
-								    "appeal_" \
-								    "partly_" \
-								    "upheld, " \
-								    "0 AS " \
-								    "appeal_" \
-								    "rejected" \
-								    "," \
-								    "  0 AS " \
-								    "appeal_" \
-								    "explaine" \
-								    "d," \
-								    "  CASE " \
-								    "WHEN " \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " THEN " \
-								    "max(0, " \
-								    "coalesce" \
-								    "(cum_" \
-								    "event -" \
-								    "    " \
-								    "cum_" \
-								    "accepted" \
-								    ", 0)) " \
-								    "END AS " \
-								    "wd" \
-								    "  FROM " \
-								    "report_" \
-								    "base " /* The decision on an appeal, for the body appealed against. */ \
-								    "UNION " \
-								    "ALL " \
-								    "SELECT " \
-								    "r.event_" \
-								    "id, " \
-								    "r." \
-								    "complain" \
-								    "t_id, " \
-								    "r.at, " \
-								    "r." \
-								    "action, " \
-								    "r.day," \
-								    "  " \
-								    "p.body_" \
-								    "id, " \
-								    "p." \
-								    "service," \
-								    " p." \
-								    "channel," \
-								    "  " \
-								    "coalesce" \
-								    "(p." \
-								    "subject_" \
-								    "institut" \
-								    "ion, " \
-								    "''), 0, " \
-								    "0, 0, " \
-								    "0, 0, " \
-								    "0, 0, " \
-								    "0, 0," \
-								    "  0, 0, " \
-								    "0, 0, " \
-								    "0, 0, " \
-								    "0, 0, " \
-								    "0, 0, 1," \
-								    "  " \
-								    "r." \
-								    "outcome " \
-								    "IS " \
-								    "'upheld'" \
-								    ", " \
-								    "r." \
-								    "outcome " \
-								    "IS " \
-								    "'partly-" \
-								    "upheld'," \
-								    "  " \
-								    "r." \
-								    "outcome " \
-								    "IS " \
-								    "'rejecte" \
-								    "d', " \
-								    "r." \
-								    "outcome " \
-								    "IS " \
-								    "'explain" \
-								    "ed', " \
-								    "NULL" \
-								    "  FROM " \
-								    "report_" \
-								    "base r " \
-								    "JOIN " \
-								    "complain" \
-								    "t p ON " \
-								    "p.id = " \
-								    "r." \
-								    "parent_" \
-								    "id" \
-								    "  WHERE " \
-								    "r." \
-								    "action " \
-								    "= " \
-								    "'decide'" \
-								    " AND " \
-								    "r.link " \
-								    "IS " \
-								    "'appeal-" \
-								    "of';" \
-								    "CREATE " \
-								    "TRIGGER " \
-								    "report_" \
-								    "count " \
-								    "AFTER " \
-								    "INSERT " \
-								    "ON " \
-								    "event " \
-								    "BEGIN" \
-								    "  " \
-								    "INSERT " \
-								    "INTO " \
-								    "report_" \
-								    "day(day," \
-								    " body_" \
-								    "id, " \
-								    "service," \
-								    " channel" \
-								    "," \
-								    "    " \
-								    "institut" \
-								    "ion," \
-								    " " REPORT_FIGURE_COLS \
-								    ")" \
-								    "  " \
-								    "SELECT " \
-								    "day, " \
-								    "body_id," \
-								    " service" \
-								    ", " \
-								    "channel," \
-								    " institu" \
-								    "tion, " \
-								    "received" \
-								    "," \
-								    "    " \
-								    "register" \
-								    "ed_on_" \
-								    "time, " \
-								    "forwarde" \
-								    "d_in, " \
-								    "appeals_" \
-								    "in, " \
-								    "forwarde" \
-								    "d_out," \
-								    "    " \
-								    "decided," \
-								    " upheld," \
-								    " partly_" \
-								    "upheld, " \
-								    "rejected" \
-								    ", " \
-								    "explaine" \
-								    "d," \
-								    "    " \
-								    "lwc_" \
-								    "anonymou" \
-								    "s, " \
-								    "lwc_" \
-								    "repeated" \
-								    ", " \
-								    "withdraw" \
-								    "n, " \
-								    "extended" \
-								    "," \
-								    "    " \
-								    "answered" \
-								    "_on_" \
-								    "time, " \
-								    "answered" \
-								    "_late, " \
-								    "became_" \
-								    "overdue," \
-								    " repeate" \
-								    "d," \
-								    "    " \
-								    "appealed" \
-								    ", " \
-								    "appeal_" \
-								    "decided," \
-								    " appeal_" \
-								    "upheld, " \
-								    "appeal_" \
-								    "partly_" \
-								    "upheld," \
-								    "    " \
-								    "appeal_" \
-								    "rejected" \
-								    ", " \
-								    "appeal_" \
-								    "explaine" \
-								    "d, " \
-								    "coalesce" \
-								    "(wd, 0)," \
-								    "    wd " \
-								    "IS NOT " \
-								    "NULL " \
-								    "FROM " \
-								    "report_" \
-								    "event " \
-								    "WHERE " \
-								    "event_" \
-								    "id = " \
-								    "new.id" \
-								    "    " \
-								    "AND" \
-								    " " REPORT_COUNTED \
-								    "  ON " \
-								    "CONFLICT" \
-								    " DO " \
-								    "UPDATE " \
-								    "SET" \
-								    "    " \
-								    "received" \
-								    " = " \
-								    "received" \
-								    " + " \
-								    "excluded" \
-								    ".receive" \
-								    "d," \
-								    "    " \
-								    "register" \
-								    "ed_on_" \
-								    "time = " \
-								    "register" \
-								    "ed_on_" \
-								    "time +" \
-								    "      " \
-								    "excluded" \
-								    ".registe" \
-								    "red_on_" \
-								    "time," \
-								    "    " \
-								    "forwarde" \
-								    "d_in = " \
-								    "forwarde" \
-								    "d_in + " \
-								    "excluded" \
-								    ".forward" \
-								    "ed_in," \
-								    "    " \
-								    "appeals_" \
-								    "in = " \
-								    "appeals_" \
-								    "in + " \
-								    "excluded" \
-								    ".appeals" \
-								    "_in," \
-								    "    " \
-								    "forwarde" \
-								    "d_out = " \
-								    "forwarde" \
-								    "d_out + " \
-								    "excluded" \
-								    ".forward" \
-								    "ed_out," \
-								    "    " \
-								    "decided " \
-								    "= " \
-								    "decided " \
-								    "+ " \
-								    "excluded" \
-								    ".decided" \
-								    "," \
-								    "    " \
-								    "upheld " \
-								    "= " \
-								    "upheld " \
-								    "+ " \
-								    "excluded" \
-								    ".upheld," \
-								    "    " \
-								    "partly_" \
-								    "upheld " \
-								    "= " \
-								    "partly_" \
-								    "upheld " \
-								    "+ " \
-								    "excluded" \
-								    ".partly_" \
-								    "upheld," \
-								    "    " \
-								    "rejected" \
-								    " = " \
-								    "rejected" \
-								    " + " \
-								    "excluded" \
-								    ".rejecte" \
-								    "d," \
-								    "    " \
-								    "explaine" \
-								    "d = " \
-								    "explaine" \
-								    "d + " \
-								    "excluded" \
-								    ".explain" \
-								    "ed," \
-								    "    " \
-								    "lwc_" \
-								    "anonymou" \
-								    "s = " \
-								    "lwc_" \
-								    "anonymou" \
-								    "s + " \
-								    "excluded" \
-								    ".lwc_" \
-								    "anonymou" \
-								    "s," \
-								    "    " \
-								    "lwc_" \
-								    "repeated" \
-								    " = " \
-								    "lwc_" \
-								    "repeated" \
-								    " + " \
-								    "excluded" \
-								    ".lwc_" \
-								    "repeated" \
-								    "," \
-								    "    " \
-								    "withdraw" \
-								    "n = " \
-								    "withdraw" \
-								    "n + " \
-								    "excluded" \
-								    ".withdra" \
-								    "wn," \
-								    "    " \
-								    "extended" \
-								    " = " \
-								    "extended" \
-								    " + " \
-								    "excluded" \
-								    ".extende" \
-								    "d," \
-								    "    " \
-								    "answered" \
-								    "_on_" \
-								    "time = " \
-								    "answered" \
-								    "_on_" \
-								    "time +" \
-								    "      " \
-								    "excluded" \
-								    ".answere" \
-								    "d_on_" \
-								    "time," \
-								    "    " \
-								    "answered" \
-								    "_late = " \
-								    "answered" \
-								    "_late + " \
-								    "excluded" \
-								    ".answere" \
-								    "d_late," \
-								    "    " \
-								    "became_" \
-								    "overdue " \
-								    "= " \
-								    "became_" \
-								    "overdue " \
-								    "+ " \
-								    "excluded" \
-								    ".became_" \
-								    "overdue," \
-								    "    " \
-								    "repeated" \
-								    " = " \
-								    "repeated" \
-								    " + " \
-								    "excluded" \
-								    ".repeate" \
-								    "d," \
-								    "    " \
-								    "appealed" \
-								    " = " \
-								    "appealed" \
-								    " + " \
-								    "excluded" \
-								    ".appeale" \
-								    "d," \
-								    "    " \
-								    "appeal_" \
-								    "decided " \
-								    "= " \
-								    "appeal_" \
-								    "decided " \
-								    "+ " \
-								    "excluded" \
-								    ".appeal_" \
-								    "decided," \
-								    "    " \
-								    "appeal_" \
-								    "upheld " \
-								    "= " \
-								    "appeal_" \
-								    "upheld " \
-								    "+ " \
-								    "excluded" \
-								    ".appeal_" \
-								    "upheld," \
-								    "    " \
-								    "appeal_" \
-								    "partly_" \
-								    "upheld " \
-								    "= " \
-								    "appeal_" \
-								    "partly_" \
-								    "upheld +" \
-								    "      " \
-								    "excluded" \
-								    ".appeal_" \
-								    "partly_" \
-								    "upheld," \
-								    "    " \
-								    "appeal_" \
-								    "rejected" \
-								    " = " \
-								    "appeal_" \
-								    "rejected" \
-								    " + " \
-								    "excluded" \
-								    ".appeal_" \
-								    "rejected" \
-								    "," \
-								    "    " \
-								    "appeal_" \
-								    "explaine" \
-								    "d = " \
-								    "appeal_" \
-								    "explaine" \
-								    "d +" \
-								    "      " \
-								    "excluded" \
-								    ".appeal_" \
-								    "explaine" \
-								    "d," \
-								    "    " \
-								    "wd_sum " \
-								    "= " \
-								    "wd_sum " \
-								    "+ " \
-								    "excluded" \
-								    ".wd_sum," \
-								    "    " \
-								    "wd_n = " \
-								    "wd_n + " \
-								    "excluded" \
-								    ".wd_n;" \
-								    "  " \
-								    "INSERT " \
-								    "INTO " \
-								    "report_" \
-								    "wd(day, " \
-								    "body_id," \
-								    " service" \
-								    ", " \
-								    "channel," \
-								    "    " \
-								    "institut" \
-								    "ion, " \
-								    "wd, n)" \
-								    "  " \
-								    "SELECT " \
-								    "day, " \
-								    "body_id," \
-								    " service" \
-								    ", " \
-								    "channel," \
-								    " institu" \
-								    "tion, " \
-								    "wd, 1" \
-								    "    " \
-								    "FROM " \
-								    "report_" \
-								    "event " \
-								    "WHERE " \
-								    "event_" \
-								    "id = " \
-								    "new.id " \
-								    "AND wd " \
-								    "IS NOT " \
-								    "NULL" \
-								    "  ON " \
-								    "CONFLICT" \
-								    " DO " \
-								    "UPDATE " \
-								    "SET n = " \
-								    "n + 1;" \
-								    "END;"
+	"  LEFT JOIN report_workday we ON we.start = " \
+	    REPORT_DAY_START("e.at") \
+	"  LEFT JOIN report_workday wa ON wa.start = " \
+	    REPORT_DAY_START("c.accepted_at") \
+	"  LEFT JOIN report_workday wr ON wr.start = " \
+	    REPORT_DAY_START("c.received_at") ";" \
+	/* The one definition of every figure. */ \
+	"CREATE VIEW report_event AS SELECT event_id, complaint_id, at," \
+	"  action, day, body_id, service, channel, institution," \
+	"  action IN ('register', 'register-forwarded', 'register-appeal')" \
+	"    AS received," \
+	"  action IN ('register', 'register-forwarded', 'register-appeal')" \
+	"    AND coalesce(cum_accepted <= cum_received +" \
+	"    (wd_received = 0 OR received_secs >= 64800), 0)" \
+	"    AS registered_on_time," \
+	"  action = 'register-forwarded' AS forwarded_in," \
+	"  action = 'register-appeal' AS appeals_in," \
+	"  action = 'forward' AS forwarded_out," \
+	"  action = 'decide' AS decided," \
+	"  action = 'decide' AND outcome IS 'upheld' AS upheld," \
+	"  action = 'decide' AND outcome IS 'partly-upheld'" \
+	"    AS partly_upheld," \
+	"  action = 'decide' AND outcome IS 'rejected' AS rejected," \
+	"  action = 'decide' AND outcome IS 'explained' AS explained," \
+	"  action = 'leave-without-consideration' AND" \
+	"    lwc_reason IS 'anonymous' AS lwc_anonymous," \
+	"  action = 'leave-without-consideration' AND" \
+	"    lwc_reason IS 'repeated' AS lwc_repeated," \
+	"  action = 'withdraw' AS withdrawn," \
+	"  action = 'extend' AS extended," \
+	"  action = 'answer' AND day <= due AS answered_on_time," \
+	"  action = 'answer' AND day > due AS answered_late," \
+	"  action = 'overdue' AS became_overdue," \
+	"  action IN ('register', 'register-forwarded', 'register-appeal')" \
+	"    AND repeat_of IS NOT NULL AS repeated," \
+	"  action = 'appeal' AS appealed," \
+	"  0 AS appeal_decided, 0 AS appeal_upheld," \
+	"  0 AS appeal_partly_upheld, 0 AS appeal_rejected," \
+	"  0 AS appeal_explained," \
+	"  CASE WHEN action = 'decide' THEN max(0, coalesce(cum_event -" \
+	"    cum_accepted, 0)) END AS wd" \
+	"  FROM report_base " \
+	/* The decision on an appeal, for the body appealed against. */ \
+	"UNION ALL SELECT r.event_id, r.complaint_id, r.at, r.action, r.day," \
+	"  p.body_id, p.service, p.channel," \
+	"  coalesce(p.subject_institution, ''), 0, 0, 0, 0, 0, 0, 0, 0, 0," \
+	"  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1," \
+	"  r.outcome IS 'upheld', r.outcome IS 'partly-upheld'," \
+	"  r.outcome IS 'rejected', r.outcome IS 'explained', NULL" \
+	"  FROM report_base r JOIN complaint p ON p.id = r.parent_id" \
+	"  WHERE r.action = 'decide' AND r.link IS 'appeal-of';" \
+	"CREATE TRIGGER report_count AFTER INSERT ON event BEGIN" \
+	"  INSERT INTO report_day(day, body_id, service, channel," \
+	"    institution, " REPORT_FIGURE_COLS ")" \
+	"  SELECT day, body_id, service, channel, institution, received," \
+	"    registered_on_time, forwarded_in, appeals_in, forwarded_out," \
+	"    decided, upheld, partly_upheld, rejected, explained," \
+	"    lwc_anonymous, lwc_repeated, withdrawn, extended," \
+	"    answered_on_time, answered_late, became_overdue, repeated," \
+	"    appealed, appeal_decided, appeal_upheld, appeal_partly_upheld," \
+	"    appeal_rejected, appeal_explained, coalesce(wd, 0)," \
+	"    wd IS NOT NULL FROM report_event WHERE event_id = new.id" \
+	"    AND " REPORT_COUNTED \
+	"  ON CONFLICT DO UPDATE SET" \
+	"    received = received + excluded.received," \
+	"    registered_on_time = registered_on_time +" \
+	"      excluded.registered_on_time," \
+	"    forwarded_in = forwarded_in + excluded.forwarded_in," \
+	"    appeals_in = appeals_in + excluded.appeals_in," \
+	"    forwarded_out = forwarded_out + excluded.forwarded_out," \
+	"    decided = decided + excluded.decided," \
+	"    upheld = upheld + excluded.upheld," \
+	"    partly_upheld = partly_upheld + excluded.partly_upheld," \
+	"    rejected = rejected + excluded.rejected," \
+	"    explained = explained + excluded.explained," \
+	"    lwc_anonymous = lwc_anonymous + excluded.lwc_anonymous," \
+	"    lwc_repeated = lwc_repeated + excluded.lwc_repeated," \
+	"    withdrawn = withdrawn + excluded.withdrawn," \
+	"    extended = extended + excluded.extended," \
+	"    answered_on_time = answered_on_time +" \
+	"      excluded.answered_on_time," \
+	"    answered_late = answered_late + excluded.answered_late," \
+	"    became_overdue = became_overdue + excluded.became_overdue," \
+	"    repeated = repeated + excluded.repeated," \
+	"    appealed = appealed + excluded.appealed," \
+	"    appeal_decided = appeal_decided + excluded.appeal_decided," \
+	"    appeal_upheld = appeal_upheld + excluded.appeal_upheld," \
+	"    appeal_partly_upheld = appeal_partly_upheld +" \
+	"      excluded.appeal_partly_upheld," \
+	"    appeal_rejected = appeal_rejected + excluded.appeal_rejected," \
+	"    appeal_explained = appeal_explained +" \
+	"      excluded.appeal_explained," \
+	"    wd_sum = wd_sum + excluded.wd_sum," \
+	"    wd_n = wd_n + excluded.wd_n;" \
+	"  INSERT INTO report_wd(day, body_id, service, channel," \
+	"    institution, wd, n)" \
+	"  SELECT day, body_id, service, channel, institution, wd, 1" \
+	"    FROM report_event WHERE event_id = new.id AND wd IS NOT NULL" \
+	"  ON CONFLICT DO UPDATE SET n = n + 1;" \
+	"END;"
 
 /*
  * The per-month counters (migration 8): report_month and report_wd_month
@@ -868,24 +216,22 @@
  * partial months day by day.
  */
 #define REPORT_FIGS(X) \
-	X(received) \
-	X(registered_on_time) X(forwarded_in) X(appeals_in) X(forwarded_out) \
-	    X(decided) X(upheld) X(partly_upheld) X(rejected) X(explained) \
-		X(lwc_anonymous) X(lwc_repeated) X(withdrawn) X(extended) \
-		    X(answered_on_time) X(answered_late) X(became_overdue) \
-			X(repeated) X(appealed) X(appeal_decided) \
-			    X(appeal_upheld) X(appeal_partly_upheld) \
-				X(appeal_rejected) X(appeal_explained) \
-				    X(wd_sum)
-#define RF_COL_(c)   " " #c " INTEGER NOT NULL,"
-#define RF_NEW_(c)   " new." #c ","
-#define RF_DELTA_(c) " new." #c " - old." #c ","
-#define RF_SET_(c)   " " #c " = " #c " + excluded." #c ","
-#define RF_SUM_(c)   " sum(" #c "),"
-#define REPORT_KEYS  "body_id, service, channel, institution"
+	X(received) X(registered_on_time) X(forwarded_in) X(appeals_in) \
+	X(forwarded_out) X(decided) X(upheld) X(partly_upheld) X(rejected) \
+	X(explained) X(lwc_anonymous) X(lwc_repeated) X(withdrawn) \
+	X(extended) X(answered_on_time) X(answered_late) X(became_overdue) \
+	X(repeated) X(appealed) X(appeal_decided) X(appeal_upheld) \
+	X(appeal_partly_upheld) X(appeal_rejected) X(appeal_explained) \
+	X(wd_sum)
+#define RF_COL_(c)	" " #c " INTEGER NOT NULL,"
+#define RF_NEW_(c)	" new." #c ","
+#define RF_DELTA_(c)	" new." #c " - old." #c ","
+#define RF_SET_(c)	" " #c " = " #c " + excluded." #c ","
+#define RF_SUM_(c)	" sum(" #c "),"
+#define REPORT_KEYS	"body_id, service, channel, institution"
 #define REPORT_MONTH_UPSERT(vals) \
-	"INSERT INTO report_month(month, " REPORT_KEYS ", " REPORT_FIGURE_COLS \
-	") VALUES (substr(new.day, 1, 7), new.body_id, " \
+	"INSERT INTO report_month(month, " REPORT_KEYS ", " \
+	REPORT_FIGURE_COLS ") VALUES (substr(new.day, 1, 7), new.body_id, " \
 	"new.service, new.channel, new.institution," vals ") ON CONFLICT " \
 	"DO UPDATE SET" REPORT_FIGS(RF_SET_) " wd_n = wd_n + excluded.wd_n;"
 #define REPORT_WD_MONTH_UPSERT(n) \
@@ -896,63 +242,30 @@
 #define REPORT_MIGRATION_MONTHS \
 	"CREATE TABLE report_month (month TEXT NOT NULL," \
 	"  body_id INTEGER NOT NULL, service INTEGER NOT NULL," \
-	"  channel TEXT NOT NULL, institution TEXT NOT NULL," REPORT_FIGS( \
-	    RF_COL_) " wd_n INTEGER NOT NULL," \
-		     "  PRIMARY KEY (month, " REPORT_KEYS ")) WITHOUT ROWID;" \
-		     "CREATE TABLE report_wd_month (month TEXT NOT NULL," \
-		     "  body_id INTEGER NOT NULL, service INTEGER NOT NULL," \
-		     "  channel TEXT NOT NULL, institution TEXT NOT NULL," \
-		     "  wd INTEGER NOT NULL, n INTEGER NOT NULL," \
-		     "  PRIMARY KEY (month, " REPORT_KEYS \
-		     ", wd)) WITHOUT ROWID;" \
-		     "INSERT INTO report_month(month, " REPORT_KEYS \
-		     ", " REPORT_FIGURE_COLS \
-		     ") SELECT substr(day, 1, 7), " REPORT_KEYS \
-		     "," REPORT_FIGS( \
-			 RF_SUM_) " sum(wd_n) FROM report_day GROUP BY " \
-				  "substr(day, 1, 7), " REPORT_KEYS ";" \
-				  "INSERT INTO " \
-				  "report_wd_month(month, " REPORT_KEYS \
-				  ", wd, n) " \
-				  "SELECT substr(day, 1, 7), " REPORT_KEYS \
-				  ", wd, sum(n) FROM " \
-				  "report_wd GROUP BY substr(day, 1, " \
-				  "7), " REPORT_KEYS ", wd;" \
-				  "CREATE TRIGGER report_month_ins AFTER " \
-				  "INSERT ON report_day " \
-				  "BEGIN " REPORT_MONTH_UPSERT(REPORT_FIGS( \
-				      RF_NEW_) " new.wd_n") " END;" \
-							    "CREATE TRIGGER " \
-							    "report_month_" \
-							    "upd AFTER " \
-							    "UPDATE ON " \
-							    "report_day " \
-							    "BEGIN" \
-							    " " REPORT_MONTH_UPSERT(REPORT_FIGS( \
-								RF_DELTA_) " " \
-									   "n" \
-									   "e" \
-									   "w" \
-									   "." \
-									   "w" \
-									   "d" \
-									   "_" \
-									   "n" \
-									   " " \
-									   "-" \
-									   " " \
-									   "o" \
-									   "l" \
-									   "d" \
-									   "." \
-									   "w" \
-									   "d" \
-									   "_" \
-									   "n") " END;" \
-										"CREATE TRIGGER report_wd_month_ins AFTER INSERT ON report_wd BEGIN " REPORT_WD_MONTH_UPSERT( \
-										    "new.n") " END;" \
-											     "CREATE TRIGGER report_wd_month_upd AFTER UPDATE ON report_wd BEGIN " REPORT_WD_MONTH_UPSERT( \
-												 "new.n - old.n") " END;"
+	"  channel TEXT NOT NULL, institution TEXT NOT NULL," \
+	REPORT_FIGS(RF_COL_) " wd_n INTEGER NOT NULL," \
+	"  PRIMARY KEY (month, " REPORT_KEYS ")) WITHOUT ROWID;" \
+	"CREATE TABLE report_wd_month (month TEXT NOT NULL," \
+	"  body_id INTEGER NOT NULL, service INTEGER NOT NULL," \
+	"  channel TEXT NOT NULL, institution TEXT NOT NULL," \
+	"  wd INTEGER NOT NULL, n INTEGER NOT NULL," \
+	"  PRIMARY KEY (month, " REPORT_KEYS ", wd)) WITHOUT ROWID;" \
+	"INSERT INTO report_month(month, " REPORT_KEYS ", " \
+	REPORT_FIGURE_COLS ") SELECT substr(day, 1, 7), " REPORT_KEYS "," \
+	REPORT_FIGS(RF_SUM_) " sum(wd_n) FROM report_day GROUP BY " \
+	"substr(day, 1, 7), " REPORT_KEYS ";" \
+	"INSERT INTO report_wd_month(month, " REPORT_KEYS ", wd, n) " \
+	"SELECT substr(day, 1, 7), " REPORT_KEYS ", wd, sum(n) FROM " \
+	"report_wd GROUP BY substr(day, 1, 7), " REPORT_KEYS ", wd;" \
+	"CREATE TRIGGER report_month_ins AFTER INSERT ON report_day BEGIN " \
+	REPORT_MONTH_UPSERT(REPORT_FIGS(RF_NEW_) " new.wd_n") " END;" \
+	"CREATE TRIGGER report_month_upd AFTER UPDATE ON report_day BEGIN " \
+	REPORT_MONTH_UPSERT(REPORT_FIGS(RF_DELTA_) " new.wd_n - old.wd_n") \
+	" END;" \
+	"CREATE TRIGGER report_wd_month_ins AFTER INSERT ON report_wd BEGIN " \
+	REPORT_WD_MONTH_UPSERT("new.n") " END;" \
+	"CREATE TRIGGER report_wd_month_upd AFTER UPDATE ON report_wd BEGIN " \
+	REPORT_WD_MONTH_UPSERT("new.n - old.n") " END;"
 
 /* The key of a group: ?1 names the grouping. */
 #define REPORT_KEY(day) \
@@ -966,23 +279,14 @@
  * month), ?8, ?9 its whole months; ?4 the body's id, ?5 the service.
  */
 #define REPORT_FILTER \
-	"AND (?4 IS NULL OR r.body_id = ?4) AND (?5 IS NULL OR r.service = " \
-	"?5)"
+	"AND (?4 IS NULL OR r.body_id = ?4) AND (?5 IS NULL OR r.service = ?5)"
 #define REPORT_PARTS(cols, day_table, month_table) \
-	"SELECT " REPORT_KEY( \
-	    "r.day") " AS k, " cols " FROM " day_table \
-		     " r WHERE r.day >= ?2 AND r.day <= ?3 " REPORT_FILTER \
-		     " UNION ALL " \
-		     "SELECT " REPORT_KEY( \
-			 "r.day") " AS k, " cols " FROM " day_table \
-				  " r WHERE r.day >= ?6 AND r.day <= " \
-				  "?7 " REPORT_FILTER " UNION ALL " \
-				  "SELECT " REPORT_KEY( \
-				      "r.month") " AS k, " cols \
-						 " FROM " month_table \
-						 " r WHERE r.month >= ?8 AND " \
-						 "r.month <= " \
-						 "?9 " REPORT_FILTER
+	"SELECT " REPORT_KEY("r.day") " AS k, " cols " FROM " day_table \
+	" r WHERE r.day >= ?2 AND r.day <= ?3 " REPORT_FILTER " UNION ALL " \
+	"SELECT " REPORT_KEY("r.day") " AS k, " cols " FROM " day_table \
+	" r WHERE r.day >= ?6 AND r.day <= ?7 " REPORT_FILTER " UNION ALL " \
+	"SELECT " REPORT_KEY("r.month") " AS k, " cols " FROM " month_table \
+	" r WHERE r.month >= ?8 AND r.month <= ?9 " REPORT_FILTER
 /* The first moment of day d, and of the day after day d. */
 #define REPORT_START_OF(d) \
 	"coalesce((SELECT start FROM report_workday WHERE day = " d "), " \
@@ -993,13 +297,13 @@
 	"AS INTEGER) - 18000)"
 
 #define REPORT_SQL_SUM \
-	"SELECT k," REPORT_FIGS(RF_SUM_) " sum(wd_n) FROM (" REPORT_PARTS( \
-	    REPORT_FIGURE_COLS, "report_day", \
-	    "report_month") ") GROUP BY k ORDER BY k"
+	"SELECT k," REPORT_FIGS(RF_SUM_) " sum(wd_n) FROM (" \
+	REPORT_PARTS(REPORT_FIGURE_COLS, "report_day", "report_month") \
+	") GROUP BY k ORDER BY k"
 
 #define REPORT_SQL_WD \
 	"SELECT k, wd, sum(n) FROM (" REPORT_PARTS("r.wd, r.n", "report_wd", \
-	    "report_wd_month") ") GROUP BY k, wd ORDER BY k, wd"
+	"report_wd_month") ") GROUP BY k, wd ORDER BY k, wd"
 
 /*
  * The complaints received in the period (?2, ?3), open and marked
@@ -1011,15 +315,12 @@
 	"coalesce((SELECT day FROM report_workday WHERE start <= " \
 	"c.accepted_at ORDER BY start DESC LIMIT 1), date(c.accepted_at + " \
 	"18000, 'unixepoch')) AS day FROM complaint c WHERE c.open = 1 " \
-	"AND c.overdue_at IS NOT NULL AND c.accepted_at >= " REPORT_START_OF( \
-	    "?2") " AND c.accepted_at < " REPORT_END_OF("?3") " "
+	"AND c.overdue_at IS NOT NULL AND c.accepted_at >= " \
+	REPORT_START_OF("?2") " AND c.accepted_at < " REPORT_END_OF("?3") " "
 #define REPORT_SQL_OVERDUE \
-	"SELECT k, count(*) FROM (SELECT " REPORT_KEY( \
-	    "r.day") " AS k " \
-		     "FROM (" REPORT_OVERDUE_NOW \
-		     "AND (?4 IS NULL OR c.body_id = ?4) AND " \
-		     "(?5 IS NULL OR c.service = ?5)) r) GROUP BY k ORDER BY " \
-		     "k"
+	"SELECT k, count(*) FROM (SELECT " REPORT_KEY("r.day") " AS k " \
+	"FROM (" REPORT_OVERDUE_NOW "AND (?4 IS NULL OR c.body_id = ?4) AND " \
+	"(?5 IS NULL OR c.service = ?5)) r) GROUP BY k ORDER BY k"
 
 /* The first moment of the first day and of the day after the last. */
 #define REPORT_SQL_BOUNDS \
@@ -1082,7 +383,8 @@
 	"WHEN 'appeal-rejected' THEN r.appeal_rejected " \
 	"WHEN 'appeal-explained' THEN r.appeal_explained " \
 	"WHEN 'days-to-decision' THEN r.wd IS NOT NULL " \
-	"ELSE 0 END " REPORT_TRACE_FILTER "ORDER BY r.event_id LIMIT ?10"
+	"ELSE 0 END " REPORT_TRACE_FILTER \
+	"ORDER BY r.event_id LIMIT ?10"
 
 /* The open overdue complaints behind "overdue now", as trace rows. */
 #define REPORT_SQL_TRACE_OVERDUE \
@@ -1094,5 +396,7 @@
 #define REPORT_SQL_WORKDAY_PUT \
 	"INSERT INTO report_workday(day, start, cum, wd) VALUES (?1, ?2, " \
 	"?3, ?4) ON CONFLICT(day) DO UPDATE SET start = ?2, cum = ?3, wd = ?4"
+
+/* clang-format on */
 
 #endif /* DB_REPORT_SQL_H */
