@@ -274,5 +274,8 @@ enum MHD_Result route_backup(struct req *);
 enum MHD_Result route_report_summary(struct req *);
 enum MHD_Result route_report_complaints(struct req *);
 enum MHD_Result route_report_chart(struct req *);
+/* route_desk_reports.c: the reports on the desk */
+enum MHD_Result route_desk_reports(struct req *);
+enum MHD_Result route_desk_report_trace(struct req *);
 
 #endif /* HTTPD_INT_H */

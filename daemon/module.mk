@@ -10,5 +10,5 @@ UNIT_TESTS += tests/unit/test_httpd.c
 PKGS += libsystemd
 # Filing online.
 LIB_SRCS += daemon/route_filing.c
-LIB_SRCS += daemon/route_reports.c
+LIB_SRCS += daemon/route_reports.c daemon/route_desk_reports.c
 LIB_SRCS += daemon/route_backup.c

@@ -8,6 +8,9 @@
  *					the complaints behind a figure
  *	GET /api/v1/reports/chart/{monthly,timeliness,overdue}.svg?from=
  *	    &to=&body=&service=		a chart
+ *
+ * The desk's chart and files (/desk/reports/chart/NAME.svg and
+ * /desk/reports/download) are these handlers with the session's actor.
  */
 #include <stdio.h>
 #include <string.h>
@@ -124,15 +127,15 @@ route_report_chart(struct req *r)
 	struct complaints_report_query q;
 	struct complaints_error e;
 	char name[64];
-	size_t n = strlen(r->seg[4]);
+	const char *file = r->seg[r->nseg - 1]; /* the API's or the desk's */
+	size_t n = strlen(file);
 	struct buf b;
 
-	if (n <= 4 || n >= sizeof(name) ||
-	    strcmp(r->seg[4] + n - 4, ".svg") != 0)
+	if (n <= 4 || n >= sizeof(name) || strcmp(file + n - 4, ".svg") != 0)
 		return httpd_fail(r, 404, "no-such-chart",
 		    "the charts are "
 		    "monthly.svg, timeliness.svg and overdue.svg");
-	memcpy(name, r->seg[4], n - 4);
+	memcpy(name, file, n - 4);
 	name[n - 4] = '\0';
 	if (report_query(r, &q, &e) == -1)
 		return httpd_respond_error(r, &e);

@@ -68,6 +68,15 @@ const struct route httpd_routes[] = {
 	    ANSWER_DESK },
 	{ "POST", "/desk/admin/users/*/*", DESK, route_desk_admin_act,
 	    BODY_PAGE, ANSWER_DESK },
+	/* route_desk_reports.c; the chart and the files are the API's */
+	{ "GET", "/desk/reports", DESK, route_desk_reports, BODY_NONE,
+	    ANSWER_DESK },
+	{ "GET", "/desk/reports/complaints", DESK, route_desk_report_trace,
+	    BODY_NONE, ANSWER_DESK },
+	{ "GET", "/desk/reports/chart/*", DESK, route_report_chart, BODY_NONE,
+	    ANSWER_DESK },
+	{ "GET", "/desk/reports/download", DESK, route_report_summary,
+	    BODY_NONE, ANSWER_DESK },
 	{ "GET", "/desk.css", PUBLIC, route_page_css, BODY_NONE, ANSWER_XML },
 	/* route_filing.c */
 	{ "POST", "/api/v1/drafts", LIMITED, route_draft, BODY_XML,

@@ -185,6 +185,13 @@ ROUTES = [
      every(403, none=303, admin=303, monitor=403)),
     ("POST", "/desk/admin/users/{U}/{DISABLE}", "DESK:",
      every(403, none=303, admin=303, monitor=403)),
+    # The reports on the desk: the API's scope, as pages and files.
+    *[("GET", "/desk/reports%s%sbody=almaty-alatau" % (path, sep), None,
+       every(200, none=303, reg_other=403, head_other=403, city=403,
+             monitor=403))
+      for path, sep in (("", "?"), ("/complaints?figure=received", "&"),
+                        ("/chart/{SVG}", "?"),
+                        ("/download?format=xlsx", "&"))],
     ("GET", "/desk.css", None, {c: 200 for c in CALLERS}),
     # Public, limited per address; filing needs mail, which this
     # daemon has not (test_filing.py files with it).

@@ -193,7 +193,9 @@ def figures_of(node):
     return {f.get("name"): f.text for f in node.findall("figure")}
 
 
-class ReportsTest(DaemonTestCase):
+class Journal:
+    """The journal of this file, written once per test class that mixes
+    it in (test_reports_desk.py reads it through the desk)."""
     CONF = {"notify_interval": 0, "watch_interval": 0}
 
     @classmethod
@@ -317,6 +319,9 @@ class ReportsTest(DaemonTestCase):
                 raise AssertionError("record %s: %r" % (t, r))
             cls.entries[t] = Entry(r.xml())
         cls.entries[appeal].parent = cls.entries[made[au + "-5"]]
+
+
+class ReportsTest(Journal, DaemonTestCase):
 
     def summary(self, group, frm=FROM, to=TO, body=None, token=None,
                 fmt=None):

@@ -48,6 +48,8 @@
           <xsl:if test="$me/@role = 'admin'">
             <li><a href="/desk/admin"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.admin'"/></xsl:call-template></a></li>
           </xsl:if>
+          <!-- Every role of the desk sees the reports of its scope. -->
+          <li><a href="/desk/reports"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.nav.reports'"/></xsl:call-template></a></li>
         </ul>
       </nav>
       <div class="who">
