@@ -219,6 +219,24 @@ struct complaints_call *complaints_draft_begin(struct complaints *,
     const char *xml, size_t len, const char *client, struct complaints_error *);
 struct complaints_call *complaints_draft_confirm_begin(
     struct complaints *, const char *token, struct complaints_error *);
+/* Files a draft may name (draft.xsd: by name, type, size and hash). */
+#define COMPLAINTS_DRAFT_FILES 5
+/*
+ * The services and the channels their regulations take complaints by:
+ * <services><service code="N" electronic="true|false"><channel
+ * type="post"/>...</service>...</services>.
+ */
+int complaints_filing_services(
+    struct complaints *, struct buf *out, struct complaints_error *);
+/* 1 when the regulation of service takes complaints electronically. */
+int complaints_filing_electronic(struct complaints *, int service);
+/*
+ * The code of the body the routing rules choose today for a complaint
+ * about service at institution (a directory code): where a complaint on
+ * paper goes.  EINVAL for an unknown service, institution or route.
+ */
+int complaints_filing_where(struct complaints *, int service,
+    const char *institution, char body[32], struct complaints_error *);
 
 /*
  * Complaints by email (mail.c).  complaints_mail_begin takes the

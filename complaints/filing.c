@@ -240,6 +240,10 @@ struct draft_fields {
 	int service;
 	char *institution, *official, *surname, *name, *patronymic;
 	char *address, *email, *phone, *reasons, *demands, *lang;
+	int natt;
+	struct {
+		char *name, *media_type, *sha256;
+	} att[COMPLAINTS_DRAFT_FILES];
 };
 
 static void
@@ -256,7 +260,36 @@ fields_free(struct draft_fields *df)
 	free(df->reasons);
 	free(df->demands);
 	free(df->lang);
+	for (int i = 0; i < df->natt; i++) {
+		free(df->att[i].name);
+		free(df->att[i].media_type);
+		free(df->att[i].sha256);
+	}
 	memset(df, 0, sizeof(*df));
+}
+
+/* The body the routing rules choose today for service at inst. */
+static int
+receiving_body(struct complaints *cx, int service, const struct db_body *inst,
+    char body[32], struct complaints_error *e)
+{
+	struct routing_chain chain;
+	struct date day;
+
+	day = complaints_today(cx, inst, clock_now());
+	if (routing_chain_at(cx->routing, service, ROUTING_GROUND_GENERAL, day,
+		inst->code, inst->parent_code[0] ? inst->parent_code : NULL,
+		&chain) != ROUTING_OK ||
+	    chain.n == 0) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "no-route",
+		    "the routing rules name no body for service %d and "
+		    "\"%.40s\"",
+		    service, inst->code);
+		return -1;
+	}
+	if (body != NULL)
+		copy(body, 32, chain.body[0]);
+	return 0;
 }
 
 /*
@@ -269,15 +302,13 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
     struct draft_fields *df, struct db_body *inst, char body[32],
     struct complaints_error *e)
 {
-	struct routing_chain chain;
 	struct xmlio_err xe;
-	struct date day;
 	xmlNodePtr root, n;
 	xmlDocPtr doc;
 	long long v;
 	struct db *db;
 	char *s;
-	int rc;
+	int rc, bad = 0;
 
 	memset(df, 0, sizeof(*df));
 	if (xmlio_parse(cx->schemas, "draft", xml, len, &doc, &xe) == -1) {
@@ -306,8 +337,19 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
 		df->lang = strdup(l ? (const char *)l : "kk");
 		xmlFree(l);
 	}
+	for (n = xmlio_child(root, "attachments"), n = n ? n->children : NULL;
+	     n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE ||
+		    df->natt == COMPLAINTS_DRAFT_FILES)
+			continue; /* the schema allows no more */
+		df->att[df->natt].name = xmlio_prop(n, "name");
+		df->att[df->natt].media_type = xmlio_prop(n, "media-type");
+		df->att[df->natt].sha256 = xmlio_prop(n, "sha256");
+		if (df->att[df->natt++].sha256 == NULL)
+			bad = 1;
+	}
 	xmlFreeDoc(doc);
-	if (df->institution == NULL || df->surname == NULL ||
+	if (bad || df->institution == NULL || df->surname == NULL ||
 	    df->name == NULL || df->address == NULL || df->email == NULL ||
 	    df->reasons == NULL || df->demands == NULL || df->lang == NULL) {
 		complaints_error_set(
@@ -344,20 +386,8 @@ draft_read(struct complaints *cx, const char *xml, size_t len,
 		complaints_db_error(e, rc, "the directory was not read");
 		goto fail;
 	}
-	day = complaints_today(cx, inst, clock_now());
-	if (routing_chain_at(cx->routing, df->service, ROUTING_GROUND_GENERAL,
-		day, inst->code,
-		inst->parent_code[0] ? inst->parent_code : NULL,
-		&chain) != ROUTING_OK ||
-	    chain.n == 0) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "no-route",
-		    "the routing rules name no body for service %d and "
-		    "\"%.40s\"",
-		    df->service, df->institution);
+	if (receiving_body(cx, df->service, inst, body, e) == -1)
 		goto fail;
-	}
-	if (body != NULL)
-		copy(body, 32, chain.body[0]);
 	return 0;
 fail:
 	fields_free(df);
@@ -428,6 +458,80 @@ complaints_draft_begin(struct complaints *cx, const char *xml, size_t len,
 	mail_to(&d->mail, &df);
 	fields_free(&df);
 	return &d->call;
+}
+
+/* --- What the form and Open311 offer ------------------------------------ */
+
+int
+complaints_filing_services(
+    struct complaints *cx, struct buf *out, struct complaints_error *e)
+{
+	static const char *const channels[] = { "electronic", "post",
+		"in-person", "phone", "oral" };
+	struct xmlio_out o;
+	int ok;
+
+	if (xmlio_out_begin(&o, "services") == -1)
+		return complaints_out_answer(&o, 0, out, e);
+	ok = 1;
+	for (int s = 1; ok && s <= ROUTING_NSERVICES; s++) {
+		char code[8];
+
+		snprintf(code, sizeof(code), "%d", s);
+		ok = xmlio_out_start(&o, "service") == 0 &&
+		    xmlio_out_attr(&o, "code", code) == 0 &&
+		    xmlio_out_attr(&o, "electronic",
+			routing_channel_allowed(cx->routing, s, "electronic") ?
+			    "true" :
+			    "false") == 0;
+		for (size_t i = 0;
+		     ok && i < sizeof(channels) / sizeof(*channels); i++)
+			if (routing_channel_allowed(
+				cx->routing, s, channels[i]))
+				ok = xmlio_out_start(&o, "channel") == 0 &&
+				    xmlio_out_attr(&o, "type", channels[i]) ==
+					0 &&
+				    xmlio_out_end(&o) == 0;
+		ok = ok && xmlio_out_end(&o) == 0;
+	}
+	return complaints_out_answer(&o, ok, out, e);
+}
+
+int
+complaints_filing_electronic(struct complaints *cx, int service)
+{
+	return routing_channel_allowed(cx->routing, service, "electronic");
+}
+
+int
+complaints_filing_where(struct complaints *cx, int service,
+    const char *institution, char body[32], struct complaints_error *e)
+{
+	struct db_body inst;
+	struct db *db;
+	int rc;
+
+	if (service < 1 || service > ROUTING_NSERVICES) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-service",
+		    "services are numbered 1 to %d", ROUTING_NSERVICES);
+		return -1;
+	}
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
+	rc = db_body_by_code(db, institution, &inst);
+	db_pool_put(cx->readers, db);
+	if (rc == DB_NOTFOUND) {
+		complaints_error_set(e, COMPLAINTS_EINVAL,
+		    "unknown-institution",
+		    "no institution with the code \"%.40s\" in the directory",
+		    institution);
+		return -1;
+	}
+	if (rc != DB_OK) {
+		complaints_db_error(e, rc, "the directory was not read");
+		return -1;
+	}
+	return receiving_body(cx, service, &inst, body, e);
 }
 
 /* --- Confirmation ----------------------------------------------------- */
@@ -534,6 +638,23 @@ confirm_cleanup(struct complaints_call *c)
 	free(j);
 }
 
+/* The files named in a draft, by name, type and hash, as a complaint's. */
+static int
+attachments_out(struct xmlio_out *o, const struct draft_fields *df)
+{
+	if (xmlio_out_start(o, "attachments") == -1)
+		return -1;
+	for (int i = 0; i < df->natt; i++)
+		if (xmlio_out_start(o, "attachment") == -1 ||
+		    xmlio_out_attr(o, "name", df->att[i].name) == -1 ||
+		    xmlio_out_attr(o, "media-type", df->att[i].media_type) ==
+			-1 ||
+		    xmlio_out_attr(o, "sha256", df->att[i].sha256) == -1 ||
+		    xmlio_out_end(o) == -1)
+			return -1;
+	return xmlio_out_end(o);
+}
+
 /* The <complaint> a draft becomes, at body, as the API takes it. */
 static int
 complaint_doc(const struct draft_fields *df, const struct db_body *inst,
@@ -564,6 +685,7 @@ complaint_doc(const struct draft_fields *df, const struct db_body *inst,
 	    xmlio_out_elem(&o, "signed", "false") == -1 ||
 	    xmlio_out_elem(&o, "reasons", df->reasons) == -1 ||
 	    xmlio_out_elem(&o, "demands", df->demands) == -1 ||
+	    (df->natt > 0 && attachments_out(&o, df) == -1) ||
 	    xmlio_out_start(&o, "registrar") == -1 ||
 	    xmlio_out_elem(&o, "name",
 		"Электрондық қабылдау / "

@@ -516,6 +516,17 @@ form_content_type(const char *ct)
 	return 1;
 }
 
+/* multipart/form-data with a boundary (the post processor reads it). */
+static int
+multipart_content_type(const char *ct)
+{
+	static const char mp[] = "multipart/form-data";
+
+	return ct != NULL && strncasecmp(ct, mp, sizeof(mp) - 1) == 0 &&
+	    (ct[sizeof(mp) - 1] == ';' || ct[sizeof(mp) - 1] == ' ') &&
+	    strcasestr(ct, "boundary=") != NULL;
+}
+
 static void
 client_address(struct req *r)
 {
@@ -559,7 +570,9 @@ check_access(struct req *r)
 	case LIMITED:
 		if ((wait = limit_take(r->h->lookups, r->client, time(NULL))) <=
 		    0)
-			return 0;
+			return r->route->answer == ANSWER_DESK ?
+			    desk_access(r) :
+			    0;
 		if (r->route->answer == ANSWER_HTML) {
 			r->access_rc = route_page_too_many(r, wait);
 			return -1;
@@ -600,6 +613,10 @@ check_access(struct req *r)
 static enum MHD_Result
 too_large(struct req *r)
 {
+	if (r->route->body == BODY_UPLOAD)
+		return httpd_fail(r, 413, "body-too-large",
+		    "the form and its files are larger than %d bytes",
+		    HTTPD_UPLOAD_MAX);
 	if (r->route->body == BODY_FORM)
 		return httpd_fail(r, 413, "body-too-large",
 		    "the form is "
@@ -624,7 +641,15 @@ body_begin(struct req *r)
 		    "more than one "
 		    "Content-Length");
 	ct = httpd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (r->route->body == BODY_FORM || r->route->body == BODY_PAGE) {
+	if (r->route->body == BODY_UPLOAD) {
+		if (!form_content_type(ct) && !multipart_content_type(ct))
+			return httpd_fail(r, 415, "unsupported-media-type",
+			    "send the form as multipart/form-data or "
+			    "application/x-www-form-urlencoded");
+		cap = HTTPD_UPLOAD_MAX;
+		buf_free(&r->body);
+		buf_init(&r->body, (size_t)cap);
+	} else if (r->route->body == BODY_FORM || r->route->body == BODY_PAGE) {
 		if (!form_content_type(ct))
 			return httpd_fail(r, 415, "unsupported-media-type",
 			    "send the form as "
@@ -858,7 +883,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->held != NULL)
 		MHD_destroy_response(r->held);
 	if (r->route != NULL &&
-	    (r->route->body == BODY_FORM || r->route->body == BODY_PAGE) &&
+	    (r->route->body == BODY_FORM || r->route->body == BODY_PAGE ||
+		r->route->body == BODY_UPLOAD) &&
 	    r->body.data != NULL)
 		sodium_memzero(r->body.data, r->body.len);
 	if (r->page_free != NULL)

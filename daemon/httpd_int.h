@@ -49,10 +49,12 @@ enum httpd_access {
 
 /* What a route reads: its content type and cap. */
 enum httpd_body {
-	BODY_NONE, /* a body is refused (400) */
-	BODY_XML,  /* application/xml, at most max_body */
-	BODY_FORM, /* a urlencoded form, at most HTTPD_FORM_MAX */
-	BODY_PAGE  /* a desk's urlencoded form, at most max_body */
+	BODY_NONE,  /* a body is refused (400) */
+	BODY_XML,   /* application/xml, at most max_body */
+	BODY_FORM,  /* a urlencoded form, at most HTTPD_FORM_MAX */
+	BODY_PAGE,  /* a desk's urlencoded form, at most max_body */
+	BODY_UPLOAD /* a form with files (multipart/form-data, or
+		       urlencoded), at most HTTPD_UPLOAD_MAX */
 };
 
 /* How a route's refusals before its handler are written. */
@@ -62,8 +64,9 @@ enum httpd_answer {
 	ANSWER_DESK  /* a desk page: a POST must come from our Origin */
 };
 
-#define HTTPD_FORM_MAX	 4096 /* a POSTed form */
-#define HTTPD_DOC_VALUES 9    /* values of a small document */
+#define HTTPD_FORM_MAX	 4096		   /* a POSTed form */
+#define HTTPD_DOC_VALUES 9		   /* values of a small document */
+#define HTTPD_UPLOAD_MAX (8 * 1024 * 1024) /* a form with files */
 
 struct req;
 typedef enum MHD_Result (*httpd_handler)(struct req *);
@@ -263,6 +266,9 @@ enum MHD_Result route_file_slip(struct req *);
 enum MHD_Result route_mail(struct req *);
 enum MHD_Result route_mail_list(struct req *);
 enum MHD_Result route_mail_register(struct req *);
+/* route_file.c: the citizens' filing form */
+enum MHD_Result route_file_page(struct req *);
+enum MHD_Result route_file_post(struct req *);
 /* Whether a client address is the loopback (route_metrics.c). */
 int httpd_loopback(const char *addr);
 /* route_journal.c: the journal export and verify */

@@ -9,6 +9,6 @@ UNIT_TESTS += tests/unit/test_httpd.c
 # sd_notify(3): readiness, reload, stop and the watchdog under systemd.
 PKGS += libsystemd
 # Filing online.
-LIB_SRCS += daemon/route_filing.c
+LIB_SRCS += daemon/route_filing.c daemon/route_file.c
 LIB_SRCS += daemon/route_reports.c daemon/route_desk_reports.c
 LIB_SRCS += daemon/route_backup.c

@@ -83,6 +83,9 @@ const struct route httpd_routes[] = {
 	    ANSWER_XML },
 	{ "POST", "/api/v1/drafts/confirm", LIMITED, route_draft_confirm,
 	    BODY_XML, ANSWER_XML },
+	/* route_file.c: the filing form; its POST checked for Origin */
+	{ "GET", "/file", PUBLIC, route_file_page, BODY_NONE, ANSWER_DESK },
+	{ "POST", "/file", LIMITED, route_file_post, BODY_UPLOAD, ANSWER_DESK },
 	{ "GET", "/file/confirm", PUBLIC, route_file_confirm_page, BODY_NONE,
 	    ANSWER_HTML },
 	{ "POST", "/file/confirm", LIMITED, route_file_confirm, BODY_FORM,

@@ -918,6 +918,26 @@ class PerTestDaemonCase(DaemonTestCase):
                 d.cleanup()
 
 
+def captured_mails(folder, n, timeout=20):
+    """The messages the capture transport wrote to folder (mail_capture),
+    oldest first, once there are at least n or timeout has passed."""
+    import email
+    import email.policy
+    import glob
+    deadline = time.time() + timeout
+    while True:
+        files = sorted(glob.glob(os.path.join(folder, "*.eml")))
+        if len(files) >= n or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    out = []
+    for f in files:
+        with open(f, "rb") as fh:
+            out.append(email.message_from_binary_file(
+                fh, policy=email.policy.default))
+    return out
+
+
 def catalogue(lang):
     """The texts of a language (web/lang/<lang>.xml) as a dict."""
     import xml.etree.ElementTree as ET

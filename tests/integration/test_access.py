@@ -198,6 +198,10 @@ ROUTES = [
     ("POST", "/api/v1/drafts", "<draft/>", {c: 503 for c in CALLERS}),
     ("POST", "/api/v1/drafts/confirm", "<confirm><token>%s</token>"
      "</confirm>" % ("0" * 64), {c: 503 for c in CALLERS}),
+    # The filing form: open to all; its POST comes from its own page
+    # (Origin) or is refused before its body is read.
+    ("GET", "/file", None, {c: 200 for c in CALLERS}),
+    ("POST", "/file", "FORM", {c: 403 for c in CALLERS}),
     ("GET", "/file/confirm?token=%s" % ("0" * 64), None,
      {c: 200 for c in CALLERS}),
     ("POST", "/file/confirm", "FORM", {c: 503 for c in CALLERS}),

@@ -11,9 +11,6 @@ expire after 24 hours; limits per address and on writes in flight.
     /usr/bin/python3 tests/integration/run.py test_filing
 """
 
-import email
-import email.policy
-import glob
 import hashlib
 import os
 import re
@@ -22,7 +19,7 @@ import unittest
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
-from harness import REPO, SCHEMA_DIR, PerTestDaemonCase, text_of
+from harness import captured_mails, REPO, SCHEMA_DIR, PerTestDaemonCase, text_of
 
 STATUS_URL = "https://complaints.example.kz/status/"
 SCHOOL = "school-10"
@@ -82,18 +79,8 @@ class FilingTest(PerTestDaemonCase):
                                token, auth=False)
 
     def mails(self, n, timeout=20):
-        deadline = time.time() + timeout
-        while True:
-            files = sorted(glob.glob(os.path.join(self.mail, "*.eml")))
-            if len(files) >= n or time.time() > deadline:
-                break
-            time.sleep(0.1)
-        self.assertGreaterEqual(len(files), n, "mails captured")
-        out = []
-        for f in files:
-            with open(f, "rb") as fh:
-                out.append(email.message_from_binary_file(
-                    fh, policy=email.policy.default))
+        out = captured_mails(self.mail, n, timeout)
+        self.assertGreaterEqual(len(out), n, "mails captured")
         return out
 
     def token_of(self, msg):

@@ -16,6 +16,7 @@ Standard library only.
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -1417,6 +1418,129 @@ class HostileFilingTest(HostileCase):
     def test_slip_form_with_sql(self):
         r = self.form("/file/slip", "number=1' OR '1'='1&code=ABCDEFGH")
         self.assertEqual(r.status, 400, r)
+
+    # --- The filing form (/file) --------------------------------------
+
+    def file_page(self):
+        """The form's page: (cookie, csrf token)."""
+        r = self.daemon.get("/file?service=11&institution=school-10",
+                            auth=False)
+        self.assertEqual(r.status, 200, r)
+        cookie = r.header("Set-Cookie").split(";")[0]
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{32})"',
+                         r.text).group(1)
+        return cookie, csrf
+
+    def file_post(self, body, ctype, origin=None, cookie=None):
+        h = {"Content-Type": ctype,
+             "Origin": origin or "http://127.0.0.1:%d" % self.daemon.port}
+        if cookie:
+            h["Cookie"] = cookie
+        return self.daemon.request("POST", "/file", body, h, auth=False)
+
+    @staticmethod
+    def multipart(parts, boundary="XyZ"):
+        out = b""
+        for head, data in parts:
+            out += b"--" + boundary.encode() + b"\r\n" + head + \
+                b"\r\n\r\n" + data + b"\r\n"
+        return out + b"--" + boundary.encode() + b"--\r\n"
+
+    def fields_parts(self, csrf, **over):
+        f = {"csrf": csrf, "service": "11", "institution": "school-10",
+             "surname": "A", "name": "B", "address": "Almaty",
+             "email": "a@example.kz", "reasons": "R", "demands": "D"}
+        f.update(over)
+        return [(b'Content-Disposition: form-data; name="%s"' %
+                 k.encode(), v if isinstance(v, bytes) else v.encode())
+                for k, v in f.items() if v is not None]
+
+    def test_file_form_markup_echoed_as_text(self):
+        cookie, csrf = self.file_page()
+        evil = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+        body = self.multipart(self.fields_parts(
+            csrf, surname=evil, official=evil, email=None,
+            reasons=evil + "</textarea><script>alert(3)</script>"))
+        r = self.file_post(body, "multipart/form-data; boundary=XyZ",
+                           cookie=cookie)
+        self.assertEqual(r.status, 400, r)
+        self.assertNotIn(b"<script>alert", r.body)
+        self.assertNotIn(b"<img src=x", r.body)
+        self.assertIn(b"&lt;script&gt;alert(1)", r.body)
+
+    def test_file_form_hostile_bodies(self):
+        cookie, csrf = self.file_page()
+        ok = self.fields_parts(csrf)
+        mp = "multipart/form-data; boundary=XyZ"
+        cases = [
+            # too many fields, a field past its cap, not UTF-8, NUL
+            (self.multipart([(b'Content-Disposition: form-data; '
+                              b'name="f%d"' % i, b"x")
+                             for i in range(200)] + ok), mp, 400),
+            (self.multipart(self.fields_parts(
+                csrf, reasons=b"x" * (200 * 1024))), mp, 400),
+            (self.multipart(self.fields_parts(
+                csrf, surname=b"\xc0\xaf\xff")), mp, 400),
+            (self.multipart(self.fields_parts(
+                csrf, surname=b"a\x00b")), mp, 400),
+            # a multipart body cut short, or with another boundary
+            (self.multipart(ok)[:200], mp, 400),
+            # (its token unread: the form's, refused)
+            (self.multipart(ok, "Other"), mp, 403),
+            # no boundary, another type
+            (self.multipart(ok), "multipart/form-data", 415),
+            (self.multipart(ok), "multipart/mixed; boundary=XyZ", 415),
+            (b"<draft/>", "application/xml", 415),
+        ]
+        for body, ctype, status in cases:
+            r = self.file_post(body, ctype, cookie=cookie)
+            self.assertEqual(r.status, status, (ctype, body[:120], r))
+
+    def test_file_form_hostile_files(self):
+        cookie, csrf = self.file_page()
+        for name, ctype, data in [
+                # a PDF's magic under an image type, a script named .pdf,
+                # an HTML page, a name with a path, controls and markup
+                ("a.png", "image/png", b"%PDF-1.4 polyglot"),
+                ("a.pdf", "application/pdf", b"<script>alert(1)</script>"),
+                ("a.html", "text/html", b"<html>"),
+                ("../../../etc/passwd\r\nX: <b>", "application/pdf",
+                 b"#!/bin/sh\n")]:
+            part = (b'Content-Disposition: form-data; name="files"; '
+                    b'filename="' + name.encode() + b'"\r\n'
+                    b'Content-Type: ' + ctype.encode(), data)
+            body = self.multipart(self.fields_parts(csrf) + [part])
+            r = self.file_post(body, "multipart/form-data; boundary=XyZ",
+                               cookie=cookie)
+            self.assertEqual(r.status, 400, (name, r))
+            self.assertIn(b'id="files-error"', r.body)
+            self.assertNotIn(b"<b>", r.body)
+
+    def test_file_form_origin_spoofs(self):
+        cookie, csrf = self.file_page()
+        body = self.multipart(self.fields_parts(csrf))
+        port = self.daemon.port
+        for origin in ("http://127.0.0.1:%d.evil.example" % port,
+                       "https://127.0.0.1:%d" % port, "null",
+                       "http://127.0.0.1:%d/" % port,
+                       "http://127.0.0.1:%d\tx" % port):
+            r = self.file_post(body, "multipart/form-data; boundary=XyZ",
+                               origin=origin, cookie=cookie)
+            self.assertEqual(r.status, 403, (origin, r))
+
+    def test_file_page_hostile_queries(self):
+        from urllib.parse import quote
+        for q in ("service=-1", "service=99999999999999999999",
+                  "service=11&q=" + quote('" OR 1=1; DROP TABLE body --'),
+                  "service=11&q=" + quote("NEAR(a b) AND c* ^d {e}"),
+                  "service=11&q=" + "x" * 8000,
+                  "service=11&q=%C0%AF%FF",
+                  "service=11&institution=" + quote("../../etc/passwd"),
+                  "service=11&institution=" + quote("<script>"),
+                  "service=5&institution=school-10&lang=" + "x" * 500):
+            r = self.daemon.get("/file?" + q, auth=False)
+            self.assertIn(r.status, (200, 400, 414), (q, r))
+            self.assertNotIn(b"<script>", r.body)
 
     def test_mail_document_hostile(self):
         base = ("<mail><body>almaty-bostandyk</body><message-id>%s"
