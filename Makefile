@@ -155,8 +155,7 @@ install: all
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schemas/data \
 		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(DATADIR)/web/xsl \
-		$(DESTDIR)$(SYSCONFDIR) \
-		$(DESTDIR)$(DATADIR)/notify/templates
+		$(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BUILD)/complaintsd $(BUILD)/complaints-mailgate \
 		$(DESTDIR)$(SBINDIR)/
 	install -m 755 $(BUILD)/complaintctl $(BUILD)/complaints-import \
@@ -167,8 +166,6 @@ install: all
 	install -m 644 web/status.css web/desk.css $(DESTDIR)$(DATADIR)/web/
 	install -m 644 web/lang/*.xml $(DESTDIR)$(DATADIR)/web/lang/
 	install -m 644 web/xsl/*.xsl $(DESTDIR)$(DATADIR)/web/xsl/
-	install -m 644 notify/templates/*.txt \
-		$(DESTDIR)$(DATADIR)/notify/templates/
 	for m in $(MAN_PAGES); do s=$${m##*.}; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	test -f $(DESTDIR)$(SYSCONFDIR)/complaintsd.conf || install -m 644 \

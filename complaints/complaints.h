@@ -140,8 +140,8 @@ struct complaints_conf {
 	/*
 	 * Delivery of notifications: the outbox worker's settings (its
 	 * store, routing and hook are the service's own); status_url is
-	 * printed on talon slips too.  template_dir NULL: beside the
-	 * schemas, ../notify/templates.
+	 * printed on talon slips too.  The notices' texts are the views'
+	 * (web_init() loads them).
 	 */
 	struct notify_outbox_conf delivery;
 	int readers;

@@ -909,12 +909,10 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 			goto out;
 		}
 	}
-	if (notify_render(
-		cx->mail->template_dir, &l, &subj_kk, &kk, detail, dlen) != 0)
+	if (notify_text(&l, &subj_kk, &kk, detail, dlen) != 0)
 		goto out;
 	l.lang = "ru";
-	if (notify_render(
-		cx->mail->template_dir, &l, &subj_ru, &ru, detail, dlen) != 0)
+	if (notify_text(&l, &subj_ru, &ru, detail, dlen) != 0)
 		goto out;
 	memset(&mi, 0, sizeof(mi));
 	mi.from = cx->mail->smtp_from;

@@ -112,17 +112,11 @@ static int
 open_outbox(struct complaints *cx, const struct complaints_conf *conf)
 {
 	struct notify_outbox_conf oc;
-	char tdir[1024];
-
-	snprintf(
-	    tdir, sizeof(tdir), "%s/../notify/templates", conf->schema_dir);
 	oc = conf->delivery;
 	oc.readers = cx->readers;
 	oc.writer = cx->writer;
 	oc.routing = cx->routing;
 	oc.timezone = cx->timezone;
-	if (oc.template_dir == NULL || *oc.template_dir == '\0')
-		oc.template_dir = tdir;
 	oc.delivered = complaints_delivered;
 	oc.arg = cx;
 	if ((cx->outbox = notify_outbox_new(&oc)) == NULL)

@@ -74,7 +74,6 @@ static const struct opt opts[] = {
 	S(smtp_tls, "try"),
 	S(smtp_ca, ""),
 	S(mail_capture, ""),
-	S(template_dir, ""),
 	S(mail_host, "complaints.local"),
 	S(status_url, ""),
 	I(notify_interval, 5, 0, 3600),

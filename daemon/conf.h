@@ -51,7 +51,6 @@ struct conf {
 	char *smtp_tls;
 	char *smtp_ca;
 	char *mail_capture;
-	char *template_dir;
 	char *mail_host;
 	char *status_url;
 	long long notify_interval;

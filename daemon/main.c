@@ -301,7 +301,6 @@ main(int argc, char *argv[])
 	cc.delivery.smtp_ca = conf.smtp_ca;
 	cc.delivery.smtp_timeout = (int)conf.smtp_timeout;
 	cc.delivery.mail_capture = conf.mail_capture;
-	cc.delivery.template_dir = conf.template_dir;
 	cc.delivery.mail_host = conf.mail_host;
 	cc.delivery.status_url = conf.status_url;
 	cc.delivery.interval = (int)conf.notify_interval;

@@ -1,7 +1,7 @@
-# notify: notice texts, letters, the talon slip, the postal register, the
+# notify: notice texts (web/xsl/notice.xsl), letters, the talon slip, the postal register, the
 # MIME message and its transports (SMTP by libcurl, capture for tests),
 # the outbox worker.
-LIB_SRCS += notify/common.c notify/render.c notify/pdf.c notify/letter.c \
+LIB_SRCS += notify/common.c notify/notice.c notify/pdf.c notify/letter.c \
 	notify/talon.c notify/register.c notify/mime.c notify/smtp.c \
 	notify/capture.c notify/renderer.c notify/outbox.c
 UNIT_TESTS += tests/unit/test_notify.c tests/unit/test_renderer.c

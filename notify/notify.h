@@ -1,7 +1,7 @@
 /*
  * notify: what applicants and staff are told, and how it reaches them.
  *
- * Rendering (the notice texts from template files, the letter PDF, the
+ * Rendering (the notice texts through web/xsl/notice.xsl, the letter PDF, the
  * talon slip, the postal register), the MIME message, and the transports
  * that carry it (SMTP by libcurl, and a capture backend for tests), and
  * the outbox worker that takes the notification rows from the store,
@@ -15,8 +15,7 @@
  * them on a long-lived worker thread, not a thread per letter.
  *
  * Return convention: 0 on success, -1 on failure with a message in err
- * (when the function takes one); notify_render() also returns
- * NOTIFY_NOTEMPLATE; a transport's send() returns enum notify_result.
+ * (when the function takes one); a transport's send() returns enum notify_result.
  * Output buffers are the caller's, initialised with their cap; running
  * into the cap is an error, and the buffer is then left in an
  * unspecified state (reset it before reuse).
@@ -40,7 +39,7 @@ struct notify_letter {
 	const char *kind; /* "forwarded", "extended", "decision",
 					   "overdue", "reminder"; "confirm"
 					   and "talon" for online filing */
-	const char *lang; /* "kk" or "ru" */
+	const char *lang; /* "kk", "ru" or "en" */
 	const char *uid;  /* UUID: the stable id of the notice,
 					   Message-ID <uid@host> */
 	/* The applicant. */
@@ -83,39 +82,21 @@ struct notify_letter {
 };
 
 /* Caps of what the renderers accept and produce. */
-#define NOTIFY_TEMPLATE_MAX (64 * 1024)	      /* one template file */
-#define NOTIFY_VALUE_MAX    (16 * 1024)	      /* one field of a letter */
-#define NOTIFY_PDF_MAX	    (8 * 1024 * 1024) /* a PDF we write */
-#define NOTIFY_TALON_COLS   42		      /* an 80 mm receipt printer */
-
-/* notify_render(): no template file for that kind and language. */
-#define NOTIFY_NOTEMPLATE (-2)
+#define NOTIFY_VALUE_MAX  (16 * 1024)	    /* one field of a letter */
+#define NOTIFY_PDF_MAX	  (8 * 1024 * 1024) /* a PDF we write */
+#define NOTIFY_TALON_COLS 42		    /* an 80 mm receipt printer */
 
 /*
- * Renders the notice from template_dir/KIND.LANG.txt (kind and lang from
- * the letter).  The file's first line is "Subject: ..."; the rest is the
- * text.  Placeholders:
- *
- *	{{field}}		the field's value, inserted verbatim (never
- *				expanded again); a NULL field is an error
- *	{{field|dmy}}		a YYYY-MM-DD field as DD.MM.YYYY
- *	{{#field}}..{{/field}}	kept when the field is set and not empty
- *	{{^field}}..{{/field}}	kept when it is not
- *	{{#field=value}}	kept when the field equals value (also ^)
- *	{{! comment }}		dropped
- *
- * Fields: the struct's names, and full_name (surname, name, patronymic),
- * body_name (in the letter's language).  A line holding only a section
- * tag or a comment is dropped whole.  Unknown fields are errors even in
- * sections not kept, so a template is checked whole on every use.
- *
- * Appends the subject (one line, no newline) to subject and the text to
- * text.  Returns 0; NOTIFY_NOTEMPLATE with a message when the file does
- * not exist (the caller may try the other language); -1 with a message
- * naming the file and line otherwise.
+ * The notice's subject and text in its language (kk, ru or en): its
+ * facts as a document, through the stylesheet web/xsl/notice.xsl with
+ * the texts of that language's catalogue (web/lang/LANG.xml), which
+ * web_init() must have loaded.  A text the catalogue lacks, a fact a
+ * text names and the notice lacks, an unknown kind or outcome: an error,
+ * never a blank.  Appends the subject (one line, no newline) to subject
+ * and the text to text.  Returns 0, or -1 with a message.
  */
-int notify_render(const char *template_dir, const struct notify_letter *,
-    struct buf *subject, struct buf *text, char *err, size_t errlen);
+int notify_text(const struct notify_letter *, struct buf *subject,
+    struct buf *text, char *err, size_t errlen);
 
 /*
  * The letter as an A4 PDF: the body's letterhead (kk and ru), the
@@ -356,9 +337,8 @@ struct notify_outbox_conf {
 	const struct routing *routing; /* the court and the next
 						   level, in decisions */
 	const char *timezone;	       /* of bodies without their own */
-	const char *template_dir;
-	const char *status_url; /* ends in /; NULL: none */
-	const char *smtp_url;	/* NULL: no email */
+	const char *status_url;	       /* ends in /; NULL: none */
+	const char *smtp_url;	       /* NULL: no email */
 	const char *smtp_from, *smtp_user, *smtp_password, *smtp_ca;
 	int smtp_tls;		  /* enum notify_tls */
 	int smtp_timeout;	  /* seconds a message may take */

@@ -42,7 +42,6 @@ struct notify_outbox {
 /* The strings of the settings, copied and freed as a set. */
 static const size_t conf_strings[] = {
 	offsetof(struct notify_outbox_conf, timezone),
-	offsetof(struct notify_outbox_conf, template_dir),
 	offsetof(struct notify_outbox_conf, status_url),
 	offsetof(struct notify_outbox_conf, smtp_url),
 	offsetof(struct notify_outbox_conf, smtp_from),
@@ -339,8 +338,7 @@ notify_outbox_letter(struct notify_outbox *ob, struct db *db, int64_t id,
 	buf_init(&subject, 1024);
 	buf_init(&text, TEXT_CAP);
 	letter_of(ob, &it, it.lang ? it.lang : "kk", o, j, a, t, url, &l);
-	if ((rc = notify_render(
-		 ob->c.template_dir, &l, &subject, &text, err, errlen)) == 0)
+	if ((rc = notify_text(&l, &subject, &text, err, errlen)) == 0)
 		rc = notify_letter_pdf(&l, text.data, pdf, err, errlen);
 	if (rc != 0 && rc != NOTIFY_RENDERER)
 		rc = -1;
@@ -421,21 +419,6 @@ record_run(struct db *db, void *arg)
 	return rc;
 }
 
-/* 1 the first time a kind is named: for logging a problem once. */
-static int
-warn_once(const char *kind)
-{
-	static const char *const kinds[] = { "forwarded", "extended",
-		"decision", "overdue", "reminder" };
-	static int warned[6];
-	int i;
-
-	for (i = 0; i < 5; i++)
-		if (strcmp(kinds[i], kind) == 0)
-			break;
-	return __atomic_exchange_n(&warned[i], 1, __ATOMIC_RELAXED) == 0;
-}
-
 /* Sends one email; fills r.  The transport handle is the worker's. */
 static void
 send_email(struct notify_outbox *ob, struct ob_item *it,
@@ -476,8 +459,7 @@ send_email(struct notify_outbox *ob, struct ob_item *it,
 		goto out;
 	}
 	letter_of(ob, it, "kk", o, j, a, t, url, &l);
-	if ((res = notify_render(ob->c.template_dir, &l, &subj_kk, &kk, err,
-		 sizeof(err))) != 0 ||
+	if ((res = notify_text(&l, &subj_kk, &kk, err, sizeof(err))) != 0 ||
 	    (res = notify_letter_pdf(&l, kk.data, &pdf, err, sizeof(err))) !=
 		0) {
 		if (res == NOTIFY_RENDERER) {
@@ -497,14 +479,13 @@ send_email(struct notify_outbox *ob, struct ob_item *it,
 		goto out;
 	}
 	l.lang = "ru";
-	if (notify_render(
-		ob->c.template_dir, &l, &subj_ru, &ru, err, sizeof(err)) != 0) {
-		/* Once a kind for the daemon's life, not once a message. */
-		if (warn_once(it->kind))
-			log_warnx("outbox: %s: no Russian text, sent in Kazakh "
-				  "only: %s",
-			    it->kind, err);
-		buf_reset(&ru);
+	if (notify_text(&l, &subj_ru, &ru, err, sizeof(err)) != 0) {
+		r->state = "failed";
+		r->result = "permanent";
+		snprintf(r->detail, sizeof(r->detail),
+		    "the letter cannot be written: %s", err);
+		log_warnx("outbox: %lld: %s", (long long)it->id, r->detail);
+		goto out;
 	}
 	memset(&m, 0, sizeof(m));
 	m.from = ob->c.smtp_from;
@@ -515,7 +496,7 @@ send_email(struct notify_outbox *ob, struct ob_item *it,
 	m.uid = it->uid;
 	m.host = ob->c.mail_host;
 	m.text_kk = kk.data;
-	m.text_ru = ru.len ? ru.data : NULL;
+	m.text_ru = ru.data;
 	m.pdf = &pdf;
 	m.pdf_name = "letter.pdf";
 	if (notify_mime(&m, &msg) == -1) {

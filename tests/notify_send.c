@@ -1,11 +1,11 @@
 /*
  * notify_send: the driver of tests/integration/test_notify_smtp.py.
  *
- *	notify_send [-T templates] [-k kind] [-u user:password] -p port
+ *	notify_send [-W web] [-k kind] [-u user:password] -p port
  *	    rcpt ...
  *
  * Renders a letter of each kind (or of the one kind given) in Kazakh and
- * Russian, makes its PDF and the MIME message, and sends it over one
+ * Russian with the notice stylesheet and catalogues of the web folder, makes its PDF and the MIME message, and sends it over one
  * SMTP transport handle to smtp://127.0.0.1:port for every recipient.
  * Prints one line per message: "KIND RCPT RESULT DETAIL", RESULT being
  * sent, tempfail or permfail.  Exits 0 when every message was handled
@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "notify/notify.h"
+#include "web/web.h"
 
 #define FROM "noreply@auezov-edu.almaty.kz"
 #define HOST "complaints.almaty.kz"
@@ -79,8 +80,7 @@ letter_init(struct notify_letter *l, const char *kind, const char *uid,
 
 /* Renders and sends one kind to one recipient; -1 on a rendering error. */
 static int
-send_one(const struct notify_transport *tr, void *h, const char *tpl, size_t k,
-    const char *rcpt)
+send_one(const struct notify_transport *tr, void *h, size_t k, const char *rcpt)
 {
 	struct notify_letter kk, ru;
 	struct notify_mime_in in;
@@ -96,9 +96,8 @@ send_one(const struct notify_transport *tr, void *h, const char *tpl, size_t k,
 	buf_init(&msg, 4 * NOTIFY_PDF_MAX);
 	letter_init(&kk, kinds[k], uids[k], "kk", rcpt);
 	letter_init(&ru, kinds[k], uids[k], "ru", rcpt);
-	if (notify_render(tpl, &kk, &subj, &text, err, sizeof(err)) != 0 ||
-	    notify_render(tpl, &ru, &subj_ru, &text_ru, err, sizeof(err)) !=
-		0 ||
+	if (notify_text(&kk, &subj, &text, err, sizeof(err)) != 0 ||
+	    notify_text(&ru, &subj_ru, &text_ru, err, sizeof(err)) != 0 ||
 	    notify_letter_pdf(&kk, text.data, &pdf, err, sizeof(err)) != 0) {
 		fprintf(stderr, "notify_send: %s\n", err);
 		goto out;
@@ -144,18 +143,18 @@ int
 main(int argc, char *argv[])
 {
 	const struct notify_transport *tr = &notify_transport_smtp;
-	const char *tpl = "notify/templates", *kind = NULL, *port = NULL;
+	const char *web = "web", *kind = NULL, *port = NULL;
 	char *user = NULL, *colon;
 	struct notify_smtp_conf conf;
-	char url[64];
+	char url[64], err[512];
 	long long pn;
 	void *h = NULL;
 	int ch, rc = 1;
 
-	while ((ch = getopt(argc, argv, "T:k:p:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "W:k:p:u:")) != -1) {
 		switch (ch) {
-		case 'T':
-			tpl = optarg;
+		case 'W':
+			web = optarg;
 			break;
 		case 'k':
 			kind = optarg;
@@ -176,6 +175,10 @@ main(int argc, char *argv[])
 		goto usage;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 1;
+	if (web_init(web, err, sizeof(err)) == -1) {
+		fprintf(stderr, "notify_send: %s\n", err);
+		return 1;
+	}
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%lld", pn);
 	memset(&conf, 0, sizeof(conf));
 	conf.url = url;
@@ -197,17 +200,18 @@ main(int argc, char *argv[])
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			if (kind != NULL && strcmp(kind, kinds[k]) != 0)
 				continue;
-			if (send_one(tr, h, tpl, k, argv[i]) == -1)
+			if (send_one(tr, h, k, argv[i]) == -1)
 				goto out;
 		}
 	rc = 0;
 out:
 	tr->close(h);
+	web_cleanup();
 	curl_global_cleanup();
 	return rc;
 usage:
 	fprintf(stderr,
-	    "usage: notify_send [-T templates] [-k kind] "
+	    "usage: notify_send [-W web] [-k kind] "
 	    "[-u user:password] -p port rcpt ...\n");
 	return 2;
 }

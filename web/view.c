@@ -517,20 +517,20 @@ dump_html(xmlDocPtr res, struct buf *out)
 	return rc;
 }
 
-int
-web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
-    const char *const *params, struct buf *out)
+/* web_view and web_render: the transform, with what went wrong in m. */
+static int
+view_run(const char *page, xmlDocPtr doc, enum web_lang lang,
+    const char *const *params, struct buf *out, struct msgs *m)
 {
 	const char *p[2 * PARAMS_MAX + 3];
 	xsltTransformContextPtr ctxt = NULL;
 	xsltStylesheetPtr s = NULL;
 	xmlDocPtr res = NULL;
 	xmlChar *mem = NULL;
-	struct msgs m;
 	size_t np = 0;
 	int len = 0, rc = -1;
 
-	memset(&m, 0, sizeof(m));
+	memset(m, 0, sizeof(*m));
 	p[np++] = "lang";
 	p[np++] = web_lang_code(lang);
 	for (; params != NULL && params[0] != NULL && np < 2 * PARAMS_MAX;
@@ -544,13 +544,13 @@ web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
 		if (strcmp(V->sheets[i].name, page) == 0)
 			s = V->sheets[i].s;
 	if (s == NULL) {
-		snprintf(m.s, sizeof(m.s), "no such page");
+		snprintf(m->s, sizeof(m->s), "no such page");
 		goto out;
 	}
 	if ((ctxt = xsltNewTransformContext(s, doc)) == NULL ||
 	    xsltSetCtxtSecurityPrefs(sec, ctxt) == -1)
 		goto out;
-	xsltSetTransformErrorFunc(ctxt, &m, collect);
+	xsltSetTransformErrorFunc(ctxt, m, collect);
 	if (xsltQuoteUserParams(ctxt, p) != 0)
 		goto out;
 	res = xsltApplyStylesheetUser(s, doc, NULL, NULL, NULL, ctxt);
@@ -558,21 +558,47 @@ web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
 		goto out;
 	if (s->method != NULL && strcmp((const char *)s->method, "html") == 0)
 		rc = dump_html(res, out);
-	else if (xsltSaveResultToString(&mem, &len, res, s) == 0 && mem != NULL)
-		rc = buf_add(out, mem, (size_t)len);
-	if (rc == -1 && m.s[0] == '\0')
-		snprintf(m.s, sizeof(m.s), "the page is too long");
+	else if (xsltSaveResultToString(&mem, &len, res, s) == 0)
+		rc = mem == NULL ? 0 : buf_add(out, mem, (size_t)len);
+	if (rc == -1 && m->s[0] == '\0')
+		snprintf(m->s, sizeof(m->s), "the page is too long");
 out:
 	pthread_rwlock_unlock(&lock);
 	if (rc == -1) {
-		m.s[strcspn(m.s, "\n")] = '\0';
-		log_warnx("web: %s: %s", page,
-		    m.s[0] ? m.s : "the stylesheet failed");
+		/* libxslt says where, then what: one line of both. */
+		for (char *c = m->s; (c = strchr(c, '\n')) != NULL; c++)
+			*c = c[1] == '\0' ? '\0' : ' ';
+		if (m->s[0] == '\0')
+			snprintf(m->s, sizeof(m->s), "the stylesheet failed");
 	}
 	xmlFree(mem);
 	xmlFreeDoc(res);
 	if (ctxt != NULL)
 		xsltFreeTransformContext(ctxt);
+	return rc;
+}
+
+int
+web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
+    const char *const *params, struct buf *out)
+{
+	struct msgs m;
+	int rc;
+
+	if ((rc = view_run(page, doc, lang, params, out, &m)) == -1)
+		log_warnx("web: %s: %s", page, m.s);
+	return rc;
+}
+
+int
+web_render(const char *page, xmlDocPtr doc, enum web_lang lang, struct buf *out,
+    char *err, size_t errlen)
+{
+	struct msgs m;
+	int rc;
+
+	if ((rc = view_run(page, doc, lang, NULL, out, &m)) == -1)
+		snprintf(err, errlen, "%s: %s", page, m.s);
 	return rc;
 }
 

@@ -37,14 +37,13 @@ import zlib
 from xml.sax.saxutils import escape
 
 from harness import (CTL_BIN, REPO, SCHEMA_DIR, PerTestDaemonCase,
-                     ctl_available, text_of)
+                     catalogue, ctl_available, text_of)
 
 try:
     from aiosmtpd.controller import Controller
 except ImportError:             # pragma: no cover
     Controller = None
 
-TEMPLATES = os.path.join(REPO, "notify", "templates")
 NOTIFICATIONS_XSD = os.path.join(SCHEMA_DIR, "notifications.xsd")
 OUTPUT = os.path.join(REPO, "tests", "output")
 STATUS_URL = "https://complaints.example.kz/status/"
@@ -68,11 +67,9 @@ REASONING = ("Шағым негізді: Гауһар Өтегенованың �
 
 
 def kazakh_subject(kind, talon):
-    with open(os.path.join(TEMPLATES, kind + ".kk.txt"),
-              encoding="utf-8") as f:
-        first = f.readline().rstrip("\n")
-    assert first.startswith("Subject: ")
-    return first[len("Subject: "):].replace("{{talon}}", talon)
+    """The subject as the Kazakh catalogue words it."""
+    return catalogue("kk")["notice.%s.subject" % kind].replace(
+        "{talon}", talon)
 
 
 def almaty_today():
@@ -1126,44 +1123,29 @@ class DeliveryTest(PerTestDaemonCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(len(r.xml().findall("notification")), 1)
 
-    def test_missing_russian_template(self):
-        """Without decision.ru.txt the email goes with the Kazakh text
-        alone, and the log says so once: not again at every retry."""
-        tdir = os.path.join(self.tmp, "templates")
-        shutil.copytree(TEMPLATES, tdir)
-        os.unlink(os.path.join(tdir, "decision.ru.txt"))
-        d = self.start_daemon(template_dir=tdir)
-        c = self.decided(1, "noru")[0]
-        # Tried (and rendered) three times before the server takes it.
-        self.smtp.stop()
+    def test_missing_notice_text(self):
+        """A text the catalogues lack stops the notice that needs it: the
+        notification fails with the key named, and no mail goes out with
+        a blank where the text should be."""
+        web = os.path.join(self.tmp, "web")
+        shutil.copytree(os.path.join(REPO, "web"), web)
+        for lang in ("kk", "ru", "en"):
+            path = os.path.join(web, "lang", lang + ".xml")
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            text, n = re.subn(r'<text key="notice\.decision\.outcome">'
+                              r'[^<]*</text>', "", text)
+            self.assertEqual(n, 1)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        d = self.start_daemon(web_dir=web)
+        c = self.decided(1, "nokey")[0]
         self.decide(c)
-        self.wait_for("three attempts",
-                      lambda: self.note(c)["attempts"] >= 3, timeout=10)
-        self.smtp.start()
-        self.wait_states([c], "sent", timeout=15)
-        time.sleep(1.2)
-        self.assertOnce([c])
-        m = self.smtp.messages()[0]
+        self.wait_states([c], "failed", timeout=15)
         n = self.note(c)
-        text = m["msg"].get_body(preferencelist=("plain",)).get_content()
-        self.assertIn("Құрметті", text)
-        self.assertIn(c["number"], text)
-        self.assertIn("Шағым негізді", text)
-        self.assertNotIn("Уважаемый", text)
-        self.assertEqual(str(m["msg"]["Subject"]),
-                         kazakh_subject("decision", c["number"]))
-        self.assertEqual(str(m["msg"]["Message-ID"]),
-                         "<%s@%s>" % (n["uid"], MAIL_HOST))
-        self.assertEqual(len([a for a in m["msg"].iter_attachments()
-                              if a.get_content_type() ==
-                              "application/pdf"]), 1)
-        self.assertEqual(self.complaint_row(c), ("answered", "email"))
-        hits = [ln for ln in d.log().split("\n") if "decision.ru.txt" in ln
-                or "no Russian text" in ln]
-        self.assertTrue(hits, "the missing template is not logged")
-        self.assertEqual(len(hits), 1, "the missing template is logged "
-                         "%d times for one notification tried %d times:\n%s"
-                         % (len(hits), n["attempts"], "\n".join(hits)))
+        self.assertIn("notice.decision.outcome", n["last_error"])
+        self.assertEqual(self.smtp.messages(), [])
+        self.assertIn("notice.decision.outcome", d.log())
 
     # === Found along the way =================================================
 

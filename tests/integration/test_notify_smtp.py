@@ -27,13 +27,14 @@ try:
 except ImportError:             # pragma: no cover
     Controller = None
 
+from harness import catalogue
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", "build")
 if not os.path.isabs(BUILD):
     BUILD = os.path.join(REPO, BUILD)
 DRIVER = os.path.join(BUILD, "tests", "notify_send")
-TEMPLATES = os.path.join(REPO, "notify", "templates")
 OUTPUT = os.path.join(REPO, "tests", "output")
 
 KINDS = ["forwarded", "extended", "decision", "overdue", "reminder"]
@@ -49,11 +50,9 @@ def free_port():
 
 
 def kazakh_subject(kind):
-    with open(os.path.join(TEMPLATES, kind + ".kk.txt"),
-              encoding="utf-8") as f:
-        first = f.readline().rstrip("\n")
-    assert first.startswith("Subject: ")
-    return first[len("Subject: "):].replace("{{talon}}", TALON)
+    """The subject as the Kazakh catalogue words it."""
+    return catalogue("kk")["notice.%s.subject" % kind].replace(
+        "{talon}", TALON)
 
 
 class Handler:
@@ -117,7 +116,7 @@ class ServerCase(unittest.TestCase):
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def run_driver(self, port, *args):
-        p = subprocess.run([DRIVER, "-T", TEMPLATES, "-p", str(port)] +
+        p = subprocess.run([DRIVER, "-W", os.path.join(REPO, "web"), "-p", str(port)] +
                            list(args), cwd=REPO, capture_output=True,
                            timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr.decode(errors="replace"))
