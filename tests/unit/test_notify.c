@@ -384,90 +384,114 @@ notice_every_kind_and_language(void **state)
 		}
 }
 
+/* The buffers a notice test renders into (cmocka's state). */
+struct fx {
+	struct buf s, t;
+	char err[256];
+};
+
+static int
+fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	buf_init(&f->s, 1024);
+	buf_init(&f->t, 64 * 1024);
+	*state = f;
+	return 0;
+}
+
+static int
+fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	buf_free(&f->s);
+	buf_free(&f->t);
+	free(f);
+	return 0;
+}
+
 static void
 notice_says_what_it_must(void **state)
 {
+	struct fx *f = *state;
 	struct notify_letter l = sample("decision", "kk");
-	struct buf s, t;
-	char err[256];
+	struct buf *s = &f->s, *t = &f->t;
+	char *err = f->err;
+	const size_t errlen = sizeof(f->err);
 
-	(void)state;
-	buf_init(&s, 1024);
-	buf_init(&t, 64 * 1024);
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), 0);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), 0);
 	/* Spot checks by hand, beside the catalogue-made comparison. */
-	assert_string_equal(s.data,
+	assert_string_equal(s->data,
 	    "Шағымыңызды қарау нәтижесі туралы "
 	    "(талон № 2026-483920175-4)");
-	assert_non_null(strstr(t.data, "16.11.2026"));
-	assert_non_null(strstr(t.data, "ішінара қанағаттандырылды"));
-	assert_non_null(strstr(t.data, l.reasoning));
-	assert_non_null(strstr(t.data, "Әбілқасымова Гүлнұр Серікқызы"));
-	assert_non_null(strstr(t.data, "(Регламент 5, 32-тармақ)"));
+	assert_non_null(strstr(t->data, "16.11.2026"));
+	assert_non_null(strstr(t->data, "ішінара қанағаттандырылды"));
+	assert_non_null(strstr(t->data, l.reasoning));
+	assert_non_null(strstr(t->data, "Әбілқасымова Гүлнұр Серікқызы"));
+	assert_non_null(strstr(t->data, "(Регламент 5, 32-тармақ)"));
 
 	/* In Russian, the body's Russian name; an unknown outcome fails. */
 	l.lang = "ru";
-	buf_reset(&s);
-	buf_reset(&t);
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), 0);
-	assert_non_null(strstr(t.data, l.body_name_ru));
-	assert_null(strstr(t.data, l.body_name_kk));
+	buf_reset(s);
+	buf_reset(t);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), 0);
+	assert_non_null(strstr(t->data, l.body_name_ru));
+	assert_null(strstr(t->data, l.body_name_kk));
 	l.outcome = "maybe";
-	buf_reset(&s);
-	buf_reset(&t);
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
+	buf_reset(s);
+	buf_reset(t);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 	assert_non_null(strstr(err, "notice.outcome.maybe"));
 
 	/* A fact a text needs and the notice lacks: an error, no blank. */
 	l = sample("extended", "en");
 	l.new_due = NULL;
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 	assert_non_null(strstr(err, "{new-due}"));
 	/* No such kind or language. */
 	l = sample("appeal", "kk");
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 	l = sample("decision", "de");
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
-	buf_free(&s);
-	buf_free(&t);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 }
 
 static void
 notice_values_are_verbatim(void **state)
 {
+	struct fx *f = *state;
 	struct notify_letter l = sample("decision", "kk");
-	struct buf s, t;
-	char err[256];
+	struct buf *s = &f->s, *t = &f->t;
+	char *err = f->err;
+	const size_t errlen = sizeof(f->err);
 
-	(void)state;
-	buf_init(&s, 1024);
-	buf_init(&t, 64 * 1024);
 	/* A value is never read as a placeholder, markup or entity. */
 	l.reasoning = "{talon} {nope} <b>&amp; ]]> &#10;\nline 2 }";
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), 0);
-	assert_non_null(strstr(t.data, l.reasoning));
+	assert_int_equal(notify_text(&l, s, t, err, errlen), 0);
+	assert_non_null(strstr(t->data, l.reasoning));
 	/* Not UTF-8, or a control character: refused. */
 	l.reasoning = "\xff\xfe";
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 	l.reasoning = "a\x01b";
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 	/* A line ends in LF. */
 	l.reasoning = "line 1\r\nline 2";
-	buf_reset(&t);
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), 0);
-	assert_non_null(strstr(t.data, "line 1\nline 2"));
-	assert_null(strchr(t.data, '\r'));
+	buf_reset(t);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), 0);
+	assert_non_null(strstr(t->data, "line 1\nline 2"));
+	assert_null(strchr(t->data, '\r'));
 	/* A line break cannot reach the subject. */
 	l = sample("decision", "kk");
 	l.talon = "1\nBcc: x@example.com";
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 	/* The output's cap is kept. */
 	l = sample("decision", "kk");
-	buf_free(&t);
-	buf_init(&t, 10);
-	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), -1);
-	buf_free(&s);
-	buf_free(&t);
+	buf_free(t);
+	buf_init(t, 10);
+	assert_int_equal(notify_text(&l, s, t, err, errlen), -1);
 }
 
 /* Copies the folder src into dst, one level of sub-folders. */
@@ -1301,8 +1325,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(notice_every_kind_and_language),
-		cmocka_unit_test(notice_says_what_it_must),
-		cmocka_unit_test(notice_values_are_verbatim),
+		cmocka_unit_test_setup_teardown(
+		    notice_says_what_it_must, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    notice_values_are_verbatim, fx_setup, fx_teardown),
 		cmocka_unit_test(notice_missing_key_fails),
 		cmocka_unit_test(rfc2047_subject),
 		cmocka_unit_test(mime_structure),
