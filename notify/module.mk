@@ -5,7 +5,7 @@ LIB_SRCS += notify/common.c notify/notice.c notify/pdf.c notify/letter.c \
 	notify/talon.c notify/register.c notify/mime.c notify/smtp.c \
 	notify/capture.c notify/renderer.c notify/outbox.c
 UNIT_TESTS += tests/unit/test_notify.c tests/unit/test_renderer.c
-PKGS += pangocairo cairo-pdf libqrencode
+PKGS += pangocairo cairo-pdf libqrencode gmime-3.0
 
 # The renderer process confines itself with seccomp where libseccomp is.
 ifeq ($(shell $(PKG_CONFIG) --exists libseccomp && echo yes),yes)

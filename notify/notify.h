@@ -165,27 +165,18 @@ struct notify_mime_in {
 	const char *pdf_name;	 /* ASCII file name of the attachment */
 };
 
-#define NOTIFY_MIME_LINE 76 /* base64 line, encoded word */
-
 /*
- * Writes an RFC 5322 message with CRLF line endings: From, To, Subject
- * (RFC 2047 B-encoded when not plain ASCII), Date, Message-ID,
- * MIME-Version, Auto-Submitted: auto-generated; a multipart/mixed body
- * with a base64 text/plain UTF-8 part and the PDF (base64) as an
+ * Writes an RFC 5322 message with CRLF line endings, composed by GMime:
+ * From, To (display names RFC 2047-encoded when not plain ASCII),
+ * Subject (likewise), Date, Message-ID <uid@host> (the same on every
+ * resend), MIME-Version, Auto-Submitted: auto-generated; a
+ * multipart/mixed body with a text/plain UTF-8 part (the texts, CRLF,
+ * base64 or quoted-printable as is shorter) and the PDF (base64) as an
  * attachment.  Appends to out.  Returns 0, or -1 on a bad field (an
  * address notify_email_valid() refuses, CR or LF in a header value, a
  * uid or host that cannot be a Message-ID) or when out is full.
  */
 int notify_mime(const struct notify_mime_in *, struct buf *out);
-
-/*
- * Appends the RFC 2047 form of a UTF-8 header value, continuing the
- * buffer's last line (after "Subject: "): the value itself when it is
- * printable ASCII and fits, else "=?UTF-8?B?...?=" words that never
- * split a character, joined by CRLF SP, no line over 76 characters.
- * Returns 0, or -1 on CR, LF or bad UTF-8 in the value or a full buffer.
- */
-int notify_mime_encode_header(const char *value, struct buf *out);
 
 /*
  * A practical check of an email address: one '@'; a local part of
