@@ -1,8 +1,9 @@
 /*
  * storelimit: the limit of the storage.  Writes the rows one registration
  * writes (complaints_entry_insert: the body, the repeat lookup, the journal
- * number, the entry with its content hash, the row hash and the chained
- * event), each in a savepoint as the writer runs jobs, batch rows to a
+ * number, the entry with its law and content hash, the row hash computed
+ * from the values inserted, and the chained event), each in a savepoint
+ * as the writer runs jobs, batch rows to a
  * transaction, with the schema and pragmas of db_open (WAL,
  * synchronous = FULL: one fsync per commit), for a fixed time per batch
  * size, on a new database in dir:
@@ -42,6 +43,7 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 	struct db_complaint c;
 	struct db_body b;
 	struct db_event ev;
+	struct db_law law;
 	uint8_t ahash[32], akey[32], chash[32], rowhash[32];
 	char talon[TALON_LEN + 1], code[ACCESS_CODE_LEN + 1];
 	char reasons[4096], addr[256];
@@ -82,6 +84,13 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 	crypto_generichash(
 	    akey, 32, (const uint8_t *)addr, strlen(addr), NULL, 0);
 	c.applicant_key = akey;
+	memset(&law, 0, sizeof(law));
+	snprintf(law.clause, sizeof(law.clause), "art. 25 p. 2");
+	snprintf(law.basis, sizeof(law.basis),
+	    "accepted on or after the rule set's start");
+	snprintf(law.count_from, sizeof(law.count_from), "registration");
+	snprintf(law.ground, sizeof(law.ground), "decision");
+	c.law = &law;
 	if (db_repeat_find(db, akey, c.service, now - 365 * 86400, 0, &rid,
 		&rcase) == DB_OK)
 		c.repeat_of = rid;
@@ -107,7 +116,8 @@ one(struct db *db, uint64_t *rs, const uint8_t key[32], int64_t seq)
 	ev.actor = c.registrar_name;
 	ev.action = "register";
 	ev.state_after = "registered";
-	if ((rc = db_complaint_row_hash(db, id, rowhash)) != DB_OK)
+	if ((rc = db_complaint_row_hash_new(
+		 db, &c, id, chash, NULL, 0, rowhash)) != DB_OK)
 		return rc;
 	return db_event_append(db, &ev, rowhash);
 }

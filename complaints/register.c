@@ -379,6 +379,7 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	c->rules = out->rules;
 	c->due = out->due;
 	c->state = "registered";
+	c->law = &out->law;
 	for (i = 0; i < TALON_TRIES; i++) {
 		complaints_talon_generate(out->year, out->talon);
 		rc = db_complaint_insert(db, c, &out->id, chash);
@@ -392,8 +393,6 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 		if ((rc = db_attachment_insert(db, out->id, i + 1, &att[i])) !=
 		    DB_OK)
 			return rc;
-	if ((rc = db_law_set(db, out->id, &out->law)) != DB_OK)
-		return rc;
 
 	note[0] = '\0';
 	if (detail)
@@ -422,7 +421,8 @@ complaints_entry_insert(struct db *db, struct complaints *cx,
 	ev.action = action;
 	ev.state_after = "registered";
 	ev.detail = note[0] ? note : NULL;
-	if ((rc = db_complaint_row_hash(db, out->id, rowhash)) != DB_OK)
+	if ((rc = db_complaint_row_hash_new(
+		 db, c, out->id, chash, att, natt, rowhash)) != DB_OK)
 		return rc;
 	return db_event_append(db, &ev, rowhash);
 }

@@ -66,6 +66,8 @@ int db_body_by_id(struct db *, int64_t id, struct db_body *);
 int db_journal_next(struct db *, int64_t body_id, int year, int64_t *no);
 
 /* One journal entry as stored. */
+struct db_law;
+
 struct db_complaint {
 	int64_t id;
 	const char *talon;
@@ -109,13 +111,14 @@ struct db_complaint {
 	int court_told;
 	int open; /* the body must still act */
 	/*
-	 * Given at registration and kept by the domain in the entry's law
-	 * (db_law_set), not by db_complaint_insert: the ground ("decision",
-	 * "quality"; NULL decision) and the intake the registrar checked
-	 * ("what=1;what=0;", NULL none).
+	 * Given at registration: the ground ("decision", "quality"; NULL
+	 * decision) and the intake the registrar checked ("what=1;what=0;",
+	 * NULL none), from which the domain makes the entry's law.
 	 */
 	const char *ground;
 	const char *intake_checked;
+	/* The entry's law, written with the row (NULL: none). */
+	const struct db_law *law;
 };
 /*
  * Inserts; DB_CONSTRAINT when the talon number is taken.  hash gets the
@@ -187,6 +190,16 @@ int db_complaint_change(
     struct db *, const struct db_complaint *, const struct db_event *);
 /* The audit hash of a stored row: its non-NULL columns and attachments. */
 int db_complaint_row_hash(struct db *, int64_t id, uint8_t out[32]);
+/*
+ * The same hash of the row db_complaint_insert has just written from c
+ * (id, content hash chash) and its attachments att[0..natt), computed
+ * from those values instead of read back; it reads the row back only
+ * when the table has a column the insert does not write that has a
+ * default.
+ */
+int db_complaint_row_hash_new(struct db *, const struct db_complaint *c,
+    int64_t id, const uint8_t chash[32], const struct db_attachment *att,
+    int natt, uint8_t out[32]);
 
 /* Callbacks for rows; return non-zero to stop. */
 struct db_event_row {
@@ -241,9 +254,9 @@ struct db_notification {
 int db_notification_insert(struct db *, const struct db_notification *);
 
 /*
- * The law as it applies to an entry (db/law.c): set once at
- * registration, in the caller's transaction, before the row's hash is
- * taken.  Empty strings are stored as NULL.
+ * The law as it applies to an entry (db/law.c): written with the row at
+ * registration (db_complaint.law), so that its hash covers it.  Empty
+ * strings are stored as NULL.
  */
 struct db_law {
 	char clause[96];      /* "art. 25 p. 2" */
@@ -256,7 +269,6 @@ struct db_law {
 	/* Read only: when it arrived and when it was registered. */
 	int64_t received_at, accepted_at;
 };
-int db_law_set(struct db *, int64_t id, const struct db_law *);
 /* DB_NOTFOUND when there is no such entry. */
 int db_law_get(struct db *, int64_t id, struct db_law *);
 /*

@@ -71,7 +71,6 @@ enum db_stmt {
 	ST_TOKEN_REVOKE_STAFF,
 	ST_TOKEN_LIST,
 	ST_STAFF_EVENT,
-	ST_LAW_SET,
 	ST_LAW_GET,
 	ST_FORWARD_OVERDUE,
 	ST_FORWARD_REMIND,
@@ -99,16 +98,26 @@ enum db_stmt {
 	ST__MAX
 };
 
+#define DB_ROWMAP_MAX 128
+
 struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST__MAX];
 	int flags;
 	struct db *pool_next;
+	/* db_complaint_row_hash_new: 0 not loaded, -1 read back. */
+	int rowmap_n;
+	short rowmap[DB_ROWMAP_MAX];
 };
 
 #include <sodium.h>
 
 int db_step(struct db *, sqlite3_stmt *);
+/*
+ * The query plan of statement i (EXPLAIN QUERY PLAN, its details joined
+ * by "; "), for the tests that prove each index is used.
+ */
+int db_plan(struct db *, enum db_stmt i, char *out, size_t len);
 void db_hash_field(crypto_generichash_state *, const void *, size_t);
 void db_hash_str(crypto_generichash_state *, const char *);
 void db_hash_i64(crypto_generichash_state *, int64_t);

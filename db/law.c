@@ -20,24 +20,6 @@ copy_col(sqlite3_stmt *st, int i, char *out, size_t len)
 }
 
 int
-db_law_set(struct db *db, int64_t id, const struct db_law *l)
-{
-	sqlite3_stmt *st = db_stmt(db, ST_LAW_SET);
-	int rc;
-
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_opt(st, 2, l->clause[0] ? l->clause : NULL);
-	db_bind_opt(st, 3, l->basis[0] ? l->basis : NULL);
-	db_bind_opt(st, 4, l->count_from[0] ? l->count_from : NULL);
-	db_bind_opt(st, 5, l->ground[0] ? l->ground : NULL);
-	db_bind_opt(st, 6, l->intake[0] ? l->intake : NULL);
-	db_bind_opt(st, 7, l->forward_due[0] ? l->forward_due : NULL);
-	rc = db_step(db, st);
-	sqlite3_reset(st);
-	return db_rc_from_sqlite(db, rc);
-}
-
-int
 db_law_get(struct db *db, int64_t id, struct db_law *l)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_LAW_GET);

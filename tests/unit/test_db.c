@@ -14,7 +14,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "db/db.h"
+#include "db/db_int.h"
 
 struct fx {
 	char dir[64];
@@ -212,6 +212,173 @@ complaint_insert_and_status(void **state)
 	assert_int_not_equal(raw_exec(f->path, "DELETE FROM event"), SQLITE_OK);
 	assert_int_not_equal(
 	    raw_exec(f->path, "DELETE FROM complaint"), SQLITE_OK);
+}
+
+/* Inserts c with its attachments and checks the row hash computed from
+ * the values against the one read back from the stored row. */
+static void
+row_hash_check(struct db *db, struct db_complaint *c,
+    const struct db_attachment *att, int natt)
+{
+	uint8_t chash[32], mine[32], stored[32];
+	int64_t id;
+
+	assert_int_equal(db_complaint_insert(db, c, &id, chash), DB_OK);
+	for (int i = 0; i < natt; i++)
+		assert_int_equal(
+		    db_attachment_insert(db, id, i + 1, &att[i]), DB_OK);
+	assert_int_equal(
+	    db_complaint_row_hash_new(db, c, id, chash, att, natt, mine),
+	    DB_OK);
+	assert_int_equal(db_complaint_row_hash(db, id, stored), DB_OK);
+	assert_memory_equal(mine, stored, 32);
+}
+
+static void
+row_hash_from_values(void **state)
+{
+	static const uint8_t key[32] = { 1, 2, 3 };
+	static const struct db_attachment att[2] = {
+		{ "a.pdf", "application/pdf",
+		    "00112233445566778899aabbccddeeff"
+		    "00112233445566778899aabbccddeeff" },
+		{ "b.jpg", "image/jpeg",
+		    "ffeeddccbbaa99887766554433221100"
+		    "ffeeddccbbaa99887766554433221100" },
+	};
+	struct fx *f = *state;
+	struct db_complaint c;
+	struct db_law law;
+	struct db_body b;
+	struct db *again;
+	char err[256];
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &b), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	/* The fewest fields: the optional ones NULL, "" stored as NULL. */
+	fill(&c, "2026-000000001-5", b.id, 1);
+	c.patronymic = "";
+	row_hash_check(f->db, &c, NULL, 0);
+	/* Every field, the law and attachments. */
+	fill(&c, "2026-000000002-1", b.id, 2);
+	c.subject_institution = "almaty-edu";
+	c.subject_official = "Директор";
+	c.patronymic = "Серікұлы";
+	c.address = "Алматы қ.";
+	c.email = "a@example.kz";
+	c.phone = "+7 701 000-00-00";
+	c.representative_of = "Әбілқасымова Ә.";
+	c.is_signed = 1;
+	c.case_id = 1;
+	c.parent_id = 1;
+	c.link = "forwarded-from";
+	c.level = 1;
+	c.repeat_of = 1;
+	c.applicant_key = key;
+	memset(&law, 0, sizeof(law));
+	snprintf(law.clause, sizeof(law.clause), "art. 25 p. 2");
+	snprintf(law.basis, sizeof(law.basis), "the rule set of the day");
+	snprintf(law.count_from, sizeof(law.count_from), "registration");
+	snprintf(law.ground, sizeof(law.ground), "decision");
+	snprintf(law.intake, sizeof(law.intake), "handwritten=no");
+	snprintf(law.forward_due, sizeof(law.forward_due), "2026-12-01");
+	c.law = &law;
+	row_hash_check(f->db, &c, att, 2);
+	/* A law with some parts empty. */
+	fill(&c, "2026-000000003-8", b.id, 3);
+	law.forward_due[0] = law.intake[0] = '\0';
+	c.law = &law;
+	row_hash_check(f->db, &c, att, 1);
+	assert_int_equal(db_commit(f->db), DB_OK);
+
+	/*
+	 * A column the insert does not know, with a default, is in the
+	 * stored row: the hash must still be the stored row's.
+	 */
+	assert_int_equal(raw_exec(f->path,
+			     "ALTER TABLE complaint ADD COLUMN x TEXT "
+			     "DEFAULT 'x'"),
+	    SQLITE_OK);
+	again = db_open(f->path, DB_OPEN_WRITE, err, sizeof(err));
+	assert_non_null(again);
+	assert_int_equal(db_begin(again), DB_OK);
+	fill(&c, "2026-000000004-2", b.id, 4);
+	row_hash_check(again, &c, NULL, 0);
+	assert_int_equal(db_rollback(again), DB_OK);
+	db_close(again);
+}
+
+/*
+ * Every index a registration writes is used by a query: its statement's
+ * plan names it (EXPLAIN QUERY PLAN on the migrated schema).  An index no
+ * statement uses costs every registration for nothing.
+ */
+static void
+index_plans(void **state)
+{
+	static const struct {
+		enum db_stmt st;
+		const char *index;
+	} uses[] = {
+		{ ST_STATUS_BY_TALON, "sqlite_autoindex_complaint_1" },
+		{ ST_JOURNAL_EXPORT, "sqlite_autoindex_complaint_2" },
+		{ ST_CASE_OF, "complaint_case" },
+		{ ST_REPEAT_FIND, "complaint_applicant" },
+		{ ST_WATCH_OVERDUE, "complaint_watch_overdue" },
+		{ ST_WATCH_REMIND, "complaint_watch_remind" },
+		{ ST_LIST_OVERDUE, "complaint_overdue" },
+		{ ST_LIST_BODY, "complaint_body" },
+		{ ST_FORWARD_OVERDUE, "complaint_watch_forward" },
+		{ ST_EVENT_LAST_HASH, "event_body" },
+		{ ST_EVENTS_OF, "event_complaint" },
+		{ ST_VERIFY_LAST_EVENT, "event_complaint" },
+		{ ST_REPORT_TRACE, "event_at" },
+	};
+	struct fx *f = *state;
+	char plan[4096], want[128];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++) {
+		assert_int_equal(
+		    db_plan(f->db, uses[i].st, plan, sizeof(plan)), DB_OK);
+		snprintf(want, sizeof(want), "INDEX %s ", uses[i].index);
+		if (strstr(plan, want) == NULL)
+			fail_msg("%s is not used by statement %d: %s",
+			    uses[i].index, (int)uses[i].st, plan);
+	}
+	/* The case index is partial: only the entries of a case. */
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h,
+			     "SELECT sql FROM sqlite_master WHERE name = "
+			     "'complaint_case'",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 0),
+	    "WHERE case_id IS NOT NULL"));
+	sqlite3_finalize(st);
+	/* No index of complaint or event that the list above leaves out. */
+	assert_int_equal(sqlite3_prepare_v2(h,
+			     "SELECT name FROM sqlite_master WHERE type = "
+			     "'index' AND tbl_name IN ('complaint', 'event')",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int found = 0;
+
+		for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+			found |= strcmp(name, uses[i].index) == 0;
+		if (!found)
+			fail_msg(
+			    "index %s: no statement shown to use it", name);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	assert_true(n > 0);
 }
 
 /* The reports' counters: kept by the trigger, summed, recounted, traced. */
@@ -490,6 +657,9 @@ main(void)
 		    journal_numbers_per_body_and_year, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    complaint_insert_and_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    row_hash_from_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(index_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    report_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
