@@ -22,7 +22,11 @@ Runs, in this process tree, on 127.0.0.1 only, each server on a free port
                    that year's events by their index (the limit: the
                    least a report read from the events would cost);
                    GET /api/v1/journal?body=B&year=Y streamed while the
-                   daemon's RSS is sampled
+                   daemon's RSS is sampled; the same sampling (VmRSS every
+                   20 ms, VmHWM before and after) while a year's report
+                   by institution downloads as XLSX and CSV and while
+                   the trace of the year's received complaints is read
+                   page after page
   6. start-up      exec to /healthz answering, largest journal
 
 and prints a table (throughput, p50/p99, peak RSS of complaintsd from
@@ -749,7 +753,11 @@ def time_event_count(db_path, year):
     return {"events": n, "cold": el, "warm": warm}
 
 
-def export_journal(srv, token, body, year):
+def stream_get(srv, path, token, count=b"\0", tail_len=200):
+    """GETs path, reading the answer as it comes while the daemon's RSS is
+    sampled every 20 ms: status, seconds, bytes, how many times count
+    occurs, the answer's last tail_len bytes, the RSS (MiB) before, at
+    least and at most during, and after, and VmHWM before and after."""
     hdr = {"Authorization": "Bearer " + token} if token else {}
     samples = []
     stop = threading.Event()
@@ -761,34 +769,75 @@ def export_journal(srv, token, body, year):
                 samples.append(s.get("VmRSS", 0) / 1024.0)
             time.sleep(0.02)
 
-    before = proc_status(srv.pid()).get("VmRSS", 0) / 1024.0
+    before = proc_status(srv.pid())
     th = threading.Thread(target=sample, daemon=True)
     th.start()
     t0 = time.monotonic()
     c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=300)
-    nbytes, nrows = 0, 0
+    nbytes, nrows, tail = 0, 0, b""
     try:
-        c.request("GET", "/api/v1/journal?body=%s&year=%d" % (body, year),
-                  headers=hdr)
+        c.request("GET", path, headers=hdr)
         r = c.getresponse()
         st = r.status
-        tail = b""
         while True:
             chunk = r.read(65536)
             if not chunk:
                 break
             nbytes += len(chunk)
-            nrows += (tail + chunk).count(b"<entry")
-            tail = chunk[-8:]
+            nrows += (tail[-len(count) + 1:] + chunk).count(count) \
+                if len(count) > 1 else chunk.count(count)
+            tail = (tail + chunk)[-tail_len:]
     finally:
         c.close()
         el = time.monotonic() - t0
         stop.set()
         th.join()
+    after = proc_status(srv.pid())
     return {"status": st, "seconds": el, "bytes": nbytes, "rows": nrows,
-            "rss_before": before, "rss_min": min(samples or [0]),
-            "rss_max": max(samples or [0]),
-            "rss_after": proc_status(srv.pid()).get("VmRSS", 0) / 1024.0}
+            "tail": tail, "rss_before": before.get("VmRSS", 0) / 1024.0,
+            "rss_min": min(samples or [0]), "rss_max": max(samples or [0]),
+            "rss_after": after.get("VmRSS", 0) / 1024.0,
+            "hwm_before": before.get("VmHWM", 0) / 1024.0,
+            "hwm_after": after.get("VmHWM", 0) / 1024.0}
+
+
+def export_journal(srv, token, body, year):
+    return stream_get(srv, "/api/v1/journal?body=%s&year=%d" % (body, year),
+                      token, b"<entry")
+
+
+def stream_reports(srv, token, year, pages=40, seconds=60):
+    """RSS while a year's report streams: the workbook and the CSV by
+    institution (the grouping with the most rows), then the trace of the
+    year's received complaints, page after page (at most pages of 500,
+    or seconds), each sampled as stream_get does."""
+    out = {}
+    q = "from=%d-01-01&to=%d-12-31" % (year, year)
+    for fmt in ("xlsx", "csv"):
+        out[fmt] = stream_get(srv, "/api/v1/reports/summary?%s&group="
+                              "institution&format=%s" % (q, fmt), token)
+    t = {"pages": 0, "rows": 0, "times": [], "rss_before": None,
+         "rss_max": 0, "hwm_before": None, "status": None}
+    after, t0 = 0, time.monotonic()
+    while t["pages"] < pages and time.monotonic() - t0 < seconds:
+        r = stream_get(srv, "/api/v1/reports/complaints?figure=received&%s"
+                       "&limit=500&after=%d" % (q, after), token,
+                       b"<complaint ")
+        t["status"] = r["status"]
+        if t["rss_before"] is None:
+            t["rss_before"], t["hwm_before"] = r["rss_before"], \
+                r["hwm_before"]
+        t["rss_max"] = max(t["rss_max"], r["rss_max"])
+        t["hwm_after"], t["rss_after"] = r["hwm_after"], r["rss_after"]
+        t["pages"] += 1
+        t["rows"] += r["rows"]
+        t["times"].append(r["seconds"] * 1000)
+        m = re.search(rb'<more after="(\d+)"', r["tail"])
+        if r["status"] != 200 or not m:
+            break
+        after = int(m.group(1))
+    out["trace"] = t
+    return out
 
 
 def phase_lookups(a, res, http_lim, known, auth):
@@ -902,6 +951,41 @@ def phase_lookups(a, res, http_lim, known, auth):
             log("  export %s %d: status %d, %d rows in %.2f s, RSS %.1f.."
                 "%.1f MiB" % (body, year, e["status"], e["rows"],
                               e["seconds"], e["rss_min"], e["rss_max"]))
+            rs = stream_reports(srv, tok, year)
+            out["report_stream"] = rs
+            for fmt in ("xlsx", "csv"):
+                e = rs[fmt]
+                res.add(phase="report-" + fmt, size=n, conns=1,
+                        p50_ms=e["seconds"] * 1000,
+                        peak_rss_mib=e["hwm_after"],
+                        note="GET /api/v1/reports/summary %d group="
+                        "institution format=%s: status %d, %.1f MB in %.2f "
+                        "s; RSS %.1f MiB before, %.1f..%.1f during, %.1f "
+                        "after; VmHWM %.1f -> %.1f MiB" % (
+                            year, fmt, e["status"], e["bytes"] / 1e6,
+                            e["seconds"], e["rss_before"], e["rss_min"],
+                            e["rss_max"], e["rss_after"], e["hwm_before"],
+                            e["hwm_after"]))
+                log("  report %s %d by institution: status %d, %.1f MB in "
+                    "%.2f s, RSS %.1f..%.1f MiB, VmHWM %.1f -> %.1f MiB" % (
+                        fmt, year, e["status"], e["bytes"] / 1e6,
+                        e["seconds"], e["rss_before"], e["rss_max"],
+                        e["hwm_before"], e["hwm_after"]))
+            t = rs["trace"]
+            tm = t["times"] or [0]
+            res.add(phase="report-trace", size=n, conns=1,
+                    p50_ms=statistics.median(tm), p99_ms=max(tm),
+                    peak_rss_mib=t["hwm_after"],
+                    note="GET /api/v1/reports/complaints?figure=received "
+                    "%d, 500 a page: status %s, %d pages, %d rows; RSS %.1f "
+                    "MiB before, at most %.1f during; VmHWM %.1f -> %.1f "
+                    "MiB" % (year, t["status"], t["pages"], t["rows"],
+                             t["rss_before"] or 0, t["rss_max"],
+                             t["hwm_before"] or 0, t["hwm_after"]))
+            log("  trace of %d's received: %d pages, %d rows, median %.1f "
+                "ms a page, RSS %.1f..%.1f MiB" % (
+                    year, t["pages"], t["rows"], statistics.median(tm),
+                    t["rss_before"] or 0, t["rss_max"]))
             out["hwm_all"] = srv.hwm_mib()
         finally:
             srv.stop()
@@ -1016,6 +1100,18 @@ def report(a, res, reg, look, mach, elapsed):
                     "journal export streamed with flat RSS: %d rows, RSS "
                     "%.1f MiB before, at most %.1f during (status %d)" %
                     (e["rows"], e["rss_before"], e["rss_max"], e["status"]))
+        if "report_stream" in look:
+            rs = look["report_stream"]
+            for k in ("xlsx", "csv", "trace"):
+                e = rs[k]
+                grew = e["rss_max"] - (e["rss_before"] or 0)
+                verdict(e["status"] == 200 and grew < 16,
+                        "RSS stays flat while a report streams (%s, a "
+                        "year by institution%s): %.1f MiB before, at most "
+                        "%.1f during, VmHWM %.1f -> %.1f MiB" % (
+                            k, ", %d pages" % e["pages"] if k == "trace"
+                            else "", e["rss_before"] or 0, e["rss_max"],
+                            e["hwm_before"] or 0, e["hwm_after"]))
         if "report" in look:
             rp = look["report"]
             for g in ("body", "month"):

@@ -397,6 +397,14 @@ enum complaints_report_format {
 int complaints_report(struct complaints *, const struct complaints_actor *,
     const struct complaints_report_query *, enum complaints_report_format,
     struct buf *out, struct complaints_error *);
+/*
+ * The workbook (as COMPLAINTS_REPORT_XLSX) in an unlinked temporary
+ * file, written in constant memory: *fd reads it from its start, and the
+ * caller closes it.
+ */
+int complaints_report_xlsx(struct complaints *,
+    const struct complaints_actor *, const struct complaints_report_query *,
+    int *fd, struct complaints_error *);
 /* A chart as SVG: "monthly", "timeliness" or "overdue". */
 int
 complaints_report_chart(struct complaints *, const struct complaints_actor *,

@@ -22,8 +22,6 @@
 
 #include "complaints/complaints_int.h"
 
-#define XLSX_MAX (32 * 1024 * 1024)
-
 static const struct {
 	const char *group, *sheet;
 } sheets[] = {
@@ -100,16 +98,19 @@ xlsx_sheet(lxw_workbook *wb, const char *name, const struct report *r,
 		worksheet_write_string(ws, 2, 3, "Қызмет - Услуга", f->bold);
 		worksheet_write_number(ws, 2, 4, r->service, NULL);
 	}
+	/* Constant memory: row by row, a row's height before its cells. */
+	worksheet_set_row(ws, 3, 45, NULL);
 	worksheet_write_string(ws, 3, 0, "Кілт", f->head);
 	worksheet_write_string(ws, 3, 1, "Атауы", f->head);
-	worksheet_write_string(ws, 4, 0, "Ключ", f->head);
-	worksheet_write_string(ws, 4, 1, "Наименование", f->head);
-	for (size_t i = 0; i < report_nfigures; i++) {
+	for (size_t i = 0; i < report_nfigures; i++)
 		worksheet_write_string(
 		    ws, 3, (lxw_col_t)(2 + i), report_figures[i].kk, f->head);
+	worksheet_set_row(ws, 4, 45, NULL);
+	worksheet_write_string(ws, 4, 0, "Ключ", f->head);
+	worksheet_write_string(ws, 4, 1, "Наименование", f->head);
+	for (size_t i = 0; i < report_nfigures; i++)
 		worksheet_write_string(
 		    ws, 4, (lxw_col_t)(2 + i), report_figures[i].ru, f->head);
-	}
 	for (size_t i = 0; i <= r->n; i++, row++) {
 		const struct report_group *g = i < r->n ? &r->g[i] : &r->total;
 
@@ -132,113 +133,121 @@ xlsx_sheet(lxw_workbook *wb, const char *name, const struct report *r,
 	worksheet_set_column(ws, 0, 0, 16, NULL);
 	worksheet_set_column(ws, 1, 1, 48, NULL);
 	worksheet_set_column(ws, 2, (lxw_col_t)(1 + report_nfigures), 16, NULL);
-	worksheet_set_row(ws, 3, 45, NULL);
-	worksheet_set_row(ws, 4, 45, NULL);
 	worksheet_freeze_panes(ws, 5, 2);
 }
 
 /* Reads the whole file into out; -1 when it does not fit. */
 static int
-slurp(const char *path, struct buf *out)
+slurp(int fd, struct buf *out)
 {
 	char chunk[16384];
 	ssize_t n;
-	int fd, rc = 0;
+	int rc = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
 		if ((rc = buf_add(out, chunk, (size_t)n)) == -1)
 			break;
-	close(fd);
 	return n < 0 ? -1 : rc;
 }
 
+static void
+xlsx_formats(lxw_workbook *wb, struct xfmt *f)
+{
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 14);
+	f->bold = workbook_add_format(wb);
+	format_set_bold(f->bold);
+	f->head = workbook_add_format(wb);
+	format_set_bold(f->head);
+	format_set_text_wrap(f->head);
+	format_set_align(f->head, LXW_ALIGN_VERTICAL_TOP);
+	format_set_bottom(f->head, LXW_BORDER_THIN);
+	f->date = workbook_add_format(wb);
+	format_set_num_format(f->date, "yyyy-mm-dd");
+	f->month = workbook_add_format(wb);
+	format_set_num_format(f->month, "yyyy-mm");
+	f->num = workbook_add_format(wb);
+	format_set_num_format(f->num, "0");
+	f->dec = workbook_add_format(wb);
+	format_set_num_format(f->dec, "0.0");
+}
+
+/*
+ * The workbook in libxlsxwriter's constant-memory mode (each row goes
+ * to a temporary file as the next begins), one grouping at a time: the
+ * memory it takes is that of one grouping's figures, whatever the size
+ * of the journal.  The file is unlinked; *fd reads it from the start.
+ */
 static int
 report_xlsx(struct complaints *cx, struct db *db,
     const struct complaints_actor *a, const struct complaints_report_query *q,
-    struct buf *out, struct complaints_error *e)
+    int *fd, struct complaints_error *e)
 {
 	struct complaints_report_query one = *q;
-	struct report r[sizeof(sheets) / sizeof(sheets[0])];
+	lxw_workbook_options opt;
 	lxw_workbook *wb = NULL;
+	struct report r;
 	struct xfmt f;
 	const char *tmp = getenv("TMPDIR");
-	char path[1024];
-	size_t i, made = 0;
-	int fd = -1, rc = -1;
+	char path[600], dir[513];
+	int rc = -1;
 
-	path[0] = '\0';
-	for (i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++, made++) {
-		one.group = sheets[i].group;
-		if (report_make(cx, db, a, &one, &r[i], e) == -1) {
-			report_free(&r[i]);
-			goto out;
-		}
-	}
-	snprintf(path, sizeof(path), "%s/complaints-report-XXXXXX",
-	    tmp && *tmp ? tmp : "/tmp");
-	if ((fd = mkstemp(path)) == -1) {
+	*fd = -1;
+	snprintf(dir, sizeof(dir), "%s",
+	    tmp && *tmp && strlen(tmp) < 512 ? tmp : "/tmp");
+	snprintf(path, sizeof(path), "%.512s/complaints-report-XXXXXX", dir);
+	if ((*fd = mkstemp(path)) == -1) {
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
 		    "a temporary file for the workbook: %s", strerror(errno));
-		path[0] = '\0';
-		goto out;
+		return -1;
 	}
-	close(fd);
-	if ((wb = workbook_new(path)) == NULL)
+	memset(&opt, 0, sizeof(opt));
+	opt.constant_memory = LXW_TRUE;
+	opt.tmpdir = dir;
+	if ((wb = workbook_new_opt(path, &opt)) == NULL)
 		goto fail;
-	f.title = workbook_add_format(wb);
-	format_set_bold(f.title);
-	format_set_font_size(f.title, 14);
-	f.bold = workbook_add_format(wb);
-	format_set_bold(f.bold);
-	f.head = workbook_add_format(wb);
-	format_set_bold(f.head);
-	format_set_text_wrap(f.head);
-	format_set_align(f.head, LXW_ALIGN_VERTICAL_TOP);
-	format_set_bottom(f.head, LXW_BORDER_THIN);
-	f.date = workbook_add_format(wb);
-	format_set_num_format(f.date, "yyyy-mm-dd");
-	f.month = workbook_add_format(wb);
-	format_set_num_format(f.month, "yyyy-mm");
-	f.num = workbook_add_format(wb);
-	format_set_num_format(f.num, "0");
-	f.dec = workbook_add_format(wb);
-	format_set_num_format(f.dec, "0.0");
-	for (i = 0; i < made; i++)
-		xlsx_sheet(wb, sheets[i].sheet, &r[i], &f);
+	xlsx_formats(wb, &f);
+	for (size_t i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++) {
+		one.group = sheets[i].group;
+		if (report_make(cx, db, a, &one, &r, e) == -1) {
+			report_free(&r);
+			goto out;
+		}
+		xlsx_sheet(wb, sheets[i].sheet, &r, &f);
+		report_free(&r);
+	}
 	rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 	wb = NULL;
-	if (rc == -1)
-		goto fail;
-	if (slurp(path, out) == -1) {
-		rc = -1;
-		complaints_error_set(e, COMPLAINTS_ELIMIT, "report-too-large",
-		    "the workbook does not fit in %zu bytes", out->cap);
-	}
-	goto out;
+	if (rc == 0 && lseek(*fd, 0, SEEK_SET) == 0)
+		goto out;
 fail:
 	rc = -1;
 	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-	    "the "
-	    "workbook cannot be written");
+	    "the workbook cannot be written");
 out:
 	if (wb)
 		workbook_close(wb);
-	if (path[0])
-		unlink(path);
-	for (i = 0; i < made; i++)
-		report_free(&r[i]);
+	unlink(path);
+	if (rc == -1) {
+		close(*fd);
+		*fd = -1;
+	}
 	return rc;
 }
 
 /* ---- Charts ---------------------------------------------------------- */
 
-#define SVG_W		800
-#define SVG_LABEL	350 /* the column of the row labels */
-#define SVG_BARS	380 /* the width of the longest bar */
-#define SVG_LABEL_CHARS 46  /* longer labels are cut, with an ellipsis */
-#define SVG_ROW		20
+/*
+ * A narrow chart, each label on its own line above its bar, so that on
+ * a phone's screen, scaled to its width, the text stays readable.
+ */
+#define SVG_W		440
+#define SVG_BARS	370 /* the width of the longest bar */
+#define SVG_LABEL_CHARS 56  /* longer labels are cut, with an ellipsis */
+#define SVG_TITLE_CHARS 46  /* a title's lines are wrapped at a space */
+#define SVG_ROW		18  /* the height of a bar */
+#define SVG_STEP	42  /* from one bar's label to the next */
 #define SVG_MAX_ROWS	400
 
 /* The series a chart can show, each with its pattern and legend. */
@@ -410,15 +419,49 @@ bar_add(struct svg_chart *c, const char *label, int n, const enum series *s,
 	return 0;
 }
 
-/* Horizontal bars, one a row, each with its label and total as text. */
+/*
+ * Writes text as lines of at most SVG_TITLE_CHARS characters, cut at
+ * spaces, from y down (w NULL: only counts); the y below the last.
+ */
+static double
+svg_lines(xmlTextWriterPtr w, double y, const char *cls, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	char line[400];
+	size_t n, cut, chars;
+
+	while (*p) {
+		n = cut = chars = 0;
+		while (p[n] != '\0' && chars < SVG_TITLE_CHARS) {
+			if (p[n] == ' ')
+				cut = n;
+			n++;
+			while ((p[n] & 0xc0) == 0x80)
+				n++;
+			chars++;
+		}
+		if (p[n] == '\0' || cut == 0)
+			cut = n;
+		snprintf(line, sizeof(line), "%.*s", (int)cut, (const char *)p);
+		if (w != NULL && svg_text(w, 10, y, NULL, cls, line) < 0)
+			return -1;
+		y += 19;
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	return y;
+}
+
+/* Horizontal bars, each under its label, with its total as text. */
 static int
 svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 {
-	char num[32], tip[400];
+	char num[32], tip[400], part[300];
 	const char *sep;
 	int64_t max = 1, tot;
 	double y, x, wd, h;
-	int legend_y;
+	int nlegend = 0;
 
 	for (size_t i = 0; i < c->nbars; i++) {
 		tot = 0;
@@ -427,7 +470,16 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 		if (tot > max)
 			max = tot;
 	}
-	h = 90 + (double)c->nbars * (SVG_ROW + 4) + 60;
+	for (int s = 0; s < S__MAX; s++)
+		nlegend += c->used[s];
+	/* The height: the title's lines, the legend's, the bars'. */
+	sep = strstr(c->title, " / ");
+	snprintf(part, sizeof(part), "%.*s",
+	    sep ? (int)(sep - c->title) : (int)strlen(c->title), c->title);
+	h = svg_lines(NULL, 22, NULL, part);
+	if (sep)
+		h = svg_lines(NULL, h, NULL, sep + 3);
+	h += 2 + 20.0 * nlegend + 12 + (double)c->nbars * SVG_STEP;
 	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
 	W(xmlTextWriterStartElement(w, BAD_CAST "svg"));
 	W(svg_attr(w, "xmlns", "http://www.w3.org/2000/svg"));
@@ -449,43 +501,33 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 	W(xmlTextWriterWriteString(w,
 	    BAD_CAST
 	    "text{font-family:'DejaVu "
-	    "Sans',sans-serif;font-size:12px;fill:#000}.h{font-size:15px;"
-	    "font-weight:bold}.s{font-weight:bold}.v{font-size:11px}"));
+	    "Sans',sans-serif;font-size:13px;fill:#000}.h{font-size:15px;"
+	    "font-weight:bold}.s{font-weight:bold}.v{font-size:12px}"));
 	W(xmlTextWriterEndElement(w));
 	W(svg_defs(w));
-	/* The title: Kazakh, then Russian on the next line. */
-	sep = strstr(c->title, " / ");
-	snprintf(tip, sizeof(tip), "%.*s",
-	    sep ? (int)(sep - c->title) : (int)strlen(c->title), c->title);
-	W(svg_text(w, 10, 22, NULL, "h", tip));
-	if (sep)
-		W(svg_text(w, 10, 42, NULL, "h", sep + 3));
-	/* The legend: a swatch and a name per series shown. */
-	legend_y = 56;
-	x = 10;
+	/* The title: Kazakh, then Russian, each wrapped. */
+	if ((y = svg_lines(w, 22, "h", part)) < 0 ||
+	    (sep && (y = svg_lines(w, y, "h", sep + 3)) < 0))
+		return -1;
+	/* The legend: a swatch and a name per series shown, one a line. */
+	y += 2;
 	for (int s = 0; s < S__MAX; s++) {
 		if (!c->used[s])
 			continue;
 		snprintf(
 		    tip, sizeof(tip), "%s / %s", series[s].kk, series[s].ru);
-		W(svg_rect(w, x, legend_y, 14, 14, (enum series)s, tip));
-		W(svg_text(w, x + 18, legend_y + 12, NULL, "v", tip));
-		x += 28 + 7.0 * (double)strlen(tip) / 1.6;
-		if (x > SVG_W - 150) {
-			x = 10;
-			legend_y += 18;
-		}
+		W(svg_rect(w, 10, y, 14, 14, (enum series)s, tip));
+		W(svg_text(w, 30, y + 12, NULL, "v", tip));
+		y += 20;
 	}
-	y = legend_y + 30;
-	for (size_t i = 0; i < c->nbars; i++, y += SVG_ROW + 4) {
+	y += 12;
+	for (size_t i = 0; i < c->nbars; i++, y += SVG_STEP) {
 		const struct svg_bar *b = &c->bars[i];
 
-		if (b->n == 0) {
-			W(svg_text(w, 10, y + 14, NULL, "s", b->label));
+		W(svg_text(w, 10, y + 13, NULL, b->n ? NULL : "s", b->label));
+		if (b->n == 0)
 			continue;
-		}
-		W(svg_text(w, SVG_LABEL - 6, y + 14, "end", NULL, b->label));
-		x = SVG_LABEL;
+		x = 10;
 		tot = 0;
 		for (int k = 0; k < b->n; k++) {
 			tot += b->v[k];
@@ -495,7 +537,7 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 			snprintf(tip, sizeof(tip), "%s: %s / %s: %lld",
 			    b->label, series[b->s[k]].kk, series[b->s[k]].ru,
 			    (long long)b->v[k]);
-			W(svg_rect(w, x, y, wd, SVG_ROW, b->s[k], tip));
+			W(svg_rect(w, x, y + 18, wd, SVG_ROW, b->s[k], tip));
 			/* The number inside when it fits, on white. */
 			snprintf(num, sizeof(num), "%lld", (long long)b->v[k]);
 			if (wd >= 8.0 * (double)strlen(num) + 6) {
@@ -504,19 +546,19 @@ svg_draw(xmlTextWriterPtr w, const struct svg_chart *c)
 				W(svg_attrf(w, "x",
 				    x + wd / 2 - 4.0 * (double)strlen(num) -
 					2));
-				W(svg_attrf(w, "y", y + 3));
+				W(svg_attrf(w, "y", y + 20));
 				W(svg_attrf(
 				    w, "width", 8.0 * (double)strlen(num) + 4));
-				W(svg_attrf(w, "height", SVG_ROW - 6));
+				W(svg_attrf(w, "height", SVG_ROW - 4));
 				W(svg_attr(w, "fill", "#ffffff"));
 				W(xmlTextWriterEndElement(w));
 				W(svg_text(
-				    w, x + wd / 2, y + 14, "middle", "v", num));
+				    w, x + wd / 2, y + 32, "middle", "v", num));
 			}
 			x += wd;
 		}
 		snprintf(num, sizeof(num), "%lld", (long long)tot);
-		W(svg_text(w, x + 6, y + 14, NULL, NULL, num));
+		W(svg_text(w, x + 6, y + 32, NULL, NULL, num));
 	}
 	W(xmlTextWriterEndElement(w));
 	return xmlTextWriterEndDocument(w);
@@ -701,13 +743,21 @@ complaints_report(struct complaints *cx, const struct complaints_actor *a,
 {
 	struct report r;
 	struct db *db;
-	int rc = -1;
+	int rc = -1, fd;
 
+	if (fmt == COMPLAINTS_REPORT_XLSX) {
+		if (complaints_report_xlsx(cx, a, q, &fd, e) == -1)
+			return -1;
+		if ((rc = slurp(fd, out)) == -1)
+			complaints_error_set(e, COMPLAINTS_ELIMIT,
+			    "report-too-large",
+			    "the workbook does not fit in %zu bytes", out->cap);
+		close(fd);
+		return rc;
+	}
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
-	if (fmt == COMPLAINTS_REPORT_XLSX)
-		rc = report_xlsx(cx, db, a, q, out, e);
-	else if (report_make(cx, db, a, q, &r, e) == 0) {
+	if (report_make(cx, db, a, q, &r, e) == 0) {
 		if ((rc = report_write(&r, fmt, out)) == -1)
 			complaints_error_set(e, COMPLAINTS_ELIMIT,
 			    "report-too-large",
@@ -716,6 +766,22 @@ complaints_report(struct complaints *cx, const struct complaints_actor *a,
 			    out->cap);
 		report_free(&r);
 	}
+	db_reset(db);
+	db_pool_put(cx->readers, db);
+	return rc;
+}
+
+int
+complaints_report_xlsx(struct complaints *cx, const struct complaints_actor *a,
+    const struct complaints_report_query *q, int *fd,
+    struct complaints_error *e)
+{
+	struct db *db;
+	int rc;
+
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
+	rc = report_xlsx(cx, db, a, q, fd, e);
 	db_reset(db);
 	db_pool_put(cx->readers, db);
 	return rc;

@@ -12,8 +12,11 @@
  * The desk's chart and files (/desk/reports/chart/NAME.svg and
  * /desk/reports/download) are these handlers with the session's actor.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/httpd_int.h"
 
@@ -41,21 +44,39 @@ report_query(struct req *r, struct complaints_report_query *q,
 	return 0;
 }
 
-/* A download: the body with a file name for the browser to save. */
+/* A download: a file name for the browser to save the response as. */
 static enum MHD_Result
-download(struct req *r, struct buf *b, const char *type, const char *name)
+download(struct req *r, struct MHD_Response *resp, const char *type,
+    const char *name)
 {
-	struct MHD_Response *resp;
 	char disp[128];
 
-	resp = MHD_create_response_from_buffer(b->len,
-	    b->data ? b->data : (char *)(uintptr_t) "", MHD_RESPMEM_MUST_COPY);
-	buf_free(b);
 	if (resp == NULL)
 		return MHD_NO;
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
 	MHD_add_response_header(resp, "Content-Disposition", disp);
 	return httpd_queue(r, 200, resp, type);
+}
+
+/* The workbook, sent from its temporary file as the client reads it. */
+static enum MHD_Result
+download_xlsx(struct req *r, const struct complaints_report_query *q)
+{
+	struct complaints_error e;
+	struct stat st;
+	int fd;
+
+	if (complaints_report_xlsx(r->h->cx, r->who, q, &fd, &e) == -1)
+		return httpd_respond_error(r, &e);
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return httpd_fail(
+		    r, 500, "internal", "the workbook cannot be read");
+	}
+	/* libmicrohttpd closes fd with the response. */
+	return download(r,
+	    MHD_create_response_from_fd((uint64_t)st.st_size, fd), XLSX_TYPE,
+	    "report.xlsx");
 }
 
 enum MHD_Result
@@ -75,6 +96,7 @@ route_report_summary(struct req *r)
 	};
 	struct complaints_report_query q;
 	struct complaints_error e;
+	struct MHD_Response *resp;
 	const char *f = httpd_arg(r, "format");
 	struct buf b;
 	size_t i = 0;
@@ -89,14 +111,21 @@ route_report_summary(struct req *r)
 		    "xlsx or text");
 	if (report_query(r, &q, &e) == -1)
 		return httpd_respond_error(r, &e);
+	if (formats[i].fmt == COMPLAINTS_REPORT_XLSX)
+		return download_xlsx(r, &q);
 	buf_init(&b, REPORT_CAP);
 	if (complaints_report(r->h->cx, r->who, &q, formats[i].fmt, &b, &e) ==
 	    -1) {
 		buf_free(&b);
 		return httpd_respond_error(r, &e);
 	}
-	if (formats[i].file)
-		return download(r, &b, formats[i].type, formats[i].file);
+	if (formats[i].file) {
+		resp = MHD_create_response_from_buffer(b.len,
+		    b.data ? b.data : (char *)(uintptr_t) "",
+		    MHD_RESPMEM_MUST_COPY);
+		buf_free(&b);
+		return download(r, resp, formats[i].type, formats[i].file);
+	}
 	return httpd_answer_as(r, 0, formats[i].type, &b, &e);
 }
 

@@ -134,14 +134,60 @@ static const struct db_col trace_cols[] = {
 	DB_COL(TEXT, struct db_report_trace_row, day),
 };
 
+/* One int64 column of a one-row statement; 0 when there is no row. */
+static int
+one_i64(struct db *db, sqlite3_stmt *st, int64_t *v)
+{
+	int rc = db_step(db, st);
+
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	return db_rows_end(db, st, rc);
+}
+
+/* Binds the trace's query but its window (?9, ?10, ?11, ?12). */
+static void
+bind_trace(sqlite3_stmt *st, const struct db_report_q *q)
+{
+	bind_q(st, q->figure ? q->figure : "", q);
+	db_bind_opt(st, 6, q->channel);
+	if (q->institution) /* "" is a group: no institution named */
+		sqlite3_bind_text(st, 7, q->institution, -1, SQLITE_STATIC);
+	db_bind_opt(st, 8, q->month);
+}
+
+static int
+trace_rows(struct db *db, sqlite3_stmt *st, int *left,
+    int (*cb)(void *, const struct db_report_trace_row *), void *arg)
+{
+	struct db_report_trace_row r;
+	int rc;
+
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		db_row_read(
+		    st, trace_cols, DB_NCOLS(trace_cols), &r, sizeof(r));
+		(*left)--;
+		if (cb(arg, &r)) {
+			*left = 0;
+			break;
+		}
+	}
+	return db_rows_end(db, st, rc);
+}
+
+/*
+ * The events behind a figure, a day of the period at a time (the
+ * window), each day's in the order of their ids: the view is read and
+ * sorted one day at a time, so the memory and the time of a page are
+ * those of the days it spans, never of the whole period.  The page
+ * after an event begins on that event's day.
+ */
 int
 db_report_trace(struct db *db, const struct db_report_q *q,
     int (*cb)(void *, const struct db_report_trace_row *), void *arg)
 {
-	struct db_report_trace_row r;
 	sqlite3_stmt *st;
-	int64_t lo = 0, hi = 0;
-	int rc;
+	int64_t lo = 0, hi = 0, at = 0, w;
+	int rc, left = q->limit;
 
 	st = db_stmt(db, ST_REPORT_BOUNDS);
 	sqlite3_bind_text(st, 1, q->from, -1, SQLITE_STATIC);
@@ -153,28 +199,35 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return db_rc_from_sqlite(db, rc);
-	st = db_stmt(db,
-	    q->figure && strcmp(q->figure, "overdue-now") == 0 ?
-		ST_REPORT_TRACE_OVERDUE :
-		ST_REPORT_TRACE);
-	bind_q(st, q->figure ? q->figure : "", q);
-	db_bind_opt(st, 6, q->channel);
-	if (q->institution) /* "" is a group: no institution named */
-		sqlite3_bind_text(st, 7, q->institution, -1, SQLITE_STATIC);
-	db_bind_opt(st, 8, q->month);
-	sqlite3_bind_int64(st, 9, q->after);
-	sqlite3_bind_int(st, 10, q->limit);
-	if (sqlite3_bind_parameter_count(st) >= 12) {
-		sqlite3_bind_int64(st, 11, lo);
-		sqlite3_bind_int64(st, 12, hi);
+	if (q->figure && strcmp(q->figure, "overdue-now") == 0) {
+		/* Open complaints, not events: one query, paged by id. */
+		st = db_stmt(db, ST_REPORT_TRACE_OVERDUE);
+		bind_trace(st, q);
+		sqlite3_bind_int64(st, 9, q->after);
+		sqlite3_bind_int(st, 10, q->limit);
+		return trace_rows(db, st, &left, cb, arg);
 	}
-	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		db_row_read(
-		    st, trace_cols, DB_NCOLS(trace_cols), &r, sizeof(r));
-		if (cb(arg, &r))
-			break;
+	if (q->after > 0) {
+		st = db_stmt(db, ST_REPORT_EVENT_AT);
+		sqlite3_bind_int64(st, 1, q->after);
+		if ((rc = one_i64(db, st, &at)) != DB_OK)
+			return rc;
 	}
-	return db_rows_end(db, st, rc);
+	w = lo;
+	if (at > lo)
+		w = lo + (at - lo) / 86400 * 86400;
+	st = db_stmt(db, ST_REPORT_TRACE);
+	for (; w < hi && left > 0; w += 86400) {
+		bind_trace(st, q);
+		sqlite3_bind_int64(
+		    st, 9, w <= at && at < w + 86400 ? q->after : 0);
+		sqlite3_bind_int(st, 10, left);
+		sqlite3_bind_int64(st, 11, w);
+		sqlite3_bind_int64(st, 12, w + 86400 < hi ? w + 86400 : hi);
+		if ((rc = trace_rows(db, st, &left, cb, arg)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
 }
 
 int

@@ -326,12 +326,17 @@
 #define REPORT_SQL_BOUNDS \
 	"SELECT " REPORT_START_OF("?1") ", " REPORT_END_OF("?2")
 
+/* The moment of an event: the window where the page after it begins. */
+#define REPORT_SQL_EVENT_AT \
+	"SELECT at FROM event WHERE id = ?1"
+
 /*
  * The events behind a figure: ?1 the figure, ?2 ?3 the days, ?4 body,
  * ?5 service, ?6 channel, ?7 institution, ?8 month, ?9 after this
- * event, ?10 at most this many; ?11 ?12 the moments of ?2 and after ?3
- * (REPORT_SQL_BOUNDS), plain values, so that they reach into the view
- * and the events are read through event_at.
+ * event, ?10 at most this many; ?11 ?12 the moments of a window of the
+ * period (db_report_trace reads it a day at a time), plain values, so
+ * that they reach into the view and only the window's events are read,
+ * through event_at, and sorted.
  */
 #define REPORT_TRACE_FILTER \
 	"AND (?4 IS NULL OR r.body_id = ?4) AND (?5 IS NULL OR " \

@@ -14,13 +14,10 @@
 // and runs this.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { checker, chromiumOptions, consoleErrors, loadTexts } from
-    './texts.mjs';
+import { consoleErrors, loadTexts } from './texts.mjs';
+import { deskKit } from './deskkit.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -35,51 +32,8 @@ if (!other) {
 	process.exit(2);
 }
 
-const results = checker();
-const { check, failures } = results;
-
-async function browser(locale) {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-desk-'));
-	const ctx = await chromium.launchPersistentContext(dir, {
-		...chromiumOptions(),
-		viewport: { width: 1280, height: 900 },
-		locale,
-		timeout: 60000,
-		env: { ...process.env, HOME: dir },
-	});
-	ctx.setDefaultTimeout(15000);
-	return { ctx, dir };
-}
-
-
-// axe-core on the page as it is: nothing serious or critical.
-async function accessible(page, name) {
-	await check(`${name}: axe-core finds nothing serious`, async () => {
-		const r = await new AxeBuilder({ page }).analyze();
-		const bad = r.violations.filter((v) =>
-		    v.impact === 'serious' || v.impact === 'critical');
-		assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ` +
-		    v.nodes.map((n) => n.target.join(' ')).join(', ')), []);
-	});
-	await page.screenshot({ path: path.join(OUT, `desk-${name}.png`),
-	    fullPage: true });
-}
-
-// Presses Tab until the element matching sel has the focus.
-async function tabTo(page, sel) {
-	for (let i = 0; i < 80; i++) {
-		if (await page.evaluate((s) => document.activeElement &&
-		    document.activeElement.matches(s), sel))
-			return;
-		await page.keyboard.press('Tab');
-	}
-	throw new Error(`Tab never reached ${sel}`);
-}
-
-async function typeInto(page, sel, text) {
-	await tabTo(page, sel);
-	await page.keyboard.type(text);
-}
+const { results, check, failures, browser, accessible, tabTo, typeInto,
+    signIn } = deskKit({ url, password, out: OUT });
 
 // Opens the form of an action (the first is open already).
 async function openAction(page, action) {
@@ -88,17 +42,6 @@ async function openAction(page, action) {
 		await d.locator('summary').click();
 }
 
-async function signIn(page, login, name) {
-	await page.goto(url + '/desk/login');
-	await accessible(page, `${name}-login`);
-	await typeInto(page, '#login', login);
-	await typeInto(page, '#password', password);
-	await Promise.all([page.waitForNavigation(),
-	    page.keyboard.press('Enter')]);
-	assert.equal(new URL(page.url()).pathname, '/desk/');
-}
-
-fs.mkdirSync(OUT, { recursive: true });
 const reg = await browser('en-GB');
 const page = await reg.ctx.newPage();
 const errors = consoleErrors(page);

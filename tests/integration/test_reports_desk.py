@@ -15,11 +15,13 @@ same query."""
 import datetime
 import html.parser
 import io
+import os
 import re
+import subprocess
 import unittest
 import urllib.parse
 
-from harness import DaemonTestCase, catalogue
+from harness import PASSWORD, DaemonTestCase, catalogue
 import test_reports as tr
 from test_desk import CSP, Browser, Page
 
@@ -352,6 +354,33 @@ class DeskReportsTest(tr.Journal, DaemonTestCase):
                 rows = list(ws.iter_rows(min_row=6, values_only=True))
                 self.assertEqual(len(rows), len(want))
                 self.assertEqual(rows[-1][2], int(want[None]["received"]))
+
+
+class DeskReportsBrowserTest(tr.Journal, DaemonTestCase):
+    """tests/browser/reports.test.mjs over this file's journal: the head
+    of a district and the escalation desk in Chromium, axe-core on every
+    page, screenshots in tests/output/reports-*.png; skipped (with the
+    reason) as the other browser tests are."""
+
+    @classmethod
+    def setUpClass(cls):
+        from test_status_page import need_browser
+        need_browser()
+        super().setUpClass()
+
+    def test_reports_in_chromium(self):
+        from test_status_page import BROWSER_DIR, CHROMIUM
+        d = self.daemon
+        d.account("head", "almaty-auezov")
+        d.account("desk", "mop")
+        p = subprocess.run(
+            ["node", os.path.join(BROWSER_DIR, "reports.test.mjs"), d.url(),
+             PASSWORD, "head.almaty-auezov", "desk.mop", tr.FROM, tr.TO],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=400,
+            env=dict(os.environ, CHROMIUM=CHROMIUM))
+        out = p.stdout.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 0, "the browser test failed:\n" + out)
+        self.assertRegex(out, r"\d+ checks passed, 0 failed")
 
 
 if __name__ == "__main__":

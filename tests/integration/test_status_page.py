@@ -436,19 +436,25 @@ def _ensure_playwright():
     return None
 
 
+def need_browser():
+    """Skips the calling test class when the browser test cannot run
+    here; under CI=true fails it instead."""
+    why = browser_missing() or ensure_playwright()
+    if why and os.environ.get("CI") == "true":
+        # CI must not go green without the browser test.
+        raise AssertionError("the browser test cannot run under "
+                             "CI=true: " + why)
+    if why:
+        raise unittest.SkipTest("browser test skipped: " + why)
+
+
 class BrowserTest(DaemonTestCase):
     """tests/browser/status.test.mjs against this daemon, with a talon
     that is decided and answered."""
 
     @classmethod
     def setUpClass(cls):
-        why = browser_missing() or ensure_playwright()
-        if why and os.environ.get("CI") == "true":
-            # CI must not go green without the browser test.
-            raise AssertionError("the browser test cannot run under "
-                                 "CI=true: " + why)
-        if why:
-            raise unittest.SkipTest("browser test skipped: " + why)
+        need_browser()
         super().setUpClass()
 
     def test_in_chromium(self):

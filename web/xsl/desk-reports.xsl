@@ -64,7 +64,7 @@
 <xsl:template name="report-form">
   <xsl:variable name="from"><xsl:choose><xsl:when test="$rep"><xsl:value-of select="$rep/@from"/></xsl:when><xsl:otherwise><xsl:value-of select="$q/@from"/></xsl:otherwise></xsl:choose></xsl:variable>
   <xsl:variable name="to"><xsl:choose><xsl:when test="$rep"><xsl:value-of select="$rep/@to"/></xsl:when><xsl:otherwise><xsl:value-of select="$q/@to"/></xsl:otherwise></xsl:choose></xsl:variable>
-  <form method="get" action="/desk/reports" class="filters">
+  <form method="get" action="/desk/reports" class="filters report-filters">
     <fieldset>
       <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.reports.form'"/></xsl:call-template></legend>
       <div class="field">
