@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import ssl
@@ -1146,6 +1147,34 @@ class DeliveryTest(PerTestDaemonCase):
         self.assertIn("notice.decision.outcome", n["last_error"])
         self.assertEqual(self.smtp.messages(), [])
         self.assertIn("notice.decision.outcome", d.log())
+
+    def test_notice_text_edited_and_reloaded(self):
+        """A translator edits a notice's text in the catalogue; after
+        SIGHUP the next email says it, with no code changed."""
+        web = os.path.join(self.tmp, "web")
+        shutil.copytree(os.path.join(REPO, "web"), web)
+        d = self.start_daemon(web_dir=web)
+        path = os.path.join(web, "lang", "kk.xml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        old = catalogue("kk")["notice.decision.outcome"]
+        new = "Жаңа мәтін: {outcome}!"
+        text = text.replace(">%s</text>" % escape(old),
+                            ">%s</text>" % escape(new))
+        self.assertIn(new, text)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        d.proc.send_signal(signal.SIGHUP)
+        self.wait_for("the reload", lambda: "pages and texts loaded" in
+                      d.log(), timeout=10)
+        c = self.decided(1, "hup")[0]
+        self.decide(c)
+        self.wait_states([c], "sent", timeout=15)
+        m = self.smtp.messages()[0]
+        body = m["msg"].get_body(preferencelist=("plain",)).get_content()
+        outcome = catalogue("kk")["notice.outcome.upheld"]
+        self.assertIn(new.replace("{outcome}", outcome), body)
+        self.assertNotIn(old.replace("{outcome}", outcome), body)
 
     # === Found along the way =================================================
 
