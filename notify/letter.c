@@ -35,25 +35,16 @@
 static void
 letterhead(cairo_t *cr, const struct notify_letter *l)
 {
-	struct buf line;
+	const char *line = l->head_line ? l->head_line : "";
 	double size, y, h1, h2, h3;
 
-	buf_init(&line, 2048);
-	if (l->body_address != NULL)
-		buf_puts(&line, l->body_address);
-	if (l->body_phones != NULL) {
-		if (line.len > 0)
-			buf_puts(&line, "   ");
-		buf_printf(&line, "тел.: %s", l->body_phones);
-	}
 	/* The largest size at which the letterhead fits above the window. */
 	for (size = 10;; size -= 0.5) {
 		PangoLayout *a = notify_layout(cr,
 		    l->body_name_kk ? l->body_name_kk : "", size, 1, 80 * MM);
 		PangoLayout *b = notify_layout(cr,
 		    l->body_name_ru ? l->body_name_ru : "", size, 1, 80 * MM);
-		PangoLayout *c = notify_layout(
-		    cr, line.data ? line.data : "", size - 2, 0, 170 * MM);
+		PangoLayout *c = notify_layout(cr, line, size - 2, 0, 170 * MM);
 
 		h1 = notify_layout_height(a);
 		h2 = notify_layout_height(b);
@@ -73,8 +64,8 @@ letterhead(cairo_t *cr, const struct notify_letter *l)
 	    PANGO_ALIGN_CENTER);
 	y += (h1 > h2 ? h1 : h2) + 1.5 * MM;
 	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-	notify_text_at(cr, line.data, 20 * MM, y, size - 2, 0, 170 * MM,
-	    PANGO_ALIGN_CENTER);
+	notify_text_at(
+	    cr, line, 20 * MM, y, size - 2, 0, 170 * MM, PANGO_ALIGN_CENTER);
 	y += h3 + 1.5 * MM;
 	cairo_set_line_width(cr, 0.8);
 	cairo_move_to(cr, 15 * MM, y);
@@ -85,7 +76,6 @@ letterhead(cairo_t *cr, const struct notify_letter *l)
 	cairo_line_to(cr, 195 * MM, y + 1.2);
 	cairo_stroke(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	buf_free(&line);
 }
 
 /*
@@ -137,33 +127,20 @@ address_block(cairo_t *cr, const struct notify_letter *l, const char *full_name)
 	buf_free(&t);
 }
 
+/* The reference block beside the window: its text is the caller's. */
 static void
 reference_block(cairo_t *cr, const struct notify_letter *l)
 {
-	struct buf t;
-	char dmy[11];
 	double y = WIN_Y * MM;
 
-	buf_init(&t, 4096);
-	if (l->out_number != NULL)
-		buf_printf(&t, "Шығыс № / Исх. №: %s\n", l->out_number);
-	if (notify_dmy(l->date, dmy) == 0)
-		buf_printf(&t, "Күні / Дата: %s\n", dmy);
-	if (l->journal_number != NULL)
-		buf_printf(&t, "Кіріс № / Вх. №: %s\n", l->journal_number);
-	if (l->talon != NULL)
-		buf_printf(&t, "Талон: %s\n", l->talon);
-	if (t.len > 0)
-		t.data[--t.len] = '\0';
-	y += notify_text_at(
-	    cr, t.data, REF_X * MM, y, 9, 0, REF_W * MM, PANGO_ALIGN_LEFT);
+	if (l->reference != NULL && *l->reference != '\0')
+		y += notify_text_at(cr, l->reference, REF_X * MM, y, 9, 0,
+		    REF_W * MM, PANGO_ALIGN_LEFT);
 	if (l->status_url != NULL && y + 26 * MM < TEXT_TOP1 * MM &&
 	    notify_qr_draw(cr, l->status_url, REF_X * MM - 1.5 * MM, y + 1 * MM,
 		24 * MM) == 0)
-		notify_text_at(cr, "Шағымның мәртебесі\nСтатус обращения",
-		    REF_X * MM + 24 * MM, y + 4 * MM, 7, 0, 45 * MM,
-		    PANGO_ALIGN_LEFT);
-	buf_free(&t);
+		notify_text_at(cr, l->qr_caption, REF_X * MM + 24 * MM,
+		    y + 4 * MM, 7, 0, 45 * MM, PANGO_ALIGN_LEFT);
 }
 
 static void
@@ -250,6 +227,19 @@ notify_letter_pdf(const struct notify_letter *l, const char *text,
 	PangoLayout *lay = NULL;
 	int rc = -1, pages;
 
+	if (l->reference == NULL) {
+		/* The letterhead's texts, from the catalogues, first. */
+		struct notify_letter c = *l;
+		struct buf labels;
+
+		buf_init(&labels, 4 * NOTIFY_VALUE_MAX);
+		rc = notify_letter_labels(l, &labels, &c.head_line,
+			 &c.reference, &c.qr_caption, err, errlen) == -1 ?
+		    -1 :
+		    notify_letter_pdf(&c, text, pdf, err, errlen);
+		buf_free(&labels);
+		return rc;
+	}
 	if (notify_renderer_active())
 		return notify_renderer_letter(l, text, pdf, err, errlen);
 	buf_init(&name, 3 * NOTIFY_VALUE_MAX);

@@ -43,6 +43,8 @@ static const struct fact facts[] = {
 	FACT("court-clause", court_clause),
 	FACT("status-url", status_url),
 	FACT("confirm-url", confirm_url),
+	FACT("body-address", body_address),
+	FACT("body-phones", body_phones),
 };
 
 int
@@ -185,7 +187,7 @@ notify_text(const struct notify_letter *l, struct buf *subject,
 	}
 	if ((d = facts_doc(l, err, errlen)) == NULL)
 		goto out;
-	if (web_render("notice", d, lang, &out, err, errlen) == -1)
+	if (web_render("notice", d, lang, NULL, &out, err, errlen) == -1)
 		goto out;
 	s = out.data ? out.data : "";
 	/* The subject, a blank line, the text. */
@@ -207,5 +209,46 @@ notify_text(const struct notify_letter *l, struct buf *subject,
 out:
 	xmlFreeDoc(d);
 	buf_free(&out);
+	return rc;
+}
+
+int
+notify_letter_labels(const struct notify_letter *l, struct buf *out,
+    const char **head_line, const char **reference, const char **qr_caption,
+    char *err, size_t errlen)
+{
+	static const char *const params[] = { "part", "letter", NULL };
+	const char **part[3] = { head_line, reference, qr_caption };
+	enum web_lang lang;
+	xmlDocPtr d = NULL;
+	char *p;
+	int rc = -1;
+
+	if (lang_of(l->lang, &lang) == -1)
+		lang = WEB_KK;
+	if ((d = facts_doc(l, err, errlen)) == NULL)
+		goto out;
+	/* Three texts, a CR between (facts and catalogues hold none). */
+	if (web_render("notice", d, lang, params, out, err, errlen) == -1 ||
+	    buf_add(out, "", 1) == -1)
+		goto out;
+	p = out->data;
+	for (int i = 0; i < 3; i++) {
+		if (p == NULL) {
+			errf(
+			    err, errlen, "notify: letter: no letterhead texts");
+			goto out;
+		}
+		*part[i] = p;
+		if ((p = strchr(p, '\r')) != NULL)
+			*p++ = '\0';
+		/* No blank line at the end of a block. */
+		for (char *e = strchr(*part[i], '\0');
+		     e > *part[i] && e[-1] == '\n';)
+			*--e = '\0';
+	}
+	rc = 0;
+out:
+	xmlFreeDoc(d);
 	return rc;
 }

@@ -79,6 +79,15 @@ struct notify_letter {
 	const char *status_url;	  /* the talon's public status page */
 	/* confirm: the one-time link of a complaint filed online */
 	const char *confirm_url;
+	/*
+	 * The letterhead's own texts (the address and phones line, the
+	 * reference block beside the window, the QR code's caption), made
+	 * by notify_letter_pdf from the catalogues: callers leave them
+	 * NULL.  They travel to the renderer process with the letter.
+	 */
+	const char *head_line;
+	const char *reference;
+	const char *qr_caption;
 };
 
 /* Caps of what the renderers accept and produce. */
@@ -100,7 +109,9 @@ int notify_text(const struct notify_letter *, struct buf *subject,
 
 /*
  * The letter as an A4 PDF: the body's letterhead (kk and ru), the
- * outgoing number, date and talon beside the address block, which sits
+ * outgoing number, date and talon beside the address block (labelled in
+ * Kazakh and Russian from the catalogues' letter.* texts, through
+ * web/xsl/notice.xsl), which sits
  * in a DL window envelope's window (20 mm from the left, 45 mm from the
  * top, 90 x 45 mm); then text, wrapped, on as many pages as it needs,
  * numbered.  Appends to pdf.  Returns 0 or -1 with a message.

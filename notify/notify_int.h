@@ -16,6 +16,15 @@
 /* Points per millimetre. */
 #define MM (72.0 / 25.4)
 
+/*
+ * The letterhead's texts of a letter (web/xsl/notice.xsl, part "letter"):
+ * written into out, which the three pointers then point into.  0, or -1
+ * with a message (a text the catalogues lack, no catalogues loaded).
+ */
+int notify_letter_labels(const struct notify_letter *, struct buf *out,
+    const char **head_line, const char **reference, const char **qr_caption,
+    char *err, size_t errlen);
+
 /* 1 when s[0..n) is well-formed UTF-8 without C0 controls but \n \t. */
 int notify_utf8_text(const char *s, size_t n);
 /* YYYY-MM-DD as DD.MM.YYYY; -1 when s is not a date. */

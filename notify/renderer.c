@@ -156,7 +156,8 @@ static const size_t letter_fields[] = { LF(kind), LF(lang), LF(uid),
 	LF(journal_number), LF(accepted_on), LF(service_title), LF(due),
 	LF(new_due), LF(extension_reason), LF(forwarded_to_name),
 	LF(forward_reason), LF(outcome), LF(reasoning), LF(decided_by),
-	LF(appeal_to_name), LF(court_clause), LF(status_url) };
+	LF(appeal_to_name), LF(court_clause), LF(status_url), LF(head_line),
+	LF(reference), LF(qr_caption) };
 #undef LF
 #define TF(m) offsetof(struct notify_talon, m)
 static const size_t talon_fields[] = { TF(number), TF(access_code),
@@ -329,6 +330,9 @@ warm_up(void)
 	l.date = "2026-01-05";
 	l.talon = "2026-000000001-0";
 	l.status_url = "https://complaints.local/status/2026-000000001-0";
+	l.head_line = "Алматы қ.   тел.: 1";
+	l.reference = "Шығыс № / Исх. №: 1/2026";
+	l.qr_caption = "Шағымның мәртебесі\nСтатус обращения";
 	buf_init(&pdf, NOTIFY_PDF_MAX);
 	if (notify_letter_pdf(
 		&l, "Мәтін. Текст. Text.", &pdf, err, sizeof(err)) == -1)

@@ -591,13 +591,13 @@ web_view(const char *page, xmlDocPtr doc, enum web_lang lang,
 }
 
 int
-web_render(const char *page, xmlDocPtr doc, enum web_lang lang, struct buf *out,
-    char *err, size_t errlen)
+web_render(const char *page, xmlDocPtr doc, enum web_lang lang,
+    const char *const *params, struct buf *out, char *err, size_t errlen)
 {
 	struct msgs m;
 	int rc;
 
-	if ((rc = view_run(page, doc, lang, NULL, out, &m)) == -1)
+	if ((rc = view_run(page, doc, lang, params, out, &m)) == -1)
 		snprintf(err, errlen, "%s: %s", page, m.s);
 	return rc;
 }

@@ -72,8 +72,8 @@ int web_view(const char *page, xmlDocPtr doc, enum web_lang,
  * web_view for a caller that reports the failure itself (the notices):
  * no log line; the page and the reason in err instead.
  */
-int web_render(const char *page, xmlDocPtr doc, enum web_lang, struct buf *out,
-    char *err, size_t errlen);
+int web_render(const char *page, xmlDocPtr doc, enum web_lang,
+    const char *const *params, struct buf *out, char *err, size_t errlen);
 
 /*
  * Copies s into out (outlen bytes with the NUL) for a document: control

@@ -590,6 +590,7 @@ notice_missing_key_fails(void **state)
 		snprintf(
 		    path, sizeof(path), "%s/lang/%s.xml", web, all_langs[g]);
 		drop_key(path, "notice.extended.later");
+		drop_key(path, "letter.talon");
 	}
 	assert_int_equal(web_init(web, err, sizeof(err)), 0);
 	buf_init(&s, 1024);
@@ -598,6 +599,12 @@ notice_missing_key_fails(void **state)
 	assert_non_null(strstr(err, "notice.extended.later"));
 	l = sample("forwarded", "ru");
 	assert_int_equal(notify_text(&l, &s, &t, err, sizeof(err)), 0);
+	/* The letter's letterhead needs its labels as the text does. */
+	buf_free(&s);
+	buf_init(&s, NOTIFY_PDF_MAX);
+	assert_int_equal(
+	    notify_letter_pdf(&l, t.data, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "letter.talon"));
 	/* Missing in one language only: the catalogues are refused. */
 	snprintf(path, sizeof(path), "%s/lang/kk.xml", web);
 	drop_key(path, "notice.forwarded.term");
@@ -1270,6 +1277,20 @@ letter_pdf(void **state)
 	assert_non_null(strstr(txt.data, KAZAKH));
 	assert_non_null(strstr(txt.data, "Әбілқасымова Гүлнұр Серікқызы"));
 	assert_non_null(strstr(txt.data, "03.12.2026"));
+	/* The letterhead's labels, Kazakh and Russian, as the catalogues say. */
+	{
+		const char *k[] = { "letter.out-number", "letter.date",
+			"letter.journal-number", "letter.status" };
+
+		for (size_t i = 0; i < N(k); i++)
+			for (size_t g = 0; g < 2; g++) {
+				char *want = cat_text(all_langs[g], k[i]);
+
+				if (strstr(txt.data, want) == NULL)
+					fail_msg("the letter lacks %s", want);
+				free(want);
+			}
+	}
 	/* Numbered pages; pdftotext may eat the blanks around "/". */
 	assert_true(strstr(txt.data, "2 / 2") != NULL ||
 	    strstr(txt.data, "2/2") != NULL);

@@ -3,6 +3,8 @@
  * the daemon's own program with -R, so BUILD/complaintsd must be built
  * (make all does).  A PDF drawn by the child must be the one this
  * process draws itself from the same document, creation date aside.
+ * Run from the repository root: a letter's letterhead texts come from
+ * the catalogues in web/, loaded here, in the parent, as the daemon does.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -19,6 +21,7 @@
 
 #include "notify/notify.h"
 #include "notify/notify_int.h"
+#include "web/web.h"
 
 #define MARKER "RENDERER-TEST-HANG"
 
@@ -269,6 +272,8 @@ main(void)
 		cmocka_unit_test(confined_but_drawing),
 	};
 	const char *build = getenv("BUILD");
+	char err[512];
+	int rc;
 
 	snprintf(exe, sizeof(exe), "%s/complaintsd",
 	    build && *build ? build : "build");
@@ -276,5 +281,11 @@ main(void)
 		fprintf(stderr, "test_renderer: %s: not built\n", exe);
 		return 1;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (web_init("web", err, sizeof(err)) == -1) {
+		fprintf(stderr, "test_renderer: %s\n", err);
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	web_cleanup();
+	return rc;
 }

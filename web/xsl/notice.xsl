@@ -26,6 +26,9 @@
 <xsl:output method="text" encoding="UTF-8"/>
 <xsl:strip-space elements="*"/>
 
+<!-- notice: the subject and text; letter: the letterhead's texts. -->
+<xsl:param name="part" select="'notice'"/>
+
 <xsl:variable name="n" select="/notice"/>
 <xsl:variable name="dates" select="' accepted-on due new-due date '"/>
 
@@ -93,6 +96,64 @@
 </xsl:template>
 
 <xsl:template match="/">
+  <xsl:choose>
+    <xsl:when test="$part = 'letter'"><xsl:call-template name="letter"/></xsl:when>
+    <xsl:otherwise><xsl:call-template name="notice"/></xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+
+<!--
+  The letterhead of a letter, in Kazakh and Russian as the body's form
+  is (a label once where both say the same): the address and phones
+  line, a carriage return, the reference block beside the envelope's window,
+  a carriage return, the caption of the status page's QR code.
+-->
+<xsl:template name="both">
+  <xsl:param name="k"/>
+  <xsl:variable name="kk" select="cx:text(string($k), 'kk')"/>
+  <xsl:variable name="ru" select="cx:text(string($k), 'ru')"/>
+  <xsl:value-of select="$kk"/>
+  <xsl:if test="$ru != $kk"> / <xsl:value-of select="$ru"/></xsl:if>
+</xsl:template>
+
+<xsl:template name="ref">
+  <xsl:param name="k"/>
+  <xsl:param name="fact"/>
+  <xsl:if test="$n/*[local-name() = $fact] != ''">
+    <xsl:call-template name="both"><xsl:with-param name="k" select="$k"/></xsl:call-template>
+    <xsl:text>: </xsl:text>
+    <xsl:call-template name="fact"><xsl:with-param name="name" select="$fact"/></xsl:call-template>
+    <xsl:text>&#10;</xsl:text>
+  </xsl:if>
+</xsl:template>
+
+<xsl:template name="letter">
+  <xsl:value-of select="$n/body-address"/>
+  <xsl:if test="$n/body-address != '' and $n/body-phones != ''"><xsl:text>   </xsl:text></xsl:if>
+  <xsl:if test="$n/body-phones != ''">
+    <xsl:call-template name="both"><xsl:with-param name="k" select="'letter.phones'"/></xsl:call-template>
+    <xsl:text>: </xsl:text><xsl:value-of select="$n/body-phones"/>
+  </xsl:if>
+  <xsl:text>&#13;</xsl:text>
+  <xsl:call-template name="ref">
+    <xsl:with-param name="k" select="'letter.out-number'"/><xsl:with-param name="fact" select="'out-number'"/>
+  </xsl:call-template>
+  <xsl:call-template name="ref">
+    <xsl:with-param name="k" select="'letter.date'"/><xsl:with-param name="fact" select="'date'"/>
+  </xsl:call-template>
+  <xsl:call-template name="ref">
+    <xsl:with-param name="k" select="'letter.journal-number'"/><xsl:with-param name="fact" select="'journal-number'"/>
+  </xsl:call-template>
+  <xsl:call-template name="ref">
+    <xsl:with-param name="k" select="'letter.talon'"/><xsl:with-param name="fact" select="'talon'"/>
+  </xsl:call-template>
+  <xsl:text>&#13;</xsl:text>
+  <xsl:value-of select="cx:text('letter.status', 'kk')"/>
+  <xsl:text>&#10;</xsl:text>
+  <xsl:value-of select="cx:text('letter.status', 'ru')"/>
+</xsl:template>
+
+<xsl:template name="notice">
   <xsl:variable name="kind" select="$n/@kind"/>
   <xsl:if test="not(contains(' decision extended forwarded overdue reminder received confirm talon ', concat(' ', $kind, ' ')))">
     <xsl:message terminate="yes">no such notice: <xsl:value-of select="$kind"/></xsl:message>
