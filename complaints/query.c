@@ -14,13 +14,11 @@
 
 #define LIST_MAX 500
 
-int
-complaints_lookup_talon(struct complaints *cx, struct db *db,
-    const char *number, struct db_status *s, struct complaints_error *e)
+/* The talon of number, checked; -1 with e set when it is not one. */
+static int
+talon_of(
+    const char *number, char talon[TALON_LEN + 1], struct complaints_error *e)
 {
-	char talon[TALON_LEN + 1];
-	int rc;
-
 	switch (complaints_talon_parse(number, talon)) {
 	case TALON_MALFORMED:
 		complaints_error_set(e, COMPLAINTS_EINVAL,
@@ -36,7 +34,13 @@ complaints_lookup_talon(struct complaints *cx, struct db *db,
 	case TALON_OK:
 		break;
 	}
-	rc = db_status_by_talon(db, talon, s);
+	return 0;
+}
+
+/* The answer to a database result rc of a talon's lookup. */
+static int
+talon_found(int rc, const char *talon, struct complaints_error *e)
+{
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(e, COMPLAINTS_ENOENT, "talon-not-found",
 		    "no complaint has the "
@@ -46,8 +50,19 @@ complaints_lookup_talon(struct complaints *cx, struct db *db,
 	}
 	if (rc != DB_OK)
 		return complaints_db_error(e, rc, "the journal cannot be read");
-	(void)cx;
 	return 0;
+}
+
+int
+complaints_lookup_talon(struct complaints *cx, struct db *db,
+    const char *number, struct db_status *s, struct complaints_error *e)
+{
+	char talon[TALON_LEN + 1];
+
+	(void)cx;
+	if (talon_of(number, talon, e) == -1)
+		return -1;
+	return talon_found(db_status_by_talon(db, talon, s), talon, e);
 }
 
 static void
@@ -123,27 +138,31 @@ date_of(const char *tz, int64_t t, char out[11])
 	return 0;
 }
 
+/*
+ * From the lookup index alone (db_lookup_talon), one statement; the rows
+ * of the case are read only when the complaint is in one.
+ */
 int
 complaints_status_info(struct complaints *cx, const char *number,
     const char *code, struct complaints_talon_status *st,
     struct complaints_error *e)
 {
-	struct db_status s;
-	struct db_complaint c;
-	struct db_body b;
+	struct db_lookup l;
+	struct db_case_row self;
 	struct case_ctx cc;
 	struct moment m;
-	char norm[ACCESS_CODE_LEN + 1];
+	char talon[TALON_LEN + 1], norm[ACCESS_CODE_LEN + 1];
 	uint8_t h[32];
-	int64_t root;
 	struct db *db;
 	int rc = -1, show = 0;
 	const char *tz;
 
 	memset(st, 0, sizeof(*st));
+	if (talon_of(number, talon, e) == -1)
+		return -1;
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
-	if (complaints_lookup_talon(cx, db, number, &s, e) == -1)
+	if (talon_found(db_lookup_talon(db, talon, &l), talon, e) == -1)
 		goto out;
 	if (code != NULL && *code) {
 		/* The same work for a malformed code as for a wrong one. */
@@ -151,7 +170,8 @@ complaints_status_info(struct complaints *cx, const char *number,
 		if (complaints_access_code_normalise(code, norm) == 0)
 			complaints_access_code_hash(cx->secret, norm, h);
 		if (complaints_access_code_normalise(code, norm) == -1 ||
-		    sodium_memcmp(h, s.access_hash, 32) != 0) {
+		    l.access_hash == NULL ||
+		    sodium_memcmp(h, l.access_hash, 32) != 0) {
 			complaints_error_set(e, COMPLAINTS_EPERM,
 			    "wrong-access-code",
 			    "the access "
@@ -160,38 +180,45 @@ complaints_status_info(struct complaints *cx, const char *number,
 		}
 		show = 1;
 	}
-	if (db_complaint_get(db, s.id, &c, &b) != DB_OK) {
-		complaints_db_error(e, DB_ERROR, "the journal cannot be read");
-		goto out;
-	}
-	tz = b.tz[0] ? b.tz : cx->timezone;
-	strlcpy_chk(st->number, s.talon, sizeof(st->number));
-	strlcpy_chk(st->state, c.state, sizeof(st->state));
-	strlcpy_chk(st->body_code, b.code, sizeof(st->body_code));
-	strlcpy_chk(st->body_kk, b.name_kk, sizeof(st->body_kk));
-	strlcpy_chk(st->body_ru, b.name_ru, sizeof(st->body_ru));
-	strlcpy_chk(st->due, c.due, sizeof(st->due));
-	st->overdue = c.overdue_at && c.open;
-	if (tz_local(tz, (time_t)s.accepted_at, &m) == 0)
+	tz = l.body_tz && *l.body_tz ? l.body_tz : cx->timezone;
+	strlcpy_chk(st->number, l.talon, sizeof(st->number));
+	strlcpy_chk(st->state, l.state, sizeof(st->state));
+	strlcpy_chk(st->body_code, l.body_code, sizeof(st->body_code));
+	strlcpy_chk(st->body_kk, l.body_name_kk, sizeof(st->body_kk));
+	strlcpy_chk(st->body_ru, l.body_name_ru, sizeof(st->body_ru));
+	strlcpy_chk(st->due, l.due, sizeof(st->due));
+	st->overdue = l.overdue_at && l.open;
+	if (tz_local(tz, (time_t)l.accepted_at, &m) == 0)
 		moment_iso(&m, st->accepted_at);
-	date_of(tz, s.accepted_at, st->accepted_on);
-	if (show && c.outcome != NULL && c.decided_at) {
+	date_of(tz, l.accepted_at, st->accepted_on);
+	if (show && l.outcome != NULL && l.decided_at) {
 		st->has_decision = 1;
-		strlcpy_chk(st->outcome, c.outcome, sizeof(st->outcome));
-		date_of(tz, c.decided_at, st->decided_on);
-		if (c.answered_at) {
-			date_of(tz, c.answered_at, st->answered_on);
+		strlcpy_chk(st->outcome, l.outcome, sizeof(st->outcome));
+		date_of(tz, l.decided_at, st->decided_on);
+		if (l.answered_at) {
+			date_of(tz, l.answered_at, st->answered_on);
 			strlcpy_chk(st->answer_channel,
-			    c.answer_channel ? c.answer_channel : "post",
+			    l.answer_channel ? l.answer_channel : "post",
 			    sizeof(st->answer_channel));
 		}
 	}
-	root = c.case_id ? c.case_id : c.id;
 	memset(&cc, 0, sizeof(cc));
 	cc.st = st;
-	cc.self = c.id;
-	if (db_case_of(db, root, case_collect, &cc) != DB_OK) {
+	cc.self = l.id;
+	if (l.case_id) /* the first complaint of its case and the rest */
+		rc = db_case_of(db, l.case_id, case_collect, &cc);
+	else { /* the first of its case, if any: itself, then the rest */
+		self = (struct db_case_row){ l.id, l.talon, l.state,
+			l.body_code, l.body_name_kk, l.link, l.parent_id, l.due,
+			l.level, l.accepted_at };
+		case_collect(&cc, &self);
+		rc = l.has_members ?
+		    db_case_members(db, l.id, case_collect, &cc) :
+		    DB_OK;
+	}
+	if (rc != DB_OK) {
 		complaints_db_error(e, DB_ERROR, "the journal cannot be read");
+		rc = -1;
 		goto out;
 	}
 	rc = 0;

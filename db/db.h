@@ -67,6 +67,7 @@ int db_journal_next(struct db *, int64_t body_id, int year, int64_t *no);
 
 /* One journal entry as stored. */
 struct db_law;
+struct db_case_row;
 
 struct db_complaint {
 	int64_t id;
@@ -171,6 +172,39 @@ struct db_status {
 	char rules[32];
 };
 int db_status_by_talon(struct db *, const char *talon, struct db_status *);
+
+/*
+ * What a public status lookup shows of a talon, read from the lookup
+ * index (complaint_lookup) alone, never from the complaint's row with
+ * the applicant's texts.  The strings (NULL when NULL) point into the
+ * statement: valid until the next db_lookup_talon on this connection or
+ * its return to the pool.  DB_NOTFOUND when no entry has the talon.
+ */
+struct db_lookup {
+	int64_t id;
+	int64_t case_id; /* 0: not in another's case */
+	const char *talon, *state;
+	const char *body_code, *body_name_kk, *body_name_ru, *body_tz;
+	int64_t accepted_at;
+	const char *due;
+	int64_t overdue_at;
+	int open;
+	const char *link;
+	int64_t parent_id;
+	int level;
+	const char *outcome;
+	int64_t decided_at, answered_at;
+	const char *answer_channel;
+	const uint8_t *access_hash; /* 32 bytes, or NULL */
+	int has_members;	    /* later entries have it as their case */
+};
+int db_lookup_talon(struct db *, const char *talon, struct db_lookup *);
+/*
+ * The entries whose case is case_id (not case_id itself), by id: the
+ * rest of a case whose first complaint is already known.
+ */
+int db_case_members(struct db *, int64_t case_id,
+    int (*cb)(void *, const struct db_case_row *), void *arg);
 
 /*
  * The whole entry with its body.  The strings point into the statement

@@ -237,11 +237,10 @@ db_events_of(struct db *db, int64_t id,
 	return db_rows_end(db, st, rc);
 }
 
-int
-db_case_of(struct db *db, int64_t case_id,
+static int
+case_rows(struct db *db, sqlite3_stmt *st, int64_t case_id,
     int (*cb)(void *, const struct db_case_row *), void *arg)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_CASE_OF);
 	struct db_case_row r;
 	int rc;
 
@@ -261,6 +260,20 @@ db_case_of(struct db *db, int64_t case_id,
 			break;
 	}
 	return db_rows_end(db, st, rc);
+}
+
+int
+db_case_of(struct db *db, int64_t case_id,
+    int (*cb)(void *, const struct db_case_row *), void *arg)
+{
+	return case_rows(db, db_stmt(db, ST_CASE_OF), case_id, cb, arg);
+}
+
+int
+db_case_members(struct db *db, int64_t case_id,
+    int (*cb)(void *, const struct db_case_row *), void *arg)
+{
+	return case_rows(db, db_stmt(db, ST_CASE_MEMBERS), case_id, cb, arg);
 }
 
 int
