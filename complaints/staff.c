@@ -89,13 +89,18 @@ complaints_role_parse(const char *s, enum complaints_role *r)
 	return -1;
 }
 
+/*
+ * One Argon2id hash at a time in the whole daemon: each takes PW_MEMLIMIT
+ * (19 MiB) while it runs, so a burst of sign-ins raises the memory
+ * high-water mark by one hash's memory, never by several.
+ */
 static sem_t hash_slots;
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 
 static void
 hash_init(void)
 {
-	sem_init(&hash_slots, 0, 2);
+	sem_init(&hash_slots, 0, 1);
 }
 
 static int
