@@ -1054,7 +1054,10 @@ httpd_serve(struct httpd *h, char *err, size_t errlen)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)conf->max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    /* libmicrohttpd's default: its read buffer takes the whole
+	     * pool, which it clears for every request (bodies are read
+	     * in pieces, never whole, so a larger one buys nothing). */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
 	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, h->guard,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
