@@ -175,7 +175,7 @@ class Server:
         self.port = None
         self.start_s = None
 
-    def start(self, healthz=True):
+    def start(self, healthz=True, preexec=None):
         try:
             os.unlink(self.port_file)
         except FileNotFoundError:
@@ -183,7 +183,8 @@ class Server:
         logf = open(self.log_path, "ab")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
-                                     stdout=logf, stderr=logf, cwd=OUT)
+                                     stdout=logf, stderr=logf, cwd=OUT,
+                                     preexec_fn=preexec)
         logf.close()
         self.port = read_port(self.port_file, self.proc, START_TIMEOUT)
         if self.port is None:
@@ -268,6 +269,77 @@ def daemon(build, data_dir, name, opts, known):
                 f.write("%s = %s\n" % (k, v))
     return Server([os.path.join(build, "complaintsd"), "-d", "-f", conf],
                   port_file, os.path.join(OUT, name + ".log"), name)
+
+
+# --- A journal larger than the page cache -----------------------------------
+
+def evict(d):
+    """Drops the journal's pages from the page cache (its files only)."""
+    for name in ("complaints.db", "complaints.db-wal"):
+        try:
+            fd = os.open(os.path.join(d, name), os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def mem_cgroup(name, mib):
+    """A memory cgroup (v2, else v1) limited to mib MiB, page cache
+    included; returns a preexec function that enters it, or None."""
+    v2 = os.path.exists("/sys/fs/cgroup/cgroup.controllers")
+    root = "/sys/fs/cgroup" if v2 else "/sys/fs/cgroup/memory"
+    path = os.path.join(root, name)
+    try:
+        os.makedirs(path, exist_ok=True)
+        with open(os.path.join(path, "memory.max" if v2 else
+                               "memory.limit_in_bytes"), "w") as f:
+            f.write("%d\n" % (mib * 1024 * 1024))
+    except OSError as e:
+        log("memory limit: cannot make cgroup %s: %s" % (path, e))
+        return None
+    procs = os.path.join(path, "cgroup.procs")
+
+    def enter():
+        with open(procs, "w") as f:
+            f.write("%d\n" % os.getpid())
+    return enter
+
+
+def mem_cgroup_peak(name):
+    """The cgroup's high-water mark of memory (page cache included), MiB."""
+    for p in ("/sys/fs/cgroup/%s/memory.peak" % name,
+              "/sys/fs/cgroup/memory/%s/memory.max_usage_in_bytes" % name):
+        try:
+            with open(p) as f:
+                return int(f.read()) / 1048576.0
+        except (OSError, ValueError):
+            pass
+    return None
+
+
+def lookup_bytes(d):
+    """Bytes per complaint of what a lookup reads (the lookup index),
+    and of the complaint table, from dbstat."""
+    con = sqlite3.connect("file:%s?mode=ro" % os.path.join(
+        d, "complaints.db"), uri=True, timeout=30)
+    try:
+        n = con.execute("SELECT count(*) FROM complaint").fetchone()[0]
+        sizes = dict(con.execute(
+            "SELECT name, sum(pgsize) FROM dbstat WHERE name IN "
+            "('complaint', 'complaint_lookup') GROUP BY name").fetchall())
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+    if not n or "complaint_lookup" not in sizes:
+        return None
+    return {"index": sizes["complaint_lookup"] / n,
+            "row": sizes.get("complaint", 0) / n,
+            "file": os.path.getsize(os.path.join(d, "complaints.db"))}
 
 
 # --- Staff accounts (when the daemon asks for them) ---------------------------
@@ -859,7 +931,17 @@ def phase_lookups(a, res, http_lim, known, auth):
         # already, and the cached journal must not change under the run.
         srv = daemon(a.build, d, "complaintsd-%d" % n,
                      {"watch_interval": "0"}, known)
-        srv.start()
+        # --mem-limit: the journal's pages out of the page cache and the
+        # daemon in a memory cgroup smaller than the file, so that only
+        # what fits the limit stays cached.
+        cg, lb = None, lookup_bytes(d)
+        if a.mem_limit:
+            cg = "complaints-bench-%d-%d" % (os.getpid(), n)
+            enter = mem_cgroup(cg, a.mem_limit)
+            evict(d)
+            srv.start(preexec=enter)
+        else:
+            srv.start()
         out.setdefault("first_start", {})[n] = srv.start_s
         try:
             perf = srv.pid() if a.perf and n == largest else None
@@ -874,14 +956,25 @@ def phase_lookups(a, res, http_lim, known, auth):
             out["rates"][n] = rate
             out["hwm"][n] = srv.hwm_mib()
             base = out["rates"].get(min(a.sizes))
+            mem = ""
+            if lb:
+                mem += "; lookup path %.0f bytes a complaint (the lookup " \
+                    "index; the table %.0f), file %.0f MiB" % (
+                        lb["index"], lb["row"], lb["file"] / 1048576.0)
+            if cg:
+                pk = mem_cgroup_peak(cg)
+                mem += "; memory cgroup limit %d MiB (page cache " \
+                    "included), its peak %s MiB, journal evicted from the " \
+                    "page cache before the start" % (
+                        a.mem_limit, "%.0f" % pk if pk else "?")
             res.add(phase="lookup", size=n, conns=c, rate_per_s=rate,
                     p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000,
                     peak_rss_mib=out["hwm"][n], limit="http-limit c=%d" % c,
                     limit_per_s=lim, ratio=rate / lim if lim else "",
                     note="%s; %.0f%% of the rate at %d; VmHWM %.1f MiB "
-                    "after start-up; %s, %s" % (
+                    "after start-up; %s, %s%s" % (
                         status_note(r), 100 * rate / base, min(a.sizes),
-                        hwm0, cpu, load_note(r)))
+                        hwm0, cpu, load_note(r), mem))
             log("  %d complaints: %.0f lookups/s (200s), p99 %.1f ms, "
                 "VmHWM %.1f MiB" % (n, rate, r["p99_us"] / 1000,
                                     out["hwm"][n]))
@@ -989,6 +1082,12 @@ def phase_lookups(a, res, http_lim, known, auth):
             out["hwm_all"] = srv.hwm_mib()
         finally:
             srv.stop()
+            if cg:
+                for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/memory"):
+                    try:
+                        os.rmdir(os.path.join(root, cg))
+                    except OSError:
+                        pass
     # Start-up: exec to /healthz, with the directory loaded already.
     d = os.path.join(DATA, str(largest))
     times = []
@@ -1154,6 +1253,10 @@ def main():
                     help="3 s runs, 10 thousand complaints only")
     ap.add_argument("--perf", action="store_true",
                     help="perf record -g the daemon at the heaviest loads")
+    ap.add_argument("--mem-limit", type=int, default=0, metavar="MIB",
+                    help="run each lookup daemon in a memory cgroup of MIB "
+                    "MiB (page cache included), its journal evicted from "
+                    "the page cache first")
     ap.add_argument("--csv", default=os.path.join(BENCH, "results.csv"))
     ap.add_argument("--only", default="",
                     help="comma list of http,store,register,lookup")
