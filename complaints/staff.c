@@ -30,8 +30,9 @@
  * password storage guide gives as equal in strength (with 19 MiB and two
  * passes, 12 MiB and three, 9 MiB and four), the one that costs the
  * least memory, so that a sign-in lifts the daemon's memory by 7 MiB
- * where the journal's readers use the rest.  Hashes made with other
- * settings still verify, at their own cost, until the password changes.
+ * where the journal's readers use the rest.  A hash made with other
+ * settings verifies at its own cost once and is made again with these
+ * (complaints_sign_in_begin).
  */
 #define PW_OPSLIMIT 5
 #define PW_MEMLIMIT (7U * 1024 * 1024)
@@ -522,6 +523,8 @@ struct token_job {
 	char text[TOKEN_TEXT + 1];
 	struct db_staff s;
 	char client[64];
+	/* A sign-in whose hash has other settings: the hash again. */
+	char old_hash[crypto_pwhash_STRBYTES], rehash[crypto_pwhash_STRBYTES];
 };
 
 static void
@@ -530,6 +533,8 @@ token_cleanup(struct complaints_call *c)
 	struct token_job *j = (struct token_job *)(void *)c;
 
 	sodium_memzero(j->text, sizeof(j->text));
+	sodium_memzero(j->old_hash, sizeof(j->old_hash));
+	sodium_memzero(j->rehash, sizeof(j->rehash));
 	free(j);
 }
 
@@ -559,7 +564,12 @@ static int
 token_run(struct db *db, void *arg)
 {
 	struct token_job *j = arg;
+	int rc;
 
+	if (j->rehash[0] &&
+	    (rc = db_staff_rehash(db, j->s.login, j->old_hash, j->rehash)) !=
+		DB_OK)
+		return rc;
 	if (j->revoke_id)
 		return db_token_revoke(
 		    db, j->revoke_id, j->revoke_staff, j->now, &j->changed);
@@ -687,6 +697,17 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 	if ((j = token_job_new(cx, e)) == NULL)
 		return NULL;
 	token_new(j->text, j->hash);
+	/*
+	 * A hash made with other settings (an older, larger memory) is made
+	 * again with these, in the same job as the session: from then on a
+	 * sign-in of this account costs PW_MEMLIMIT.
+	 */
+	if (crypto_pwhash_str_needs_rehash(
+		s.pw_hash, PW_OPSLIMIT, PW_MEMLIMIT) != 0 &&
+	    pw_hash(password, j->rehash) == 0)
+		strlcpy_chk(j->old_hash, s.pw_hash, sizeof(j->old_hash));
+	else
+		j->rehash[0] = '\0';
 	j->s = s;
 	sodium_memzero(s.pw_hash, sizeof(s.pw_hash));
 	sodium_memzero(j->s.pw_hash, sizeof(j->s.pw_hash));

@@ -207,6 +207,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "JOIN body b ON b.id = s.body_id WHERE s.login = ?1",
 	[ST_STAFF_BY_ID] = "SELECT " STAFF_COLS "FROM staff s "
 			   "JOIN body b ON b.id = s.body_id WHERE s.id = ?1",
+	[ST_STAFF_REHASH] = "UPDATE staff SET pw_hash = ?2 WHERE login = ?1 "
+			    "AND pw_hash = ?3",
 	[ST_STAFF_UPDATE] = "UPDATE staff SET active = coalesce(?2, active), "
 			    "pw_hash = coalesce(?3, pw_hash) WHERE login = ?1",
 	[ST_STAFF_LIST] =

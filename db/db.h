@@ -475,6 +475,9 @@ int db_staff_by_login(struct db *, const char *login, struct db_staff *);
 /* active < 0 and pw_hash NULL leave those as they are. */
 int db_staff_update(
     struct db *, const char *login, int active, const char *pw_hash);
+/* The password's hash again, unless it changed from old meanwhile. */
+int db_staff_rehash(
+    struct db *, const char *login, const char *old, const char *pw_hash);
 int
 db_staff_list(struct db *, int (*cb)(void *, const struct db_staff *), void *);
 struct db_token {

@@ -89,6 +89,18 @@ db_staff_update(
 }
 
 int
+db_staff_rehash(
+    struct db *db, const char *login, const char *old, const char *pw_hash)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_STAFF_REHASH);
+
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, old, -1, SQLITE_STATIC);
+	return done(db, st, db_step(db, st));
+}
+
+int
 db_staff_list(
     struct db *db, int (*cb)(void *, const struct db_staff *), void *arg)
 {

@@ -9,9 +9,48 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
 
 #include "complaints/complaints.h"
 #include "xmlio/xmlio.h"
+
+/* The test's own access to the stored hash of a login. */
+static void
+stored_hash(
+    const char *dir, const char *login, const char *set, char *out, size_t len)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/c.db", dir);
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	if (set != NULL) {
+		assert_int_equal(sqlite3_prepare_v2(h,
+				     "UPDATE staff SET pw_hash = ?2 "
+				     "WHERE login = ?1",
+				     -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(st, 2, set, -1, SQLITE_STATIC);
+	} else
+		assert_int_equal(sqlite3_prepare_v2(h,
+				     "SELECT pw_hash FROM staff WHERE "
+				     "login = ?1",
+				     -1, &st, NULL),
+		    SQLITE_OK);
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (set != NULL)
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	else {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(
+		    out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
 
 struct fx {
 	char dir[64];
@@ -321,6 +360,53 @@ no_actor_fails_closed(void **state)
 	buf_free(&b);
 }
 
+/*
+ * A password hashed with larger settings (libsodium's "interactive" 64
+ * MiB, the daemon's first) is hashed again at the next sign-in, so that
+ * its sign-ins cost the daemon's bound from then on; the password still
+ * signs in, and a wrong one still does not.
+ */
+static void
+sign_in_rehashes_larger_hashes(void **state)
+{
+	struct fx *f = *state;
+	struct complaints_error e;
+	struct buf b;
+	static const char pw[] = "correct horse battery";
+	char old[crypto_pwhash_STRBYTES], now[crypto_pwhash_STRBYTES];
+
+	assert_int_equal(complaints_staff_add(f->cx, &complaints_system,
+			     "registrar.auezov", "Серікбаева Айгүл", NULL,
+			     "бас маман", "almaty-auezov", "registrar", pw, &e),
+	    0);
+	stored_hash(f->dir, "registrar.auezov", NULL, now, sizeof(now));
+	assert_non_null(strstr(now, "$m=7168,t=5,p=1$")); /* 7 MiB, 5 passes */
+	assert_int_equal(crypto_pwhash_str(old, pw, strlen(pw),
+			     crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			     crypto_pwhash_MEMLIMIT_INTERACTIVE),
+	    0);
+	stored_hash(f->dir, "registrar.auezov", old, NULL, 0);
+	buf_init(&b, 64 * 1024);
+	assert_int_equal(complaints_sign_in(f->cx, "registrar.auezov",
+			     "wrong password 1", "192.0.2.1", &b, &e),
+	    -1);
+	stored_hash(f->dir, "registrar.auezov", NULL, now, sizeof(now));
+	assert_string_equal(now, old); /* a failed sign-in changes nothing */
+	buf_reset(&b);
+	assert_int_equal(complaints_sign_in(f->cx, "registrar.auezov", pw,
+			     "192.0.2.2", &b, &e),
+	    0);
+	stored_hash(f->dir, "registrar.auezov", NULL, now, sizeof(now));
+	assert_string_not_equal(now, old);
+	assert_int_equal(crypto_pwhash_str_verify(now, pw, strlen(pw)), 0);
+	assert_non_null(strstr(now, "$m=7168,t=5,p=1$"));
+	buf_reset(&b);
+	assert_int_equal(complaints_sign_in(f->cx, "registrar.auezov", pw,
+			     "192.0.2.2", &b, &e),
+	    0);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -335,6 +421,8 @@ main(void)
 		    time_shown_in_almaty, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    no_actor_fails_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    sign_in_rehashes_larger_hashes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
