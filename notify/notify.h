@@ -119,6 +119,8 @@ int notify_text(const struct notify_letter *, struct buf *subject,
 int notify_letter_pdf(const struct notify_letter *, const char *text,
     struct buf *pdf, char *err, size_t errlen);
 
+#define NOTIFY_TALON_LABELS 11
+
 /* The slip handed or posted to the applicant when a complaint is taken. */
 struct notify_talon {
 	const char *number; /* YYYY-NNNNNNNNN-C */
@@ -131,7 +133,7 @@ struct notify_talon {
 	const char *registrar_position;
 	const char *due; /* YYYY-MM-DD */
 	const char *status_url;
-	const char *lang; /* "kk" or "ru": the labels */
+	const char *lang; /* "kk", "ru" or "en": the labels */
 	/*
 	 * When it was received, if not at accepted_at (ISO 8601 with
 	 * offset; NULL: at registration): shown as the time of acceptance,
@@ -140,6 +142,13 @@ struct notify_talon {
 	 */
 	const char *received_at;
 	const char *due_rule;
+	/*
+	 * The slip's labels, the talon.* texts of the catalogue of lang
+	 * (NOTIFY_TALON_LABELS of them, in the order of talon.c), filled in
+	 * by notify_talon_pdf() and notify_talon_text(): callers leave them
+	 * NULL.  They travel to the renderer process with the talon.
+	 */
+	const char *label[NOTIFY_TALON_LABELS];
 };
 
 /*

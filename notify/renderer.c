@@ -163,8 +163,11 @@ static const size_t letter_fields[] = { LF(kind), LF(lang), LF(uid),
 static const size_t talon_fields[] = { TF(number), TF(access_code),
 	TF(journal_number), TF(body_name_kk), TF(body_name_ru), TF(accepted_at),
 	TF(registrar_name), TF(registrar_position), TF(due), TF(status_url),
-	TF(lang), TF(received_at), TF(due_rule) };
+	TF(lang), TF(received_at), TF(due_rule), TF(label[0]), TF(label[1]),
+	TF(label[2]), TF(label[3]), TF(label[4]), TF(label[5]), TF(label[6]),
+	TF(label[7]), TF(label[8]), TF(label[9]), TF(label[10]) };
 #undef TF
+_Static_assert(NOTIFY_TALON_LABELS == 11, "talon_fields lists every label");
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
@@ -349,6 +352,8 @@ warm_up(void)
 	t.due = "2026-01-26";
 	t.status_url = l.status_url;
 	t.lang = "ru";
+	for (int i = 0; i < NOTIFY_TALON_LABELS; i++)
+		t.label[i] = "Талон ТАЛОН талон";
 	buf_reset(&pdf);
 	if (notify_talon_pdf(&t, &pdf, err, sizeof(err)) == -1)
 		rd_die(err);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "notify/notify_int.h"
+#include "web/web.h"
 
 #define TALON_W 105.0 /* A6, mm */
 #define TALON_H 148.0
@@ -28,41 +29,49 @@ struct labels {
 	const char *keep;
 };
 
-static const struct labels labels_kk = {
-	"ТАЛОН",
-	"шағымның қабылданғаны туралы",
-	"Талон нөмірі",
-	"Тіркеу нөмірі",
-	"Қабылданған күні мен уақыты",
-	"Тіркелген күні мен уақыты",
-	"Қабылдаған",
-	"Қарау мерзімі",
-	"Қол жеткізу коды",
-	"Шағымның мәртебесін мына мекенжайдан тексеріңіз:",
-	"Талонды сақтаңыз: қол жеткізу коды шешімнің мәтінін көру үшін "
-	"қажет.",
-};
+/* The catalogue's texts of the labels, in the order of struct labels. */
+static const char *const label_keys[NOTIFY_TALON_LABELS] = { "talon.title",
+	"talon.subtitle", "talon.number", "talon.journal", "talon.accepted",
+	"talon.registered", "talon.registrar", "talon.due", "talon.code",
+	"talon.check", "talon.keep" };
 
-static const struct labels labels_ru = {
-	"ТАЛОН",
-	"о приёме жалобы",
-	"Номер талона",
-	"Регистрационный номер",
-	"Дата и время приёма",
-	"Дата и время регистрации",
-	"Принял(а)",
-	"Срок рассмотрения",
-	"Код доступа",
-	"Статус жалобы можно проверить по адресу:",
-	"Сохраните талон: код доступа нужен, чтобы прочитать текст "
-	"решения.",
-};
-
-static const struct labels *
-labels_for(const char *lang)
+/*
+ * The talon with its labels: t itself when it has them (in the renderer
+ * process they come with it), else a copy labelled from the catalogue of
+ * its language, the copies in store.  -1 with a message.
+ */
+static int
+labelled(const struct notify_talon *t, struct notify_talon *c,
+    struct buf *store, char *err, size_t errlen)
 {
-	return lang != NULL && strcmp(lang, "ru") == 0 ? &labels_ru :
-							 &labels_kk;
+	enum web_lang lang = WEB_KK;
+	const char *p;
+
+	*c = *t;
+	if (t->label[0] != NULL)
+		return 0;
+	for (int l = 0; t->lang != NULL && l < WEB_NLANG; l++)
+		if (strcmp(t->lang, web_lang_code((enum web_lang)l)) == 0)
+			lang = (enum web_lang)l;
+	if (web_texts(lang, label_keys, NOTIFY_TALON_LABELS, store, err,
+		errlen) == -1)
+		return -1;
+	p = store->data;
+	for (int i = 0; i < NOTIFY_TALON_LABELS; i++, p += strlen(p) + 1)
+		c->label[i] = p;
+	return 0;
+}
+
+/* The labels by name. */
+static void
+labels_of(const struct notify_talon *t, struct labels *lb)
+{
+	const char **f[NOTIFY_TALON_LABELS] = { &lb->title, &lb->subtitle,
+		&lb->number, &lb->journal, &lb->accepted, &lb->registered,
+		&lb->registrar, &lb->due, &lb->code, &lb->check, &lb->keep };
+
+	for (int i = 0; i < NOTIFY_TALON_LABELS; i++)
+		*f[i] = t->label[i] != NULL ? t->label[i] : "";
 }
 
 /* "2026-11-26T14:05:00+05:00" as "26.11.2026 14:05", the time as given. */
@@ -274,14 +283,25 @@ field(struct buf *out, const char *label, const char *value, size_t cols)
 }
 
 int
-notify_talon_text(const struct notify_talon *t, struct buf *out)
+notify_talon_text(const struct notify_talon *given, struct buf *out)
 {
-	const struct labels *lb = labels_for(t->lang);
 	const size_t cols = NOTIFY_TALON_COLS;
+	struct notify_talon t1;
+	const struct notify_talon *t = &t1;
+	struct labels l1;
+	const struct labels *lb = &l1;
 	struct talon_view v;
+	struct buf store;
+	char err[256];
 	int rc = -1;
 
 	memset(&v, 0, sizeof(v));
+	buf_init(&store, 4 * NOTIFY_VALUE_MAX);
+	if (labelled(given, &t1, &store, err, sizeof(err)) == -1) {
+		log_warnx("notify: talon: %s", err);
+		goto out;
+	}
+	labels_of(t, &l1);
 	if (check_talon(t) == -1 || talon_view(t, &v) == -1)
 		goto out;
 
@@ -310,6 +330,7 @@ notify_talon_text(const struct notify_talon *t, struct buf *out)
 	rc = 0;
 out:
 	buf_free(&v.who);
+	buf_free(&store);
 	return rc;
 }
 
@@ -331,18 +352,28 @@ pdf_field(cairo_t *cr, double y, const char *label, const char *value,
 
 int
 notify_talon_pdf(
-    const struct notify_talon *t, struct buf *pdf, char *err, size_t errlen)
+    const struct notify_talon *given, struct buf *pdf, char *err, size_t errlen)
 {
-	const struct labels *lb = labels_for(t->lang);
 	const double x = TALON_M * MM, w = (TALON_W - 2 * TALON_M) * MM;
+	struct notify_talon t1;
+	const struct notify_talon *t = &t1;
+	struct labels l1;
+	const struct labels *lb = &l1;
 	struct notify_pdf p;
 	struct talon_view v;
+	struct buf store;
 	double y, qr = 30 * MM;
 	int rc = -1;
 
-	if (notify_renderer_active())
-		return notify_renderer_talon(t, pdf, err, errlen);
 	memset(&v, 0, sizeof(v));
+	buf_init(&store, 4 * NOTIFY_VALUE_MAX);
+	if (labelled(given, &t1, &store, err, errlen) == -1)
+		goto out;
+	if (notify_renderer_active()) {
+		rc = notify_renderer_talon(t, pdf, err, errlen);
+		goto out;
+	}
+	labels_of(t, &l1);
 	if (check_talon(t) == -1 || talon_view(t, &v) == -1) {
 		errf(err, errlen,
 		    "notify: talon: no number, or the "
@@ -410,5 +441,6 @@ notify_talon_pdf(
 	rc = notify_pdf_finish(&p, err, errlen);
 out:
 	buf_free(&v.who);
+	buf_free(&store);
 	return rc;
 }

@@ -481,6 +481,31 @@ web_text(enum web_lang l, const char *key)
 }
 
 int
+web_texts(enum web_lang l, const char *const *keys, size_t n, struct buf *out,
+    char *err, size_t errlen)
+{
+	const xmlChar *v;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&lock);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		v = V != NULL && (unsigned)l < WEB_NLANG ?
+		    xmlHashLookup(V->texts[l], BAD_CAST keys[i]) :
+		    NULL;
+		if (v == NULL) {
+			snprintf(err, errlen, "missing text: %s (%s)", keys[i],
+			    web_lang_code(l));
+			rc = -1;
+		} else if (buf_add(out, v, strlen((const char *)v) + 1) == -1) {
+			snprintf(err, errlen, "%s: too long", keys[i]);
+			rc = -1;
+		}
+	}
+	pthread_rwlock_unlock(&lock);
+	return rc;
+}
+
+int
 web_css(enum web_css which, struct buf *out)
 {
 	int rc = -1;

@@ -69,6 +69,15 @@ int web_view(const char *page, xmlDocPtr doc, enum web_lang,
     const char *const *params, struct buf *out);
 
 /*
+ * The texts of keys[0..n) in a language, each appended to out with its
+ * NUL, under the lock a reload takes (a document drawn elsewhere, such
+ * as the talon slip, carries copies).  -1 with the first key missing,
+ * or no catalogues loaded, named in err.
+ */
+int web_texts(enum web_lang, const char *const *keys, size_t n, struct buf *out,
+    char *err, size_t errlen);
+
+/*
  * web_view for a caller that reports the failure itself (the notices):
  * no log line; the page and the reason in err instead.
  */

@@ -360,6 +360,12 @@ check_notice(const struct notify_letter *l)
 	buf_free(&et);
 }
 
+static struct notify_talon sample_talon(const char *lang);
+/* Labels every talon shows, whatever it holds. */
+static const char *const talon_keys[] = { "talon.title", "talon.subtitle",
+	"talon.number", "talon.journal", "talon.accepted", "talon.registrar",
+	"talon.code", "talon.keep" };
+
 static void
 notice_every_kind_and_language(void **state)
 {
@@ -591,6 +597,7 @@ notice_missing_key_fails(void **state)
 		    path, sizeof(path), "%s/lang/%s.xml", web, all_langs[g]);
 		drop_key(path, "notice.extended.later");
 		drop_key(path, "letter.talon");
+		drop_key(path, "talon.code");
 	}
 	assert_int_equal(web_init(web, err, sizeof(err)), 0);
 	buf_init(&s, 1024);
@@ -605,6 +612,16 @@ notice_missing_key_fails(void **state)
 	assert_int_equal(
 	    notify_letter_pdf(&l, t.data, &s, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "letter.talon"));
+	{
+		struct notify_talon tl = sample_talon("en");
+
+		buf_reset(&s);
+		assert_int_equal(
+		    notify_talon_pdf(&tl, &s, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "talon.code"));
+		buf_reset(&t);
+		assert_int_equal(notify_talon_text(&tl, &t), -1);
+	}
 	/* Missing in one language only: the catalogues are refused. */
 	snprintf(path, sizeof(path), "%s/lang/kk.xml", web);
 	drop_key(path, "notice.forwarded.term");
@@ -1090,11 +1107,9 @@ sample_talon(const char *lang)
 static void
 talon_text_fits_a_receipt(void **state)
 {
-	const char *langs[] = { "kk", "ru" };
-
 	(void)state;
-	for (int g = 0; g < 2; g++) {
-		struct notify_talon t = sample_talon(langs[g]);
+	for (size_t g = 0; g < N(all_langs); g++) {
+		struct notify_talon t = sample_talon(all_langs[g]);
 		struct buf b, joined;
 		const char *p;
 
@@ -1122,6 +1137,16 @@ talon_text_fits_a_receipt(void **state)
 		assert_non_null(strstr(b.data, "Нұрланова Әйгерім"));
 		/* The address, cut over lines, joins up again. */
 		assert_non_null(strstr(joined.data, t.status_url));
+		/* The labels are the catalogue's, in the talon's language. */
+		for (char *c = b.data; (c = strchr(c, '\n')) != NULL;)
+			*c = ' '; /* a label wrapped over lines */
+		for (size_t i = 0; i < N(talon_keys); i++) {
+			char *want = cat_text(all_langs[g], talon_keys[i]);
+
+			if (strstr(b.data, want) == NULL)
+				fail_msg("%s: no %s", all_langs[g], want);
+			free(want);
+		}
 		buf_free(&b);
 		buf_free(&joined);
 	}
