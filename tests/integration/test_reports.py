@@ -437,6 +437,40 @@ class ReportsTest(Journal, DaemonTestCase):
                            d.account("desk", "mop")})
         self.assertEqual(r.status, 400, r)
 
+    def test_trace_pages_add_up(self):
+        """Paged by one, two and three, a list is the whole list: the
+        pages follow each other across the days of the period."""
+        d = self.daemon
+        auth = {"Authorization": "Bearer " + d.account("desk", "mop")}
+        for figure in ("received", "decided", "became-overdue",
+                       "answered-on-time", "days-to-decision"):
+            path = ("/api/v1/reports/complaints?figure=%s&from=%s&to=%s"
+                    % (figure, FROM, TO))
+            whole = [(c.get("talon"), c.get("event"), c.get("day"))
+                     for c in d.get(path, headers=auth).xml().findall(
+                         "complaint")]
+            self.assertEqual(whole, sorted(whole, key=lambda c: c[2]))
+            if figure in ("received", "decided"):
+                self.assertGreater(len({c[2] for c in whole}), 1, figure)
+            for n in (1, 2, 3):
+                got, after = [], None
+                while True:
+                    r = d.get(path + "&limit=%d" % n + (
+                        "&after=%s" % after if after else ""),
+                        headers=auth)
+                    self.assertEqual(r.status, 200, r)
+                    x = r.xml()
+                    rows = x.findall("complaint")
+                    self.assertLessEqual(len(rows), n)
+                    got += [(c.get("talon"), c.get("event"), c.get("day"))
+                            for c in rows]
+                    more = x.find("more")
+                    if more is None:
+                        break
+                    after = more.get("after")
+                    self.assertLessEqual(len(got), len(whole))
+                self.assertEqual(got, whole, (figure, n))
+
     def test_csv_matches(self):
         want = expected(self.entries.values(), "service", FROM, TO)
         r = self.summary("service", fmt="csv")
