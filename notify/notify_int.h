@@ -77,8 +77,18 @@ int notify_renderer_letter(const struct notify_letter *, const char *text,
 int notify_renderer_talon(
     const struct notify_talon *, struct buf *pdf, char *err, size_t errlen);
 int notify_renderer_register(const struct notify_register_row *, size_t n,
-    const char *body_name, const char *date, struct buf *pdf, char *err,
-    size_t errlen);
+    const char *body_name, const char *date, const char *const *label,
+    struct buf *pdf, char *err, size_t errlen);
+
+/*
+ * The postal register's labels, made from the catalogues' register.*
+ * texts (Kazakh and Russian) by notify_register_pdf in the daemon, and
+ * the drawing with them, which the renderer process runs.
+ */
+#define NOTIFY_REG_LABELS 10
+int notify_register_draw(const struct notify_register_row *, size_t n,
+    const char *body_name, const char *date, const char *const *label,
+    struct buf *pdf, char *err, size_t errlen);
 
 /*
  * What a libcurl result and the server's last reply code (0: none) mean

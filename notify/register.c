@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "notify/notify_int.h"
+#include "web/web.h"
 
 #define REG_W	   210.0 /* A4 portrait, mm */
 #define REG_H	   297.0
@@ -21,13 +22,74 @@
 /* Column widths in mm: №, outgoing number, addressee, address, talon. */
 static const double col_w[REG_COLS] = { 10, 22, 45, 69, 34 };
 
-static const char *const col_title[REG_COLS] = {
-	"№",
-	"Шығыс нөмірі\nИсх. номер",
-	"Алушы\nАдресат",
-	"Мекенжайы\nАдрес",
-	"Талон",
+/*
+ * The labels: register.* texts of the Kazakh and Russian catalogues,
+ * one above the other (in the title and the column heads) or side by
+ * side; once where both say the same.
+ */
+enum {
+	L_TITLE,
+	L_NO,
+	L_OUT,
+	L_TO,
+	L_ADDRESS,
+	L_TALON,
+	L_TOTAL,
+	L_HANDED,
+	L_RECEIVED,
+	L_SIGNATURE
 };
+static const char *const label_keys[NOTIFY_REG_LABELS] = { "register.title",
+	"register.no", "register.out-number", "register.addressee",
+	"register.address", "register.talon", "register.total",
+	"register.handed", "register.received", "register.signature" };
+_Static_assert(L_SIGNATURE + 1 == NOTIFY_REG_LABELS, "a key a label");
+
+/*
+ * The labels from the catalogues into store, label[] pointing there.
+ * -1 with the missing key named.
+ */
+static int
+labels_from_catalogues(
+    const char **label, struct buf *store, char *err, size_t errlen)
+{
+	struct buf kk, ru;
+	const char *a, *b;
+	size_t off[NOTIFY_REG_LABELS];
+	int rc = -1;
+
+	buf_init(&kk, 16384);
+	buf_init(&ru, 16384);
+	if (web_texts(WEB_KK, label_keys, NOTIFY_REG_LABELS, &kk, err,
+		errlen) == -1 ||
+	    web_texts(
+		WEB_RU, label_keys, NOTIFY_REG_LABELS, &ru, err, errlen) == -1)
+		goto out;
+	a = kk.data;
+	b = ru.data;
+	for (int i = 0; i < NOTIFY_REG_LABELS; i++) {
+		int one_line = i >= L_TOTAL;
+
+		off[i] = store->len;
+		if (buf_puts(store, a) == -1 ||
+		    (strcmp(a, b) != 0 &&
+			buf_printf(store, "%s%s", one_line ? " / " : "\n", b) ==
+			    -1) ||
+		    buf_add(store, "", 1) == -1) {
+			errf(err, errlen, "notify: register: labels too long");
+			goto out;
+		}
+		a += strlen(a) + 1;
+		b += strlen(b) + 1;
+	}
+	for (int i = 0; i < NOTIFY_REG_LABELS; i++)
+		label[i] = store->data + off[i];
+	rc = 0;
+out:
+	buf_free(&kk);
+	buf_free(&ru);
+	return rc;
+}
 
 static int
 row_ok(const struct notify_register_row *r)
@@ -96,16 +158,35 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
     const char *body_name, const char *date, struct buf *pdf, char *err,
     size_t errlen)
 {
+	const char *label[NOTIFY_REG_LABELS];
+	struct buf store;
+	int rc = -1;
+
+	buf_init(&store, 16384);
+	if (labels_from_catalogues(label, &store, err, errlen) == 0)
+		rc = notify_renderer_active() ?
+		    notify_renderer_register(
+			rows, n, body_name, date, label, pdf, err, errlen) :
+		    notify_register_draw(
+			rows, n, body_name, date, label, pdf, err, errlen);
+	buf_free(&store);
+	return rc;
+}
+
+int
+notify_register_draw(const struct notify_register_row *rows, size_t n,
+    const char *body_name, const char *date, const char *const *label,
+    struct buf *pdf, char *err, size_t errlen)
+{
 	const double w = 180 * MM;
+	const char *col_title[REG_COLS] = { label[L_NO], label[L_OUT],
+		label[L_TO], label[L_ADDRESS], label[L_TALON] };
 	struct notify_pdf p;
 	struct buf t;
 	char dmy[11], num[24];
 	double y, hh;
 	int rc = -1, page = 1;
 
-	if (notify_renderer_active())
-		return notify_renderer_register(
-		    rows, n, body_name, date, pdf, err, errlen);
 	buf_init(&t, 4096);
 	for (size_t i = 0; i < n; i++)
 		if (!row_ok(&rows[i])) {
@@ -122,8 +203,8 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 		    date ? date : "(null)");
 		goto out;
 	}
-	if (notify_pdf_begin(&p, pdf, REG_W, REG_H, "Реестр", err, errlen) ==
-	    -1)
+	if (notify_pdf_begin(
+		&p, pdf, REG_W, REG_H, label[L_TITLE], err, errlen) == -1)
 		goto out;
 	cairo_set_line_width(p.cr, 0.5);
 
@@ -132,10 +213,7 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 		y += notify_text_at(p.cr, body_name, REG_X * MM, y, 10, 1, w,
 			 PANGO_ALIGN_CENTER) +
 		    2 * MM;
-	buf_printf(&t,
-	    "Почталық жөнелтілімдердің тізілімі\n"
-	    "Реестр почтовых отправлений\n%s",
-	    dmy);
+	buf_printf(&t, "%s\n%s", label[L_TITLE], dmy);
 	y += notify_text_at(
 		 p.cr, t.data, REG_X * MM, y, 11, 1, w, PANGO_ALIGN_CENTER) +
 	    4 * MM;
@@ -171,10 +249,11 @@ notify_register_pdf(const struct notify_register_row *rows, size_t n,
 	}
 	buf_reset(&t);
 	buf_printf(&t,
-	    "Барлығы / Всего: %zu\n\n"
-	    "Тапсырды / Сдал: ______________________  (қолы / подпись)\n\n"
-	    "Қабылдады / Принял: ______________________  (қолы / подпись)",
-	    n);
+	    "%s: %zu\n\n"
+	    "%s: ______________________  (%s)\n\n"
+	    "%s: ______________________  (%s)",
+	    label[L_TOTAL], n, label[L_HANDED], label[L_SIGNATURE],
+	    label[L_RECEIVED], label[L_SIGNATURE]);
 	notify_text_at(
 	    p.cr, t.data, REG_X * MM, y + 5 * MM, 9, 0, w, PANGO_ALIGN_LEFT);
 	page_footer(p.cr, page);

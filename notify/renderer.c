@@ -318,6 +318,7 @@ warm_up(void)
 	struct notify_letter l;
 	struct notify_talon t;
 	struct notify_register_row row;
+	const char *reg_label[NOTIFY_REG_LABELS];
 	struct buf pdf;
 	char err[256];
 
@@ -361,9 +362,11 @@ warm_up(void)
 	row.addressee = "Әбенова Жанар";
 	row.address = l.address;
 	row.talon = l.talon;
+	for (int i = 0; i < NOTIFY_REG_LABELS; i++)
+		reg_label[i] = "Тізілім\nРеестр";
 	buf_reset(&pdf);
-	if (notify_register_pdf(
-		&row, 1, l.body_name_kk, l.date, &pdf, err, sizeof(err)) == -1)
+	if (notify_register_draw(&row, 1, l.body_name_kk, l.date, reg_label,
+		&pdf, err, sizeof(err)) == -1)
 		rd_die(err);
 	buf_free(&pdf);
 }
@@ -483,7 +486,7 @@ draw(uint32_t type, struct rd_in *in, struct buf *out, char *err, size_t errlen)
 	struct notify_register_row *rows = NULL;
 	struct notify_letter l;
 	struct notify_talon t;
-	const char *text, *body_name, *date;
+	const char *text, *body_name, *date, *label[NOTIFY_REG_LABELS];
 	uint32_t n;
 	int rc = -1;
 
@@ -520,10 +523,12 @@ draw(uint32_t type, struct rd_in *in, struct buf *out, char *err, size_t errlen)
 		}
 		body_name = get_str(in);
 		date = get_str(in);
+		for (int i = 0; i < NOTIFY_REG_LABELS; i++)
+			label[i] = get_str(in);
 		if (in->bad)
 			break;
-		rc = notify_register_pdf(
-		    rows, n, body_name, date, out, err, errlen);
+		rc = notify_register_draw(
+		    rows, n, body_name, date, label, out, err, errlen);
 		break;
 	}
 	free(rows);
@@ -891,8 +896,8 @@ notify_renderer_talon(
 
 int
 notify_renderer_register(const struct notify_register_row *rows, size_t n,
-    const char *body_name, const char *date, struct buf *pdf, char *err,
-    size_t errlen)
+    const char *body_name, const char *date, const char *const *label,
+    struct buf *pdf, char *err, size_t errlen)
 {
 	struct buf req;
 	int rc = 0;
@@ -909,6 +914,9 @@ notify_renderer_register(const struct notify_register_row *rows, size_t n,
 	if (rc == 0 &&
 	    (put_str(&req, body_name) == -1 || put_str(&req, date) == -1))
 		rc = -1;
+	for (int i = 0; rc == 0 && i < NOTIFY_REG_LABELS; i++)
+		if (put_str(&req, label[i]) == -1)
+			rc = -1;
 	if (rc == -1)
 		errf(err, errlen,
 		    "renderer: the register is larger "

@@ -598,6 +598,7 @@ notice_missing_key_fails(void **state)
 		drop_key(path, "notice.extended.later");
 		drop_key(path, "letter.talon");
 		drop_key(path, "talon.code");
+		drop_key(path, "register.total");
 	}
 	assert_int_equal(web_init(web, err, sizeof(err)), 0);
 	buf_init(&s, 1024);
@@ -621,6 +622,16 @@ notice_missing_key_fails(void **state)
 		assert_non_null(strstr(err, "talon.code"));
 		buf_reset(&t);
 		assert_int_equal(notify_talon_text(&tl, &t), -1);
+	}
+	{
+		struct notify_register_row row = { "1/2026", "Ким Ен", "Алматы",
+			"2026-483920175-4" };
+
+		buf_reset(&s);
+		assert_int_equal(notify_register_pdf(&row, 1, "x", "2026-12-03",
+				     &s, err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "register.total"));
 	}
 	/* Missing in one language only: the catalogues are refused. */
 	snprintf(path, sizeof(path), "%s/lang/kk.xml", web);
@@ -1414,6 +1425,19 @@ register_csv_and_pdf(void **state)
 	assert_non_null(strstr(txt.data, "Реестр почтовых отправлений"));
 	assert_non_null(strstr(txt.data, "03.12.2026"));
 	assert_non_null(strstr(txt.data, "Всего: 60"));
+	/* The labels, Kazakh and Russian, as the catalogues word them. */
+	for (size_t g = 0; g < 2; g++) {
+		const char *k[] = { "register.title", "register.addressee",
+			"register.total", "register.signature" };
+
+		for (size_t i = 0; i < N(k); i++) {
+			char *want = cat_text(all_langs[g], k[i]);
+
+			if (strstr(txt.data, want) == NULL)
+				fail_msg("the register lacks %s", want);
+			free(want);
+		}
+	}
 	assert_non_null(strstr(txt.data, "Ким \"Ли\" Ен"));
 	buf_free(&csv);
 	buf_free(&pdf);
