@@ -116,6 +116,25 @@
   </form>
 </xsl:template>
 
+<!-- A language's link keeps the report asked for. -->
+<xsl:template name="lang-link">
+  <xsl:param name="code"/>
+  <li><a href="?{$lang-args}lang={$code}" hreflang="{$code}" lang="{$code}">
+    <xsl:if test="$code = $lang"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+    <xsl:call-template name="t">
+      <xsl:with-param name="k" select="'lang.name'"/>
+      <xsl:with-param name="in" select="$code"/>
+    </xsl:call-template>
+  </a></li>
+</xsl:template>
+
+<!-- The page's own arguments, each followed by &amp;. -->
+<xsl:variable name="lang-args">
+  <xsl:for-each select="$q/@*[name() != 'lang']">
+    <xsl:value-of select="name()"/>=<xsl:value-of select="."/><xsl:text>&amp;</xsl:text>
+  </xsl:for-each>
+</xsl:variable>
+
 <xsl:template name="group-options">
   <xsl:param name="groups"/>
   <xsl:if test="contains($groups, ' ')">
