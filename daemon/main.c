@@ -29,6 +29,7 @@
 #include "daemon/httpd.h"
 #include "daemon/priv.h"
 #include "daemon/service.h"
+#include "db/db.h"
 #include "notify/notify.h"
 #include "util/util.h"
 #include "web/web.h"
@@ -315,6 +316,8 @@ main(int argc, char *argv[])
 		log_warnx("test_write_hold is %s: writes wait while it "
 			  "exists; never use this in production",
 		    conf.test_write_hold);
+	if (service_supervised())
+		db_set_migrate_tick(service_migrating);
 	if ((cx = complaints_open(&cc, err, sizeof(err))) == NULL)
 		fatalx("storage: %s", err);
 	if (priv_data_dir(&priv, conf.data_dir, err, sizeof(err)) == -1)

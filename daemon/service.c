@@ -53,6 +53,27 @@ service_stopping(void)
 	sd_notify(0, "STOPPING=1\nSTATUS=finishing requests in flight");
 }
 
+static uint64_t now_usec(void);
+
+/*
+ * A migration of a large journal (an index made over every complaint)
+ * can take minutes, longer than the start timeout: each call, at most
+ * every five seconds, gives two more minutes from now.
+ */
+void
+service_migrating(void)
+{
+	static uint64_t last;
+	uint64_t now = now_usec();
+
+	if (last != 0 && now - last < 5000000)
+		return;
+	last = now;
+	sd_notify(0,
+	    "EXTEND_TIMEOUT_USEC=120000000\n"
+	    "STATUS=migrating the database");
+}
+
 static uint64_t
 now_usec(void)
 {

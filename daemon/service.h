@@ -16,6 +16,8 @@ int service_supervised(void);
 void service_ready(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void service_reloading(void);
 void service_stopping(void);
+/* Still starting: a migration runs (db_set_migrate_tick). */
+void service_migrating(void);
 /*
  * sigwait(3) for the main loop that also pings the watchdog at half its
  * interval while it waits, as long as the writer of cx (may be NULL)

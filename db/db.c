@@ -822,6 +822,22 @@ db_strerror(int rc)
 	return "unknown error";
 }
 
+static void (*migrate_tick)(void);
+
+void
+db_set_migrate_tick(void (*fn)(void))
+{
+	migrate_tick = fn;
+}
+
+static int
+migrate_progress(void *arg)
+{
+	(void)arg;
+	migrate_tick();
+	return 0; /* go on */
+}
+
 int
 db_schema_version(void)
 {
@@ -1019,6 +1035,10 @@ migrate(struct db *db, char *err, size_t errlen)
 	    sqlite3_exec(db->h, "PRAGMA foreign_keys = OFF", NULL, NULL,
 		&msg) != SQLITE_OK)
 		goto fail_msg;
+	if (version < N_MIGRATIONS && migrate_tick != NULL) {
+		migrate_tick();
+		sqlite3_progress_handler(db->h, 1000, migrate_progress, NULL);
+	}
 	for (; version < N_MIGRATIONS; version++) {
 		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) !=
 		    SQLITE_OK)
@@ -1039,11 +1059,13 @@ migrate(struct db *db, char *err, size_t errlen)
 		}
 		log_info("db: migrated to schema %d", version + 1);
 	}
+	sqlite3_progress_handler(db->h, 0, NULL, NULL);
 	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		goto fail_msg;
 	return 0;
 fail_msg:
+	sqlite3_progress_handler(db->h, 0, NULL, NULL);
 	snprintf(err, errlen, "migration %d: %s", version + 1,
 	    msg ? msg : sqlite3_errmsg(db->h));
 	sqlite3_free(msg);

@@ -39,6 +39,13 @@ struct db *db_open(const char *path, int flags, char *err, size_t);
 void db_close(struct db *);
 /* The schema version (PRAGMA user_version) this build migrates to. */
 int db_schema_version(void);
+/*
+ * fn is called when db_open begins to migrate a database and then every
+ * thousand steps of SQLite's machine while it does (a service
+ * manager's start timeout extended while a large journal migrates).
+ * NULL: nothing.  Set it before the first db_open.
+ */
+void db_set_migrate_tick(void (*fn)(void));
 
 /* Transactions on a writing connection. */
 int db_begin(struct db *);

@@ -74,6 +74,10 @@ class ServiceTest(PerTestDaemonCase):
     def test_notify_protocol(self):
         d = self.new_daemon({"_no_admin": 1}, start=False)
         proc, n = self.start_supervised(d, 200000)
+        # A new database is migrated first: the start timeout is
+        # extended while it is (a large journal's index takes minutes).
+        ext = n.wait_for("EXTEND_TIMEOUT_USEC=120000000")
+        self.assertIn("STATUS=migrating the database", ext.split("\n"))
         ready = n.wait_for("READY=1")
         self.assertIn("STATUS=listening on 127.0.0.1:", ready)
         # READY comes after the port is bound and the store is open.

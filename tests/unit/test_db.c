@@ -389,6 +389,35 @@ index_plans(void **state)
 	assert_true(n > 0);
 }
 
+static int ticks;
+
+static void
+tick(void)
+{
+	ticks++;
+}
+
+/* The migration tick: called while a database migrates, never after. */
+static void
+migrate_ticks(void **state)
+{
+	struct fx *f = *state;
+	char path[160], err[256];
+	struct db *db;
+
+	snprintf(path, sizeof(path), "%s/new.db", f->dir);
+	db_set_migrate_tick(tick);
+	ticks = 0;
+	assert_non_null(db = db_open(path, DB_OPEN_WRITE, err, sizeof(err)));
+	db_close(db);
+	assert_true(ticks > 1); /* at the start and during */
+	ticks = 0;
+	assert_non_null(db = db_open(path, DB_OPEN_WRITE, err, sizeof(err)));
+	db_close(db);
+	assert_int_equal(ticks, 0); /* nothing to migrate */
+	db_set_migrate_tick(NULL);
+}
+
 /* The reports' counters: kept by the trigger, summed, recounted, traced. */
 struct sums {
 	int n;
@@ -668,6 +697,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    row_hash_from_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(index_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    report_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
