@@ -1,7 +1,8 @@
 # The Debian package (debian/): make deb builds it with debhelper from a
 # copy of the tracked files in $(DEB_DIR), so that dpkg-buildpackage's
 # output (written beside the source) stays in the build folder; make
-# check-deb lints it and verifies the units (part of make check).
+# check-deb checks its build dependencies against the libraries the build
+# links, lints it and verifies the units (part of make check).
 DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version \
 	2>/dev/null)
 DEB_DIR     := $(BUILD)/deb
@@ -23,6 +24,7 @@ deb:
 	@echo "deb: $(DEB_FILE)"
 
 check-deb: deb
+	@sh debian/check-build-depends.sh debian/control $(sort $(PKGS))
 	lintian --fail-on error --display-info --show-overrides \
 		$(DEB_FILE)
 	@sh debian/verify-units.sh $(DEB_FILE)
