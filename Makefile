@@ -39,7 +39,7 @@ DEPS := build-essential pkg-config libsqlite3-dev sqlite3 libxml2-dev \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core \
 	poppler-utils curl chromium wrk clang libclang-rt-14-dev valgrind \
 	libxslt1-dev xsltproc libseccomp-dev libsystemd-dev libgmime-3.0-dev \
-	libxlsxwriter-dev clang-format debhelper dpkg-dev lintian fakeroot \
+	libxlsxwriter-dev libjansson-dev clang-format debhelper dpkg-dev lintian fakeroot \
 	systemd python3-prometheus-client openssl debootstrap python3-openpyxl \
 	$(if $(shell command -v node 2>/dev/null),,nodejs) \
 	$(if $(shell command -v npm 2>/dev/null),,npm)

@@ -91,6 +91,8 @@ enum complaints_role {
 	COMPLAINTS_ROLE_DESK,	   /* the ministry's escalation desk */
 	COMPLAINTS_ROLE_ADMIN,	   /* accounts and data, no complaints */
 	COMPLAINTS_ROLE_MONITOR,   /* reads /metrics, nothing else */
+	COMPLAINTS_ROLE_PARTNER,   /* an Open311 client that registers
+				      citizens' complaints at once */
 	COMPLAINTS_ROLE_SYSTEM	   /* the server's own tools: trusted */
 };
 
@@ -219,6 +221,15 @@ struct complaints_call *complaints_draft_begin(struct complaints *,
     const char *xml, size_t len, const char *client, struct complaints_error *);
 struct complaints_call *complaints_draft_confirm_begin(
     struct complaints *, const char *token, struct complaints_error *);
+/*
+ * A <draft> from a partner (an actor of the role partner, an Open311
+ * client with its key) registered at once, as a confirmed draft is: the
+ * <talon>, also mailed to the applicant; the registrar recorded is the
+ * partner's account.  EPERM for any other actor.
+ */
+struct complaints_call *complaints_draft_register_begin(struct complaints *,
+    const struct complaints_actor *, const char *xml, size_t len,
+    struct complaints_error *);
 /* Files a draft may name (draft.xsd: by name, type, size and hash). */
 #define COMPLAINTS_DRAFT_FILES 5
 /*
@@ -272,6 +283,7 @@ int complaints_mail_list(struct complaints *, const struct complaints_actor *,
 struct complaints_talon_status {
 	char number[TALON_LEN + 1];
 	char state[32];
+	int open; /* the body must still act */
 	char body_code[32], body_kk[256], body_ru[256];
 	char accepted_at[32]; /* local, ISO 8601 with offset */
 	char accepted_on[11]; /* local date */
@@ -296,6 +308,9 @@ int complaints_status_info(struct complaints *, const char *number,
     const char *access_code, struct complaints_talon_status *,
     struct complaints_error *);
 
+/* The service (1 to 11) a talon's complaint is about; -1 with e set. */
+int complaints_talon_service(struct complaints *, const char *number,
+    int *service, struct complaints_error *);
 /*
  * The public status of a talon, as a <status> document: state, body, due
  * date, the body handling the case now and its other talons.  With the

@@ -544,6 +544,7 @@ struct confirm_job {
 	struct buf xml;		     /* the complaint given to it */
 	uint8_t hash[32];	     /* a draft's token */
 	int64_t mail_id;	     /* or a mail's id */
+	int direct;		     /* or a partner's: no draft */
 	struct filing_mail mail;
 };
 
@@ -553,7 +554,8 @@ confirm_run(struct db *db, void *arg)
 	struct confirm_job *j = arg;
 	int rc;
 
-	rc = j->mail_id ? DB_OK : db_draft_take(db, j->hash, clock_now());
+	rc = j->mail_id || j->direct ? DB_OK :
+				       db_draft_take(db, j->hash, clock_now());
 	if (rc == DB_NOTFOUND) {
 		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
 		    "draft-taken",
@@ -658,7 +660,8 @@ attachments_out(struct xmlio_out *o, const struct draft_fields *df)
 /* The <complaint> a draft becomes, at body, as the API takes it. */
 static int
 complaint_doc(const struct draft_fields *df, const struct db_body *inst,
-    const char *body, struct buf *out)
+    const char *body, const char *registrar, const char *position,
+    struct buf *out)
 {
 	struct xmlio_out o;
 
@@ -687,17 +690,53 @@ complaint_doc(const struct draft_fields *df, const struct db_body *inst,
 	    xmlio_out_elem(&o, "demands", df->demands) == -1 ||
 	    (df->natt > 0 && attachments_out(&o, df) == -1) ||
 	    xmlio_out_start(&o, "registrar") == -1 ||
-	    xmlio_out_elem(&o, "name",
-		"Электрондық қабылдау / "
-		"Электронный приём") == -1 ||
-	    xmlio_out_elem(&o, "position",
-		"email арқылы расталды / "
-		"подтверждено по электронной почте") == -1 ||
+	    xmlio_out_elem(&o, "name", registrar) == -1 ||
+	    xmlio_out_elem(&o, "position", position) == -1 ||
 	    xmlio_out_finish(&o, out) == -1) {
 		xmlio_out_free(&o);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The job that registers a draft's fields (df, freed here) at body, the
+ * registrar recorded as named; the talon goes to the applicant when
+ * there is a mailer.  NULL with e set.
+ */
+static struct confirm_job *
+draft_job(struct complaints *cx, struct draft_fields *df,
+    const struct db_body *inst, const char *body, const char *registrar,
+    const char *position, struct complaints_error *e)
+{
+	struct confirm_job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		goto oom;
+	j->cx = cx;
+	buf_init(&j->xml, 256 * 1024);
+	if (complaint_doc(df, inst, body, registrar, position, &j->xml) == -1)
+		goto oom;
+	if ((j->reg = complaints_register_begin(
+		 cx, &complaints_system, j->xml.data, j->xml.len, e)) == NULL)
+		goto fail;
+	complaints_call_init(&j->call, cx, confirm_run, j, &j->err);
+	j->call.what = "the complaint";
+	j->call.finish = confirm_finish;
+	j->call.cleanup = confirm_cleanup;
+	if (cx->filing != NULL)
+		mail_to(&j->mail, df);
+	fields_free(df);
+	return j;
+oom:
+	complaints_error_set(
+	    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
+fail:
+	if (j != NULL)
+		buf_free(&j->xml);
+	free(j);
+	fields_free(df);
+	return NULL;
 }
 
 struct complaints_call *
@@ -740,32 +779,40 @@ complaints_draft_confirm_begin(
 	free(doc);
 	if (rc == -1)
 		return NULL;
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		goto oom;
-	j->cx = cx;
-	buf_init(&j->xml, 256 * 1024);
-	if (complaint_doc(&df, &inst, body, &j->xml) == -1)
-		goto oom;
-	if ((j->reg = complaints_register_begin(
-		 cx, &complaints_system, j->xml.data, j->xml.len, e)) == NULL)
-		goto fail;
-	complaints_call_init(&j->call, cx, confirm_run, j, &j->err);
-	j->call.what = "the complaint";
-	j->call.finish = confirm_finish;
-	j->call.cleanup = confirm_cleanup;
+	j = draft_job(cx, &df, &inst, body,
+	    "Электрондық қабылдау / Электронный приём",
+	    "email арқылы расталды / подтверждено по электронной почте", e);
+	if (j == NULL)
+		return NULL;
 	memcpy(j->hash, hash, sizeof(hash));
-	mail_to(&j->mail, &df);
-	fields_free(&df);
 	return &j->call;
-oom:
-	complaints_error_set(
-	    e, COMPLAINTS_EINTERNAL, "internal", "out of memory");
-fail:
-	if (j != NULL)
-		buf_free(&j->xml);
-	free(j);
-	fields_free(&df);
-	return NULL;
+}
+
+struct complaints_call *
+complaints_draft_register_begin(struct complaints *cx,
+    const struct complaints_actor *who, const char *xml, size_t len,
+    struct complaints_error *e)
+{
+	struct draft_fields df;
+	struct confirm_job *j;
+	struct db_body inst;
+	char body[32], position[600];
+
+	if (who == NULL || who->role != COMPLAINTS_ROLE_PARTNER) {
+		complaints_error_set(e, COMPLAINTS_EPERM, "forbidden",
+		    "only a partner's key registers a complaint at once; "
+		    "without one the applicant confirms it by email");
+		return NULL;
+	}
+	if (draft_read(cx, xml, len, &df, &inst, body, e) == -1)
+		return NULL;
+	snprintf(position, sizeof(position), "%s (Open311: %s)", who->position,
+	    who->login);
+	if ((j = draft_job(cx, &df, &inst, body, who->name, position, e)) ==
+	    NULL)
+		return NULL;
+	j->direct = 1;
+	return &j->call;
 }
 
 struct complaints_call *

@@ -143,6 +143,31 @@ date_of(const char *tz, int64_t t, char out[11])
  * of the case are read only when the complaint is in one.
  */
 int
+complaints_talon_service(struct complaints *cx, const char *number,
+    int *service, struct complaints_error *e)
+{
+	struct db_complaint c;
+	struct db_body b;
+	struct db *db;
+	int64_t id;
+	int rc;
+
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
+	rc = db_complaint_id_by_talon(db, number, &id);
+	if (rc == DB_OK)
+		rc = db_complaint_get(db, id, &c, &b);
+	if (rc == DB_OK)
+		*service = c.service;
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK) {
+		complaints_db_error(e, rc, "the journal cannot be read");
+		return -1;
+	}
+	return 0;
+}
+
+int
 complaints_status_info(struct complaints *cx, const char *number,
     const char *code, struct complaints_talon_status *st,
     struct complaints_error *e)
@@ -183,6 +208,7 @@ complaints_status_info(struct complaints *cx, const char *number,
 	tz = l.body_tz && *l.body_tz ? l.body_tz : cx->timezone;
 	strlcpy_chk(st->number, l.talon, sizeof(st->number));
 	strlcpy_chk(st->state, l.state, sizeof(st->state));
+	st->open = l.open;
 	strlcpy_chk(st->body_code, l.body_code, sizeof(st->body_code));
 	strlcpy_chk(st->body_kk, l.body_name_kk, sizeof(st->body_kk));
 	strlcpy_chk(st->body_ru, l.body_name_ru, sizeof(st->body_ru));

@@ -53,6 +53,7 @@ static const char *const role_names[] = {
 	[COMPLAINTS_ROLE_DESK] = "desk",
 	[COMPLAINTS_ROLE_ADMIN] = "admin",
 	[COMPLAINTS_ROLE_MONITOR] = "monitor",
+	[COMPLAINTS_ROLE_PARTNER] = "partner",
 	[COMPLAINTS_ROLE_SYSTEM] = "server",
 };
 

@@ -122,6 +122,9 @@ respond_error_allow(struct req *r, unsigned status,
 	struct buf b;
 	char ra[16];
 
+	if (r->route != NULL && r->route->answer == ANSWER_OPEN311 &&
+	    allow == NULL)
+		return route_open311_error(r, status, e);
 	buf_init(&b, 64 * 1024);
 	if (complaints_error_xml(e, &b) == -1) {
 		buf_free(&b);
@@ -732,6 +735,7 @@ role_may(const struct req *r)
 	case COMPLAINTS_ROLE_SYSTEM:
 		return 1;
 	case COMPLAINTS_ROLE_MONITOR:
+	case COMPLAINTS_ROLE_PARTNER: /* its token is Open311's api_key */
 		return f == route_me || f == route_sign_out ||
 		    f == route_token_new || f == route_token_list ||
 		    f == route_token_revoke;

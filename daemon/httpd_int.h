@@ -59,9 +59,10 @@ enum httpd_body {
 
 /* How a route's refusals before its handler are written. */
 enum httpd_answer {
-	ANSWER_XML,  /* an <error> document */
-	ANSWER_HTML, /* the status page with the error */
-	ANSWER_DESK  /* a desk page: a POST must come from our Origin */
+	ANSWER_XML,    /* an <error> document */
+	ANSWER_HTML,   /* the status page with the error */
+	ANSWER_DESK,   /* a desk page: a POST must come from our Origin */
+	ANSWER_OPEN311 /* Open311's <errors>, or its JSON (route_open311.c) */
 };
 
 #define HTTPD_FORM_MAX	 4096		   /* a POSTed form */
@@ -266,6 +267,12 @@ enum MHD_Result route_file_slip(struct req *);
 enum MHD_Result route_mail(struct req *);
 enum MHD_Result route_mail_list(struct req *);
 enum MHD_Result route_mail_register(struct req *);
+/* route_open311.c: Open311 GeoReport v2, and its errors */
+enum MHD_Result route_open311_get(struct req *);
+enum MHD_Result route_open311_service(struct req *);
+enum MHD_Result route_open311_post(struct req *);
+enum MHD_Result route_open311_error(
+    struct req *, unsigned status, const struct complaints_error *);
 /* route_file.c: the citizens' filing form */
 enum MHD_Result route_file_page(struct req *);
 enum MHD_Result route_file_post(struct req *);

@@ -7,8 +7,8 @@ LIB_SRCS += daemon/conf.c daemon/httpd.c daemon/guard.c daemon/routes.c \
 MAN_PAGES += man/complaintsd.8 man/complaintsd.conf.5
 UNIT_TESTS += tests/unit/test_httpd.c
 # sd_notify(3): readiness, reload, stop and the watchdog under systemd.
-PKGS += libsystemd
+PKGS += libsystemd jansson
 # Filing online.
-LIB_SRCS += daemon/route_filing.c daemon/route_file.c
+LIB_SRCS += daemon/route_filing.c daemon/route_file.c daemon/route_open311.c
 LIB_SRCS += daemon/route_reports.c daemon/route_desk_reports.c
 LIB_SRCS += daemon/route_backup.c

@@ -92,6 +92,14 @@ const struct route httpd_routes[] = {
 	    ANSWER_HTML },
 	{ "POST", "/file/slip", LIMITED, route_file_slip, BODY_FORM,
 	    ANSWER_HTML },
+	/* route_open311.c: Open311 GeoReport v2; a partner's api_key in
+	 * the POST's form, checked there */
+	{ "GET", "/open311/v2/*", LIMITED, route_open311_get, BODY_NONE,
+	    ANSWER_OPEN311 },
+	{ "GET", "/open311/v2/*/*", LIMITED, route_open311_service,
+	    BODY_NONE, ANSWER_OPEN311 },
+	{ "POST", "/open311/v2/*", LIMITED, route_open311_post, BODY_PAGE,
+	    ANSWER_OPEN311 },
 	/* complaints-mailgate: loopback only, checked by the handler */
 	{ "POST", "/api/v1/mail", PUBLIC, route_mail, BODY_XML, ANSWER_XML },
 	{ "GET", "/api/v1/mail", STAFF, route_mail_list, BODY_NONE,

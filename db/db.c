@@ -389,6 +389,20 @@ static const char *const stmt_sql[ST__MAX] = {
 	"  pw_hash TEXT NOT NULL," \
 	"  created_at INTEGER NOT NULL" more ");"
 
+/*
+ * The staff table rebuilt with another list of roles (SQLite cannot
+ * change a CHECK in place): every row copied with its id.
+ */
+#define STAFF_REBUILD(roles) \
+	STAFF_TABLE("staff_new", roles, \
+	    ", surname TEXT, given_name TEXT, patronymic TEXT") \
+	"INSERT INTO staff_new(id, login, full_name, position, body_id, role," \
+	"  active, pw_hash, created_at, surname, given_name, patronymic)" \
+	"  SELECT id, login, full_name, position, body_id, role, active," \
+	"  pw_hash, created_at, surname, given_name, patronymic FROM staff;" \
+	"DROP TABLE staff;" \
+	"ALTER TABLE staff_new RENAME TO staff;"
+
 static const char *const migrations[] = {
 	/* 1: bodies, journal, attachments, the event chain. */
 	"CREATE TABLE body ("
@@ -728,39 +742,7 @@ static const char *const migrations[] = {
 	 * tokens keep pointing at their accounts.  No hash covers these
 	 * rows; the journal's chain is not touched.
 	 */
-	STAFF_TABLE("staff_new",
-	    "'registrar', 'head', 'desk', 'admin', "
-	    "'monitor'",
-	    ", surname TEXT, given_name TEXT, patronymic TEXT") "INSERT INTO "
-								"staff_new(id, "
-								"login, "
-								"full_name, "
-								"position, "
-								"body_id, role,"
-								"  active, "
-								"pw_hash, "
-								"created_at, "
-								"surname, "
-								"given_name, "
-								"patronymic)"
-								"  SELECT id, "
-								"login, "
-								"full_name, "
-								"position, "
-								"body_id, "
-								"role, active,"
-								"  pw_hash, "
-								"created_at, "
-								"surname, "
-								"given_name, "
-								"patronymic "
-								"FROM staff;"
-								"DROP TABLE "
-								"staff;"
-								"ALTER TABLE "
-								"staff_new "
-								"RENAME TO "
-								"staff;",
+	STAFF_REBUILD("'registrar', 'head', 'desk', 'admin', 'monitor'"),
 
 	/*
 	 * 11: the Ministry of Enlightenment, which took over school and
@@ -793,6 +775,13 @@ static const char *const migrations[] = {
 	"  accepted_at, due, overdue_at, open, case_id, link, parent_id,"
 	"  level, outcome, decided_at, answered_at, answer_channel,"
 	"  access_hash);",
+
+	/*
+	 * 14: the partner role (an Open311 client registering citizens'
+	 * complaints with an API key), the staff table rebuilt as in 10.
+	 */
+	STAFF_REBUILD(
+	    "'registrar', 'head', 'desk', 'admin', 'monitor', 'partner'"),
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

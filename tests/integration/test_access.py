@@ -207,6 +207,13 @@ ROUTES = [
     ("POST", "/file/confirm", "FORM", {c: 503 for c in CALLERS}),
     # The form's number without an access code: no slip for anyone.
     ("POST", "/file/slip", "FORM", {c: 400 for c in CALLERS}),
+    # Open311: public, limited per address; a partner's key is a POST
+    # parameter (test_open311.py), never the Authorization header, so
+    # a form without the fields is 400 for everyone.
+    ("GET", "/open311/v2/{SERVICES}", None, {c: 200 for c in CALLERS}),
+    ("GET", "/open311/v2/{SERVICE}/{ELEVEN}", None,
+     {c: 200 for c in CALLERS}),
+    ("POST", "/open311/v2/{REQUESTS}", "FORM", {c: 400 for c in CALLERS}),
     # complaints-mailgate's door: the loopback (these callers all are)
     # takes the mail; a delivery again is stored once, answered 201.
     ("POST", "/api/v1/mail", "<mail><body>almaty-alatau</body>"
@@ -323,6 +330,10 @@ class AccessTableTest(DaemonTestCase):
                 .replace("{N}", str(self.nid))
                 .replace("{D0}", self.today).replace("{NOTE}", "note")
                 .replace("{SVG}", "monthly.svg")
+                .replace("{SERVICES}", "services.xml")
+                .replace("{SERVICE}", "services")
+                .replace("{ELEVEN}", "11.json")
+                .replace("{REQUESTS}", "requests.xml")
                 .replace("{DISABLE}", "disable"))
         if path.startswith("/desk"):
             path, body, headers = self.desk(caller, method, path, body, n)

@@ -15,17 +15,28 @@ complaint, whose attachments carry the SHA-256 of the bytes sent.
 """
 
 import hashlib
+import email
+import email.policy
 import html.parser
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import threading
+import time
 import unittest
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
-from harness import captured_mails, SCHEMA_DIR, PerTestDaemonCase, catalogue, raw_exchange
+from harness import (REPO, SCHEMA_DIR, PerTestDaemonCase, captured_mails,
+                     catalogue, free_closed_port, raw_exchange)
+
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:             # pragma: no cover
+    Controller = None
 
 STATUS_URL = "https://complaints.example.kz/status/"
 SCHOOL = "school-10"
@@ -461,6 +472,83 @@ class FileFormTest(PerTestDaemonCase):
         self.assertEqual(r.status, 503, r.text[:300])
         self.assertIn(catalogue("en")["filing.error.filing-unavailable"],
                       Page(r.text).ids["error"])
+
+
+class TextSink:
+    """The test SMTP server's handler: the text of each message into a
+    folder (NNN.txt) for the browser, the messages kept for the test."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.original_content or
+                                       envelope.content,
+                                       policy=email.policy.default)
+        with self.lock:
+            self.messages.append(msg)
+            n = len(self.messages)
+        body = msg.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        tmp = os.path.join(self.folder, ".%03d.tmp" % n)
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.rename(tmp, os.path.join(self.folder, "%03d.txt" % n))
+        return "250 OK"
+
+
+@unittest.skipIf(Controller is None, "python3-aiosmtpd is not installed")
+class BrowserFileTest(PerTestDaemonCase):
+    """tests/browser/file.test.mjs: the whole journey in chromium, the
+    link followed from the mail the test SMTP server received."""
+
+    @classmethod
+    def setUpClass(cls):
+        from test_status_page import need_browser
+        need_browser()
+        super().setUpClass()
+
+    def test_in_chromium(self):
+        from test_status_page import BROWSER_DIR, CHROMIUM
+        folder = tempfile.mkdtemp(prefix="cx-file-smtp-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        sink = TextSink(folder)
+        smtp_port = free_closed_port()
+        smtp = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+        smtp.start()
+        self.addCleanup(smtp.stop)
+        port = free_closed_port()
+        d = self.new_daemon({
+            "port": port, "status_url": "http://127.0.0.1:%d/status/" % port,
+            "smtp_url": "smtp://127.0.0.1:%d" % smtp_port,
+            "smtp_tls": "none", "smtp_from": "complaints@example.kz",
+            "mail_host": "complaints.example.kz", "notify_interval": 1})
+        p = subprocess.run(
+            ["node", os.path.join(BROWSER_DIR, "file.test.mjs"), d.url(),
+             folder, EMAIL],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            timeout=400, env=dict(os.environ, CHROMIUM=CHROMIUM))
+        out = p.stdout.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 0, "the browser test failed:\n" + out)
+        self.assertRegex(out, r"\d+ checks passed, 0 failed")
+        number = re.search(r"^talon (\S+)$", out, re.M).group(1)
+        # The talon by mail, with the slip, to the address typed.
+        deadline = time.time() + 20
+        while len(sink.messages) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        talon = sink.messages[1]
+        self.assertEqual(talon["To"], EMAIL)
+        self.assertIn(number, talon["Subject"])
+        pdfs = [a for a in talon.iter_attachments()
+                if a.get_content_type() == "application/pdf"]
+        self.assertTrue(pdfs[0].get_content().startswith(b"%PDF-"))
+        att = d.query("SELECT a.name, a.media_type FROM attachment a JOIN "
+                      "complaint c ON c.id = a.complaint_id WHERE "
+                      "c.talon = ?", (number,))
+        self.assertEqual([tuple(a) for a in att],
+                         [("өтініш.pdf", "application/pdf")])
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@
           <xsl:call-template name="role-option"><xsl:with-param name="r" select="'head'"/></xsl:call-template>
           <xsl:call-template name="role-option"><xsl:with-param name="r" select="'desk'"/></xsl:call-template>
           <xsl:call-template name="role-option"><xsl:with-param name="r" select="'admin'"/></xsl:call-template>
+          <xsl:call-template name="role-option"><xsl:with-param name="r" select="'partner'"/></xsl:call-template>
         </select>
       </div>
       <xsl:call-template name="field"><xsl:with-param name="name" select="'password'"/><xsl:with-param name="id" select="'new-password'"/><xsl:with-param name="label" select="'desk.login.password'"/><xsl:with-param name="type" select="'password'"/><xsl:with-param name="autocomplete" select="'new-password'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>

@@ -126,7 +126,7 @@
   </form>
   <section class="paper">
     <h2><xsl:call-template name="t"><xsl:with-param name="k" select="'filing.service.paper'"/></xsl:call-template></h2>
-    <ul class="case">
+    <ul class="choices">
       <xsl:for-each select="$f/services/service[@electronic != 'true']">
         <li>
           <a href="/file?lang={$lang}&amp;service={@code}"><xsl:call-template name="t"><xsl:with-param name="k" select="concat('service.', @code)"/></xsl:call-template></a>
@@ -192,7 +192,7 @@
       <h2 id="found-heading"><xsl:call-template name="t"><xsl:with-param name="k" select="'filing.found'"/></xsl:call-template></h2>
       <xsl:choose>
         <xsl:when test="$f/found/directory-result/entry">
-          <ul class="case" id="found">
+          <ul class="choices" id="found">
             <xsl:for-each select="$f/found/directory-result/entry">
               <li><a href="/file?lang={$lang}&amp;service={$svc}&amp;institution={@code}"><xsl:apply-templates select="." mode="name"/></a>
                 <xsl:if test="address"><br/><span class="hint"><xsl:value-of select="address"/></span></xsl:if></li>
