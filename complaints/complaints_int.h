@@ -156,11 +156,17 @@ struct complaints_call *complaints_filing_register(struct complaints *,
     int64_t mail_id, const char *to, const char *surname, const char *name,
     const char *patronymic, struct complaints_error *);
 /*
- * Queues the automatic answer (RFC 3834) to a complaint by email that
- * body b received at; -1 when there is no mail or the queue is full.
+ * Stores, in the caller's transaction, the automatic answer (RFC 3834)
+ * to a complaint by email that body b received at: DB_OK, DB_NOTFOUND
+ * when there is no mail or too many wait, or the store's error.
  */
-int complaints_filing_received(struct complaints *, const char *to,
+int complaints_filing_received(struct db *, struct complaints *, const char *to,
     const char *message_id, const struct db_body *b, time_t at);
+/* Wakes the mailer of filing.c: a mail was stored. */
+void complaints_filing_kick(struct complaints *);
+/* The entry a registration call wrote, once its job has run. */
+const struct complaints_entry *
+complaints_register_entry(const struct complaints_call *);
 void complaints_filing_stop(struct complaints *);
 
 /* Maps a storage failure to an answer. */

@@ -10,10 +10,13 @@
  * and the draft is deleted in the same transaction, so a token works
  * once.  The talon then goes to the same address with the slip attached.
  *
- * The mails are sent by a thread of this file from a capped queue in
- * memory: the clear token exists only there and in the mail.  A daemon
- * stopped before a confirmation mail left loses it; the draft expires
- * and the citizen files again.
+ * The mails (the link, the talon with its slip, the automatic answer to
+ * a complaint by email) are rows of filing_mail written in the
+ * transaction of the draft, the registration or the mail, so that a
+ * mail survives a restart and is tried again with back-off; each row is
+ * sealed (crypto_secretbox) with a key derived from secret.key, as it
+ * carries a one-time token or an access code, and is deleted once sent
+ * or given up.  A thread of this file sends them.
  *
  * Limits: drafts waiting per email address, drafts per client address
  * an hour, all drafts stored, and draft writes in the writer's queue at
@@ -36,8 +39,9 @@
 #define FILING_PER_CLIENT  10	       /* drafts a client makes an hour */
 #define FILING_DRAFTS_MAX  10000       /* drafts stored in all */
 #define FILING_INFLIGHT	   4	       /* draft writes queued at once */
-#define FILING_QUEUE_MAX   256	       /* mails waiting to be sent */
-#define FILING_TRIES	   5	       /* sending a mail */
+#define FILING_STORED_MAX  20000       /* mails waiting to be sent */
+#define FILING_TRIES	   8	       /* sending a mail */
+#define FILING_BATCH	   8	       /* mails read at once */
 #define FILING_PURGE_EVERY 600	       /* seconds between purges */
 #define FILING_PDF_CAP	   (1024 * 1024)
 #define FILING_TEXT_CAP	   (64 * 1024)
@@ -45,10 +49,10 @@
 
 enum filing_kind { MAIL_CONFIRM, MAIL_TALON, MAIL_RECEIVED };
 
+/* A mail as sealed into its row: fixed size, no pointers. */
 struct filing_mail {
 	enum filing_kind kind;
-	int tries;
-	time_t next_at;
+	char uid[40]; /* its Message-ID, kept across attempts */
 	char to[256];
 	char lang[4];
 	char surname[512], name[512], patronymic[512];
@@ -65,12 +69,13 @@ struct filing {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int running, stop;
+	int running, stop, kicked;
 	int inflight; /* draft writes queued */
-	struct filing_mail *q;
-	int n;
+	uint8_t key[crypto_secretbox_KEYBYTES];
 	char confirm_base[600];
 };
+
+static const char *const kind_names[] = { "confirm", "talon", "received" };
 
 static void
 lower(char *s)
@@ -86,21 +91,65 @@ copy(char *dst, size_t len, const char *src)
 	(void)strlcpy_chk(dst, src ? src : "", len);
 }
 
-/* Queues a mail; -1 when the queue is full. */
-static int
-mail_queue(struct complaints *cx, const struct filing_mail *m)
+void
+complaints_filing_kick(struct complaints *cx)
 {
 	struct filing *f = cx->filing;
-	int rc = -1;
 
+	if (f == NULL)
+		return;
 	pthread_mutex_lock(&f->lock);
-	if (f->n < FILING_QUEUE_MAX) {
-		f->q[f->n++] = *m;
-		pthread_cond_signal(&f->cond);
-		rc = 0;
-	}
+	f->kicked = 1;
+	pthread_cond_signal(&f->cond);
 	pthread_mutex_unlock(&f->lock);
+}
+
+/*
+ * Stores a mail in the caller's transaction, sealed; DB_FULL (nothing
+ * stored) when FILING_STORED_MAX wait already.
+ */
+static int
+mail_store(struct db *db, struct complaints *cx, struct filing_mail *m)
+{
+	uint8_t sealed[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
+	    sizeof(*m)];
+	int64_t n;
+	int rc;
+
+	if ((rc = db_filing_mail_count(db, &n)) != DB_OK)
+		return rc;
+	if (n >= FILING_STORED_MAX) {
+		log_warnx("filing: %lld mails wait to be sent; a %s mail to %s "
+			  "is not kept",
+		    (long long)n, kind_names[m->kind], m->to);
+		return DB_FULL;
+	}
+	complaints_uid(m->uid);
+	randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES,
+	    (const uint8_t *)m, sizeof(*m), sealed, cx->filing->key);
+	rc = db_filing_mail_insert(
+	    db, kind_names[m->kind], clock_now(), sealed, sizeof(sealed));
+	sodium_memzero(sealed, sizeof(sealed));
 	return rc;
+}
+
+/* Opens a sealed row into m; -1 when it is not one this daemon sealed. */
+static int
+mail_open(struct complaints *cx, const struct db_filing_mail *r,
+    struct filing_mail *m)
+{
+	size_t over = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+
+	if (r->sealed == NULL || r->sealed_len != over + sizeof(*m) ||
+	    crypto_secretbox_open_easy((uint8_t *)m,
+		r->sealed + crypto_secretbox_NONCEBYTES,
+		r->sealed_len - crypto_secretbox_NONCEBYTES, r->sealed,
+		cx->filing->key) != 0 ||
+	    (unsigned)m->kind > MAIL_RECEIVED)
+		return -1;
+	m->to[sizeof(m->to) - 1] = m->token[sizeof(m->token) - 1] = '\0';
+	return 0;
 }
 
 static int
@@ -182,7 +231,17 @@ draft_run(struct db *db, void *arg)
 	row.doc = d->doc;
 	row.created_at = d->now;
 	row.expires_at = d->now + FILING_TTL;
-	return db_draft_insert(db, &row);
+	if ((rc = db_draft_insert(db, &row)) != DB_OK)
+		return rc;
+	if ((rc = mail_store(db, d->cx, &d->mail)) == DB_FULL) {
+		complaints_error_set(&d->err, COMPLAINTS_EUNAVAIL,
+		    "mail-queue-full",
+		    "the confirmation mail cannot be sent now; try again "
+		    "later");
+		d->err.retry_after = 60;
+		return DB_CONSTRAINT;
+	}
+	return rc;
 }
 
 int
@@ -204,16 +263,7 @@ draft_finish(
 	struct draft_job *d = (struct draft_job *)(void *)c;
 	struct xmlio_out o;
 
-	if (mail_queue(d->cx, &d->mail) == -1) {
-		log_warnx("filing: the mail queue is full; a draft for %s "
-			  "waits without its link",
-		    d->mail.to);
-		complaints_error_set(e, COMPLAINTS_EUNAVAIL, "mail-queue-full",
-		    "the confirmation mail cannot be sent now; try again "
-		    "later");
-		e->retry_after = 60;
-		return -1;
-	}
+	complaints_filing_kick(d->cx);
 	if (xmlio_out_begin(&o, "draft-accepted") == -1)
 		return complaints_out_answer(&o, 0, out, e);
 	return complaints_out_answer(&o,
@@ -229,7 +279,7 @@ draft_cleanup(struct complaints_call *c)
 	struct draft_job *d = (struct draft_job *)(void *)c;
 
 	__atomic_sub_fetch(&d->cx->filing->inflight, 1, __ATOMIC_RELAXED);
-	sodium_memzero(d->mail.token, sizeof(d->mail.token));
+	sodium_memzero(&d->mail, sizeof(d->mail));
 	free(d->doc);
 	free(d->client);
 	free(d);
@@ -572,41 +622,27 @@ confirm_run(struct db *db, void *arg)
 	}
 	/* A mail: linked to its entry, once. */
 	if (j->mail_id &&
-	    (rc = db_mail_registered(db, j->mail_id)) == DB_NOTFOUND)
+	    (rc = db_mail_registered(db, j->mail_id)) == DB_NOTFOUND) {
 		complaints_error_set(&j->err, COMPLAINTS_ECONFLICT,
 		    "registered-already",
 		    "this mail has been registered "
 		    "already");
-	return rc;
-}
-
-/* The number and access code of the talon written. */
-static int
-talon_of(struct complaints *cx, const struct buf *talon, struct filing_mail *m)
-{
-	struct xmlio_err xe;
-	xmlDocPtr doc;
-	xmlNodePtr root;
-	char *num, *code;
-	int rc = -1;
-
-	if (xmlio_parse(
-		cx->schemas, "talon", talon->data, talon->len, &doc, &xe) == -1)
-		return -1;
-	root = xmlDocGetRootElement(doc);
-	num = xmlio_child_text(root, "number");
-	code = xmlio_child_text(root, "access-code");
-	if (num != NULL && code != NULL) {
-		copy(m->talon, sizeof(m->talon), num);
-		copy(m->code, sizeof(m->code), code);
-		rc = 0;
+		return rc;
 	}
-	free(num);
-	if (code != NULL)
-		sodium_memzero(code, strlen(code));
-	free(code);
-	xmlFreeDoc(doc);
-	return rc;
+	if (rc != DB_OK || j->mail.to[0] == '\0')
+		return rc; /* no answer to this sender */
+	/* The talon to the applicant, in this transaction. */
+	{
+		const struct complaints_entry *ent = complaints_register_entry(
+		    j->reg);
+
+		j->mail.kind = MAIL_TALON;
+		copy(j->mail.talon, sizeof(j->mail.talon), ent->talon);
+		copy(j->mail.code, sizeof(j->mail.code), ent->access_code);
+		rc = mail_store(db, j->cx, &j->mail);
+		sodium_memzero(&j->mail, sizeof(j->mail));
+	}
+	return rc == DB_FULL ? DB_OK : rc;
 }
 
 static int
@@ -618,15 +654,7 @@ confirm_finish(
 	j->reg->rc = DB_OK;
 	if (j->reg->finish(j->reg, out, e) == -1)
 		return -1;
-	j->mail.kind = MAIL_TALON;
-	if (j->mail.to[0] == '\0')
-		return 0; /* no answer to this sender */
-	if (talon_of(j->cx, out, &j->mail) == -1 ||
-	    mail_queue(j->cx, &j->mail) == -1)
-		log_warnx("filing: the talon of a confirmed complaint was not "
-			  "queued for %s",
-		    j->mail.to);
-	sodium_memzero(j->mail.code, sizeof(j->mail.code));
+	complaints_filing_kick(j->cx);
 	return 0;
 }
 
@@ -862,14 +890,15 @@ complaints_filing_register(struct complaints *cx,
 /* --- The answer to a complaint by email ---------------------------- */
 
 int
-complaints_filing_received(struct complaints *cx, const char *to,
+complaints_filing_received(struct db *db, struct complaints *cx, const char *to,
     const char *message_id, const struct db_body *b, time_t at)
 {
 	struct filing_mail m;
 	struct date d;
+	int rc;
 
 	if (cx->filing == NULL)
-		return -1;
+		return DB_NOTFOUND;
 	memset(&m, 0, sizeof(m));
 	m.kind = MAIL_RECEIVED;
 	copy(m.to, sizeof(m.to), to);
@@ -879,7 +908,8 @@ complaints_filing_received(struct complaints *cx, const char *to,
 	copy(m.body_ru, sizeof(m.body_ru), b->name_ru);
 	d = complaints_today(cx, b, at);
 	date_iso(d, m.day);
-	return mail_queue(cx, &m);
+	rc = mail_store(db, cx, &m);
+	return rc == DB_FULL ? DB_NOTFOUND : rc;
 }
 
 /* --- The mailer ------------------------------------------------------- */
@@ -906,7 +936,7 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	struct notify_mime_in mi;
 	struct buf subj_kk, subj_ru, kk, ru, pdf, msg;
 	struct buf *const bufs[] = { &subj_kk, &subj_ru, &kk, &ru, &pdf, &msg };
-	char uid[40], url[700];
+	char url[700];
 	int rc = -1, ru_first = strcmp(m->lang, "kk") != 0;
 
 	buf_init(&subj_kk, 1024);
@@ -915,13 +945,12 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	buf_init(&ru, FILING_TEXT_CAP);
 	buf_init(&pdf, FILING_PDF_CAP);
 	buf_init(&msg, FILING_MAIL_CAP);
-	complaints_uid(uid);
 	memset(&l, 0, sizeof(l));
 	l.kind = m->kind == MAIL_CONFIRM ? "confirm" :
 	    m->kind == MAIL_TALON	 ? "talon" :
 					   "received";
 	l.lang = "kk";
-	l.uid = uid;
+	l.uid = m->uid;
 	l.surname = m->surname;
 	l.name = m->name;
 	l.patronymic = m->patronymic[0] ? m->patronymic : NULL;
@@ -966,7 +995,7 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 	mi.to = m->to;
 	mi.subject = ru_first ? subj_ru.data : subj_kk.data;
 	mi.date = clock_now();
-	mi.uid = uid;
+	mi.uid = m->uid;
 	mi.host = cx->mail->mail_host;
 	mi.text_kk = kk.data;
 	mi.text_ru = ru.data;
@@ -1002,21 +1031,109 @@ purge_run(struct db *db, void *arg)
 	return db_draft_purge(db, clock_now(), arg);
 }
 
-/* Takes the first mail that is due; 0 when none. */
+/* The mails due now, read on a reader and opened; how many. */
+struct due {
+	struct complaints *cx;
+	struct filing_mail m[FILING_BATCH];
+	int64_t id[FILING_BATCH];
+	int attempts[FILING_BATCH];
+	int n, bad;
+	int64_t bad_id[FILING_BATCH];
+};
+
 static int
-mail_take(struct filing *f, time_t now, struct filing_mail *m)
+due_one(void *arg, const struct db_filing_mail *r)
 {
-	for (int i = 0; i < f->n; i++) {
-		if (f->q[i].next_at > now)
-			continue;
-		*m = f->q[i];
-		sodium_memzero(&f->q[i], sizeof(f->q[i]));
-		memmove(&f->q[i], &f->q[i + 1],
-		    (size_t)(f->n - i - 1) * sizeof(f->q[0]));
-		f->n--;
-		return 1;
+	struct due *d = arg;
+
+	if (mail_open(d->cx, r, &d->m[d->n]) == 0) {
+		d->id[d->n] = r->id;
+		d->attempts[d->n++] = r->attempts;
+	} else
+		d->bad_id[d->bad++] = r->id;
+	return d->n + d->bad == FILING_BATCH;
+}
+
+/* What became of one mail: deleted, or put off to next_at. */
+struct outcome {
+	int64_t id;
+	time_t next_at; /* 0: done (sent or given up) */
+	const char *error;
+};
+
+static int
+outcome_run(struct db *db, void *arg)
+{
+	const struct outcome *o = arg;
+	int rc = o->next_at ?
+	    db_filing_mail_retry(db, o->id, o->next_at, o->error) :
+	    db_filing_mail_done(db, o->id);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+static void
+outcome_record(
+    struct complaints *cx, int64_t id, time_t next_at, const char *error)
+{
+	struct complaints_error e, je;
+	struct outcome o = { id, next_at, error };
+
+	if (complaints_run(cx, outcome_run, &o, &e, &je) == -1)
+		log_warnx("filing: mail %lld: %s", (long long)id, e.message);
+}
+
+/* Sends what is due; 1 when a batch was full (more may wait). */
+static int
+mail_round(struct complaints *cx, const struct notify_smtp_conf *sc, void **h)
+{
+	struct due *d;
+	struct db *db;
+	char detail[300];
+	int rc, full;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return 0;
+	d->cx = cx;
+	if ((db = db_pool_get(cx->readers)) == NULL) {
+		free(d);
+		return 0;
 	}
-	return 0;
+	rc = db_filing_mail_due(db, clock_now(), FILING_BATCH, due_one, d);
+	db_pool_put(cx->readers, db);
+	if (rc != DB_OK)
+		log_warnx("filing: the mails waiting: %s", db_strerror(rc));
+	full = d->n + d->bad == FILING_BATCH;
+	for (int i = 0; i < d->bad; i++) {
+		log_warnx("filing: mail %lld cannot be opened (another key or "
+			  "version): dropped",
+		    (long long)d->bad_id[i]);
+		outcome_record(cx, d->bad_id[i], 0, NULL);
+	}
+	for (int i = 0; i < d->n; i++) {
+		struct filing_mail *m = &d->m[i];
+
+		detail[0] = '\0';
+		rc = transport(cx) ?
+		    mail_send(cx, m, sc, h, detail, sizeof(detail)) :
+		    -1;
+		if (rc == NOTIFY_TEMPFAIL && d->attempts[i] + 1 < FILING_TRIES)
+			outcome_record(cx, d->id[i],
+			    clock_now() + (30L << d->attempts[i]) +
+				(time_t)randombytes_uniform(30),
+			    detail[0] ? detail : "not sent");
+		else {
+			if (rc != NOTIFY_SENT)
+				log_warnx("filing: %s mail to %s not sent: %s",
+				    kind_names[m->kind], m->to,
+				    detail[0] ? detail : "no mail transport");
+			outcome_record(cx, d->id[i], 0, NULL);
+		}
+		sodium_memzero(m, sizeof(*m));
+	}
+	sodium_memzero(d, sizeof(*d));
+	free(d);
+	return full;
 }
 
 static void *
@@ -1026,55 +1143,35 @@ filing_main(void *arg)
 	struct filing *f = cx->filing;
 	struct notify_smtp_conf sc;
 	struct complaints_error e, je;
-	struct filing_mail m;
 	struct timespec ts;
 	time_t last_purge = 0, now;
 	void *h = NULL;
-	char detail[300];
-	int rc, n;
+	int n, more = 1;
 
 	complaints_smtp_conf(cx, &sc);
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {
-		now = clock_now();
-		if (!mail_take(f, now, &m)) {
-			if (now - last_purge >= FILING_PURGE_EVERY) {
-				pthread_mutex_unlock(&f->lock);
-				last_purge = now;
-				if (complaints_run(
-					cx, purge_run, &n, &e, &je) == 0 &&
-				    n > 0)
-					log_info("filing: %d unconfirmed "
-						 "drafts deleted",
-					    n);
-				pthread_mutex_lock(&f->lock);
-				continue;
-			}
+		if (!more && !f->kicked) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 5;
 			(void)pthread_cond_timedwait(&f->cond, &f->lock, &ts);
-			continue;
+			if (f->stop)
+				break;
 		}
+		f->kicked = 0;
 		pthread_mutex_unlock(&f->lock);
-		detail[0] = '\0';
-		rc = transport(cx) ?
-		    mail_send(cx, &m, &sc, &h, detail, sizeof(detail)) :
-		    -1;
+		more = mail_round(cx, &sc, &h);
+		now = clock_now();
+		if (now - last_purge >= FILING_PURGE_EVERY) {
+			last_purge = now;
+			if (complaints_run(cx, purge_run, &n, &e, &je) == 0 &&
+			    n > 0)
+				log_info("filing: %d unconfirmed drafts "
+					 "deleted",
+				    n);
+		}
 		pthread_mutex_lock(&f->lock);
-		if (rc == NOTIFY_TEMPFAIL && ++m.tries < FILING_TRIES &&
-		    f->n < FILING_QUEUE_MAX) {
-			m.next_at = clock_now() + (30L << m.tries);
-			f->q[f->n++] = m;
-		} else if (rc != NOTIFY_SENT)
-			log_warnx("filing: %s mail to %s not sent: %s",
-			    m.kind == MAIL_CONFIRM   ? "confirmation" :
-				m.kind == MAIL_TALON ? "talon" :
-						       "automatic reply",
-			    m.to, detail[0] ? detail : "no mail transport");
-		sodium_memzero(&m, sizeof(m));
 	}
-	if (f->n > 0)
-		log_warnx("filing: %d mails not sent at shutdown", f->n);
 	pthread_mutex_unlock(&f->lock);
 	if (h != NULL)
 		transport(cx)->close(h);
@@ -1090,11 +1187,12 @@ complaints_filing_start(struct complaints *cx)
 
 	if (cx->mail->interval <= 0 || transport(cx) == NULL)
 		return 0; /* no mail: no online filing */
-	if ((f = calloc(1, sizeof(*f))) == NULL ||
-	    (f->q = calloc(FILING_QUEUE_MAX, sizeof(*f->q))) == NULL) {
-		free(f);
+	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	}
+	/* The key that seals the mails waiting, from secret.key. */
+	crypto_generichash(f->key, sizeof(f->key),
+	    (const uint8_t *)"complaints filing mail", 22, cx->secret,
+	    sizeof(cx->secret));
 	/* The link: the site of the status page, /file/confirm?token=. */
 	n = s ? strlen(s) : 0;
 	if (n >= 8 && strcmp(s + n - 8, "/status/") == 0 &&
@@ -1109,7 +1207,7 @@ complaints_filing_start(struct complaints *cx)
 	cx->filing = f;
 	if (pthread_create(&f->thread, NULL, filing_main, cx) != 0) {
 		cx->filing = NULL;
-		free(f->q);
+		sodium_memzero(f->key, sizeof(f->key));
 		free(f);
 		return -1;
 	}
@@ -1132,8 +1230,7 @@ complaints_filing_stop(struct complaints *cx)
 		pthread_join(f->thread, NULL);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->cond);
-	sodium_memzero(f->q, FILING_QUEUE_MAX * sizeof(*f->q));
-	free(f->q);
+	sodium_memzero(f->key, sizeof(f->key));
 	free(f);
 	cx->filing = NULL;
 }

@@ -35,7 +35,7 @@ struct mail_job {
 	/* From the writer. */
 	int64_t id;
 	time_t received_at;
-	int duplicate, reply;
+	int duplicate, reply, queued;
 	const char *why; /* no reply: why */
 };
 
@@ -103,7 +103,13 @@ mail_run(struct db *db, void *arg)
 		j->why = "duplicate";
 		return DB_OK;
 	}
-	return rc;
+	if (rc != DB_OK || !j->reply)
+		return rc;
+	/* The answer, in this transaction. */
+	rc = complaints_filing_received(
+	    db, j->cx, j->from, j->message_id, &j->body, j->received_at);
+	j->queued = rc == DB_OK;
+	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 static int
@@ -113,11 +119,10 @@ mail_finish(
 	struct mail_job *j = (struct mail_job *)(void *)c;
 	struct xmlio_out o;
 	const char *tz = j->body.tz[0] ? j->body.tz : j->cx->timezone;
-	int queued = 0;
+	int queued = j->queued;
 
-	if (j->reply)
-		queued = complaints_filing_received(j->cx, j->from,
-			     j->message_id, &j->body, j->received_at) == 0;
+	if (queued)
+		complaints_filing_kick(j->cx);
 	if (xmlio_out_begin(&o, "mail-received") == -1)
 		return complaints_out_answer(&o, 0, out, e);
 	return complaints_out_answer(&o,

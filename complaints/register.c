@@ -85,6 +85,12 @@ register_cleanup(struct complaints_call *c)
 	register_free((struct reg_job *)(void *)c);
 }
 
+const struct complaints_entry *
+complaints_register_entry(const struct complaints_call *c)
+{
+	return &((const struct reg_job *)(const void *)c)->ent;
+}
+
 struct complaints_call *
 complaints_register_begin(struct complaints *cx,
     const struct complaints_actor *who, const char *xml, size_t len,

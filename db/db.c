@@ -269,6 +269,14 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "FROM draft WHERE client_key = ?3 AND created_at > ?2 - 3600 "
 	    "AND expires_at > ?2), (SELECT count(*) FROM draft)",
 	[ST_DRAFT_PURGE] = "DELETE FROM draft WHERE expires_at <= ?1",
+	[ST_FMAIL_INSERT] = "INSERT INTO filing_mail(kind, created_at, "
+			    "next_at, sealed) VALUES (?1, ?2, ?2, ?3)",
+	[ST_FMAIL_DUE] = "SELECT id, kind, attempts, sealed FROM filing_mail "
+			 "WHERE next_at <= ?1 ORDER BY next_at, id LIMIT ?2",
+	[ST_FMAIL_DONE] = "DELETE FROM filing_mail WHERE id = ?1",
+	[ST_FMAIL_RETRY] = "UPDATE filing_mail SET attempts = attempts + 1, "
+			   "next_at = ?2, last_error = ?3 WHERE id = ?1",
+	[ST_FMAIL_COUNT] = "SELECT count(*) FROM filing_mail",
 	[ST_MAIL_INSERT] =
 	    "INSERT INTO mail_intake(body_id, message_id, "
 	    "sender, sender_name, subject, text, received_at, no_reply, "
@@ -782,6 +790,23 @@ static const char *const migrations[] = {
 	 */
 	STAFF_REBUILD(
 	    "'registrar', 'head', 'desk', 'admin', 'monitor', 'partner'"),
+
+	/*
+	 * 15: the mails of filing online (the confirmation link, the
+	 * talon, the automatic answer to a complaint by email), written in
+	 * the transaction of the draft, the registration or the mail, and
+	 * deleted once sent: each sealed with a key of secret.key, as it
+	 * carries a one-time token or an access code.
+	 */
+	"CREATE TABLE filing_mail ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  sealed BLOB NOT NULL);"
+	"CREATE INDEX filing_mail_due ON filing_mail(next_at);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

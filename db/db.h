@@ -539,6 +539,28 @@ int db_draft_counts(struct db *, const char *email_key, const char *client_key,
 int db_draft_purge(struct db *, int64_t now, int *n);
 
 /*
+ * The mails of filing online waiting to go (db/filing.c): stored sealed
+ * in the caller's transaction, read when due (oldest first, at most
+ * limit; the row's fields valid during the callback), deleted once sent
+ * or given up, or put off to next_at with the attempt counted.
+ */
+struct db_filing_mail {
+	int64_t id;
+	const char *kind;
+	int attempts;
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+int db_filing_mail_insert(struct db *, const char *kind, int64_t now,
+    const uint8_t *sealed, size_t len);
+int db_filing_mail_due(struct db *, int64_t now, int limit,
+    int (*cb)(void *, const struct db_filing_mail *), void *);
+int db_filing_mail_done(struct db *, int64_t id);
+int db_filing_mail_retry(
+    struct db *, int64_t id, int64_t next_at, const char *error);
+int db_filing_mail_count(struct db *, int64_t *n);
+
+/*
  * Complaints by email (mail.c).  db_mail_insert stores one with its
  * attachments; DB_CONSTRAINT when its Message-ID is there already (a
  * delivery again: nothing is stored).  db_mail_replied counts the

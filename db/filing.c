@@ -110,6 +110,87 @@ db_draft_purge(struct db *db, int64_t now, int *n)
 }
 
 int
+db_filing_mail_insert(struct db *db, const char *kind, int64_t now,
+    const uint8_t *sealed, size_t len)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_FMAIL_INSERT);
+	int rc;
+
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_STATIC);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+static const struct db_col fmail_cols[] = {
+	DB_COL(I64, struct db_filing_mail, id),
+	DB_COL(TEXT, struct db_filing_mail, kind),
+	DB_COL(INT, struct db_filing_mail, attempts),
+};
+
+int
+db_filing_mail_due(struct db *db, int64_t now, int limit,
+    int (*cb)(void *, const struct db_filing_mail *), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_FMAIL_DUE);
+	struct db_filing_mail m;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		db_row_read(
+		    st, fmail_cols, DB_NCOLS(fmail_cols), &m, sizeof(m));
+		/* The blob after the columns of the table. */
+		m.sealed = sqlite3_column_blob(st, (int)DB_NCOLS(fmail_cols));
+		m.sealed_len = (size_t)sqlite3_column_bytes(
+		    st, (int)DB_NCOLS(fmail_cols));
+		if (cb(arg, &m))
+			break;
+	}
+	return db_rows_end(db, st, rc);
+}
+
+int
+db_filing_mail_done(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_FMAIL_DONE);
+
+	sqlite3_bind_int64(st, 1, id);
+	return one_row(db, st);
+}
+
+int
+db_filing_mail_retry(
+    struct db *db, int64_t id, int64_t next_at, const char *error)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_FMAIL_RETRY);
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, next_at);
+	db_bind_opt(st, 3, error);
+	return one_row(db, st);
+}
+
+int
+db_filing_mail_count(struct db *db, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_FMAIL_COUNT);
+	int rc;
+
+	*n = 0;
+	if ((rc = db_step(db, st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = DB_OK;
+	} else
+		rc = db_rc_from_sqlite(db, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 db_mail_insert(struct db *db, const struct db_mail *m,
     const struct db_mail_att *att, int natt, int64_t *id)
 {

@@ -265,6 +265,51 @@ class FilingTest(PerTestDaemonCase):
         for c in conns:
             self.assertEqual(c.getresponse().status, 202)
 
+    def test_mails_survive_a_restart_and_are_tried_again(self):
+        """With the mail server down, the link waits in the store (sealed:
+        the token is not on disk in clear), is tried again, and goes out
+        after a restart once a server answers; the talon's mail too."""
+        from harness import free_closed_port
+        dead = "smtp://127.0.0.1:%d" % free_closed_port()
+        self.mail = os.path.join(self.tmpdir(), "mail")
+        os.makedirs(self.mail)
+        d = self.d = self.new_daemon({"smtp_url": dead, "smtp_tls": "none",
+                                      "status_url": STATUS_URL,
+                                      "notify_interval": 1,
+                                      "mail_host": "complaints.example.kz"})
+        self.assertEqual(self.draft().status, 202)
+        self.assertEqual(d.query("SELECT kind FROM filing_mail"),
+                         [("confirm",)])
+        deadline = time.time() + 20
+        while d.query("SELECT attempts FROM filing_mail")[0][0] < 1 and \
+                time.time() < deadline:
+            time.sleep(0.1)
+        row = d.query("SELECT attempts, last_error, next_at, created_at "
+                      "FROM filing_mail")[0]
+        self.assertEqual(row[0], 1)
+        self.assertTrue(row[1])
+        self.assertGreater(row[2], row[3])     # put off
+        d.stop()
+        d.extra.pop("smtp_url")
+        d.extra["mail_capture"] = self.mail
+        d.extra["test_clock_offset"] = 600     # past the back-off
+        d.start()
+        [msg] = self.mails(1)
+        token = self.token_of(msg)
+        with open(d.db_path, "rb") as f:
+            self.assertNotIn(token.encode(), f.read())
+        r = self.confirm(token)
+        self.assertEqual(r.status, 201, r.text)
+        number = text_of(r.xml(), "number")
+        msgs = self.mails(2)
+        self.assertIn(number, msgs[1]["Subject"])
+        deadline = time.time() + 10
+        while d.query("SELECT count(*) FROM filing_mail")[0][0] and \
+                time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(d.query("SELECT count(*) FROM filing_mail")[0][0],
+                         0)
+
     def test_without_mail_no_filing(self):
         self.d = self.new_daemon({"status_url": STATUS_URL})
         r = self.draft()
