@@ -120,6 +120,35 @@ set(struct conf *c, const struct opt *o, const char *value, char *err,
 	return 0;
 }
 
+/*
+ * Options a release removed.  A configuration that still sets one starts
+ * with a warning instead of stopping: an upgrade must not leave the
+ * service down over a line that no longer means anything.
+ */
+static const struct {
+	const char *name;
+	const char *why;
+} gone[] = {
+	{ "template_dir",
+	    "notices are rendered by the view layer's "
+	    "stylesheets in web_dir" },
+};
+
+static int
+conf_gone(const char *path, int lineno, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		if (strcmp(gone[i].name, name) == 0) {
+			log_warnx("%s:%d: option \"%s\" is no longer used "
+				  "(%s); ignored",
+			    path, lineno, name, gone[i].why);
+			return 1;
+		}
+	return 0;
+}
+
 int
 conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
@@ -161,6 +190,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		for (i = 0; i < n; i++)
 			if (strcmp(opts[i].name, name) == 0)
 				break;
+		if (i == n && conf_gone(path, lineno, name))
+			continue;
 		if (i == n) {
 			snprintf(err, errlen, "%s:%d: unknown option \"%s\"",
 			    path, lineno, name);

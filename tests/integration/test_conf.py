@@ -89,6 +89,16 @@ class ConfCheckTest(unittest.TestCase):
         self.assertRejected(self.good("colour = blue\n"), 6,
                             "unknown option", "colour")
 
+    def test_removed_option_warns(self):
+        """An option a release removed (template_dir) is named in a
+        warning and the configuration is accepted: an upgrade keeps the
+        service up."""
+        path = self.write(self.good("template_dir = /usr/share/x\n"))
+        p = self.check(path)
+        self.assertEqual(p.returncode, 0, p.err)
+        self.assertIn("%s:6: option \"template_dir\" is no longer used"
+                      % path, p.err)
+
     def test_out_of_bounds(self):
         for opt, value in [("threads", "0"), ("threads", "65"),
                            ("port", "65536"), ("port", "-1"),
