@@ -240,6 +240,12 @@ class FileFormTest(PerTestDaemonCase):
             self.assertIn(code, dirx)
         # The search field keeps what was typed.
         self.assertEqual(p.inputs["q"]["value"], "Бұхар Жырау 50б")
+        # The example every language's hint gives finds the school.
+        for lang in LANGS:
+            self.assertIn("мектеп 10", catalogue(lang)["filing.h.q"])
+        r = self.get("/file?lang=en&service=11&q=" +
+                     urllib.parse.quote("мектеп 10"))
+        self.assertIn('institution=%s"' % SCHOOL, r.text)
         # Nothing found, and a query of punctuation alone.
         r = self.get("/file?lang=en&service=11&q=zzzqqqxxx")
         self.assertEqual(Page(r.text).ids["found"].strip(),
