@@ -12,6 +12,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <libxml/xpath.h>
+
 #include "complaints/complaints.h"
 #include "xmlio/xmlio.h"
 
@@ -407,6 +409,118 @@ sign_in_rehashes_larger_hashes(void **state)
 	buf_free(&b);
 }
 
+/* Whether routing.xml, read here, gives service s the electronic channel. */
+static int
+routing_electronic(int s)
+{
+	char xp[128];
+	xmlDocPtr d = xmlReadFile(
+	    "schemas/data/routing.xml", NULL, XML_PARSE_NONET);
+	xmlXPathContextPtr x;
+	xmlXPathObjectPtr o;
+	int n;
+
+	assert_non_null(d);
+	x = xmlXPathNewContext(d);
+	snprintf(xp, sizeof(xp),
+	    "//service[@number='%d']/channels/channel[@type='electronic']", s);
+	o = xmlXPathEvalExpression(BAD_CAST xp, x);
+	n = o && o->nodesetval ? o->nodesetval->nodeNr : 0;
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(x);
+	xmlFreeDoc(d);
+	return n > 0;
+}
+
+/* The services offered for filing are those routing.xml allows. */
+static void
+filing_services_follow_routing(void **state)
+{
+	struct fx *f = *state;
+	struct complaints_error e;
+	xmlNodePtr n;
+	xmlDocPtr d;
+	struct buf b;
+	int seen = 0;
+
+	buf_init(&b, 65536);
+	assert_int_equal(complaints_filing_services(f->cx, &b, &e), 0);
+	d = xmlReadMemory(b.data, (int)b.len, NULL, "UTF-8", XML_PARSE_NONET);
+	assert_non_null(d);
+	for (n = xmlDocGetRootElement(d)->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *code = xmlGetProp(n, BAD_CAST "code");
+		xmlChar *el = xmlGetProp(n, BAD_CAST "electronic");
+		int s = atoi((const char *)code);
+
+		assert_int_equal(s, ++seen);
+		assert_string_equal(
+		    (const char *)el, routing_electronic(s) ? "true" : "false");
+		assert_int_equal(complaints_filing_electronic(f->cx, s),
+		    routing_electronic(s));
+		xmlFree(code);
+		xmlFree(el);
+	}
+	assert_int_equal(seen, 11);
+	xmlFreeDoc(d);
+	buf_free(&b);
+}
+
+static const char draft_doc[] =
+    "<draft lang=\"ru\"><service>11</service>"
+    "<institution>school-10</institution><applicant>"
+    "<surname>Нұрланова</surname><name>Әйгерім</name>"
+    "<address>Алматы, Абай даңғылы 1</address>"
+    "<email>a@example.kz</email></applicant>"
+    "<reasons>Тегін тамақ берілмеді.</reasons>"
+    "<demands>Тамақ берілсін.</demands></draft>";
+
+/*
+ * Only a partner registers a draft at once: at the school's district
+ * office (service 11's first level), the partner recorded as registrar.
+ */
+static void
+partner_registers_a_draft(void **state)
+{
+	struct fx *f = *state;
+	struct complaints_directory_stats ds;
+	struct complaints_actor p;
+	struct complaints_error e;
+	struct complaints_call *c;
+	struct buf b;
+	char *body;
+
+	assert_int_equal(
+	    complaints_directory_load(
+		f->cx, "schemas/data/directory.xml", 0, NULL, NULL, &ds, &e),
+	    0);
+	c = complaints_draft_register_begin(
+	    f->cx, &complaints_system, draft_doc, strlen(draft_doc), &e);
+	assert_null(c);
+	assert_int_equal(e.errc, COMPLAINTS_EPERM);
+	memset(&p, 0, sizeof(p));
+	snprintf(p.login, sizeof(p.login), "fixmystreet");
+	snprintf(p.name, sizeof(p.name), "FixMyStreet Almaty");
+	snprintf(p.position, sizeof(p.position), "Open311 partner");
+	p.role = COMPLAINTS_ROLE_REGISTRAR;
+	assert_null(complaints_draft_register_begin(
+	    f->cx, &p, draft_doc, strlen(draft_doc), &e));
+	assert_int_equal(e.errc, COMPLAINTS_EPERM);
+	p.role = COMPLAINTS_ROLE_PARTNER;
+	c = complaints_draft_register_begin(
+	    f->cx, &p, draft_doc, strlen(draft_doc), &e);
+	assert_non_null(c);
+	buf_init(&b, 65536);
+	assert_int_equal(complaints_call_wait(c, &b, &e), 0);
+	body = text_of(f, &b, "talon", "body");
+	assert_non_null(body);
+	free(body);
+	assert_non_null(strstr(b.data, "almaty-bostandyk"));
+	assert_non_null(strstr(b.data, "FixMyStreet Almaty"));
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -423,6 +537,10 @@ main(void)
 		    no_actor_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    sign_in_rehashes_larger_hashes, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    filing_services_follow_routing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    partner_registers_a_draft, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
