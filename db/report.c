@@ -134,16 +134,6 @@ static const struct db_col trace_cols[] = {
 	DB_COL(TEXT, struct db_report_trace_row, day),
 };
 
-/* One int64 column of a one-row statement; 0 when there is no row. */
-static int
-one_i64(struct db *db, sqlite3_stmt *st, int64_t *v)
-{
-	int rc = db_step(db, st);
-
-	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	return db_rows_end(db, st, rc);
-}
-
 /* Binds the trace's query but its window (?9, ?10, ?11, ?12). */
 static void
 bind_trace(sqlite3_stmt *st, const struct db_report_q *q)
@@ -175,30 +165,21 @@ trace_rows(struct db *db, sqlite3_stmt *st, int *left,
 }
 
 /*
- * The events behind a figure, a day of the period at a time (the
- * window), each day's in the order of their ids: the view is read and
- * sorted one day at a time, so the memory and the time of a page are
- * those of the days it spans, never of the whole period.  The page
- * after an event begins on that event's day.
+ * The events behind a figure, a day of the period at a time, each day's
+ * in the order of their ids: only the days whose counters hold the
+ * figure, and the view is read and sorted one day at a time, so the
+ * memory and the time of a page are those of the days it spans, never
+ * of the whole period.  The page after an event begins on its day.
  */
 int
 db_report_trace(struct db *db, const struct db_report_q *q,
     int (*cb)(void *, const struct db_report_trace_row *), void *arg)
 {
-	sqlite3_stmt *st;
-	int64_t lo = 0, hi = 0, at = 0, w;
-	int rc, left = q->limit;
+	sqlite3_stmt *st, *days;
+	char first[11], day[11], aday[11];
+	int64_t lo = 0, hi = 0;
+	int rc = SQLITE_DONE, src, drc = DB_OK, left = q->limit;
 
-	st = db_stmt(db, ST_REPORT_BOUNDS);
-	sqlite3_bind_text(st, 1, q->from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, q->to, -1, SQLITE_STATIC);
-	if ((rc = db_step(db, st)) == SQLITE_ROW) {
-		lo = sqlite3_column_int64(st, 0);
-		hi = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return db_rc_from_sqlite(db, rc);
 	if (q->figure && strcmp(q->figure, "overdue-now") == 0) {
 		/* Open complaints, not events: one query, paged by id. */
 		st = db_stmt(db, ST_REPORT_TRACE_OVERDUE);
@@ -207,27 +188,49 @@ db_report_trace(struct db *db, const struct db_report_q *q,
 		sqlite3_bind_int(st, 10, q->limit);
 		return trace_rows(db, st, &left, cb, arg);
 	}
+	/* The page after an event begins on the event's day. */
+	aday[0] = '\0';
 	if (q->after > 0) {
-		st = db_stmt(db, ST_REPORT_EVENT_AT);
+		st = db_stmt(db, ST_REPORT_EVENT_DAY);
 		sqlite3_bind_int64(st, 1, q->after);
-		if ((rc = one_i64(db, st, &at)) != DB_OK)
+		if ((rc = db_step(db, st)) == SQLITE_ROW && db_col_opt(st, 0))
+			strlcpy_chk(aday, db_col_opt(st, 0), sizeof(aday));
+		if ((rc = db_rows_end(db, st, rc)) != DB_OK)
 			return rc;
 	}
-	w = lo;
-	if (at > lo)
-		w = lo + (at - lo) / 86400 * 86400;
-	st = db_stmt(db, ST_REPORT_TRACE);
-	for (; w < hi && left > 0; w += 86400) {
+	strlcpy_chk(
+	    first, strcmp(aday, q->from) > 0 ? aday : q->from, sizeof(first));
+	days = db_stmt(db, ST_REPORT_TRACE_DAYS);
+	bind_trace(days, q);
+	sqlite3_bind_text(days, 2, first, -1, SQLITE_STATIC);
+	while (left > 0 && (rc = db_step(db, days)) == SQLITE_ROW) {
+		strlcpy_chk(day, db_col_opt(days, 0) ? db_col_opt(days, 0) : "",
+		    sizeof(day));
+		/* The day's first moment and the next day's. */
+		st = db_stmt(db, ST_REPORT_BOUNDS);
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+		if ((src = db_step(db, st)) == SQLITE_ROW) {
+			lo = sqlite3_column_int64(st, 0);
+			hi = sqlite3_column_int64(st, 1);
+		}
+		if ((drc = db_rows_end(db, st, src)) != DB_OK)
+			break;
+		st = db_stmt(db, ST_REPORT_TRACE);
 		bind_trace(st, q);
 		sqlite3_bind_int64(
-		    st, 9, w <= at && at < w + 86400 ? q->after : 0);
+		    st, 9, strcmp(day, aday) == 0 ? q->after : 0);
 		sqlite3_bind_int(st, 10, left);
-		sqlite3_bind_int64(st, 11, w);
-		sqlite3_bind_int64(st, 12, w + 86400 < hi ? w + 86400 : hi);
-		if ((rc = trace_rows(db, st, &left, cb, arg)) != DB_OK)
-			return rc;
+		sqlite3_bind_int64(st, 11, lo);
+		sqlite3_bind_int64(st, 12, hi);
+		if ((drc = trace_rows(db, st, &left, cb, arg)) != DB_OK)
+			break;
 	}
-	return DB_OK;
+	if (drc != DB_OK) {
+		sqlite3_reset(days);
+		return drc;
+	}
+	return db_rows_end(db, days, left > 0 ? rc : SQLITE_DONE);
 }
 
 int

@@ -322,21 +322,68 @@
 	"FROM (" REPORT_OVERDUE_NOW "AND (?4 IS NULL OR c.body_id = ?4) AND " \
 	"(?5 IS NULL OR c.service = ?5)) r) GROUP BY k ORDER BY k"
 
-/* The first moment of the first day and of the day after the last. */
+/* The local day of an event, as the view has it: where the page after
+ * it begins. */
+#define REPORT_SQL_EVENT_DAY \
+	"SELECT coalesce((SELECT day FROM report_workday WHERE start <= " \
+	"e.at ORDER BY start DESC LIMIT 1), date(e.at + 18000, 'unixepoch')) " \
+	"FROM event e WHERE e.id = ?1"
+
+/* The first moment of the day ?1 and of the day after ?2. */
 #define REPORT_SQL_BOUNDS \
 	"SELECT " REPORT_START_OF("?1") ", " REPORT_END_OF("?2")
 
-/* The moment of an event: the window where the page after it begins. */
-#define REPORT_SQL_EVENT_AT \
-	"SELECT at FROM event WHERE id = ?1"
+/*
+ * The days from ?2 to ?3 whose counters hold the figure ?1 (with the
+ * trace's filters ?4 to ?8), in order, read along the primary key as
+ * they are asked for: the trace reads the events of those days only,
+ * so a figure that is rare in a long period costs the days it happened
+ * on.
+ */
+#define REPORT_SQL_TRACE_DAYS \
+	"SELECT day FROM report_day " \
+	"WHERE day >= ?2 AND day <= ?3 " \
+	"AND (?4 IS NULL OR body_id = ?4) AND (?5 IS NULL OR service = ?5) " \
+	"AND (?6 IS NULL OR channel = ?6) " \
+	"AND (?7 IS NULL OR institution = ?7) " \
+	"AND (?8 IS NULL OR substr(day, 1, 7) = ?8) " \
+	"AND CASE ?1 " \
+	"WHEN 'received' THEN received " \
+	"WHEN 'registered-on-time' THEN registered_on_time " \
+	"WHEN 'forwarded-in' THEN forwarded_in " \
+	"WHEN 'appeals-in' THEN appeals_in " \
+	"WHEN 'forwarded-out' THEN forwarded_out " \
+	"WHEN 'decided' THEN decided " \
+	"WHEN 'upheld' THEN upheld " \
+	"WHEN 'partly-upheld' THEN partly_upheld " \
+	"WHEN 'rejected' THEN rejected " \
+	"WHEN 'explained' THEN explained " \
+	"WHEN 'lwc-anonymous' THEN lwc_anonymous " \
+	"WHEN 'lwc-repeated' THEN lwc_repeated " \
+	"WHEN 'withdrawn' THEN withdrawn " \
+	"WHEN 'extended' THEN extended " \
+	"WHEN 'answered-on-time' THEN answered_on_time " \
+	"WHEN 'answered-late' THEN answered_late " \
+	"WHEN 'became-overdue' THEN became_overdue " \
+	"WHEN 'repeated' THEN repeated " \
+	"WHEN 'appealed' THEN appealed " \
+	"WHEN 'appeal-decided' THEN appeal_decided " \
+	"WHEN 'appeal-upheld' THEN appeal_upheld " \
+	"WHEN 'appeal-partly-upheld' THEN appeal_partly_upheld " \
+	"WHEN 'appeal-rejected' THEN appeal_rejected " \
+	"WHEN 'appeal-explained' THEN appeal_explained " \
+	"WHEN 'days-to-decision' THEN wd_n " \
+	"ELSE 0 END > 0 " \
+	"GROUP BY day ORDER BY day"
 
 /*
  * The events behind a figure: ?1 the figure, ?2 ?3 the days, ?4 body,
  * ?5 service, ?6 channel, ?7 institution, ?8 month, ?9 after this
- * event, ?10 at most this many; ?11 ?12 the moments of a window of the
- * period (db_report_trace reads it a day at a time), plain values, so
- * that they reach into the view and only the window's events are read,
- * through event_at, and sorted.
+ * event, ?10 at most this many; ?11 ?12 the moments of a day of the
+ * period (db_report_trace reads it a day at a time, the days
+ * REPORT_SQL_TRACE_DAYS gives), plain values, so that they reach into
+ * the view and only the day's events are read, through event_at, and
+ * sorted.
  */
 #define REPORT_TRACE_FILTER \
 	"AND (?4 IS NULL OR r.body_id = ?4) AND (?5 IS NULL OR " \
