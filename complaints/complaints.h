@@ -425,6 +425,15 @@ int
 complaints_report_chart(struct complaints *, const struct complaints_actor *,
     const char *name, const struct complaints_report_query *, struct buf *svg,
     struct complaints_error *);
+/*
+ * The bodies a registrar or head may ask reports of, for a form:
+ * <report-bodies><body code= name-kk= name-ru=/>...</report-bodies>, the
+ * actor's own first, then the offices below it.  Empty for the roles
+ * that see every body (they choose from the report by body).
+ */
+int complaints_report_bodies(struct complaints *,
+    const struct complaints_actor *, struct buf *xml,
+    struct complaints_error *);
 /* The complaints behind a figure of a report, paged by after. */
 struct complaints_trace_query {
 	struct complaints_report_query r;

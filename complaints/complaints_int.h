@@ -119,6 +119,9 @@ int complaints_actor_check(
  * Scope (scope.c): -1 with EPERM in e when the actor may not; EAUTH for
  * NULL; complaints_system may everything.
  */
+/* Whether b is the body ancestor or below it (scope.c). */
+int complaints_within(
+    struct db *, const char *ancestor, const struct db_body *b);
 int complaints_may_read(struct db *, const struct complaints_actor *,
     const struct db_body *, int overdue, struct complaints_error *);
 /* also: a second body that may act (the next level, for an appeal). */

@@ -137,7 +137,10 @@ valid_grouping(const char *g)
 	return 0;
 }
 
-/* Who sees which bodies: the caller's own, or any for desk and admin. */
+/*
+ * Who sees which bodies: the caller's own and those below it (a city
+ * department's head sees its district offices), or any for desk and admin.
+ */
 static int
 report_scope(struct db *db, const struct complaints_actor *a, const char *body,
     struct db_body *b, struct complaints_error *e)
@@ -161,13 +164,69 @@ report_scope(struct db *db, const struct complaints_actor *a, const char *body,
 	}
 	if (rc != DB_OK)
 		return complaints_db_error(e, rc, "the bodies cannot be read");
-	if (!all && strcmp(b->code, a->body) != 0) {
+	if (!all && !complaints_within(db, a->body, b)) {
 		complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
-		    "%s (%s of %s) sees the reports of %s only", a->login,
-		    complaints_role_name(a->role), a->body, a->body);
+		    "%s (%s of %s) sees the reports of %s and the bodies "
+		    "below it only",
+		    a->login, complaints_role_name(a->role), a->body, a->body);
 		return -1;
 	}
 	return 0;
+}
+
+struct bodies_ctx {
+	struct xmlio_out *o;
+	int failed;
+};
+
+static int
+bodies_row(void *arg, const struct db_body_row *r)
+{
+	struct bodies_ctx *c = arg;
+
+	if (xmlio_out_start(c->o, "body") == -1 ||
+	    xmlio_out_attr(c->o, "code", r->code) == -1 ||
+	    xmlio_out_attr(c->o, "name-kk", r->name_kk) == -1 ||
+	    xmlio_out_attr(c->o, "name-ru", r->name_ru ? r->name_ru : "") ==
+		-1 ||
+	    xmlio_out_end(c->o) == -1)
+		c->failed = 1;
+	return c->failed;
+}
+
+int
+complaints_report_bodies(struct complaints *cx,
+    const struct complaints_actor *a, struct buf *xml,
+    struct complaints_error *e)
+{
+	struct bodies_ctx c;
+	struct xmlio_out o;
+	struct db *db;
+	int rc = DB_OK;
+
+	if (complaints_actor_check(a, e) == -1)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.o = &o;
+	if (xmlio_out_begin(&o, "report-bodies") == -1)
+		goto fail;
+	if (a->role == COMPLAINTS_ROLE_REGISTRAR ||
+	    a->role == COMPLAINTS_ROLE_HEAD) {
+		if ((db = complaints_reader(cx, e)) == NULL) {
+			xmlio_out_free(&o);
+			return -1;
+		}
+		rc = db_body_subtree(db, a->body, bodies_row, &c);
+		db_pool_put(cx->readers, db);
+	}
+	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, xml) == -1)
+		goto fail;
+	return 0;
+fail:
+	xmlio_out_free(&o);
+	complaints_error_set(
+	    e, COMPLAINTS_EINTERNAL, "internal", "the bodies cannot be read");
+	return -1;
 }
 
 static int

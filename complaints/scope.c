@@ -16,8 +16,8 @@
 #define SCOPE_DEPTH 6
 
 /* Whether ancestor is body b or above it in the parent chain. */
-static int
-above(struct db *db, const char *ancestor, const struct db_body *b)
+int
+complaints_within(struct db *db, const char *ancestor, const struct db_body *b)
 {
 	struct db_body cur;
 
@@ -51,7 +51,7 @@ complaints_may_read(struct db *db, const struct complaints_actor *a,
 		break;
 	case COMPLAINTS_ROLE_REGISTRAR:
 	case COMPLAINTS_ROLE_HEAD:
-		if (above(db, a->body, b))
+		if (complaints_within(db, a->body, b))
 			return 0;
 		break;
 	default:

@@ -154,6 +154,7 @@ route_desk_reports(struct req *r)
 	struct desk_rq p;
 	xmlNodePtr root;
 	xmlDocPtr d;
+	struct buf b;
 	int rc;
 
 	if ((d = page_doc(r, &p, &rc, &e)) == NULL)
@@ -180,6 +181,16 @@ route_desk_reports(struct req *r)
 		one.from = p.q.from;
 		one.to = p.q.to;
 		rc = add_report(r, root, "bodies", &one, &e);
+	} else if (rc == 0) {
+		/* Theirs and the offices below it (a city department's). */
+		buf_init(&b, REPORT_DOC_CAP);
+		rc = complaints_report_bodies(r->h->cx, r->who, &b, &e);
+		if (rc == 0 && desk_doc_add(root, b.data, b.len) == -1) {
+			complaints_error_set(&e, COMPLAINTS_EINTERNAL,
+			    "internal", "out of memory");
+			rc = -1;
+		}
+		buf_free(&b);
 	}
 	return page_end(r, "desk-reports", d, rc, &e);
 }

@@ -362,6 +362,16 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
 	    "b.phones, b.district, b.services, b.parent_code, b.emails, "
 	    "b.sites, b.schedule FROM body b WHERE b.code = ?1",
+	/* A body and the offices below it, by the parent chain. */
+	[ST_BODY_SUBTREE] =
+	    "WITH RECURSIVE sub(code, depth) AS (SELECT ?1, 0 UNION "
+	    "SELECT b.code, s.depth + 1 FROM body b JOIN sub s "
+	    "ON b.parent_code = s.code WHERE s.depth < 6) "
+	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
+	    "b.phones, b.district, b.services, b.parent_code, b.emails, "
+	    "b.sites, b.schedule FROM sub JOIN body b ON b.code = sub.code "
+	    "WHERE sub.depth = 0 OR b.kind IN ('city-department', "
+	    "'district-office') ORDER BY sub.depth, b.code",
 	[ST_BODY_SEARCH] =
 	    "SELECT b.id, b.code, b.kind, b.name_kk, b.name_ru, b.address, "
 	    "b.phones, b.district, b.services, b.parent_code, b.emails, "

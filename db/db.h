@@ -411,6 +411,11 @@ int db_body_search(struct db *, const char *query, int limit,
 int db_body_detail(struct db *, const char *code,
     int (*cb)(void *, const struct db_body_row *), void *arg);
 
+/* The body code and the offices below it (city department, district
+ * offices), the body first; institutions are not listed. */
+int db_body_subtree(struct db *, const char *code,
+    int (*cb)(void *, const struct db_body_row *), void *arg);
+
 /* Small named values (the directory's version); NOTFOUND when unset. */
 int db_meta_get(struct db *, const char *key, char *value, size_t);
 int db_meta_set(struct db *, const char *key, const char *value);

@@ -674,6 +674,16 @@ db_body_detail(struct db *db, const char *code,
 }
 
 int
+db_body_subtree(struct db *db, const char *code,
+    int (*cb)(void *, const struct db_body_row *), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_BODY_SUBTREE);
+
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	return body_rows(db, st, cb, arg);
+}
+
+int
 db_meta_get(struct db *db, const char *key, char *value, size_t size)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_META_GET);

@@ -241,6 +241,27 @@ class DeskReportsTest(tr.Journal, DaemonTestCase):
         self.assertEqual(r.status, 303)
         self.assertEqual(r.header("Location"), "/desk/login")
 
+    def test_city_department_sees_its_districts(self):
+        """The head of the city department asks for a district office
+        below it (its figures as the desk sees them); a district's head
+        asking for the city department gets 403."""
+        b = self.browser("head", "almaty-edu")
+        n, r = self.check_cells(b, "service", "almaty-auezov")
+        self.assertGreater(n, 5)
+        # The city department first, then the district offices below it;
+        # never the ministry above it.
+        sel = re.search(r'<select id="r-body".*?</select>', r.text, re.S)
+        opts = re.findall(r'<option value="([a-z-]*)"', sel.group(0))
+        self.assertEqual(opts[0], "almaty-edu")
+        for body in ("almaty-auezov", "almaty-bostandyk"):
+            self.assertIn(body, opts)
+        self.assertNotIn("mes", opts)
+        self.assertNotIn("mop", opts)
+        d = self.browser("head", "almaty-auezov")
+        qs = urllib.parse.urlencode({"from": tr.FROM, "to": tr.TO,
+                                     "body": "almaty-edu"})
+        self.page(d, "/desk/reports?" + qs, 403)
+
     # --- GET changes nothing ------------------------------------------------
 
     def test_pages_change_nothing(self):

@@ -99,7 +99,16 @@
               </xsl:if>
             </xsl:when>
             <xsl:otherwise>
-              <option value="{$me/@body}"><xsl:value-of select="$me/@body"/></option>
+              <!-- Their body and the offices below it. -->
+              <xsl:for-each select="/desk/report-bodies/body">
+                <option value="{@code}">
+                  <xsl:if test="@code = $q/@body"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+                  <xsl:call-template name="body-name"/>
+                </option>
+              </xsl:for-each>
+              <xsl:if test="not(/desk/report-bodies/body)">
+                <option value="{$me/@body}"><xsl:value-of select="$me/@body"/></option>
+              </xsl:if>
             </xsl:otherwise>
           </xsl:choose>
         </select>
