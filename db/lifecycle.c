@@ -663,24 +663,29 @@ db_body_search(struct db *db, const char *query, int limit,
 	return body_rows(db, st, cb, arg);
 }
 
-int
-db_body_detail(struct db *db, const char *code,
+/* The rows of statement which, whose one parameter is a body's code. */
+static int
+body_rows_of(struct db *db, enum db_stmt which, const char *code,
     int (*cb)(void *, const struct db_body_row *), void *arg)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_BODY_DETAIL);
+	sqlite3_stmt *st = db_stmt(db, which);
 
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	return body_rows(db, st, cb, arg);
 }
 
 int
+db_body_detail(struct db *db, const char *code,
+    int (*cb)(void *, const struct db_body_row *), void *arg)
+{
+	return body_rows_of(db, ST_BODY_DETAIL, code, cb, arg);
+}
+
+int
 db_body_subtree(struct db *db, const char *code,
     int (*cb)(void *, const struct db_body_row *), void *arg)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_BODY_SUBTREE);
-
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	return body_rows(db, st, cb, arg);
+	return body_rows_of(db, ST_BODY_SUBTREE, code, cb, arg);
 }
 
 int
