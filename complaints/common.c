@@ -317,3 +317,48 @@ complaints_error_xml(const struct complaints_error *e, struct buf *out)
 	}
 	return 0;
 }
+
+/* The length of a separator at p (ASCII punctuation, « »), or 0. */
+static size_t
+separator(const unsigned char *p)
+{
+	if (p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb))
+		return 2;
+	if (p[0] < 0x80 && p[0] != '\0' &&
+	    strchr(" \t\r\n,.;:\"'()*-^+{}[]", p[0]) != NULL)
+		return 1;
+	return 0;
+}
+
+/*
+ * Each word a quoted prefix, all of them required, so punctuation and
+ * FTS5's own syntax lose their meaning.
+ */
+int
+complaints_fts_query(const char *text, char *q, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = 0, k;
+	int words = 0;
+
+	while (*p) {
+		if ((k = separator(p)) > 0) {
+			p += k;
+			continue;
+		}
+		if (n + 4 >= size)
+			return -1;
+		if (words++)
+			q[n++] = ' ';
+		q[n++] = '"';
+		while (*p && separator(p) == 0) {
+			if (n + 3 >= size)
+				return -1;
+			q[n++] = (char)*p++;
+		}
+		q[n++] = '"';
+		q[n++] = '*';
+	}
+	q[n] = '\0';
+	return words ? 0 : -1;
+}

@@ -326,17 +326,28 @@ int complaints_get(struct complaints *, const struct complaints_actor *,
     struct complaints_error *);
 
 struct complaints_list_query {
-	const char *body; /* NULL: all */
-	const char *state;
-	int service;	  /* 0: all */
-	int64_t from, to; /* accepted, UTC seconds; 0: open */
-	int overdue;	  /* -1 all, 0 no, 1 yes */
-	int64_t after;	  /* paging: the last id seen */
-	int limit;	  /* at most 500 */
+	const char *body;	 /* NULL: all */
+	const char *state;	 /* NULL: all */
+	int service;		 /* 0: all */
+	const char *institution; /* its code; NULL: all */
+	const char *q;		 /* words of the applicant or reasons */
+	int64_t from, to;	 /* accepted, UTC seconds; 0: open */
+	int overdue;		 /* -1 all, 0 no, 1 yes */
+	int64_t after;		 /* paging: the last id seen */
+	int limit;		 /* at most 500 */
 };
 int complaints_list(struct complaints *, const struct complaints_actor *,
     const struct complaints_list_query *, struct buf *xml,
     struct complaints_error *);
+
+/*
+ * The workload of a body's officials: <workload body=""> with an
+ * <official open="" overdue="">name</official> per assignee of its open
+ * complaints and per registrar or head who has none, <unassigned> for
+ * those not yet assigned; the most overdue first.
+ */
+int complaints_workload(struct complaints *, const struct complaints_actor *,
+    const char *body, struct buf *xml, struct complaints_error *);
 
 /*
  * An action on a complaint (by id or talon number): the document's root
@@ -526,9 +537,15 @@ int complaints_staff_list(
 int
 complaints_sign_in(struct complaints *, const char *login, const char *password,
     const char *client, struct buf *xml, struct complaints_error *);
-struct complaints_call *
-complaints_sign_in_begin(struct complaints *, const char *login,
-    const char *password, const char *client, struct complaints_error *);
+/*
+ * door: COMPLAINTS_DOOR_API, or COMPLAINTS_DOOR_DESK, which refuses a
+ * monitor's or a partner's account once its password is right (403
+ * no-desk): programs (the metrics, Open311) with nothing a page shows.
+ */
+enum complaints_door { COMPLAINTS_DOOR_API, COMPLAINTS_DOOR_DESK };
+struct complaints_call *complaints_sign_in_begin(struct complaints *,
+    const char *login, const char *password, const char *client,
+    enum complaints_door, struct complaints_error *);
 /* The actor of a token; 401 when unknown, expired, idle or revoked. */
 int complaints_authenticate(struct complaints *, const char *token,
     struct complaints_actor *, struct complaints_error *);
@@ -587,12 +604,13 @@ int complaints_post_register(struct complaints *,
     const struct complaints_actor *, const char *body, const char *date,
     int csv, struct buf *out, struct complaints_error *);
 /*
- * The talon slip: A6 PDF or receipt-printer text.  The access code is
- * printed only when given and right (the store keeps only its hash):
- * the registrar's client prints the slip right after registering.
+ * The talon slip, an A6 PDF.  The access code is printed only when given
+ * and right (the store keeps only its hash): the registrar's client
+ * prints the slip right after registering.  (The receipt-printer text
+ * is a view of the <talon>: web/xsl/receipt.xsl.)
  */
 int complaints_talon_slip(struct complaints *, const struct complaints_actor *,
-    const char *number, const char *access_code, int text, const char *lang,
+    const char *number, const char *access_code, const char *lang,
     struct buf *out, struct complaints_error *);
 
 /* Checks the journal and the audit trail; *ok is 0 when tampered. */

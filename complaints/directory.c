@@ -290,52 +290,6 @@ body_out(void *arg, const struct db_body_row *r)
 	return c->failed;
 }
 
-/* The length of a separator at p (ASCII punctuation, « »), or 0. */
-static size_t
-separator(const unsigned char *p)
-{
-	if (p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb))
-		return 2;
-	if (p[0] < 0x80 && p[0] != '\0' &&
-	    strchr(" \t\r\n,.;:\"'()*-^+{}[]", p[0]) != NULL)
-		return 1;
-	return 0;
-}
-
-/*
- * An FTS5 query from what a person typed: each word a quoted prefix, all
- * of them required, so punctuation and FTS5's own syntax lose their
- * meaning.
- */
-static int
-fts_query(const char *text, char *q, size_t size)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	size_t n = 0, k;
-	int words = 0;
-
-	while (*p) {
-		if ((k = separator(p)) > 0) {
-			p += k;
-			continue;
-		}
-		if (n + 4 >= size)
-			return -1;
-		if (words++)
-			q[n++] = ' ';
-		q[n++] = '"';
-		while (*p && separator(p) == 0) {
-			if (n + 3 >= size)
-				return -1;
-			q[n++] = (char)*p++;
-		}
-		q[n++] = '"';
-		q[n++] = '*';
-	}
-	q[n] = '\0';
-	return words ? 0 : -1;
-}
-
 int
 complaints_directory_search(struct complaints *cx, const char *text, int limit,
     struct buf *out, struct complaints_error *e)
@@ -346,7 +300,8 @@ complaints_directory_search(struct complaints *cx, const char *text, int limit,
 	char q[1024];
 	int rc;
 
-	if (strlen(text) > 200 || fts_query(text, q, sizeof(q)) == -1) {
+	if (strlen(text) > 200 ||
+	    complaints_fts_query(text, q, sizeof(q)) == -1) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-query",
 		    "give "
 		    "one or more words of "

@@ -978,7 +978,7 @@ mail_send(struct complaints *cx, const struct filing_mail *m,
 		l.body_name_kk = st.body_kk;
 		l.body_name_ru = st.body_ru;
 		if (complaints_talon_slip(cx, &complaints_system, m->talon,
-			m->code, 0, ru_first ? "ru" : "kk", &pdf, &e) == -1) {
+			m->code, ru_first ? "ru" : "kk", &pdf, &e) == -1) {
 			snprintf(detail, dlen, "the slip: %.200s", e.message);
 			rc = e.errc == COMPLAINTS_EUNAVAIL ? NOTIFY_TEMPFAIL :
 							     -1;

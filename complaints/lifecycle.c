@@ -18,14 +18,6 @@
 
 #include "complaints/complaints_int.h"
 
-/* Whether the complaint is still being worked on in this state. */
-static int
-state_is_open(enum complaints_state s)
-{
-	return s == STATE_REGISTERED || s == STATE_IN_REVIEW ||
-	    s == STATE_EXTENDED;
-}
-
 #define ACT_FIELDS 3
 
 /* An action as parsed, then as done. */
@@ -549,7 +541,7 @@ act_run(struct db *db, void *arg)
 	if ((rc = row->run(&x)) != DB_OK)
 		return rc;
 	if (row->sets_open)
-		x.c.open = state_is_open(to);
+		x.c.open = complaints_state_open(to);
 	memset(&ev, 0, sizeof(ev));
 	ev.body_id = x.b.id;
 	ev.complaint_id = x.c.id;

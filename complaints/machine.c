@@ -25,6 +25,13 @@ complaints_state_name(enum complaints_state s)
 }
 
 int
+complaints_state_open(enum complaints_state s)
+{
+	return s == STATE_REGISTERED || s == STATE_IN_REVIEW ||
+	    s == STATE_EXTENDED;
+}
+
+int
 complaints_state_parse(const char *name, enum complaints_state *s)
 {
 	for (int i = 0; i < STATE__MAX; i++)

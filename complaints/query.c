@@ -14,6 +14,15 @@
 
 #define LIST_MAX 500
 
+/* A document given up half written: freed, and e says so. */
+static void
+write_failed(struct xmlio_out *o, struct complaints_error *e, const char *what)
+{
+	xmlio_out_free(o);
+	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
+	    "%s could not be written", what);
+}
+
 /* The talon of number, checked; -1 with e set when it is not one. */
 static int
 talon_of(
@@ -579,10 +588,7 @@ complaints_get(struct complaints *cx, const struct complaints_actor *a,
 	rc = 0;
 	goto out;
 fail:
-	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-	    "the record "
-	    "could not be written");
+	write_failed(&o, e, "the record");
 out:
 	db_pool_put(cx->readers, db);
 	return rc;
@@ -613,6 +619,10 @@ list_row(void *arg, const struct db_list_row *r)
 	    xmlio_out_elemf(c->o, "service", "%d", r->service) == -1 ||
 	    complaints_out_time(
 		c->o, "accepted-at", c->cx->timezone, r->accepted_at) == -1 ||
+	    xmlio_out_elemf(c->o, "applicant", "%s %s%s%s", r->surname,
+		r->name ? r->name : "", r->patronymic ? " " : "",
+		r->patronymic ? r->patronymic : "") == -1 ||
+	    opt_elem(c->o, "institution", r->institution) == -1 ||
 	    xmlio_out_elem(c->o, "due", r->due) == -1 ||
 	    (r->overdue_at && xmlio_out_elem(c->o, "overdue", "true") == -1) ||
 	    opt_elem(c->o, "assignee", r->assignee) == -1 ||
@@ -634,21 +644,45 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
     struct complaints_error *e)
 {
 	struct db_list_filter f;
+	enum complaints_state st;
 	struct xmlio_out o;
 	struct list_ctx c;
 	struct db_body b;
 	struct db *db;
-	char next[24];
-	int rc = -1;
+	char next[24], search[1024];
+	int rc = -1, dbrc;
 
 	memset(&f, 0, sizeof(f));
 	f.state = q->state;
 	f.service = q->service;
+	f.institution = q->institution;
 	f.from = q->from;
 	f.to = q->to;
 	f.overdue = q->overdue;
 	f.after_id = q->after;
 	f.limit = q->limit > 0 && q->limit <= LIST_MAX ? q->limit : 100;
+	/* A state is open or not: the other part of the order is skipped. */
+	if (q->state != NULL) {
+		if (complaints_state_parse(q->state, &st) == -1) {
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "bad-parameter", "state: no state \"%s\"",
+			    q->state);
+			return -1;
+		}
+		f.parts = complaints_state_open(st) ? DB_LIST_OPEN :
+						      DB_LIST_DONE;
+	}
+	if (q->q != NULL) {
+		if (strlen(q->q) > 200 ||
+		    complaints_fts_query(q->q, search, sizeof(search)) == -1) {
+			complaints_error_set(e, COMPLAINTS_EINVAL,
+			    "bad-parameter",
+			    "q: one or more words of the applicant's name "
+			    "or the reasons, at most 200 characters");
+			return -1;
+		}
+		f.search = search;
+	}
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
 	if (complaints_may_list(db, a, q->body, q->overdue, e) == -1)
@@ -667,8 +701,15 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	memset(&c, 0, sizeof(c));
 	c.cx = cx;
 	c.o = &o;
-	if (xmlio_out_begin(&o, "complaints") == -1 ||
-	    db_list(db, &f, list_row, &c) != DB_OK || c.failed)
+	if (xmlio_out_begin(&o, "complaints") == -1)
+		goto fail;
+	if ((dbrc = db_list(db, &f, list_row, &c)) == DB_NOTFOUND) {
+		xmlio_out_free(&o);
+		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-parameter",
+		    "after: no complaint %lld", (long long)q->after);
+		goto out;
+	}
+	if (dbrc != DB_OK || c.failed)
 		goto fail;
 	if (c.n == f.limit) {
 		snprintf(next, sizeof(next), "%lld", (long long)c.last);
@@ -680,10 +721,60 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	rc = 0;
 	goto out;
 fail:
-	xmlio_out_free(&o);
-	complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-	    "the list "
-	    "could not be written");
+	write_failed(&o, e, "the list");
+out:
+	db_pool_put(cx->readers, db);
+	return rc;
+}
+
+static int
+workload_row(void *arg, const char *assignee, int64_t open, int64_t overdue)
+{
+	struct rec_ctx *c = arg;
+	char n[24], late[24];
+
+	snprintf(n, sizeof(n), "%lld", (long long)open);
+	snprintf(late, sizeof(late), "%lld", (long long)overdue);
+	if (xmlio_out_start(c->o, assignee ? "official" : "unassigned") == -1 ||
+	    xmlio_out_attr(c->o, "open", n) == -1 ||
+	    xmlio_out_attr(c->o, "overdue", late) == -1 ||
+	    (assignee &&
+		xmlTextWriterWriteString(c->o->w, BAD_CAST assignee) < 0) ||
+	    xmlio_out_end(c->o) == -1)
+		c->failed = 1;
+	return c->failed;
+}
+
+int
+complaints_workload(struct complaints *cx, const struct complaints_actor *a,
+    const char *body, struct buf *out, struct complaints_error *e)
+{
+	struct rec_ctx c;
+	struct xmlio_out o;
+	struct db_body b;
+	struct db *db;
+	int rc = -1;
+
+	if ((db = complaints_reader(cx, e)) == NULL)
+		return -1;
+	if (complaints_may_list(db, a, body, -1, e) == -1)
+		goto out;
+	if (db_body_by_code(db, body, &b) != DB_OK) {
+		complaints_db_error(e, DB_ERROR, "the body cannot be read");
+		goto out;
+	}
+	memset(&c, 0, sizeof(c));
+	c.o = &o;
+	if (xmlio_out_begin(&o, "workload") == -1)
+		goto fail;
+	if (xmlio_out_attr(&o, "body", b.code) == -1 ||
+	    db_workload(db, b.id, workload_row, &c) != DB_OK || c.failed ||
+	    xmlio_out_finish(&o, out) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	write_failed(&o, e, "the workload");
 out:
 	db_pool_put(cx->readers, db);
 	return rc;
@@ -747,8 +838,8 @@ complaints_count(struct complaints *cx, int64_t *n)
 
 int
 complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
-    const char *number, const char *code, int text, const char *lang,
-    struct buf *out, struct complaints_error *e)
+    const char *number, const char *code, const char *lang, struct buf *out,
+    struct complaints_error *e)
 {
 	struct notify_talon t;
 	struct complaints_talon_status st;
@@ -785,8 +876,7 @@ complaints_talon_slip(struct complaints *cx, const struct complaints_actor *a,
 	t.due_rule = rule[0] ? rule : NULL;
 	t.status_url = url[0] ? url : NULL;
 	t.lang = lang && strcmp(lang, "ru") == 0 ? "ru" : "kk";
-	if ((rc = text ? notify_talon_text(&t, out) :
-			 notify_talon_pdf(&t, out, err, sizeof(err))) != 0) {
+	if ((rc = notify_talon_pdf(&t, out, err, sizeof(err))) != 0) {
 		if (rc == NOTIFY_RENDERER)
 			complaints_error_set(e, COMPLAINTS_EUNAVAIL,
 			    "renderer-failed", "%s", err);

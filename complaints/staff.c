@@ -345,6 +345,7 @@ complaints_staff_add_begin(struct complaints *cx,
 	struct complaints_call *c;
 	struct staff_job *j;
 	enum complaints_role r;
+	const char *now;
 	char full[512];
 
 	if (name == NULL &&
@@ -367,6 +368,17 @@ complaints_staff_add_begin(struct complaints *cx,
 		    "a role "
 		    "is registrar, head, "
 		    "desk or admin");
+		return NULL;
+	}
+	/* A body that has ended takes no new staff: its successor does. */
+	if (body != NULL &&
+	    strcmp(now = routing_body_at(cx->routing, body,
+		       complaints_today(cx, NULL, clock_now())),
+		body) != 0) {
+		complaints_error_set(e, COMPLAINTS_EINVAL, "body-ended",
+		    "the body %s has ended; %s took its place: open the "
+		    "account there",
+		    body, now);
 		return NULL;
 	}
 	if (name[0] == '\0' || position[0] == '\0' || strlen(name) > 200 ||
@@ -640,7 +652,8 @@ signin_forgive(struct complaints *cx, const struct limit_rule rules[3])
 
 struct complaints_call *
 complaints_sign_in_begin(struct complaints *cx, const char *login,
-    const char *password, const char *client, struct complaints_error *e)
+    const char *password, const char *client, enum complaints_door door,
+    struct complaints_error *e)
 {
 	struct token_job *j;
 	struct db_staff s;
@@ -695,6 +708,15 @@ complaints_sign_in_begin(struct complaints *cx, const char *login,
 		return NULL;
 	}
 	signin_forgive(cx, rules);
+	/* The monitoring system and Open311 partners are programs. */
+	if (door == COMPLAINTS_DOOR_DESK &&
+	    (strcmp(s.role, "monitor") == 0 ||
+		strcmp(s.role, "partner") == 0)) {
+		sodium_memzero(s.pw_hash, sizeof(s.pw_hash));
+		complaints_error_set(e, COMPLAINTS_EPERM, "no-desk",
+		    "a %s account is a program's: it has no desk", s.role);
+		return NULL;
+	}
 	if ((j = token_job_new(cx, e)) == NULL)
 		return NULL;
 	token_new(j->text, j->hash);
@@ -727,7 +749,9 @@ complaints_sign_in(struct complaints *cx, const char *login,
     struct complaints_error *e)
 {
 	return complaints_call_wait(
-	    complaints_sign_in_begin(cx, login, password, client, e), out, e);
+	    complaints_sign_in_begin(
+		cx, login, password, client, COMPLAINTS_DOOR_API, e),
+	    out, e);
 }
 
 /* Records a use now and then, off the request's path. */

@@ -148,6 +148,7 @@ cmd_case(int argc, char **argv)
 
 struct list_opts {
 	const char *body, *state, *service, *from, *to, *limit, *after;
+	const char *institution, *search;
 	int overdue;
 };
 
@@ -162,8 +163,9 @@ list_usage(const char *cmd)
 		fprintf(stderr,
 		    "usage: complaintctl list [--body CODE] "
 		    "[--state STATE] [--service N] [--overdue]\n"
-		    "\t[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] "
-		    "[--after ID]\n");
+		    "\t[--institution CODE] [--search WORDS] "
+		    "[--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+		    "\t[--limit N] [--after ID]\n");
 }
 
 static int
@@ -248,6 +250,8 @@ list_run(const char *cmd, const struct list_opts *o)
 	    ctl_query_add(&q, "body", o->body) == -1 ||
 	    ctl_query_add(&q, "state", o->state) == -1 ||
 	    ctl_query_add(&q, "service", o->service) == -1 ||
+	    ctl_query_add(&q, "institution", o->institution) == -1 ||
+	    ctl_query_add(&q, "q", o->search) == -1 ||
 	    ctl_query_add(&q, "overdue", o->overdue ? "1" : NULL) == -1 ||
 	    ctl_query_add(&q, "from", o->from) == -1 ||
 	    ctl_query_add(&q, "to", o->to) == -1 ||
@@ -283,6 +287,8 @@ list_main(int argc, char **argv, int overdue_only)
 						'b' },
 		{ "state", required_argument, NULL, 's' },
 		{ "service", required_argument, NULL, 'S' },
+		{ "institution", required_argument, NULL, 'i' },
+		{ "search", required_argument, NULL, 'q' },
 		{ "overdue", no_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
@@ -315,6 +321,12 @@ list_main(int argc, char **argv, int overdue_only)
 			break;
 		case 'S':
 			o.service = optarg;
+			break;
+		case 'i':
+			o.institution = optarg;
+			break;
+		case 'q':
+			o.search = optarg;
 			break;
 		case 'o':
 			o.overdue = 1;

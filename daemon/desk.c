@@ -6,6 +6,7 @@
  * form's own cookie before there is a session), the forms, and the
  * answer of a page with its headers.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,154 @@ desk_lang(struct req *r)
 
 /* --- Forms -------------------------------------------------------------- */
 
+/* The part of a form being read: a file, or a hidden "attached". */
+struct desk_part {
+	int file;		      /* 1: a file, 0: "attached" */
+	int idx;		      /* in f->files; -1: skipped */
+	crypto_hash_sha256_state sha; /* a file's bytes */
+	char line[512];		      /* an "attached" value */
+	size_t len;
+};
+
+/* The next entry of f->files, or NULL (f->files_over set when full). */
+static struct desk_file *
+file_new(struct desk_form *f)
+{
+	if (f->files == NULL &&
+	    (f->files = calloc(DESK_FILES, sizeof(*f->files))) == NULL) {
+		f->bad = 1;
+		return NULL;
+	}
+	if (f->nfiles == DESK_FILES) {
+		f->files_over = 1;
+		return NULL;
+	}
+	memset(&f->files[f->nfiles], 0, sizeof(f->files[0]));
+	return &f->files[f->nfiles++];
+}
+
+/* type/subtype as the schema's media-type has it, else -1. */
+static int
+media_type(const char *in, char *out, size_t outlen)
+{
+	size_t n = strcspn(in, "; "), i;
+	const char *slash = memchr(in, '/', n);
+
+	if (n == 0 || n >= outlen || slash == NULL || slash == in ||
+	    slash == in + n - 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = (char)tolower((unsigned char)in[i]);
+
+		if (!isalnum((unsigned char)c) && strchr("/.+-", c) == NULL)
+			return -1;
+		if (c == '/' && in + i != slash)
+			return -1;
+		out[i] = c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* Ends the part being read: a file's hash, or an "attached" parsed. */
+static void
+part_end(struct desk_form *f)
+{
+	struct desk_part *p = f->part;
+	struct desk_file *d;
+	uint8_t h[crypto_hash_sha256_BYTES];
+	char *type, *name;
+
+	if (p == NULL || p->idx < 0)
+		return;
+	d = &f->files[p->idx];
+	if (p->file) {
+		crypto_hash_sha256_final(&p->sha, h);
+		sodium_bin2hex(d->sha256, sizeof(d->sha256), h, sizeof(h));
+		p->idx = -1;
+		return;
+	}
+	/* "SHA256 TYPE NAME", as desk-register.xsl writes it. */
+	p->line[p->len] = '\0';
+	type = strchr(p->line, ' ');
+	name = type ? strchr(type + 1, ' ') : NULL;
+	if (type == NULL || name == NULL || type - p->line != 64 ||
+	    strspn(p->line, "0123456789abcdef") != 64 || name[1] == '\0' ||
+	    !utf8_text(name + 1, strlen(name + 1), NULL)) {
+		f->bad = 1;
+		p->idx = -1;
+		return;
+	}
+	*type++ = *name++ = '\0';
+	memcpy(d->sha256, p->line, 65);
+	if (media_type(type, d->type, sizeof(d->type)) == -1 ||
+	    strlen(name) >= sizeof(d->name))
+		f->bad = 1;
+	strlcpy_chk(d->name, name, sizeof(d->name));
+	d->size = -1;
+	p->idx = -1;
+}
+
+/* A piece of a file, or of an "attached" value. */
+static void
+part_data(struct desk_form *f, int file, const char *key, const char *filename,
+    const char *content_type, const char *data, uint64_t off, size_t size)
+{
+	struct desk_part *p;
+	struct desk_file *d;
+	const char *base;
+
+	if (f->part == NULL) {
+		if ((f->part = calloc(1, sizeof(*f->part))) == NULL) {
+			f->bad = 1;
+			return;
+		}
+		f->part->idx = -1;
+	}
+	p = f->part;
+	if (off == 0) {
+		part_end(f);
+		p->file = file;
+		p->idx = -1;
+		p->len = 0;
+		/* An empty file input: no file chosen. */
+		if (file && filename[0] == '\0')
+			return;
+		if ((d = file_new(f)) == NULL)
+			return;
+		p->idx = (int)(d - f->files);
+		if (file) {
+			/* The name without a folder (old browsers send it). */
+			base = filename + strlen(filename);
+			while (base > filename && base[-1] != '/' &&
+			    base[-1] != '\\')
+				base--;
+			if (web_clean(base, d->name, sizeof(d->name)) == 1 ||
+			    d->name[0] == '\0')
+				f->bad = 1;
+			if (content_type == NULL ||
+			    media_type(
+				content_type, d->type, sizeof(d->type)) == -1)
+				strlcpy_chk(d->type, "application/octet-stream",
+				    sizeof(d->type));
+			crypto_hash_sha256_init(&p->sha);
+		}
+	}
+	(void)key;
+	if (p->idx < 0)
+		return;
+	if (file) {
+		crypto_hash_sha256_update(
+		    &p->sha, (const unsigned char *)data, size);
+		f->files[p->idx].size += (int64_t)size;
+	} else if (p->len + size >= sizeof(p->line))
+		f->bad = 1;
+	else {
+		memcpy(p->line + p->len, data, size);
+		p->len += size;
+	}
+}
+
 static enum MHD_Result
 form_field(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *filename, const char *content_type,
@@ -165,6 +314,13 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct desk_form *f = cls;
 	char *v;
 	int i;
+
+	if (filename != NULL || strcmp(key, DESK_ATTACHED) == 0) {
+		part_data(f, filename != NULL, key, filename, content_type,
+		    data, off, size);
+		return MHD_YES;
+	}
+	part_end(f);
 
 	for (i = 0; i < f->n; i++)
 		if (strcmp(f->name[i], key) == 0)
@@ -217,6 +373,9 @@ desk_form_read(struct req *r, struct desk_form *f)
 	ok = MHD_post_process(pp, httpd_body(r), r->body.len) == MHD_YES;
 	if (MHD_destroy_post_processor(pp) != MHD_YES)
 		ok = 0;
+	part_end(f);
+	free(f->part);
+	f->part = NULL;
 	for (int i = 0; i < f->n; i++)
 		if (f->value[i] != NULL &&
 		    (strlen(f->value[i]) != f->len[i] ||
@@ -249,6 +408,11 @@ desk_form_free(struct desk_form *f)
 		free(f->name[i]);
 	}
 	f->n = 0;
+	free(f->files);
+	f->files = NULL;
+	f->nfiles = 0;
+	free(f->part);
+	f->part = NULL;
 }
 
 /* --- The page's document ------------------------------------------------ */
@@ -317,9 +481,22 @@ int
 desk_doc_form(xmlNodePtr parent, const struct desk_form *f)
 {
 	xmlNodePtr form, fld;
+	char size[24];
 
 	if ((form = xmlNewChild(parent, NULL, BAD_CAST "form", NULL)) == NULL)
 		return -1;
+	for (int i = 0; f != NULL && i < f->nfiles; i++) {
+		if ((fld = xmlNewChild(
+			 form, NULL, BAD_CAST "attachment", NULL)) == NULL ||
+		    prop(fld, "name", f->files[i].name) == -1 ||
+		    prop(fld, "media-type", f->files[i].type) == -1 ||
+		    prop(fld, "sha256", f->files[i].sha256) == -1)
+			return -1;
+		snprintf(
+		    size, sizeof(size), "%lld", (long long)f->files[i].size);
+		if (f->files[i].size >= 0 && prop(fld, "size", size) == -1)
+			return -1;
+	}
 	for (int i = 0; f != NULL && i < f->n; i++) {
 		char *clean;
 		size_t cap;
@@ -342,16 +519,88 @@ desk_doc_form(xmlNodePtr parent, const struct desk_form *f)
 	return 0;
 }
 
+/* The field of a form an error of the domain is about, by its code. */
+static const struct {
+	const char *code, *field;
+} error_fields[] = {
+	{ "extension-too-long", "until" },
+	{ "extension-too-short", "until" },
+	{ "unknown-body", "to" },
+	{ "same-body", "to" },
+	{ "no-higher-body", "to" },
+	{ "unknown-service", "service" },
+	{ "unknown-institution", "q" },
+	{ "no-route", "q" },
+	{ "weak-password", "password" },
+	{ "login-taken", "login" },
+	{ "bad-login", "login" },
+	{ "bad-name", "surname" },
+	{ "bad-role", "role" },
+	{ "body-ended", "body" },
+	{ "not-anonymous", "ground" },
+	{ "not-repeated", "ground" },
+	{ "too-many-attachments", "attachment" },
+};
+
+/*
+ * The element a schema's message names ("Element 'until': ...",
+ * "Expected is ( reasoning )", "until: not a date"), into out; "" when
+ * none.  The form's fields are named as the document's elements.
+ */
+static void
+error_element(const char *msg, char *out, size_t outlen)
+{
+	const char *p;
+	size_t n;
+
+	out[0] = '\0';
+	if ((p = strstr(msg, "Expected is ( ")) != NULL)
+		p += 14;
+	else if ((p = strstr(msg, "Expected is one of ( ")) != NULL)
+		p += 21;
+	else if ((p = strstr(msg, "Element '")) != NULL)
+		p += 9;
+	else
+		p = msg;
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz-");
+	if (n == 0 || n >= outlen || (p == msg && p[n] != ':'))
+		return;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 int
 desk_doc_error(xmlNodePtr parent, const struct complaints_error *e)
 {
-	char status[8];
+	char status[8], field[64], date[11];
+	const char *d;
 	xmlNodePtr n;
 
 	snprintf(status, sizeof(status), "%u", httpd_status(e->errc));
 	if ((n = xmlNewChild(parent, NULL, BAD_CAST "error", NULL)) == NULL ||
 	    prop(n, "code", e->code) == -1 || prop(n, "status", status) == -1)
 		return -1;
+	/* Which field, so the page shows it there, in the page's words. */
+	field[0] = '\0';
+	for (size_t i = 0; i < sizeof(error_fields) / sizeof(error_fields[0]);
+	     i++)
+		if (strcmp(e->code, error_fields[i].code) == 0)
+			strlcpy_chk(field, error_fields[i].field, sizeof(field));
+	if (strcmp(e->code, "invalid-document") == 0)
+		error_element(e->message, field, sizeof(field));
+	if (field[0] && prop(n, "field", field) == -1)
+		return -1;
+	/* A day the message names (the latest extension allowed). */
+	for (d = e->message; (d = strpbrk(d, "0123456789")) != NULL; d++)
+		if (strspn(d, "0123456789") == 4 && d[4] == '-' &&
+		    strspn(d + 5, "0123456789") == 2 && d[7] == '-' &&
+		    strspn(d + 8, "0123456789") >= 2) {
+			memcpy(date, d, 10);
+			date[10] = '\0';
+			if (prop(n, "date", date) == -1)
+				return -1;
+			break;
+		}
 	xmlNodeAddContent(n, BAD_CAST e->message);
 	return 0;
 }

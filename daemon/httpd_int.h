@@ -20,6 +20,7 @@
 #include "daemon/conf.h"
 #include "daemon/httpd.h"
 #include "util/util.h"
+#include "web/web.h"
 
 struct limit;
 
@@ -175,6 +176,13 @@ int httpd_arg_page(
     struct req *, int64_t *after, int *limit, struct complaints_error *);
 int httpd_arg_date(
     struct req *, const char *name, int64_t *, struct complaints_error *);
+/*
+ * The list's arguments, the API's and the desk inbox's alike: body=,
+ * state=, service=, institution=, q=, overdue=, from=, to= (days),
+ * after=, limit=.  0, or -1 with e set.
+ */
+int httpd_arg_list(
+    struct req *, struct complaints_list_query *, struct complaints_error *);
 /* Whether ?format= says format, or Accept names type. */
 int httpd_wants(struct req *, const char *format, const char *type);
 const char *httpd_header(struct req *, const char *name);
@@ -205,12 +213,20 @@ enum MHD_Result route_health(struct req *);
 /* route_complaints.c: complaints and their actions */
 enum MHD_Result route_register(struct req *);
 enum MHD_Result route_list(struct req *);
+enum MHD_Result route_workload(struct req *);
 enum MHD_Result route_record(struct req *);
 enum MHD_Result route_action(struct req *);
 /* route_talons.c: talons and the citizens' status page */
 enum MHD_Result route_status(struct req *);
 enum MHD_Result route_talon(struct req *);
 enum MHD_Result route_slip(struct req *);
+/*
+ * The talon as text for a 42-column receipt printer (web/xsl/receipt.xsl
+ * over the talon of GET /api/v1/talons/{number}/talon); the access code
+ * printed only when given and right (403 otherwise).
+ */
+enum MHD_Result httpd_talon_receipt(
+    struct req *, const char *number, const char *code, enum web_lang);
 enum MHD_Result route_page_form(struct req *);
 enum MHD_Result route_page_status(struct req *);
 enum MHD_Result route_page_post(struct req *);
@@ -251,6 +267,7 @@ enum MHD_Result route_desk_act(struct req *);
 enum MHD_Result route_desk_register_form(struct req *);
 enum MHD_Result route_desk_register(struct req *);
 enum MHD_Result route_desk_slip(struct req *);
+enum MHD_Result route_desk_receipt(struct req *);
 enum MHD_Result route_desk_post(struct req *);
 enum MHD_Result route_desk_letter(struct req *);
 enum MHD_Result route_desk_posted(struct req *);

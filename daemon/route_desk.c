@@ -13,6 +13,7 @@
  *						(find, change), or with confirm
  *						register (a write): the talon
  *	POST /desk/talons/{number}/slip		the talon's slip (PDF)
+ *	POST /desk/talons/{number}/receipt	the receipt (42 columns, text)
  *	GET  /desk/post				the letters waiting for the post
  *	GET  /desk/post/letters/{id}		a letter (PDF)
  *	POST /desk/post/letters/{id}/posted	posted, with its tracking number
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <libxml/parser.h>
 #include <sodium.h>
 
@@ -41,11 +43,23 @@
 #define DOC_CAP	    (8 * 1024 * 1024) /* an API document */
 #define ACTIONS_MAX 16
 
-/* What a POST keeps until its write has an answer. */
+/*
+ * What a POST keeps until its write has an answer, and how it answers:
+ * again, the page with the form as typed and the error (a refusal
+ * before or after the commit); once committed, ok when the page has its
+ * own answer, else a 303 to loc.  post_done is every form's answer.
+ */
+struct post;
+typedef enum MHD_Result (*post_again)(struct req *, unsigned status,
+    struct post *, const struct complaints_error *);
+typedef enum MHD_Result (*post_ok)(struct req *, struct post *, struct buf *);
 struct post {
 	struct desk_form f;
 	char *xml; /* the document written */
 	char ref[HTTPD_SEGMENT_LEN];
+	post_again again;
+	post_ok ok;
+	char loc[HTTPD_SEGMENT_LEN + 32];
 };
 
 static void
@@ -63,9 +77,12 @@ post_free(void *p)
 	free(x);
 }
 
-/* Reads the form into a new struct post kept by r; NULL: answered. */
+/*
+ * Reads the form into a new struct post kept by r, answered by again on
+ * a refusal and by a 303 to loc (or ok) once written; NULL: answered.
+ */
 static struct post *
-post_read(struct req *r, enum MHD_Result *rc)
+post_read(struct req *r, post_again again, const char *loc, enum MHD_Result *rc)
 {
 	struct post *x;
 	struct complaints_error e;
@@ -76,6 +93,9 @@ post_read(struct req *r, enum MHD_Result *rc)
 	}
 	r->page = x;
 	r->page_free = post_free;
+	x->again = again;
+	if (loc != NULL)
+		strlcpy_chk(x->loc, loc, sizeof(x->loc));
 	if (desk_form_read(r, &x->f) == -1) {
 		*rc = httpd_fail(r, 400, "bad-form",
 		    "the form cannot be read "
@@ -90,6 +110,34 @@ post_read(struct req *r, enum MHD_Result *rc)
 		return NULL;
 	}
 	return x;
+}
+
+/* The answer of every form's write, after its commit. */
+static enum MHD_Result
+post_done(
+    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
+{
+	struct post *x = r->page;
+
+	if (rc == -1)
+		return x->again(r, httpd_status(e->errc), x, e);
+	if (x->ok != NULL)
+		return x->ok(r, x, b);
+	return desk_redirect(r, x->loc, NULL);
+}
+
+/*
+ * Hands the write c to the writer, answered by post_done; c NULL (the
+ * domain refused it, e says why): the page again.
+ */
+static enum MHD_Result
+post_write(struct req *r, struct post *x, struct complaints_call *c,
+    unsigned status, struct complaints_error *e)
+{
+	if (c == NULL)
+		return x->again(r, httpd_status(e->errc), x, e);
+	r->after = post_done;
+	return httpd_write(r, c, status, e);
 }
 
 /* The first child element of n called name, or NULL. */
@@ -130,9 +178,10 @@ mark_days_left(struct req *r, xmlNodePtr n)
 /* --- Sign in and out ---------------------------------------------------- */
 
 static enum MHD_Result
-login_page(struct req *r, unsigned status, const struct desk_form *f,
+login_page(struct req *r, unsigned status, struct post *x,
     const struct complaints_error *e)
 {
+	const struct desk_form *f = x != NULL ? &x->f : NULL;
 	char tok[DESK_CSRF_LEN + 1], cookie[160];
 	uint8_t raw[DESK_CSRF_LEN / 2];
 	xmlDocPtr d;
@@ -175,17 +224,15 @@ route_desk_login_form(struct req *r)
 	return login_page(r, 200, NULL, NULL);
 }
 
+/* Signed in: the session's cookie, and the inbox. */
 static enum MHD_Result
-login_done(
-    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
+login_ok(struct req *r, struct post *x, struct buf *b)
 {
-	struct post *x = r->page;
 	char cookie[512];
 	xmlDocPtr d;
 	xmlChar *tok;
 
-	if (rc == -1)
-		return login_page(r, httpd_status(e->errc), &x->f, e);
+	(void)x;
 	d = xmlReadMemory(b->data, (int)b->len, NULL, "UTF-8", XML_PARSE_NONET);
 	tok = d ? xmlNodeGetContent(child(xmlDocGetRootElement(d), "token")) :
 		  NULL;
@@ -208,24 +255,34 @@ route_desk_login(struct req *r)
 	enum MHD_Result rc;
 	struct post *x;
 
-	if ((x = post_read(r, &rc)) == NULL)
+	if ((x = post_read(r, login_page, NULL, &rc)) == NULL)
 		return rc;
+	x->ok = login_ok;
 	c = complaints_sign_in_begin(r->h->cx, desk_form_get(&x->f, "login"),
-	    desk_form_get(&x->f, "password"), r->client, &e);
-	if (c == NULL)
-		return login_page(r, httpd_status(e.errc), &x->f, &e);
-	r->after = login_done;
-	return httpd_write(r, c, 303, &e);
+	    desk_form_get(&x->f, "password"), r->client, COMPLAINTS_DOOR_DESK,
+	    &e);
+	return post_write(r, x, c, 303, &e);
 }
 
+/* Signed out, or not (the session had ended): the cookie goes. */
 static enum MHD_Result
-logout_done(
-    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
+logout_page(struct req *r, unsigned status, struct post *x,
+    const struct complaints_error *e)
 {
 	char cookie[160];
 
+	(void)status;
+	(void)x;
+	(void)e;
 	desk_session_cookie(r, NULL, cookie, sizeof(cookie));
 	return desk_redirect(r, "/desk/login", cookie);
+}
+
+static enum MHD_Result
+logout_ok(struct req *r, struct post *x, struct buf *b)
+{
+	(void)b;
+	return logout_page(r, 303, x, NULL);
 }
 
 enum MHD_Result
@@ -234,13 +291,13 @@ route_desk_logout(struct req *r)
 	struct complaints_error e;
 	struct complaints_call *c;
 	enum MHD_Result rc;
+	struct post *x;
 
-	if (post_read(r, &rc) == NULL)
+	if ((x = post_read(r, logout_page, NULL, &rc)) == NULL)
 		return rc;
-	if ((c = complaints_sign_out_begin(r->h->cx, r->who, &e)) == NULL)
-		return logout_done(r, -1, NULL, &e);
-	r->after = logout_done;
-	return httpd_write(r, c, 303, &e);
+	x->ok = logout_ok;
+	c = complaints_sign_out_begin(r->h->cx, r->who, &e);
+	return post_write(r, x, c, 303, &e);
 }
 
 /* --- The inbox ---------------------------------------------------------- */
@@ -249,22 +306,42 @@ route_desk_logout(struct req *r)
 static int
 query_node(struct req *r, xmlNodePtr root)
 {
-	static const char *const names[] = { "state", "service", "from", "to",
-		"overdue", "after", NULL };
+	static const char *const names[] = { "state", "service", "institution",
+		"q", "from", "to", "overdue", "after", "body", NULL };
 	xmlNodePtr q;
 	const char *v;
-	char clean[128];
+	char clean[256];
+
+	struct buf link;
+	char *esc;
+	int rc = 0;
 
 	if ((q = xmlNewChild(root, NULL, BAD_CAST "query", NULL)) == NULL)
 		return -1;
+	/* link: the filters as a query string, for the pages' links. */
+	buf_init(&link, 4096);
 	for (int i = 0; names[i]; i++)
 		if ((v = httpd_arg(r, names[i])) != NULL) {
 			web_clean(v, clean, sizeof(clean));
 			xmlSetProp(q, BAD_CAST names[i], BAD_CAST clean);
+			if (strcmp(names[i], "after") == 0)
+				continue;
+			if ((esc = curl_easy_escape(NULL, clean, 0)) == NULL ||
+			    buf_printf(&link, "%s%s=%s", link.len ? "&" : "",
+				names[i], esc) == -1)
+				rc = -1;
+			curl_free(esc);
 		}
-	return 0;
+	if (rc == 0 && link.len > 0)
+		xmlSetProp(q, BAD_CAST "link", BAD_CAST link.data);
+	buf_free(&link);
+	return rc;
 }
 
+/*
+ * The inbox: the list of GET /api/v1/complaints with its arguments, of
+ * the user's body unless body= names another it may read.
+ */
 enum MHD_Result
 route_desk_inbox(struct req *r)
 {
@@ -273,36 +350,19 @@ route_desk_inbox(struct req *r)
 	struct buf b;
 	xmlDocPtr d;
 	xmlNodePtr root;
-	long long v;
 	unsigned status = 200;
-	int rc = 0;
+	int rc;
 
 	/* An administrator works on accounts, the ministry on escalations. */
 	if (r->who->role == COMPLAINTS_ROLE_ADMIN)
 		return desk_redirect(r, "/desk/admin", NULL);
 	if (r->who->role == COMPLAINTS_ROLE_DESK)
 		return desk_redirect(r, "/desk/escalation", NULL);
-	memset(&q, 0, sizeof(q));
-	q.overdue = -1;
-	q.limit = 50;
-	q.body = r->who->role == COMPLAINTS_ROLE_DESK ? NULL : r->who->body;
-	if (r->who->role == COMPLAINTS_ROLE_DESK)
-		q.overdue = 1;
-	q.state = httpd_arg(r, "state");
-	if (httpd_arg_ll(r, "service", 1, 11, &v, &e) == 1)
-		q.service = (int)v;
-	else if (httpd_arg(r, "service") != NULL)
-		rc = -1;
-	if (rc == 0 && httpd_arg_ll(r, "overdue", 0, 1, &v, &e) == 1)
-		q.overdue = (int)v;
-	if (rc == 0 && httpd_arg_ll(r, "after", 0, INT64_MAX, &v, &e) == 1)
-		q.after = v;
-	if (rc == 0 &&
-	    (httpd_arg_date(r, "from", &q.from, &e) == -1 ||
-		httpd_arg_date(r, "to", &q.to, &e) == -1))
-		rc = -1;
-	if (q.to)
-		q.to += 86400;
+	rc = httpd_arg_list(r, &q, &e);
+	if (q.body == NULL)
+		q.body = r->who->body;
+	if (httpd_arg(r, "limit") == NULL)
+		q.limit = 50;
 	if ((d = desk_doc(r)) == NULL)
 		return MHD_NO;
 	root = xmlDocGetRootElement(d);
@@ -318,16 +378,26 @@ route_desk_inbox(struct req *r)
 		status = httpd_status(e.errc);
 	}
 	buf_free(&b);
+	/* A head sees how the work is shared out. */
+	if (status == 200 && r->who->role == COMPLAINTS_ROLE_HEAD) {
+		buf_init(&b, DOC_CAP);
+		if (complaints_workload(r->h->cx, r->who, q.body, &b, &e) == 0)
+			desk_doc_add(root, b.data, b.len);
+		buf_free(&b);
+	}
 	return desk_page(r, status, "desk-inbox", d, NULL);
 }
 
 /* --- A case ------------------------------------------------------------- */
 
+/* The case; x: the action's form as typed (its name in the path). */
 static enum MHD_Result
-case_page(struct req *r, unsigned status, const char *ref,
-    const struct desk_form *f, const char *action,
+case_page(struct req *r, unsigned status, struct post *x,
     const struct complaints_error *err)
 {
+	const char *ref = x != NULL ? x->ref : r->seg[2];
+	const char *action = x != NULL ? r->seg[3] : NULL;
+	const struct desk_form *f = x != NULL ? &x->f : NULL;
 	const char *names[ACTIONS_MAX], *v;
 	struct complaints_error e;
 	xmlNodePtr root, rec, acts, n;
@@ -379,7 +449,7 @@ case_page(struct req *r, unsigned status, const char *ref,
 enum MHD_Result
 route_desk_case(struct req *r)
 {
-	return case_page(r, 200, r->seg[2], NULL, NULL, NULL);
+	return case_page(r, 200, NULL, NULL);
 }
 
 /* The fields of each action's form: its document's elements, in order. */
@@ -433,19 +503,6 @@ act_doc(const struct act_form *af, const struct desk_form *f)
 	return out_string(&o, ok);
 }
 
-static enum MHD_Result
-act_done(struct req *r, int rc, struct buf *b, const struct complaints_error *e)
-{
-	struct post *x = r->page;
-	char loc[HTTPD_SEGMENT_LEN + 32];
-
-	if (rc == -1)
-		return case_page(
-		    r, httpd_status(e->errc), x->ref, &x->f, r->seg[3], e);
-	snprintf(loc, sizeof(loc), "/desk/complaints/%s", x->ref);
-	return desk_redirect(r, loc, NULL);
-}
-
 enum MHD_Result
 route_desk_act(struct req *r)
 {
@@ -455,9 +512,10 @@ route_desk_act(struct req *r)
 	enum MHD_Result rc;
 	struct post *x;
 
-	if ((x = post_read(r, &rc)) == NULL)
+	if ((x = post_read(r, case_page, NULL, &rc)) == NULL)
 		return rc;
 	strlcpy_chk(x->ref, r->seg[2], sizeof(x->ref));
+	snprintf(x->loc, sizeof(x->loc), "/desk/complaints/%s", x->ref);
 	for (size_t i = 0; i < sizeof(act_forms) / sizeof(act_forms[0]); i++)
 		if (strcmp(act_forms[i].action, r->seg[3]) == 0)
 			af = &act_forms[i];
@@ -469,19 +527,16 @@ route_desk_act(struct req *r)
 		    "cannot be written");
 	c = complaints_act_begin(
 	    r->h->cx, r->who, x->ref, x->xml, strlen(x->xml), &e);
-	if (c == NULL)
-		return case_page(
-		    r, httpd_status(e.errc), x->ref, &x->f, r->seg[3], &e);
-	r->after = act_done;
-	return httpd_write(r, c, 303, &e);
+	return post_write(r, x, c, 303, &e);
 }
 
 /* --- Registering -------------------------------------------------------- */
 
 static enum MHD_Result
-register_page(struct req *r, unsigned status, const struct desk_form *f,
+register_page(struct req *r, unsigned status, struct post *x,
     const struct complaints_error *err)
 {
+	const struct desk_form *f = x != NULL ? &x->f : NULL;
 	struct complaints_error e;
 	const char *q = NULL;
 	xmlNodePtr root;
@@ -594,6 +649,15 @@ complaint_doc(struct req *r, const struct desk_form *f)
 	    xmlio_out_elem(&o, "demands",
 		desk_form_get(f, "demands") ? desk_form_get(f, "demands") :
 					      "") == 0;
+	/* The files attached: what the API's <attachments> takes. */
+	for (int i = 0; ok && i < f->nfiles; i++)
+		ok = (i > 0 || xmlio_out_start(&o, "attachments") == 0) &&
+		    xmlio_out_start(&o, "attachment") == 0 &&
+		    xmlio_out_attr(&o, "name", f->files[i].name) == 0 &&
+		    xmlio_out_attr(&o, "media-type", f->files[i].type) == 0 &&
+		    xmlio_out_attr(&o, "sha256", f->files[i].sha256) == 0 &&
+		    xmlio_out_end(&o) == 0 &&
+		    (i < f->nfiles - 1 || xmlio_out_end(&o) == 0);
 	/* The intake marks: what the registrar checked is there. */
 	for (int i = 0, open = 0; ok && intake[i]; i++) {
 		char key[48];
@@ -612,16 +676,13 @@ complaint_doc(struct req *r, const struct desk_form *f)
 	return out_string(&o, ok);
 }
 
+/* Registered: the talon page, with the access code this once. */
 static enum MHD_Result
-register_done(
-    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
+register_ok(struct req *r, struct post *x, struct buf *b)
 {
-	struct post *x = r->page;
 	xmlDocPtr d;
 
-	if (rc == -1)
-		return register_page(r, httpd_status(e->errc), &x->f, e);
-	/* The talon page: the access code is shown this once. */
+	(void)x;
 	if ((d = desk_doc(r)) == NULL)
 		return MHD_NO;
 	desk_doc_add(xmlDocGetRootElement(d), b->data, b->len);
@@ -641,7 +702,7 @@ register_preview(struct req *r, struct post *x)
 	if (complaints_register_preview(
 		r->h->cx, r->who, x->xml, strlen(x->xml), &b, &e) == -1) {
 		buf_free(&b);
-		return register_page(r, httpd_status(e.errc), &x->f, &e);
+		return register_page(r, httpd_status(e.errc), x, &e);
 	}
 	if ((d = desk_doc(r)) == NULL) {
 		buf_free(&b);
@@ -663,12 +724,19 @@ route_desk_register(struct req *r)
 	enum MHD_Result rc;
 	struct post *x;
 
-	if ((x = post_read(r, &rc)) == NULL)
+	if ((x = post_read(r, register_page, NULL, &rc)) == NULL)
 		return rc;
+	x->ok = register_ok;
+	if (x->f.files_over) {
+		complaints_error_set(&e, COMPLAINTS_EINVAL,
+		    "too-many-attachments", "at most %d attachments",
+		    DESK_FILES);
+		return register_page(r, 400, x, &e);
+	}
 	/* The search step, or back to the form from the preview. */
 	if (desk_form_get(&x->f, "find") != NULL ||
 	    desk_form_get(&x->f, "change") != NULL)
-		return register_page(r, 200, &x->f, NULL);
+		return register_page(r, 200, x, NULL);
 	if ((x->xml = complaint_doc(r, &x->f)) == NULL)
 		return httpd_fail(r, 500, "internal",
 		    "the complaint's "
@@ -678,10 +746,7 @@ route_desk_register(struct req *r)
 		return register_preview(r, x);
 	c = complaints_register_begin(
 	    r->h->cx, r->who, x->xml, strlen(x->xml), &e);
-	if (c == NULL)
-		return register_page(r, httpd_status(e.errc), &x->f, &e);
-	r->after = register_done;
-	return httpd_write(r, c, 201, &e);
+	return post_write(r, x, c, 201, &e);
 }
 
 enum MHD_Result
@@ -692,22 +757,39 @@ route_desk_slip(struct req *r)
 	struct post *x;
 	struct buf b;
 
-	if ((x = post_read(r, &rc)) == NULL)
+	/* Nothing is written: no page again, no answer after a commit. */
+	if ((x = post_read(r, NULL, NULL, &rc)) == NULL)
 		return rc;
 	buf_init(&b, 4 * 1024 * 1024);
 	return httpd_answer_as(r,
 	    complaints_talon_slip(r->h->cx, r->who, r->seg[2],
-		desk_form_get(&x->f, "code"), 0, web_lang_code(desk_lang(r)),
-		&b, &e),
+		desk_form_get(&x->f, "code"), web_lang_code(desk_lang(r)), &b,
+		&e),
 	    "application/pdf", &b, &e);
+}
+
+/* The talon's receipt for a 42-column printer (text/plain). */
+enum MHD_Result
+route_desk_receipt(struct req *r)
+{
+	enum MHD_Result rc;
+	struct post *x;
+
+	if ((x = post_read(r, NULL, NULL, &rc)) == NULL)
+		return rc;
+	return httpd_talon_receipt(
+	    r, r->seg[2], desk_form_get(&x->f, "code"), desk_lang(r));
 }
 
 /* --- Administration ----------------------------------------------------- */
 
+/* Accounts; x: a change's form as typed (x->ref names the change). */
 static enum MHD_Result
-admin_page(struct req *r, unsigned status, const struct desk_form *f,
-    const char *action, const struct complaints_error *err)
+admin_page(struct req *r, unsigned status, struct post *x,
+    const struct complaints_error *err)
 {
+	const struct desk_form *f = x != NULL ? &x->f : NULL;
+	const char *action = x != NULL ? x->ref : NULL;
 	struct complaints_error e;
 	xmlNodePtr root;
 	struct buf b;
@@ -752,18 +834,7 @@ admin_page(struct req *r, unsigned status, const struct desk_form *f,
 enum MHD_Result
 route_desk_admin(struct req *r)
 {
-	return admin_page(r, 200, NULL, NULL, NULL);
-}
-
-static enum MHD_Result
-admin_done(
-    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
-{
-	struct post *x = r->page;
-
-	if (rc == -1)
-		return admin_page(r, httpd_status(e->errc), &x->f, x->ref, e);
-	return desk_redirect(r, "/desk/admin", NULL);
+	return admin_page(r, 200, NULL, NULL);
 }
 
 /*
@@ -780,7 +851,7 @@ route_desk_admin_act(struct req *r)
 	const char *act;
 	struct post *x;
 
-	if ((x = post_read(r, &rc)) == NULL)
+	if ((x = post_read(r, admin_page, "/desk/admin", &rc)) == NULL)
 		return rc;
 	act = r->nseg > 4 ? r->seg[4] : "add";
 	strlcpy_chk(x->ref, act, sizeof(x->ref));
@@ -804,10 +875,7 @@ route_desk_admin_act(struct req *r)
 		return httpd_fail(r, 404, "not-found",
 		    "no such change of an "
 		    "account");
-	if (c == NULL)
-		return admin_page(r, httpd_status(e.errc), &x->f, act, &e);
-	r->after = admin_done;
-	return httpd_write(r, c, 303, &e);
+	return post_write(r, x, c, 303, &e);
 }
 
 /* --- The ministry's escalation desk ------------------------------------- */
@@ -866,10 +934,13 @@ route_desk_escalation(struct req *r)
 
 /* --- The post ----------------------------------------------------------- */
 
+/* The post; x: a letter's form as typed (x->ref its id). */
 static enum MHD_Result
-post_page(struct req *r, unsigned status, const struct desk_form *f,
-    const char *id, const struct complaints_error *err)
+post_page(struct req *r, unsigned status, struct post *x,
+    const struct complaints_error *err)
 {
+	const struct desk_form *f = x != NULL ? &x->f : NULL;
+	const char *id = x != NULL ? x->ref : NULL;
 	struct complaints_error e;
 	struct moment m;
 	xmlNodePtr root;
@@ -904,7 +975,7 @@ post_page(struct req *r, unsigned status, const struct desk_form *f,
 enum MHD_Result
 route_desk_post(struct req *r)
 {
-	return post_page(r, 200, NULL, NULL, NULL);
+	return post_page(r, 200, NULL, NULL);
 }
 
 /* The letter's PDF (GET /desk/post/letters/{id}). */
@@ -941,17 +1012,6 @@ route_desk_register_of_post(struct req *r)
 	    csv ? "text/csv; charset=utf-8" : "application/pdf", &b, &e);
 }
 
-static enum MHD_Result
-posted_done(
-    struct req *r, int rc, struct buf *b, const struct complaints_error *e)
-{
-	struct post *x = r->page;
-
-	if (rc == -1)
-		return post_page(r, httpd_status(e->errc), &x->f, x->ref, e);
-	return desk_redirect(r, "/desk/post", NULL);
-}
-
 /* POST /desk/post/letters/{id}/posted with its tracking number. */
 enum MHD_Result
 route_desk_posted(struct req *r)
@@ -963,7 +1023,7 @@ route_desk_posted(struct req *r)
 	long long id;
 	const char *tracking;
 
-	if ((x = post_read(r, &rc)) == NULL)
+	if ((x = post_read(r, post_page, "/desk/post", &rc)) == NULL)
 		return rc;
 	strlcpy_chk(x->ref, r->seg[3], sizeof(x->ref));
 	if (parse_ll(r->seg[3], 1, INT64_MAX, &id) == -1)
@@ -975,11 +1035,8 @@ route_desk_posted(struct req *r)
 	if (tracking != NULL && strlen(tracking) > 64) {
 		complaints_error_set(&e, COMPLAINTS_EINVAL, "bad-parameter",
 		    "tracking: at most 64 characters");
-		return post_page(r, 400, &x->f, x->ref, &e);
+		return post_page(r, 400, x, &e);
 	}
 	c = complaints_post_sent_begin(r->h->cx, r->who, id, tracking, &e);
-	if (c == NULL)
-		return post_page(r, httpd_status(e.errc), &x->f, x->ref, &e);
-	r->after = posted_done;
-	return httpd_write(r, c, 303, &e);
+	return post_write(r, x, c, 303, &e);
 }

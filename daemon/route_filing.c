@@ -182,7 +182,7 @@ route_file_slip(struct req *r)
 	buf_free(&b);
 	buf_init(&b, 4 * 1024 * 1024);
 	rc = httpd_answer_as(r,
-	    complaints_talon_slip(r->h->cx, &complaints_system, number, code, 0,
+	    complaints_talon_slip(r->h->cx, &complaints_system, number, code,
 		web_lang_code(desk_lang(r)), &b, &e),
 	    "application/pdf", &b, &e);
 	desk_form_free(&f);

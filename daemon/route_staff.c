@@ -27,7 +27,8 @@ route_sign_in(struct req *r)
 	if (httpd_read_doc(r, "sign-in", names, 2, &rc) == -1)
 		return rc;
 	return httpd_write(r,
-	    complaints_sign_in_begin(r->h->cx, r->v[0], r->v[1], r->client, &e),
+	    complaints_sign_in_begin(
+		r->h->cx, r->v[0], r->v[1], r->client, COMPLAINTS_DOOR_API, &e),
 	    201, &e);
 }
 

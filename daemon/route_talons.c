@@ -3,7 +3,8 @@
  *
  *	GET  /api/v1/talons/{number}[?code=]	the public status (limited)
  *	GET  /api/v1/talons/{number}/talon	the talon again, staff
- *	GET  /api/v1/talons/{number}/slip	the slip, PDF or text, staff
+ *	GET  /api/v1/talons/{number}/slip	the slip, PDF or text (the
+ *						42-column receipt), staff
  *
  * and the citizens' status page: HTML for people, beside the XML API:
  * the form (GET /status), a talon's status (GET /status/{number}, and
@@ -13,6 +14,7 @@
  */
 #include <string.h>
 
+#include <libxml/parser.h>
 #include <sodium.h>
 
 #include "daemon/desk.h"
@@ -42,17 +44,53 @@ route_talon(struct req *r)
 }
 
 enum MHD_Result
+httpd_talon_receipt(
+    struct req *r, const char *number, const char *code, enum web_lang lang)
+{
+	struct complaints_talon_status st;
+	struct complaints_error e;
+	const char *params[] = { "code", code != NULL ? code : "", "status-url",
+		r->h->conf->status_url != NULL ? r->h->conf->status_url : "",
+		NULL };
+	xmlDocPtr d = NULL;
+	struct buf b, out;
+	int rc = -1;
+
+	buf_init(&b, 64 * 1024);
+	buf_init(&out, 64 * 1024);
+	/* The code is printed only when right, as on the slip. */
+	if (complaints_talon(r->h->cx, r->who, number, &b, &e) == -1 ||
+	    (code != NULL &&
+		complaints_status_info(r->h->cx, number, code, &st, &e) == -1))
+		goto out;
+	if ((d = xmlReadMemory(
+		 b.data, (int)b.len, NULL, "UTF-8", XML_PARSE_NONET)) == NULL ||
+	    web_view("receipt", d, lang, params, &out) == -1) {
+		complaints_error_set(&e, COMPLAINTS_EINTERNAL, "internal",
+		    "the receipt cannot be written");
+		goto out;
+	}
+	rc = 0;
+out:
+	xmlFreeDoc(d);
+	buf_free(&b);
+	return httpd_answer_as(r, rc, "text/plain; charset=utf-8", &out, &e);
+}
+
+enum MHD_Result
 route_slip(struct req *r)
 {
 	struct complaints_error e;
 	struct buf b;
-	int text = httpd_wants(r, "text", "text/plain");
 
+	if (httpd_wants(r, "text", "text/plain"))
+		return httpd_talon_receipt(r, r->seg[3], httpd_arg(r, "code"),
+		    web_lang_pick(httpd_arg(r, "lang"), NULL));
 	buf_init(&b, 4 * 1024 * 1024);
 	return httpd_answer_as(r,
 	    complaints_talon_slip(r->h->cx, r->who, r->seg[3],
-		httpd_arg(r, "code"), text, httpd_arg(r, "lang"), &b, &e),
-	    text ? "text/plain; charset=utf-8" : "application/pdf", &b, &e);
+		httpd_arg(r, "code"), httpd_arg(r, "lang"), &b, &e),
+	    "application/pdf", &b, &e);
 }
 
 /* --- The status page -------------------------------------------------- */

@@ -306,25 +306,69 @@ static const char *const stmt_sql[ST__MAX] = {
 #define LIST_COLS \
 	"c.id, c.talon, c.state, b.code, c.service, c.accepted_at, c.due, " \
 	"c.overdue_at, c.journal_year, c.journal_no, c.assignee, " \
-	"c.forward_due, c.forward_overdue_at "
+	"c.forward_due, c.forward_overdue_at, c.surname, c.name, " \
+	"c.patronymic, c.subject_institution "
 #define LIST_FILTER \
 	"AND (?2 IS NULL OR c.state = ?2) AND (?3 IS NULL OR c.service = ?3) " \
 	"AND (?4 IS NULL OR c.accepted_at >= ?4) " \
 	"AND (?5 IS NULL OR c.accepted_at < ?5) " \
-	"AND (?8 IS NULL OR (c.overdue_at IS NOT NULL) = ?8) "
-	[ST_LIST_ALL] = "SELECT " LIST_COLS "FROM complaint c "
-			"JOIN body b ON b.id = c.body_id WHERE c.id > ?6 "
-			"AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
-			"ORDER BY c.id LIMIT ?7",
-	[ST_LIST_BODY] = "SELECT " LIST_COLS "FROM complaint c "
-			 "JOIN body b ON b.id = c.body_id WHERE c.body_id = ?1 "
-			 "AND c.id > ?6 " LIST_FILTER
-			 "ORDER BY c.body_id, c.id LIMIT ?7",
-	[ST_LIST_OVERDUE] = "SELECT " LIST_COLS "FROM complaint c "
-			    "JOIN body b ON b.id = c.body_id WHERE c.open = 1 "
-			    "AND c.overdue_at IS NOT NULL AND c.id > ?6 "
-			    "AND (?1 IS NULL OR c.body_id = ?1) " LIST_FILTER
-			    "ORDER BY c.id LIMIT ?7",
+	"AND (?8 IS NULL OR (c.overdue_at IS NOT NULL) = ?8) " \
+	"AND (?10 IS NULL OR c.subject_institution = ?10) "
+#define LIST_SELECT \
+	"SELECT " LIST_COLS "FROM complaint c JOIN body b ON b.id = " \
+	"c.body_id "
+#define LIST_FIND \
+	"SELECT " LIST_COLS "FROM complaint_fts s CROSS JOIN complaint c " \
+	"ON c.id = s.rowid JOIN body b ON b.id = c.body_id " \
+	"WHERE complaint_fts MATCH ?11 AND (?1 IS NULL OR c.body_id = ?1) "
+	/*
+	 * The inbox (db/inbox.c): open entries first by due date, then the
+	 * others, the latest due first; paged by the key (due, id) of the
+	 * last row seen, each part a range of an index: complaint_inbox for
+	 * a body, complaint_overdue_due for the overdue of every body (the
+	 * escalation desk); tests/unit/test_db.c holds their plans.  A list
+	 * of every body beyond the overdue is the server's own (complaintctl
+	 * --data-dir) and reads the table.  A search reads complaint_fts
+	 * first and sorts what matched.
+	 */
+	[ST_LIST_KEY] = "SELECT open, due FROM complaint WHERE id = ?1",
+	[ST_LIST_OPEN_BODY] = LIST_SELECT
+	"WHERE c.body_id = ?1 AND c.open = 1 "
+	"AND (c.due, c.id) > (?6, ?7) " LIST_FILTER
+	"ORDER BY c.due, c.id LIMIT ?9",
+	[ST_LIST_DONE_BODY] = LIST_SELECT
+	"WHERE c.body_id = ?1 AND "
+	"c.open IS NULL AND (c.due, c.id) < "
+	"(?6, ?7) " LIST_FILTER "ORDER BY c.due DESC, c.id DESC LIMIT ?9",
+	[ST_LIST_OVERDUE] = LIST_SELECT
+	"WHERE c.open = 1 AND c.overdue_at IS NOT NULL "
+	"AND (c.due, c.id) > (?6, ?7) " LIST_FILTER
+	"ORDER BY c.due, c.id LIMIT ?9",
+	[ST_LIST_OPEN_ALL] = LIST_SELECT "WHERE c.open = 1 AND (c.due, c.id) > "
+					 "(?6, ?7) " LIST_FILTER
+					 "ORDER BY c.due, c.id LIMIT ?9",
+	[ST_LIST_DONE_ALL] = LIST_SELECT
+	"WHERE c.open IS NULL AND "
+	"(c.due, c.id) < (?6, ?7) " LIST_FILTER
+	"ORDER BY c.due DESC, c.id DESC LIMIT ?9",
+	[ST_LIST_FIND_OPEN] = LIST_FIND "AND c.open = 1 AND (c.due, c.id) > "
+					"(?6, ?7) " LIST_FILTER
+					"ORDER BY c.due, c.id LIMIT ?9",
+	[ST_LIST_FIND_DONE] = LIST_FIND
+	"AND c.open IS NULL AND (c.due, c.id) < "
+	"(?6, ?7) " LIST_FILTER "ORDER BY c.due DESC, c.id DESC LIMIT ?9",
+	/* The open entries of a body per assignee, and its officials
+	 * with none. */
+	[ST_WORKLOAD] =
+	    "WITH w AS (SELECT assignee AS a, count(*) AS n, "
+	    "count(overdue_at) AS o FROM complaint WHERE body_id = ?1 "
+	    "AND open = 1 GROUP BY assignee) "
+	    "SELECT a, n, o FROM (SELECT a, n, o FROM w UNION ALL "
+	    "SELECT s.full_name AS a, 0 AS n, 0 AS o FROM staff s "
+	    "WHERE s.body_id = ?1 AND s.active = 1 "
+	    "AND s.role IN ('registrar', 'head') "
+	    "AND NOT EXISTS (SELECT 1 FROM w WHERE w.a IN (s.full_name, "
+	    "s.login))) ORDER BY o DESC, n DESC, a IS NULL, a",
 	[ST_JOURNAL_EXPORT] =
 	    "SELECT c.journal_no, c.accepted_at, c.surname, c.name, "
 	    "c.patronymic, c.address, c.subject_name, substr(c.reasons, 1, "
@@ -818,6 +862,40 @@ static const char *const migrations[] = {
 	"  last_error TEXT,"
 	"  sealed BLOB NOT NULL);"
 	"CREATE INDEX filing_mail_due ON filing_mail(next_at);",
+
+	/*
+	 * 16: the inbox.  Its order (open entries by due date, then the
+	 * others) as ranges of indexes (the overdue of every body by due
+	 * date too, for the escalation desk; complaint_inbox begins with the
+	 * body, so complaint_body goes), and the full-text index of the
+	 * applicant and the reasons, kept by triggers in the transaction of
+	 * the write (contentless: the text stays in complaint alone).
+	 * unicode61 folds the case of Kazakh and Russian letters and keeps
+	 * their marks (й is not и, ү is not у).
+	 */
+	"CREATE INDEX complaint_inbox ON complaint(body_id, open, due, id);"
+	"DROP INDEX complaint_body;"
+	"CREATE INDEX complaint_overdue_due ON complaint(due, id)"
+	"  WHERE open = 1 AND overdue_at IS NOT NULL;"
+	"CREATE VIRTUAL TABLE complaint_fts USING fts5(applicant, reasons,"
+	"  content='', tokenize='unicode61 remove_diacritics 0');"
+	"INSERT INTO complaint_fts(rowid, applicant, reasons)"
+	"  SELECT id, surname || ' ' || name || ' ' ||"
+	"  coalesce(patronymic, ''), reasons FROM complaint;"
+	"CREATE TRIGGER complaint_fts_ins AFTER INSERT ON complaint BEGIN"
+	"  INSERT INTO complaint_fts(rowid, applicant, reasons)"
+	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||"
+	"  coalesce(new.patronymic, ''), new.reasons);"
+	"  END;"
+	"CREATE TRIGGER complaint_fts_upd AFTER UPDATE OF surname, name,"
+	"  patronymic, reasons ON complaint BEGIN"
+	"  INSERT INTO complaint_fts(complaint_fts, rowid, applicant, reasons)"
+	"  VALUES ('delete', old.id, old.surname || ' ' || old.name || ' ' ||"
+	"  coalesce(old.patronymic, ''), old.reasons);"
+	"  INSERT INTO complaint_fts(rowid, applicant, reasons)"
+	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||"
+	"  coalesce(new.patronymic, ''), new.reasons);"
+	"  END;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

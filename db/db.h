@@ -328,16 +328,27 @@ int db_forward_mark(struct db *, int64_t id, int remind, int64_t at);
  */
 int db_row_intact(struct db *, int64_t id, int *intact);
 
-/* Listing, paged by id. */
+/*
+ * The inbox (db/inbox.c): open entries first by due date, then the
+ * others, the latest due first; a page starts after the entry after_id
+ * (0: the first page), so each page is a range of an index, however far
+ * in.  search: words a person typed (complaints_fts_query), matched
+ * against the applicant's name and the reasons.
+ */
 struct db_list_filter {
-	int64_t body_id;   /* 0: all */
-	const char *state; /* NULL: all */
-	int service;	   /* 0: all */
-	int64_t from, to;  /* accepted_at; 0: open */
-	int overdue;	   /* -1 all, 0 not overdue, 1 overdue */
+	int64_t body_id;	 /* 0: all */
+	const char *state;	 /* NULL: all */
+	int service;		 /* 0: all */
+	const char *institution; /* NULL: all */
+	const char *search;	 /* an FTS5 query; NULL: none */
+	int64_t from, to;	 /* accepted_at; 0: open */
+	int overdue;		 /* -1 all, 0 not overdue, 1 overdue */
+	int parts;		 /* DB_LIST_OPEN | DB_LIST_DONE */
 	int64_t after_id;
 	int limit;
 };
+#define DB_LIST_OPEN 1
+#define DB_LIST_DONE 2
 struct db_list_row {
 	int64_t id;
 	const char *talon, *state, *body_code;
@@ -350,9 +361,19 @@ struct db_list_row {
 	const char *assignee;
 	const char *forward_due; /* NULL: nothing to forward */
 	int64_t forward_overdue_at;
+	const char *surname, *name, *patronymic, *institution;
 };
+/* DB_NOTFOUND when after_id names no entry.  Valid in cb only. */
 int db_list(struct db *, const struct db_list_filter *,
     int (*cb)(void *, const struct db_list_row *), void *arg);
+/*
+ * The open entries of a body per assignee (NULL: not assigned), with
+ * how many are overdue, and the body's active officials who have none;
+ * the most overdue first.
+ */
+int db_workload(struct db *, int64_t body_id,
+    int (*cb)(void *, const char *assignee, int64_t open, int64_t overdue),
+    void *arg);
 
 /* The incoming-correspondence journal of a body and year, streamed. */
 struct db_journal_row {

@@ -347,49 +347,6 @@ db_notification_insert(struct db *db, const struct db_notification *nt)
 	return db_rc_from_sqlite(db, rc);
 }
 
-int
-db_list(struct db *db, const struct db_list_filter *f,
-    int (*cb)(void *, const struct db_list_row *), void *arg)
-{
-	sqlite3_stmt *st;
-	struct db_list_row r;
-	int rc;
-
-	if (f->overdue == 1)
-		st = db_stmt(db, ST_LIST_OVERDUE);
-	else if (f->body_id)
-		st = db_stmt(db, ST_LIST_BODY);
-	else
-		st = db_stmt(db, ST_LIST_ALL);
-	bind_i64_opt(st, 1, f->body_id);
-	db_bind_opt(st, 2, f->state);
-	bind_i64_opt(st, 3, f->service);
-	bind_i64_opt(st, 4, f->from);
-	bind_i64_opt(st, 5, f->to);
-	sqlite3_bind_int64(st, 6, f->after_id);
-	sqlite3_bind_int(st, 7, f->limit);
-	if (f->overdue >= 0)
-		sqlite3_bind_int(st, 8, f->overdue);
-	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.talon = db_col_opt(st, 1);
-		r.state = db_col_opt(st, 2);
-		r.body_code = db_col_opt(st, 3);
-		r.service = sqlite3_column_int(st, 4);
-		r.accepted_at = sqlite3_column_int64(st, 5);
-		r.due = db_col_opt(st, 6);
-		r.overdue_at = db_col_i64_opt(st, 7);
-		r.journal_year = sqlite3_column_int(st, 8);
-		r.journal_no = sqlite3_column_int64(st, 9);
-		r.assignee = db_col_opt(st, 10);
-		r.forward_due = db_col_opt(st, 11);
-		r.forward_overdue_at = db_col_i64_opt(st, 12);
-		if (cb(arg, &r))
-			break;
-	}
-	return db_rows_end(db, st, rc);
-}
-
 struct db_cursor {
 	struct db *db;
 	sqlite3_stmt *st;

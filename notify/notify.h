@@ -93,7 +93,6 @@ struct notify_letter {
 /* Caps of what the renderers accept and produce. */
 #define NOTIFY_VALUE_MAX  (16 * 1024)	    /* one field of a letter */
 #define NOTIFY_PDF_MAX	  (8 * 1024 * 1024) /* a PDF we write */
-#define NOTIFY_TALON_COLS 42		    /* an 80 mm receipt printer */
 
 /*
  * The notice's subject and text in its language (kk, ru or en): its
@@ -145,7 +144,7 @@ struct notify_talon {
 	/*
 	 * The slip's labels, the talon.* texts of the catalogue of lang
 	 * (NOTIFY_TALON_LABELS of them, in the order of talon.c), filled in
-	 * by notify_talon_pdf() and notify_talon_text(): callers leave them
+	 * by notify_talon_pdf(): callers leave them
 	 * NULL.  They travel to the renderer process with the talon.
 	 */
 	const char *label[NOTIFY_TALON_LABELS];
@@ -157,12 +156,6 @@ struct notify_talon {
  */
 int notify_talon_pdf(
     const struct notify_talon *, struct buf *pdf, char *err, size_t errlen);
-/*
- * The talon as UTF-8 text for an 80 mm receipt printer: lines of at most
- * NOTIFY_TALON_COLS characters (not bytes), ending in '\n'; the status
- * page address on lines of its own.  Appends to text.  Returns 0 or -1.
- */
-int notify_talon_text(const struct notify_talon *, struct buf *text);
 
 /* An email: headers from the fields, the texts, the letter attached. */
 struct notify_mime_in {

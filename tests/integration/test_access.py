@@ -72,6 +72,9 @@ ROUTES = [
     ("GET", "/api/v1/complaints?body=almaty-alatau", None,
      every(200, reg_other=403, head_other=403, desk=403, admin=403,
            monitor=403)),
+    ("GET", "/api/v1/workload?body=almaty-alatau", None,
+     every(200, reg_other=403, head_other=403, desk=403, admin=403,
+           monitor=403)),
     ("GET", "/api/v1/complaints/{A}", None,
      every(200, reg_other=403, head_other=403, desk=403, admin=403,
            monitor=403)),
@@ -146,13 +149,14 @@ ROUTES = [
     # browser to the sign-in (303); its forms carry the CSRF token and
     # come from the server's own Origin (test_desk.py refuses the rest).
     ("GET", "/desk/login", None, {c: 200 for c in CALLERS}),
-    # A monitor may sign in (the desk does not know the role yet) but may
-    # not use the desk, not even to sign out (its form's token comes
-    # from a page it may not see).
+    # A monitor may not use the desk: its sign-in there is refused once
+    # the password is right, and a session of the API is refused on every
+    # page, even to sign out (its form's token comes from a page it may
+    # not see).
     ("POST", "/desk/logout", "DESK:", every(303, none=303, monitor=403)),
     # Each caller signs in with its own account (no session: a wrong
     # one); after the rows that sign in again, as failures delay those.
-    ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401, monitor=303)),
+    ("POST", "/desk/login", "DESK:SIGNIN", every(303, none=401, monitor=403)),
     ("GET", "/desk/", None, every(200, none=303, desk=303, admin=303,
                                  monitor=403)),
     ("GET", "/desk/escalation", None, every(403, none=303, desk=200, monitor=403)),
@@ -178,6 +182,9 @@ ROUTES = [
     ("POST", "/desk/register", "DESK:REGISTER",
      every(201, none=303, admin=403, monitor=403)),
     ("POST", "/desk/talons/{T}/slip", "DESK:",
+     every(200, none=303, reg_other=403, head_other=403, desk=403,
+           admin=403, monitor=403)),
+    ("POST", "/desk/talons/{T}/receipt", "DESK:",
      every(200, none=303, reg_other=403, head_other=403, desk=403,
            admin=403, monitor=403)),
     ("GET", "/desk/admin", None, every(403, none=303, admin=200, monitor=403)),

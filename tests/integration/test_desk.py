@@ -383,6 +383,25 @@ class DeskTest(DaemonTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.header("Content-Type"), "application/pdf")
         self.assertTrue(r.body.startswith(b"%PDF-"))
+        # The receipt for a 42-column printer: text, the code in two
+        # groups, no line longer than 42 characters, the page's language.
+        form = p.form("/desk/talons/%s/receipt" % talon)["fields"]
+        r = b.post("/desk/talons/%s/receipt" % talon, form)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.header("Content-Type"),
+                         "text/plain; charset=utf-8")
+        self.assertTrue(r.text.endswith("\n"))
+        self.assertEqual([ln for ln in r.text.split("\n") if len(ln) > 42],
+                         [])
+        self.assertIn(talon, r.text)
+        self.assertIn("%s-%s" % (code.group(1)[:4], code.group(1)[4:]),
+                      r.text)
+        self.assertIn(T["en"]["talon.title"], r.text)
+        # A wrong code is refused, and nothing is printed.
+        r = b.post("/desk/talons/%s/receipt" % talon,
+                   dict(form, code="AAAAAAAA"))
+        self.assertEqual(r.status, 403, r)
+        self.assertNotIn(talon, r.text)
         cid = self.daemon.complaint_id(talon)
         # The inbox has it, with its state and due date.
         p = self.assertPage(b.get("/desk/"))
@@ -527,6 +546,15 @@ class DeskTest(DaemonTestCase):
         self.assertGreaterEqual(r.status, 400)
         self.assertEqual(p2.ids["surname"][1]["value"], "Ахметова")
         self.assertNotIn(PASSWORD, r.text)
+        # A body that has ended (the Ministry of Education and Science,
+        # whose schools went to the Ministry of Enlightenment in 2022)
+        # takes no new account: the reason in the page's language.
+        r = a.post("/desk/admin/users", dict(bad, body="mes"))
+        p2 = self.assertPage(r, 400)
+        self.assertIn(T["en"]["desk.error.body-ended"], r.text)
+        self.assertEqual(p2.ids["surname"][1]["value"], "Ахметова")
+        self.assertEqual(d.query("SELECT count(*) FROM staff WHERE "
+                                 "login = 'zhanar'")[0][0], 0)
         r = a.post("/desk/admin/users", dict(bad, body="almaty-medeu"))
         self.assertEqual(r.status, 303, r)
         z = Browser(d)

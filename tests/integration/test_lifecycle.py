@@ -576,9 +576,10 @@ class LifecycleTest(LifecycleMixin, DaemonTestCase):
                 self.record(cid)
 
     def test_forward_proposed_at_a_higher_level(self):
-        # Service 5 at the ministry: the district office comes first.
+        # Service 5 at the ministry (of the day: the Ministry of
+        # Enlightenment): the district office comes first.
         inst = institution_for(5, parent="almaty-almaly")
-        t = talon_info(self.register_ok("mes", 5, inst))
+        t = talon_info(self.register_ok("mop", 5, inst))
         self.assertEqual(t["forward-proposed"], "almaty-almaly")
         # Service 8 at the city department: the TVET institution first.
         inst = institution_for(8)

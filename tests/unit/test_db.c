@@ -330,8 +330,9 @@ index_plans(void **state)
 		{ ST_REPEAT_FIND, "complaint_applicant" },
 		{ ST_WATCH_OVERDUE, "complaint_watch_overdue" },
 		{ ST_WATCH_REMIND, "complaint_watch_remind" },
-		{ ST_LIST_OVERDUE, "complaint_overdue" },
-		{ ST_LIST_BODY, "complaint_body" },
+		{ ST_REPORT_TRACE_OVERDUE, "complaint_overdue" },
+		{ ST_LIST_OVERDUE, "complaint_overdue_due" },
+		{ ST_LIST_OPEN_BODY, "complaint_inbox" },
 		{ ST_FORWARD_OVERDUE, "complaint_watch_forward" },
 		{ ST_EVENT_LAST_HASH, "event_body" },
 		{ ST_EVENTS_OF, "event_complaint" },
@@ -684,6 +685,93 @@ reader_pool(void **state)
 	db_pool_close(p);
 }
 
+/*
+ * The inbox's statements read ranges of their indexes in the order they
+ * return (no sort, no scan of the table), so that a page costs the same
+ * at a million complaints; a search starts from the full-text index.
+ */
+static void
+inbox_plans(void **state)
+{
+	static const struct {
+		enum db_stmt st;
+		const char *uses;
+	} want[] = {
+		{ ST_LIST_KEY, "USING INTEGER PRIMARY KEY" },
+		{ ST_LIST_OPEN_BODY,
+		    "INDEX complaint_inbox (body_id=? AND "
+		    "open=? AND due>?)" },
+		{ ST_LIST_DONE_BODY,
+		    "INDEX complaint_inbox (body_id=? AND "
+		    "open=? AND due<?)" },
+		{ ST_LIST_OVERDUE, "INDEX complaint_overdue_due (due>?)" },
+		{ ST_LIST_FIND_OPEN, "SCAN s VIRTUAL TABLE INDEX" },
+		{ ST_LIST_FIND_DONE, "SCAN s VIRTUAL TABLE INDEX" },
+		{ ST_WORKLOAD, "INDEX complaint_inbox (body_id=? AND open=?)" },
+	};
+	struct fx *f = *state;
+	char plan[2048];
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(
+		    db_plan(f->db, want[i].st, plan, sizeof(plan)), DB_OK);
+		if (strstr(plan, want[i].uses) == NULL)
+			fail_msg("statement %d: \"%s\" not in the plan: %s",
+			    (int)want[i].st, want[i].uses, plan);
+		/* Only a search sorts (what matched, a few). */
+		if (want[i].st != ST_LIST_FIND_OPEN &&
+		    want[i].st != ST_LIST_FIND_DONE &&
+		    want[i].st != ST_WORKLOAD &&
+		    strstr(plan, "TEMP B-TREE") != NULL)
+			fail_msg(
+			    "statement %d sorts: %s", (int)want[i].st, plan);
+		if (strstr(plan, "SCAN c") != NULL)
+			fail_msg("statement %d reads the whole table: %s",
+			    (int)want[i].st, plan);
+	}
+}
+
+/* The full-text index folds the case of Kazakh and Russian letters and
+ * keeps their own letters apart (ү is not у). */
+static void
+inbox_search_folds_case(void **state)
+{
+	struct fx *f = *state;
+	sqlite3_stmt *st;
+	static const struct {
+		const char *q;
+		int hits;
+	} cases[] = {
+		{ "\"әлиева\"", 1 },
+		{ "\"ӘЛИЕВА\"", 1 },
+		{ "\"гүлн\"*", 1 },
+		{ "\"гулн\"*", 0 },
+		{ "\"ҚАБЫЛДАМАДЫ\"", 1 },
+		{ "\"ёлка\"", 1 },
+		{ "\"ИВАНОВ\"", 0 },
+	};
+
+	assert_int_equal(sqlite3_exec(f->db->h,
+			     "INSERT INTO complaint_fts(rowid, applicant, "
+			     "reasons) VALUES (7, 'Әлиева Гүлнар Қанатқызы', "
+			     "'Мектепке қабылдамады, ЁЛКА')",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(sqlite3_prepare_v2(f->db->h,
+				     "SELECT count(*) FROM complaint_fts "
+				     "WHERE complaint_fts MATCH ?1",
+				     -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(st, 1, cases[i].q, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		if (sqlite3_column_int(st, 0) != cases[i].hits)
+			fail_msg("%s: %d hits", cases[i].q,
+			    sqlite3_column_int(st, 0));
+		sqlite3_finalize(st);
+	}
+}
+
 int
 main(void)
 {
@@ -702,6 +790,9 @@ main(void)
 		    report_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(reader_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(inbox_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    inbox_search_folds_case, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -361,10 +361,6 @@ check_notice(const struct notify_letter *l)
 }
 
 static struct notify_talon sample_talon(const char *lang);
-/* Labels every talon shows, whatever it holds. */
-static const char *const talon_keys[] = { "talon.title", "talon.subtitle",
-	"talon.number", "talon.journal", "talon.accepted", "talon.registrar",
-	"talon.code", "talon.keep" };
 
 static void
 notice_every_kind_and_language(void **state)
@@ -620,8 +616,6 @@ notice_missing_key_fails(void **state)
 		assert_int_equal(
 		    notify_talon_pdf(&tl, &s, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "talon.code"));
-		buf_reset(&t);
-		assert_int_equal(notify_talon_text(&tl, &t), -1);
 	}
 	{
 		struct notify_register_row row = { "1/2026", "Ким Ен", "Алматы",
@@ -1115,111 +1109,6 @@ sample_talon(const char *lang)
 	return t;
 }
 
-static void
-talon_text_fits_a_receipt(void **state)
-{
-	(void)state;
-	for (size_t g = 0; g < N(all_langs); g++) {
-		struct notify_talon t = sample_talon(all_langs[g]);
-		struct buf b, joined;
-		const char *p;
-
-		buf_init(&b, 8192);
-		buf_init(&joined, 8192);
-		assert_int_equal(notify_talon_text(&t, &b), 0);
-		assert_true(notify_utf8_text(b.data, b.len));
-		for (p = b.data; *p != '\0';) {
-			const char *nl = strchr(p, '\n');
-			size_t c;
-
-			assert_non_null(nl);
-			c = utf8_chars(p, (size_t)(nl - p));
-			if (c > NOTIFY_TALON_COLS)
-				fail_msg("%zu characters: %.*s", c,
-				    (int)(nl - p), p);
-			buf_add(&joined, p, (size_t)(nl - p));
-			p = nl + 1;
-		}
-		assert_non_null(strstr(b.data, "2026-483920175-4"));
-		assert_non_null(strstr(b.data, "2318/2026"));
-		assert_non_null(strstr(b.data, "16.11.2026 15:42"));
-		assert_non_null(strstr(b.data, "01.12.2026"));
-		assert_non_null(strstr(b.data, "7KQ2-M9XD"));
-		assert_non_null(strstr(b.data, "Нұрланова Әйгерім"));
-		/* The address, cut over lines, joins up again. */
-		assert_non_null(strstr(joined.data, t.status_url));
-		/* The labels are the catalogue's, in the talon's language. */
-		for (char *c = b.data; (c = strchr(c, '\n')) != NULL;)
-			*c = ' '; /* a label wrapped over lines */
-		for (size_t i = 0; i < N(talon_keys); i++) {
-			char *want = cat_text(all_langs[g], talon_keys[i]);
-
-			if (strstr(b.data, want) == NULL)
-				fail_msg("%s: no %s", all_langs[g], want);
-			free(want);
-		}
-		buf_free(&b);
-		buf_free(&joined);
-	}
-
-	/*
-	 * Received on Friday, registered on Monday: the time received is the
-	 * time of acceptance, the registration beside it; the due date names
-	 * its rule and clause.
-	 */
-	{
-		struct notify_talon t = sample_talon("kk");
-		struct buf b;
-		const char *rcv, *reg;
-
-		buf_init(&b, 8192);
-		t.received_at = "2026-11-13T17:30:00+05:00";
-		t.due_rule = "state-services-2013, art. 25 p. 2";
-		assert_int_equal(notify_talon_text(&t, &b), 0);
-		rcv = strstr(b.data, "Қабылданған күні мен уақыты");
-		reg = strstr(b.data, "Тіркелген күні мен уақыты");
-		assert_non_null(rcv);
-		assert_non_null(reg);
-		assert_true(rcv < reg);
-		assert_true(strstr(rcv, "13.11.2026 17:30") < reg);
-		assert_non_null(strstr(reg, "16.11.2026 15:42"));
-		/* Wrapped over lines: the words in order, spaces squashed. */
-		{
-			char *w = b.data;
-
-			for (const char *q = b.data; *q; q++) {
-				char ch = *q == '\n' ? ' ' : *q;
-
-				if (ch == ' ' && w > b.data && w[-1] == ' ')
-					continue;
-				*w++ = ch;
-			}
-			*w = '\0';
-		}
-		assert_non_null(strstr(b.data,
-		    "state-services-2013, art. 25 "
-		    "p. 2"));
-		buf_free(&b);
-		/* The same time twice: one line. */
-		buf_init(&b, 8192);
-		t.received_at = t.accepted_at;
-		assert_int_equal(notify_talon_text(&t, &b), 0);
-		assert_null(strstr(b.data, "Тіркелген"));
-		buf_free(&b);
-	}
-
-	/* A malformed time of acceptance is refused. */
-	{
-		struct notify_talon t = sample_talon("kk");
-		struct buf b;
-
-		buf_init(&b, 8192);
-		t.accepted_at = "yesterday";
-		assert_int_equal(notify_talon_text(&t, &b), -1);
-		buf_free(&b);
-	}
-}
-
 /* --- PDFs --- */
 
 static int
@@ -1459,7 +1348,6 @@ main(void)
 		cmocka_unit_test(smtp_classification),
 		cmocka_unit_test(smtp_open_checks_the_url),
 		cmocka_unit_test(capture_transport),
-		cmocka_unit_test(talon_text_fits_a_receipt),
 		cmocka_unit_test(letter_pdf),
 		cmocka_unit_test(talon_pdf),
 		cmocka_unit_test(register_csv_and_pdf),

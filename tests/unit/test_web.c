@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libxml/parser.h>
 
+#include "util/util.h"
 #include "web/web.h"
 
 #define WEB_DIR "web"
@@ -720,11 +722,96 @@ css_is_loaded(void **state)
 	buf_free(&b);
 }
 
+/* Every line of text ends in '\n' and has at most cols characters. */
+static void
+assert_lines_fit(const char *text, size_t cols, struct buf *joined)
+{
+	for (const char *p = text; *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t c;
+
+		assert_non_null(nl);
+		c = utf8_chars(p, (size_t)(nl - p));
+		if (c > cols)
+			fail_msg("%zu characters: %.*s", c, (int)(nl - p), p);
+		buf_add(joined, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+}
+
+/*
+ * The receipt (receipt.xsl, GET /api/v1/talons/{number}/slip?format=text
+ * and the desk's talon page): 42 columns in every language, the number,
+ * the journal number, the times as on the slip, the access code in two
+ * groups when given, the status page's address cut over lines.
+ */
+static void
+receipt_fits_42_columns(void **state)
+{
+	static const char talon[] =
+	    "<talon><number>2026-483920175-4</number>"
+	    "<journal-number year=\"2026\">2318</journal-number>"
+	    "<body code=\"almaty-auezov\" name-ru=\"Отдел образования "
+	    "Ауэзовского района города Алматы\">Алматы қаласы Әуезов "
+	    "ауданының білім бөлімі</body>"
+	    "<received-at>2026-11-13T17:30:00+05:00</received-at>"
+	    "<accepted-at>2026-11-16T15:42:07+05:00</accepted-at>"
+	    "<accepted-by><name>Нұрланова Әйгерім Бақытжанқызы</name>"
+	    "<position>кеңсе меңгерушісі</position></accepted-by>"
+	    "<due>2026-12-01</due>"
+	    "<clause>state-services-2013, art. 25 p. 2</clause></talon>";
+	const char *params[] = { "code", "7KQ2M9XD", "status-url",
+		"https://shagym.almaty.kz/status/", NULL };
+	const char *nocode[] = { "status-url", "", NULL };
+	const enum web_lang langs[] = { WEB_KK, WEB_RU, WEB_EN };
+	xmlDocPtr d;
+
+	(void)state;
+	assert_non_null(d = xmlReadMemory(talon, (int)strlen(talon), NULL,
+			    "UTF-8", XML_PARSE_NONET));
+	for (size_t i = 0; i < N(langs); i++) {
+		struct buf b, joined;
+
+		buf_init(&b, 65536);
+		buf_init(&joined, 65536);
+		assert_int_equal(
+		    web_view("receipt", d, langs[i], params, &b), 0);
+		assert_lines_fit(b.data, 42, &joined);
+		assert_non_null(strstr(b.data, "2026-483920175-4"));
+		assert_non_null(strstr(b.data, "2318/2026"));
+		assert_non_null(strstr(b.data, "13.11.2026 17:30"));
+		assert_non_null(strstr(b.data, "16.11.2026 15:42"));
+		assert_true(strstr(b.data, "13.11.2026 17:30") <
+		    strstr(b.data, "16.11.2026 15:42"));
+		assert_non_null(strstr(b.data, "01.12.2026"));
+		assert_non_null(strstr(b.data, "7KQ2-M9XD"));
+		assert_non_null(strstr(b.data, "Нұрланова Әйгерім"));
+		assert_non_null(strstr(joined.data,
+		    "https://shagym.almaty.kz/status/2026-483920175-4"));
+		assert_non_null(strstr(
+		    b.data, langs[i] == WEB_RU ? "Ауэзовского" : "Әуезов"));
+		buf_free(&b);
+		buf_free(&joined);
+	}
+	/* Without the code, no code and no address. */
+	{
+		struct buf b;
+
+		buf_init(&b, 65536);
+		assert_int_equal(web_view("receipt", d, WEB_KK, nocode, &b), 0);
+		assert_null(strstr(b.data, "7KQ2"));
+		assert_null(strstr(b.data, "https://"));
+		buf_free(&b);
+	}
+	xmlFreeDoc(d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lang_negotiation),
+		cmocka_unit_test(receipt_fits_42_columns),
 		cmocka_unit_test(long_accept_language),
 		cmocka_unit_test(every_key_a_stylesheet_names_has_a_text),
 		cmocka_unit_test(languages_differ),

@@ -220,7 +220,7 @@
         <xsl:otherwise><xsl:value-of select="$value"/></xsl:otherwise>
       </xsl:choose>
     </xsl:with-param>
-    <xsl:with-param name="bad" select="$mine and $err and (contains($err, concat($n, &quot;'&quot;)) or contains($err, concat('&lt;', $n)) or $req)"/>
+    <xsl:with-param name="bad" select="$mine and $err/@field = $n"/>
   </xsl:call-template>
 </xsl:template>
 

@@ -108,13 +108,33 @@
   </xsl:if>
 </xsl:template>
 
+<!-- The error in the page's words: desk.error.CODE, with the day it
+     names ({date}); a document's field missing or wrong: the field's
+     label in desk.error.invalid-field; only a code without a text of its
+     own shows the domain's message (English) in the general sentence. -->
 <xsl:template name="error-text">
   <xsl:variable name="k" select="concat('desk.error.', $err/@code)"/>
+  <xsl:variable name="day">
+    <xsl:if test="$err/@date"><xsl:call-template name="date"><xsl:with-param name="iso" select="string($err/@date)"/></xsl:call-template></xsl:if>
+  </xsl:variable>
   <xsl:choose>
+    <xsl:when test="$err/@code = 'invalid-document' and (cx:has(concat('field.', $err/@field)) or cx:has(concat('desk.register.', $err/@field)))">
+      <xsl:call-template name="tf">
+        <xsl:with-param name="k" select="'desk.error.invalid-field'"/>
+        <xsl:with-param name="n1" select="'field'"/>
+        <xsl:with-param name="v1">
+          <xsl:choose>
+            <xsl:when test="cx:has(concat('field.', $err/@field))"><xsl:value-of select="cx:text(concat('field.', $err/@field), $lang)"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="cx:text(concat('desk.register.', $err/@field), $lang)"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:when>
     <xsl:when test="cx:has(string($k))">
       <xsl:call-template name="tf">
         <xsl:with-param name="k" select="$k"/>
         <xsl:with-param name="n1" select="'message'"/><xsl:with-param name="v1" select="string($err)"/>
+        <xsl:with-param name="n2" select="'date'"/><xsl:with-param name="v2" select="string($day)"/>
       </xsl:call-template>
     </xsl:when>
     <xsl:otherwise>
@@ -148,7 +168,7 @@
   <xsl:param name="hint"/>
   <xsl:param name="value"/>
   <xsl:param name="autocomplete" select="'off'"/>
-  <xsl:param name="bad" select="false()"/>
+  <xsl:param name="bad" select="$err/@field = $name"/>
   <div class="field">
     <label for="{$id}"><xsl:call-template name="t"><xsl:with-param name="k" select="$label"/></xsl:call-template></label>
     <xsl:if test="$hint != ''">
@@ -192,6 +212,20 @@
     </xsl:attribute>
   </xsl:if>
   <xsl:if test="$bad"><xsl:attribute name="aria-invalid">true</xsl:attribute></xsl:if>
+</xsl:template>
+
+<!-- The attachments a form carries (files read on an earlier post:
+     their name, type and SHA-256, as the API takes them), listed and
+     posted on in hidden fields. -->
+<xsl:template name="attached">
+  <xsl:if test="$typed/attachment">
+    <ul class="attached" id="attached">
+      <xsl:for-each select="$typed/attachment">
+        <li><xsl:value-of select="@name"/> <span class="sub"><xsl:value-of select="@media-type"/><xsl:if test="@size"> · <xsl:value-of select="@size"/> B</xsl:if> · SHA-256 <xsl:value-of select="substring(@sha256, 1, 12)"/>…</span>
+          <input type="hidden" name="attached" value="{concat(@sha256, ' ', @media-type, ' ', @name)}"/></li>
+      </xsl:for-each>
+    </ul>
+  </xsl:if>
 </xsl:template>
 
 <xsl:template name="state-name">

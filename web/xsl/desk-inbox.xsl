@@ -7,7 +7,8 @@
 <xsl:output method="html" indent="no"/>
 
 <xsl:variable name="q" select="/desk/query"/>
-<xsl:variable name="open" select="' registered in-review extended decided '"/>
+<!-- The states the column open holds (complaints_state_open). -->
+<xsl:variable name="open" select="' registered in-review extended '"/>
 
 <xsl:template match="/">
   <xsl:variable name="title"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.title'"/></xsl:call-template></xsl:variable>
@@ -21,6 +22,7 @@
         </xsl:call-template>
       </h1>
       <xsl:call-template name="error"/>
+      <xsl:apply-templates select="/desk/workload"/>
       <form method="get" action="/desk/" class="filters">
         <fieldset>
           <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.filters'"/></xsl:call-template></legend>
@@ -39,6 +41,14 @@
               <option value=""><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.any'"/></xsl:call-template></option>
               <xsl:call-template name="service-options"><xsl:with-param name="selected" select="string($q/@service)"/></xsl:call-template>
             </select>
+          </div>
+          <div class="field">
+            <label for="f-institution"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.institution'"/></xsl:call-template></label>
+            <input id="f-institution" name="institution" type="text" value="{$q/@institution}" autocomplete="off"/>
+          </div>
+          <div class="field">
+            <label for="f-q"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.search'"/></xsl:call-template></label>
+            <input id="f-q" name="q" type="search" value="{$q/@q}"/>
           </div>
           <div class="field">
             <label for="f-from"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.from'"/></xsl:call-template></label>
@@ -85,6 +95,38 @@
   </xsl:if>
 </xsl:template>
 
+<!-- The head's view: open complaints per official, the most overdue
+     first (GET /api/v1/workload); a name links to its list. -->
+<xsl:template match="workload">
+  <section class="workload" aria-labelledby="workload-h">
+    <h2 id="workload-h"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.workload.title'"/></xsl:call-template></h2>
+    <div class="table-wrap">
+    <table class="workload">
+      <thead><tr>
+        <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.workload.official'"/></xsl:call-template></th>
+        <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.workload.open'"/></xsl:call-template></th>
+        <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.workload.overdue'"/></xsl:call-template></th>
+      </tr></thead>
+      <tbody>
+        <xsl:for-each select="official | unassigned">
+          <tr>
+            <xsl:if test="@overdue &gt; 0"><xsl:attribute name="class">row-overdue</xsl:attribute></xsl:if>
+            <th scope="row">
+              <xsl:choose>
+                <xsl:when test="self::unassigned"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.workload.unassigned'"/></xsl:call-template></xsl:when>
+                <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+              </xsl:choose>
+            </th>
+            <td><xsl:value-of select="@open"/></td>
+            <td><xsl:value-of select="@overdue"/></td>
+          </tr>
+        </xsl:for-each>
+      </tbody>
+    </table>
+    </div>
+  </section>
+</xsl:template>
+
 <xsl:template match="complaints">
   <xsl:choose>
     <xsl:when test="not(item)">
@@ -101,6 +143,7 @@
       <table class="inbox">
         <thead><tr>
           <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.col.talon'"/></xsl:call-template></th>
+          <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.col.applicant'"/></xsl:call-template></th>
           <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.col.state'"/></xsl:call-template></th>
           <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.col.due'"/></xsl:call-template></th>
           <th scope="col"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.col.service'"/></xsl:call-template></th>
@@ -109,8 +152,6 @@
         </tr></thead>
         <tbody>
           <xsl:for-each select="item">
-            <xsl:sort select="number(not(contains($open, concat(' ', state, ' '))))" data-type="number"/>
-            <xsl:sort select="due"/>
             <xsl:variable name="is-open" select="contains($open, concat(' ', state, ' '))"/>
             <tr>
               <xsl:attribute name="class">
@@ -122,6 +163,7 @@
               </xsl:attribute>
               <th scope="row"><a href="/desk/complaints/{@id}"><xsl:value-of select="number"/></a>
                 <span class="sub"><xsl:value-of select="journal-number"/></span></th>
+              <td><xsl:value-of select="applicant"/><xsl:if test="institution"><span class="sub"><xsl:value-of select="institution"/></span></xsl:if></td>
               <td><xsl:call-template name="state-name"><xsl:with-param name="s" select="state"/></xsl:call-template></td>
               <td><xsl:call-template name="due"><xsl:with-param name="due" select="due"/><xsl:with-param name="open" select="$is-open"/></xsl:call-template></td>
               <td><xsl:value-of select="service"/>. <xsl:call-template name="service-name"><xsl:with-param name="n" select="service"/></xsl:call-template></td>
@@ -134,10 +176,10 @@
       </div>
       <nav class="pages">
         <xsl:if test="$q/@after">
-          <a href="/desk/?state={$q/@state}&amp;service={$q/@service}&amp;from={$q/@from}&amp;to={$q/@to}"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.first'"/></xsl:call-template></a>
+          <a href="/desk/?{$q/@link}"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.first'"/></xsl:call-template></a>
         </xsl:if>
         <xsl:if test="next-after">
-          <a rel="next" href="/desk/?state={$q/@state}&amp;service={$q/@service}&amp;from={$q/@from}&amp;to={$q/@to}&amp;after={next-after}"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.next'"/></xsl:call-template></a>
+          <a rel="next" href="/desk/?{$q/@link}&amp;after={next-after}"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.inbox.next'"/></xsl:call-template></a>
         </xsl:if>
       </nav>
     </xsl:otherwise>

@@ -51,6 +51,7 @@
           <xsl:for-each select="$typed/field[not(@name = 'find' or @name = 'change' or @name = 'confirm')]">
             <input type="hidden" name="{@name}" value="{.}"/>
           </xsl:for-each>
+          <xsl:call-template name="attached"/>
           <button type="submit" name="confirm" value="1" class="primary"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.preview.confirm'"/></xsl:call-template></button>
           <button type="submit" name="change" value="1" class="secondary"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.preview.change'"/></xsl:call-template></button>
         </form>

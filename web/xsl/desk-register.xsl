@@ -3,7 +3,9 @@
      /api/v1/complaints).  The institution is found by typing part of its
      name or number and pressing Find: the same form posted with find=1
      comes back with the <directory-result> of GET /api/v1/directory?q=
-     and everything typed, no script needed. -->
+     and everything typed, no script needed.  Files attached are read
+     once (multipart/form-data): their name, type and SHA-256 go on in
+     hidden fields, as the API's <attachments> takes them. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:import href="desk-common.xsl"/>
 <xsl:output method="html" indent="no"/>
@@ -15,7 +17,7 @@
     <xsl:with-param name="content">
       <h1><xsl:value-of select="$title"/></h1>
       <xsl:call-template name="error"/>
-      <form method="post" action="/desk/register" class="register">
+      <form method="post" action="/desk/register" class="register" enctype="multipart/form-data">
         <xsl:call-template name="csrf"/>
         <fieldset>
           <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.complaint'"/></xsl:call-template></legend>
@@ -68,6 +70,18 @@
           </div>
           <xsl:call-template name="field"><xsl:with-param name="name" select="'reasons'"/><xsl:with-param name="label" select="'desk.register.reasons'"/><xsl:with-param name="type" select="'textarea'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
           <xsl:call-template name="field"><xsl:with-param name="name" select="'demands'"/><xsl:with-param name="label" select="'desk.register.demands'"/><xsl:with-param name="type" select="'textarea'"/><xsl:with-param name="required" select="true()"/></xsl:call-template>
+        </fieldset>
+        <fieldset>
+          <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.attachments'"/></xsl:call-template></legend>
+          <xsl:call-template name="attached"/>
+          <div class="field">
+            <label for="attachment"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.attach'"/></xsl:call-template></label>
+            <p class="hint" id="attachment-hint"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.attach-hint'"/></xsl:call-template></p>
+            <xsl:if test="$err/@code = 'too-many-attachments'">
+              <p class="field-error" id="attachment-error"><xsl:call-template name="error-text"/></p>
+            </xsl:if>
+            <input id="attachment" name="attachment" type="file" multiple="" aria-describedby="attachment-hint"/>
+          </div>
         </fieldset>
         <fieldset>
           <legend><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.register.intake'"/></xsl:call-template></legend>

@@ -1,6 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- After POST /desk/register: the <talon> of POST /api/v1/complaints,
-     its access code shown this once, and Print slip (the A6 PDF). -->
+     its access code shown this once, Print slip (the A6 PDF) and the
+     receipt for a 42-column printer (text). -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:import href="desk-common.xsl"/>
 <xsl:output method="html" indent="no"/>
@@ -53,6 +54,11 @@
             <xsl:call-template name="csrf"/>
             <input type="hidden" name="code" value="{$tal/access-code}"/>
             <button type="submit" class="primary"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.print'"/></xsl:call-template></button>
+          </form>
+          <form method="post" action="/desk/talons/{$tal/number}/receipt" class="inline">
+            <xsl:call-template name="csrf"/>
+            <input type="hidden" name="code" value="{$tal/access-code}"/>
+            <button type="submit" class="secondary"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.receipt'"/></xsl:call-template></button>
           </form>
           <a class="button secondary">
             <xsl:attribute name="href">/desk/complaints/<xsl:value-of select="$tal/number"/><xsl:if test="$tal/forward-proposed">?forward=<xsl:value-of select="$tal/forward-proposed"/></xsl:if></xsl:attribute><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.talon.open'"/></xsl:call-template></a>
