@@ -3,7 +3,11 @@
 The fenced blocks of README.md hold the commands: in a block with
 prompts ("$ " or "# "), the prompted lines (with their "\\"
 continuations) are commands and the other lines what they print; in a
-block without prompts every line is a command.  The commands of the
+block without prompts every line is a command.  The prose holds more,
+in backticks: a span whose first word is a program a reader would run
+(COMMAND_WORDS) with an argument, or `make` alone, is a command too;
+those in RUN_INLINE run (test_inline_commands), the rest must be
+ALLOWED.  The commands of the
 sections in RUN_SECTIONS run in README's order, through the shell,
 against a real daemon on a free loopback port with a private data
 folder; a command that fails fails the test.  Every other command must
@@ -51,6 +55,38 @@ ALLOWED = [
     (r"complaintctl verify$", "the installed package after an upgrade"),
 ]
 
+# Commands in the prose (backticks) that cannot run in a test.
+ALLOWED += [
+    (r"sudo ", "needs root and installs packages"),
+    (r"make( |$)", "builds, tests or installs the tree itself: the suite "
+     "and CI run these targets (make check runs this test)"),
+    (r"dpkg-buildpackage ", "make deb runs it, in make check's package "
+     "step"),
+    (r"systemd-analyze ", "debian/verify-units.sh runs it in make check"),
+    (r"journalctl ", "needs systemd's journal and the installed unit"),
+    (r"mandoc -Tlint$", "names the tool make lint runs on every page"),
+    (r"complaintctl restore --force$", "the restore shown above, named "
+     "again in prose; restores run in test_backup.py"),
+]
+
+# Programs a reader runs: a backticked span in the prose starting with
+# one of these, with an argument, is a command.
+COMMAND_WORDS = ("make", "sudo", "dpkg-buildpackage", "systemd-analyze",
+                 "journalctl", "systemctl", "curl", "complaintctl",
+                 "./build/complaintctl", "man", "mandoc", "apt", "runuser",
+                 "openssl")
+
+# The commands of the prose that test_inline_commands runs.
+RUN_INLINE = (
+    "curl -s http://127.0.0.1:8080/metrics",
+    "complaintctl user add prometheus --name Prometheus --position "
+    "monitoring --body mop --role monitor",
+    "complaintctl login prometheus",
+    "complaintctl token new scraper 365",
+    "complaintctl login admin",
+    "man -l man/complaintsd.8",
+)
+
 PROMPT = re.compile(r"^([$#]) (.*)$")
 
 
@@ -87,6 +123,40 @@ def readme_commands(path=README):
             for s, c, o in out]
 
 
+def readme_inline_commands(path=README):
+    """[(section, command)] of the backticked spans of the prose that are
+    commands, in README's order."""
+    out = []
+    section = "(top)"
+    fenced = False
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    prose = []
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        if line.startswith("## "):
+            section = line[3:].strip()
+        prose.append((section, line))
+    # A span may run over a line end: join each paragraph first.
+    para, sec = [], None
+    for section, line in prose + [("(end)", "")]:
+        if line.strip() and section == sec:
+            para.append(line)
+            continue
+        for span in re.findall(r"`([^`]+)`", " ".join(para)):
+            cmd = " ".join(span.split())
+            words = cmd.split(" ")
+            if words[0] in COMMAND_WORDS and (len(words) > 1 or
+                                              cmd == "make"):
+                out.append((sec, cmd))
+        para, sec = ([line], section) if line.strip() else ([], section)
+    return out
+
+
 def allowed(cmd):
     return any(re.match(p, cmd) for p, _ in ALLOWED)
 
@@ -102,6 +172,15 @@ class ReadmeTest(unittest.TestCase):
             if s not in RUN_SECTIONS:
                 self.assertTrue(allowed(c), "README.md, %s: %r is neither "
                                 "run by this test nor in ALLOWED" % (s, c))
+        inline = readme_inline_commands()
+        self.assertIn(("Installing on Debian 12", "make deb"), inline)
+        for s, c in inline:
+            self.assertTrue(c in RUN_INLINE or allowed(c),
+                            "README.md, %s: `%s` is neither run by this "
+                            "test nor in ALLOWED" % (s, c))
+        # What RUN_INLINE names is in README still.
+        for c in RUN_INLINE:
+            self.assertIn(c, [c2 for _, c2 in inline])
 
     def test_first_day(self):
         # The administrator is made by README's own command.
@@ -128,6 +207,56 @@ class ReadmeTest(unittest.TestCase):
         ran = self.run_sections(d, work, subst, env,
                                 ("A first day, step by step", "Reports"))
         self.assertGreaterEqual(ran, 10)
+
+    def test_inline_commands(self):
+        """The commands of the prose, in README's order, on a daemon of
+        their own: the monitor's account, its sign-in and token, the
+        metrics read with curl and with that token, the administrator's
+        sign-in, the man page."""
+        d = Daemon()
+        self.addCleanup(d.cleanup)
+        d.start()
+        work = tempfile.mkdtemp(prefix="readme-", dir=d.tmp)
+        env = dict(os.environ)
+        env.update({
+            "COMPLAINTS_URL": d.url(),
+            "COMPLAINTS_TOKEN_FILE": os.path.join(work, "token"),
+            "PATH": BUILD + os.pathsep + env.get("PATH", ""),
+            "MANPAGER": "cat", "MANWIDTH": "80",
+        })
+        env.pop("COMPLAINTS_TOKEN", None)
+        # The administrator is signed in, as README's first day leaves it.
+        p = subprocess.run([CTL_BIN, "login", "admin", "--password-stdin"],
+                           input=PASSWORD + "\n", env=env, text=True,
+                           capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        outputs = {}
+        for s, c in readme_inline_commands():
+            if c not in RUN_INLINE:
+                continue
+            run = c.replace("http://127.0.0.1:8080", d.url())
+            asks = c.startswith(("complaintctl user add",
+                                 "complaintctl login"))
+            p = subprocess.run(["/bin/sh", "-c", run], cwd=REPO, env=env,
+                               input=(PASSWORD + "\n") if asks else "",
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0,
+                             "README.md, %s: `%s` exited %d\nstdout: %s\n"
+                             "stderr: %s" % (s, c, p.returncode, p.stdout,
+                                             p.stderr))
+            outputs[c] = p.stdout
+        self.assertEqual(sorted(outputs), sorted(RUN_INLINE))
+        self.assertIn("complaintsd_requests_total",
+                      outputs[RUN_INLINE[0]])
+        self.assertIn("COMPLAINTSD", outputs["man -l man/complaintsd.8"])
+        # The token made as the monitor reads /metrics, and nothing else.
+        tok = re.search(r"cs_[A-Za-z0-9_-]+",
+                        outputs["complaintctl token new scraper 365"])
+        self.assertIsNotNone(tok, outputs)
+        h = {"Authorization": "Bearer " + tok.group(0)}
+        self.assertEqual(d.request("GET", "/metrics", headers=h).status, 200)
+        self.assertEqual(d.request("GET", "/api/v1/complaints?body=mop",
+                                   headers=h).status, 403)
 
     def test_https(self):
         d = Daemon()
