@@ -27,7 +27,13 @@ Runs, in this process tree, on 127.0.0.1 only, each server on a free port
                    by institution downloads as XLSX and CSV and while
                    the trace of the year's received complaints is read
                    page after page
-  6. start-up      exec to /healthz answering, largest journal
+  6. inbox         at one million complaints (the largest size with
+                   --quick): the desk's inbox, GET /api/v1/complaints?
+                   body=B&limit=50 (the first page, open ones by due date)
+                   and the same with q= a surname of the journal (the
+                   full-text search), under wrk at the lookups'
+                   connections; its rate against the lookups' at that size
+  7. start-up      exec to /healthz answering, largest journal
 
 and prints a table (throughput, p50/p99, peak RSS of complaintsd from
 /proc/PID/status VmHWM, the ratio to its limit measured in the same run),
@@ -356,7 +362,9 @@ def add_accounts(build, data_dir, bodies, desk=True):
     made = []
     todo = [("bench-" + b, b, "registrar") for b in bodies]
     if desk:
-        todo.append(("bench-desk", "mes", "desk"))
+        # The ministry of the day: accounts are not opened at a body
+        # that has ended (the Ministry of Education and Science).
+        todo.append(("bench-desk", "mop", "desk"))
     for login, body, role in todo:
         p = subprocess.run(
             [os.path.join(build, "complaintctl"), "user", "add", login,
@@ -912,6 +920,78 @@ def stream_reports(srv, token, year, pages=40, seconds=60):
     return out
 
 
+def inbox_size(a):
+    """One million complaints, or the largest size of a shorter run."""
+    return 1000000 if 1000000 in a.sizes else max(a.sizes)
+
+
+def inbox_paths(db_path, body, n=64, seed=1):
+    """The search's paths: surnames of the body's complaints, as a
+    registrar would type them (the first five letters: a prefix)."""
+    db = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)
+    try:
+        rows = db.execute(
+            "SELECT c.surname FROM complaint c JOIN body b ON "
+            "b.id = c.body_id WHERE b.code = ? LIMIT 5000",
+            (body,)).fetchall()
+    finally:
+        db.close()
+    rng = random.Random(seed)
+    words = sorted({r[0] for r in rows if r[0]})
+    picked = [rng.choice(words)[:5] for _ in range(n)] if words else []
+    return ["/api/v1/complaints?body=%s&limit=50&q=%s"
+            % (body, "".join("%%%02X" % b for b in w.encode("utf-8")))
+            for w in picked]
+
+
+def phase_inbox(a, res, srv, d, n, conns, lookup_rate, auth):
+    """The desk's inbox at n complaints: the first page and a search,
+    each as a rate under wrk, against the lookups' rate of this run."""
+    info = gen_info(d)
+    # The body with the most complaints: the heaviest inbox.
+    counts = {}
+    for body, _, k in info["journals"]:
+        counts[body] = counts.get(body, 0) + k
+    body = max(counts, key=counts.get)
+    env = {"BENCH_SEED": str(a.seed)}
+    if auth:
+        add_accounts(a.build, d, [body], desk=False)
+        tok = sign_in(srv.port, "bench-" + body)
+        if tok:
+            env["BENCH_AUTH"] = "Bearer " + tok
+    out = {"body": body, "complaints": counts[body]}
+    kinds = [("first", ["/api/v1/complaints?body=%s&limit=50" % body]),
+             ("search", inbox_paths(os.path.join(d, "complaints.db"), body,
+                                    seed=a.seed))]
+    for kind, paths in kinds:
+        pf = os.path.join(OUT, "paths-inbox-%s-%d.txt" % (kind, n))
+        with open(pf, "w") as f:
+            f.write("\n".join(paths) + "\n")
+        r = run_wrk(srv.port, "get.lua", conns, a.duration,
+                    dict(env, BENCH_PATHS=pf), "inbox-%s-%d" % (kind, n))
+        ok = r["statuses"].get(200, 0)
+        rate = ok / r["seconds"]
+        out[kind] = {"rate": rate, "p50": r["p50_us"] / 1000,
+                     "p99": r["p99_us"] / 1000}
+        res.add(phase="inbox-" + kind, size=n, conns=conns, rate_per_s=rate,
+                p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000,
+                peak_rss_mib=srv.hwm_mib(),
+                limit="lookup at %d, c=%d" % (n, conns),
+                limit_per_s=lookup_rate,
+                ratio=rate / lookup_rate if lookup_rate else "",
+                note="%s; GET /api/v1/complaints?body=%s&limit=50%s; %d "
+                "complaints of the body; %s" % (
+                    status_note(r), body,
+                    " and q= one of %d surname prefixes" % len(paths)
+                    if kind == "search" else " (the first page)",
+                    counts[body], load_note(r)))
+        log("  inbox %s (%s, %d complaints): %.0f pages/s, p99 %.1f ms, "
+            "%.2f of the lookup rate" % (
+                kind, body, counts[body], rate, r["p99_us"] / 1000,
+                rate / lookup_rate if lookup_rate else 0))
+    return out
+
+
 def phase_lookups(a, res, http_lim, known, auth):
     log("lookup: complaintsd, GET /api/v1/talons/{number}")
     c = max(a.conns)
@@ -978,6 +1058,9 @@ def phase_lookups(a, res, http_lim, known, auth):
             log("  %d complaints: %.0f lookups/s (200s), p99 %.1f ms, "
                 "VmHWM %.1f MiB" % (n, rate, r["p99_us"] / 1000,
                                     out["hwm"][n]))
+            if n == inbox_size(a):
+                out["inbox"] = phase_inbox(a, res, srv, d, n, c, rate,
+                                           auth)
             if n != largest:
                 continue
             token = sign_in(srv.port, "bench-desk") if auth else None
@@ -1225,6 +1308,20 @@ def report(a, res, reg, look, mach, elapsed):
                             if rp["events"]["warm"] else 0,
                             rp["events"]["events"], rp["events"]["warm"],
                             r["status"]))
+        if "inbox" in look:
+            ib = look["inbox"]
+            n = inbox_size(a)
+            for kind in ("first", "search"):
+                r = ib[kind]
+                verdict(r["p99"] < 100 and r["rate"] > 0,
+                        "inbox %s at %d (%s, %d complaints) p99 < 100 ms: "
+                        "%.1f ms; %.0f pages/s = %.2f of the lookup rate "
+                        "(%.0f/s)" % (
+                            "first page" if kind == "first" else "search",
+                            n, ib["body"], ib["complaints"], r["p99"],
+                            r["rate"], r["rate"] / look["rates"][n]
+                            if look["rates"].get(n) else 0,
+                            look["rates"].get(n, 0)))
         verdict(look["startup"] < 1.0, "start-up at %d (exec to /healthz) "
                 "< 1 s: %.0f ms" % (hi, look["startup"] * 1000))
     print()
