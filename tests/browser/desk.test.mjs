@@ -1,12 +1,16 @@
 // The staff desk in a real browser: Debian's chromium driven by
-// playwright-core, axe-core on every page.  One journey per role as far
-// as the desk goes: a registrar signs in, registers a complaint about an
+// playwright-core, axe-core on every page.  The issue's story, one
+// journey per role: a registrar signs in, registers a complaint about an
 // institution of another district with the keyboard alone (the search
-// step included), prints the slip and forwards the complaint; the head
-// of that district assigns it, extends it and decides; the administrator
-// checks the audit trail and disables the registrar's account.  No violation of
-// impact "serious" or "critical" on any page; no console error (a CSP
-// violation is one).  Screenshots go to tests/output/desk-*.png.
+// step included), prints the slip and the 42-column receipt and forwards
+// the complaint; the head of that district sees the workload, assigns,
+// extends and decides; the answer goes out by post (the letter marked
+// posted with its tracking number); the applicant's appeal is recorded
+// and reaches the ministry's escalation desk, which opens it; the
+// administrator checks the audit trail and disables the registrar's
+// account.  No violation of impact "serious" or "critical" on any page;
+// no console error (a CSP violation is one).  Screenshots of every page
+// go to tests/output/desk-*.png.
 //
 //	node desk.test.mjs URL PASSWORD REGISTRAR HEAD OTHER-BODY
 //
@@ -116,6 +120,22 @@ try {
 		    '%PDF-');
 	});
 
+	await check('the receipt: text, 42 columns', async () => {
+		const csrf = await page.inputValue('input[name=csrf]');
+		const r = await page.request.post(
+		    `${url}/desk/talons/${talon}/receipt`, {
+			form: { csrf, code }, headers: { Origin: url } });
+		assert.equal(r.status(), 200);
+		assert.equal(r.headers()['content-type'],
+		    'text/plain; charset=utf-8');
+		const text = await r.text();
+		assert.ok(text.includes(talon));
+		assert.ok(text.includes(code.slice(0, 4) + '-' + code.slice(4)));
+		for (const line of text.split('\n'))
+			assert.ok([...line].length <= 42, line);
+		fs.writeFileSync(path.join(OUT, 'desk-receipt.txt'), text);
+	});
+
 	await check('the registrar forwards it to the other district',
 	    async () => {
 		await page.click(`text=${T.en['desk.talon.open']}`);
@@ -167,6 +187,45 @@ try {
 		    .includes(T.kk['state.decided']));
 	});
 	await accessible(hp, 'case-decided');
+	let caseUrl = hp.url();
+	await check('the answer goes out by post', async () => {
+		await openAction(hp, 'answer');
+		await hp.selectOption('#answer-channel', 'post');
+		await Promise.all([hp.waitForNavigation(),
+		    hp.click('form[action$="/answer"] button')]);
+		// The outbox draws the letter; it waits for the post.
+		let letter = null;
+		for (let i = 0; i < 100 && !letter; i++) {
+			await hp.goto(url + '/desk/post');
+			const forms = hp.locator('form[action$="/posted"]');
+			if (await forms.count() > 0)
+				letter = await forms.first().getAttribute('action');
+			else
+				await hp.waitForTimeout(100);
+		}
+		assert.ok(letter, 'no letter waits for the post');
+		await accessible(hp, 'post-letter');
+		const form = hp.locator(`form[action="${letter}"]`);
+		await form.locator('input[name=tracking]').fill('RR123456785KZ');
+		await Promise.all([hp.waitForNavigation(),
+		    form.locator('button').click()]);
+		assert.equal(await hp.locator(`form[action="${letter}"]`)
+		    .count(), 0);
+		await hp.goto(caseUrl);
+		assert.ok((await hp.textContent('.state-line'))
+		    .includes(T.kk['state.answered']));
+	});
+	await accessible(hp, 'case-answered');
+	await check('the applicant\'s appeal goes to the ministry', async () => {
+		await openAction(hp, 'appeal');
+		await hp.selectOption('#appeal-channel', 'post');
+		await hp.fill('#appeal-reasons', 'Шешіммен келіспеймін.');
+		await hp.fill('#appeal-demands', 'Қайта қарауды сұраймын.');
+		await Promise.all([hp.waitForNavigation(),
+		    hp.click('form[action$="/appeal"] button')]);
+		assert.ok((await hp.textContent('main')).includes('mop'));
+	});
+	await accessible(hp, 'case-appealed');
 	await check('Russian, and an error beside its field', async () => {
 		await hp.goto(hp.url() + '?lang=ru');
 		await openAction(hp, 'note');
@@ -215,6 +274,14 @@ try {
 		    ep.click('form[action="/desk/login"] button')]);
 		assert.equal(new URL(ep.url()).pathname, '/desk/escalation');
 		await accessible(ep, 'escalation');
+		// The appeal is among the complaints addressed to the ministry.
+		const link = ep.locator('section:has(#list-ministry) ' +
+		    'table.inbox tbody a');
+		assert.ok(await link.count() > 0, 'no appeal at the ministry');
+		await Promise.all([ep.waitForNavigation(), link.first().click()]);
+		assert.ok((await ep.textContent('.state-line')).includes(
+		    T.en['state.registered']));
+		await accessible(ep, 'escalation-case');
 		assert.deepEqual(eerrors, []);
 		await eb.ctx.close();
 		fs.rmSync(eb.dir, { recursive: true, force: true });
