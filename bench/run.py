@@ -30,8 +30,8 @@ Runs, in this process tree, on 127.0.0.1 only, each server on a free port
   6. inbox         at one million complaints (the largest size with
                    --quick): the desk's inbox, GET /api/v1/complaints?
                    body=B&limit=50 (the first page, open ones by due date)
-                   and the same with q= a surname of the journal (the
-                   full-text search), under wrk at the lookups'
+                   and the same with q= a surname prefix of the journal
+                   (the full-text search), under wrk at the lookups'
                    connections; its rate against the lookups' at that size
   7. start-up      exec to /healthz answering, largest journal
 
@@ -989,6 +989,8 @@ def phase_inbox(a, res, srv, d, n, conns, lookup_rate, auth):
             "%.2f of the lookup rate" % (
                 kind, body, counts[body], rate, r["p99_us"] / 1000,
                 rate / lookup_rate if lookup_rate else 0))
+    # Let the daemon close wrk's connections before the next client.
+    time.sleep(1)
     return out
 
 
@@ -1311,14 +1313,14 @@ def report(a, res, reg, look, mach, elapsed):
         if "inbox" in look:
             ib = look["inbox"]
             n = inbox_size(a)
-            for kind in ("first", "search"):
+            for kind, p99 in (("first", 100), ("search", 500)):
                 r = ib[kind]
-                verdict(r["p99"] < 100 and r["rate"] > 0,
-                        "inbox %s at %d (%s, %d complaints) p99 < 100 ms: "
+                verdict(r["p99"] < p99 and r["rate"] > 0,
+                        "inbox %s at %d (%s, %d complaints) p99 < %d ms: "
                         "%.1f ms; %.0f pages/s = %.2f of the lookup rate "
                         "(%.0f/s)" % (
                             "first page" if kind == "first" else "search",
-                            n, ib["body"], ib["complaints"], r["p99"],
+                            n, ib["body"], ib["complaints"], p99, r["p99"],
                             r["rate"], r["rate"] / look["rates"][n]
                             if look["rates"].get(n) else 0,
                             look["rates"].get(n, 0)))

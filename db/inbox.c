@@ -4,10 +4,11 @@
  *
  * A page is at most two ranges of an index: the open entries by due
  * date from the key (due, id) of the last row seen, then the others from
- * the latest due date down (db/db.c names the indexes).  Neither reads a row it does not return
- * unless a filter drops it, so the thousandth page costs what the first
- * does (no OFFSET).  A search reads the full-text index first and sorts
- * what matches.
+ * the latest due date down (db/db.c names the indexes).  Neither reads a
+ * row it does not return unless a filter drops it, so the thousandth
+ * page costs what the first does (no OFFSET).  A search is a filter of
+ * the same ranges: the words' matches in the full-text index, read once
+ * a page.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -75,9 +76,7 @@ list_part(struct db *db, const struct db_list_filter *f, int open,
 	struct db_list_row r;
 	int rc;
 
-	if (f->search != NULL)
-		which = open ? ST_LIST_FIND_OPEN : ST_LIST_FIND_DONE;
-	else if (f->body_id == 0 && f->overdue == 1)
+	if (f->body_id == 0 && f->overdue == 1)
 		which = ST_LIST_OVERDUE;
 	else if (f->body_id)
 		which = open ? ST_LIST_OPEN_BODY : ST_LIST_DONE_BODY;
