@@ -98,7 +98,7 @@
 <!-- The head's view: open complaints per official, the most overdue
      first (GET /api/v1/workload); a name links to its list. -->
 <xsl:template match="workload">
-  <section class="workload" aria-labelledby="workload-h">
+  <section class="card workload" aria-labelledby="workload-h">
     <h2 id="workload-h"><xsl:call-template name="t"><xsl:with-param name="k" select="'desk.workload.title'"/></xsl:call-template></h2>
     <div class="table-wrap">
     <table class="workload">
