@@ -75,6 +75,23 @@ httpd_respond(struct req *r, unsigned status, const char *type,
 }
 
 enum MHD_Result
+httpd_download(struct req *r, struct MHD_Response *resp, const char *type,
+    const char *name)
+{
+	char disp[128];
+
+	if (resp == NULL)
+		return MHD_NO;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	if (MHD_add_response_header(resp, "Content-Disposition", disp) !=
+	    MHD_YES) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	return httpd_queue(r, 200, resp, type);
+}
+
+enum MHD_Result
 httpd_respond_xml(struct req *r, unsigned status, const struct buf *b)
 {
 	return httpd_respond(r, status, "application/xml; charset=utf-8",

@@ -142,6 +142,9 @@ enum MHD_Result httpd_respond(struct req *, unsigned status, const char *type,
     const char *data, size_t len);
 enum MHD_Result
 httpd_respond_xml(struct req *, unsigned status, const struct buf *);
+/* A 200 for the browser to save as name (resp NULL: MHD_NO). */
+enum MHD_Result httpd_download(
+    struct req *, struct MHD_Response *resp, const char *type, const char *name);
 /* The HTTP status of a kind of failure of the domain: the one map. */
 unsigned httpd_status(enum complaints_errc);
 enum MHD_Result

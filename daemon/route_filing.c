@@ -158,6 +158,7 @@ route_file_slip(struct req *r)
 	struct desk_form f;
 	enum MHD_Result rc;
 	const char *number, *code;
+	char name[64];
 	struct buf b;
 
 	if (desk_form_read(r, &f) == -1) {
@@ -181,10 +182,24 @@ route_file_slip(struct req *r)
 	}
 	buf_free(&b);
 	buf_init(&b, 4 * 1024 * 1024);
-	rc = httpd_answer_as(r,
-	    complaints_talon_slip(r->h->cx, &complaints_system, number, code,
-		web_lang_code(desk_lang(r)), &b, &e),
-	    "application/pdf", &b, &e);
+	/* Download slip: saved as a file named by the talon. */
+	if (complaints_talon_slip(r->h->cx, &complaints_system, number, code,
+		web_lang_code(desk_lang(r)), &b, &e) == -1)
+		rc = httpd_respond_error(r, &e);
+	else {
+		size_t n = 0;
+
+		/* Its digits and dashes: a name no header can misread. */
+		for (const char *p = number; *p && n < 40; p++)
+			if ((*p >= '0' && *p <= '9') || *p == '-')
+				name[n++] = *p;
+		snprintf(name + n, sizeof(name) - n, ".pdf");
+		rc = httpd_download(r,
+		    MHD_create_response_from_buffer(
+			b.len, b.data, MHD_RESPMEM_MUST_COPY),
+		    "application/pdf", name);
+	}
+	buf_free(&b);
 	desk_form_free(&f);
 	return rc;
 }

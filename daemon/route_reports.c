@@ -44,20 +44,6 @@ report_query(struct req *r, struct complaints_report_query *q,
 	return 0;
 }
 
-/* A download: a file name for the browser to save the response as. */
-static enum MHD_Result
-download(struct req *r, struct MHD_Response *resp, const char *type,
-    const char *name)
-{
-	char disp[128];
-
-	if (resp == NULL)
-		return MHD_NO;
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
-	MHD_add_response_header(resp, "Content-Disposition", disp);
-	return httpd_queue(r, 200, resp, type);
-}
-
 /* The workbook, sent from its temporary file as the client reads it. */
 static enum MHD_Result
 download_xlsx(struct req *r, const struct complaints_report_query *q)
@@ -74,7 +60,7 @@ download_xlsx(struct req *r, const struct complaints_report_query *q)
 		    r, 500, "internal", "the workbook cannot be read");
 	}
 	/* libmicrohttpd closes fd with the response. */
-	return download(r,
+	return httpd_download(r,
 	    MHD_create_response_from_fd((uint64_t)st.st_size, fd), XLSX_TYPE,
 	    "report.xlsx");
 }
@@ -124,7 +110,8 @@ route_report_summary(struct req *r)
 		    b.data ? b.data : (char *)(uintptr_t) "",
 		    MHD_RESPMEM_MUST_COPY);
 		buf_free(&b);
-		return download(r, resp, formats[i].type, formats[i].file);
+		return httpd_download(
+		    r, resp, formats[i].type, formats[i].file);
 	}
 	return httpd_answer_as(r, 0, formats[i].type, &b, &e);
 }

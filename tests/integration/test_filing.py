@@ -168,6 +168,9 @@ class FilingTest(PerTestDaemonCase):
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(r.header("Content-Type"), "application/pdf")
         self.assertTrue(r.body.startswith(b"%PDF-"))
+        # Download slip saves a file named by the talon.
+        self.assertEqual(r.header("Content-Disposition"),
+                         'attachment; filename="%s.pdf"' % number)
         wrong = "ZZZZZZZZ" if code.group(1) != "ZZZZZZZZ" else "YYYYYYYY"
         r = d.request("POST", "/file/slip", ("number=%s&code=%s" % (
             number, wrong)).encode(), form, auth=False)
