@@ -33,6 +33,30 @@ complaints_actions_allowed(const struct complaints_actor *a,
 }
 
 int
+complaints_extend_bound(struct complaints *cx, const char *body,
+    const char *rules, const char *due, char out[11])
+{
+	struct complaints_error e;
+	struct date d, bound;
+	struct db_body b;
+	struct db *db;
+	int rc;
+
+	if (date_parse(due, &d) == -1 ||
+	    (db = complaints_reader(cx, &e)) == NULL)
+		return -1;
+	rc = db_body_by_code(db, body, &b);
+	db_pool_put(cx->readers, db);
+	/* The same calendar and week as the extend action's. */
+	if (rc != DB_OK ||
+	    cal_extend(cx->cal, rules, d, complaints_hours(cx, &b)->week,
+		&bound) == -1)
+		return -1;
+	date_iso(bound, out);
+	return 0;
+}
+
+int
 complaints_working_days_left(struct complaints *cx, const char *due, int *left)
 {
 	struct moment m;

@@ -378,6 +378,13 @@ int complaints_actions_allowed(const struct complaints_actor *,
  */
 int
 complaints_working_days_left(struct complaints *, const char *due, int *left);
+/*
+ * The latest due date an extension of a complaint at body under rules,
+ * due on due, may set (YYYY-MM-DD into out): what the extend action sets
+ * when no date is given.  -1 when the rule set allows none.
+ */
+int complaints_extend_bound(struct complaints *, const char *body,
+    const char *rules, const char *due, char out[11]);
 
 /*
  * Marks the overdue complaints and sends the reminders now (the watch

@@ -390,6 +390,39 @@ route_desk_inbox(struct req *r)
 
 /* --- A case ------------------------------------------------------------- */
 
+/*
+ * When extend is allowed: the latest due date the law lets it set, as
+ * root's extend-until, so that the head sees the new date (the form's
+ * default) before confirming.
+ */
+static void
+extend_bound(struct req *r, xmlNodePtr root, xmlNodePtr rec,
+    const char *const *names, int na)
+{
+	xmlChar *body = NULL, *rules = NULL, *due = NULL;
+	xmlNodePtr n;
+	char until[11];
+	int i;
+
+	for (i = 0; i < na && strcmp(names[i], "extend") != 0; i++)
+		;
+	if (i == na || rec == NULL)
+		return;
+	if ((n = child(rec, "body")) != NULL)
+		body = xmlGetProp(n, BAD_CAST "code");
+	if ((n = child(rec, "rules")) != NULL)
+		rules = xmlNodeGetContent(n);
+	if ((n = child(rec, "due")) != NULL)
+		due = xmlNodeGetContent(n);
+	if (body && rules && due &&
+	    complaints_extend_bound(
+		r->h->cx, (char *)body, (char *)rules, (char *)due, until) == 0)
+		xmlSetProp(root, BAD_CAST "extend-until", BAD_CAST until);
+	xmlFree(body);
+	xmlFree(rules);
+	xmlFree(due);
+}
+
 /* The case; x: the action's form as typed (its name in the path). */
 static enum MHD_Result
 case_page(struct req *r, unsigned status, struct post *x,
@@ -432,6 +465,7 @@ case_page(struct req *r, unsigned status, struct post *x,
 	    state ? (char *)state : "", names, ACTIONS_MAX);
 	xmlFree(body);
 	xmlFree(state);
+	extend_bound(r, root, rec, names, na);
 	acts = xmlNewChild(root, NULL, BAD_CAST "actions", NULL);
 	for (int i = 0; acts != NULL && i < na; i++) {
 		n = xmlNewChild(acts, NULL, BAD_CAST "action", NULL);

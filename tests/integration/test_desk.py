@@ -428,6 +428,13 @@ class DeskTest(DaemonTestCase):
         self.assertEqual(h.post(path + "/assign", f).status, 303)
         p = self.assertPage(h.get(path))
         self.assertIn("Нұрланова А.", h.get(path).text)
+        # The new due date is shown before confirming: the form starts
+        # with the latest the law allows, the date extend sets.
+        shown = p.ids["extend-until"][1].get("value")
+        self.assertRegex(shown or "", r"^\d{4}-\d{2}-\d{2}$")
+        due_before = text_of(self.daemon.get(
+            "/api/v1/complaints/%d" % cid).xml(), "due")
+        self.assertGreater(shown, due_before)
         f = dict(p.form(path + "/extend")["fields"],
                  reason="Қосымша тексеру қажет.", until="2001-01-01")
         r = h.post(path + "/extend", f)
@@ -438,6 +445,8 @@ class DeskTest(DaemonTestCase):
         self.assertIn("Қосымша тексеру қажет.", r.text)
         r = h.post(path + "/extend", dict(f, until=""))
         self.assertEqual(r.status, 303, r)
+        self.assertEqual(text_of(self.daemon.get(
+            "/api/v1/complaints/%d" % cid).xml(), "due"), shown)
         p = self.assertPage(h.get(path))
         f = dict(p.form(path + "/decide")["fields"], outcome="rejected",
                  reasoning="Негізсіз.")

@@ -164,7 +164,9 @@
             </xsl:when>
             <xsl:when test="$a = 'extend'">
               <xsl:call-template name="f"><xsl:with-param name="a" select="$a"/><xsl:with-param name="n" select="'reason'"/><xsl:with-param name="req" select="true()"/><xsl:with-param name="type" select="'textarea'"/></xsl:call-template>
-              <xsl:call-template name="f"><xsl:with-param name="a" select="$a"/><xsl:with-param name="n" select="'until'"/><xsl:with-param name="type" select="'date'"/><xsl:with-param name="hint" select="'field.until.hint'"/></xsl:call-template>
+              <xsl:call-template name="f"><xsl:with-param name="a" select="$a"/><xsl:with-param name="n" select="'until'"/><xsl:with-param name="type" select="'date'"/>
+                <xsl:with-param name="value" select="string(/desk/@extend-until)"/>
+                <xsl:with-param name="hint" select="'field.until.hint'"/></xsl:call-template>
             </xsl:when>
             <xsl:when test="$a = 'decide'">
               <xsl:call-template name="choice"><xsl:with-param name="a" select="$a"/><xsl:with-param name="n" select="'outcome'"/><xsl:with-param name="prefix" select="'outcome.'"/><xsl:with-param name="values" select="'upheld partly-upheld rejected explained '"/></xsl:call-template>
