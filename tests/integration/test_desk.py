@@ -16,8 +16,8 @@ import time
 import unittest
 import urllib.parse
 
-from harness import (DaemonTestCase, PASSWORD, catalogue, complaint_xml,
-                     text_of)
+from harness import (DaemonTestCase, PASSWORD, REPO, catalogue,
+                     complaint_xml, text_of)
 
 FORM = "application/x-www-form-urlencoded"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -633,3 +633,48 @@ def text_of_id(text, ident):
     m = re.search(r'id="%s"[^>]*>(.*?)</' % re.escape(ident), text, re.S)
     assert m, ident
     return re.sub(r"<[^>]+>", "", m.group(1))
+
+
+# The codes a desk page never shows: what only the API, the filing pages
+# (their own file.error texts) or the plumbing answers, each with why.
+API_ONLY_CODES = {
+    "bad-year": "the journal export's parameter (API, complaintctl)",
+    "forbidden-xml": "an XML body with a DTD (API)",
+    "malformed-xml": "an XML body that does not parse (API)",
+    "wrong-document": "an XML body of another kind (API)",
+    "method-not-allowed": "the plumbing, before any page",
+    "unauthenticated": "the desk sends the sign-in page instead",
+    "invalid-token": "an API token (Authorization header)",
+    "invalid-api-key": "Open311's api_key",
+    "no-such-chart": "the charts' own URL, an image",
+    "draft-not-found": "the filing pages (file.error texts)",
+    "draft-taken": "the filing pages (file.error texts)",
+    "filing-unavailable": "the filing pages (file.error texts)",
+    "not-electronic": "the filing pages and Open311",
+    "mail-queue-full": "the filing pages and Open311",
+}
+
+
+class ErrorTextsTest(unittest.TestCase):
+    def test_every_code_has_its_words(self):
+        """Every error code the domain or the daemon raises has a text
+        desk.error.CODE in every language (read from the C sources and
+        the catalogues), or is named above as one no desk page shows:
+        nobody at the desk reads the English message."""
+        codes = set()
+        pat = re.compile(r'(?:complaints_error_set|refuse)\(\s*[^,]+,'
+                         r'\s*COMPLAINTS_E[A-Z]+,\s*"([a-z0-9-]+)"', re.S)
+        for d in ("complaints", "daemon"):
+            for name in os.listdir(os.path.join(REPO, d)):
+                if name.endswith(".c"):
+                    with open(os.path.join(REPO, d, name),
+                              encoding="utf-8") as f:
+                        codes |= set(pat.findall(f.read()))
+        self.assertGreater(len(codes), 40)
+        for lang in ("kk", "ru", "en"):
+            t = catalogue(lang)
+            missing = sorted(c for c in codes - set(API_ONLY_CODES)
+                             if "desk.error." + c not in t)
+            self.assertEqual(missing, [], lang)
+        self.assertEqual(sorted(set(API_ONLY_CODES) - codes), [],
+                         "codes no longer raised")
