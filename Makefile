@@ -10,8 +10,9 @@
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (fuzz/module.mk);
 #                   make check runs fuzz-ci (30 s each) with CI=true or FUZZ=1
 #   make valgrind   every unit test program under valgrind (tools/module.mk)
-#   make check CI=true   also the whole suite again with SANITIZE=1 and
-#                   fuzz-ci, warnings as errors: what CI runs
+#   make check CI=true   also the whole suite again with SANITIZE=1 (no
+#                   browser journeys, 10 crash rounds) and fuzz-ci,
+#                   warnings as errors: what CI runs
 #
 # Each module is a folder with a module.mk that adds to LIB_SRCS,
 # UNIT_TESTS and friends; this file only knows the pattern.
@@ -133,7 +134,9 @@ else
 endif
 
 test: all $(UNIT_BINS) $(BUILD)/bench/gen
-	@BUILD=$(BUILD) CI=$(CI) sh tests/run.sh $(UNIT_BINS)
+	@BUILD=$(BUILD) CI=$(CI) SANITIZE=$(SANITIZE) \
+	    CRASH_ROUNDS=$(or $(CRASH_ROUNDS),$(if $(filter 1,$(SANITIZE)),10,30)) \
+	    sh tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh --unit-only $(UNIT_BINS)

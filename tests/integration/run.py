@@ -82,45 +82,50 @@ SUMMARY = re.compile(r"^\S+: (\d+) tests, (\d+) failures, (\d+) errors, "
 
 
 def parallel(name, here, args):
-    """Runs the suite's files in args.jobs processes, the largest files
-    first into the least loaded one, and adds up their summaries.  The
-    last lines are those of a single run, for tests/run.sh."""
+    """Runs the suite's files in args.jobs processes at a time, one
+    process a file, the largest files first, each next file to the first
+    process that ends, and adds up their summaries.  The last lines are
+    those of a single run, for tests/run.sh; before them, the time each
+    file took."""
     files = sorted((f for f in os.listdir(here)
                     if f.startswith("test_") and f.endswith(".py")),
                    key=lambda f: -os.path.getsize(os.path.join(here, f)))
-    buckets = [[0, []] for _ in range(min(args.jobs, len(files)))]
-    for f in files:
-        b = min(buckets, key=lambda x: x[0])
-        b[0] += os.path.getsize(os.path.join(here, f))
-        b[1].append(f)
     t0 = time.monotonic()
-    procs = []
-    for _, chunk in buckets:
-        out = tempfile.TemporaryFile(mode="w+")
-        cmd = [sys.executable, os.path.abspath(sys.argv[0])] + chunk
-        if args.quiet:
-            cmd.append("-q")
-        procs.append((subprocess.Popen(cmd, stdout=out,
-                                       stderr=subprocess.STDOUT,
-                                       env=dict(os.environ, TEST_JOBS="1")),
-                      out))
+    todo, running, done = list(files), [], []
+    while todo or running:
+        while todo and len(running) < args.jobs:
+            f = todo.pop(0)
+            out = tempfile.TemporaryFile(mode="w+")
+            cmd = [sys.executable, os.path.abspath(sys.argv[0]), f]
+            if args.quiet:
+                cmd.append("-q")
+            running.append((subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT,
+                env=dict(os.environ, TEST_JOBS="1")), out, f,
+                time.monotonic()))
+        time.sleep(0.1)
+        for r in list(running):
+            if r[0].poll() is not None:
+                running.remove(r)
+                done.append(r + (time.monotonic() - r[3],))
     ran = failures = errors = skipped = 0
     ok = True
-    for p, out in procs:
-        rc = p.wait()
+    for p, out, f, _, took in done:
         out.seek(0)
         text = out.read()
         sys.stdout.write(text)
         m = SUMMARY.findall(text)
         if not m:
-            print("%s: a process ended without a summary (exit %d)" %
-                  (name, rc))
+            print("%s: %s ended without a summary (exit %d)" %
+                  (name, f, p.returncode))
             ok = False
             continue
-        n, f, e, s = (int(x) for x in m[-1])
-        ran, failures, errors, skipped = (ran + n, failures + f,
-                                          errors + e, skipped + s)
-        ok = ok and rc == 0
+        n, fl, e, sk = (int(x) for x in m[-1])
+        ran, failures, errors, skipped = (ran + n, failures + fl,
+                                          errors + e, skipped + sk)
+        ok = ok and p.returncode == 0
+    for *_, f, _, took in sorted(done, key=lambda d: -d[4]):
+        print("%s: %-28s %6.1f s" % (name, f, took))
     took = time.monotonic() - t0
     print("Ran %d tests in %.3fs" % (ran, took))
     print("%s (failures=%d, errors=%d, skipped=%d)" %
@@ -128,7 +133,7 @@ def parallel(name, here, args):
            failures, errors, skipped))
     print("%s: %d tests, %d failures, %d errors, %d skipped in %.1f s, "
           "%d processes" % (name, ran, failures, errors, skipped, took,
-                            len(procs)))
+                            args.jobs))
     return 0 if ok and failures + errors == 0 and ran > 0 else 1
 
 

@@ -601,12 +601,8 @@ class DeskBrowserTest(DaemonTestCase):
 
     @classmethod
     def setUpClass(cls):
-        from test_status_page import browser_missing, ensure_playwright
-        why = browser_missing() or ensure_playwright()
-        if why:
-            if os.environ.get("CI") == "true":
-                raise AssertionError("browser test cannot run: " + why)
-            raise unittest.SkipTest("browser test skipped: " + why)
+        from test_status_page import need_browser
+        need_browser()
         super().setUpClass()
 
     def test_journeys_in_chromium(self):
