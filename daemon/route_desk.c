@@ -396,10 +396,10 @@ route_desk_inbox(struct req *r)
  * default) before confirming.
  */
 static void
-extend_bound(struct req *r, xmlNodePtr root, xmlNodePtr rec,
+extend_bound(struct req *r, xmlNodePtr root, xmlNodePtr rec, const char *body,
     const char *const *names, int na)
 {
-	xmlChar *body = NULL, *rules = NULL, *due = NULL;
+	xmlChar *rules = NULL, *due = NULL;
 	xmlNodePtr n;
 	char until[11];
 	int i;
@@ -408,17 +408,14 @@ extend_bound(struct req *r, xmlNodePtr root, xmlNodePtr rec,
 		;
 	if (i == na || rec == NULL)
 		return;
-	if ((n = child(rec, "body")) != NULL)
-		body = xmlGetProp(n, BAD_CAST "code");
 	if ((n = child(rec, "rules")) != NULL)
 		rules = xmlNodeGetContent(n);
 	if ((n = child(rec, "due")) != NULL)
 		due = xmlNodeGetContent(n);
-	if (body && rules && due &&
+	if (*body && rules && due &&
 	    complaints_extend_bound(
-		r->h->cx, (char *)body, (char *)rules, (char *)due, until) == 0)
+		r->h->cx, body, (char *)rules, (char *)due, until) == 0)
 		xmlSetProp(root, BAD_CAST "extend-until", BAD_CAST until);
-	xmlFree(body);
 	xmlFree(rules);
 	xmlFree(due);
 }
@@ -463,9 +460,9 @@ case_page(struct req *r, unsigned status, struct post *x,
 		state = xmlNodeGetContent(n);
 	na = complaints_actions_allowed(r->who, body ? (char *)body : "",
 	    state ? (char *)state : "", names, ACTIONS_MAX);
+	extend_bound(r, root, rec, body ? (char *)body : "", names, na);
 	xmlFree(body);
 	xmlFree(state);
-	extend_bound(r, root, rec, names, na);
 	acts = xmlNewChild(root, NULL, BAD_CAST "actions", NULL);
 	for (int i = 0; acts != NULL && i < na; i++) {
 		n = xmlNewChild(acts, NULL, BAD_CAST "action", NULL);
