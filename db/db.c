@@ -313,9 +313,7 @@ static const char *const stmt_sql[ST__MAX] = {
 	"AND (?4 IS NULL OR c.accepted_at >= ?4) " \
 	"AND (?5 IS NULL OR c.accepted_at < ?5) " \
 	"AND (?8 IS NULL OR (c.overdue_at IS NOT NULL) = ?8) " \
-	"AND (?10 IS NULL OR c.subject_institution = ?10) " \
-	"AND (?11 IS NULL OR c.id IN (SELECT rowid FROM complaint_fts " \
-	"WHERE complaint_fts MATCH ?11)) "
+	"AND (?10 IS NULL OR c.subject_institution = ?10) "
 #define LIST_SELECT \
 	"SELECT " LIST_COLS "FROM complaint c JOIN body b ON b.id = " \
 	"c.body_id "
@@ -326,10 +324,12 @@ static const char *const stmt_sql[ST__MAX] = {
 	 * a body, complaint_overdue_due for the overdue of every body (the
 	 * escalation desk); tests/unit/test_db.c holds their plans.  A list
 	 * of every body beyond the overdue is the server's own (complaintctl
-	 * --data-dir) and reads the table.  A search keeps to the same
-	 * range and order, each row checked against the words' matches in
-	 * complaint_fts (read once per page): a common name ends the page
-	 * early, a rare one reads the body's range.
+	 * --data-dir) and reads the table.  A search is another order, the
+	 * newest registration first: the words' matches in complaint_fts by
+	 * rowid descending from the last row seen, each joined to its row
+	 * for the filters, so that a page reads the index's matches once and
+	 * stops at its last row (kept to the inbox's order, a common name's
+	 * tens of thousands of matches were gathered and sorted every page).
 	 */
 	[ST_LIST_KEY] = "SELECT open, due FROM complaint WHERE id = ?1",
 	[ST_LIST_OPEN_BODY] = LIST_SELECT
@@ -351,6 +351,13 @@ static const char *const stmt_sql[ST__MAX] = {
 	"WHERE c.open IS NULL AND "
 	"(c.due, c.id) < (?6, ?7) " LIST_FILTER
 	"ORDER BY c.due DESC, c.id DESC LIMIT ?9",
+	[ST_LIST_SEARCH] = "SELECT " LIST_COLS
+	"FROM complaint_fts f JOIN complaint c ON c.id = f.rowid "
+	"JOIN body b ON b.id = c.body_id "
+	"WHERE complaint_fts MATCH ?11 AND f.rowid < ?7 "
+	"AND (?1 IS NULL OR c.body_id = ?1) "
+	"AND (?8 IS NOT 1 OR c.open = 1) " LIST_FILTER
+	"ORDER BY f.rowid DESC LIMIT ?9",
 	/* The open entries of a body per assignee, and its officials
 	 * with none. */
 	[ST_WORKLOAD] =

@@ -333,7 +333,8 @@ int db_row_intact(struct db *, int64_t id, int *intact);
  * others, the latest due first; a page starts after the entry after_id
  * (0: the first page), so each page is a range of an index, however far
  * in.  search: words a person typed (complaints_fts_query), matched
- * against the applicant's name and the reasons.
+ * against the applicant's name and the reasons; a search lists the
+ * newest registration first (and pages from after_id down).
  */
 struct db_list_filter {
 	int64_t body_id;	 /* 0: all */

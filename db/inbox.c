@@ -6,9 +6,11 @@
  * date from the key (due, id) of the last row seen, then the others from
  * the latest due date down (db/db.c names the indexes).  Neither reads a
  * row it does not return unless a filter drops it, so the thousandth
- * page costs what the first does (no OFFSET).  A search is a filter of
- * the same ranges: the words' matches in the full-text index, read once
- * a page.
+ * page costs what the first does (no OFFSET).  A search is its own
+ * order, the newest registration first: the words' matches in the
+ * full-text index from the last row seen down, each joined to its row
+ * for the filters, so a page reads the matches once and stops at its
+ * last row.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -76,7 +78,9 @@ list_part(struct db *db, const struct db_list_filter *f, int open,
 	struct db_list_row r;
 	int rc;
 
-	if (f->body_id == 0 && f->overdue == 1)
+	if (f->search != NULL)
+		which = ST_LIST_SEARCH;
+	else if (f->body_id == 0 && f->overdue == 1)
 		which = ST_LIST_OVERDUE;
 	else if (f->body_id)
 		which = open ? ST_LIST_OPEN_BODY : ST_LIST_DONE_BODY;
@@ -92,7 +96,9 @@ list_part(struct db *db, const struct db_list_filter *f, int open,
 		sqlite3_bind_int64(st, 4, f->from);
 	if (f->to)
 		sqlite3_bind_int64(st, 5, f->to);
-	if (from != NULL) {
+	if (f->search != NULL)
+		sqlite3_bind_int64(st, 7, from != NULL ? from->id : INT64_MAX);
+	else if (from != NULL) {
 		sqlite3_bind_text(st, 6, from->due, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 7, from->id);
 	} else if (open) {
@@ -138,6 +144,9 @@ db_list(struct db *db, const struct db_list_filter *f,
 		if (!k.open)
 			parts &= DB_LIST_DONE;
 	}
+	/* A search is one part, newest first: open or not is a filter. */
+	if (f->search != NULL)
+		return list_part(db, f, 1, from, &n, cb, arg, &stop);
 	if (parts & DB_LIST_OPEN) {
 		rc = list_part(db, f, 1, from, &n, cb, arg, &stop);
 		if (rc != DB_OK || stop || n >= f->limit)

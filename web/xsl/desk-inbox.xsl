@@ -135,7 +135,7 @@
     <xsl:otherwise>
       <p class="count">
         <xsl:call-template name="tf">
-          <xsl:with-param name="k" select="'desk.inbox.count'"/>
+          <xsl:with-param name="k" select="concat('desk.inbox.count', substring('-search', 1, 7 * boolean(string($q/@q))))"/>
           <xsl:with-param name="n1" select="'n'"/><xsl:with-param name="v1" select="count(item)"/>
         </xsl:call-template>
       </p>
