@@ -331,11 +331,11 @@ separator(const unsigned char *p)
 }
 
 /*
- * Each word a quoted prefix, all of them required, so punctuation and
- * FTS5's own syntax lose their meaning.
+ * Each word quoted (a prefix when prefix is set), all of them required,
+ * so punctuation and FTS5's own syntax lose their meaning.
  */
 int
-complaints_fts_query(const char *text, char *q, size_t size)
+complaints_fts_query(const char *text, int prefix, char *q, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t n = 0, k;
@@ -357,7 +357,8 @@ complaints_fts_query(const char *text, char *q, size_t size)
 			q[n++] = (char)*p++;
 		}
 		q[n++] = '"';
-		q[n++] = '*';
+		if (prefix)
+			q[n++] = '*';
 	}
 	q[n] = '\0';
 	return words ? 0 : -1;

@@ -109,10 +109,11 @@ int complaints_state_parse(const char *, enum complaints_state *);
 /* Whether the state waits on the body (the column open, the inbox). */
 int complaints_state_open(enum complaints_state);
 /*
- * An FTS5 query from what a person typed: each word a quoted prefix,
- * all of them required.  -1 when no word is left or q is too short.
+ * An FTS5 query from what a person typed: each word quoted, a prefix
+ * when prefix is set, all of them required.  -1 when no word is left or
+ * q is too short.
  */
-int complaints_fts_query(const char *text, char *q, size_t size);
+int complaints_fts_query(const char *text, int prefix, char *q, size_t size);
 const char *complaints_action_name(enum complaints_action);
 /* Where an action leads from a state; -1 when it is not allowed. */
 int complaints_transition(enum complaints_action, enum complaints_state from,

@@ -297,11 +297,12 @@ complaints_directory_search(struct complaints *cx, const char *text, int limit,
 	struct search_ctx c;
 	struct xmlio_out o;
 	struct db *db;
-	char q[1024];
+	char q[1024], exact[1024];
 	int rc;
 
 	if (strlen(text) > 200 ||
-	    complaints_fts_query(text, q, sizeof(q)) == -1) {
+	    complaints_fts_query(text, 1, q, sizeof(q)) == -1 ||
+	    complaints_fts_query(text, 0, exact, sizeof(exact)) == -1) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-query",
 		    "give "
 		    "one or more words of "
@@ -316,7 +317,7 @@ complaints_directory_search(struct complaints *cx, const char *text, int limit,
 		xmlio_out_free(&o);
 		return -1;
 	}
-	rc = db_body_search(db, q, limit, body_out, &c);
+	rc = db_body_search(db, q, exact, limit, body_out, &c);
 	db_pool_put(cx->readers, db);
 	if (rc != DB_OK || c.failed || xmlio_out_finish(&o, out) == -1)
 		goto fail;

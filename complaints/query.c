@@ -674,7 +674,7 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	}
 	if (q->q != NULL) {
 		if (strlen(q->q) > 200 ||
-		    complaints_fts_query(q->q, search, sizeof(search)) == -1) {
+		    complaints_fts_query(q->q, 1, search, sizeof(search)) == -1) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
 			    "bad-parameter",
 			    "q: one or more words of the applicant's name "

@@ -422,7 +422,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "b.phones, b.district, b.services, b.parent_code, b.emails, "
 	    "b.sites, b.schedule FROM body_fts f "
 	    "JOIN body b ON b.id = f.rowid WHERE body_fts MATCH ?1 "
-	    "ORDER BY rank LIMIT ?2",
+	    "ORDER BY b.id IN (SELECT rowid FROM body_fts WHERE body_fts "
+	    "MATCH ?3) DESC, bm25(body_fts, 10.0, 10.0, 1.0) LIMIT ?2",
 	[ST_REPORT_SUM] = REPORT_SQL_SUM,
 	[ST_REPORT_WD] = REPORT_SQL_WD,
 	[ST_REPORT_OVERDUE] = REPORT_SQL_OVERDUE,

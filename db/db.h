@@ -425,8 +425,13 @@ struct db_body_row {
 	const char *district, *services, *parent_code;
 	const char *emails, *sites, *schedule;
 };
-/* Full-text search over names and addresses (an FTS5 query). */
-int db_body_search(struct db *, const char *query, int limit,
+/*
+ * Full-text search over names and addresses (FTS5 queries): the bodies
+ * matching query, those matching exact too first (the words typed whole:
+ * "school 14" puts No. 14 before No. 149), then by rank, a word in the
+ * name weighing ten times one in the address.
+ */
+int db_body_search(struct db *, const char *query, const char *exact, int limit,
     int (*cb)(void *, const struct db_body_row *), void *arg);
 
 /* One body with everything the directory says of it. */

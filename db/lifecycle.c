@@ -610,13 +610,14 @@ body_rows(struct db *db, sqlite3_stmt *st,
 }
 
 int
-db_body_search(struct db *db, const char *query, int limit,
+db_body_search(struct db *db, const char *query, const char *exact, int limit,
     int (*cb)(void *, const struct db_body_row *), void *arg)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_BODY_SEARCH);
 
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_text(st, 3, exact, -1, SQLITE_STATIC);
 	return body_rows(db, st, cb, arg);
 }
 

@@ -893,6 +893,11 @@ class LifecycleTest(LifecycleMixin, DaemonTestCase):
         # Part of an institution's name, in lower case.
         found = self.directory("14 жалпы білім")
         self.assertIn("school-14", [e.get("code") for e in found])
+        # A number typed whole comes before the numbers it begins
+        # (No. 14 before No. 149, whose "149" also begins with "14").
+        found = [e.get("code") for e in self.directory("мектеп 14")]
+        self.assertIn("school-149", found)
+        self.assertEqual(found[0], "school-14", found)
         self.assertEqual(self.directory("жоқмекемеатауы"), [])
 
     def test_directory_entry(self):
