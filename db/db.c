@@ -43,6 +43,21 @@ static const char *const insert_cols[] = {
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
+	/*
+	 * The full-text index of the complaints registered since the last
+	 * commit, once a transaction, just before it commits (db_commit):
+	 * FTS5 writes its pending terms out at every statement savepoint of
+	 * a transaction that touched it, so indexed row by row it wrote a
+	 * new segment per registration and merged them again.
+	 */
+	[ST_FTS_CATCH_UP] =
+	    "INSERT INTO complaint_fts(rowid, applicant, reasons) "
+	    "SELECT id, surname || ' ' || name || ' ' || "
+	    "coalesce(patronymic, ''), reasons FROM complaint "
+	    "WHERE id > (SELECT id FROM complaint_fts_mark) ORDER BY id",
+	[ST_FTS_MARK] = "UPDATE complaint_fts_mark SET id = (SELECT max(id) "
+			"FROM complaint) WHERE id < (SELECT max(id) FROM "
+			"complaint)",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_SAVEPOINT] = "SAVEPOINT job",
 	[ST_RELEASE] = "RELEASE job",
@@ -351,13 +366,14 @@ static const char *const stmt_sql[ST__MAX] = {
 	"WHERE c.open IS NULL AND "
 	"(c.due, c.id) < (?6, ?7) " LIST_FILTER
 	"ORDER BY c.due DESC, c.id DESC LIMIT ?9",
-	[ST_LIST_SEARCH] = "SELECT " LIST_COLS
-	"FROM complaint_fts f JOIN complaint c ON c.id = f.rowid "
-	"JOIN body b ON b.id = c.body_id "
-	"WHERE complaint_fts MATCH ?11 AND f.rowid < ?7 "
-	"AND (?1 IS NULL OR c.body_id = ?1) "
-	"AND (?8 IS NOT 1 OR c.open = 1) " LIST_FILTER
-	"ORDER BY f.rowid DESC LIMIT ?9",
+	[ST_LIST_SEARCH] =
+	    "SELECT " LIST_COLS
+	    "FROM complaint_fts f JOIN complaint c ON c.id = f.rowid "
+	    "JOIN body b ON b.id = c.body_id "
+	    "WHERE complaint_fts MATCH ?11 AND f.rowid < ?7 "
+	    "AND (?1 IS NULL OR c.body_id = ?1) "
+	    "AND (?8 IS NOT 1 OR c.open = 1) " LIST_FILTER
+	    "ORDER BY f.rowid DESC LIMIT ?9",
 	/* The open entries of a body per assignee, and its officials
 	 * with none. */
 	[ST_WORKLOAD] =
@@ -898,6 +914,28 @@ static const char *const migrations[] = {
 	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||"
 	"  coalesce(new.patronymic, ''), new.reasons);"
 	"  END;",
+	/*
+	 * 17: the full-text index is brought up to date once a transaction,
+	 * before it commits (ST_FTS_CATCH_UP, db_commit), from the complaints
+	 * above its mark, instead of by a trigger per row; a correction of
+	 * a name or the reasons still replaces the entry at once, when the
+	 * complaint was indexed already.
+	 */
+	"CREATE TABLE complaint_fts_mark (id INTEGER NOT NULL);"
+	"INSERT INTO complaint_fts_mark SELECT coalesce(max(id), 0)"
+	"  FROM complaint;"
+	"DROP TRIGGER complaint_fts_ins;"
+	"DROP TRIGGER complaint_fts_upd;"
+	"CREATE TRIGGER complaint_fts_upd AFTER UPDATE OF surname, name,"
+	"  patronymic, reasons ON complaint"
+	"  WHEN old.id <= (SELECT id FROM complaint_fts_mark) BEGIN"
+	"  INSERT INTO complaint_fts(complaint_fts, rowid, applicant, reasons)"
+	"  VALUES ('delete', old.id, old.surname || ' ' || old.name || ' ' ||"
+	"  coalesce(old.patronymic, ''), old.reasons);"
+	"  INSERT INTO complaint_fts(rowid, applicant, reasons)"
+	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||"
+	"  coalesce(new.patronymic, ''), new.reasons);"
+	"  END;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1053,9 +1091,20 @@ db_begin(struct db *db)
 	return exec_simple(db, ST_BEGIN);
 }
 
+/*
+ * Commits the transaction, the full-text index brought up to date first
+ * in it: a complaint is searchable from the commit that makes it visible,
+ * and a commit that cannot index does not commit (the caller rolls back).
+ */
 int
 db_commit(struct db *db)
 {
+	int rc;
+
+	if ((db->flags & DB_OPEN_WRITE) &&
+	    ((rc = exec_simple(db, ST_FTS_CATCH_UP)) != DB_OK ||
+		(rc = exec_simple(db, ST_FTS_MARK)) != DB_OK))
+		return rc;
 	return exec_simple(db, ST_COMMIT);
 }
 

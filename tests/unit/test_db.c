@@ -773,6 +773,86 @@ inbox_search_folds_case(void **state)
 	}
 }
 
+/* How many complaints the full-text index finds for query q. */
+static int
+fts_hits(struct db *db, const char *q)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(db->h,
+			     "SELECT count(*) FROM complaint_fts "
+			     "WHERE complaint_fts MATCH ?1",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * The full-text index is brought up to date once a transaction, when it
+ * commits: a complaint is found from its commit on, one written outside
+ * db_commit at the next commit, a name corrected before the commit is
+ * indexed as corrected, and one corrected after as well (no stale word).
+ */
+static void
+fts_at_commit(void **state)
+{
+	struct fx *f = *state;
+	struct db_complaint c;
+	struct db_body b;
+	uint8_t h[32];
+	int64_t id, id2;
+	char sql[160];
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &b), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	fill(&c, "2026-000000001-5", b.id, 1);
+	c.surname = "Жұмабаева";
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h), DB_OK);
+	fill(&c, "2026-000000002-1", b.id, 2);
+	c.surname = "Оспанов";
+	assert_int_equal(db_complaint_insert(f->db, &c, &id2, h), DB_OK);
+	/* Corrected in the same transaction, before it is indexed. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE complaint SET surname = 'Оспанова' WHERE id = %lld",
+	    (long long)id2);
+	assert_int_equal(sqlite3_exec(f->db->h, sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(fts_hits(f->db, "\"жұмабаева\""), 0);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_int_equal(fts_hits(f->db, "\"жұмабаева\""), 1);
+	assert_int_equal(fts_hits(f->db, "\"оспанова\""), 1);
+	assert_int_equal(fts_hits(f->db, "\"оспанов\""), 0);
+	assert_int_equal(fts_hits(f->db, "\"абаев\""), 0);
+
+	/* Corrected after its commit: the entry is replaced at once. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE complaint SET surname = 'Абаева' WHERE id = %lld",
+	    (long long)id);
+	assert_int_equal(sqlite3_exec(f->db->h, sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(fts_hits(f->db, "\"жұмабаева\""), 0);
+	assert_int_equal(fts_hits(f->db, "\"абаева\""), 1);
+
+	/* Written with no db_commit (autocommit): found from the next. */
+	fill(&c, "2026-000000003-8", b.id, 3);
+	c.surname = "Сейітқали";
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h), DB_OK);
+	assert_int_equal(fts_hits(f->db, "\"сейітқали\""), 0);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_int_equal(fts_hits(f->db, "\"сейітқали\""), 1);
+	/* Nothing new: a commit indexes nothing twice. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_int_equal(fts_hits(f->db, "\"сейітқали\""), 1);
+	assert_int_equal(fts_hits(f->db, "\"ерлан\""), 3);
+}
+
 int
 main(void)
 {
@@ -794,6 +874,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(inbox_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    inbox_search_folds_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(fts_at_commit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
