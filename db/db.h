@@ -697,6 +697,7 @@ struct db_report_trace_row {
 	int service;
 	int64_t at;
 	const char *action, *state, *day;
+	int overdue; /* open and past its due date now */
 };
 int db_report_trace(struct db *, const struct db_report_q *,
     int (*cb)(void *, const struct db_report_trace_row *), void *);

@@ -132,6 +132,7 @@ static const struct db_col trace_cols[] = {
 	DB_COL(TEXT, struct db_report_trace_row, action),
 	DB_COL(TEXT, struct db_report_trace_row, state),
 	DB_COL(TEXT, struct db_report_trace_row, day),
+	DB_COL(INT, struct db_report_trace_row, overdue),
 };
 
 /* Binds the trace's query but its window (?9, ?10, ?11, ?12). */

@@ -406,7 +406,8 @@
 	"WHEN ?1 = 'appealed' THEN 'appeal' ELSE 'decide' END"
 #define REPORT_SQL_TRACE \
 	"SELECT r.event_id, c.talon, b.code, c.service, r.at, r.action, " \
-	"c.state, r.day FROM report_event r JOIN complaint c ON c.id = " \
+	"c.state, r.day, c.open IS 1 AND c.overdue_at IS NOT NULL " \
+	"FROM report_event r JOIN complaint c ON c.id = " \
 	"r.complaint_id JOIN body b ON b.id = c.body_id WHERE r.at >= ?11 " \
 	"AND r.at < ?12 AND r.action LIKE " REPORT_TRACE_ACTION \
 	" AND r.event_id > ?9 AND CASE ?1 " \
@@ -441,7 +442,7 @@
 /* The open overdue complaints behind "overdue now", as trace rows. */
 #define REPORT_SQL_TRACE_OVERDUE \
 	"SELECT r.id, r.talon, b.code, r.service, r.overdue_at, 'overdue', " \
-	"r.state, r.day FROM (" REPORT_OVERDUE_NOW "AND c.id > ?9 AND " \
+	"r.state, r.day, 1 FROM (" REPORT_OVERDUE_NOW "AND c.id > ?9 AND " \
 	"?1 = 'overdue-now') r JOIN body b ON b.id = " \
 	"r.body_id WHERE 1 " REPORT_TRACE_FILTER "ORDER BY r.id LIMIT ?10"
 

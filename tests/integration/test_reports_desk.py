@@ -89,7 +89,32 @@ class DeskReportsTest(tr.Journal, DaemonTestCase):
         b = Browser(self.daemon, lang)
         b.sign_in({"desk": "desk.mop", "admin": "admin"}.get(
             role, "%s.%s" % (role, body)))
+        b.role, b.body = role, body
         return b
+
+    def readable(self, b):
+        """The talons b's account may open, from the rows: a registrar
+        or head those of its body and the bodies below it,
+        the escalation desk those at its own body and the open ones past
+        their due date, an administrator none."""
+        rows = self.daemon.query(
+            "SELECT c.talon, b.code, c.open IS 1 AND c.overdue_at IS NOT "
+            "NULL FROM complaint c JOIN body b ON b.id = c.body_id")
+        if b.role == "admin":
+            return set()
+        if b.role == "desk":
+            return {t for t, code, od in rows if code == b.body or od}
+        parent = dict(self.daemon.query("SELECT code, parent_code FROM body"))
+
+        def within(code):
+            while code:
+                if code == b.body:
+                    return True
+                code = parent.get(code)
+            return False
+        # A figure of the body appealed against counts the appeal too,
+        # whose complaint is at the body above: listed, not opened.
+        return {t for t, code, _ in rows if within(code)}
 
     def page(self, b, path, status=200):
         r = b.get(path)
@@ -138,6 +163,7 @@ class DeskReportsTest(tr.Journal, DaemonTestCase):
         self.assertEqual([c[1].strip() for c in t["head"][1:]], names)
         self.assertTrue(all(c[2] == "col" for c in t["head"]))
         followed = 0
+        may = self.readable(b)
         for row in t["rows"]:
             head, cells = row[0], row[1:]
             self.assertEqual((head[0], head[2]), ("th", "row"))
@@ -162,7 +188,11 @@ class DeskReportsTest(tr.Journal, DaemonTestCase):
                 for lr in listed:
                     talon = lr[0][1].strip()
                     self.assertIn(talon, self.entries)
-                    self.assertEqual(lr[0][4], "/desk/complaints/" + talon)
+                    # A row links its case only when the reader may
+                    # open it.
+                    self.assertEqual(
+                        lr[0][4], "/desk/complaints/" + talon
+                        if talon in may else None, (b.role, talon))
                 followed += len(listed)
         self.assertEqual(set(want) - keys, set())
         return followed, r
@@ -204,6 +234,16 @@ class DeskReportsTest(tr.Journal, DaemonTestCase):
             with self.subTest(group=g):
                 self.check_cells(b, g)
         self.check_cells(b, "month", "almaty-bostandyk")
+        # What the list links opens; what it does not is refused.
+        rows = self.trace_rows(b, "/desk/reports/complaints?figure="
+                               "received&from=%s&to=%s" % (tr.FROM, tr.TO))
+        linked = [lr[0][4] for lr in rows if lr[0][4]]
+        plain = [lr[0][1].strip() for lr in rows if not lr[0][4]]
+        self.assertTrue(plain)
+        for href in linked[:3]:
+            self.page(b, href)
+        for talon in plain[:3]:
+            self.assertEqual(b.get("/desk/complaints/" + talon).status, 403)
 
     # --- Scope --------------------------------------------------------------
 

@@ -86,7 +86,12 @@
         <tbody>
           <xsl:for-each select="$tr/complaint">
             <tr>
-              <th scope="row"><a href="/desk/complaints/{@talon}"><xsl:value-of select="@talon"/></a></th>
+              <th scope="row">
+                <xsl:choose>
+                  <xsl:when test="@readable = 'false'"><xsl:value-of select="@talon"/></xsl:when>
+                  <xsl:otherwise><a href="/desk/complaints/{@talon}"><xsl:value-of select="@talon"/></a></xsl:otherwise>
+                </xsl:choose>
+              </th>
               <td><time datetime="{@day}"><xsl:call-template name="date"><xsl:with-param name="iso" select="string(@day)"/></xsl:call-template></time></td>
               <td>
                 <xsl:choose>
