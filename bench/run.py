@@ -73,9 +73,12 @@ DATA = os.path.join(BENCH, "data")
 SCHEMAS = os.path.join(REPO, "schemas")
 PASSWORD = "bench-password-1234-Әйгерім"
 
+# The bodies registrations go to today: the ministry is the Ministry of
+# Enlightenment (no account opens at the Ministry of Education and
+# Science, which ended in 2022: its documents were answered 401).
 BODIES = ["almaty-alatau", "almaty-almaly", "almaty-auezov",
           "almaty-bostandyk", "almaty-zhetysu", "almaty-medeu",
-          "almaty-turksib", "almaty-edu", "mes"]
+          "almaty-turksib", "almaty-edu", "mop"]
 BODY_WEIGHTS = [14, 13, 16, 15, 12, 11, 11, 6, 2]
 
 START_TIMEOUT = 60.0
