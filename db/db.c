@@ -484,6 +484,18 @@ static const char *const stmt_sql[ST__MAX] = {
 	"DROP TABLE staff;" \
 	"ALTER TABLE staff_new RENAME TO staff;"
 
+/* The body of complaint_fts_upd (migrations 16 and 17): the entry of
+ * the row as it was out, as it is in. */
+#define COMPLAINT_FTS_REPLACE \
+	"  INSERT INTO complaint_fts(complaint_fts, rowid, applicant, " \
+	"reasons)" \
+	"  VALUES ('delete', old.id, old.surname || ' ' || old.name || ' ' ||" \
+	"  coalesce(old.patronymic, ''), old.reasons);" \
+	"  INSERT INTO complaint_fts(rowid, applicant, reasons)" \
+	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||" \
+	"  coalesce(new.patronymic, ''), new.reasons);" \
+	"  END;"
+
 static const char *const migrations[] = {
 	/* 1: bodies, journal, attachments, the event chain. */
 	"CREATE TABLE body ("
@@ -906,14 +918,7 @@ static const char *const migrations[] = {
 	"  coalesce(new.patronymic, ''), new.reasons);"
 	"  END;"
 	"CREATE TRIGGER complaint_fts_upd AFTER UPDATE OF surname, name,"
-	"  patronymic, reasons ON complaint BEGIN"
-	"  INSERT INTO complaint_fts(complaint_fts, rowid, applicant, reasons)"
-	"  VALUES ('delete', old.id, old.surname || ' ' || old.name || ' ' ||"
-	"  coalesce(old.patronymic, ''), old.reasons);"
-	"  INSERT INTO complaint_fts(rowid, applicant, reasons)"
-	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||"
-	"  coalesce(new.patronymic, ''), new.reasons);"
-	"  END;",
+	"  patronymic, reasons ON complaint BEGIN" COMPLAINT_FTS_REPLACE,
 	/*
 	 * 17: the full-text index is brought up to date once a transaction,
 	 * before it commits (ST_FTS_CATCH_UP, db_commit), from the complaints
@@ -928,14 +933,8 @@ static const char *const migrations[] = {
 	"DROP TRIGGER complaint_fts_upd;"
 	"CREATE TRIGGER complaint_fts_upd AFTER UPDATE OF surname, name,"
 	"  patronymic, reasons ON complaint"
-	"  WHEN old.id <= (SELECT id FROM complaint_fts_mark) BEGIN"
-	"  INSERT INTO complaint_fts(complaint_fts, rowid, applicant, reasons)"
-	"  VALUES ('delete', old.id, old.surname || ' ' || old.name || ' ' ||"
-	"  coalesce(old.patronymic, ''), old.reasons);"
-	"  INSERT INTO complaint_fts(rowid, applicant, reasons)"
-	"  VALUES (new.id, new.surname || ' ' || new.name || ' ' ||"
-	"  coalesce(new.patronymic, ''), new.reasons);"
-	"  END;",
+	"  WHEN old.id <= (SELECT id FROM complaint_fts_mark) "
+	"BEGIN" COMPLAINT_FTS_REPLACE,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -732,13 +732,31 @@ inbox_plans(void **state)
 	}
 }
 
+/* How many complaints the full-text index finds for query q. */
+static int
+fts_hits(struct db *db, const char *q)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(db->h,
+			     "SELECT count(*) FROM complaint_fts "
+			     "WHERE complaint_fts MATCH ?1",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* The full-text index folds the case of Kazakh and Russian letters and
  * keeps their own letters apart (ү is not у). */
 static void
 inbox_search_folds_case(void **state)
 {
 	struct fx *f = *state;
-	sqlite3_stmt *st;
 	static const struct {
 		const char *q;
 		int hits;
@@ -759,37 +777,11 @@ inbox_search_folds_case(void **state)
 			     NULL, NULL, NULL),
 	    SQLITE_OK);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(sqlite3_prepare_v2(f->db->h,
-				     "SELECT count(*) FROM complaint_fts "
-				     "WHERE complaint_fts MATCH ?1",
-				     -1, &st, NULL),
-		    SQLITE_OK);
-		sqlite3_bind_text(st, 1, cases[i].q, -1, SQLITE_STATIC);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		if (sqlite3_column_int(st, 0) != cases[i].hits)
-			fail_msg("%s: %d hits", cases[i].q,
-			    sqlite3_column_int(st, 0));
-		sqlite3_finalize(st);
+		int n = fts_hits(f->db, cases[i].q);
+
+		if (n != cases[i].hits)
+			fail_msg("%s: %d hits", cases[i].q, n);
 	}
-}
-
-/* How many complaints the full-text index finds for query q. */
-static int
-fts_hits(struct db *db, const char *q)
-{
-	sqlite3_stmt *st;
-	int n;
-
-	assert_int_equal(sqlite3_prepare_v2(db->h,
-			     "SELECT count(*) FROM complaint_fts "
-			     "WHERE complaint_fts MATCH ?1",
-			     -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 /*
@@ -820,8 +812,8 @@ fts_at_commit(void **state)
 	snprintf(sql, sizeof(sql),
 	    "UPDATE complaint SET surname = 'Оспанова' WHERE id = %lld",
 	    (long long)id2);
-	assert_int_equal(sqlite3_exec(f->db->h, sql, NULL, NULL, NULL),
-	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(f->db->h, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(fts_hits(f->db, "\"жұмабаева\""), 0);
 	assert_int_equal(db_commit(f->db), DB_OK);
 	assert_int_equal(fts_hits(f->db, "\"жұмабаева\""), 1);
@@ -833,8 +825,8 @@ fts_at_commit(void **state)
 	snprintf(sql, sizeof(sql),
 	    "UPDATE complaint SET surname = 'Абаева' WHERE id = %lld",
 	    (long long)id);
-	assert_int_equal(sqlite3_exec(f->db->h, sql, NULL, NULL, NULL),
-	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(f->db->h, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(fts_hits(f->db, "\"жұмабаева\""), 0);
 	assert_int_equal(fts_hits(f->db, "\"абаева\""), 1);
 
