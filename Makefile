@@ -20,6 +20,7 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 SBINDIR  ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/complaints
 MANDIR   ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share/complaints
 SYSCONFDIR ?= $(PREFIX)/etc
@@ -29,6 +30,9 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 PKGS     := libmicrohttpd sqlite3 libxml-2.0 libcurl libsodium
+# What only the drawing links (DRAW_SRCS: the renderer program, and the
+# tools and tests that draw in their own process); never the daemon.
+DRAW_PKGS :=
 
 # The Debian packages the build and the tests need: the one list.
 # chromium, nodejs and npm run the status page's browser test
@@ -69,14 +73,16 @@ export UBSAN_OPTIONS ?= print_stacktrace=1
 endif
 BUILD ?= build
 
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DRAW_PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+DRAW_LIBS  = $(shell $(PKG_CONFIG) --libs $(DRAW_PKGS)) -lpthread -lm
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) $(FEATURES) \
-	-DDATADIR='"$(DATADIR)"' \
+	-DDATADIR='"$(DATADIR)"' -DNOTIFY_RENDERER_DIR='"$(LIBEXECDIR)"' \
 	-DSYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP $(CPPFLAGS) $(CFLAGS)
 ALL_LIBS   = $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS   :=
+DRAW_SRCS  :=
 FEATURES   :=
 DAEMON_SRCS :=
 CTL_SRCS   :=
@@ -96,6 +102,8 @@ DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS   := $(UNIT_TESTS:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA        := $(BUILD)/libcomplaints.a
+DRAW_OBJS   := $(DRAW_SRCS:%.c=$(BUILD)/%.o)
+DRAW_LIBA   := $(BUILD)/libcomplaints-draw.a
 
 .PHONY: all check test run install lint bench fuzz deps clean unit integration
 all: $(BUILD)/complaintsd $(BUILD)/complaintctl $(EXTRA_BINS)
@@ -108,15 +116,21 @@ $(LIBA): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(DRAW_LIBA): $(DRAW_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 $(BUILD)/complaintsd: $(DAEMON_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 $(BUILD)/complaintctl: $(CTL_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+# A test that draws in its own process calls notify_draw_here().
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(DRAW_LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(TEST_LDFLAGS_$*) $(ALL_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(DRAW_LIBA) $(LIBA) $(TEST_LDFLAGS_$*) \
+		$(ALL_LIBS) $(DRAW_LIBS) -lcmocka
 
 deps:
 	@sh tools/deps.sh $(DEPS)
@@ -154,7 +168,7 @@ run: deps
 	./$(BUILD)/complaintsd -d -f run/complaintsd.conf
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/schemas/data \
 		$(DESTDIR)$(DATADIR)/web/lang $(DESTDIR)$(DATADIR)/web/xsl \
@@ -163,6 +177,7 @@ install: all
 		$(DESTDIR)$(SBINDIR)/
 	install -m 755 $(BUILD)/complaintctl $(BUILD)/complaints-import \
 		$(DESTDIR)$(BINDIR)/
+	install -m 755 $(BUILD)/complaints-render $(DESTDIR)$(LIBEXECDIR)/
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	for f in schemas/data/*.xml; do [ -f "$$f" ] && \
 		install -m 644 "$$f" $(DESTDIR)$(DATADIR)/schemas/data/; done; true
@@ -177,7 +192,8 @@ install: all
 lint:
 	mandoc -Tlint -W warning $(MAN_PAGES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--inline-suppr -I. $(LIB_SRCS) $(DAEMON_SRCS) $(CTL_SRCS)
+		--inline-suppr -I. $(LIB_SRCS) $(DAEMON_SRCS) $(CTL_SRCS) \
+		$(DRAW_SRCS) notify/render.c
 
 clean:
 	rm -rf build build-san

@@ -42,6 +42,7 @@ static const struct opt opts[] = {
 	S(data_dir, "/var/lib/complaints"),
 	S(user, ""),
 	S(group, ""),
+	S(renderer, ""),
 	I(renderer_timeout, 30, 1, 600),
 	S(schema_dir, DATADIR "/schemas"),
 	S(web_dir, DATADIR "/web"),

@@ -15,6 +15,7 @@ struct conf {
 	char *data_dir;
 	char *user;
 	char *group;
+	char *renderer; /* the renderer program; "": found (notify/) */
 	long long renderer_timeout;
 	char *schema_dir;
 	char *web_dir;

@@ -8,8 +8,9 @@
  * worker could draw a letter itself); open the storage; drop privileges;
  * serve.  SIGTERM and SIGINT drain the
  * requests in flight and exit; SIGHUP is reserved for reloading
- * reference data.  "complaintsd -R" is the renderer process itself
- * (notify/renderer.c), started by the daemon, never by hand.
+ * reference data.  The renderer is a program of its own,
+ * complaints-render (notify/render.c), so that this process maps none
+ * of the PDF libraries.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,8 +166,6 @@ main(int argc, char *argv[])
 	pthread_t watchdog;
 	enum log_level lvl;
 
-	if (argc == 2 && strcmp(argv[1], "-R") == 0)
-		notify_renderer_serve();
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
 		switch (ch) {
 		case 'd':
@@ -261,6 +260,7 @@ main(int argc, char *argv[])
 	log_init("complaintsd", debug, lvl);
 
 	memset(&rc, 0, sizeof(rc));
+	rc.exe = conf.renderer[0] ? conf.renderer : NULL;
 	rc.uid = priv.uid;
 	rc.gid = priv.gid;
 	rc.timeout = (int)conf.renderer_timeout;

@@ -180,7 +180,8 @@ chroot "$root" stat -c 'check-package: %n %U:%G %a' /var/lib/complaints
     "_complaints:750" ] ||
     { echo "check-package: /var/lib/complaints is not _complaints 0750" >&2
 	exit 1; }
-for b in usr/sbin/complaintsd usr/bin/complaintctl; do
+for b in usr/sbin/complaintsd usr/bin/complaintctl \
+    usr/libexec/complaints/complaints-render; do
 	if chroot "$root" ldd "/$b" | grep -q 'not found'; then
 		chroot "$root" ldd "/$b" >&2
 		echo "check-package: $b misses libraries" >&2

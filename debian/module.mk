@@ -24,7 +24,7 @@ deb:
 	@echo "deb: $(DEB_FILE)"
 
 check-deb: deb
-	@sh debian/check-build-depends.sh debian/control $(sort $(PKGS))
+	@sh debian/check-build-depends.sh debian/control $(sort $(PKGS) $(DRAW_PKGS))
 	lintian --fail-on error --display-info --show-overrides \
 		$(DEB_FILE)
 	@sh debian/verify-units.sh $(DEB_FILE)

@@ -1,4 +1,4 @@
-/* Small helpers the notify files share: messages, UTF-8, dates. */
+/* Small helpers the notify files share: messages, UTF-8, dates, names, a register's row. */
 #include <stdio.h>
 #include <string.h>
 
@@ -34,4 +34,33 @@ notify_result_str(enum notify_result r)
 		return "permanent failure";
 	}
 	return "unknown";
+}
+
+int
+notify_full_name(const struct notify_letter *l, struct buf *out)
+{
+	const char *part[3] = { l->surname, l->name, l->patronymic };
+	int n = 0;
+
+	for (int i = 0; i < 3; i++) {
+		if (part[i] == NULL || *part[i] == '\0')
+			continue;
+		if ((n++ && buf_puts(out, " ") == -1) ||
+		    buf_puts(out, part[i]) == -1)
+			return -1;
+	}
+	return n ? 0 : -1;
+}
+
+int
+notify_register_row_ok(const struct notify_register_row *r)
+{
+	const char *s[] = { r->out_number, r->addressee, r->address, r->talon };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i] != NULL &&
+		    (strlen(s[i]) > NOTIFY_VALUE_MAX ||
+			!notify_utf8_text(s[i], strlen(s[i]))))
+			return 0;
+	return 1;
 }

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "notify/notify_int.h"
+#include "notify/draw_int.h"
 
 #define PAGE_W	    210.0
 #define PAGE_H	    297.0
@@ -219,7 +219,7 @@ paginate(cairo_t *cr, const struct notify_letter *l, PangoLayout *lay, int draw,
 }
 
 int
-notify_letter_pdf(const struct notify_letter *l, const char *text,
+notify_letter_draw(const struct notify_letter *l, const char *text,
     struct buf *pdf, char *err, size_t errlen)
 {
 	struct notify_pdf p;
@@ -227,21 +227,6 @@ notify_letter_pdf(const struct notify_letter *l, const char *text,
 	PangoLayout *lay = NULL;
 	int rc = -1, pages;
 
-	if (l->reference == NULL) {
-		/* The letterhead's texts, from the catalogues, first. */
-		struct notify_letter c = *l;
-		struct buf labels;
-
-		buf_init(&labels, 4 * NOTIFY_VALUE_MAX);
-		rc = notify_letter_labels(l, &labels, &c.head_line,
-			 &c.reference, &c.qr_caption, err, errlen) == -1 ?
-		    -1 :
-		    notify_letter_pdf(&c, text, pdf, err, errlen);
-		buf_free(&labels);
-		return rc;
-	}
-	if (notify_renderer_active())
-		return notify_renderer_letter(l, text, pdf, err, errlen);
 	buf_init(&name, 3 * NOTIFY_VALUE_MAX);
 	if (notify_full_name(l, &name) == -1) {
 		errf(err, errlen, "notify: letter: no addressee name");

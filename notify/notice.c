@@ -47,22 +47,6 @@ static const struct fact facts[] = {
 	FACT("body-phones", body_phones),
 };
 
-int
-notify_full_name(const struct notify_letter *l, struct buf *out)
-{
-	const char *part[3] = { l->surname, l->name, l->patronymic };
-	int n = 0;
-
-	for (int i = 0; i < 3; i++) {
-		if (part[i] == NULL || *part[i] == '\0')
-			continue;
-		if ((n++ && buf_puts(out, " ") == -1) ||
-		    buf_puts(out, part[i]) == -1)
-			return -1;
-	}
-	return n ? 0 : -1;
-}
-
 static int
 lang_of(const char *code, enum web_lang *out)
 {

@@ -91,8 +91,8 @@ struct notify_letter {
 };
 
 /* Caps of what the renderers accept and produce. */
-#define NOTIFY_VALUE_MAX  (16 * 1024)	    /* one field of a letter */
-#define NOTIFY_PDF_MAX	  (8 * 1024 * 1024) /* a PDF we write */
+#define NOTIFY_VALUE_MAX (16 * 1024)	   /* one field of a letter */
+#define NOTIFY_PDF_MAX	 (8 * 1024 * 1024) /* a PDF we write */
 
 /*
  * The notice's subject and text in its language (kk, ru or en): its
@@ -291,8 +291,9 @@ int notify_register_csv(
 #define NOTIFY_RENDERER (-3)
 
 struct notify_renderer_conf {
-	const char *exe;	/* the program to run with -R; NULL:
-					   this process's own */
+	const char *exe;	/* the renderer program; NULL:
+					   complaints-render beside this
+					   program, else the installed one */
 	uid_t uid;		/* the child's user and group when */
 	gid_t gid;		/* started by root; -1: keep */
 	int timeout;		/* seconds an exchange may take in
@@ -314,11 +315,12 @@ void notify_renderer_stop(void);
 /* The child's pid, 0 when none is running. */
 int notify_renderer_pid(void);
 /*
- * The child's life, for "complaintsd -R": reads its orders from fd 3,
- * drops privileges, loads fonts, confines itself and serves.  Never
- * returns.
+ * From now on, without a renderer process, this process's PDF functions
+ * draw here: for the tools and tests.  Defined in the drawing library
+ * (libcomplaints-draw.a: cairo, pango, libqrencode), which the daemon
+ * never links; it draws in the renderer program, complaints-render.
  */
-int notify_renderer_serve(void) __attribute__((noreturn));
+void notify_draw_here(void);
 
 /* --- The outbox worker (outbox.c) --- */
 

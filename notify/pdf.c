@@ -11,7 +11,7 @@
 #include <cairo-pdf.h>
 #include <qrencode.h>
 
-#include "notify/notify_int.h"
+#include "notify/draw_int.h"
 
 #define QR_QUIET 4 /* modules of white around the code */
 

@@ -1,14 +1,12 @@
 /*
- * The postal register: the list of letters a body hands to the post
- * office on a day, with outgoing number, addressee, address and talon.
- * A PDF to print and sign, and CSV for the post office's software or a
- * spreadsheet.
+ * The postal register's PDF: the list of letters a body hands to the
+ * post office on a day, with outgoing number, addressee, address and
+ * talon, to print and sign (its labels and its CSV: documents.c).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "notify/notify_int.h"
-#include "web/web.h"
+#include "notify/draw_int.h"
 
 #define REG_W	   210.0 /* A4 portrait, mm */
 #define REG_H	   297.0
@@ -39,70 +37,8 @@ enum {
 	L_RECEIVED,
 	L_SIGNATURE
 };
-static const char *const label_keys[NOTIFY_REG_LABELS] = { "register.title",
-	"register.no", "register.out-number", "register.addressee",
-	"register.address", "register.talon", "register.total",
-	"register.handed", "register.received", "register.signature" };
 _Static_assert(L_SIGNATURE + 1 == NOTIFY_REG_LABELS, "a key a label");
-
-/*
- * The labels from the catalogues into store, label[] pointing there.
- * -1 with the missing key named.
- */
-static int
-labels_from_catalogues(
-    const char **label, struct buf *store, char *err, size_t errlen)
-{
-	struct buf kk, ru;
-	const char *a, *b;
-	size_t off[NOTIFY_REG_LABELS];
-	int rc = -1;
-
-	buf_init(&kk, 16384);
-	buf_init(&ru, 16384);
-	if (web_texts(WEB_KK, label_keys, NOTIFY_REG_LABELS, &kk, err,
-		errlen) == -1 ||
-	    web_texts(
-		WEB_RU, label_keys, NOTIFY_REG_LABELS, &ru, err, errlen) == -1)
-		goto out;
-	a = kk.data;
-	b = ru.data;
-	for (int i = 0; i < NOTIFY_REG_LABELS; i++) {
-		int one_line = i >= L_TOTAL;
-
-		off[i] = store->len;
-		if (buf_puts(store, a) == -1 ||
-		    (strcmp(a, b) != 0 &&
-			buf_printf(store, "%s%s", one_line ? " / " : "\n", b) ==
-			    -1) ||
-		    buf_add(store, "", 1) == -1) {
-			errf(err, errlen, "notify: register: labels too long");
-			goto out;
-		}
-		a += strlen(a) + 1;
-		b += strlen(b) + 1;
-	}
-	for (int i = 0; i < NOTIFY_REG_LABELS; i++)
-		label[i] = store->data + off[i];
-	rc = 0;
-out:
-	buf_free(&kk);
-	buf_free(&ru);
-	return rc;
-}
-
-static int
-row_ok(const struct notify_register_row *r)
-{
-	const char *s[] = { r->out_number, r->addressee, r->address, r->talon };
-
-	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		if (s[i] != NULL &&
-		    (strlen(s[i]) > NOTIFY_VALUE_MAX ||
-			!notify_utf8_text(s[i], strlen(s[i]))))
-			return 0;
-	return 1;
-}
+_Static_assert(L_TOTAL == NOTIFY_REG_LABELS - 4, "the last four on a line");
 
 /*
  * Lays out one row of cells; draws it at y when draw is set.  Returns
@@ -154,26 +90,6 @@ page_footer(cairo_t *cr, int page)
 }
 
 int
-notify_register_pdf(const struct notify_register_row *rows, size_t n,
-    const char *body_name, const char *date, struct buf *pdf, char *err,
-    size_t errlen)
-{
-	const char *label[NOTIFY_REG_LABELS];
-	struct buf store;
-	int rc = -1;
-
-	buf_init(&store, 16384);
-	if (labels_from_catalogues(label, &store, err, errlen) == 0)
-		rc = notify_renderer_active() ?
-		    notify_renderer_register(
-			rows, n, body_name, date, label, pdf, err, errlen) :
-		    notify_register_draw(
-			rows, n, body_name, date, label, pdf, err, errlen);
-	buf_free(&store);
-	return rc;
-}
-
-int
 notify_register_draw(const struct notify_register_row *rows, size_t n,
     const char *body_name, const char *date, const char *const *label,
     struct buf *pdf, char *err, size_t errlen)
@@ -189,7 +105,7 @@ notify_register_draw(const struct notify_register_row *rows, size_t n,
 
 	buf_init(&t, 4096);
 	for (size_t i = 0; i < n; i++)
-		if (!row_ok(&rows[i])) {
+		if (!notify_register_row_ok(&rows[i])) {
 			errf(err, errlen,
 			    "notify: register: row %zu is "
 			    "not UTF-8 text or too long",
@@ -261,45 +177,4 @@ notify_register_draw(const struct notify_register_row *rows, size_t n,
 out:
 	buf_free(&t);
 	return rc;
-}
-
-/* One CSV field, quoted when it must be. */
-static int
-csv_field(struct buf *out, const char *s)
-{
-	int rc = 0;
-
-	if (s == NULL)
-		s = "";
-	if (strchr("=+-@", *s) != NULL && *s != '\0')
-		rc |= buf_puts(out, "\"'");
-	else if (strpbrk(s, ",\"\r\n") != NULL)
-		rc |= buf_puts(out, "\"");
-	else
-		return buf_puts(out, s);
-	for (const char *p = s; *p != '\0'; p++)
-		rc |= *p == '"' ? buf_puts(out, "\"\"") : buf_add(out, p, 1);
-	rc |= buf_puts(out, "\"");
-	return rc ? -1 : 0;
-}
-
-int
-notify_register_csv(
-    const struct notify_register_row *rows, size_t n, struct buf *csv)
-{
-	int rc = buf_puts(csv, "out_number,addressee,address,talon\r\n");
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (!row_ok(&rows[i]))
-			return -1;
-		rc |= csv_field(csv, rows[i].out_number);
-		rc |= buf_puts(csv, ",");
-		rc |= csv_field(csv, rows[i].addressee);
-		rc |= buf_puts(csv, ",");
-		rc |= csv_field(csv, rows[i].address);
-		rc |= buf_puts(csv, ",");
-		rc |= csv_field(csv, rows[i].talon);
-		rc |= buf_puts(csv, "\r\n");
-	}
-	return rc ? -1 : 0;
 }

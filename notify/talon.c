@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "notify/notify_int.h"
-#include "web/web.h"
+#include "notify/draw_int.h"
 
 #define TALON_W 105.0 /* A6, mm */
 #define TALON_H 148.0
@@ -28,39 +27,6 @@ struct labels {
 	const char *check;
 	const char *keep;
 };
-
-/* The catalogue's texts of the labels, in the order of struct labels. */
-static const char *const label_keys[NOTIFY_TALON_LABELS] = { "talon.title",
-	"talon.subtitle", "talon.number", "talon.journal", "talon.accepted",
-	"talon.registered", "talon.registrar", "talon.due", "talon.code",
-	"talon.check", "talon.keep" };
-
-/*
- * The talon with its labels: t itself when it has them (in the renderer
- * process they come with it), else a copy labelled from the catalogue of
- * its language, the copies in store.  -1 with a message.
- */
-static int
-labelled(const struct notify_talon *t, struct notify_talon *c,
-    struct buf *store, char *err, size_t errlen)
-{
-	enum web_lang lang = WEB_KK;
-	const char *p;
-
-	*c = *t;
-	if (t->label[0] != NULL)
-		return 0;
-	for (int l = 0; t->lang != NULL && l < WEB_NLANG; l++)
-		if (strcmp(t->lang, web_lang_code((enum web_lang)l)) == 0)
-			lang = (enum web_lang)l;
-	if (web_texts(lang, label_keys, NOTIFY_TALON_LABELS, store, err,
-		errlen) == -1)
-		return -1;
-	p = store->data;
-	for (int i = 0; i < NOTIFY_TALON_LABELS; i++, p += strlen(p) + 1)
-		c->label[i] = p;
-	return 0;
-}
 
 /* The labels by name. */
 static void
@@ -172,28 +138,18 @@ pdf_field(cairo_t *cr, double y, const char *label, const char *value,
 }
 
 int
-notify_talon_pdf(
-    const struct notify_talon *given, struct buf *pdf, char *err, size_t errlen)
+notify_talon_draw(
+    const struct notify_talon *t, struct buf *pdf, char *err, size_t errlen)
 {
 	const double x = TALON_M * MM, w = (TALON_W - 2 * TALON_M) * MM;
-	struct notify_talon t1;
-	const struct notify_talon *t = &t1;
 	struct labels l1;
 	const struct labels *lb = &l1;
 	struct notify_pdf p;
 	struct talon_view v;
-	struct buf store;
 	double y, qr = 30 * MM;
 	int rc = -1;
 
 	memset(&v, 0, sizeof(v));
-	buf_init(&store, 4 * NOTIFY_VALUE_MAX);
-	if (labelled(given, &t1, &store, err, errlen) == -1)
-		goto out;
-	if (notify_renderer_active()) {
-		rc = notify_renderer_talon(t, pdf, err, errlen);
-		goto out;
-	}
 	labels_of(t, &l1);
 	if (check_talon(t) == -1 || talon_view(t, &v) == -1) {
 		errf(err, errlen,
@@ -262,6 +218,5 @@ notify_talon_pdf(
 	rc = notify_pdf_finish(&p, err, errlen);
 out:
 	buf_free(&v.who);
-	buf_free(&store);
 	return rc;
 }

@@ -171,6 +171,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	notify_draw_here();
 	if (port == NULL || argc == 0 || parse_ll(port, 1, 65535, &pn) == -1)
 		goto usage;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)

@@ -1,6 +1,6 @@
 """Privilege separation: the renderer process and the drop to a user.
 
-The renderer (notify/renderer.c) draws every PDF in a process of its
+The renderer (complaints-render, notify/render.c) draws every PDF in a process of its
 own; when it dies or hangs mid-letter, that letter fails with a 503
 naming the renderer, a new renderer is started, and the next letter is
 drawn.  Started as root with "user", the daemon and its renderer run as
@@ -18,7 +18,7 @@ import time
 import unittest
 from xml.etree import ElementTree as ET
 
-from harness import PerTestDaemonCase, ctl_available, text_of
+from harness import DaemonError, PerTestDaemonCase, ctl_available, text_of
 import test_delivery
 from test_delivery import MEDEU_SCHOOL, STATUS_URL
 
@@ -117,6 +117,31 @@ class RendererTest(PerTestDaemonCase):
         fds = sorted(int(f) for f in os.listdir("/proc/%d/fd" % pid))
         self.assertEqual(fds, [0, 1, 2, 3])
         self.assertIn("socket:", os.readlink("/proc/%d/fd/3" % pid))
+
+    def test_own_program(self):
+        """The renderer is a program of its own: the PDF libraries are
+        mapped in it and nowhere in the daemon."""
+        self.start(30)
+        pid = self.renderers()[-1]
+        self.assertEqual(os.path.basename(os.readlink("/proc/%d/exe" % pid)),
+                         "complaints-render")
+        pdf_libs = re.compile(r"/lib(cairo|pango[^/]*|qrencode|harfbuzz|"
+                              r"freetype|fontconfig|pixman[^/]*)\.so")
+
+        def mapped(p):
+            with open("/proc/%d/maps" % p, encoding="utf-8") as f:
+                return set(m.group(1) for m in pdf_libs.finditer(f.read()))
+        self.assertEqual(mapped(self.d.proc.pid), set())
+        self.assertTrue({"cairo", "qrencode"} <= mapped(pid), mapped(pid))
+
+    def test_renderer_program_missing(self):
+        """A renderer program that is not there: the daemon refuses to
+        start, naming it."""
+        missing = os.path.join(tempfile.gettempdir(), "no-such-renderer-%d"
+                               % os.getpid())
+        with self.assertRaises(DaemonError) as e:
+            self.start(30, renderer=missing)
+        self.assertIn(missing, str(e.exception))
 
     def test_killed_mid_letter(self):
         d = self.start(30)

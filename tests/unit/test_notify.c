@@ -20,6 +20,7 @@
 #include <fontconfig/fontconfig.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
+#include <pango/pangocairo.h>
 #include <sodium.h>
 
 #include "notify/notify.h"
@@ -1357,6 +1358,7 @@ main(void)
 		return 1;
 	if (tz_init("Asia/Almaty") == -1)
 		return 1;
+	notify_draw_here();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	{
 		int rc = cmocka_run_group_tests_name(

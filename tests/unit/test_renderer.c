@@ -1,7 +1,7 @@
 /*
  * Unit tests: the renderer process (notify/renderer.c).  The child is
- * the daemon's own program with -R, so BUILD/complaintsd must be built
- * (make all does).  A PDF drawn by the child must be the one this
+ * the renderer program, so BUILD/complaints-render must be built (make
+ * all does).  A PDF drawn by the child must be the one this
  * process draws itself from the same document, creation date aside.
  * Run from the repository root: a letter's letterhead texts come from
  * the catalogues in web/, loaded here, in the parent, as the daemon does.
@@ -260,6 +260,32 @@ confined_but_drawing(void **state)
 	buf_free(&pdf);
 }
 
+/*
+ * A program that neither started a renderer nor draws here (the daemon
+ * links no drawing) fails every PDF as a renderer failure, with a
+ * message, and writes nothing.
+ */
+static void
+no_renderer_no_drawing(void **state)
+{
+	struct buf pdf;
+	char err[512];
+
+	(void)state;
+	notify_drawer_set(NULL);
+	buf_init(&pdf, NOTIFY_PDF_MAX);
+	assert_int_equal(draw_letter(&pdf, err, sizeof(err)), NOTIFY_RENDERER);
+	assert_non_null(strstr(err, "renderer"));
+	assert_int_equal(draw_talon(&pdf, err, sizeof(err)), NOTIFY_RENDERER);
+	assert_int_equal(
+	    draw_register(&pdf, err, sizeof(err)), NOTIFY_RENDERER);
+	assert_int_equal(pdf.len, 0);
+	notify_draw_here();
+	assert_int_equal(draw_letter(&pdf, err, sizeof(err)), 0);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	buf_free(&pdf);
+}
+
 int
 main(void)
 {
@@ -270,12 +296,13 @@ main(void)
 		cmocka_unit_test(bad_document_is_not_a_crash),
 		cmocka_unit_test(hang_and_kill_restart),
 		cmocka_unit_test(confined_but_drawing),
+		cmocka_unit_test(no_renderer_no_drawing),
 	};
 	const char *build = getenv("BUILD");
 	char err[512];
 	int rc;
 
-	snprintf(exe, sizeof(exe), "%s/complaintsd",
+	snprintf(exe, sizeof(exe), "%s/complaints-render",
 	    build && *build ? build : "build");
 	if (access(exe, X_OK) == -1) {
 		fprintf(stderr, "test_renderer: %s: not built\n", exe);
@@ -285,6 +312,7 @@ main(void)
 		fprintf(stderr, "test_renderer: %s\n", err);
 		return 1;
 	}
+	notify_draw_here();
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	web_cleanup();
 	return rc;
