@@ -202,6 +202,24 @@ load_run(struct db *db, void *arg)
 	return db_meta_set(db, "directory-sha256", l->sha);
 }
 
+/* 1 when the store says the directory of this hash is loaded. */
+static int
+loaded_already(struct complaints *cx, const char *sha)
+{
+	struct complaints_error e;
+	struct db *db;
+	char prev[80];
+	int same;
+
+	if ((db = complaints_reader(cx, &e)) == NULL)
+		return 0;
+	same = db_meta_get(db, "directory-sha256", prev, sizeof(prev)) ==
+		DB_OK &&
+	    strcmp(prev, sha) == 0;
+	db_pool_put(cx->readers, db);
+	return same;
+}
+
 int
 complaints_directory_load(struct complaints *cx, const char *path, int force,
     void (*progress)(void *, size_t, size_t), void *parg,
@@ -227,6 +245,16 @@ complaints_directory_load(struct complaints *cx, const char *path, int force,
 	}
 	crypto_hash_sha256(h, (const unsigned char *)text, len);
 	sodium_bin2hex(l.sha, sizeof(l.sha), h, sizeof(h));
+	/*
+	 * The file loaded already (checked again in the writer's job): no
+	 * parse, whose tree is megabytes at every start of the daemon.
+	 */
+	if (!force && loaded_already(cx, l.sha)) {
+		if (stats)
+			stats->unchanged = 1;
+		rc = 0;
+		goto out;
+	}
 	if (xmlio_parse(cx->schemas, "directory", text, len, &l.doc, &xe) ==
 	    -1) {
 		complaints_xml_error(e, &xe);
