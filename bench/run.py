@@ -1031,6 +1031,19 @@ def phase_lookups(a, res, http_lim, known, auth):
         try:
             perf = srv.pid() if a.perf and n == largest else None
             hwm0 = srv.hwm_mib()
+            warm = None
+            if a.warmup:
+                # The same lookups first, untimed in the result: with the
+                # journal evicted, they bring the lookup path (and only
+                # what they read) into the cache; their rate is the cold
+                # start's, reported beside.
+                w = run_wrk(srv.port, "get.lua", c, a.warmup,
+                            {"BENCH_PATHS": paths,
+                             "BENCH_SEED": str(a.seed + 1)},
+                            "lookup-warmup-%d" % n)
+                warm = w["statuses"].get(200, 0) / w["seconds"]
+                log("  %d complaints: warm-up %d s, %.0f lookups/s" % (
+                    n, a.warmup, warm))
             cpu0 = thread_cpu(srv.pid())
             r = run_wrk(srv.port, "get.lua", c, a.duration,
                         {"BENCH_PATHS": paths, "BENCH_SEED": str(a.seed)},
@@ -1046,6 +1059,9 @@ def phase_lookups(a, res, http_lim, known, auth):
                 mem += "; lookup path %.0f bytes a complaint (the lookup " \
                     "index; the table %.0f), file %.0f MiB" % (
                         lb["index"], lb["row"], lb["file"] / 1048576.0)
+            if warm is not None:
+                mem += "; after a warm-up of %d s at %.0f lookups/s " \
+                    "(the same paths from a cold cache)" % (a.warmup, warm)
             if cg:
                 pk = mem_cgroup_peak(cg)
                 mem += "; memory cgroup limit %d MiB (page cache " \
@@ -1359,6 +1375,9 @@ def main():
                     help="run each lookup daemon in a memory cgroup of MIB "
                     "MiB (page cache included), its journal evicted from "
                     "the page cache first")
+    ap.add_argument("--warmup", type=int, default=0, metavar="SECONDS",
+                    help="lookups for this long before the measured run "
+                    "at each size (reported as the cold rate)")
     ap.add_argument("--csv", default=os.path.join(BENCH, "results.csv"))
     ap.add_argument("--only", default="",
                     help="comma list of http,store,register,lookup")
