@@ -449,6 +449,10 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_REPORT_BOUNDS] = REPORT_SQL_BOUNDS,
 	[ST_REPORT_EVENT_DAY] = REPORT_SQL_EVENT_DAY,
 	[ST_REPORT_TRACE_DAYS] = REPORT_SQL_TRACE_DAYS,
+	[ST_REPORT_PENDING] = REPORT_SQL_PENDING,
+	[ST_REPORT_COUNT_DAY] = REPORT_SQL_COUNT_DAY,
+	[ST_REPORT_COUNT_WD] = REPORT_SQL_COUNT_WD,
+	[ST_REPORT_COUNTED_SET] = REPORT_SQL_COUNTED_SET,
 	[ST_REPORT_WORKDAY_GET] =
 	    "SELECT start, cum, wd FROM report_workday WHERE day = ?1",
 };
@@ -935,6 +939,13 @@ static const char *const migrations[] = {
 	"  patronymic, reasons ON complaint"
 	"  WHEN old.id <= (SELECT id FROM complaint_fts_mark) "
 	"BEGIN" COMPLAINT_FTS_REPLACE,
+
+	/*
+	 * 18: the reports' counters brought up to date once per write
+	 * transaction, before it commits, from the events above a mark,
+	 * instead of by a trigger per event (db/report_sql.h).
+	 */
+	REPORT_MIGRATION_COUNTED,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1108,9 +1119,10 @@ db_begin(struct db *db)
 }
 
 /*
- * Commits the transaction, the full-text index brought up to date first
- * in it: a complaint is searchable from the commit that makes it visible,
- * and a commit that cannot index does not commit (the caller rolls back).
+ * Commits the transaction, the reports' counters and the full-text index
+ * brought up to date first in it: a reader never sees an event committed
+ * and not counted, nor a complaint committed and not searchable; a commit
+ * that cannot count or index does not commit (the caller rolls back).
  */
 int
 db_commit(struct db *db)
@@ -1118,7 +1130,8 @@ db_commit(struct db *db)
 	int rc;
 
 	if ((db->flags & DB_OPEN_WRITE) &&
-	    ((rc = exec_simple(db, ST_FTS_CATCH_UP)) != DB_OK ||
+	    ((rc = db_report_count_new(db)) != DB_OK ||
+		(rc = exec_simple(db, ST_FTS_CATCH_UP)) != DB_OK ||
 		(rc = exec_simple(db, ST_FTS_MARK)) != DB_OK))
 		return rc;
 	return exec_simple(db, ST_COMMIT);
@@ -1245,6 +1258,20 @@ fail:
 	return -1;
 }
 
+/* A transaction of its own for events left uncounted, if there are. */
+static int
+count_left(struct db *db)
+{
+	int64_t mark, last;
+	int rc;
+
+	if ((rc = db_report_pending(db, &mark, &last)) != DB_OK || last <= mark)
+		return rc;
+	if ((rc = db_begin(db)) == DB_OK && (rc = db_commit(db)) != DB_OK)
+		db_rollback(db);
+	return rc;
+}
+
 /*
  * Before SQLite's first use: no memory statistics (nothing here reads
  * them, and keeping them takes one mutex for the whole process on every
@@ -1327,6 +1354,16 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 			    sqlite3_errmsg(db->h));
 			goto fail;
 		}
+	}
+	/*
+	 * Events that a program other than this one committed without
+	 * counting them (db_commit counts a transaction's own) are counted
+	 * now, not at the next write.
+	 */
+	if ((flags & DB_OPEN_WRITE) && count_left(db) != DB_OK) {
+		snprintf(err, errlen, "%s: counting the reports: %s", path,
+		    sqlite3_errmsg(db->h));
+		goto fail;
 	}
 	return db;
 fail:

@@ -634,8 +634,9 @@ int db_count_complaints(struct db *, int64_t *);
 
 /*
  * The reports (db/report.c).  The figures are defined once, in SQL (the
- * view report_event in db/report_sql.h), and counted per day by a
- * trigger in the transaction of each event.  Days are local days of the
+ * view report_event in db/report_sql.h), and counted per day by every
+ * write transaction, for its events, just before it commits (db_commit).
+ * Days are local days of the
  * service's time zone, given by the working-day table that
  * db_report_workday_put fills (in the caller's transaction).
  */
@@ -708,7 +709,7 @@ int db_report_workday_get(
 int db_report_workday_put(
     struct db *, const char *day, int64_t start, int64_t cum, int wd);
 /* Counts the whole journal again into the counters (after a change of
- * the calendar); in the caller's transaction. */
+ * the calendar) and sets their mark; in the caller's transaction. */
 int db_report_recount(struct db *);
 
 /*

@@ -113,6 +113,10 @@ enum db_stmt {
 	ST_MAIL_REGISTERED,
 	ST_LOOKUP,
 	ST_CASE_MEMBERS,
+	ST_REPORT_PENDING,
+	ST_REPORT_COUNT_DAY,
+	ST_REPORT_COUNT_WD,
+	ST_REPORT_COUNTED_SET,
 	ST__MAX
 };
 
@@ -185,5 +189,12 @@ void db_row_read(sqlite3_stmt *, const struct db_col *, size_t ncols, void *row,
     size_t size);
 int db_rc_from_sqlite(struct db *, int);
 sqlite3_stmt *db_stmt(struct db *, enum db_stmt);
+/*
+ * Adds the events above the reports' mark to their counters and moves
+ * the mark (db/report.c); db_commit runs it in every write transaction.
+ */
+int db_report_count_new(struct db *);
+/* The reports' mark and the last event: none left to count if equal. */
+int db_report_pending(struct db *, int64_t *mark, int64_t *last);
 
 #endif /* DB_INT_H */

@@ -1,7 +1,8 @@
 /*
- * db: the reports.  The summary sums the per-day counters that the
- * trigger report_count keeps (db/report_sql.h); the trace reads the
- * view that defines them.  Both take the same query structure.
+ * db: the reports.  The summary sums the per-day counters that every
+ * write transaction brings up to date before it commits
+ * (db_report_count_new, db/report_sql.h); the trace reads the view that
+ * defines them.  Both take the same query structure.
  */
 #include <string.h>
 
@@ -271,16 +272,55 @@ db_report_workday_put(
 }
 
 int
+db_report_pending(struct db *db, int64_t *mark, int64_t *last)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REPORT_PENDING);
+	int rc;
+
+	*mark = *last = 0;
+	if ((rc = db_step(db, st)) == SQLITE_ROW) {
+		*mark = sqlite3_column_int64(st, 0);
+		*last = sqlite3_column_int64(st, 1);
+	}
+	return db_rows_end(db, st, rc);
+}
+
+int
+db_report_count_new(struct db *db)
+{
+	sqlite3_stmt *st;
+	int64_t mark, last;
+	int rc;
+
+	if ((rc = db_report_pending(db, &mark, &last)) != DB_OK || last <= mark)
+		return rc;
+	for (int i = 0; i < 2; i++) {
+		st = db_stmt(
+		    db, i == 0 ? ST_REPORT_COUNT_DAY : ST_REPORT_COUNT_WD);
+		sqlite3_bind_int64(st, 1, mark);
+		sqlite3_bind_int64(st, 2, last);
+		rc = db_step(db, st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_rc_from_sqlite(db, rc);
+	}
+	st = db_stmt(db, ST_REPORT_COUNTED_SET);
+	sqlite3_bind_int64(st, 1, last);
+	rc = db_step(db, st);
+	sqlite3_reset(st);
+	return db_rc_from_sqlite(db, rc);
+}
+
+int
 db_report_recount(struct db *db)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(db->h, REPORT_RECOUNT, NULL, NULL, &msg) !=
-	    SQLITE_OK) {
+	if (sqlite3_exec(db->h, REPORT_CLEAR, NULL, NULL, &msg) != SQLITE_OK) {
 		log_warnx("db: report recount: %s",
 		    msg ? msg : sqlite3_errmsg(db->h));
 		sqlite3_free(msg);
 		return db_rc_from_sqlite(db, sqlite3_errcode(db->h));
 	}
-	return DB_OK;
+	return db_report_count_new(db);
 }

@@ -4,10 +4,13 @@
  * Every figure is defined once, in the view report_event: one row per
  * journal event (two for the decision of an appeal, whose outcome also
  * counts for the body appealed against), with a 0/1 column per figure.
- * The trigger report_count adds each new event's row to the per-day
- * counters (report_day, report_wd) in the event's own transaction, the
- * summary sums the counters, and the trace lists the events of the view
- * itself: so a figure and the complaints behind it never disagree.
+ * The events a write transaction added are counted once, just before it
+ * commits (db_commit): the view's rows above the mark of the last
+ * counted event (report_counted), grouped by day and key, are added to
+ * the per-day counters (report_day, report_wd) by one statement for each
+ * table, and the mark moves up, all in the transaction of the events.
+ * The summary sums the counters, and the trace lists the events of the
+ * view itself: so a figure and the complaints behind it never disagree.
  */
 #ifndef DB_REPORT_SQL_H
 /* SQL reads as SQL, one clause a line: the formatter leaves it. */
@@ -34,29 +37,15 @@
 	"OR lwc_repeated OR withdrawn OR extended OR answered_on_time " \
 	"OR answered_late OR became_overdue OR appealed OR appeal_decided)"
 
-/* The counters again from the whole journal (the calendar changed). */
-#define REPORT_RECOUNT \
+/*
+ * The counters emptied and the mark set back, for counting the whole
+ * journal again (the calendar changed): db_report_recount, then the
+ * statements below from the first event.
+ */
+#define REPORT_CLEAR \
 	"DELETE FROM report_day; DELETE FROM report_wd;" \
 	"DELETE FROM report_month; DELETE FROM report_wd_month;" \
-	"INSERT INTO report_day(day, body_id, service, channel," \
-	"  institution, " REPORT_FIGURE_COLS ")" \
-	"SELECT day, body_id, service, channel, institution," \
-	"  sum(received), sum(registered_on_time), sum(forwarded_in)," \
-	"  sum(appeals_in), sum(forwarded_out), sum(decided), sum(upheld)," \
-	"  sum(partly_upheld), sum(rejected), sum(explained)," \
-	"  sum(lwc_anonymous), sum(lwc_repeated), sum(withdrawn)," \
-	"  sum(extended), sum(answered_on_time), sum(answered_late)," \
-	"  sum(became_overdue), sum(repeated), sum(appealed)," \
-	"  sum(appeal_decided), sum(appeal_upheld)," \
-	"  sum(appeal_partly_upheld), sum(appeal_rejected)," \
-	"  sum(appeal_explained), coalesce(sum(wd), 0), count(wd)" \
-	"  FROM report_event WHERE " REPORT_COUNTED \
-	"  GROUP BY day, body_id, service, channel, institution;" \
-	"INSERT INTO report_wd(day, body_id, service, channel," \
-	"  institution, wd, n)" \
-	"SELECT day, body_id, service, channel, institution, wd, count(*)" \
-	"  FROM report_event WHERE wd IS NOT NULL" \
-	"  GROUP BY day, body_id, service, channel, institution, wd;"
+	"UPDATE report_counted SET event_id = 0;"
 
 #define REPORT_MIGRATION \
 	"CREATE TABLE report_workday (" \
@@ -266,6 +255,63 @@
 	REPORT_WD_MONTH_UPSERT("new.n") " END;" \
 	"CREATE TRIGGER report_wd_month_upd AFTER UPDATE ON report_wd BEGIN " \
 	REPORT_WD_MONTH_UPSERT("new.n - old.n") " END;"
+
+/*
+ * The events not counted yet: ?1 the mark, ?2 the last event.  Read
+ * before every commit of a writing connection; nothing to do when they
+ * are equal.
+ */
+#define REPORT_SQL_PENDING \
+	"SELECT event_id, (SELECT coalesce(max(id), 0) FROM event) " \
+	"FROM report_counted"
+
+/*
+ * The events above the mark ?1 up to ?2 added to the counters: grouped,
+ * so that a batch of registrations at one body on one day is one upsert
+ * of one row of report_day (and one of report_month by its trigger).
+ * The view's rows are read by a range of event ids (the events' primary
+ * key), pushed into both parts of the view.
+ */
+#define REPORT_SQL_COUNT_DAY \
+	"INSERT INTO report_day(day, body_id, service, channel," \
+	"  institution, " REPORT_FIGURE_COLS ")" \
+	"SELECT day, body_id, service, channel, institution," \
+	"  sum(received), sum(registered_on_time), sum(forwarded_in)," \
+	"  sum(appeals_in), sum(forwarded_out), sum(decided), sum(upheld)," \
+	"  sum(partly_upheld), sum(rejected), sum(explained)," \
+	"  sum(lwc_anonymous), sum(lwc_repeated), sum(withdrawn)," \
+	"  sum(extended), sum(answered_on_time), sum(answered_late)," \
+	"  sum(became_overdue), sum(repeated), sum(appealed)," \
+	"  sum(appeal_decided), sum(appeal_upheld)," \
+	"  sum(appeal_partly_upheld), sum(appeal_rejected)," \
+	"  sum(appeal_explained), coalesce(sum(wd), 0), count(wd)" \
+	"  FROM report_event WHERE event_id > ?1 AND event_id <= ?2" \
+	"  AND " REPORT_COUNTED \
+	"  GROUP BY day, body_id, service, channel, institution" \
+	"  ON CONFLICT DO UPDATE SET" REPORT_FIGS(RF_SET_) \
+	"  wd_n = wd_n + excluded.wd_n"
+#define REPORT_SQL_COUNT_WD \
+	"INSERT INTO report_wd(day, body_id, service, channel," \
+	"  institution, wd, n)" \
+	"SELECT day, body_id, service, channel, institution, wd, count(*)" \
+	"  FROM report_event WHERE event_id > ?1 AND event_id <= ?2" \
+	"  AND wd IS NOT NULL" \
+	"  GROUP BY day, body_id, service, channel, institution, wd" \
+	"  ON CONFLICT DO UPDATE SET n = n + excluded.n"
+#define REPORT_SQL_COUNTED_SET \
+	"UPDATE report_counted SET event_id = ?1"
+
+/*
+ * Migration 18: no trigger per event; the mark of the last event
+ * counted, which the trigger had counted every event up to.
+ */
+#define REPORT_MIGRATION_COUNTED \
+	"DROP TRIGGER IF EXISTS report_count;" \
+	"CREATE TABLE report_counted (" \
+	"  id INTEGER PRIMARY KEY CHECK (id = 1)," \
+	"  event_id INTEGER NOT NULL);" \
+	"INSERT INTO report_counted(id, event_id)" \
+	"  SELECT 1, coalesce(max(id), 0) FROM event;"
 
 /* The key of a group: ?1 names the grouping. */
 #define REPORT_KEY(day) \

@@ -461,6 +461,28 @@ sums_of(struct db *db, const char *from, const char *to, struct sums *s)
 	assert_int_equal(db_report_sum(db, &q, sum_cb, s), DB_OK);
 }
 
+/* The working days 2026-11-23 (a Monday) to 2026-12-13 at UTC+5; no
+ * holiday; in the caller's transaction. */
+static void
+workdays(struct db *db)
+{
+	int64_t cum = 0;
+
+	for (int64_t d = 20780; d <= 20800; d++) {
+		char day[11];
+		int wd = (d + 3) % 7 < 5; /* 1970-01-01 was a Thursday */
+		time_t t = (time_t)(d * 86400);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		cum += wd;
+		assert_int_equal(
+		    db_report_workday_put(db, day, d * 86400 - 18000, cum, wd),
+		    DB_OK);
+	}
+}
+
 static void
 report_counters(void **state)
 {
@@ -471,25 +493,12 @@ report_counters(void **state)
 	struct db_body b;
 	struct sums s;
 	uint8_t h[32];
-	int64_t id, cum = 0;
+	int64_t id;
 	int n = 0;
 
 	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &b), DB_OK);
 	assert_int_equal(db_begin(f->db), DB_OK);
-	/* 2026-11-23 (a Monday) to 2026-12-13 at UTC+5; no holiday. */
-	for (int64_t d = 20780; d <= 20800; d++) {
-		char day[11];
-		int wd = (d + 3) % 7 < 5; /* 1970-01-01 was a Thursday */
-		time_t t = (time_t)(d * 86400);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-		cum += wd;
-		assert_int_equal(db_report_workday_put(
-				     f->db, day, d * 86400 - 18000, cum, wd),
-		    DB_OK);
-	}
+	workdays(f->db);
 	/* Accepted on Thursday 26 November, decided on Monday 30th. */
 	fill(&c, "2026-000000001-5", b.id, 1);
 	assert_int_equal(db_complaint_insert(f->db, &c, &id, h), DB_OK);
@@ -536,6 +545,331 @@ report_counters(void **state)
 	q.limit = 10;
 	assert_int_equal(db_report_trace(f->db, &q, trace_cb, &n), DB_OK);
 	assert_int_equal(n, 1);
+}
+
+/*
+ * Counting at the commit.  Every row of the four counter tables as text,
+ * in key order (malloc'd), to compare the counters kept commit by commit
+ * with a count of the whole journal.
+ */
+static char *
+counters_text(sqlite3 *h)
+{
+	static const char *const q[] = {
+		"SELECT * FROM report_day ORDER BY 1, 2, 3, 4, 5",
+		"SELECT * FROM report_wd ORDER BY 1, 2, 3, 4, 5, 6",
+		"SELECT * FROM report_month ORDER BY 1, 2, 3, 4, 5",
+		"SELECT * FROM report_wd_month ORDER BY 1, 2, 3, 4, 5, 6",
+	};
+	size_t cap = 1 << 16, n = 0;
+	char *out = malloc(cap);
+	sqlite3_stmt *st;
+
+	assert_non_null(out);
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		assert_int_equal(
+		    sqlite3_prepare_v2(h, q[i], -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const char *v = (const char *)
+				    sqlite3_column_text(st, c);
+
+				n += (size_t)snprintf(
+				    out + n, cap - n, "%s,", v ? v : "NULL");
+				assert_true(n < cap);
+			}
+			out[n - 1] = '\n';
+		}
+		sqlite3_finalize(st);
+		n += (size_t)snprintf(out + n, cap - n, "--\n");
+	}
+	return out;
+}
+
+/* The counters again from the whole journal, in a transaction. */
+static void
+recount(struct db *db)
+{
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_report_recount(db), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+}
+
+/* Asserts that counting the whole journal gives the counters as kept. */
+static void
+counters_as_recounted(struct db *db)
+{
+	char *kept = counters_text(db->h), *again;
+	int64_t mark, last;
+
+	recount(db);
+	again = counters_text(db->h);
+	assert_string_equal(kept, again);
+	assert_int_equal(db_report_pending(db, &mark, &last), DB_OK);
+	assert_true(last > 0);
+	assert_int_equal(mark, last);
+	free(kept);
+	free(again);
+}
+
+/* The one number statement sql gives, ?1 bound to text, ?2 to num. */
+static int64_t
+sql_number(struct db *db, const char *sql, const char *text, int64_t num)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(db->h, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, num);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The number received at body on day, as the counters have it. */
+static int64_t
+received_on(struct db *db, int64_t body, const char *day)
+{
+	return sql_number(db,
+	    "SELECT total(received) FROM report_day WHERE day = ?1 AND "
+	    "body_id = ?2",
+	    day, body);
+}
+
+/* Registers entry no at body, accepted on local day d (UTC+5) at 10:00,
+ * with its event; the entry's id in *id. */
+static void
+register_at(struct db *db, int64_t body, int no, int64_t d, int64_t *id)
+{
+	struct db_complaint c;
+	struct db_event ev;
+	char talon[24];
+	uint8_t h[32];
+
+	snprintf(talon, sizeof(talon), "2026-%09d-%d", no + 1000 * (int)body,
+	    no % 10);
+	fill(&c, talon, body, no);
+	c.service = 1 + no % 3;
+	c.accepted_at = c.received_at = d * 86400 - 18000 + 10 * 3600;
+	assert_int_equal(db_complaint_insert(db, &c, id, h), DB_OK);
+	register_event(&ev, &c, *id);
+	assert_int_equal(db_event_append(db, &ev, h), DB_OK);
+}
+
+/* The decision (upheld) of entry id at body, on local day d at 11:00. */
+static void
+decide_at(struct db *db, int64_t body, int64_t id, int no, int64_t d)
+{
+	struct db_complaint c;
+	struct db_event ev;
+	char talon[24];
+
+	snprintf(talon, sizeof(talon), "2026-%09d-%d", no + 1000 * (int)body,
+	    no % 10);
+	fill(&c, talon, body, no);
+	c.service = 1 + no % 3;
+	c.id = id;
+	c.state = "decided";
+	c.outcome = "upheld";
+	c.decided_at = d * 86400 - 18000 + 11 * 3600;
+	memset(&ev, 0, sizeof(ev));
+	ev.body_id = body;
+	ev.complaint_id = id;
+	ev.at = c.decided_at;
+	ev.actor = "Head";
+	ev.action = "decide";
+	ev.state_before = "registered";
+	ev.state_after = "decided";
+	assert_int_equal(db_complaint_change(db, &c, &ev), DB_OK);
+}
+
+/*
+ * Each write transaction counts its own events before it commits, grouped;
+ * a transaction rolled back counts nothing; one committed by a path that
+ * does not count (a plain COMMIT) is counted by the next commit, or when
+ * the journal is opened for writing; and the counters kept so equal a
+ * count of the whole journal.
+ */
+static void
+report_counted_per_commit(void **state)
+{
+	struct fx *f = *state;
+	struct db_body a, b;
+	int64_t id[8], mark, last, mark0;
+	char err[256];
+	int no = 0;
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &a), DB_OK);
+	assert_int_equal(db_body_by_code(f->db, "almaty-medeu", &b), DB_OK);
+	/* Five at one body on Thursday 26th, two at another on the 27th,
+	 * one decided on Monday 30th: one transaction. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	workdays(f->db);
+	for (int i = 0; i < 5; i++)
+		register_at(f->db, a.id, ++no, 20783, &id[i]);
+	register_at(f->db, b.id, ++no, 20784, &id[5]);
+	register_at(f->db, b.id, ++no, 20784, &id[6]);
+	decide_at(f->db, a.id, id[0], 1, 20787);
+	/* Nothing is counted before the commit. */
+	assert_int_equal(received_on(f->db, a.id, "2026-11-26"), 0);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_int_equal(received_on(f->db, a.id, "2026-11-26"), 5);
+	assert_int_equal(received_on(f->db, b.id, "2026-11-27"), 2);
+	assert_int_equal(db_report_pending(f->db, &mark0, &last), DB_OK);
+	assert_int_equal(mark0, last);
+	assert_int_equal(mark0, 8); /* seven registrations and a decision */
+
+	/* Rolled back: nothing counted, the mark where it was. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	register_at(f->db, a.id, ++no, 20787, &id[7]);
+	assert_int_equal(db_rollback(f->db), DB_OK);
+	no--;
+	assert_int_equal(db_report_pending(f->db, &mark, &last), DB_OK);
+	assert_int_equal(mark, mark0);
+	assert_int_equal(last, mark0);
+
+	/* Committed by a path that does not count: left above the mark. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	register_at(f->db, a.id, ++no, 20788, &id[7]);
+	assert_int_equal(
+	    sqlite3_exec(f->db->h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(received_on(f->db, a.id, "2026-12-01"), 0);
+	assert_int_equal(db_report_pending(f->db, &mark, &last), DB_OK);
+	assert_int_equal(mark, mark0);
+	assert_int_equal(last, mark0 + 1);
+	/* The next commit counts it with its own. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	register_at(f->db, b.id, ++no, 20788, &id[7]);
+	decide_at(f->db, b.id, id[5], 6, 20788);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_int_equal(received_on(f->db, a.id, "2026-12-01"), 1);
+	assert_int_equal(received_on(f->db, b.id, "2026-12-01"), 1);
+	assert_int_equal(received_on(f->db, a.id, "2026-11-26"), 5);
+	counters_as_recounted(f->db);
+
+	/* Left uncounted again, then the journal opened for writing. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	register_at(f->db, b.id, ++no, 20789, &id[7]);
+	assert_int_equal(
+	    sqlite3_exec(f->db->h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	db_close(f->db);
+	f->db = db_open(f->path, DB_OPEN_WRITE, err, sizeof(err));
+	assert_non_null(f->db);
+	assert_int_equal(db_report_pending(f->db, &mark, &last), DB_OK);
+	assert_int_equal(mark, last);
+	assert_int_equal(received_on(f->db, b.id, "2026-12-02"), 1);
+	counters_as_recounted(f->db);
+}
+
+/*
+ * Schema 17 to 18 on a journal whose counters the trigger kept: the mark
+ * starts at the last event, the trigger is gone, and the counters then
+ * kept by the commits equal a count of the whole journal.
+ */
+static void
+report_counted_migration(void **state)
+{
+	struct fx *f = *state;
+	const char *trig = strstr(
+	    REPORT_MIGRATION, "CREATE TRIGGER report_count");
+	char err[256], *sql;
+	struct db_body a;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int64_t id, mark, last;
+
+	assert_non_null(trig);
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &a), DB_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	workdays(f->db);
+	for (int i = 1; i <= 3; i++)
+		register_at(f->db, a.id, i, 20783, &id);
+	decide_at(f->db, a.id, id, 3, 20787);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	db_close(f->db);
+	f->db = NULL;
+	/* Back to schema 17: the trigger of migration 7, no mark. */
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_non_null(
+	    sql = sqlite3_mprintf("BEGIN; DROP TABLE report_counted;"
+				  " %s PRAGMA user_version = 17; "
+				  "COMMIT;",
+		trig));
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	/* Events written under schema 17, counted by the trigger: the
+	 * journal's events again, a day later. */
+	assert_int_equal(sqlite3_exec(h,
+			     "INSERT INTO event(body_id, complaint_id, at, "
+			     "actor, action, state_before, state_after, "
+			     "content_hash, prev_hash, hash) SELECT body_id, "
+			     "complaint_id, at + 86400, actor, action, "
+			     "state_before, state_after, content_hash, "
+			     "prev_hash, hash FROM event ORDER BY id",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(h);
+	f->db = db_open(f->path, DB_OPEN_WRITE, err, sizeof(err));
+	assert_non_null(f->db);
+	assert_int_equal(db_report_pending(f->db, &mark, &last), DB_OK);
+	assert_int_equal(last, 8);
+	assert_int_equal(mark, last);
+	assert_int_equal(received_on(f->db, a.id, "2026-11-26"), 3);
+	assert_int_equal(received_on(f->db, a.id, "2026-11-27"), 3);
+	assert_int_equal(sqlite3_prepare_v2(f->db->h,
+			     "SELECT count(*) FROM sqlite_master WHERE name = "
+			     "'report_count'",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	counters_as_recounted(f->db);
+	/* A registration after: counted once. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	register_at(f->db, a.id, 4, 20784, &id);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_int_equal(received_on(f->db, a.id, "2026-11-27"), 4);
+	counters_as_recounted(f->db);
+}
+
+/*
+ * The counting statements read the new events by a range of their ids
+ * in both parts of the view, never the whole journal.
+ */
+static void
+report_count_plans(void **state)
+{
+	static const enum db_stmt sts[] = { ST_REPORT_COUNT_DAY,
+		ST_REPORT_COUNT_WD };
+	struct fx *f = *state;
+	char plan[4096];
+	const char *p;
+
+	for (size_t i = 0; i < sizeof(sts) / sizeof(sts[0]); i++) {
+		int n = 0;
+
+		assert_int_equal(
+		    db_plan(f->db, sts[i], plan, sizeof(plan)), DB_OK);
+		for (p = plan; (p = strstr(p,
+				    "SEARCH e USING INTEGER PRIMARY "
+				    "KEY (rowid>? AND rowid<?)")) != NULL;
+		     p++)
+			n++;
+		if (n != 2)
+			fail_msg("statement %d: the new events by their ids in "
+				 "%d parts of 2: %s",
+			    (int)sts[i], n, plan);
+		if (strstr(plan, "SCAN e") != NULL ||
+		    strstr(plan, "SCAN c") != NULL)
+			fail_msg("statement %d reads the whole journal: %s",
+			    (int)sts[i], plan);
+	}
 }
 
 /* Group commit: many jobs from many threads, few commits. */
@@ -736,19 +1070,9 @@ inbox_plans(void **state)
 static int
 fts_hits(struct db *db, const char *q)
 {
-	sqlite3_stmt *st;
-	int n;
-
-	assert_int_equal(sqlite3_prepare_v2(db->h,
-			     "SELECT count(*) FROM complaint_fts "
-			     "WHERE complaint_fts MATCH ?1",
-			     -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return (int)sql_number(db,
+	    "SELECT count(*) FROM complaint_fts WHERE complaint_fts MATCH ?1",
+	    q, 0);
 }
 
 /* The full-text index folds the case of Kazakh and Russian letters and
@@ -861,6 +1185,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(migrate_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    report_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    report_counted_per_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    report_counted_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    report_count_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(reader_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(inbox_plans, setup, teardown),
