@@ -1119,6 +1119,27 @@ db_begin(struct db *db)
 }
 
 /*
+ * SQLite's own checkpoint runs inside COMMIT, once the WAL holds this
+ * many frames, and its error is returned as COMMIT's although the
+ * transaction is committed: the writer would answer 503 for jobs that
+ * are in the journal.  A writing connection records the WAL's frames
+ * after each commit instead (wal_frames) and db_commit checkpoints after
+ * the COMMIT, at SQLite's default size.
+ */
+#define WAL_CHECKPOINT_FRAMES 1000
+
+static int
+wal_frames(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	struct db *db = arg;
+
+	(void)h;
+	(void)name;
+	db->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/*
  * Commits the transaction, the reports' counters and the full-text index
  * brought up to date first in it: a reader never sees an event committed
  * and not counted, nor a complaint committed and not searchable; a commit
@@ -1134,7 +1155,19 @@ db_commit(struct db *db)
 		(rc = exec_simple(db, ST_FTS_CATCH_UP)) != DB_OK ||
 		(rc = exec_simple(db, ST_FTS_MARK)) != DB_OK))
 		return rc;
-	return exec_simple(db, ST_COMMIT);
+	if ((rc = exec_simple(db, ST_COMMIT)) != DB_OK ||
+	    db->wal_frames < WAL_CHECKPOINT_FRAMES)
+		return rc;
+	/*
+	 * Committed.  The checkpoint's error (the file cannot grow: the disk
+	 * is full) is not the commit's: logged, and tried again after the
+	 * next commit.
+	 */
+	db->wal_frames = 0;
+	if (sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		NULL, NULL) != SQLITE_OK)
+		log_warnx("db: checkpoint: %s", sqlite3_errmsg(db->h));
+	return DB_OK;
 }
 
 int
@@ -1338,6 +1371,8 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	}
 	if ((flags & DB_OPEN_WRITE) && migrate(db, err, errlen) == -1)
 		goto fail;
+	if (flags & DB_OPEN_WRITE)
+		sqlite3_wal_hook(db->h, wal_frames, db);
 	/*
 	 * A reader's page cache: 1 MiB, not the writer's 2.  Measured under
 	 * lookups at 10 000 complaints (BENCHMARKS.md, issue 18, "Memory"):

@@ -126,6 +126,7 @@ struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST__MAX];
 	int flags;
+	int wal_frames; /* in the WAL after the last commit (writing) */
 	struct db *pool_next;
 	/* db_complaint_row_hash_new: 0 not loaded, -1 read back. */
 	int rowmap_n;
