@@ -290,12 +290,17 @@
 	"  GROUP BY day, body_id, service, channel, institution" \
 	"  ON CONFLICT DO UPDATE SET" REPORT_FIGS(RF_SET_) \
 	"  wd_n = wd_n + excluded.wd_n"
+/*
+ * Only a decision has working days (wd): the action reaches into the
+ * view, so that the other events are not joined with their complaints
+ * again for nothing.
+ */
 #define REPORT_SQL_COUNT_WD \
 	"INSERT INTO report_wd(day, body_id, service, channel," \
 	"  institution, wd, n)" \
 	"SELECT day, body_id, service, channel, institution, wd, count(*)" \
 	"  FROM report_event WHERE event_id > ?1 AND event_id <= ?2" \
-	"  AND wd IS NOT NULL" \
+	"  AND action = 'decide' AND wd IS NOT NULL" \
 	"  GROUP BY day, body_id, service, channel, institution, wd" \
 	"  ON CONFLICT DO UPDATE SET n = n + excluded.n"
 #define REPORT_SQL_COUNTED_SET \
