@@ -1124,9 +1124,14 @@ db_begin(struct db *db)
  * transaction is committed: the writer would answer 503 for jobs that
  * are in the journal.  A writing connection records the WAL's frames
  * after each commit instead (wal_frames) and db_commit checkpoints after
- * the COMMIT, at SQLite's default size.
+ * the COMMIT.  At 4000 frames (a WAL of 16 MB, still one segment of its
+ * index for the readers) rather than SQLite's 1000: the pages a batch
+ * rewrites (the indexes' upper pages, the counters, the marks) go into
+ * the database file once every sixteen commits of 64 registrations
+ * instead of every four, 5-7% of a registration's store CPU
+ * (BENCHMARKS.md, issue 18).
  */
-#define WAL_CHECKPOINT_FRAMES 1000
+#define WAL_CHECKPOINT_FRAMES 4000
 
 static int
 wal_frames(void *arg, sqlite3 *h, const char *name, int frames)
