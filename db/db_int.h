@@ -198,4 +198,11 @@ int db_report_count_new(struct db *);
 /* The reports' mark and the last event: none left to count if equal. */
 int db_report_pending(struct db *, int64_t *mark, int64_t *last);
 
+/*
+ * Runs one migration's SQL in the caller's transaction (foreign keys
+ * off), then checks the references of the tables it wrote and of those
+ * referring to them; an SQLite code, *msg (sqlite3_free) saying why.
+ */
+int db_migrate_sql(struct db *, const char *sql, char **msg);
+
 #endif /* DB_INT_H */

@@ -1169,6 +1169,65 @@ fts_at_commit(void **state)
 	assert_int_equal(fts_hits(f->db, "\"ерлан\""), 3);
 }
 
+/*
+ * A migration's references are checked where it wrote: a row it orphans
+ * in a table referring to one it changed fails the migration, and a
+ * migration that writes elsewhere does not read the rest (an orphan left
+ * behind the daemon's back does not stop it).
+ */
+static void
+migration_checks_what_it_wrote(void **state)
+{
+	struct fx *f = *state;
+	struct db_complaint c;
+	struct db_body b;
+	uint8_t h[32];
+	int64_t id;
+	char sql[128], *msg = NULL;
+
+	assert_int_equal(db_body_by_code(f->db, "almaty-almaly", &b), DB_OK);
+	fill(&c, "2026-000000001-5", b.id, 1);
+	assert_int_equal(db_complaint_insert(f->db, &c, &id, h), DB_OK);
+	assert_int_equal(sqlite3_exec(f->db->h, "PRAGMA foreign_keys = OFF",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+
+	/* The complaint's body taken away: the complaint refers to it. */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	snprintf(sql, sizeof(sql), "DELETE FROM body WHERE id = %lld",
+	    (long long)b.id);
+	assert_int_equal(
+	    db_migrate_sql(f->db, sql, &msg), SQLITE_CONSTRAINT_FOREIGNKEY);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "a row of complaint refers"));
+	sqlite3_free(msg);
+	msg = NULL;
+	assert_int_equal(db_rollback(f->db), DB_OK);
+
+	/* An orphan made outside any migration, then a migration that adds
+	 * a table: only the new table is checked, and it passes; one that
+	 * writes the orphan's table finds it. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE complaint SET body_id = 999999 WHERE id = %lld",
+	    (long long)id);
+	assert_int_equal(
+	    sqlite3_exec(f->db->h, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(db_migrate_sql(f->db,
+			     "CREATE TABLE added (x INTEGER NOT NULL);"
+			     "INSERT INTO added VALUES (1);",
+			     &msg),
+	    SQLITE_OK);
+	assert_null(msg);
+	assert_int_equal(db_migrate_sql(f->db,
+			     "UPDATE complaint SET state = state "
+			     "WHERE id < 0;",
+			     &msg),
+	    SQLITE_CONSTRAINT_FOREIGNKEY);
+	sqlite3_free(msg);
+	assert_int_equal(db_rollback(f->db), DB_OK);
+}
+
 int
 main(void)
 {
@@ -1197,6 +1256,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    inbox_search_folds_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(fts_at_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    migration_checks_what_it_wrote, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
