@@ -3,6 +3,7 @@
  * against the loaded schemas, and a thin layer over xmlTextWriter.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,34 @@
 
 #define XMLIO_MAX_SCHEMAS 64
 
+/*
+ * Every schema is compiled at load, so that a broken one stops the
+ * start, and then freed: the 37 compiled take 2.3 MB, and a daemon that
+ * answers lookups validates nothing.  A schema is compiled again at its
+ * first use and kept until the set is freed; the set stays read-only to
+ * its callers, the compiled schemas being a cache behind one mutex.
+ */
 struct xmlio_schema {
 	char name[64];
-	xmlSchemaPtr schema;
+	char path[1024];
+	xmlSchemaPtr schema; /* NULL until its first use */
 };
 
 struct xmlio_schemas {
 	struct xmlio_schema s[XMLIO_MAX_SCHEMAS];
 	int n;
+	pthread_mutex_t compiling;
 };
+
+static xmlSchemaPtr
+compile(const char *path)
+{
+	xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+	xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+
+	xmlSchemaFreeParserCtxt(pc);
+	return schema;
+}
 
 /* Quiet libxml2: errors are collected per call, never printed. */
 static void
@@ -53,7 +73,7 @@ struct xmlio_schemas *
 xmlio_schemas_load(const char *dir, char *err, size_t errlen)
 {
 	struct xmlio_schemas *set;
-	xmlSchemaParserCtxtPtr pc;
+	xmlSchemaPtr schema;
 	struct dirent *de;
 	char path[1024];
 	size_t n;
@@ -63,9 +83,10 @@ xmlio_schemas_load(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&set->compiling, NULL);
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, errlen, "%s: cannot open the schema folder", dir);
-		free(set);
+		xmlio_schemas_free(set);
 		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -79,13 +100,13 @@ xmlio_schemas_load(const char *dir, char *err, size_t errlen)
 			goto fail;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		pc = xmlSchemaNewParserCtxt(path);
-		set->s[set->n].schema = pc ? xmlSchemaParse(pc) : NULL;
-		xmlSchemaFreeParserCtxt(pc);
-		if (set->s[set->n].schema == NULL) {
+		if ((schema = compile(path)) == NULL) {
 			snprintf(err, errlen, "%s: not a valid schema", path);
 			goto fail;
 		}
+		xmlSchemaFree(schema);
+		snprintf(set->s[set->n].path, sizeof(set->s[set->n].path), "%s",
+		    path);
 		memcpy(set->s[set->n].name, de->d_name, n - 4);
 		set->s[set->n].name[n - 4] = '\0';
 		set->n++;
@@ -105,16 +126,35 @@ xmlio_schemas_free(struct xmlio_schemas *set)
 		return;
 	for (int i = 0; i < set->n; i++)
 		xmlSchemaFree(set->s[i].schema);
+	pthread_mutex_destroy(&set->compiling);
 	free(set);
 }
 
-static xmlSchemaPtr
+static struct xmlio_schema *
 find(const struct xmlio_schemas *set, const char *name)
 {
 	for (int i = 0; i < set->n; i++)
 		if (strcmp(set->s[i].name, name) == 0)
-			return set->s[i].schema;
+			return (struct xmlio_schema *)&set->s[i];
 	return NULL;
+}
+
+/* The schema compiled, at its first use; NULL without one or memory. */
+static xmlSchemaPtr
+compiled(const struct xmlio_schemas *set, const char *name)
+{
+	struct xmlio_schema *sc = find(set, name);
+	pthread_mutex_t *mu = (pthread_mutex_t *)&set->compiling;
+	xmlSchemaPtr schema;
+
+	if (sc == NULL)
+		return NULL;
+	pthread_mutex_lock(mu);
+	if (sc->schema == NULL)
+		sc->schema = compile(sc->path);
+	schema = sc->schema;
+	pthread_mutex_unlock(mu);
+	return schema;
 }
 
 int
@@ -164,7 +204,7 @@ xmlio_validate(const struct xmlio_schemas *set, const char *name, xmlDocPtr doc,
 	struct verr v = { e, 0 };
 	int rc;
 
-	if ((schema = find(set, name)) == NULL) {
+	if ((schema = compiled(set, name)) == NULL) {
 		set_err(e, XMLIO_INTERNAL, "no schema %s", name);
 		return -1;
 	}

@@ -22,7 +22,8 @@ struct xmlio_schemas;
 
 /*
  * Loads every NAME.xsd in dir.  Caller frees with xmlio_schemas_free.
- * The loaded schemas are read-only and shared between threads.
+ * Each is compiled there to check it, and again at its first use; the
+ * set is shared between threads.
  */
 struct xmlio_schemas *xmlio_schemas_load(const char *dir, char *err, size_t);
 void xmlio_schemas_free(struct xmlio_schemas *);
