@@ -100,9 +100,12 @@ class StorageTest(PerTestDaemonCase):
         talons["Толық-%s" % tag] = text_of(root, "number")
         return r
 
-    def fill(self, d, talons, refused, clients=4):
+    def fill(self, d, talons, refused, clients=4, prefix="f"):
         """Registers from several threads until the disk is full; every
-        201 goes to talons, every 503 to refused (surname -> answer)."""
+        201 goes to talons, every 503 to refused (surname -> answer).
+        A second fill takes another prefix: its numbers start after the
+        answers so far, and one of the first fill's, answered 201 late,
+        could have the same."""
         lock = threading.Lock()
         other = []
         stop = threading.Event()
@@ -115,7 +118,7 @@ class StorageTest(PerTestDaemonCase):
                     n = seq[0]
                     if n > MAX_REGISTRATIONS:
                         return
-                tag = "f%d" % n
+                tag = "%s%d" % (prefix, n)
                 try:
                     r = self.register(d, tag)
                 except (OSError, http.client.HTTPException) as e:
@@ -213,7 +216,7 @@ class StorageTest(PerTestDaemonCase):
 
         # Full again, and this time the tmpfs grows.
         refused2 = {}
-        self.fill(d, talons, refused2)
+        self.fill(d, talons, refused2, prefix="g")
         self.check_store(d, talons, refused2)
         p = self.remount(d, "size=8m")
         self.assertEqual(p.returncode, 0, p.stderr)
