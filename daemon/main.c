@@ -165,6 +165,23 @@ give_back(void)
 #endif
 }
 
+/*
+ * Allocations of a megabyte or more (a search's merged full-text matches,
+ * a request body) are mapped on their own and unmapped when freed.  By
+ * default glibc raises that threshold after the first such free, so the
+ * threads' heaps grow to hold the next ones and keep them: at ten million
+ * complaints, sixteen searches for a common surname left the daemon at
+ * 129 MiB for good; with the threshold fixed, 45 MiB after them (77 at the
+ * peak), for about a fifth of the searches' rate (the pages mapped anew).
+ */
+static void
+malloc_bounded(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	(void)mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+#endif
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -201,6 +218,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	malloc_bounded();
 	log_init("complaintsd", 1, LOG_LVL_INFO);
 	if (conf_load(&conf,
 		access(conffile, F_OK) == 0 || check ? conffile : NULL, err,
