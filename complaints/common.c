@@ -60,6 +60,20 @@ complaints_error_set(struct complaints_error *e, enum complaints_errc errc,
 }
 
 int
+complaints_body_named(struct db *db, const char *code, struct db_body *b,
+    enum complaints_errc errc, struct complaints_error *e)
+{
+	int rc = db_body_by_code(db, code ? code : "", b);
+
+	if (rc == DB_NOTFOUND)
+		complaints_error_set(e, errc, "unknown-body",
+		    "no body with the code \"%.40s\"", code ? code : "");
+	else if (rc != DB_OK)
+		complaints_db_error(e, rc, "the body was not read");
+	return rc;
+}
+
+int
 complaints_db_error(struct complaints_error *e, int rc, const char *what)
 {
 	if (rc == DB_FULL || rc == DB_READONLY || rc == DB_BUSY)

@@ -128,8 +128,8 @@ int complaints_actor_check(
  * NULL; complaints_system may everything.
  */
 /* Whether b is the body ancestor or below it (scope.c). */
-int complaints_within(
-    struct db *, const char *ancestor, const struct db_body *b);
+int
+complaints_within(struct db *, const char *ancestor, const struct db_body *b);
 int complaints_may_read(struct db *, const struct complaints_actor *,
     const struct db_body *, int overdue, struct complaints_error *);
 /* also: a second body that may act (the next level, for an appeal). */
@@ -187,6 +187,13 @@ void complaints_filing_stop(struct complaints *);
  */
 struct db *complaints_reader(struct complaints *, struct complaints_error *);
 int complaints_db_error(struct complaints_error *, int rc, const char *what);
+/*
+ * The body of that code into *b: DB_OK; else the store's code, with e
+ * saying why: "unknown-body" (as errc: EINVAL for a code the caller gave,
+ * ENOENT where the code names a resource) when there is none.
+ */
+int complaints_body_named(struct db *, const char *code, struct db_body *b,
+    enum complaints_errc errc, struct complaints_error *e);
 int complaints_xml_error(struct complaints_error *, const struct xmlio_err *);
 
 /*

@@ -44,7 +44,6 @@ complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
 {
 	struct complaints_journal *j;
 	struct db *db = NULL;
-	int rc;
 
 	if (year < 1990 || year > 9999) {
 		complaints_error_set(e, COMPLAINTS_EINVAL, "bad-year",
@@ -64,19 +63,9 @@ complaints_journal_open(struct complaints *cx, const struct complaints_actor *a,
 	buf_init(&j->pending, 1024 * 1024);
 	if ((db = complaints_reader(cx, e)) == NULL)
 		goto fail;
-	if ((rc = db_body_by_code(db, body ? body : "", &j->body)) != DB_OK) {
-		if (rc == DB_NOTFOUND)
-			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-body",
-			    "no body with the "
-			    "code \"%s\"",
-			    body ? body : "");
-		else
-			complaints_db_error(e, rc,
-			    "the journal cannot be "
-			    "read");
+	if (complaints_body_named(db, body, &j->body, COMPLAINTS_EINVAL, e) !=
+	    DB_OK)
 		goto fail;
-	}
 	if (complaints_may_read(db, a, &j->body, 0, e) == -1)
 		goto fail;
 	db_pool_put(cx->readers, db);

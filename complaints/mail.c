@@ -282,7 +282,7 @@ complaints_mail_list(struct complaints *cx, const struct complaints_actor *a,
 	struct list_out l;
 	struct db_body b;
 	struct db *db;
-	int rc = -1, dr;
+	int rc = -1;
 
 	if (complaints_actor_check(a, e) == -1)
 		return -1;
@@ -291,15 +291,8 @@ complaints_mail_list(struct complaints *cx, const struct complaints_actor *a,
 	db = db_pool_get(cx->readers);
 	if (complaints_may_list(db, a, body, 0, e) == -1)
 		goto out;
-	if ((dr = db_body_by_code(db, body, &b)) != DB_OK) {
-		if (dr == DB_NOTFOUND)
-			complaints_error_set(e, COMPLAINTS_ENOENT,
-			    "unknown-body", "no body with the code \"%.40s\"",
-			    body);
-		else
-			complaints_db_error(e, dr, "the body was not read");
+	if (complaints_body_named(db, body, &b, COMPLAINTS_ENOENT, e) != DB_OK)
 		goto out;
-	}
 	memset(&l, 0, sizeof(l));
 	l.o = &o;
 	l.tz = b.tz[0] ? b.tz : cx->timezone;

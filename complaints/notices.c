@@ -193,14 +193,9 @@ complaints_notifications(struct complaints *cx,
 	if (a->role != COMPLAINTS_ROLE_SYSTEM && body == NULL)
 		body = a->body;
 	if (body != NULL) {
-		if (db_body_by_code(db, body, &b) != DB_OK) {
-			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-body",
-			    "no body with the "
-			    "code \"%s\"",
-			    body);
+		if (complaints_body_named(db, body, &b, COMPLAINTS_EINVAL, e) !=
+		    DB_OK)
 			goto out;
-		}
 		if (complaints_may_read(db, a, &b, 0, e) == -1)
 			goto out;
 	}
@@ -526,13 +521,8 @@ complaints_post_register(struct complaints *cx,
 	}
 	if ((db = complaints_reader(cx, e)) == NULL)
 		return -1;
-	if (db_body_by_code(db, body, &b) != DB_OK) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
-		    "no "
-		    "body with the code \"%s\"",
-		    body);
+	if (complaints_body_named(db, body, &b, COMPLAINTS_EINVAL, e) != DB_OK)
 		goto out;
-	}
 	if (complaints_may_read(db, a, &b, 0, e) == -1)
 		goto out;
 	if ((rc = notify_outbox_register(cx->outbox, db, b.id, b.name_kk, date,

@@ -674,7 +674,8 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	}
 	if (q->q != NULL) {
 		if (strlen(q->q) > 200 ||
-		    complaints_fts_query(q->q, 1, search, sizeof(search)) == -1) {
+		    complaints_fts_query(q->q, 1, search, sizeof(search)) ==
+			-1) {
 			complaints_error_set(e, COMPLAINTS_EINVAL,
 			    "bad-parameter",
 			    "q: one or more words of the applicant's name "
@@ -688,14 +689,9 @@ complaints_list(struct complaints *cx, const struct complaints_actor *a,
 	if (complaints_may_list(db, a, q->body, q->overdue, e) == -1)
 		goto out;
 	if (q->body && *q->body) {
-		if (db_body_by_code(db, q->body, &b) != DB_OK) {
-			complaints_error_set(e, COMPLAINTS_EINVAL,
-			    "unknown-body",
-			    "no body with the "
-			    "code \"%s\"",
-			    q->body);
+		if (complaints_body_named(
+			db, q->body, &b, COMPLAINTS_EINVAL, e) != DB_OK)
 			goto out;
-		}
 		f.body_id = b.id;
 	}
 	memset(&c, 0, sizeof(c));

@@ -443,12 +443,7 @@ register_run(struct db *db, void *arg)
 	struct db_body b;
 	int rc;
 
-	rc = db_body_by_code(db, r->body, &b);
-	if (rc == DB_NOTFOUND) {
-		complaints_error_set(&r->err, COMPLAINTS_EINVAL, "unknown-body",
-		    "no body with the code \"%s\"", r->body);
-		return rc;
-	}
+	rc = complaints_body_named(db, r->body, &b, COMPLAINTS_EINVAL, &r->err);
 	if (rc != DB_OK)
 		return rc;
 	if (!routing_channel_allowed(r->cx->routing, r->service, r->channel))
@@ -586,14 +581,9 @@ complaints_register_preview(struct complaints *cx,
 	register_fill(r, &c, att);
 	memset(&pb, 0, sizeof(pb));
 	e->errc = COMPLAINTS_OK;
-	rc = db_body_by_code(db, r->body, &b);
-	if (rc == DB_NOTFOUND)
-		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
-		    "no body with the code \"%s\"", r->body);
-	else if (rc != DB_OK)
-		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",
-		    "the body cannot be read");
-	else if ((rc = entry_law(db, cx, &c, &b, "register", &m, &ent, e)) !=
+	if ((rc = complaints_body_named(
+		 db, r->body, &b, COMPLAINTS_EINVAL, e)) == DB_OK &&
+	    (rc = entry_law(db, cx, &c, &b, "register", &m, &ent, e)) !=
 		DB_OK &&
 	    e->errc == COMPLAINTS_OK)
 		complaints_error_set(e, COMPLAINTS_EINTERNAL, "internal",

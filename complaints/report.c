@@ -145,7 +145,7 @@ static int
 report_scope(struct db *db, const struct complaints_actor *a, const char *body,
     struct db_body *b, struct complaints_error *e)
 {
-	int rc, all;
+	int all;
 
 	memset(b, 0, sizeof(*b));
 	if (complaints_actor_check(a, e) == -1)
@@ -157,13 +157,8 @@ report_scope(struct db *db, const struct complaints_actor *a, const char *body,
 			return 0;
 		body = a->body;
 	}
-	if ((rc = db_body_by_code(db, body, b)) == DB_NOTFOUND) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
-		    "no body with the code \"%s\"", body);
+	if (complaints_body_named(db, body, b, COMPLAINTS_EINVAL, e) != DB_OK)
 		return -1;
-	}
-	if (rc != DB_OK)
-		return complaints_db_error(e, rc, "the bodies cannot be read");
 	if (!all && !complaints_within(db, a->body, b)) {
 		complaints_error_set(e, COMPLAINTS_EPERM, "other-body",
 		    "%s (%s of %s) sees the reports of %s and the bodies "

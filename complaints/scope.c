@@ -137,14 +137,8 @@ complaints_may_list(struct db *db, const struct complaints_actor *a,
 		    a->body);
 		return -1;
 	}
-	if (db_body_by_code(db, body, &b) != DB_OK) {
-		complaints_error_set(e, COMPLAINTS_EINVAL, "unknown-body",
-		    "no "
-		    "body with the code "
-		    "\"%s\"",
-		    body);
+	if (complaints_body_named(db, body, &b, COMPLAINTS_EINVAL, e) != DB_OK)
 		return -1;
-	}
 	if (a->role == COMPLAINTS_ROLE_DESK && overdue == 1)
 		return 0;
 	return complaints_may_read(db, a, &b, 0, e);

@@ -234,15 +234,8 @@ staff_run(struct db *db, void *arg)
 
 	switch (j->op) {
 	case 0:
-		if ((rc = db_body_by_code(db, j->body, &b)) == DB_NOTFOUND) {
-			complaints_error_set(&j->err, COMPLAINTS_EINVAL,
-			    "unknown-body",
-			    "no body "
-			    "with the code \"%s\"",
-			    j->body);
-			return rc;
-		}
-		if (rc != DB_OK)
+		if ((rc = complaints_body_named(
+			 db, j->body, &b, COMPLAINTS_EINVAL, &j->err)) != DB_OK)
 			return rc;
 		memset(&s, 0, sizeof(s));
 		strlcpy_chk(s.login, j->login, sizeof(s.login));
