@@ -665,6 +665,10 @@ struct trace_out {
 	const char *tz;
 	int n, err;
 	int64_t last;
+	/* Whether a may read the last (body, overdue) asked: rows come in
+	 * runs of one body, and its scope is a walk up the body tree. */
+	char may_body[sizeof(((struct db_body *)0)->code)];
+	int may_overdue, may; /* may: -1 not asked yet */
 };
 
 static int
@@ -676,7 +680,7 @@ trace_cb(void *arg, const struct db_report_trace_row *t)
 	struct db_body b;
 	struct moment m;
 	char at[32], svc[8];
-	int may;
+	const char *code = t->body_code ? t->body_code : "";
 
 	at[0] = '\0';
 	if (tz_local(x->tz, (time_t)t->at, &m) == 0)
@@ -685,18 +689,24 @@ trace_cb(void *arg, const struct db_report_trace_row *t)
 	/* A figure may count complaints its reader may not open (the
 	 * escalation desk sees every body's figures, and the cases only of
 	 * the overdue): say so, so that the page links only the others. */
-	memset(&b, 0, sizeof(b));
-	strlcpy_chk(b.code, t->body_code ? t->body_code : "", sizeof(b.code));
-	may = complaints_may_read(x->db, x->a, &b, t->overdue, &e) == 0;
+	if (x->may == -1 || x->may_overdue != t->overdue ||
+	    strcmp(x->may_body, code) != 0) {
+		memset(&b, 0, sizeof(b));
+		strlcpy_chk(b.code, code, sizeof(b.code));
+		x->may = complaints_may_read(x->db, x->a, &b, t->overdue, &e) ==
+		    0;
+		x->may_overdue = t->overdue;
+		strlcpy_chk(x->may_body, b.code, sizeof(x->may_body));
+	}
 	if (xmlio_out_start(o, "complaint") == -1 ||
 	    xmlio_out_attr(o, "talon", t->talon ? t->talon : "") == -1 ||
-	    xmlio_out_attr(o, "body", t->body_code ? t->body_code : "") == -1 ||
+	    xmlio_out_attr(o, "body", code) == -1 ||
 	    xmlio_out_attr(o, "service", svc) == -1 ||
 	    xmlio_out_attr(o, "day", t->day ? t->day : "") == -1 ||
 	    xmlio_out_attr(o, "at", at) == -1 ||
 	    xmlio_out_attr(o, "event", t->action ? t->action : "") == -1 ||
 	    xmlio_out_attr(o, "state", t->state ? t->state : "") == -1 ||
-	    (!may && xmlio_out_attr(o, "readable", "false") == -1) ||
+	    (!x->may && xmlio_out_attr(o, "readable", "false") == -1) ||
 	    xmlio_out_end(o) == -1)
 		return x->err = 1;
 	x->n++;
@@ -757,6 +767,7 @@ complaints_report_trace(struct complaints *cx, const struct complaints_actor *a,
 	x.db = db;
 	x.a = a;
 	x.tz = cx->timezone;
+	x.may = -1;
 	dbrc = db_report_trace(db, &dq, trace_cb, &x);
 	if (dbrc != DB_OK) {
 		complaints_db_error(e, dbrc, "the journal cannot be read");
